@@ -1,0 +1,17 @@
+package ai.dynamo.deploy.cli;
+
+/** The documented, stable exit codes of every {@code dynamo} command (README: "Exit codes"). */
+public final class ExitCodes {
+  private ExitCodes() {}
+
+  /** Success; for a deploy: every component READY. */
+  public static final int OK = 0;
+  /** The deploy failed (and was rolled back unless told otherwise). */
+  public static final int DEPLOY_FAILED = 1;
+  /** Invalid input or usage: a bad graph file, a bad flag. Nothing was applied. */
+  public static final int INVALID = 2;
+  /** A deploy did not become ready within its timeout. */
+  public static final int TIMED_OUT = 3;
+  /** Temporal or the target could not be reached. */
+  public static final int UNREACHABLE = 4;
+}
