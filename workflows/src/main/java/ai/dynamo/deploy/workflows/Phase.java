@@ -1,0 +1,21 @@
+package ai.dynamo.deploy.workflows;
+
+/** Phases of a whole deploy, as shown by status, progress and the {@code DynamoPhase} search attribute. */
+public enum Phase {
+  VALIDATING,
+  RENDERING,
+  PREFLIGHT,
+  APPLYING,
+  WAITING,
+  RECORDING,
+  READY,
+  ROLLING_BACK,
+  ROLLED_BACK,
+  FAILED,
+  TIMED_OUT,
+  CANCELLED;
+
+  public boolean isTerminal() {
+    return this == READY || this == ROLLED_BACK || this == FAILED || this == TIMED_OUT || this == CANCELLED;
+  }
+}
