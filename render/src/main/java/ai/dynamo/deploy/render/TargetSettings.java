@@ -1,0 +1,31 @@
+package ai.dynamo.deploy.render;
+
+/**
+ * Keys of target settings: what the IR does not hold and each target needs. Values come from CLI flags or a
+ * target profile file and travel as a sorted string map (see the README's "Target settings" table).
+ */
+public final class TargetSettings {
+  private TargetSettings() {}
+
+  // Kubernetes
+  /** namespace to deploy into; default {@code default} */
+  public static final String K8S_NAMESPACE = "namespace";
+  /** kubeconfig context; default: the current context */
+  public static final String K8S_CONTEXT = "context";
+
+  // Slurm
+  /** {@code [user@]host[:port]} or an ~/.ssh/config alias of the login node */
+  public static final String SLURM_SSH_HOST = "sshHost";
+  /** {@code #SBATCH --partition} */
+  public static final String SLURM_PARTITION = "partition";
+  /** {@code #SBATCH --account} */
+  public static final String SLURM_ACCOUNT = "account";
+  /** {@code #SBATCH --time}, Slurm time format, e.g. {@code 04:00:00} or {@code 2-00:00:00} */
+  public static final String SLURM_TIME = "time";
+  /** extra {@code #SBATCH} lines, one per line, written verbatim after ours */
+  public static final String SLURM_SBATCH_EXTRA = "sbatchExtra";
+  /** remote working directory on the cluster, under which each graph and revision gets a directory */
+  public static final String SLURM_REMOTE_DIR = "remoteDir";
+  /** container runtime: {@code none} (default) or {@code pyxis} */
+  public static final String SLURM_CONTAINER = "container";
+}
