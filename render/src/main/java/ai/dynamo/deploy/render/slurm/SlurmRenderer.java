@@ -1,15 +1,44 @@
 package ai.dynamo.deploy.render.slurm;
 
+import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Renders a graph into sbatch scripts. */
+/**
+ * Renders a graph into sbatch scripts: one script per component replica, at {@code <component>-<replica>/
+ * <component>-<replica>.sbatch}, in the graph's component order. Pure and deterministic (docs/slurm.md).
+ */
 public final class SlurmRenderer {
   private SlurmRenderer() {}
 
+  /**
+   * @throws IllegalArgumentException for a setting or a value that cannot be rendered safely (message names it)
+   */
   public static Rendering render(Graph graph, Map<String, String> settings) {
-    // Placeholder until the Slurm renderer lands (issue 3); never shipped as done.
-    throw new UnsupportedOperationException("Slurm rendering is not implemented yet");
+    SlurmOptions options = SlurmOptions.from(settings);
+    List<RenderedFile> files = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> stemOwners = new HashMap<>();
+    for (Component c : graph.components()) {
+      String stem = SlurmNames.stem(c.name(), 0);
+      String other = stemOwners.putIfAbsent(stem, c.name());
+      if (other != null) {
+        throw new IllegalArgumentException(
+            "components \"" + other + "\" and \"" + c.name() + "\" get the same Slurm name \"" + stem + "\"");
+      }
+      if (!options.pyxis() && c.image() != null && !ai.dynamo.deploy.ir.Names.isPlaceholderImage(c.image())) {
+        warnings.add("component " + c.name() + ": image is not used on Slurm unless the setting container=pyxis is set");
+      }
+      for (int replica = 0; replica < c.replicas(); replica++) {
+        files.add(new RenderedFile(
+            SlurmNames.scriptPath(c.name(), replica), SbatchScript.render(graph, c, replica, options), true));
+      }
+    }
+    return new Rendering(files, warnings);
   }
 }

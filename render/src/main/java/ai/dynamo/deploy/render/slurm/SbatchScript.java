@@ -1,0 +1,267 @@
+package ai.dynamo.deploy.render.slurm;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.EnvVar;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Names;
+import ai.dynamo.deploy.ir.Quantities;
+import ai.dynamo.deploy.render.ComponentProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The sbatch script of one component replica. Layout (docs/slurm.md): {@code #SBATCH} header, shell helpers,
+ * environment (secret directories, then the user's variables in order), then the process: one {@code srun} step
+ * per node; in a multi-node group the leader first, then, once {@code start-workers} appears in the job's
+ * directory, the workers.
+ *
+ * <p>Every user value is single-quoted ({@link ShellQuote}); values the script computes at run time (node rank,
+ * leader address) are double-quoted variable expansions. Secret values never appear: the script reads them from
+ * files when it runs.
+ */
+final class SbatchScript {
+  private SbatchScript() {}
+
+  /** What a replica's script reads secrets from when {@code DYNAMO_SECRETS_DIR} is not set. */
+  static final String DEFAULT_SECRETS_DIR = "$HOME/.dynamo/secrets/";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+  private static final String RANK_EXPR = "\"$dyn_rank\"";
+  private static final String ADDR_EXPR = "\"$DYN_LEADER_ADDR\"";
+
+  static String render(Graph graph, Component c, int replica, SlurmOptions options) {
+    int nodes = c.multiNode().numNodes();
+    String stem = SlurmNames.stem(c.name(), replica);
+    String kind = c.isBatch() ? "batch (runs to completion)" : "service (runs until cancelled)";
+    StringBuilder s = new StringBuilder();
+    s.append("#!/bin/bash\n");
+    s.append("# Rendered by dynamo-deploy for Slurm; re-render rather than edit. Layout: docs/slurm.md.\n");
+    s.append("# graph ").append(Names.dnsLabel(graph.name())).append(", component ").append(Names.dnsLabel(c.name()))
+        .append(", replica ").append(replica).append(" of ").append(c.replicas()).append(", ").append(nodes)
+        .append(nodes == 1 ? " node" : " nodes").append(", ").append(kind).append('\n');
+    s.append("# Submit from the rendered directory: sbatch ").append(SlurmNames.scriptPath(c.name(), replica)).append('\n');
+
+    sbatch(s, "--job-name=" + SlurmNames.jobName(graph, c.name(), replica));
+    sbatch(s, "--nodes=" + nodes);
+    sbatch(s, "--ntasks-per-node=1");
+    Integer cpus = cpusPerTask(c);
+    if (cpus != null) sbatch(s, "--cpus-per-task=" + cpus);
+    if (c.resources().memory() != null) sbatch(s, "--mem=" + memoryMiB(c) + "M");
+    if (c.resources().gpu() > 0) sbatch(s, "--gres=gpu:" + c.resources().gpu());
+    if (!c.nodeSelector().isEmpty()) sbatch(s, "--constraint=" + SlurmNames.constraint(c.nodeSelector()));
+    sbatch(s, "--output=" + stem + "/slurm-%j.out");
+    if (options.partition() != null) sbatch(s, "--partition=" + options.partition());
+    if (options.account() != null) sbatch(s, "--account=" + options.account());
+    if (options.time() != null) sbatch(s, "--time=" + options.time());
+    for (String extra : options.extraLines()) sbatch(s, extra);
+
+    s.append("\nset -uo pipefail\n");
+    s.append("DYN_JOB_DIR=\"${SLURM_SUBMIT_DIR:-$PWD}/").append(stem).append("\"\n");
+    s.append("DYN_SECRETS_DIR=\"${DYNAMO_SECRETS_DIR:-").append(DEFAULT_SECRETS_DIR)
+        .append(Names.dnsLabel(graph.name())).append("}\"\n");
+    s.append(HELPERS);
+
+    environment(s, c);
+    process(s, c, nodes, cpus, options);
+    return s.toString();
+  }
+
+  private static void sbatch(StringBuilder s, String option) {
+    s.append("#SBATCH ").append(option).append('\n');
+  }
+
+  /** CPUs rounded up to whole CPUs ({@code 500m} is 1), or null when the component does not say. */
+  static Integer cpusPerTask(Component c) {
+    if (c.resources().cpu() == null) return null;
+    long millis = Quantities.cpuMillis(c.resources().cpu());
+    if (millis < 0) throw new IllegalArgumentException("component " + c.name() + ": bad cpu " + c.resources().cpu());
+    return (int) Math.max(1, (millis + 999) / 1000);
+  }
+
+  /** Memory in MiB (Slurm's {@code M}), rounded up. */
+  static long memoryMiB(Component c) {
+    long bytes = Quantities.memoryBytes(c.resources().memory());
+    if (bytes < 0) throw new IllegalArgumentException("component " + c.name() + ": bad memory " + c.resources().memory());
+    return Math.max(1, (bytes + (1L << 20) - 1) >> 20);
+  }
+
+  private static void environment(StringBuilder s, Component c) {
+    if (c.secrets().isEmpty() && c.environment().isEmpty()) return;
+    s.append("\n# Environment: whole secrets first, then the component's variables in order (a variable wins).\n");
+    for (String secret : c.secrets()) {
+      s.append("dyn_secret_dir \"$DYN_SECRETS_DIR\"/").append(ShellQuote.quote(secretName(c, secret))).append('\n');
+    }
+    for (EnvVar e : c.environment()) {
+      if (!ENV_NAME.matcher(e.name()).matches()) {
+        throw new IllegalArgumentException(
+            "component " + c.name() + ": environment variable name \"" + e.name() + "\" is not a shell variable name");
+      }
+      if (e.isSecret()) {
+        s.append("dyn_secret_file ").append(e.name()).append(" \"$DYN_SECRETS_DIR\"/")
+            .append(ShellQuote.quote(secretName(c, e.secretRef()))).append('\n');
+      } else {
+        s.append("export ").append(e.name()).append('=').append(ShellQuote.quote(e.value())).append('\n');
+      }
+    }
+  }
+
+  /** A secret name becomes a file or directory name, so it must not be able to leave the secrets directory. */
+  private static String secretName(Component c, String name) {
+    if (!SECRET_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("component " + c.name() + ": secret name \"" + name
+          + "\" cannot be a file name on the cluster (letters, digits, '_', '.', '-'; not starting with '.' or '-')");
+    }
+    return name;
+  }
+
+  private static void process(StringBuilder s, Component c, int nodes, Integer cpus, SlurmOptions options) {
+    List<String> argv = ComponentProcess.argv(c);
+    String srun = srunPrefix(c, cpus, options);
+    s.append('\n');
+    if (nodes == 1) {
+      s.append("dyn_log \"job ${SLURM_JOB_ID:-?} on ${SLURM_JOB_NODELIST:-?}\"\n");
+      s.append(srun).append(" -- ").append(ShellQuote.quoteAll(argv)).append(" &\n");
+      s.append("DYN_PIDS=(\"$!\")\n");
+      s.append("dyn_log \"process started\"\n");
+    } else {
+      String pinned = ComponentProcess.pinnedLeaderHost(c);
+      int port = ComponentProcess.leaderPort(c);
+      s.append("# Multi-node group: rank 0 (the leader) on the first node, ranks 1..").append(nodes - 1)
+          .append(" on the others.\n");
+      // A here-string, not a process substitution: the later `wait -n` must only see the srun steps.
+      s.append("mapfile -t DYN_NODES <<<\"$(scontrol show hostnames \"$SLURM_JOB_NODELIST\")\"\n");
+      s.append("(( ${#DYN_NODES[@]} == ").append(nodes)
+          .append(" )) || dyn_fail \"expected ").append(nodes).append(" nodes, got: ${DYN_NODES[*]}\"\n");
+      s.append("DYN_LEADER_NODE=\"${DYN_NODES[0]}\"\n");
+      if (pinned == null) {
+        s.append("DYN_LEADER_HOST=\"$DYN_LEADER_NODE\"\n");
+      } else {
+        s.append("# leader_addr pins the leader host; rank 0 runs on that node when it is in the allocation.\n");
+        s.append("DYN_LEADER_HOST=").append(ShellQuote.quote(pinned)).append('\n');
+        s.append("for dyn_node in \"${DYN_NODES[@]}\"; do\n");
+        s.append("  if [[ \"$dyn_node\" == \"$DYN_LEADER_HOST\" ]]; then DYN_LEADER_NODE=\"$dyn_node\"; fi\n");
+        s.append("done\n");
+      }
+      s.append("DYN_LEADER_ADDR=\"$DYN_LEADER_HOST:").append(port).append("\"\n");
+      s.append("DYN_WORKER_NODES=()\n");
+      s.append("for dyn_node in \"${DYN_NODES[@]}\"; do\n");
+      s.append("  if [[ \"$dyn_node\" != \"$DYN_LEADER_NODE\" ]]; then DYN_WORKER_NODES+=(\"$dyn_node\"); fi\n");
+      s.append("done\n");
+      s.append("# A start-workers file from an earlier job of this replica must not release this job's workers.\n");
+      s.append("rm -f \"$DYN_JOB_DIR/start-workers\"\n");
+      s.append("printf '%s\\n' \"$DYN_LEADER_ADDR\" >\"$DYN_JOB_DIR/leader-addr\"\n");
+      s.append("dyn_log \"job ${SLURM_JOB_ID:-?} on ${DYN_NODES[*]}; leader $DYN_LEADER_NODE, address $DYN_LEADER_ADDR\"\n");
+      s.append("dyn_rank=0\n");
+      s.append(srun).append(" --nodelist=\"$DYN_LEADER_NODE\" -- ").append(processWords(argv, nodes)).append(" &\n");
+      s.append("DYN_PIDS=(\"$!\")\n");
+      s.append("dyn_log \"leader started (rank 0 on $DYN_LEADER_NODE)\"\n");
+      s.append(WAIT_FOR_START_WORKERS);
+      s.append("dyn_rank=1\n");
+      s.append("for dyn_node in \"${DYN_WORKER_NODES[@]}\"; do\n");
+      s.append("  ").append(srun).append(" --nodelist=\"$dyn_node\" -- ").append(processWords(argv, nodes)).append(" &\n");
+      s.append("  DYN_PIDS+=(\"$!\")\n");
+      s.append("  dyn_rank=$((dyn_rank + 1))\n");
+      s.append("done\n");
+      s.append("dyn_log \"workers started (ranks 1..").append(nodes - 1).append(" on ${DYN_WORKER_NODES[*]})\"\n");
+    }
+    s.append(c.isBatch() ? WAIT_ALL : WAIT_ANY);
+  }
+
+  private static String srunPrefix(Component c, Integer cpus, SlurmOptions options) {
+    StringBuilder srun = new StringBuilder("srun --nodes=1 --ntasks=1");
+    // srun does not inherit --cpus-per-task from the job on every Slurm version; without it a step may be
+    // bound to one CPU.
+    if (cpus != null) srun.append(" --cpus-per-task=").append(cpus);
+    if (options.pyxis()) {
+      if (Names.isPlaceholderImage(c.image())) {
+        throw new IllegalArgumentException("component " + c.name()
+            + ": container=pyxis needs an image, but the component has " + (c.image() == null ? "none" : "a placeholder"));
+      }
+      srun.append(" --container-image=").append(ShellQuote.quote(c.image()));
+    }
+    return srun.toString();
+  }
+
+  /** The process words of one group member: quoted argv, then the multi-node flags with run-time rank and address. */
+  private static String processWords(List<String> argv, int nodes) {
+    List<String> words = new ArrayList<>();
+    for (String a : argv) words.add(ShellQuote.quote(a));
+    for (String a : ComponentProcess.multiNodeArgs(nodes, RANK_EXPR, ADDR_EXPR)) {
+      words.add(a.equals(RANK_EXPR) || a.equals(ADDR_EXPR) ? a : ShellQuote.quote(a));
+    }
+    return String.join(" ", words);
+  }
+
+  private static final String HELPERS =
+      """
+
+      dyn_log() { printf '%s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+      dyn_fail() { dyn_log "error: $*"; exit 1; }
+      # Exports variable $1 with the content of secret file $2: a regular file, not readable by group or others.
+      # The content is read, never run; one trailing newline (and any more) is dropped.
+      dyn_secret_file() {
+        local name="$1" file="$2" value
+        [[ -f "$file" && ! -L "$file" ]] || dyn_fail "secret file $file is missing (docs/slurm.md: secrets)"
+        [[ -z "$(find "$file" -maxdepth 0 -perm /077)" ]] || dyn_fail "secret file $file must be mode 0600"
+        value="$(<"$file")" || dyn_fail "cannot read secret file $file"
+        export "$name=$value"
+      }
+      # Exports every file of secret directory $1 as a variable named after the file.
+      dyn_secret_dir() {
+        local dir="$1" file
+        [[ -d "$dir" ]] || dyn_fail "secret directory $dir is missing (docs/slurm.md: secrets)"
+        for file in "$dir"/*; do
+          [[ -e "$file" ]] || continue
+          if [[ "${file##*/}" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+            dyn_secret_file "${file##*/}" "$file"
+          else
+            dyn_log "skipping secret file $file: its name is not a variable name"
+          fi
+        done
+      }
+      """;
+
+  private static final String WAIT_FOR_START_WORKERS =
+      """
+      # Worker-start hook: the deploy workflow creates start-workers in the job's directory once the leader is
+      # ready. DYNAMO_START_WORKERS=now (in sbatch's environment) starts the workers at once.
+      if [[ "${DYNAMO_START_WORKERS:-}" != now ]]; then
+        dyn_log "waiting for $DYN_JOB_DIR/start-workers"
+        while [[ ! -e "$DYN_JOB_DIR/start-workers" ]]; do
+          if ! kill -0 "${DYN_PIDS[0]}" 2>/dev/null; then
+            wait "${DYN_PIDS[0]}"
+            dyn_status=$?
+            dyn_fail "leader exited with status $dyn_status before the workers started"
+          fi
+          sleep 1
+        done
+      fi
+      """;
+
+  /** A batch job ends when every process has ended; it fails when any did. */
+  private static final String WAIT_ALL =
+      """
+      dyn_status=0
+      for dyn_pid in "${DYN_PIDS[@]}"; do
+        wait "$dyn_pid"
+        dyn_rc=$?
+        if (( dyn_rc != 0 && dyn_status == 0 )); then dyn_status=$dyn_rc; fi
+      done
+      dyn_log "finished with status $dyn_status"
+      exit "$dyn_status"
+      """;
+
+  /** A service runs until cancelled; when any process of it ends, the rest are stopped and the job ends too. */
+  private static final String WAIT_ANY =
+      """
+      wait -n
+      dyn_status=$?
+      dyn_log "a process exited with status $dyn_status; stopping the job"
+      kill "${DYN_PIDS[@]}" 2>/dev/null
+      wait
+      if (( dyn_status == 0 )); then dyn_status=1; fi
+      exit "$dyn_status"
+      """;
+}
