@@ -55,7 +55,7 @@ final class GraphValidator {
   static final int MAX_GPUS_PER_NODE = 1024;
   static final int MAX_LABEL = 63;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern PARAMETER_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?");
@@ -74,6 +74,8 @@ final class GraphValidator {
 
   private final Problems problems;
   private final SourceMap positions = new SourceMap();
+  /** Per mapping, the known keys offered as "did you mean" for an unknown one. */
+  private final Map<MappingNode, Set<String>> suggested = new java.util.IdentityHashMap<>();
 
   GraphValidator(Problems problems) {
     this.problems = problems;
@@ -223,7 +225,7 @@ final class GraphValidator {
     }
     String name = text(e.value());
     if (!NAME.matcher(name).matches()) {
-      problems.error(e.keyNode(), path, what + " \"" + name + "\" must start with a letter or digit and contain only letters, digits, '_', '-' and '.'");
+      problems.error(e.keyNode(), path, what + " \"" + name + "\" may contain only letters, digits, '_', '-' and '.'");
       return null;
     }
     String derived = Names.dnsLabel(name);
@@ -361,7 +363,10 @@ final class GraphValidator {
             : "parameter values must be scalars (a string, number or boolean), got " + describe(p.value());
         if (p.plainRunConfigKey() && p.value() instanceof MappingNode) {
           String hint = Suggestions.closest(p.key(), List.of("parameters"));
-          if (hint != null) what = "unknown key \"" + p.key() + "\"; did you mean \"parameters\"? (otherwise: " + what + ")";
+          if (hint != null) {
+            what = "unknown key \"" + p.key() + "\"; did you mean \"parameters\"? (any other key in run_config is an engine"
+                + " parameter, and parameter values must be scalars)";
+          }
         }
         problems.error(p.entry().keyNode(), p.path(), what);
         continue;
@@ -514,7 +519,8 @@ final class GraphValidator {
       }
       // Values are never quoted back in messages: a literal value may be a credential written by mistake.
       if (!isPlainScalar(v.value())) {
-        problems.error(v.keyNode(), p, "expected a string value, got " + (isNull(v.value()) ? "nothing" : describe(v.value()).startsWith("a ") ? describe(v.value()) : "another kind of value"));
+        String got = isNull(v.value()) ? "nothing" : v.value() instanceof ScalarNode ? "a date (quote it)" : describe(v.value());
+        problems.error(v.keyNode(), p, "expected a string value, got " + got);
         continue;
       }
       String value = text(v.value());
@@ -674,12 +680,14 @@ final class GraphValidator {
   /** The entries of a mapping by key (first occurrence wins), reporting keys outside {@code allowed}. */
   private Map<String, Entry> known(MappingNode map, String path, List<String> allowed, String hint) {
     Map<String, Entry> out = new LinkedHashMap<>();
+    suggested.remove(map);
     for (Entry e : Fields.entries(map)) {
       if (allowed.contains(e.key())) {
         out.putIfAbsent(e.key(), e);
         continue;
       }
       String close = Suggestions.closest(e.key(), allowed);
+      if (close != null) suggested.computeIfAbsent(map, k -> new java.util.HashSet<>()).add(close);
       String message = close != null
           ? "unknown key \"" + e.key() + "\"; did you mean \"" + close + "\"?"
           : "unknown key \"" + e.key() + "\" (valid: " + String.join(", ", allowed) + (hint == null ? "" : "; " + hint) + ")";
@@ -690,7 +698,9 @@ final class GraphValidator {
 
   private Entry require(Map<String, Entry> fields, String key, MappingNode map, String path) {
     Entry e = fields.get(key);
-    if (e == null) missing(map, child(path, key));
+    // "componets" already drew "did you mean components?"; saying components is missing as well is noise.
+    boolean misspelt = suggested.getOrDefault(map, Set.of()).contains(key);
+    if (e == null && !misspelt) missing(map, child(path, key));
     return e;
   }
 

@@ -93,6 +93,13 @@ final class YamlSource {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+      Mark context = e.getContextMark();
+      if (e.getContext() != null && e.getProblem() != null) {
+        // "while scanning a quoted scalar (line 2, column 7): found unexpected end of stream"
+        boolean elsewhere = context != null && mark != null && context.getLine() != mark.getLine();
+        what = e.getContext() + (elsewhere ? " (line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")" : "")
+            + ": " + e.getProblem();
+      }
       if (mark == null) problems.fileError("invalid YAML: " + oneLine(what));
       else problems.errorAt(mark.getLine() + 1, mark.getColumn() + 1, "", "invalid YAML: " + oneLine(what));
       return null;
@@ -175,6 +182,8 @@ final class YamlSource {
     if (!seen.add(node)) return; // an alias to a node already checked (also stops recursive aliases)
     if (!KNOWN_TAGS.contains(node.getTag())) {
       problems.error(node, path, "unsupported YAML tag " + node.getTag().getValue() + "; write a plain value");
+      // Go on as if the tag were not there, so the rest of the file is still checked.
+      node.setTag(node instanceof MappingNode ? Tag.MAP : node instanceof SequenceNode ? Tag.SEQ : Tag.STR);
     }
     if (node instanceof MappingNode map) {
       Map<String, Node> firstKeys = new HashMap<>();
