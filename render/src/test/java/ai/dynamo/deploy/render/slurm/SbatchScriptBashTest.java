@@ -36,9 +36,10 @@ class SbatchScriptBashTest {
   @Test
   void bashAcceptsEveryRenderedScript() throws Exception {
     InjectionCorpus corpus = new InjectionCorpus();
-    for (Rendering r : List.of(
-        SlurmRenderer.render(SlurmTestGraphs.mixed(), SlurmRendererTest.SETTINGS),
-        SlurmRenderer.render(corpus.graph(Path.of("/opt/record")), Map.of()))) {
+    List<Rendering> all = new java.util.ArrayList<>(SlurmExamples.renderAll(SlurmRendererTest.SETTINGS).values());
+    all.add(SlurmRenderer.render(SlurmTestGraphs.mixed(), SlurmRendererTest.SETTINGS));
+    all.add(SlurmRenderer.render(corpus.graph(Path.of("/opt/record")), Map.of()));
+    for (Rendering r : all) {
       for (RenderedFile f : r.files()) {
         Path script = tmp.resolve(f.relativePath().replace('/', '_'));
         Files.writeString(script, f.content());

@@ -30,6 +30,22 @@ class SlurmRendererTest {
   }
 
   @Test
+  void examplesMatchGoldenFiles() throws Exception {
+    List<java.nio.file.Path> files = SlurmExamples.files();
+    assertTrue(files.size() >= 2, "examples found: " + files);
+    for (java.nio.file.Path f : files) {
+      Golden.check("examples/" + SlurmExamples.name(f), SlurmExamples.render(f, SETTINGS));
+    }
+  }
+
+  @Test
+  void examplesReRenderByteIdentical() {
+    for (java.nio.file.Path f : SlurmExamples.files()) {
+      assertEquals(SlurmExamples.render(f, SETTINGS), SlurmExamples.render(f, SETTINGS), f.toString());
+    }
+  }
+
+  @Test
   void reRenderIsByteIdentical() {
     Graph g = SlurmTestGraphs.mixed();
     assertEquals(SlurmRenderer.render(g, SETTINGS), SlurmRenderer.render(g, Map.copyOf(SETTINGS)));
