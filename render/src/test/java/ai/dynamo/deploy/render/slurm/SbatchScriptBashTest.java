@@ -93,12 +93,96 @@ class SbatchScriptBashTest {
     assertFalse((refused.stdout() + refused.stderr()).contains(corpus.id), "secret value in the log");
   }
 
-  /** Renders a one-component graph and runs its script with bash, stand-in srun first on PATH. */
+  /** srun stand-in that records its own arguments (one NUL-terminated word each) instead of running anything. */
+  private static final String RECORDING_SRUN = """
+      #!/bin/bash
+      printf '%s\\0' "$@" >>"$DYN_TEST_OUT/srun.args"
+      """;
+
+  /** scontrol stand-in for {@code scontrol show hostnames}: a two-node allocation. */
+  private static final String FAKE_SCONTROL = """
+      #!/bin/bash
+      printf 'node1\\nnode2\\n'
+      """;
+
+  /** srun stand-in for groups: runs the command with SLURMD_NODENAME set from --nodelist, as slurmd would. */
+  private static final String NODE_SRUN = """
+      #!/bin/bash
+      while (( $# > 0 )) && [[ "$1" != -- ]]; do
+        case "$1" in --nodelist=*) export SLURMD_NODENAME="${1#--nodelist=}" ;; esac
+        shift
+      done
+      shift
+      exec "$@"
+      """;
+
+  @Test
+  void pyxisImageReachesSrunLiterally() throws Exception {
+    InjectionCorpus corpus = new InjectionCorpus();
+    String image = "registry.example/x:1" + corpus.values.get(0) + corpus.values.get(2);
+    Component c = new Component("img", image, List.of("/bin/true"), "batch:/x", "dyn", List.of(), 1, Resources.NONE,
+        List.of(), List.of(), Map.of(), MultiNode.SINGLE, null);
+    Graph graph = new Graph("1.0", "pyxis", List.of(c));
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    LocalSlurmCluster.Result res = runRendered(graph, Map.of("container", "pyxis"), RECORDING_SRUN,
+        Map.of("DYN_TEST_OUT", out.toString()));
+    assertEquals(0, res.exit(), res.stdout() + res.stderr());
+    List<String> args = InjectionCorpus.split0(Files.readString(out.resolve("srun.args")));
+    assertEquals(List.of("--nodes=1", "--ntasks=1", "--container-image=" + image, "--", "/bin/true", "in=batch:/x",
+        "out=dyn"), args);
+    corpus.assertNothingExecuted();
+  }
+
+  @Test
+  void groupStartsWorkersAtOnceWithStartWorkersNow() throws Exception {
+    Path recorder = executable(tmp.resolve("record.sh"), InjectionCorpus.recorderScript());
+    Graph graph = groupGraph(recorder);
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    LocalSlurmCluster.Result res = runRendered(graph, Map.of(), NODE_SRUN,
+        Map.of("DYN_TEST_OUT", out.toString(), "DYNAMO_START_WORKERS", "now", "SLURM_JOB_NODELIST", "node[1-2]"));
+    assertEquals(0, res.exit(), res.stdout() + res.stderr());
+    assertTrue(res.stdout().indexOf("leader started (rank 0 on node1)") < res.stdout().indexOf("workers started"),
+        res.stdout());
+    assertFalse(res.stdout().contains("waiting for"), res.stdout());
+    for (String node : List.of("node1", "node2")) {
+      try (var files = Files.list(out)) {
+        Path argv = files.filter(p -> p.getFileName().toString().startsWith(node + ".") && p.toString().endsWith(".argv"))
+            .findFirst().orElseThrow(() -> new AssertionError("no process on " + node));
+        List<String> words = InjectionCorpus.split0(Files.readString(argv));
+        String rank = node.equals("node1") ? "0" : "1";
+        assertEquals(List.of("in=batch:/x", "out=dyn", "--num-nodes", "2", "--node-rank", rank, "--leader-addr",
+            "node1:29500"), words);
+      }
+    }
+  }
+
+  @Test
+  void groupFailsWhenTheLeaderEndsBeforeWorkersAreReleased() throws Exception {
+    Graph graph = groupGraph(Path.of("/bin/false"));
+    LocalSlurmCluster.Result res = runRendered(graph, Map.of(), NODE_SRUN, Map.of("SLURM_JOB_NODELIST", "node[1-2]"));
+    assertNotEquals(0, res.exit());
+    assertTrue(res.stdout().contains("leader exited with status 1 before the workers started"), res.stdout());
+    assertFalse(res.stdout().contains("workers started (ranks"), res.stdout());
+  }
+
+  private static Graph groupGraph(Path cmd) {
+    Component c = new Component("grp", null, List.of(cmd.toString()), "batch:/x", "dyn", List.of(), 1, Resources.NONE,
+        List.of(), List.of(), Map.of(), new MultiNode(2, null, null), null);
+    return new Graph("1.0", "grp", List.of(c));
+  }
+
   private LocalSlurmCluster.Result runRendered(Graph graph, Map<String, String> env) throws IOException {
+    return runRendered(graph, Map.of(), FAKE_SRUN, env);
+  }
+
+  /** Renders a one-component graph and runs its script with bash, stand-ins for srun and scontrol first on PATH. */
+  private LocalSlurmCluster.Result runRendered(
+      Graph graph, Map<String, String> settings, String srun, Map<String, String> env) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("run"));
-    Golden.materialise(dir, SlurmRenderer.render(graph, Map.of()));
+    Golden.materialise(dir, SlurmRenderer.render(graph, settings));
     Path bin = Files.createDirectories(tmp.resolve("bin"));
-    executable(bin.resolve("srun"), FAKE_SRUN);
+    executable(bin.resolve("srun"), srun);
+    executable(bin.resolve("scontrol"), FAKE_SCONTROL);
     ProcessBuilder pb = new ProcessBuilder("bash", SlurmNames.scriptPath(graph.components().get(0).name(), 0));
     pb.directory(dir.toFile());
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
