@@ -2,6 +2,7 @@ package ai.dynamo.deploy.render.slurm;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import java.util.ArrayList;
@@ -23,15 +24,16 @@ public final class SlurmRenderer {
     SlurmOptions options = SlurmOptions.from(settings);
     List<RenderedFile> files = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    Map<String, String> stemOwners = new HashMap<>();
+    // Distinct labels give distinct job names and directories: a replica number never contains '-'.
+    Map<String, String> labelOwners = new HashMap<>();
     for (Component c : graph.components()) {
-      String stem = SlurmNames.stem(c.name(), 0);
-      String other = stemOwners.putIfAbsent(stem, c.name());
+      String label = Names.dnsLabel(c.name());
+      String other = labelOwners.putIfAbsent(label, c.name());
       if (other != null) {
         throw new IllegalArgumentException(
-            "components \"" + other + "\" and \"" + c.name() + "\" get the same Slurm name \"" + stem + "\"");
+            "components \"" + other + "\" and \"" + c.name() + "\" get the same Slurm name \"" + label + "\"");
       }
-      if (!options.pyxis() && c.image() != null && !ai.dynamo.deploy.ir.Names.isPlaceholderImage(c.image())) {
+      if (!options.pyxis() && !Names.isPlaceholderImage(c.image())) {
         warnings.add("component " + c.name() + ": image is not used on Slurm unless the setting container=pyxis is set");
       }
       for (int replica = 0; replica < c.replicas(); replica++) {
