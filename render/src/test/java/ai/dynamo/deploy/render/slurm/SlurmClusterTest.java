@@ -150,6 +150,29 @@ class SlurmClusterTest {
     }
   }
 
+  @Test
+  void serviceRunsUntilCancelled() throws Exception {
+    Path dir = cluster.newWorkDir("service");
+    workDirs.add(dir);
+    Component svc = new Component("svc", null, List.of(dir.resolve("svc.sh").toString()), "http", "dyn",
+        List.of(SlurmTestGraphs.integer("port", 18080)), 1, new Resources("1", "64Mi", 0), List.of(), List.of(),
+        Map.of(), MultiNode.SINGLE, null);
+    Rendering r = SlurmRenderer.render(new Graph("1.0", "service-test", List.of(svc)), settings());
+    Golden.materialise(dir, r);
+    SbatchScriptBashTest.executable(dir.resolve("svc.sh"), "#!/bin/bash\nexec sleep 110\n");
+    cluster.chownToUser(dir);
+    String job = cluster.submit(dir, r.files().get(0).relativePath(), Map.of());
+    try {
+      Path log = dir.resolve("svc-0/slurm-" + job + ".out");
+      await("service running", 60, () -> read(log).contains("process started"));
+      Thread.sleep(1000);
+      assertEquals("RUNNING", cluster.jobState(job), read(log));
+    } finally {
+      cluster.cancel(job);
+    }
+    assertEquals("CANCELLED", cluster.awaitEnd(job, 60));
+  }
+
   private static String log(Path dir, String stem, String job) {
     return read(dir.resolve(stem + "/slurm-" + job + ".out"));
   }
