@@ -26,6 +26,7 @@ public final class SlurmRenderer {
     List<String> warnings = new ArrayList<>();
     // Distinct labels give distinct job names and directories: a replica number never contains '-'.
     Map<String, String> labelOwners = new HashMap<>();
+    List<String> withImage = new ArrayList<>();
     for (Component c : graph.components()) {
       String label = Names.dnsLabel(c.name());
       String other = labelOwners.putIfAbsent(label, c.name());
@@ -33,13 +34,15 @@ public final class SlurmRenderer {
         throw new IllegalArgumentException(
             "components \"" + other + "\" and \"" + c.name() + "\" get the same Slurm name \"" + label + "\"");
       }
-      if (!options.pyxis() && !Names.isPlaceholderImage(c.image())) {
-        warnings.add("component " + c.name() + ": image is not used on Slurm unless the setting container=pyxis is set");
-      }
+      if (!options.pyxis() && !Names.isPlaceholderImage(c.image())) withImage.add(c.name());
       for (int replica = 0; replica < c.replicas(); replica++) {
         files.add(new RenderedFile(
             SlurmNames.scriptPath(c.name(), replica), SbatchScript.render(graph, c, replica, options), true));
       }
+    }
+    if (!withImage.isEmpty()) {
+      warnings.add("images are not used on Slurm unless the setting container=pyxis is set (components with an image: "
+          + String.join(", ", withImage) + ")");
     }
     return new Rendering(files, warnings);
   }
