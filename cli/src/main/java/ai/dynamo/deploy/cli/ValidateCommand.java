@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a graph file: every problem is printed as file:line:column: field: message.",
+      "Check a graph file without deploying anything.",
+      "Every problem is printed on its own line as file:line:column: field: message; a valid graph gets a one-line"
+          + " summary (name, components, total GPUs).",
       "Exit codes: 0 valid (warnings allowed), 2 invalid."
     })
 public final class ValidateCommand implements Callable<Integer> {
