@@ -49,6 +49,20 @@ final class Problems {
     return out;
   }
 
+  /**
+   * {@link #sorted()}, cut to the first {@code max} with a last line saying how many more there are: a file with
+   * thousands of mistakes is generated or hostile, and a screenful tells the user what they need.
+   */
+  List<Problem> sorted(int max) {
+    List<Problem> all = sorted();
+    if (all.size() <= max) return all;
+    List<Problem> out = new ArrayList<>(all.subList(0, max));
+    long errors = all.subList(max, all.size()).stream().filter(Problem::isError).count();
+    out.add(new Problem(errors > 0 ? Problem.Severity.ERROR : Problem.Severity.WARNING, file, 0, 0, "",
+        (all.size() - max) + " more problems not shown (only the first " + max + " are listed)"));
+    return out;
+  }
+
   static int line(Node n) {
     return n == null ? 0 : n.getStartMark().getLine() + 1;
   }

@@ -244,4 +244,20 @@ class ValidationRulesTest {
     LoadResult r = GraphLoader.load("g.yaml", HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    replicas: 0\n", Target.K8S);
     assertEquals(List.of("g.yaml:6:5: components[0].replicas: expected a positive integer, got 0"), formatted(r));
   }
+
+  @Test
+  void veryLongLinesAreRefusedBeforeParsing() {
+    LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n# " + "x".repeat(YamlSource.MAX_LINE_CHARS) + "\n");
+    assertEquals(List.of("g.yaml:6:16385: line is longer than the limit of 16384 characters"), formatted(r));
+  }
+
+  @Test
+  void thousandsOfProblemsAreCutToAScreenfulWithACount() {
+    StringBuilder yaml = new StringBuilder(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    parameters:\n");
+    for (int i = 0; i < 300; i++) yaml.append("      port: ").append(i).append('\n');
+    List<Problem> problems = load(yaml.toString()).problems();
+    assertEquals(GraphLoader.MAX_PROBLEMS + 1, problems.size());
+    assertEquals("g.yaml:8:7: components[0].parameters.port: duplicate key \"port\" (first given at line 7, column 7)", problems.get(0).format());
+    assertEquals("g.yaml: 99 more problems not shown (only the first 200 are listed)", problems.get(200).format());
+  }
 }
