@@ -63,7 +63,9 @@ class SlurmClusterTest {
       Path dir = materialise("test-only", r, Map.of());
       for (RenderedFile f : r.files()) {
         LocalSlurmCluster.Result res = cluster.run(List.of("sbatch", "--test-only", f.relativePath()), dir, 60);
-        assertEquals(0, res.exit(), f.relativePath() + ": " + res.stderr());
+        assertEquals(0, res.exit(), f.relativePath() + ": " + res.stderr()
+            + " (an example with a new node_selector needs that feature on the local nodes: NODE_FEATURES in"
+            + " scripts/local-slurm)");
         assertTrue(res.stderr().contains("to start at"), f.relativePath() + ": " + res.stderr());
         checked++;
       }
