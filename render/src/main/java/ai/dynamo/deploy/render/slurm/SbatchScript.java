@@ -57,11 +57,19 @@ final class SbatchScript {
     if (options.time() != null) sbatch(s, "--time=" + options.time());
     for (String extra : options.extraLines()) sbatch(s, extra);
 
+    boolean secretVars = c.environment().stream().anyMatch(EnvVar::isSecret);
+    boolean secretDirs = !c.secrets().isEmpty();
     s.append("\nset -uo pipefail\n");
-    s.append("DYN_JOB_DIR=\"${SLURM_SUBMIT_DIR:-$PWD}/").append(stem).append("\"\n");
-    s.append("DYN_SECRETS_DIR=\"${DYNAMO_SECRETS_DIR:-").append(DEFAULT_SECRETS_DIR)
-        .append(Names.dnsLabel(graph.name())).append("}\"\n");
-    s.append(HELPERS);
+    if (nodes > 1) s.append("DYN_JOB_DIR=\"${SLURM_SUBMIT_DIR:-$PWD}/").append(stem).append("\"\n");
+    if (secretVars || secretDirs) {
+      s.append("DYN_SECRETS_DIR=\"${DYNAMO_SECRETS_DIR:-").append(DEFAULT_SECRETS_DIR)
+          .append(Names.dnsLabel(graph.name())).append("}\"\n");
+    }
+    // Only the helpers this script calls, so every line of a script is used.
+    s.append(LOG_HELPER);
+    if (nodes > 1 || secretVars || secretDirs) s.append(FAIL_HELPER);
+    if (secretVars || secretDirs) s.append(SECRET_FILE_HELPER);
+    if (secretDirs) s.append(SECRET_DIR_HELPER);
 
     environment(s, c);
     process(s, c, nodes, cpus, options);
@@ -194,13 +202,21 @@ final class SbatchScript {
     return String.join(" ", words);
   }
 
-  private static final String HELPERS =
+  private static final String LOG_HELPER =
       """
 
       dyn_log() { printf '%s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+      """;
+
+  private static final String FAIL_HELPER =
+      """
       dyn_fail() { dyn_log "error: $*"; exit 1; }
+      """;
+
+  private static final String SECRET_FILE_HELPER =
+      """
       # Exports variable $1 with the content of secret file $2: a regular file, not readable by group or others.
-      # The content is read, never run; one trailing newline (and any more) is dropped.
+      # The content is read, never run; trailing newlines are dropped.
       dyn_secret_file() {
         local name="$1" file="$2" value
         [[ -f "$file" && ! -L "$file" ]] || dyn_fail "secret file $file is missing (docs/slurm.md: secrets)"
@@ -208,6 +224,10 @@ final class SbatchScript {
         value="$(<"$file")" || dyn_fail "cannot read secret file $file"
         export "$name=$value"
       }
+      """;
+
+  private static final String SECRET_DIR_HELPER =
+      """
       # Exports every file of secret directory $1 as a variable named after the file.
       dyn_secret_dir() {
         local dir="$1" file
