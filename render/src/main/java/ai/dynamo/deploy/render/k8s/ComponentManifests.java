@@ -1,0 +1,237 @@
+package ai.dynamo.deploy.render.k8s;
+
+import static ai.dynamo.deploy.render.k8s.Yaml.map;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.InputKind;
+import ai.dynamo.deploy.ir.Readiness;
+import ai.dynamo.deploy.render.ComponentProcess;
+import ai.dynamo.deploy.render.k8s.Labels.Role;
+import ai.dynamo.deploy.render.k8s.PodTemplates.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kubernetes objects of one component, in apply order (Services before the workloads that use them):
+ *
+ * <ul>
+ *   <li>single-node service: Service (when a port is known) + Deployment
+ *   <li>batch: Job
+ *   <li>multi-node: headless Services for leaders and workers, a client Service when a {@code port} is known, the
+ *       leader StatefulSet (one pod per group) and one worker StatefulSet per group
+ * </ul>
+ */
+final class ComponentManifests {
+  /**
+   * Deployments: how long a rollout may make no progress before Kubernetes marks it {@code
+   * ProgressDeadlineExceeded} (the deploy workflow fails at once on that condition). The default 600 s is shorter
+   * than a large model's load, so it is longer than the startup probe's budget (one hour).
+   */
+  static final int PROGRESS_DEADLINE_SECONDS = 4200;
+
+  /**
+   * Jobs: retries before the Job counts as failed. Two retries absorb a node or pull hiccup; more would mostly
+   * re-run a model load that fails the same way each time.
+   */
+  static final int JOB_BACKOFF_LIMIT = 2;
+
+  private final Component c;
+  private final K8sNames names;
+  private final String namespace;
+  private final String digest;
+  private final List<String> warnings;
+
+  ComponentManifests(Component c, K8sNames names, String namespace, String digest, List<String> warnings) {
+    this.c = c;
+    this.names = names;
+    this.namespace = namespace;
+    this.digest = digest;
+    this.warnings = warnings;
+  }
+
+  List<Map<String, Object>> objects() {
+    if (c.multiNode().isMultiNode()) {
+      if (c.isBatch()) {
+        throw new IllegalArgumentException(
+            "component \"" + c.name() + "\": a multi-node batch component (num_nodes > 1 with a batch: input) "
+                + "cannot be rendered for Kubernetes yet");
+      }
+      return multiNode();
+    }
+    return c.isBatch() ? List.of(job()) : singleNode();
+  }
+
+  private Map<String, Object> metadata(String name, Role role, Integer group) {
+    return map(
+        "name", name,
+        "namespace", namespace,
+        "labels", Labels.all(names, role, group),
+        "annotations", map(Labels.IR_DIGEST, digest));
+  }
+
+  private List<Map<String, Object>> singleNode() {
+    Readiness readiness = ComponentProcess.readiness(c);
+    List<Map<String, Object>> ports = PodTemplates.ports(c, readiness, null);
+    Pod pod = new Pod(Role.SERVICE, null, List.of(), List.of(), readiness, ports, null);
+    List<Map<String, Object>> objects = new ArrayList<>();
+    Integer servicePort = ComponentProcess.port(c);
+    if (servicePort == null && readiness.port() != null) servicePort = readiness.port();
+    if (servicePort != null) objects.add(clientService(Role.SERVICE, servicePort));
+    objects.add(
+        map(
+            "apiVersion", "apps/v1",
+            "kind", "Deployment",
+            "metadata", metadata(names.base(), Role.SERVICE, null),
+            "spec",
+                map(
+                    "replicas", c.replicas(),
+                    "progressDeadlineSeconds", PROGRESS_DEADLINE_SECONDS,
+                    "selector", map("matchLabels", Labels.selector(names, Role.SERVICE)),
+                    "template", PodTemplates.template(c, names, pod))));
+    return objects;
+  }
+
+  private Map<String, Object> job() {
+    if (c.readiness() != null) {
+      warnings.add(
+          "component \"" + c.name() + "\": the readiness block is ignored for a batch Job (a Job is done when it "
+              + "succeeds)");
+    }
+    if (c.replicas() > 1) {
+      warnings.add(
+          "component \"" + c.name() + "\": replicas " + c.replicas() + " runs " + c.replicas()
+              + " pods of the Job in parallel, each over the whole batch input");
+    }
+    Pod pod = new Pod(Role.BATCH, null, List.of(), List.of(), null, PodTemplates.ports(c, null, null), "Never");
+    return map(
+        "apiVersion", "batch/v1",
+        "kind", "Job",
+        "metadata", metadata(names.base(), Role.BATCH, null),
+        "spec",
+            map(
+                "parallelism", c.replicas(),
+                "completions", c.replicas(),
+                "backoffLimit", JOB_BACKOFF_LIMIT,
+                // The Job controller adds its own selector and labels; ours are on the template for listing.
+                "template", PodTemplates.template(c, names, pod)));
+  }
+
+  private List<Map<String, Object>> multiNode() {
+    int numNodes = c.multiNode().numNodes();
+    int leaderPort = ComponentProcess.leaderPort(c);
+    String pinnedHost = ComponentProcess.pinnedLeaderHost(c);
+    if (pinnedHost != null) pinnedHost = DollarEscaping.escape(pinnedHost);
+    if (pinnedHost != null && c.replicas() > 1) {
+      warnings.add(
+          "component \"" + c.name() + "\": leader_addr pins the leader host " + pinnedHost + ", so all "
+              + c.replicas() + " groups use that one address as written");
+    }
+    Readiness leaderReadiness = ComponentProcess.readiness(c);
+    Integer clientPort = ComponentProcess.port(c);
+
+    List<Map<String, Object>> objects = new ArrayList<>();
+    objects.add(headlessService(names.leader(), Role.LEADER, PodTemplates.ports(c, leaderReadiness, leaderPort)));
+    objects.add(headlessService(names.workerService(), Role.WORKER, List.of()));
+    if (clientPort != null) objects.add(clientService(Role.LEADER, clientPort));
+
+    // The leader of group g is pod <leader>-g; it addresses itself by its own stable DNS name.
+    String leaderAddr =
+        (pinnedHost != null
+                ? pinnedHost
+                : names.leaderHost("$(" + PodTemplates.POD_NAME_ENV + ")", namespace))
+            + ":" + leaderPort;
+    Pod leader =
+        new Pod(
+            Role.LEADER,
+            null,
+            ComponentProcess.multiNodeArgs(numNodes, "$(" + PodTemplates.NODE_RANK_ENV + ")", leaderAddr),
+            List.of(
+                PodTemplates.fieldEnv(PodTemplates.POD_NAME_ENV, "metadata.name"),
+                PodTemplates.literalEnv(PodTemplates.NODE_RANK_ENV, "0")),
+            leaderReadiness,
+            PodTemplates.ports(c, leaderReadiness, leaderPort),
+            null);
+    objects.add(statefulSet(names.leader(), Role.LEADER, null, c.replicas(), null, names.leader(), leader));
+
+    for (int group = 0; group < c.replicas(); group++) {
+      String groupLeader =
+          (pinnedHost != null ? pinnedHost : names.leaderHost(names.leader() + "-" + group, namespace))
+              + ":" + leaderPort;
+      Pod worker =
+          new Pod(
+              Role.WORKER,
+              group,
+              ComponentProcess.multiNodeArgs(numNodes, "$(" + PodTemplates.NODE_RANK_ENV + ")", groupLeader),
+              List.of(
+                  PodTemplates.fieldEnv(
+                      PodTemplates.NODE_RANK_ENV, "metadata.labels['" + PodTemplates.POD_INDEX_LABEL + "']")),
+              // Workers do not listen on the leader port: they are ready when running.
+              null,
+              List.of(),
+              null);
+      // Ordinals start at 1, so a worker's pod index is its node rank (the leader is rank 0).
+      objects.add(
+          statefulSet(names.workers(group), Role.WORKER, group, numNodes - 1, 1, names.workerService(), worker));
+    }
+    return objects;
+  }
+
+  private Map<String, Object> statefulSet(
+      String name, Role role, Integer group, int replicas, Integer firstOrdinal, String serviceName, Pod pod) {
+    Map<String, String> selector =
+        group == null ? Labels.selector(names, role) : Labels.groupSelector(names, group);
+    return map(
+        "apiVersion", "apps/v1",
+        "kind", "StatefulSet",
+        "metadata", metadata(name, role, group),
+        "spec",
+            map(
+                "replicas", replicas,
+                "ordinals", firstOrdinal == null ? null : map("start", firstOrdinal),
+                "serviceName", serviceName,
+                // Parallel: the nodes of a group (and the leaders of different groups) do not depend on each
+                // other's readiness; OrderedReady would start them one model load after another. The deploy
+                // workflow enforces leader-before-workers by applying the worker StatefulSets later.
+                "podManagementPolicy", "Parallel",
+                "selector", map("matchLabels", selector),
+                "template", PodTemplates.template(c, names, pod)));
+  }
+
+  private Map<String, Object> clientService(Role role, int port) {
+    String portName = c.inputKind() == InputKind.HTTP ? "http" : "port";
+    return map(
+        "apiVersion", "v1",
+        "kind", "Service",
+        "metadata", metadata(names.base(), role, null),
+        "spec",
+            map(
+                "type", "ClusterIP",
+                "selector", Labels.selector(names, role),
+                "ports", List.of(map("name", portName, "port", port, "targetPort", port, "protocol", "TCP"))));
+  }
+
+  /**
+   * A headless Service gives each StatefulSet pod a stable DNS name {@code <pod>.<service>.<namespace>.svc}. Not-
+   * ready addresses are published because a leader's name must resolve before it is ready: the leader binds its
+   * own name, and workers must reach it to form the group that makes it ready.
+   */
+  private Map<String, Object> headlessService(String name, Role role, List<Map<String, Object>> containerPorts) {
+    List<Map<String, Object>> ports = new ArrayList<>();
+    for (Map<String, Object> p : containerPorts) {
+      ports.add(
+          map("name", p.get("name"), "port", p.get("containerPort"), "targetPort", p.get("containerPort"),
+              "protocol", "TCP"));
+    }
+    return map(
+        "apiVersion", "v1",
+        "kind", "Service",
+        "metadata", metadata(name, role, null),
+        "spec",
+            map(
+                "clusterIP", "None",
+                "publishNotReadyAddresses", true,
+                "selector", Labels.selector(names, role),
+                "ports", ports));
+  }
+}

@@ -1,0 +1,137 @@
+package ai.dynamo.deploy.render.k8s;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Names;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Kubernetes names for one component of one graph, derived in one place (documented in
+ * docs/kubernetes-render.md, "Naming").
+ *
+ * <p>Every object name starts with the component's base name {@code <graph>-<component>} (both as
+ * {@link Names#dnsLabel}), so two graphs in one namespace never collide. When a name would exceed its Kubernetes
+ * limit, the base is cut and a short hash of the full base is appended, so the result is still deterministic and
+ * still unique.
+ */
+final class K8sNames {
+  /** DNS-1035 / DNS-1123 labels: Service names, container names, label values, pod host names. */
+  static final int MAX_LABEL = 63;
+
+  /**
+   * StatefulSet names: the controller puts {@code <name>-<10-char hash>} into the {@code controller-revision-hash}
+   * label of every pod, and a label value may have at most 63 characters.
+   */
+  static final int MAX_STATEFULSET = 52;
+
+  /** Length of the hash suffix ({@code -} + 8 hex digits) added to a shortened name. */
+  static final int HASH_SUFFIX = 9;
+
+  static final String LEADER_SUFFIX = "-leader";
+  static final String WORKER_SUFFIX = "-worker";
+
+  private final String base;
+  private final String graphLabel;
+  private final String componentLabel;
+
+  private K8sNames(String base, String graphLabel, String componentLabel) {
+    this.base = base;
+    this.graphLabel = graphLabel;
+    this.componentLabel = componentLabel;
+  }
+
+  static K8sNames of(Graph graph, Component component) {
+    String graph1123 = requireLabel(Names.dnsLabel(graph.name()), "graph name", graph.name());
+    String component1123 = requireLabel(Names.dnsLabel(component.name()), "component name", component.name());
+    String full = graph1123 + "-" + component1123;
+    // Service names are DNS-1035 labels: they must start with a letter.
+    if (!Character.isLetter(full.charAt(0))) full = "g-" + full;
+    return new K8sNames(
+        fit(full, MAX_LABEL - longestSuffix(component)),
+        fit(graph1123, MAX_LABEL),
+        fit(component1123, MAX_LABEL));
+  }
+
+  /**
+   * How many characters the longest derived name adds to the base, measured against {@link #MAX_LABEL}: a
+   * multi-node worker StatefulSet {@code <base>-worker-<group>} must fit {@link #MAX_STATEFULSET}.
+   */
+  private static int longestSuffix(Component component) {
+    if (!component.multiNode().isMultiNode()) return 0;
+    int lastGroup = Math.max(0, component.replicas() - 1);
+    int workerSuffix = WORKER_SUFFIX.length() + 1 + Integer.toString(lastGroup).length();
+    return (MAX_LABEL - MAX_STATEFULSET) + workerSuffix;
+  }
+
+  /** {@code name} if it fits {@code max}, else its first characters, {@code -}, and 8 hex digits of its SHA-256. */
+  static String fit(String name, int max) {
+    if (name.length() <= max) return name;
+    String head = name.substring(0, max - HASH_SUFFIX);
+    while (head.endsWith("-")) head = head.substring(0, head.length() - 1);
+    return head + "-" + sha256Hex(name).substring(0, 8);
+  }
+
+  private static String requireLabel(String label, String what, String asWritten) {
+    if (label.isEmpty()) {
+      throw new IllegalArgumentException(
+          what + " \"" + asWritten + "\" has no character usable in a Kubernetes name (a-z, 0-9)");
+    }
+    return label;
+  }
+
+  static String sha256Hex(String text) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** {@code <graph>-<component>}: Deployment, Job, client Service, and the prefix of every other name. */
+  String base() {
+    return base;
+  }
+
+  /** The graph as a label value ({@code app.kubernetes.io/part-of}, {@code deploy.dynamo.ai/graph}). */
+  String graphLabel() {
+    return graphLabel;
+  }
+
+  /** The component as a label value and container name. */
+  String componentLabel() {
+    return componentLabel;
+  }
+
+  /** Multi-node: the leader StatefulSet and the headless Service that names its pods. */
+  String leader() {
+    return base + LEADER_SUFFIX;
+  }
+
+  /** Multi-node: the headless Service that names the worker pods. */
+  String workerService() {
+    return base + WORKER_SUFFIX;
+  }
+
+  /** Multi-node: the worker StatefulSet of group {@code group} (0-based, the same as its leader's pod index). */
+  String workers(int group) {
+    return base + WORKER_SUFFIX + "-" + group;
+  }
+
+  /**
+   * The stable DNS name of the leader pod of group {@code group} (StatefulSet pod {@code <leader>-<group>} under
+   * the headless Service {@code <leader>}). Relative to the cluster domain: the pod's DNS search path completes it,
+   * so clusters with a domain other than {@code cluster.local} work too.
+   */
+  String leaderHost(String podName, String namespace) {
+    return podName + "." + leader() + "." + namespace + ".svc";
+  }
+
+  /** File name of the component's manifests. */
+  String fileName() {
+    return componentLabel + ".yaml";
+  }
+}
