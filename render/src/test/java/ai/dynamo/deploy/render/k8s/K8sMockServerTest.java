@@ -1,0 +1,96 @@
+package ai.dynamo.deploy.render.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.render.Rendering;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every rendered object is a valid fabric8 model object and is stored and returned intact by the mock API server. */
+@EnableKubernetesMockClient(crud = true)
+class K8sMockServerTest {
+  static KubernetesClient client;
+
+  @Test
+  void seedGraphObjectsAreAcceptedAndReadBackIntact() {
+    Rendering rendering = K8sRenderer.render(K8sTestGraphs.seed(), Map.of("namespace", "llm"));
+    List<HasMetadata> objects = FabricModels.loadAll(rendering);
+    // http_ingress: Service+Deployment; vllm_worker: Deployment; sglang and trtllm: 2 headless Services +
+    // leader StatefulSet + 1 worker StatefulSet each; batch_processor: Job
+    assertEquals(2 + 1 + 4 + 1 + 4, objects.size());
+    for (HasMetadata object : objects) {
+      HasMetadata created = client.resource(object).create();
+      assertNotNull(created.getMetadata().getUid(), "the server stored " + describe(object));
+      HasMetadata read = client.resource(object).get();
+      assertNotNull(read, "the server returns " + describe(object));
+      assertEquals("llm", read.getMetadata().getNamespace());
+      assertEquals(object.getMetadata().getLabels(), read.getMetadata().getLabels());
+      assertEquals(object.getMetadata().getAnnotations(), read.getMetadata().getAnnotations());
+      assertEquals(specOf(object), specOf(read), "spec of " + describe(object) + " survives the round trip");
+    }
+
+    assertEquals(2, client.apps().deployments().inNamespace("llm").list().getItems().size());
+    assertEquals(4, client.apps().statefulSets().inNamespace("llm").list().getItems().size());
+    assertEquals(5, client.services().inNamespace("llm").list().getItems().size());
+    assertEquals(1, client.batch().v1().jobs().inNamespace("llm").list().getItems().size());
+
+    StatefulSet workers =
+        client.apps().statefulSets().inNamespace("llm").withName("dynamo-graph-sglang-worker-worker-0").get();
+    assertEquals(1, workers.getSpec().getOrdinals().getStart());
+    assertEquals(1, workers.getSpec().getReplicas());
+    Deployment ingress = client.apps().deployments().inNamespace("llm").withName("dynamo-graph-http-ingress").get();
+    assertEquals(5, ingress.getSpec().getReplicas());
+    assertEquals(
+        "500m", ingress.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()
+            .get("cpu").toString());
+
+    // The graph's objects can be found by our labels alone, as the deploy activity will.
+    assertEquals(
+        12,
+        client.resourceList(objects).resources()
+            .filter(r -> r.get() != null && "dynamo-graph".equals(r.get().getMetadata().getLabels()
+                .get(Labels.GRAPH)))
+            .count());
+  }
+
+  @Test
+  void twoGraphsInOneNamespaceDoNotCollide() {
+    for (String graph : List.of("alpha", "beta")) {
+      Rendering rendering =
+          K8sRenderer.render(K8sTestGraphs.of(graph, K8sTestGraphs.httpIngress()), Map.of("namespace", "shared"));
+      for (HasMetadata object : FabricModels.loadAll(rendering)) client.resource(object).create();
+    }
+    List<Service> services = client.services().inNamespace("shared").list().getItems();
+    assertEquals(2, services.size());
+    for (Service s : services) {
+      String graph = s.getMetadata().getLabels().get(Labels.GRAPH);
+      assertTrue(s.getMetadata().getName().startsWith(graph + "-"), s.getMetadata().getName());
+      assertEquals(graph, s.getSpec().getSelector().get(Labels.GRAPH), "a Service selects only its own graph");
+    }
+    assertEquals(
+        1,
+        client.apps().deployments().inNamespace("shared").withLabel(Labels.GRAPH, "alpha").list().getItems().size());
+  }
+
+  private static Object specOf(HasMetadata object) {
+    if (object instanceof Deployment d) return d.getSpec();
+    if (object instanceof StatefulSet s) return s.getSpec();
+    if (object instanceof Service s) return s.getSpec();
+    if (object instanceof Job j) return j.getSpec();
+    throw new AssertionError("unexpected kind " + object.getKind());
+  }
+
+  private static String describe(HasMetadata object) {
+    return object.getKind() + " " + object.getMetadata().getName();
+  }
+}
