@@ -46,13 +46,26 @@ final class K8sNames {
   static K8sNames of(Graph graph, Component component) {
     String graph1123 = requireLabel(Names.dnsLabel(graph.name()), "graph name", graph.name());
     String component1123 = requireLabel(Names.dnsLabel(component.name()), "component name", component.name());
-    String full = graph1123 + "-" + component1123;
     // Service names are DNS-1035 labels: they must start with a letter.
-    if (!Character.isLetter(full.charAt(0))) full = "g-" + full;
+    String graphPart = Character.isLetter(graph1123.charAt(0)) ? graph1123 : "g-" + graph1123;
     return new K8sNames(
-        fit(full, MAX_LABEL - longestSuffix(component)),
+        base(graphPart, component1123, MAX_LABEL - longestSuffix(component)),
         fit(graph1123, MAX_LABEL),
         fit(component1123, MAX_LABEL));
+  }
+
+  /**
+   * {@code <graph>-<component>} if it fits {@code max}; else both parts cut (the component keeps at least half of
+   * the room, so names stay recognisable) followed by {@code -} and 8 hex digits of the full name's SHA-256.
+   */
+  static String base(String graphPart, String componentPart, int max) {
+    String full = graphPart + "-" + componentPart;
+    if (full.length() <= max) return full;
+    int room = max - HASH_SUFFIX - 1;
+    int graphLength = Math.min(graphPart.length(), Math.max(room / 2, room - componentPart.length()));
+    int componentLength = Math.min(componentPart.length(), room - graphLength);
+    return trimDashes(graphPart.substring(0, graphLength)) + "-"
+        + trimDashes(componentPart.substring(0, componentLength)) + "-" + sha256Hex(full).substring(0, 8);
   }
 
   /**
@@ -69,9 +82,13 @@ final class K8sNames {
   /** {@code name} if it fits {@code max}, else its first characters, {@code -}, and 8 hex digits of its SHA-256. */
   static String fit(String name, int max) {
     if (name.length() <= max) return name;
-    String head = name.substring(0, max - HASH_SUFFIX);
-    while (head.endsWith("-")) head = head.substring(0, head.length() - 1);
-    return head + "-" + sha256Hex(name).substring(0, 8);
+    return trimDashes(name.substring(0, max - HASH_SUFFIX)) + "-" + sha256Hex(name).substring(0, 8);
+  }
+
+  private static String trimDashes(String s) {
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '-') end--;
+    return s.substring(0, end);
   }
 
   private static String requireLabel(String label, String what, String asWritten) {
