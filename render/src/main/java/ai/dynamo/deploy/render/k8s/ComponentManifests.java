@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>single-node service: Service (when a port is known) + Deployment
- *   <li>batch: Job
+ *   <li>batch: Job; multi-node batch: a headless Service and one Indexed Job per group
  *   <li>multi-node: headless Services for leaders and workers, a client Service when a {@code port} is known, the
  *       leader StatefulSet (one pod per group) and one worker StatefulSet per group
  * </ul>
@@ -51,14 +51,7 @@ final class ComponentManifests {
   }
 
   List<Map<String, Object>> objects() {
-    if (c.multiNode().isMultiNode()) {
-      if (c.isBatch()) {
-        throw new IllegalArgumentException(
-            "component \"" + c.name() + "\": a multi-node batch component (num_nodes > 1 with a batch: input) "
-                + "cannot be rendered for Kubernetes yet");
-      }
-      return multiNode();
-    }
+    if (c.multiNode().isMultiNode()) return c.isBatch() ? multiNodeBatch() : multiNode();
     return c.isBatch() ? List.of(job()) : singleNode();
   }
 
@@ -73,7 +66,7 @@ final class ComponentManifests {
   private List<Map<String, Object>> singleNode() {
     Readiness readiness = ComponentProcess.readiness(c);
     List<Map<String, Object>> ports = PodTemplates.ports(c, readiness, null);
-    Pod pod = new Pod(Role.SERVICE, null, List.of(), List.of(), readiness, ports, null);
+    Pod pod = new Pod(Role.SERVICE, null, List.of(), List.of(), readiness, ports, null, null);
     List<Map<String, Object>> objects = new ArrayList<>();
     Integer servicePort = ComponentProcess.port(c);
     if (servicePort == null && readiness.port() != null) servicePort = readiness.port();
@@ -93,17 +86,8 @@ final class ComponentManifests {
   }
 
   private Map<String, Object> job() {
-    if (c.readiness() != null) {
-      warnings.add(
-          "component \"" + c.name() + "\": the readiness block is ignored for a batch Job (a Job is done when it "
-              + "succeeds)");
-    }
-    if (c.replicas() > 1) {
-      warnings.add(
-          "component \"" + c.name() + "\": replicas " + c.replicas() + " runs " + c.replicas()
-              + " pods of the Job in parallel, each over the whole batch input");
-    }
-    Pod pod = new Pod(Role.BATCH, null, List.of(), List.of(), null, PodTemplates.ports(c, null, null), "Never");
+    warnAboutBatch();
+    Pod pod = new Pod(Role.BATCH, null, List.of(), List.of(), null, PodTemplates.ports(c, null, null), "Never", null);
     return map(
         "apiVersion", "batch/v1",
         "kind", "Job",
@@ -117,16 +101,79 @@ final class ComponentManifests {
                 "template", PodTemplates.template(c, names, pod)));
   }
 
-  private List<Map<String, Object>> multiNode() {
+  /**
+   * Multi-node batch: one Indexed Job per group whose completion index is the node rank; all N pods start
+   * together. A headless Service names each pod {@code <job>-<index>.<service>}, so index 0 is the leader's address.
+   */
+  private List<Map<String, Object>> multiNodeBatch() {
+    warnAboutBatch();
     int numNodes = c.multiNode().numNodes();
     int leaderPort = ComponentProcess.leaderPort(c);
+    String pinnedHost = pinnedLeaderHost();
+    List<Map<String, Object>> ports = PodTemplates.ports(c, null, leaderPort);
+    List<Map<String, Object>> objects = new ArrayList<>();
+    objects.add(headlessService(names.batchGroups(), Role.BATCH, ports));
+    for (int group = 0; group < c.replicas(); group++) {
+      String jobName = names.batchGroup(group);
+      String leaderAddr =
+          (pinnedHost != null ? pinnedHost : names.podHost(jobName + "-0", names.batchGroups(), namespace))
+              + ":" + leaderPort;
+      Pod pod =
+          new Pod(
+              Role.BATCH,
+              group,
+              ComponentProcess.multiNodeArgs(numNodes, "$(" + PodTemplates.NODE_RANK_ENV + ")", leaderAddr),
+              List.of(
+                  PodTemplates.fieldEnv(
+                      PodTemplates.NODE_RANK_ENV,
+                      "metadata.annotations['" + PodTemplates.JOB_INDEX_ANNOTATION + "']")),
+              null,
+              ports,
+              "Never",
+              names.batchGroups());
+      objects.add(
+          map(
+              "apiVersion", "batch/v1",
+              "kind", "Job",
+              "metadata", metadata(jobName, Role.BATCH, group),
+              "spec",
+                  map(
+                      "completionMode", "Indexed",
+                      "completions", numNodes,
+                      "parallelism", numNodes,
+                      "backoffLimit", JOB_BACKOFF_LIMIT,
+                      "template", PodTemplates.template(c, names, pod))));
+    }
+    return objects;
+  }
+
+  private String pinnedLeaderHost() {
     String pinnedHost = ComponentProcess.pinnedLeaderHost(c);
-    if (pinnedHost != null) pinnedHost = DollarEscaping.escape(pinnedHost);
     if (pinnedHost != null && c.replicas() > 1) {
       warnings.add(
           "component \"" + c.name() + "\": leader_addr pins the leader host " + pinnedHost + ", so all "
               + c.replicas() + " groups use that one address as written");
     }
+    return pinnedHost == null ? null : DollarEscaping.escape(pinnedHost);
+  }
+
+  private void warnAboutBatch() {
+    if (c.readiness() != null) {
+      warnings.add(
+          "component \"" + c.name() + "\": the readiness block is ignored for a batch Job (a Job is done when it "
+              + "succeeds)");
+    }
+    if (c.replicas() > 1) {
+      warnings.add(
+          "component \"" + c.name() + "\": replicas " + c.replicas() + " runs " + c.replicas()
+              + (c.multiNode().isMultiNode() ? " groups" : " pods") + " in parallel, each over the whole batch input");
+    }
+  }
+
+  private List<Map<String, Object>> multiNode() {
+    int numNodes = c.multiNode().numNodes();
+    int leaderPort = ComponentProcess.leaderPort(c);
+    String pinnedHost = pinnedLeaderHost();
     Readiness leaderReadiness = ComponentProcess.readiness(c);
     Integer clientPort = ComponentProcess.port(c);
 
@@ -139,7 +186,7 @@ final class ComponentManifests {
     String leaderAddr =
         (pinnedHost != null
                 ? pinnedHost
-                : names.leaderHost("$(" + PodTemplates.POD_NAME_ENV + ")", namespace))
+                : names.podHost("$(" + PodTemplates.POD_NAME_ENV + ")", names.leader(), namespace))
             + ":" + leaderPort;
     Pod leader =
         new Pod(
@@ -151,12 +198,13 @@ final class ComponentManifests {
                 PodTemplates.literalEnv(PodTemplates.NODE_RANK_ENV, "0")),
             leaderReadiness,
             PodTemplates.ports(c, leaderReadiness, leaderPort),
+            null,
             null);
     objects.add(statefulSet(names.leader(), Role.LEADER, null, c.replicas(), null, names.leader(), leader));
 
     for (int group = 0; group < c.replicas(); group++) {
       String groupLeader =
-          (pinnedHost != null ? pinnedHost : names.leaderHost(names.leader() + "-" + group, namespace))
+          (pinnedHost != null ? pinnedHost : names.podHost(names.leader() + "-" + group, names.leader(), namespace))
               + ":" + leaderPort;
       Pod worker =
           new Pod(
@@ -169,6 +217,7 @@ final class ComponentManifests {
               // Workers do not listen on the leader port: they are ready when running.
               null,
               List.of(),
+              null,
               null);
       // Ordinals start at 1, so a worker's pod index is its node rank (the leader is rank 0).
       objects.add(

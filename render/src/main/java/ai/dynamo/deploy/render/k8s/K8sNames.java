@@ -32,6 +32,7 @@ final class K8sNames {
 
   static final String LEADER_SUFFIX = "-leader";
   static final String WORKER_SUFFIX = "-worker";
+  static final String GROUP_SUFFIX = "-group";
 
   private final String base;
   private final String graphLabel;
@@ -74,8 +75,13 @@ final class K8sNames {
    */
   private static int longestSuffix(Component component) {
     if (!component.multiNode().isMultiNode()) return 0;
-    int lastGroup = Math.max(0, component.replicas() - 1);
-    int workerSuffix = WORKER_SUFFIX.length() + 1 + Integer.toString(lastGroup).length();
+    int groupDigits = Integer.toString(Math.max(0, component.replicas() - 1)).length();
+    if (component.isBatch()) {
+      // Indexed Job pods are named <job>-<index> in DNS, and a host name is a label.
+      int rankDigits = Integer.toString(component.multiNode().numNodes() - 1).length();
+      return GROUP_SUFFIX.length() + 1 + groupDigits + 1 + rankDigits;
+    }
+    int workerSuffix = WORKER_SUFFIX.length() + 1 + groupDigits;
     return (MAX_LABEL - MAX_STATEFULSET) + workerSuffix;
   }
 
@@ -138,13 +144,23 @@ final class K8sNames {
     return base + WORKER_SUFFIX + "-" + group;
   }
 
+  /** Multi-node batch: the headless Service that names the pods of every group's Indexed Job. */
+  String batchGroups() {
+    return base + GROUP_SUFFIX;
+  }
+
+  /** Multi-node batch: the Indexed Job of group {@code group}. */
+  String batchGroup(int group) {
+    return base + GROUP_SUFFIX + "-" + group;
+  }
+
   /**
-   * The stable DNS name of the leader pod of group {@code group} (StatefulSet pod {@code <leader>-<group>} under
-   * the headless Service {@code <leader>}). Relative to the cluster domain: the pod's DNS search path completes it,
-   * so clusters with a domain other than {@code cluster.local} work too.
+   * The stable DNS name of a pod with host name {@code podHost} under the headless Service {@code service}.
+   * Relative to the cluster domain: the pod's DNS search path completes it, so clusters with a domain other than
+   * {@code cluster.local} work too.
    */
-  String leaderHost(String podName, String namespace) {
-    return podName + "." + leader() + "." + namespace + ".svc";
+  String podHost(String podHost, String service, String namespace) {
+    return podHost + "." + service + "." + namespace + ".svc";
   }
 
   /** File name of the component's manifests. */

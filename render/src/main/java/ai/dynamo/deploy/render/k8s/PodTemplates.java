@@ -27,6 +27,9 @@ final class PodTemplates {
   /** Label the StatefulSet controller puts on each pod with its ordinal (Kubernetes 1.28+). */
   static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
 
+  /** Annotation the Job controller puts on each pod of an Indexed Job with its completion index. */
+  static final String JOB_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+
   /**
    * Probe period and the number of failed startup probes allowed: 360 x 10 s = one hour. Loading a large model
    * (downloading tens of GB of weights, then loading them onto GPUs) routinely takes many minutes; the startup
@@ -46,7 +49,8 @@ final class PodTemplates {
       List<Map<String, Object>> extraEnv,
       Readiness readiness,
       List<Map<String, Object>> ports,
-      String restartPolicy) {}
+      String restartPolicy,
+      String subdomain) {}
 
   static Map<String, Object> template(Component c, K8sNames names, Pod pod) {
     return map(
@@ -58,6 +62,8 @@ final class PodTemplates {
     boolean gpu = c.resources().gpu() > 0;
     return map(
         "restartPolicy", pod.restartPolicy(),
+        // Indexed Job pods: DNS name <job>-<index>.<subdomain> through the headless Service of that name
+        "subdomain", pod.subdomain(),
         // Service links inject <SERVICE>_PORT-style variables for every Service in the namespace; engines read
         // such names (vLLM reads VLLM_PORT), so the process should see only the environment the user wrote.
         "enableServiceLinks", false,

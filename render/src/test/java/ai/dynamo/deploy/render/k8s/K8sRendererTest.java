@@ -220,14 +220,32 @@ class K8sRendererTest {
   }
 
   @Test
-  void multiNodeBatchIsRefusedWithTheComponentName() {
+  void multiNodeBatchIsOneIndexedJobPerGroup() {
     Component c = K8sTestGraphs.batchProcessor();
     Component multi =
-        new Component(c.name(), c.image(), c.cmd(), c.input(), c.output(), c.parameters(), 1, c.resources(),
-            c.environment(), c.secrets(), c.nodeSelector(), new MultiNode(2, null, null), null);
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> K8sRenderer.render(K8sTestGraphs.of("g", multi), Map.of()));
-    assertTrue(e.getMessage().contains("batch_processor"), e.getMessage());
+        new Component(c.name(), c.image(), c.cmd(), c.input(), c.output(), c.parameters(), 2, c.resources(),
+            c.environment(), c.secrets(), c.nodeSelector(), new MultiNode(3, null, null), null);
+    Rendered r = Rendered.of(K8sTestGraphs.of("g", multi), Map.of("namespace", "ns1"));
+    assertEquals(List.of("Service/g-batch-processor-group", "Job/g-batch-processor-group-0",
+        "Job/g-batch-processor-group-1"), r.names());
+    Service names = r.get(Service.class, "g-batch-processor-group");
+    assertEquals("None", names.getSpec().getClusterIP());
+    assertTrue(names.getSpec().getPublishNotReadyAddresses());
+    for (int group = 0; group < 2; group++) {
+      Job job = r.get(Job.class, "g-batch-processor-group-" + group);
+      assertEquals("Indexed", job.getSpec().getCompletionMode());
+      assertEquals(3, job.getSpec().getCompletions());
+      assertEquals(3, job.getSpec().getParallelism(), "all nodes of a group run together");
+      assertEquals("Never", job.getSpec().getTemplate().getSpec().getRestartPolicy());
+      assertEquals("g-batch-processor-group", job.getSpec().getTemplate().getSpec().getSubdomain());
+      Container container = Rendered.container(job);
+      assertEquals("metadata.annotations['batch.kubernetes.io/job-completion-index']",
+          Rendered.env(container, PodTemplates.NODE_RANK_ENV).getValueFrom().getFieldRef().getFieldPath());
+      List<String> args = container.getArgs();
+      assertEquals(List.of("--num-nodes", "3", "--node-rank", "$(DYNAMO_NODE_RANK)", "--leader-addr",
+          "g-batch-processor-group-" + group + "-0.g-batch-processor-group.ns1.svc:29500"),
+          args.subList(args.size() - 6, args.size()));
+    }
   }
 
   @Test
@@ -367,7 +385,12 @@ class K8sRendererTest {
     Component longMulti2 = multiNode("prefill_worker_with_a_very_long_descriptive_name_b", 2, 12, null);
     Component longSingle = K8sTestGraphs.component("decode_worker_with_an_equally_long_descriptive_name",
         "http", "vllm", List.of(p("port", "8000", Type.INTEGER)));
-    Rendered r = Rendered.of(K8sTestGraphs.of(longGraph, longMulti, longMulti2, longSingle));
+    Component b = K8sTestGraphs.batchProcessor();
+    Component longBatch =
+        new Component("offline_batch_scoring_over_the_whole_evaluation_corpus", IMAGE, b.cmd(), b.input(),
+            b.output(), b.parameters(), 12, b.resources(), List.of(), List.of(), Map.of(), new MultiNode(16, null, null),
+            null);
+    Rendered r = Rendered.of(K8sTestGraphs.of(longGraph, longMulti, longMulti2, longSingle, longBatch));
     Map<String, String> seen = new HashMap<>();
     for (HasMetadata o : r.objects()) {
       String name = o.getMetadata().getName();
@@ -382,9 +405,14 @@ class K8sRendererTest {
         int lastOrdinal = (s.getSpec().getOrdinals() == null ? 0 : 1) + s.getSpec().getReplicas() - 1;
         assertTrue((name + "-" + lastOrdinal).length() <= 63, "pod names fit a DNS label");
       }
+      if (o instanceof Job j && "Indexed".equals(j.getSpec().getCompletionMode())) {
+        assertTrue((name + "-" + (j.getSpec().getCompletions() - 1)).length() <= 63, "pod host names fit a label");
+      }
     }
     // the same input shortens the same way
-    assertEquals(r.names(), Rendered.of(K8sTestGraphs.of(longGraph, longMulti, longMulti2, longSingle)).names());
+    assertEquals(r.names(),
+        Rendered.of(K8sTestGraphs.of(longGraph, longMulti, longMulti2, longSingle, longBatch)).names());
+    assertEquals(2 * (2 + 1 + 12) + 2 + (1 + 12), r.objects().size());
     String leaderA = K8sNames.of(K8sTestGraphs.of(longGraph, longMulti), longMulti).leader();
     String leaderB = K8sNames.of(K8sTestGraphs.of(longGraph, longMulti2), longMulti2).leader();
     assertFalse(leaderA.equals(leaderB), "names that differ only past the cut still differ");
