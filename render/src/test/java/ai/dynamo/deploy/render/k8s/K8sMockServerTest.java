@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every rendered object is a valid fabric8 model object and is stored and returned intact by the mock API server. */
 @EnableKubernetesMockClient(crud = true)
@@ -28,16 +30,7 @@ class K8sMockServerTest {
     // http_ingress: Service+Deployment; vllm_worker: Deployment; sglang and trtllm: 2 headless Services +
     // leader StatefulSet + 1 worker StatefulSet each; batch_processor: Job
     assertEquals(2 + 1 + 4 + 1 + 4, objects.size());
-    for (HasMetadata object : objects) {
-      HasMetadata created = client.resource(object).create();
-      assertNotNull(created.getMetadata().getUid(), "the server stored " + describe(object));
-      HasMetadata read = client.resource(object).get();
-      assertNotNull(read, "the server returns " + describe(object));
-      assertEquals("llm", read.getMetadata().getNamespace());
-      assertEquals(object.getMetadata().getLabels(), read.getMetadata().getLabels());
-      assertEquals(object.getMetadata().getAnnotations(), read.getMetadata().getAnnotations());
-      assertEquals(specOf(object), specOf(read), "spec of " + describe(object) + " survives the round trip");
-    }
+    createAndReadBack(objects, "llm");
 
     assertEquals(2, client.apps().deployments().inNamespace("llm").list().getItems().size());
     assertEquals(4, client.apps().statefulSets().inNamespace("llm").list().getItems().size());
@@ -80,6 +73,30 @@ class K8sMockServerTest {
     assertEquals(
         1,
         client.apps().deployments().inNamespace("shared").withLabel(Labels.GRAPH, "alpha").list().getItems().size());
+  }
+
+  @ParameterizedTest
+  @MethodSource("ai.dynamo.deploy.render.k8s.K8sGoldenTest#examples")
+  void exampleObjectsAreAcceptedAndReadBackIntact(String example) {
+    String namespace = "ex-" + example;
+    Rendering rendering = K8sRenderer.render(Examples.load(example), Map.of("namespace", namespace));
+    List<HasMetadata> objects = FabricModels.loadAll(rendering);
+    createAndReadBack(objects, namespace);
+    assertEquals(objects.size(),
+        client.resourceList(objects).resources().filter(r -> r.get() != null).count(), "all stored");
+  }
+
+  private static void createAndReadBack(List<HasMetadata> objects, String namespace) {
+    for (HasMetadata object : objects) {
+      HasMetadata created = client.resource(object).create();
+      assertNotNull(created.getMetadata().getUid(), "the server stored " + describe(object));
+      HasMetadata read = client.resource(object).get();
+      assertNotNull(read, "the server returns " + describe(object));
+      assertEquals(namespace, read.getMetadata().getNamespace());
+      assertEquals(object.getMetadata().getLabels(), read.getMetadata().getLabels());
+      assertEquals(object.getMetadata().getAnnotations(), read.getMetadata().getAnnotations());
+      assertEquals(specOf(object), specOf(read), "spec of " + describe(object) + " survives the round trip");
+    }
   }
 
   private static Object specOf(HasMetadata object) {
