@@ -113,6 +113,12 @@ final class PodTemplates {
   private static List<Map<String, Object>> env(Component c, List<Map<String, Object>> extraEnv) {
     List<Map<String, Object>> env = new ArrayList<>();
     for (EnvVar v : c.environment()) {
+      // Two entries of one name would be refused by server-side apply (env is merged by name).
+      if (extraEnv.stream().anyMatch(e -> e.get("name").equals(v.name()))) {
+        throw new IllegalArgumentException(
+            "component \"" + c.name() + "\": environment variable " + v.name()
+                + " is set by the deployer on multi-node components; use another name");
+      }
       if (v.isSecret()) {
         env.add(
             map(
@@ -123,7 +129,7 @@ final class PodTemplates {
         env.add(map("name", v.name(), "value", DollarEscaping.escape(v.value())));
       }
     }
-    env.addAll(extraEnv); // last, so the deployer's values win over a user variable of the same name
+    env.addAll(extraEnv);
     return env;
   }
 

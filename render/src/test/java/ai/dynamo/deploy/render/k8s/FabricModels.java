@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -20,13 +20,15 @@ import java.util.Map;
 final class FabricModels {
   private FabricModels() {}
 
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   /** The documents of one rendered file, each unmarshalled to its typed fabric8 class. */
   static List<HasMetadata> load(RenderedFile file) {
     String content = file.content();
     assertTrue(content.startsWith("---\n"), file.relativePath() + " starts with a document marker");
     List<HasMetadata> objects = new ArrayList<>();
     for (String doc : content.substring(4).split("\n---\n")) {
-      Object object = Serialization.unmarshal(doc);
+      Object object = SERIALIZATION.unmarshal(doc);
       HasMetadata typed = assertInstanceOf(HasMetadata.class, object, "a Kubernetes object in " + file.relativePath());
       assertNoUnknownFields(typed, typed.getKind() + "/" + typed.getMetadata().getName());
       objects.add(typed);

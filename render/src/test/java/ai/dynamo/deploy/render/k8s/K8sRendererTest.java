@@ -302,6 +302,21 @@ class K8sRendererTest {
   }
 
   @Test
+  void theDeployersVariablesCannotBeSetByTheUser() {
+    Component c = multiNode("llm", 2, 1, null);
+    Component clash = new Component(c.name(), c.image(), c.cmd(), c.input(), c.output(), c.parameters(), 1,
+        c.resources(), List.of(EnvVar.literal("DYNAMO_NODE_RANK", "3")), List.of(), Map.of(), c.multiNode(), null);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> K8sRenderer.render(K8sTestGraphs.of("g", clash), Map.of()));
+    assertTrue(e.getMessage().contains("DYNAMO_NODE_RANK") && e.getMessage().contains("llm"), e.getMessage());
+    // on a single-node component the name is the user's to use
+    Component single = new Component("one", IMAGE, c.cmd(), c.input(), c.output(), List.of(), 1, Resources.NONE,
+        List.of(EnvVar.literal("DYNAMO_NODE_RANK", "3")), List.of(), Map.of(), MultiNode.SINGLE, null);
+    assertEquals("3", Rendered.env(Rendered.container(Rendered.of(K8sTestGraphs.of("g", single))
+        .get(Deployment.class, "g-one")), "DYNAMO_NODE_RANK").getValue());
+  }
+
+  @Test
   void localhostLeaderAddrContributesOnlyItsPort() {
     Rendered r = Rendered.of(K8sTestGraphs.seed());
     List<String> args = Rendered.container(r.get(StatefulSet.class, "dynamo-graph-sglang-worker-worker-0")).getArgs();
