@@ -4,6 +4,7 @@ import static ai.dynamo.deploy.render.k8s.Yaml.map;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.InputKind;
+import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.ir.Readiness;
 import ai.dynamo.deploy.render.ComponentProcess;
 import ai.dynamo.deploy.render.k8s.Labels.Role;
@@ -51,6 +52,12 @@ final class ComponentManifests {
   }
 
   List<Map<String, Object>> objects() {
+    // The IR's Kubernetes checks refuse such graphs; a graph loaded for another target may still get here.
+    if (Names.isPlaceholderImage(c.image())) {
+      throw new IllegalArgumentException(
+          "component \"" + c.name() + "\": Kubernetes needs a container image, got "
+              + (c.image() == null ? "none" : "\"" + c.image() + "\""));
+    }
     if (c.multiNode().isMultiNode()) return c.isBatch() ? multiNodeBatch() : multiNode();
     return c.isBatch() ? List.of(job()) : singleNode();
   }

@@ -451,6 +451,18 @@ class K8sRendererTest {
   }
 
   @Test
+  void aComponentWithoutARealImageIsRefused() {
+    for (String image : new String[] {null, "...", "<pre-built-image>"}) {
+      Component c = K8sTestGraphs.batchProcessor();
+      Component noImage = new Component(c.name(), image, c.cmd(), c.input(), c.output(), c.parameters(), 1,
+          c.resources(), List.of(), List.of(), Map.of(), MultiNode.SINGLE, null);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> K8sRenderer.render(K8sTestGraphs.of("g", noImage), Map.of()));
+      assertTrue(e.getMessage().contains("batch_processor") && e.getMessage().contains("image"), e.getMessage());
+    }
+  }
+
+  @Test
   void pullPolicyFollowsTheImageReference() {
     assertEquals("IfNotPresent", PodTemplates.pullPolicy("nvcr.io/nvidia/vllm:0.4.0"));
     assertEquals("IfNotPresent", PodTemplates.pullPolicy("repo/img@sha256:abc"));
