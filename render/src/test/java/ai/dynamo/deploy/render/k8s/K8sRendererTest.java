@@ -59,6 +59,12 @@ class K8sRendererTest {
   }
 
   @Test
+  void theRenderEntryPointReachesThisRenderer() {
+    assertEquals(K8sRenderer.render(K8sTestGraphs.seed(), Map.of("namespace", "x")),
+        ai.dynamo.deploy.render.Renderers.render(K8sTestGraphs.seed(), "k8s", Map.of("namespace", "x")));
+  }
+
+  @Test
   void namespaceDefaultsToDefaultAndIsOnEveryObject() {
     for (HasMetadata o : Rendered.of(K8sTestGraphs.seed()).objects()) {
       assertEquals("default", o.getMetadata().getNamespace(), o.getKind());
