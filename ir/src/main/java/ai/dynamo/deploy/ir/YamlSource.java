@@ -40,6 +40,11 @@ final class YamlSource {
 
   /** A graph file is a few kilobytes; a megabyte is far beyond any real one. */
   static final int MAX_BYTES = 1024 * 1024;
+  /**
+   * SnakeYAML scans one token in time quadratic in its length (its read window grows by copying), so a single 1 MB
+   * line takes seconds; no line of a real graph is anywhere near this long.
+   */
+  static final int MAX_LINE_CHARS = 16 * 1024;
   /** A graph is five levels deep; anything much deeper is not a graph. */
   static final int MAX_NESTING_DEPTH = 32;
   /** Anchors for shared blocks are fine; thousands of aliases are an alias bomb. */
@@ -87,6 +92,7 @@ final class YamlSource {
       problems.fileError("file is empty; expected a graph with version, name and components");
       return null;
     }
+    if (!checkLineLengths(text, problems)) return null;
     Node root;
     try {
       root = new Yaml(options()).compose(new StringReader(text));
@@ -117,6 +123,22 @@ final class YamlSource {
     }
     checkStructure(root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
     return root;
+  }
+
+  private static boolean checkLineLengths(String text, Problems problems) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          problems.errorAt(line, MAX_LINE_CHARS + 1, "", "line is longer than the limit of " + MAX_LINE_CHARS + " characters");
+          return false;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   private static LoaderOptions options() {
