@@ -165,9 +165,9 @@ final class ComponentManifests {
   }
 
   private void warnAboutBatch() {
-    if (c.readiness() != null) {
+    if (c.readiness() != null && c.readiness().type() != Readiness.Type.RUNNING) {
       warnings.add(
-          "component \"" + c.name() + "\": the readiness block is ignored for a batch Job (a Job is done when it "
+          "component \"" + c.name() + "\": the readiness check is ignored for a batch Job (a Job is done when it "
               + "succeeds)");
     }
     if (c.replicas() > 1) {

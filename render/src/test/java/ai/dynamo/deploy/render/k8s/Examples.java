@@ -14,7 +14,7 @@ import java.util.List;
 final class Examples {
   private Examples() {}
 
-  static final List<String> NAMES = List.of("demo-graph", "reference-graph");
+  static final List<String> NAMES = List.of("demo-graph", "disaggregated-graph", "reference-graph");
 
   /** The repository root: the first directory upwards from the working directory that has {@code examples/}. */
   static Path repoRoot() {

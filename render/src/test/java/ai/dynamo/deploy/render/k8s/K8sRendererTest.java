@@ -223,6 +223,16 @@ class K8sRendererTest {
     assertNull(Rendered.container(job).getReadinessProbe());
     assertEquals(List.of("Job/dynamo-graph-batch-processor"),
         Rendered.of(K8sTestGraphs.of("dynamo-graph", K8sTestGraphs.batchProcessor())).names());
+    Rendering tcp = K8sRenderer.render(
+        K8sTestGraphs.of("g", withReadiness(K8sTestGraphs.batchProcessor(), new Readiness(Readiness.Type.TCP, 80, null))),
+        Map.of());
+    assertEquals(1, tcp.warnings().size());
+    assertTrue(tcp.warnings().get(0).contains("batch_processor"), tcp.warnings().get(0));
+    Rendering running = K8sRenderer.render(
+        K8sTestGraphs.of("g", withReadiness(K8sTestGraphs.batchProcessor(),
+            new Readiness(Readiness.Type.RUNNING, null, null))),
+        Map.of());
+    assertEquals(List.of(), running.warnings(), "ready-when-running is what a Job does anyway");
   }
 
   @Test
