@@ -82,6 +82,7 @@ final class PodTemplates {
     args.addAll(pod.extraArgs()); // ours, containing $(VAR) references on purpose
 
     Map<String, Object> readiness = probe(pod.readiness(), READINESS_FAILURE_THRESHOLD);
+    boolean text = c.inputKind() == InputKind.TEXT;
     return map(
         "name", names.componentLabel(),
         "image", c.image(),
@@ -94,7 +95,10 @@ final class PodTemplates {
         "resources", resources(c.resources()),
         "startupProbe", probe(pod.readiness(), STARTUP_FAILURE_THRESHOLD),
         "readinessProbe", readiness,
-        "volumeMounts", gpu ? List.of(map("name", "dshm", "mountPath", "/dev/shm")) : null);
+        "volumeMounts", gpu ? List.of(map("name", "dshm", "mountPath", "/dev/shm")) : null,
+        // in=text is an interactive prompt: keep stdin open so `kubectl attach -it` reaches it
+        "stdin", text ? true : null,
+        "tty", text ? true : null);
   }
 
   /**

@@ -488,6 +488,17 @@ class K8sRendererTest {
   }
 
   @Test
+  void textInputKeepsStdinOpenForAttach() {
+    Rendered r = Rendered.of(K8sTestGraphs.of("g", K8sTestGraphs.component("chat", "text", "vllm", List.of()),
+        K8sTestGraphs.component("api", "dyn://a.b.c", "vllm", List.of())));
+    Container chat = Rendered.container(r.get(Deployment.class, "g-chat"));
+    assertTrue(chat.getStdin() && chat.getTty());
+    Container api = Rendered.container(r.get(Deployment.class, "g-api"));
+    assertNull(api.getStdin());
+    assertNull(api.getTty());
+  }
+
+  @Test
   void serviceLinksAreOff() {
     for (HasMetadata o : Rendered.of(K8sTestGraphs.seed()).objects()) {
       if (o instanceof Service) continue;
