@@ -86,6 +86,23 @@ class K8sMockServerTest {
         client.resourceList(objects).resources().filter(r -> r.get() != null).count(), "all stored");
   }
 
+  @Test
+  void unusualShapesAreAcceptedToo() {
+    ai.dynamo.deploy.ir.Component b = K8sTestGraphs.batchProcessor();
+    ai.dynamo.deploy.ir.Component multiBatch = new ai.dynamo.deploy.ir.Component(
+        "offline_scoring_over_the_whole_evaluation_corpus_of_the_quarter", b.image(), b.cmd(), b.input(),
+        b.output(), b.parameters(), 2, b.resources(), b.environment(), b.secrets(), b.nodeSelector(),
+        new ai.dynamo.deploy.ir.MultiNode(3, null, null), null);
+    ai.dynamo.deploy.ir.Component chat = K8sTestGraphs.component("chat", "text", "vllm", List.of());
+    ai.dynamo.deploy.ir.Component wide = K8sRendererTest.multiNode("wide_group", 4, 3, null);
+    Rendering rendering = K8sRenderer.render(
+        K8sTestGraphs.of("a_graph_name_long_enough_to_force_shortening_of_names", multiBatch, chat, wide),
+        Map.of("namespace", "odd"));
+    List<HasMetadata> objects = FabricModels.loadAll(rendering);
+    assertEquals((1 + 2) + 1 + (2 + 1 + 3), objects.size());
+    createAndReadBack(objects, "odd");
+  }
+
   private static void createAndReadBack(List<HasMetadata> objects, String namespace) {
     for (HasMetadata object : objects) {
       HasMetadata created = client.resource(object).create();
