@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class Problems {
   private final String file;
   private final List<Problem> list = new ArrayList<>();
+  private int errors;
 
   Problems(String file) {
     this.file = file;
@@ -19,6 +20,7 @@ final class Problems {
   }
 
   void error(Node at, String path, String message) {
+    errors++;
     list.add(Problem.error(file, line(at), column(at), path, message));
   }
 
@@ -27,19 +29,21 @@ final class Problems {
   }
 
   void errorAt(int line, int column, String path, String message) {
+    errors++;
     list.add(Problem.error(file, line, column, path, message));
   }
 
   void fileError(String message) {
+    errors++;
     list.add(Problem.fileError(file, message));
   }
 
   int errorCount() {
-    return (int) list.stream().filter(Problem::isError).count();
+    return errors;
   }
 
   boolean hasErrors() {
-    return list.stream().anyMatch(Problem::isError);
+    return errors > 0;
   }
 
   /** Stable order: by line, then column; equal positions keep the order they were found in. */

@@ -1,0 +1,76 @@
+package ai.dynamo.deploy.render.k8s;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Labels and annotations on rendered objects. Selectors use only labels that never change between revisions of a
+ * graph (graph, component, role, group), because Deployment and StatefulSet selectors are immutable.
+ */
+final class Labels {
+  private Labels() {}
+
+  static final String PREFIX = "deploy.dynamo.ai/";
+  static final String GRAPH = PREFIX + "graph";
+  static final String COMPONENT = PREFIX + "component";
+  /** Multi-node: the group (replica) a worker StatefulSet belongs to. */
+  static final String GROUP = PREFIX + "group";
+  /** The IR digest ({@code GraphDigest.sha256}); an annotation on object metadata, never on pod templates. */
+  static final String IR_DIGEST = PREFIX + "ir-digest";
+
+  static final String NAME = "app.kubernetes.io/name";
+  static final String INSTANCE = "app.kubernetes.io/instance";
+  /** The role of the pods: {@link Role}. */
+  static final String ROLE = "app.kubernetes.io/component";
+  static final String PART_OF = "app.kubernetes.io/part-of";
+  static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  static final String MANAGER = "dynamo-deploy";
+
+  /** What a set of pods does within its component. */
+  enum Role {
+    /** single-node long-running service (Deployment) */
+    SERVICE("service"),
+    /** run-to-completion (Job) */
+    BATCH("batch"),
+    /** rank 0 of each multi-node group (leader StatefulSet) */
+    LEADER("leader"),
+    /** ranks 1..N-1 of a multi-node group (worker StatefulSets) */
+    WORKER("worker");
+
+    final String value;
+
+    Role(String value) {
+      this.value = value;
+    }
+  }
+
+  /** The selector of a component's pods in one role. */
+  static Map<String, String> selector(K8sNames names, Role role) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(GRAPH, names.graphLabel());
+    selector.put(COMPONENT, names.componentLabel());
+    selector.put(ROLE, role.value);
+    return selector;
+  }
+
+  /** The selector of one multi-node group's workers. */
+  static Map<String, String> groupSelector(K8sNames names, int group) {
+    Map<String, String> selector = selector(names, Role.WORKER);
+    selector.put(GROUP, Integer.toString(group));
+    return selector;
+  }
+
+  /** All labels of objects and pods in one role; {@code group} is null except for worker StatefulSets. */
+  static Map<String, String> all(K8sNames names, Role role, Integer group) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, names.componentLabel());
+    labels.put(INSTANCE, names.base());
+    labels.put(ROLE, role.value);
+    labels.put(PART_OF, names.graphLabel());
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put(GRAPH, names.graphLabel());
+    labels.put(COMPONENT, names.componentLabel());
+    if (group != null) labels.put(GROUP, Integer.toString(group));
+    return labels;
+  }
+}
