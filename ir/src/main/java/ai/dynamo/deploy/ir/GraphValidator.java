@@ -153,7 +153,9 @@ final class GraphValidator extends Rules {
           problems.error(e.keyNode(), rc, "expected a mapping with input, output and engine parameters, got " + describe(e.value()));
           continue;
         }
+        Set<String> seen = new java.util.HashSet<>();
         for (Entry p : Fields.entries(rcMap)) {
+          if (!seen.add(p.key())) continue; // a duplicate key, already reported; the first one counts
           switch (p.key()) {
             case "input" -> input = input(p, child(rc, "input"));
             case "output" -> output = output(p, child(rc, "output"));

@@ -260,4 +260,31 @@ class ValidationRulesTest {
     assertEquals("g.yaml:8:7: components[0].parameters.port: duplicate key \"port\" (first given at line 7, column 7)", problems.get(0).format());
     assertEquals("g.yaml: 99 more problems not shown (only the first 200 are listed)", problems.get(200).format());
   }
+
+  @Test
+  void everyProblemStaysOnOneLine() {
+    LoadResult r = load("version: 1\nname: \"two\\nlines\"\ncomponents:\n  - name: w\n    run_config: {input: http, output: dyn}\n    \"bad\\tkey\": 1\n");
+    assertEquals(List.of(
+        "g.yaml:2:1: name: graph name \"two\\nlines\" may contain only letters, digits, '_', '-' and '.'",
+        "g.yaml:6:5: components[0].bad\\tkey: unknown key \"bad\\tkey\" (valid: name, image, cmd, run_config, parameters, replicas,"
+            + " resources, environment, secrets, node_selector, readiness; engine parameters go in run_config or parameters)"),
+        formatted(r));
+  }
+
+  @Test
+  void aDuplicateKeyCountsOnceWithItsFirstValue() {
+    LoadResult r = load(HEAD + "  - name: w\n    run_config:\n      input: http\n      input: grpc\n      output: dyn\n");
+    assertEquals(List.of("g.yaml:7:7: components[0].run_config.input: duplicate key \"input\" (first given at line 6, column 7)"),
+        formatted(r));
+  }
+
+  @Test
+  void digestIsStableAndFollowsTheContent() {
+    String text = ExampleGraphs.text(ExampleGraphs.REFERENCE);
+    Graph a = GraphLoader.load("a.yaml", text, null).graph();
+    Graph b = GraphLoader.load("b.yaml", text, null).graph();
+    Graph c = GraphLoader.load("c.yaml", text.replace("replicas: 5", "replicas: 4"), null).graph();
+    assertEquals(GraphDigest.sha256(a), GraphDigest.sha256(b));
+    assertFalse(GraphDigest.sha256(a).equals(GraphDigest.sha256(c)));
+  }
 }
