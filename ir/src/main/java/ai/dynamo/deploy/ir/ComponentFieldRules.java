@@ -79,7 +79,7 @@ final class ComponentFieldRules extends Rules {
       if (n == null || n < 0) {
         problems.error(g.keyNode(), child(path, "gpu"), "expected a non-negative integer, got " + describe(g.value()));
       } else if (n > MAX_GPUS_PER_NODE) {
-        problems.error(g.keyNode(), child(path, "gpu"), "gpu is per node; " + n + " is more than any node has (the limit is " + MAX_GPUS_PER_NODE + ")");
+        problems.error(g.keyNode(), child(path, "gpu"), "gpu is per node; " + describe(g.value()) + " is more than any node has (the limit is " + MAX_GPUS_PER_NODE + ")");
       } else {
         gpu = n.intValue();
       }
@@ -100,7 +100,7 @@ final class ComponentFieldRules extends Rules {
       if (!seen.add(v.key())) continue; // duplicate key, already reported
       positions.put(p, v.keyNode());
       if (!ENV_NAME.matcher(v.key()).matches()) {
-        problems.error(v.keyNode(), p, "environment variable name \"" + v.key() + "\" must start with a letter or '_' and contain only letters, digits and '_'");
+        problems.error(v.keyNode(), p, "environment variable name " + Fields.quote(v.key()) + " must start with a letter or '_' and contain only letters, digits and '_'");
         continue;
       }
       // Values are never quoted back in messages: a literal value may be a credential written by mistake.
@@ -114,7 +114,7 @@ final class ComponentFieldRules extends Rules {
       if (ref.matches()) {
         String secret = ref.group(1);
         if (!SECRET_REF_NAME.matcher(secret).matches()) {
-          problems.error(v.keyNode(), p, "invalid secret name in reference: \"" + secret + "\" (use letters, digits and '_', starting with a letter or '_')");
+          problems.error(v.keyNode(), p, "invalid secret name in reference: " + Fields.quote(secret) + " (use letters, digits and '_', starting with a letter or '_')");
         } else {
           out.add(EnvVar.secret(v.key(), secret));
         }
@@ -153,12 +153,12 @@ final class ComponentFieldRules extends Rules {
       }
       String s = text(item);
       if (!SECRET_NAME.matcher(s).matches() || s.length() > 253) {
-        problems.error(item, p, "secret name \"" + s + "\" must start and end with a letter or digit and contain only letters, digits, '_', '-' and '.' (at most 253)");
+        problems.error(item, p, "secret name " + Fields.quote(s) + " must start and end with a letter or digit and contain only letters, digits, '_', '-' and '.' (at most 253)");
         continue;
       }
       Node first = seen.putIfAbsent(s, item);
       if (first != null) {
-        problems.error(item, p, "secret \"" + s + "\" is listed twice (first at " + Problems.where(first) + ")");
+        problems.error(item, p, "secret " + Fields.quote(s) + " is listed twice (first at " + Problems.where(first) + ")");
         continue;
       }
       out.add(s);
@@ -177,7 +177,7 @@ final class ComponentFieldRules extends Rules {
       String p = child(path, l.key());
       if (out.containsKey(l.key())) continue; // duplicate key, already reported
       if (!isLabelKey(l.key())) {
-        problems.error(l.keyNode(), p, "\"" + l.key() + "\" is not a valid label name (up to 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/')");
+        problems.error(l.keyNode(), p, Fields.quote(l.key()) + " is not a valid label name (up to 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/')");
         continue;
       }
       if (!isPlainScalar(l.value())) {

@@ -201,12 +201,12 @@ final class GraphValidator extends Rules {
     }
     String name = text(e.value());
     if (!NAME.matcher(name).matches()) {
-      problems.error(e.keyNode(), path, what + " \"" + name + "\" may contain only letters, digits, '_', '-' and '.'");
+      problems.error(e.keyNode(), path, what + " " + Fields.quote(name) + " may contain only letters, digits, '_', '-' and '.'");
       return null;
     }
     String derived = Names.dnsLabel(name);
     if (derived.isEmpty()) {
-      problems.error(e.keyNode(), path, what + " \"" + name + "\" has no letter or digit to derive a Kubernetes name from");
+      problems.error(e.keyNode(), path, what + " " + Fields.quote(name) + " has no letter or digit to derive a Kubernetes name from");
       return null;
     }
     if (derived.length() > MAX_LABEL) {
@@ -261,16 +261,16 @@ final class GraphValidator extends Rules {
     String in = text(e.value());
     InputKind kind = InputKind.of(in);
     if (kind == InputKind.DYN && !DYN_INPUT.matcher(in).matches()) {
-      problems.error(e.keyNode(), path, "expected dyn://<namespace>.<component>.<endpoint> (three names of letters, digits, '_' or '-'), got \"" + in + "\"");
+      problems.error(e.keyNode(), path, "expected dyn://<namespace>.<component>.<endpoint> (three names of letters, digits, '_' or '-'), got " + Fields.quote(in));
       return null;
     }
     if (kind == InputKind.BATCH && in.substring("batch:".length()).isBlank()) {
-      problems.error(e.keyNode(), path, "expected batch:<path> with the path of a prompts file, got \"" + in + "\"");
+      problems.error(e.keyNode(), path, "expected batch:<path> with the path of a prompts file, got " + Fields.quote(in));
       return null;
     }
     if (kind == null) {
       String hint = Suggestions.closest(in, List.of("http", "text"));
-      problems.error(e.keyNode(), path, "unknown input \"" + in + "\"" + (hint == null ? "" : "; did you mean \"" + hint + "\"?")
+      problems.error(e.keyNode(), path, "unknown input " + Fields.quote(in) + (hint == null ? "" : "; did you mean \"" + hint + "\"?")
           + " (valid: " + VALID_INPUTS + ")");
       return null;
     }
@@ -285,7 +285,7 @@ final class GraphValidator extends Rules {
     String out = text(e.value());
     if (!OUTPUTS.contains(out)) {
       String hint = Suggestions.closest(out, OUTPUTS);
-      problems.error(e.keyNode(), path, "unknown output \"" + out + "\"" + (hint == null ? "" : "; did you mean \"" + hint + "\"?")
+      problems.error(e.keyNode(), path, "unknown output " + Fields.quote(out) + (hint == null ? "" : "; did you mean \"" + hint + "\"?")
           + " (valid: " + String.join(", ", OUTPUTS) + ")");
       return null;
     }

@@ -70,7 +70,7 @@ final class ParameterRules extends Rules {
       if (!seenPaths.add(p.path())) continue; // a duplicate key in one mapping, already reported
       if (!PARAMETER_KEY.matcher(p.key()).matches()) {
         problems.error(p.entry().keyNode(), p.path(),
-            "parameter name \"" + p.key() + "\" must start with a letter and contain only letters, digits, '_' and '-'");
+            "parameter name " + Fields.quote(p.key()) + " must start with a letter and contain only letters, digits, '_' and '-'");
         continue;
       }
       if (!isPlainScalar(p.value()) && !p.value().getTag().equals(Tag.TIMESTAMP)) {
@@ -80,7 +80,7 @@ final class ParameterRules extends Rules {
         if (p.plainRunConfigKey() && p.value() instanceof MappingNode) {
           String hint = Suggestions.closest(p.key(), List.of("parameters"));
           if (hint != null) {
-            what = "unknown key \"" + p.key() + "\"; did you mean \"parameters\"? (any other key in run_config is an engine"
+            what = "unknown key " + Fields.quote(p.key()) + "; did you mean \"parameters\"? (any other key in run_config is an engine"
                 + " parameter, and parameter values must be scalars)";
           }
         }
@@ -90,7 +90,7 @@ final class ParameterRules extends Rules {
       RawParameter first = merged.putIfAbsent(p.key(), p);
       if (first != null && !sameValue(first.value(), p.value())) {
         problems.error(p.entry().keyNode(), p.path(),
-            "parameter \"" + p.key() + "\" is given twice with different values: " + describe(first.value()) + " at "
+            "parameter " + Fields.quote(p.key()) + " is given twice with different values: " + describe(first.value()) + " at "
                 + first.path() + " (" + Problems.where(first.entry().keyNode()) + ") and " + describe(p.value()) + " here");
       }
     }
@@ -116,7 +116,7 @@ final class ParameterRules extends Rules {
       if (r == null || r < 0) {
         problems.error(rank.entry().keyNode(), rank.path(), "expected a non-negative integer, got " + describe(rank.value()));
       } else if (r >= numNodes) {
-        problems.error(rank.entry().keyNode(), rank.path(), "node_rank " + r + " must be less than num_nodes (" + numNodes + ")");
+        problems.error(rank.entry().keyNode(), rank.path(), "node_rank " + describe(rank.value()) + " must be less than num_nodes (" + numNodes + ")");
       } else {
         nodeRank = r.intValue();
       }
@@ -163,7 +163,7 @@ final class ParameterRules extends Rules {
     if (resources == null) return; // resources had errors of their own
     long gpus = (long) resources.gpu() * multiNode.numNodes();
     if (size > Math.max(1, gpus)) {
-      problems.error(tp.entry().keyNode(), tp.path(), "tensor_parallel_size " + size + " is larger than gpu x num_nodes = "
+      problems.error(tp.entry().keyNode(), tp.path(), "tensor_parallel_size " + describe(tp.value()) + " is larger than gpu x num_nodes = "
           + resources.gpu() + " x " + multiNode.numNodes() + " = " + gpus);
     }
   }

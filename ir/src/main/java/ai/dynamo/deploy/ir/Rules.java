@@ -60,8 +60,8 @@ abstract class Rules {
       String close = Suggestions.closest(e.key(), allowed);
       if (close != null) suggested.computeIfAbsent(map, k -> new java.util.HashSet<>()).add(close);
       String message = close != null
-          ? "unknown key \"" + e.key() + "\"; did you mean \"" + close + "\"?"
-          : "unknown key \"" + e.key() + "\" (valid: " + String.join(", ", allowed) + (hint == null ? "" : "; " + hint) + ")";
+          ? "unknown key " + Fields.quote(e.key()) + "; did you mean \"" + close + "\"?"
+          : "unknown key " + Fields.quote(e.key()) + " (valid: " + String.join(", ", allowed) + (hint == null ? "" : "; " + hint) + ")";
       problems.error(e.keyNode(), child(path, e.key()), message);
     }
     return out;
@@ -95,17 +95,21 @@ abstract class Rules {
       return min;
     }
     if (n > max) {
-      problems.error(e.keyNode(), path, "expected at most " + max + ", got " + n);
+      problems.error(e.keyNode(), path, "expected at most " + max + ", got " + describe(e.value()));
       return min;
     }
     return n.intValue();
   }
 
-  /** The value of an integer scalar, or null when the node is not one (or does not fit in a long). */
+  /**
+   * The value of an integer scalar, or null when the node is not one. Values beyond a long saturate (they fail every
+   * range check; messages quote the text as written).
+   */
   static Long integer(Node n) {
     if (!isInt(n)) return null;
     BigInteger v = yamlInteger(text(n));
-    return v.bitLength() < 63 ? v.longValue() : null;
+    if (v.bitLength() < 63) return v.longValue();
+    return v.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
   }
 
   /** YAML 1.1 integers: {@code 8080}, {@code 1_000}, {@code 0x1F}, {@code 0o17}, ... */

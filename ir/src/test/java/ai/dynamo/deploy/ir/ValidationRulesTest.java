@@ -287,4 +287,25 @@ class ValidationRulesTest {
     assertEquals(GraphDigest.sha256(a), GraphDigest.sha256(b));
     assertFalse(GraphDigest.sha256(a).equals(GraphDigest.sha256(c)));
   }
+
+  @Test
+  void hugeNumbersAreOutOfRangeNotMalformed() {
+    LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: dyn://a.b.c, output: vllm, tensor_parallel_size: 99999999999999999999}\n"
+        + "    replicas: 99999999999999999999\n    resources: {gpu: 2}\n"
+        + "  - name: v\n    run_config: {input: http, output: dyn}\n    resources: {gpu: 99999999999999999999}\n");
+    assertEquals(List.of(
+        "g.yaml:5:52: components[0].run_config.tensor_parallel_size: tensor_parallel_size 99999999999999999999 is larger than"
+            + " gpu x num_nodes = 2 x 1 = 2",
+        "g.yaml:6:5: components[0].replicas: expected at most 1000, got 99999999999999999999",
+        "g.yaml:10:17: components[1].resources.gpu: gpu is per node; 99999999999999999999 is more than any node has (the limit is 1024)"),
+        formatted(r));
+  }
+
+  @Test
+  void longKeysAreCutShortInMessages() {
+    String key = "k".repeat(500);
+    LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    " + key + ": 1\n");
+    String message = r.errors().get(0).message();
+    assertTrue(message.startsWith("unknown key \"" + "k".repeat(57) + "...\" (valid: "), message);
+  }
 }
