@@ -246,6 +246,8 @@ final class GraphValidator extends Rules {
       Node item = seq.getValue().get(i);
       if (!isPlainScalar(item) || item.getTag().equals(Tag.BOOL)) {
         problems.error(item, path + "[" + i + "]", "expected a string, got " + describe(item));
+      } else if (text(item).contains("${{")) {
+        problems.error(item, path + "[" + i + "]", ParameterRules.SECRETS_ONLY_IN_ENVIRONMENT);
       } else {
         out.add(text(item));
       }

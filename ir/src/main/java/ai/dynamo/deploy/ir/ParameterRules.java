@@ -30,6 +30,11 @@ final class ParameterRules extends Rules {
   static final Pattern PARAMETER_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
   static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
 
+  /** Parameters end up on a command line, in rendered files: a secret there would not stay a reference. */
+  static final String SECRETS_ONLY_IN_ENVIRONMENT =
+      "secret references (${{ ... }}) are only supported as whole environment values; pass the secret through"
+          + " environment and let the engine read it from there";
+
   ParameterRules(Rules shared) {
     super(shared);
   }
@@ -85,6 +90,10 @@ final class ParameterRules extends Rules {
           }
         }
         problems.error(p.entry().keyNode(), p.path(), what);
+        continue;
+      }
+      if (text(p.value()).contains("${{")) {
+        problems.error(p.entry().keyNode(), p.path(), SECRETS_ONLY_IN_ENVIRONMENT);
         continue;
       }
       RawParameter first = merged.putIfAbsent(p.key(), p);
