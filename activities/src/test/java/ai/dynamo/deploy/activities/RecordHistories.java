@@ -49,13 +49,14 @@ class RecordHistories {
       assertEquals(Phase.READY, DeployOutcomes.await(ok).phase());
       record("success", h, ok);
 
-      WorkflowStub update = h.start(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "http_ingress")));
+      WorkflowStub update = h.start(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "http_ingress",
+          "fake.readyAfterSeconds.batch_processor", "600")));
       assertEquals(Phase.ROLLED_BACK, DeployOutcomes.await(update).phase());
       record("rollback-update", h, update);
     }
     try (Harness h = new Harness()) {
       WorkflowStub failed = h.start(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "sglang_worker",
-          "fake.failStage", "workers")));
+          "fake.failStage", "workers", "fake.readyAfterSeconds.vllm_worker", "600")));
       assertEquals(Phase.ROLLED_BACK, DeployOutcomes.await(failed).phase());
       record("rollback-first-install", h, failed);
     }

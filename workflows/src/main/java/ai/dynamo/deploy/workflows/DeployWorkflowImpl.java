@@ -95,11 +95,11 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       detached.run();
       throw e;
     } catch (StepFailed e) {
-      String outcome = rollBack(e.getMessage());
+      String outcome = rollBackDetached(e.getMessage());
       Phase end = rollbackFailed ? Phase.FAILED : e.timedOut ? Phase.TIMED_OUT : Phase.ROLLED_BACK;
       throw failed(end, e.getMessage() + "; " + outcome);
     } catch (ActivityFailure e) {
-      String outcome = rollBack("recording the revision failed: " + reason(e));
+      String outcome = rollBackDetached("recording the revision failed: " + reason(e));
       throw failed(rollbackFailed ? Phase.FAILED : Phase.ROLLED_BACK, reason(e) + "; " + outcome);
     }
 
@@ -119,38 +119,29 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         + " component" + (names.size() == 1 ? "" : "s"));
     running.clear();
     for (String name : names) running.add(new Rollout(plan.component(name)));
-    StepFailed[] failure = new StepFailed[1];
-
-    CancellationScope wave =
-        Workflow.newCancellationScope(
-            () -> {
-              for (Rollout r : running) r.start();
-              refreshDetails();
-              while (true) {
-                Workflow.await(() -> running.stream().anyMatch(Rollout::hasNews));
-                for (Rollout r : running) {
-                  if (!r.hasNews()) continue;
-                  StepFailed f = r.advance();
-                  if (f != null && failure[0] == null) failure[0] = f;
-                }
-                if (failure[0] == null
-                    && board.phase() == Phase.APPLYING
-                    && running.stream().allMatch(Rollout::pastFirstApply)) {
-                  enter(Phase.WAITING, waitingMessage(), false);
-                }
-                refreshDetails();
-                if (failure[0] != null) {
-                  // Stop the rest of the wave: pending waits are dropped, applies in flight finish first.
-                  CancellationScope.current().cancel();
-                  return;
-                }
-                if (running.stream().allMatch(Rollout::done)) return;
-              }
-            });
-    wave.run();
-    if (failure[0] != null) {
+    StepFailed failure = null;
+    for (Rollout r : running) r.start();
+    refreshDetails();
+    while (failure == null && !running.stream().allMatch(Rollout::done)) {
+      // Throws CanceledFailure when the deploy is cancelled; the caller rolls back.
+      Workflow.await(() -> running.stream().anyMatch(Rollout::hasNews));
+      for (Rollout r : running) {
+        if (!r.hasNews()) continue;
+        StepFailed f = r.advance();
+        if (f != null && failure == null) failure = f;
+      }
+      if (failure == null
+          && board.phase() == Phase.APPLYING
+          && running.stream().allMatch(Rollout::pastFirstApply)) {
+        enter(Phase.WAITING, waitingMessage(), false);
+      }
+      refreshDetails();
+    }
+    if (failure != null) {
+      // Stop the rest of the wave: waits are cancelled; applies are short and are waited for, never abandoned.
+      for (Rollout r : running) r.cancelWait();
       settleRunningApplies();
-      throw failure[0];
+      throw failure;
     }
   }
 
@@ -177,6 +168,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     boolean awaiting;
     boolean finished;
     io.temporal.workflow.Promise<ReadyState> current;
+    /** The scope of the running wait, cancelled when another component of the wave fails. */
+    CancellationScope waitScope;
     long deadlineMillis;
 
     Rollout(ComponentPlan plan) {
@@ -232,11 +225,17 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       board.component(plan.name(), phase, readySoFar(0), plan.desired(), applied.message(), now());
       Duration left = Duration.ofMillis(Math.max(1000, deadlineMillis - now()));
       String what = stage() == Stage.ALL ? "" : stage() == Stage.LEADER ? " leader" : " workers";
-      current =
-          io.temporal.workflow.Async.function(
-              activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")")
-                  ::awaitReady,
-              new StepRequest(revision, plan.name(), stage(), left));
+      DeployActivities waits =
+          activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")");
+      StepRequest step = new StepRequest(revision, plan.name(), stage(), left);
+      waitScope =
+          Workflow.newCancellationScope(
+              () -> current = io.temporal.workflow.Async.function(waits::awaitReady, step));
+      waitScope.run();
+    }
+
+    void cancelWait() {
+      if (awaiting && !finished && !current.isCompleted()) waitScope.cancel();
     }
 
     /** Ready units of the whole component, given the ready units of the current stage. */
@@ -285,6 +284,13 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   // ---- rollback ---------------------------------------------------------------------------------------------
 
   private boolean rollbackFailed;
+
+  /** A rollback that a cancel request arriving meanwhile does not interrupt. */
+  private String rollBackDetached(String reason) {
+    String[] outcome = new String[1];
+    Workflow.newDetachedCancellationScope(() -> outcome[0] = rollBack(reason)).run();
+    return outcome[0];
+  }
 
   /** Rolls back what this revision touched; returns one phrase saying how it went. */
   private String rollBack(String reason) {
