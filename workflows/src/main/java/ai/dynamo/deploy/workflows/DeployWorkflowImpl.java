@@ -33,6 +33,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private static final Logger log = Workflow.getLogger(DeployWorkflowImpl.class);
 
   private DeployRequest request;
+  private DeployOptions options;
   private ProgressBoard board;
   private final Set<SearchAttributeKey<?>> searchKeys = new LinkedHashSet<>();
   private DeployPlan plan;
@@ -46,6 +47,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   @Override
   public DeployResult deploy(DeployRequest request) {
     this.request = request;
+    this.options = withDefaults(request.options());
     this.board = new ProgressBoard(request, now());
     for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) {
       if (Workflow.getTypedSearchAttributes().containsKey(key)) searchKeys.add(key);
@@ -67,6 +69,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       end(Phase.CANCELLED, "cancelled before anything was applied");
       throw e;
     } catch (ActivityFailure e) {
+      if (cancelRequested()) {
+        end(Phase.CANCELLED, "cancelled before anything was applied");
+        throw new CanceledFailure("cancelled by request");
+      }
       throw failed(Phase.FAILED, "nothing was applied: " + reason(e));
     }
 
@@ -80,25 +86,19 @@ public class DeployWorkflowImpl implements DeployWorkflow {
               new RevisionRecord(
                   revision,
                   request.specDigest(),
-                  request.options().startedBy(),
+                  options.startedBy(),
                   Workflow.getInfo().getWorkflowId(),
                   Workflow.getInfo().getRunId(),
                   now()));
     } catch (CanceledFailure e) {
-      CancellationScope detached =
-          Workflow.newDetachedCancellationScope(
-              () -> {
-                settleRunningApplies();
-                String outcome = rollBack("cancelled by request");
-                end(Phase.CANCELLED, "cancelled by request; " + outcome);
-              });
-      detached.run();
-      throw e;
+      throw cancelled(e);
     } catch (StepFailed e) {
+      if (cancelRequested()) throw cancelled(new CanceledFailure("cancelled by request"));
       String outcome = rollBackDetached(e.getMessage());
       Phase end = rollbackFailed ? Phase.FAILED : e.timedOut ? Phase.TIMED_OUT : Phase.ROLLED_BACK;
       throw failed(end, e.getMessage() + "; " + outcome);
     } catch (ActivityFailure e) {
+      if (cancelRequested()) throw cancelled(new CanceledFailure("cancelled by request"));
       String outcome = rollBackDetached("recording the revision failed: " + reason(e));
       throw failed(rollbackFailed ? Phase.FAILED : Phase.ROLLED_BACK, reason(e) + "; " + outcome);
     }
@@ -148,7 +148,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   /** Waits for cancelled steps of the running wave to settle (applies are waited for, never abandoned). */
   private void settleRunningApplies() {
     Workflow.await(
-        request.options().rollbackTimeout(), () -> running.stream().allMatch(Rollout::settled));
+        options.rollbackTimeout(), () -> running.stream().allMatch(Rollout::settled));
   }
 
   private String waitingMessage() {
@@ -182,7 +182,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     }
 
     void start() {
-      deadlineMillis = now() + request.options().readinessTimeout().toMillis();
+      deadlineMillis = now() + options.readinessTimeout().toMillis();
       nextStage();
     }
 
@@ -285,6 +285,22 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
   private boolean rollbackFailed;
 
+  /** The deploy was cancelled (`dynamo deploy cancel`): roll back, detached from the cancelled scope. */
+  private CanceledFailure cancelled(CanceledFailure cause) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              settleRunningApplies();
+              String outcome = rollBack("cancelled by request");
+              end(Phase.CANCELLED, "cancelled by request; " + outcome);
+            })
+        .run();
+    return cause;
+  }
+
+  private static boolean cancelRequested() {
+    return CancellationScope.current().isCancelRequested();
+  }
+
   /** A rollback that a cancel request arriving meanwhile does not interrupt. */
   private String rollBackDetached(String reason) {
     String[] outcome = new String[1];
@@ -304,7 +320,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             : "remove " + board.graph() + " rev " + revision + " (first install)";
     try {
       String outcome =
-          activities(ActivityPolicies.rollback(request.options().rollbackTimeout()), summary)
+          activities(ActivityPolicies.rollback(options.rollbackTimeout()), summary)
               .rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason));
       for (String name : touched) board.component(name, ComponentPhase.ROLLED_BACK, now());
       return outcome == null || outcome.isEmpty()
@@ -360,6 +376,15 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private DeployActivities activities(ActivityOptions options, String summary) {
     return Workflow.newActivityStub(
         DeployActivities.class, ActivityOptions.newBuilder(options).setSummary(summary).build());
+  }
+
+  /** Missing options get their defaults: a null here would fail every workflow task, forever. */
+  static DeployOptions withDefaults(DeployOptions given) {
+    if (given == null) return DeployOptions.defaults("");
+    return new DeployOptions(
+        given.readinessTimeout() == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : given.readinessTimeout(),
+        given.rollbackTimeout() == null ? DeployOptions.DEFAULT_ROLLBACK_TIMEOUT : given.rollbackTimeout(),
+        given.startedBy() == null ? "" : given.startedBy());
   }
 
   private static long now() {
