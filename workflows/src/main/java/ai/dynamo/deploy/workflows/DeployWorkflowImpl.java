@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.workflows;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
@@ -208,10 +209,16 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       touched.add(plan.name());
       board.component(plan.name(), ComponentPhase.APPLYING, now());
       String what = stage() == Stage.WORKERS ? "start workers of " : stage() == Stage.LEADER ? "apply leader of " : "apply ";
-      current =
-          io.temporal.workflow.Async.function(
-              activities(ActivityPolicies.apply(), what + plan.name() + " (" + plan.summary() + ")")::apply,
-              StepRequest.apply(revision, plan.name(), stage()));
+      DeployActivities applies =
+          Workflow.newLocalActivityStub(
+              DeployActivities.class,
+              LocalActivityOptions.newBuilder(ActivityPolicies.apply())
+                  .setSummary(what + plan.name() + " (" + plan.summary() + ")")
+                  .build());
+      StepRequest step = StepRequest.apply(revision, plan.name(), stage());
+      // Detached: a cancelled deploy waits for its applies to finish before it rolls back.
+      Workflow.newDetachedCancellationScope(() -> current = io.temporal.workflow.Async.function(applies::apply, step))
+          .run();
     }
 
     private void await(ReadyState applied) {
