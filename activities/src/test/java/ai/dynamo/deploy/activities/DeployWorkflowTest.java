@@ -177,7 +177,7 @@ class DeployWorkflowTest {
   void componentNeverReadyTimesOutAndRollsBack() {
     DeployRequest request =
         Graphs.request(
-            Graphs.sample(),
+            Graphs.small(),
             Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"),
             Duration.ofSeconds(2));
     DeployResult result = h.deploy(request);
