@@ -207,6 +207,18 @@ class DeployWorkflowTest {
   }
 
   @Test
+  void cancelBeforeAnythingIsAppliedEndsCancelledWithoutRollback() throws Exception {
+    WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of("fake.preflightSeconds", "5")));
+    Harness.eventually(Duration.ofSeconds(30), () -> h.fake.calls().contains("preflight dynamo-graph"));
+    stub.cancel();
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.CANCELLED, result.phase());
+    assertEquals("cancelled before anything was applied", result.message());
+    assertFalse(h.fake.calls().stream().anyMatch(c -> c.startsWith("apply") || c.startsWith("rollback")),
+        h.fake.calls().toString());
+  }
+
+  @Test
   void nonRetryablePreflightFailureFailsAtOnceWithoutRetriesOrRollback() {
     DeployResult result =
         h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.preflightFailure", DeployFailures.UNKNOWN_HOST_KEY)));
