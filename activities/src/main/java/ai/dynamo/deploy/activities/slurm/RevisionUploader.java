@@ -6,6 +6,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.slurm.SlurmNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -35,12 +36,24 @@ public final class RevisionUploader {
    */
   public Rendering upload(Graph graph, Map<String, String> settings, RemoteLayout layout, int revision)
       throws IOException {
+    return upload(graph, settings, layout, revision, null);
+  }
+
+  /** The same for one component only (its scripts and the secrets it reads); null means every component. */
+  public Rendering upload(Graph graph, Map<String, String> settings, RemoteLayout layout, int revision,
+      Component only) throws IOException {
     Rendering rendering = Renderers.render(graph, "slurm", settings);
-    uploadSecrets(graph, layout);
+    Graph scope = only == null ? graph : new Graph(graph.version(), graph.name(), java.util.List.of(only));
+    uploadSecrets(scope, layout);
     shell.mkdirs(layout.graphDir(), 0700);
     String revDir = layout.revisionDir(revision);
     shell.mkdirs(revDir, 0700);
+    java.util.Set<String> stems = new java.util.HashSet<>();
+    for (Component c : scope.components()) {
+      for (int r = 0; r < c.replicas(); r++) stems.add(SlurmNames.stem(c.name(), r) + "/");
+    }
     for (RenderedFile f : rendering.files()) {
+      if (stems.stream().noneMatch(f.relativePath()::startsWith)) continue;
       String path = revDir + "/" + f.relativePath();
       shell.mkdirs(path.substring(0, path.lastIndexOf('/')), 0700);
       shell.writeFile(path, f.content().getBytes(StandardCharsets.UTF_8), f.executable() ? 0700 : 0600);
