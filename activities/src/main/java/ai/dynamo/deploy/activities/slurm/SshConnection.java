@@ -219,7 +219,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       if (!Files.isReadable(p)) {
         throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "ssh key " + p + " cannot be read");
       }
-      keys.add(c.loadKeys(p.toString(), passwordFinder()));
+      keys.add(loadKey(c, p, options.passphrase()));
     }
     try {
       c.authPublickey(endpoint.user(), keys);
@@ -232,9 +232,25 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     }
   }
 
+  /**
+   * Loads a private key (OpenSSH, PEM/PKCS#1, PKCS#8: sshj detects the format) and decrypts it now, so a missing or
+   * wrong passphrase is reported as such instead of as a refused login.
+   */
+  static KeyProvider loadKey(SSHClient c, Path p, char[] passphrase) {
+    try {
+      KeyProvider key = c.loadKeys(p.toString(), passwordFinder(passphrase));
+      key.getPrivate();
+      return key;
+    } catch (IOException | RuntimeException e) {
+      String hint = passphrase == null
+          ? "; if it is encrypted, set " + SshOptions.PASSPHRASE_ENV + " in the worker's environment"
+          : " with the passphrase from " + SshOptions.PASSPHRASE_ENV + " (wrong passphrase?)";
+      throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "cannot read ssh key " + p + hint, e);
+    }
+  }
+
   /** Hands out a copy of the passphrase, never retries a wrong one. */
-  private PasswordFinder passwordFinder() {
-    char[] passphrase = options.passphrase();
+  private static PasswordFinder passwordFinder(char[] passphrase) {
     return new PasswordFinder() {
       @Override
       public char[] reqPassword(Resource<?> resource) {
