@@ -58,8 +58,11 @@ public final class ReadinessCheck {
       case LEADER -> 1;
       case WORKERS -> nodes - 1;
     };
-    int ready = 0;
-    List<String> waiting = new ArrayList<>();
+    // First what Slurm says (and fail fast); then one batched port probe for the replicas that need one.
+    List<SlurmJob> replicaJobs = new ArrayList<>();
+    List<Integer> units = new ArrayList<>();
+    List<PortProbe.Target> probes = new ArrayList<>();
+    List<Integer> probeOwner = new ArrayList<>();
     for (Map.Entry<Integer, String> e : new LinkedHashMap<>(jobs).entrySet()) {
       int replica = e.getKey();
       SlurmJob job = byId.get(e.getValue());
@@ -67,16 +70,41 @@ public final class ReadinessCheck {
         throw new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": job " + e.getValue()
             + " is no longer known to Slurm (it ended and was purged)");
       }
-      int units = unitsReady(c, stage, revision, layout, replica, job, perReplica);
-      ready += units;
-      if (units < perReplica) waiting.add(job.describe());
+      replicaJobs.add(job);
+      Optional<String> probeHost = Optional.empty();
+      int u;
+      Integer known = unitsFromState(c, stage, revision, layout, replica, job, perReplica);
+      if (known != null) {
+        u = known;
+      } else if (stage == SlurmStage.WORKERS) {
+        u = workersUp(job, perReplica);
+      } else {
+        probeHost = probeHost(c, stage, revision, layout, replica, job);
+        u = 0;
+      }
+      if (probeHost.isPresent()) {
+        probes.add(new PortProbe.Target(ComponentProcess.readiness(c), probeHost.get()));
+        probeOwner.add(units.size());
+      }
+      units.add(u);
+    }
+    List<Boolean> answered = probe.ready(probes);
+    for (int i = 0; i < answered.size(); i++) {
+      if (answered.get(i)) units.set(probeOwner.get(i), stage == SlurmStage.LEADER ? 1 : perReplica);
+    }
+    int ready = 0;
+    List<String> waiting = new ArrayList<>();
+    for (int i = 0; i < units.size(); i++) {
+      ready += units.get(i);
+      if (units.get(i) < perReplica) waiting.add(replicaJobs.get(i).describe() + waitingFor(c, stage, replicaJobs.get(i)));
     }
     String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
     return new Status(ready, perReplica * jobs.size(), message);
   }
 
-  private int unitsReady(Component c, SlurmStage stage, int revision, RemoteLayout layout, int replica, SlurmJob job,
-      int perReplica) throws IOException {
+  /** Units decided by the job's state alone (failures throw), or null when the processes must be looked at. */
+  private Integer unitsFromState(Component c, SlurmStage stage, int revision, RemoteLayout layout, int replica,
+      SlurmJob job, int perReplica) throws IOException {
     SlurmJobState.Category cat = job.state().category();
     if (c.isBatch()) {
       if (cat == SlurmJobState.Category.COMPLETED) return perReplica;
@@ -85,27 +113,40 @@ public final class ReadinessCheck {
       throw failed(c, revision, layout, replica, job);
     }
     if (cat != SlurmJobState.Category.RUNNING || c.isBatch() && stage == SlurmStage.ALL) return 0;
-    Readiness rule = ComponentProcess.readiness(c);
-    switch (stage) {
-      case ALL -> {
-        List<String> hosts = slurm.hostnames(job.nodes());
-        return !hosts.isEmpty() && probe.ready(rule, hosts.get(0)) ? perReplica : 0;
-      }
-      case LEADER -> {
-        Optional<String> addr = slurm.shell().readFile(layout.leaderAddrFile(revision, c.name(), replica));
-        if (addr.isEmpty() || addr.get().isBlank()) return 0;
-        String a = addr.get().strip();
-        String host = a.substring(0, a.lastIndexOf(':'));
-        return probe.ready(rule, host) ? 1 : 0;
-      }
-      case WORKERS -> {
-        Set<String> running = slurm.stepNodes(job.id());
-        List<String> all = slurm.hostnames(job.nodes());
-        long workersUp = all.stream().filter(running::contains).count() - (running.isEmpty() ? 0 : 1);
-        return (int) Math.max(0, Math.min(perReplica, workersUp));
-      }
-      default -> throw new IllegalStateException("stage " + stage);
+    if (stage != SlurmStage.WORKERS && ComponentProcess.readiness(c).type() == Readiness.Type.RUNNING) {
+      return stage == SlurmStage.LEADER ? 1 : perReplica;
     }
+    return null;
+  }
+
+  /** Where the rule is checked: the job's (first) node, or for a LEADER stage the node in leader-addr. */
+  private Optional<String> probeHost(Component c, SlurmStage stage, int revision, RemoteLayout layout, int replica,
+      SlurmJob job) throws IOException {
+    if (stage == SlurmStage.LEADER) {
+      Optional<String> addr = slurm.shell().readFile(layout.leaderAddrFile(revision, c.name(), replica));
+      if (addr.isEmpty() || addr.get().isBlank()) return Optional.empty();
+      String a = addr.get().strip();
+      return Optional.of(a.substring(0, a.lastIndexOf(':')));
+    }
+    List<String> hosts = slurm.hostnames(job.nodes());
+    return hosts.isEmpty() ? Optional.empty() : Optional.of(hosts.get(0));
+  }
+
+  /** Worker nodes (all nodes but the leader's) on which the job runs a step. */
+  private int workersUp(SlurmJob job, int perReplica) throws IOException {
+    Set<String> running = slurm.stepNodes(job.id());
+    List<String> all = slurm.hostnames(job.nodes());
+    long up = all.stream().filter(running::contains).count() - 1;
+    return (int) Math.max(0, Math.min(perReplica, up));
+  }
+
+  private static String waitingFor(Component c, SlurmStage stage, SlurmJob job) {
+    if (job.state() != SlurmJobState.RUNNING) return "";
+    if (stage == SlurmStage.WORKERS) return "; waiting for its workers to start";
+    if (c.isBatch()) return "; waiting for it to complete";
+    Readiness rule = ComponentProcess.readiness(c);
+    return rule.type() == Readiness.Type.RUNNING ? "" : "; waiting for port " + rule.port()
+        + (rule.type() == Readiness.Type.HTTP ? " (HTTP " + (rule.path() == null ? "/" : rule.path()) + ")" : "");
   }
 
   private SlurmError failed(Component c, int revision, RemoteLayout layout, int replica, SlurmJob job)
