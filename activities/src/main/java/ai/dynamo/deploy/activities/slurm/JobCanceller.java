@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cancels jobs and makes sure they end: {@code scancel}, wait up to a grace period, then SIGKILL every step and
@@ -12,6 +14,7 @@ import java.util.List;
  * jobs does nothing.
  */
 public final class JobCanceller {
+  private static final Logger log = LoggerFactory.getLogger(JobCanceller.class);
 
   /** Sleeps between checks; the readiness wait passes one that heartbeats. */
   public interface Sleeper {
@@ -32,9 +35,11 @@ public final class JobCanceller {
   public List<String> cancel(Collection<String> ids) throws IOException {
     List<String> alive = alive(ids);
     if (alive.isEmpty()) return alive;
+    log.info("cancelling job(s) {}", alive);
     slurm.cancel(alive);
     alive = waitForEnd(alive, grace);
     if (alive.isEmpty()) return alive;
+    log.warn("job(s) {} did not end within {} of scancel; sending SIGKILL", alive, grace);
     slurm.kill(alive);
     return waitForEnd(alive, grace);
   }

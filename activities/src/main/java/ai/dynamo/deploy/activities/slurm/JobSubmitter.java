@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Submits one replica's job exactly once. Before {@code sbatch} it looks for a job with the replica's
@@ -15,6 +17,7 @@ import java.util.Optional;
  * a lost response, or an {@code sbatch} whose answer was lost with the connection, leaves one job, not two.
  */
 public final class JobSubmitter {
+  private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
   private static final int ATTEMPTS = 3;
 
   private final SlurmClient slurm;
@@ -35,15 +38,18 @@ public final class JobSubmitter {
       Optional<SlurmJob> existing = find(name, identity);
       if (existing.isPresent()) {
         recordJobId(layout, identity.revision(), component, replica, existing.get().id());
+        log.info("adopted job {} ({}, revision {}) submitted earlier", existing.get().id(), name, identity.revision());
         return new Submitted(existing.get().id(), true);
       }
       try {
         String id = slurm.sbatch(layout.revisionDir(identity.revision()), layout.script(component, replica),
             identity.comment(), env);
         recordJobId(layout, identity.revision(), component, replica, id);
+        log.info("submitted job {} ({}, revision {})", id, name, identity.revision());
         return new Submitted(id, false);
       } catch (IOException e) {
         lost = e; // sbatch may have run: look again before trying anything else
+        log.warn("sbatch for {} lost its answer ({}); looking for the job before trying again", name, e.getMessage());
       }
     }
     throw new SlurmError(SlurmError.Kind.UNREACHABLE, "could not submit " + name + ": " + lost.getMessage(), lost);
