@@ -21,6 +21,7 @@ public final class SlurmClient {
   private static final String JOB_FORMAT = "%i|%j|%T|%N|%r|%k";
   private static final Pattern JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
   private static final Pattern JOB_NAME = Pattern.compile("[a-z0-9.-]+");
+  private static final Pattern SINGLE_NODE = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Pattern NODE_LIST = Pattern.compile("[A-Za-z0-9_.,\\[\\]-]+");
 
   private final RemoteShell shell;
@@ -132,6 +133,7 @@ public final class SlurmClient {
   public List<String> hostnames(String nodeList) throws IOException {
     if (nodeList == null || nodeList.isBlank() || nodeList.equals("(null)")) return List.of();
     check(NODE_LIST, nodeList, "node list");
+    if (SINGLE_NODE.matcher(nodeList).matches()) return List.of(nodeList); // nothing to expand: save a round trip
     Result r = shell.run("scontrol show hostnames " + Shell.quote(nodeList), Retry.SAFE);
     if (!r.ok()) throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "scontrol show hostnames: " + r.stderr().strip());
     return r.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
