@@ -163,11 +163,14 @@ public final class SlurmTarget implements DeployTarget {
       }
       JobIdentity failed = identity(ctx, request.failedRevision());
       Map<String, String> owned = new TreeMap<>();
+      List<String> running = new ArrayList<>();
       for (SlurmJob j : s.slurm.jobsByName(names)) {
         JobIdentity id = JobIdentity.parse(j.comment());
-        if (failed.sameRevision(id)) owned.put(j.name() + "#" + j.id(), j.id());
+        if (!failed.sameRevision(id)) continue; // never touch another revision's (or anyone else's) jobs
+        owned.put(j.name() + "#" + j.id(), j.id());
+        if (!j.state().ended()) running.add(j.id());
       }
-      List<String> alive = new JobCanceller(s.slurm, watch::pause, cancelGrace).cancel(owned.values());
+      List<String> alive = new JobCanceller(s.slurm, watch::pause, cancelGrace).cancel(running);
       DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
       DeployState state = store.read(ctx.graph().name());
       store.write(state.withFailed(new DeployState.Entry(request.failedRevision(), DeployState.Status.ROLLED_BACK,
@@ -177,7 +180,7 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
             + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
       }
-      return "cancelled " + owned.size() + " job(s) of revision " + request.failedRevision()
+      return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
           + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " keeps running" : "");
     });
   }
