@@ -126,6 +126,30 @@ class SlurmJobsClusterTest {
   }
 
   @Test
+  void aPendingJobShowsSlurmsReasonAndARefusedScriptFailsWithSbatchsMessage() throws Exception {
+    Graph g = graph(unique("pending"), service("web", ClusterFixture.port(), ""));
+    RemoteLayout layout = fx.layout(g);
+    Map<String, String> later = new java.util.TreeMap<>(fx.settings());
+    later.put("sbatchExtra", "--begin=now+3600");
+    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, later, layout, 1);
+    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    ReadinessCheck.Status s = new ReadinessCheck(slurm).check(g.components().get(0), SlurmStage.ALL, 1, layout,
+        Map.of(0, job));
+    assertEquals(0, s.ready());
+    assertTrue(s.message().contains("job " + job + " ") && s.message().contains("PENDING (BeginTime)"), s.message());
+
+    Graph big = graph(unique("toobig"), service("web", ClusterFixture.port(), "")
+        .replace("resources: {cpu: 1, memory: 128Mi}", "resources: {cpu: 1, memory: 128Mi, gpu: 9}"));
+    RemoteLayout bigLayout = fx.layout(big);
+    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(big, fx.settings(), bigLayout, 1);
+    SlurmError e = assertThrows(SlurmError.class,
+        () -> new JobSubmitter(slurm).submit(big, bigLayout, identity(big, 1), "web", 0));
+    assertEquals(SlurmError.Kind.SUBMIT_REFUSED, e.kind());
+    assertFalse(e.retryable());
+    assertTrue(e.getMessage().contains("sbatch web-0/web-0.sbatch refused: sbatch: error:"), e.getMessage());
+  }
+
+  @Test
   void aComponentThatExitsAtOnceFailsFastWithTheStateAndTheEndOfItsOutput() throws Exception {
     Graph g = graph(unique("crash"), service("web", ClusterFixture.port(), ", exit_code: 7"));
     RemoteLayout layout = fx.layout(g);
