@@ -115,12 +115,14 @@ public final class FakeTarget implements DeployTarget {
 
   /** The live revision of a graph at a place, 0 when none. */
   public synchronized int liveRevision(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     return s == null ? 0 : s.liveRevision;
   }
 
   /** What runs for a graph at a place: component name -> revision. */
   public synchronized Map<String, Integer> running(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
@@ -306,7 +308,15 @@ public final class FakeTarget implements DeployTarget {
   }
 
   private FakeState state(DeployContext ctx) {
+    reload();
     return states.computeIfAbsent(key(ctx.target().location(), ctx.graph().name()), k -> new FakeState());
+  }
+
+  /** With a state directory, the file is the truth: another worker process may have changed it. */
+  private void reload() {
+    if (stateDir == null) return;
+    states.clear();
+    load();
   }
 
   private void load() {
