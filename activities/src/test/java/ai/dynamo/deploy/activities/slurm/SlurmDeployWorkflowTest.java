@@ -24,6 +24,7 @@ import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,11 @@ class SlurmDeployWorkflowTest {
   void setUp() throws IOException {
     fx = new ClusterFixture("workflow");
     env = TestWorkflowEnvironment.newInstance();
-    env.newWorker(DeployIds.TASK_QUEUE).registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    // Workflow tasks and the local activities they run (apply) on a worker that stays up; the other activities go to
+    // the workers startWorker() starts, which a test may kill.
+    var workflows = env.newWorker(DeployIds.TASK_QUEUE, WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
+    workflows.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    workflows.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(target())));
     env.start();
     // A location of its own per test: workflow IDs (and so job identities) never meet an earlier run's.
     location = "local-" + UUID.randomUUID().toString().substring(0, 8);
@@ -78,8 +83,8 @@ class SlurmDeployWorkflowTest {
   }
 
   /**
-   * A worker process's activity side with the real Slurm target. Workflow tasks are served by the environment's own
-   * worker, which stays up: the Java test server loses a workflow task handed to the long poll of a worker that shut
+   * A worker process's activity side with the real Slurm target. Workflow tasks (and the local activity apply) are
+   * served by the environment's own worker, which stays up: the Java test server loses a workflow task handed to the long poll of a worker that shut
    * down (a real server does not), and what the restart test is about is the heartbeating wait, an activity.
    */
   private WorkerFactory startWorker() {
