@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClusterFixture implements AutoCloseable {
   /** Where tests install examples/slurm/dynamo-standin.py on the cluster (the job user's home). */
   static final String STANDIN = "dynamo-standin/dynamo-standin.py";
-  private static final AtomicInteger NEXT_PORT = new AtomicInteger(18800 + (int) (ProcessHandle.current().pid() % 50) * 20);
+  /**
+   * Ports 18800-19399 (the demo graph uses 18701-18702; render's cluster tests use others): a block of 30 per test
+   * JVM, so two runs at once rarely meet.
+   */
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(18800 + (int) (ProcessHandle.current().pid() % 20) * 30);
 
   final LocalSlurmCluster cluster;
   final SshEndpoint endpoint;
