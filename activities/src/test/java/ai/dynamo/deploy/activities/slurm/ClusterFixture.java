@@ -118,6 +118,8 @@ final class ClusterFixture implements AutoCloseable {
         }
       }
       if (!live.isEmpty()) slurm.kill(live);
+      // The fixture's own directory only (unique per fixture); jobs are gone, so nothing writes there any more.
+      ssh.run("rm -rf -- " + Shell.quote(ssh.home() + "/" + remoteDir), RemoteShell.Retry.SAFE);
     } finally {
       ssh.close();
     }
