@@ -30,9 +30,7 @@ public final class OutputWriter {
    *     it; nothing is written then
    */
   public static List<Path> write(Path outDir, List<RenderedFile> files) {
-    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
-      throw new UserError(ExitCodes.INVALID, "error: --out_dir " + outDir + " exists and is not a directory");
-    }
+    checkDirectory(outDir);
     List<Path> targets = new ArrayList<>();
     for (RenderedFile file : files) targets.add(resolveInside(outDir, file.relativePath()));
     try {
@@ -54,6 +52,13 @@ public final class OutputWriter {
       throw new UserError(ExitCodes.INVALID, "error: cannot write to " + outDir + ": " + e.getMessage(), e);
     }
     return targets;
+  }
+
+  /** Refuses an output directory that exists as something other than a directory. */
+  public static void checkDirectory(Path outDir) {
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new UserError(ExitCodes.INVALID, "error: --out_dir " + outDir + " exists and is not a directory");
+    }
   }
 
   /** outDir/relativePath, refusing absolute paths, {@code ..} and empty segments. */

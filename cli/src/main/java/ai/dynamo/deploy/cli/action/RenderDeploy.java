@@ -25,6 +25,7 @@ public final class RenderDeploy {
     if (target.kind().equals(TargetChoice.FAKE)) {
       throw new UserError(ExitCodes.INVALID, "error: --out_dir renders for k8s or slurm; the fake target has no files");
     }
+    OutputWriter.checkDirectory(outDir);
     Rendering rendering;
     try {
       rendering = Renderers.render(graph, target.kind(), target.settings());
