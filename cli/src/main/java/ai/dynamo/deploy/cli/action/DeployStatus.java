@@ -4,12 +4,10 @@ import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.time.Instant;
 import java.util.List;
@@ -79,13 +77,9 @@ public final class DeployStatus {
   public static WorkflowExecutionDescription describe(WorkflowStub stub, String workflowId) {
     try {
       return stub.describe();
-    } catch (WorkflowServiceException | StatusRuntimeException e) {
-      Throwable cause = e instanceof WorkflowServiceException ? e.getCause() : e;
-      if (cause instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new UserError(ExitCodes.INVALID,
-            "error: no deploy " + workflowId + " on this Temporal service (see 'dynamo deploy list')");
-      }
-      throw e;
+    } catch (WorkflowNotFoundException e) {
+      throw new UserError(ExitCodes.INVALID,
+          "error: no deploy " + workflowId + " on this Temporal service (see 'dynamo deploy list')", e);
     }
   }
 

@@ -8,15 +8,13 @@ import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.SearchAttributes;
 import java.util.Map;
 import java.util.Optional;
@@ -89,14 +87,8 @@ public final class StartDeploy {
     try {
       WorkflowExecutionDescription d = client.newUntypedWorkflowStub(workflowId).describe();
       return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? Optional.of(d) : Optional.empty();
-    } catch (WorkflowServiceException e) {
-      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return Optional.empty();
-      throw e;
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
     }
   }
 

@@ -84,12 +84,14 @@ public final class WatchDeploy {
         return new Outcome(exitCode(result.phase()), result.phase() + ": " + result.message(), result.progress());
       }
       case WORKFLOW_EXECUTION_STATUS_FAILED, WORKFLOW_EXECUTION_STATUS_CANCELED -> {
+        // The last progress (the rollback's) is still queryable while a worker can replay the run.
+        DeployProgress last = query(stub).orElse(null);
         try {
           stub.getResult(DeployResult.class);
         } catch (WorkflowException e) {
-          return new Outcome(ExitCodes.DEPLOY_FAILED, failureMessage(e), null);
+          return new Outcome(ExitCodes.DEPLOY_FAILED, failureMessage(e), last);
         }
-        return new Outcome(ExitCodes.DEPLOY_FAILED, "FAILED", null);
+        return new Outcome(ExitCodes.DEPLOY_FAILED, "FAILED", last);
       }
       case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> {
         return new Outcome(ExitCodes.TIMED_OUT, "TIMED_OUT: the deploy workflow ran past its execution timeout", null);
