@@ -3,15 +3,12 @@ package ai.dynamo.deploy.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.cli.action.ScriptedDeployWorkflow;
-import ai.dynamo.deploy.cli.temporal.LocalTemporal;
-import ai.dynamo.deploy.cli.temporal.SearchAttributeRegistration;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
-import ai.dynamo.deploy.worker.DeployWorker;
+import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,30 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dynamo deploy} (Temporal mode), {@code status}, {@code list} and {@code cancel} through the picocli layer. */
 class DeployTemporalCommandTest {
-  static LocalTemporal temporal;
-  static WorkflowServiceStubs stubs;
-  static DeployWorker worker;
+  static LocalService service;
   static String address;
   @TempDir static Path dir;
   static Path graph;
 
   @BeforeAll
   static void start() throws Exception {
-    temporal = LocalTemporal.start(0);
-    TemporalConnection connection = temporal.connection();
-    stubs = connection.connect();
-    SearchAttributeRegistration.register(stubs, connection.namespace());
-    worker = DeployWorker.start(connection.client(stubs),
-        w -> w.registerWorkflowImplementationTypes(ScriptedDeployWorkflow.class));
-    address = connection.address();
+    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1")));
+    address = service.connection().address();
     graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
   }
 
   @AfterAll
   static void stop() {
-    worker.shutdown(Duration.ofSeconds(5));
-    stubs.shutdown();
-    temporal.close();
+    service.shutdown(Duration.ofSeconds(5));
   }
 
   @Test
@@ -54,24 +42,24 @@ class DeployTemporalCommandTest {
         "--wait", "--address", address);
     assertEquals(ExitCodes.OK, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().startsWith("Started deploy deploy/fake/cli-ready/demo (run "), run.out());
-    assertTrue(run.out().contains("  sglang_group: READY 1/1"), run.out());
-    assertTrue(run.out().contains("READY: all components ready"), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("  sglang_group: READY")), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("READY: ")), run.out());
   }
 
   @Test
   void aFailedDeployExitsOneAndATimedOutOneExitsThree() {
-    CliRun failed = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-failed", "--set", "outcome=FAILED",
-        "-f", graph.toString(), "--wait", "--address", address);
+    CliRun failed = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-failed", "--set",
+        "fake.failComponent=frontend", "-f", graph.toString(), "--wait", "--address", address);
     assertEquals(ExitCodes.DEPLOY_FAILED, failed.exitCode(), failed.out() + failed.err());
-    assertTrue(failed.err().contains("FAILED: scripted FAILED"), failed.err());
+    assertTrue(failed.err().startsWith("ROLLED_BACK: "), failed.err());
     CliRun timedOut = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-timeout", "--set",
-        "outcome=TIMED_OUT", "-f", graph.toString(), "--wait", "--timeout", "10m", "--address", address);
+        "fake.neverReady=frontend", "-f", graph.toString(), "--wait", "--timeout", "2s", "--address", address);
     assertEquals(ExitCodes.TIMED_OUT, timedOut.exitCode(), timedOut.out() + timedOut.err());
   }
 
   @Test
   void withoutWaitItPrintsTheWorkflowIdAndHowToFollow() throws Exception {
-    CliRun run = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-nowait", "--set", "stepMillis=3000",
+    CliRun run = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-nowait", "--set", "fake.readyAfterSeconds=60",
         "-f", graph.toString(), "--address", address);
     assertEquals(ExitCodes.OK, run.exitCode(), run.err());
     assertTrue(run.out().contains("deploy/fake/cli-nowait/demo"), run.out());

@@ -2,9 +2,9 @@ package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
-import ai.dynamo.deploy.cli.temporal.SearchAttributeRegistration;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class StartDeploy {
   /** Memo key holding the spec digest of the run. */
-  public static final String MEMO_SPEC_DIGEST = "specDigest";
+  public static final String MEMO_SPEC_DIGEST = DeploySearchAttributes.MEMO_SPEC_DIGEST;
 
   private final WorkflowClient client;
 
@@ -63,10 +63,10 @@ public final class StartDeploy {
     if (withSearchAttributes) {
       workflowOptions.setTypedSearchAttributes(
           SearchAttributes.newBuilder()
-              .set(SearchAttributeRegistration.GRAPH, graph.name())
-              .set(SearchAttributeRegistration.TARGET, target.kind() + "@" + target.location())
-              .set(SearchAttributeRegistration.PHASE, "VALIDATING")
-              .set(SearchAttributeRegistration.REVISION, 0L)
+              .set(DeploySearchAttributes.GRAPH, graph.name())
+              .set(DeploySearchAttributes.TARGET, target.kind() + "@" + target.location())
+              .set(DeploySearchAttributes.PHASE, "VALIDATING")
+              .set(DeploySearchAttributes.REVISION, 0L)
               .build());
     }
     DeployWorkflow workflow = client.newWorkflowStub(DeployWorkflow.class, workflowOptions.build());

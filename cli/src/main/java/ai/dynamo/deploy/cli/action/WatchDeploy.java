@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployResult;
@@ -89,6 +90,15 @@ public final class WatchDeploy {
         try {
           stub.getResult(DeployResult.class);
         } catch (WorkflowException e) {
+          // A failed deploy fails its workflow with the DeployResult as the failure's details.
+          Optional<DeployResult> result = deployResult(e);
+          if (result.isPresent()) {
+            DeployResult r = result.get();
+            return new Outcome(exitCode(r.phase()), r.phase() + ": " + r.message(), r.progress());
+          }
+          if (last != null && last.phase().isTerminal()) {
+            return new Outcome(exitCode(last.phase()), last.phase() + ": " + last.message(), last);
+          }
           return new Outcome(ExitCodes.DEPLOY_FAILED, failureMessage(e), last);
         }
         return new Outcome(ExitCodes.DEPLOY_FAILED, "FAILED", last);
@@ -112,6 +122,16 @@ public final class WatchDeploy {
       case TIMED_OUT -> ExitCodes.TIMED_OUT;
       default -> ExitCodes.DEPLOY_FAILED;
     };
+  }
+
+  private static Optional<DeployResult> deployResult(WorkflowException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure app && DeployFailures.DEPLOY_FAILED.equals(app.getType())
+          && app.getDetails().getSize() > 0) {
+        return Optional.ofNullable(app.getDetails().get(DeployResult.class));
+      }
+    }
+    return Optional.empty();
   }
 
   private static String failureMessage(WorkflowException e) {

@@ -2,7 +2,9 @@ package ai.dynamo.deploy.cli.temporal;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
@@ -20,23 +22,10 @@ import java.util.Map;
 public final class SearchAttributeRegistration {
   private SearchAttributeRegistration() {}
 
-  // TODO(merge engine): use ai.dynamo.deploy.workflows.DeploySearchAttributes instead of these copies.
-  public static final io.temporal.common.SearchAttributeKey<String> GRAPH =
-      io.temporal.common.SearchAttributeKey.forKeyword("DynamoGraph");
-  public static final io.temporal.common.SearchAttributeKey<String> TARGET =
-      io.temporal.common.SearchAttributeKey.forKeyword("DynamoTarget");
-  public static final io.temporal.common.SearchAttributeKey<String> PHASE =
-      io.temporal.common.SearchAttributeKey.forKeyword("DynamoPhase");
-  public static final io.temporal.common.SearchAttributeKey<Long> REVISION =
-      io.temporal.common.SearchAttributeKey.forLong("DynamoRevision");
-
   /** Name to type, as the server registers them. */
   public static Map<String, IndexedValueType> definitions() {
     Map<String, IndexedValueType> defs = new LinkedHashMap<>();
-    defs.put("DynamoGraph", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    defs.put("DynamoTarget", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    defs.put("DynamoPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    defs.put("DynamoRevision", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+    for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) defs.put(key.getName(), key.getValueType());
     return defs;
   }
 

@@ -9,17 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
-import ai.dynamo.deploy.cli.temporal.LocalTemporal;
-import ai.dynamo.deploy.cli.temporal.SearchAttributeRegistration;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.worker.DeployWorker;
+import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.Phase;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -31,32 +29,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client API against Temporal's test server on a free 127.0.0.1 port, with a worker running
- * {@link ScriptedDeployWorkflow}: start and attach, refusal of a different spec, following to each ending, status,
+ * The client API against a local service (Temporal's test server on a free 127.0.0.1 port, a dynamo worker with the
+ * engine and its fake target): start and attach, refusal of a different spec, following to each ending, status,
  * list and cancel.
  */
 class DeployClientTest {
-  static LocalTemporal temporal;
-  static WorkflowServiceStubs stubs;
+  static LocalService service;
   static WorkflowClient client;
-  static DeployWorker worker;
   static final Duration POLL = Duration.ofMillis(100);
 
   @BeforeAll
   static void start() throws Exception {
-    temporal = LocalTemporal.start(0);
-    TemporalConnection connection = temporal.connection();
-    stubs = connection.connect();
-    SearchAttributeRegistration.register(stubs, connection.namespace());
-    client = connection.client(stubs);
-    worker = DeployWorker.start(client, w -> w.registerWorkflowImplementationTypes(ScriptedDeployWorkflow.class));
+    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1")));
+    client = service.client();
   }
 
   @AfterAll
   static void stop() {
-    worker.shutdown(Duration.ofSeconds(5));
-    stubs.shutdown();
-    temporal.close();
+    service.shutdown(Duration.ofSeconds(5));
   }
 
   static TargetChoice fake(String location, String... keyValues) {
@@ -76,7 +66,7 @@ class DeployClientTest {
 
   @Test
   void theSameSpecAttachesToTheRunningDeploy() {
-    TargetChoice target = fake("attach", "stepMillis", "2000");
+    TargetChoice target = fake("attach", "fake.readyAfterSeconds", "60");
     StartDeploy starter = new StartDeploy(client);
     StartDeploy.Started first = starter.start(demo(), target, options(), true);
     assertFalse(first.attached());
@@ -88,16 +78,16 @@ class DeployClientTest {
     WorkflowExecutionDescription d = client.newUntypedWorkflowStub(first.workflowId()).describe();
     assertEquals(SpecDigest.of(demo(), target.spec()), d.getMemo(StartDeploy.MEMO_SPEC_DIGEST, String.class));
     assertEquals("deploy demo -> fake@attach", d.getStaticSummary());
-    assertEquals("demo", d.getTypedSearchAttributes().get(SearchAttributeRegistration.GRAPH));
+    assertEquals("demo", d.getTypedSearchAttributes().get(DeploySearchAttributes.GRAPH));
     new CancelDeploy(client).cancel(first.workflowId(), "test cleanup");
   }
 
   @Test
   void aDifferentSpecWhileOneRunsIsRefusedNamingTheRunAndTheCancelCommand() {
     StartDeploy starter = new StartDeploy(client);
-    StartDeploy.Started running = starter.start(demo(), fake("refuse", "stepMillis", "2000"), options(), false);
+    StartDeploy.Started running = starter.start(demo(), fake("refuse", "fake.readyAfterSeconds", "60"), options(), false);
     UserError e = assertThrows(UserError.class,
-        () -> starter.start(demo(), fake("refuse", "stepMillis", "2000", "extra", "changed"), options(), false));
+        () -> starter.start(demo(), fake("refuse", "fake.readyAfterSeconds", "61"), options(), false));
     assertEquals(ExitCodes.INVALID, e.exitCode());
     assertTrue(e.getMessage().contains(running.workflowId()), e.getMessage());
     assertTrue(e.getMessage().contains("dynamo deploy cancel " + running.workflowId()), e.getMessage());
@@ -106,18 +96,23 @@ class DeployClientTest {
 
   @Test
   void followingADeployEndsWithTheDocumentedExitCodes() throws InterruptedException {
-    assertEquals(ExitCodes.OK, follow("ready", "READY").exitCode());
-    assertEquals(ExitCodes.DEPLOY_FAILED, follow("failed", "FAILED").exitCode());
-    assertEquals(ExitCodes.TIMED_OUT, follow("timeout", "TIMED_OUT").exitCode());
+    assertEquals(ExitCodes.OK, follow(fake("ready"), options(), "READY").exitCode());
+    WatchDeploy.Outcome failed = follow(fake("failed", "fake.failComponent", "frontend"), options(), "ROLLED_BACK");
+    assertEquals(ExitCodes.DEPLOY_FAILED, failed.exitCode());
+    assertTrue(failed.summary().contains("CrashLoopBackOff"),
+        failed.summary());
+    DeployOptions shortTimeout = new DeployOptions(Duration.ofSeconds(2), DeployOptions.DEFAULT_ROLLBACK_TIMEOUT, "t");
+    assertEquals(ExitCodes.TIMED_OUT, follow(fake("timeout", "fake.neverReady", "frontend"), shortTimeout, "TIMED_OUT").exitCode());
   }
 
-  private WatchDeploy.Outcome follow(String location, String outcome) throws InterruptedException {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake(location, "outcome", outcome), options(), false);
+  private WatchDeploy.Outcome follow(TargetChoice target, DeployOptions options, String phase) throws InterruptedException {
+    StartDeploy.Started s = new StartDeploy(client).start(demo(), target, options, false);
     StringWriter text = new StringWriter();
     WatchDeploy.Outcome result = new WatchDeploy(client, POLL)
         .watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(text, true)));
-    assertTrue(result.summary().startsWith(outcome), result.summary());
-    assertTrue(text.toString().contains("deploy demo -> fake@" + location + ": " + outcome), text.toString());
+    assertTrue(result.summary().startsWith(phase), result.summary());
+    assertTrue(text.toString().contains("deploy demo -> " + target.kind() + "@" + target.location() + ": " + phase),
+        text.toString());
     return result;
   }
 
@@ -128,12 +123,12 @@ class DeployClientTest {
     new WatchDeploy(client, Duration.ofMillis(20)).watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(text, true)));
     List<String> lines = text.toString().lines().toList();
     assertEquals(lines.size(), lines.stream().distinct().count(), "no line repeats while nothing changes: " + lines);
-    assertTrue(lines.contains("  frontend: READY 2/2"), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  frontend: READY 2/2")), lines.toString());
   }
 
   @Test
   void cancelRollsBackAndStatusReportsIt() throws InterruptedException {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("cancel", "stepMillis", "5000"), options(), false);
+    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("cancel", "fake.readyAfterSeconds", "60"), options(), false);
     String runId = new CancelDeploy(client).cancel(s.workflowId(), "test");
     assertEquals(s.runId(), runId);
     WatchDeploy.Outcome outcome = new WatchDeploy(client, POLL)
@@ -146,14 +141,14 @@ class DeployClientTest {
     DeployStatus.View view = new DeployStatus(client).status(s.workflowId());
     assertEquals("CANCELED", view.status()); // Temporal's status of a workflow that ended after a cancel request
     assertEquals("CANCELLED", view.phase());
-    assertTrue(view.components().stream().allMatch(c -> c.phase().equals("ROLLED_BACK")));
+    assertTrue(view.components().stream().noneMatch(c -> c.phase().equals("READY")), view.toString());
     UserError again = assertThrows(UserError.class, () -> new CancelDeploy(client).cancel(s.workflowId(), "again"));
     assertEquals(ExitCodes.INVALID, again.exitCode());
   }
 
   @Test
   void statusOfARunningDeployComesFromTheProgressQuery() {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("status", "stepMillis", "3000"), options(), false);
+    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("status", "fake.readyAfterSeconds", "60"), options(), false);
     DeployStatus.View view = new DeployStatus(client).status(s.workflowId());
     assertEquals("RUNNING", view.status());
     assertEquals(s.runId(), view.runId());
@@ -177,7 +172,7 @@ class DeployClientTest {
   void listShowsOpenAndClosedDeploys() throws InterruptedException {
     StartDeploy.Started done = new StartDeploy(client).start(demo(), fake("list-done"), options(), false);
     new WatchDeploy(client, POLL).watch(done.workflowId(), done.runId(), new LineView(new PrintWriter(new StringWriter())));
-    StartDeploy.Started open = new StartDeploy(client).start(demo(), fake("list-open", "stepMillis", "3000"), options(), false);
+    StartDeploy.Started open = new StartDeploy(client).start(demo(), fake("list-open", "fake.readyAfterSeconds", "60"), options(), false);
     List<ListDeploys.Row> rows = new ListDeploys(client).list(100);
     ListDeploys.Row doneRow = rows.stream().filter(r -> r.workflowId().equals(done.workflowId())).findFirst().orElseThrow();
     ListDeploys.Row openRow = rows.stream().filter(r -> r.workflowId().equals(open.workflowId())).findFirst().orElseThrow();
