@@ -1,7 +1,7 @@
 package ai.dynamo.deploy.workflows;
 
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
@@ -12,8 +12,11 @@ import java.time.Duration;
 public final class ActivityPolicies {
   private ActivityPolicies() {}
 
-  /** A readiness wait that has not heartbeated for this long is presumed dead and retried (on any worker). */
-  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * A wait that has not heartbeated for this long is presumed dead and retried (on any worker). The SDK sends
+   * heartbeats at most every 80% of this, which is also how stale live counts can be.
+   */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
   /** Slack on top of the readiness timeout before the server gives up on a wait (the activity fails first). */
   static final Duration READINESS_SLACK = Duration.ofMinutes(2);
@@ -46,15 +49,15 @@ public final class ActivityPolicies {
   }
 
   /**
-   * apply: short calls; a cancelled apply is waited for (not abandoned) so that a rollback never races an apply
-   * still in flight.
+   * apply: short calls, run as a local activity: one marker event instead of three activity events plus the
+   * workflow task its completion would trigger (the history budget); longer retries become timers. Started in a
+   * detached scope and always waited for, so a rollback never races an apply still in flight.
    */
-  public static ActivityOptions apply() {
-    return ActivityOptions.newBuilder()
+  public static LocalActivityOptions apply() {
+    return LocalActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
         .setScheduleToCloseTimeout(Duration.ofMinutes(30))
         .setRetryOptions(transientRetry(Duration.ofMinutes(1)))
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .build();
   }
 

@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code fake.readyAfterSeconds}: a stage becomes ready this long after it was applied (default 0); ready
- *       counts grow linearly meanwhile
+ *       counts grow linearly meanwhile; {@code fake.readyAfterSeconds.<component>} overrides it for one component
  *   <li>{@code fake.failComponent}: comma-separated components that fail; {@code fake.failStage} says where:
  *       {@code apply}, {@code leader}, {@code workers} or {@code await} (default: the readiness wait of the
  *       component's last stage); {@code fake.failMessage} is the target's message (default a CrashLoopBackOff)
@@ -115,12 +115,14 @@ public final class FakeTarget implements DeployTarget {
 
   /** The live revision of a graph at a place, 0 when none. */
   public synchronized int liveRevision(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     return s == null ? 0 : s.liveRevision;
   }
 
   /** What runs for a graph at a place: component name -> revision. */
   public synchronized Map<String, Integer> running(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
@@ -133,11 +135,13 @@ public final class FakeTarget implements DeployTarget {
   public List<String> validate(DeployContext ctx) {
     List<String> problems = new ArrayList<>();
     for (String key : ctx.settings().keySet()) {
-      if (key.startsWith("fake.") && !SETTINGS.contains(key)) problems.add("unknown setting " + key);
-    }
-    for (String key : List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS)) {
+      boolean perComponent = key.startsWith(READY_AFTER_SECONDS + ".");
+      if (key.startsWith("fake.") && !SETTINGS.contains(key) && !perComponent) {
+        problems.add("unknown setting " + key);
+      }
+      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS).contains(key);
       String value = ctx.settings().get(key);
-      if (value != null && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
+      if (whole && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
     }
     return problems;
   }
@@ -185,7 +189,7 @@ public final class FakeTarget implements DeployTarget {
       unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
       save();
     }
-    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase());
+    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase() + " of revision " + revision);
   }
 
   @Override
@@ -199,7 +203,9 @@ public final class FakeTarget implements DeployTarget {
                 + " token=" + resumed.get().resumeToken()
             : "await " + name + " " + stage);
     int desired = desired(component, stage);
-    long readyAfter = Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS, "0"))).toMillis();
+    String defaultReadyAfter = ctx.setting(READY_AFTER_SECONDS, "0");
+    long readyAfter =
+        Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS + "." + name, defaultReadyAfter))).toMillis();
     Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
     boolean neverReady = listed(ctx, NEVER_READY, name);
     boolean lastStage = stage != Stage.LEADER;
@@ -253,7 +259,19 @@ public final class FakeTarget implements DeployTarget {
   public synchronized String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     calls.add("rollback " + ctx.graph().name() + " rev " + request.failedRevision() + " -> " + request.previousRevision());
     FakeState s = state(ctx);
-    s.units.values().removeIf(u -> u.revision == request.failedRevision());
+    // Like re-applying the previous revision's objects: what it had comes back, what only the failed one had goes.
+    List<String> previous = s.revisionComponents.getOrDefault(request.previousRevision(), List.of());
+    for (String name : List.copyOf(s.units.keySet())) {
+      FakeState.Unit unit = s.units.get(name);
+      if (unit.revision != request.failedRevision()) continue;
+      if (previous.contains(name)) {
+        FakeState.Unit restored = new FakeState.Unit(request.previousRevision());
+        restored.appliedAt.put(Stage.ALL.name(), clock.millis());
+        s.units.put(name, restored);
+      } else {
+        s.units.remove(name);
+      }
+    }
     s.liveRevision = request.previousRevision();
     save();
     return request.previousRevision() > 0
@@ -290,7 +308,15 @@ public final class FakeTarget implements DeployTarget {
   }
 
   private FakeState state(DeployContext ctx) {
+    reload();
     return states.computeIfAbsent(key(ctx.target().location(), ctx.graph().name()), k -> new FakeState());
+  }
+
+  /** With a state directory, the file is the truth: another worker process may have changed it. */
+  private void reload() {
+    if (stateDir == null) return;
+    states.clear();
+    load();
   }
 
   private void load() {
