@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
     description = "Deploy Dynamo inference graphs to Kubernetes or Slurm.",
     subcommands = {
       DeployCommand.class,
+      ValidateCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
       CommandLine.HelpCommand.class

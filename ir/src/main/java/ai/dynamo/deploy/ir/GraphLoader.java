@@ -11,6 +11,9 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class GraphLoader {
   private GraphLoader() {}
 
+  /** At most this many problems are listed; a last line counts the rest. */
+  public static final int MAX_PROBLEMS = 200;
+
   /** Target-agnostic checks only. */
   public static LoadResult load(Path file) {
     return load(file, null);
@@ -29,13 +32,13 @@ public final class GraphLoader {
   }
 
   private static LoadResult finish(Node root, Target target, Problems problems) {
-    if (root == null) return new LoadResult(null, problems.sorted());
+    if (root == null) return new LoadResult(null, problems.sorted(MAX_PROBLEMS));
     GraphValidator.Result r = new GraphValidator(problems).validate(root);
     Graph graph = r.graph();
     if (graph != null) {
       TargetChecks.check(graph, target, r.positions(), problems);
       if (problems.hasErrors()) graph = null;
     }
-    return new LoadResult(graph, problems.sorted());
+    return new LoadResult(graph, problems.sorted(MAX_PROBLEMS));
   }
 }

@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class Problems {
   private final String file;
   private final List<Problem> list = new ArrayList<>();
+  private int errors;
 
   Problems(String file) {
     this.file = file;
@@ -19,6 +20,7 @@ final class Problems {
   }
 
   void error(Node at, String path, String message) {
+    errors++;
     list.add(Problem.error(file, line(at), column(at), path, message));
   }
 
@@ -27,25 +29,41 @@ final class Problems {
   }
 
   void errorAt(int line, int column, String path, String message) {
+    errors++;
     list.add(Problem.error(file, line, column, path, message));
   }
 
   void fileError(String message) {
+    errors++;
     list.add(Problem.fileError(file, message));
   }
 
   int errorCount() {
-    return (int) list.stream().filter(Problem::isError).count();
+    return errors;
   }
 
   boolean hasErrors() {
-    return list.stream().anyMatch(Problem::isError);
+    return errors > 0;
   }
 
   /** Stable order: by line, then column; equal positions keep the order they were found in. */
   List<Problem> sorted() {
     List<Problem> out = new ArrayList<>(list);
     out.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+    return out;
+  }
+
+  /**
+   * {@link #sorted()}, cut to the first {@code max} with a last line saying how many more there are: a file with
+   * thousands of mistakes is generated or hostile, and a screenful tells the user what they need.
+   */
+  List<Problem> sorted(int max) {
+    List<Problem> all = sorted();
+    if (all.size() <= max) return all;
+    List<Problem> out = new ArrayList<>(all.subList(0, max));
+    long errors = all.subList(max, all.size()).stream().filter(Problem::isError).count();
+    out.add(new Problem(errors > 0 ? Problem.Severity.ERROR : Problem.Severity.WARNING, file, 0, 0, "",
+        (all.size() - max) + " more problems not shown (only the first " + max + " are listed)"));
     return out;
   }
 

@@ -25,10 +25,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns a file into a YAML node tree with source positions, refusing hostile input before and while parsing:
@@ -40,10 +42,17 @@ final class YamlSource {
 
   /** A graph file is a few kilobytes; a megabyte is far beyond any real one. */
   static final int MAX_BYTES = 1024 * 1024;
+  /**
+   * SnakeYAML scans one token in time quadratic in its length (its read window grows by copying), so a single 1 MB
+   * line takes seconds; no line of a real graph is anywhere near this long.
+   */
+  static final int MAX_LINE_CHARS = 16 * 1024;
   /** A graph is five levels deep; anything much deeper is not a graph. */
   static final int MAX_NESTING_DEPTH = 32;
   /** Anchors for shared blocks are fine; thousands of aliases are an alias bomb. */
   static final int MAX_COLLECTION_ALIASES = 50;
+
+  private static final Resolver RESOLVER = new Resolver();
 
   private static final Set<Tag> KNOWN_TAGS =
       Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.TIMESTAMP, Tag.MERGE);
@@ -87,12 +96,20 @@ final class YamlSource {
       problems.fileError("file is empty; expected a graph with version, name and components");
       return null;
     }
+    if (!checkLineLengths(text, problems)) return null;
     Node root;
     try {
       root = new Yaml(options()).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getContext();
+      Mark context = e.getContextMark();
+      if (e.getContext() != null && e.getProblem() != null) {
+        // "while scanning a quoted scalar (line 2, column 7): found unexpected end of stream"
+        boolean elsewhere = context != null && mark != null && context.getLine() != mark.getLine();
+        what = e.getContext() + (elsewhere ? " (line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")" : "")
+            + ": " + e.getProblem();
+      }
       if (mark == null) problems.fileError("invalid YAML: " + oneLine(what));
       else problems.errorAt(mark.getLine() + 1, mark.getColumn() + 1, "", "invalid YAML: " + oneLine(what));
       return null;
@@ -110,6 +127,22 @@ final class YamlSource {
     }
     checkStructure(root, "", problems, Collections.newSetFromMap(new IdentityHashMap<>()));
     return root;
+  }
+
+  private static boolean checkLineLengths(String text, Problems problems) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          problems.errorAt(line, MAX_LINE_CHARS + 1, "", "line is longer than the limit of " + MAX_LINE_CHARS + " characters");
+          return false;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   private static LoaderOptions options() {
@@ -175,6 +208,16 @@ final class YamlSource {
     if (!seen.add(node)) return; // an alias to a node already checked (also stops recursive aliases)
     if (!KNOWN_TAGS.contains(node.getTag())) {
       problems.error(node, path, "unsupported YAML tag " + node.getTag().getValue() + "; write a plain value");
+      // Go on as if the tag were not there, so the rest of the file is still checked.
+      node.setTag(node instanceof MappingNode ? Tag.MAP : node instanceof SequenceNode ? Tag.SEQ : Tag.STR);
+    } else if (node instanceof ScalarNode scalar && !node.getTag().equals(Tag.STR)) {
+      // "!!int abc": an explicit core tag on text that is not of that type; everything after relies on the tag.
+      Tag implicit = RESOLVER.resolve(NodeId.scalar, scalar.getValue(), true);
+      if (!implicit.equals(node.getTag())) {
+        problems.error(node, path, "the value does not match its tag " + node.getTag().getValue().replace(Tag.PREFIX, "!!")
+            + "; remove the tag");
+        node.setTag(Tag.STR);
+      }
     }
     if (node instanceof MappingNode map) {
       Map<String, Node> firstKeys = new HashMap<>();

@@ -15,8 +15,9 @@ public final class ExampleGraphs {
 
   public static final String DEMO = "demo-graph.yaml";
   public static final String REFERENCE = "reference-graph.yaml";
+  public static final String DISAGGREGATED = "disaggregated-graph.yaml";
   /** Every example that must be valid for every target. */
-  public static final List<String> ALL = List.of(DEMO, REFERENCE);
+  public static final List<String> ALL = List.of(DEMO, REFERENCE, DISAGGREGATED);
 
   /** The text of examples/NAME. */
   public static String text(String name) {

@@ -99,4 +99,23 @@ class GraphLoaderTest {
     assertEquals("components[1].environment.CUDA_VISIBLE_DEVICES", k8s.get(0).path());
     assertEquals(36, k8s.get(0).line()); // the line of CUDA_VISIBLE_DEVICES in the example
   }
+
+  @Test
+  void disaggregatedExampleUsesEveryField() {
+    Graph g = ExampleGraphs.load(ExampleGraphs.DISAGGREGATED, Target.K8S);
+    Component prefill = g.components().get(1);
+    assertEquals(List.of(
+        p("model_path", "meta-llama/Llama-3.1-8B-Instruct", Parameter.Type.STRING),
+        p("tensor_parallel_size", "1", Parameter.Type.INTEGER),
+        p("gpu_memory_utilization", "0.90", Parameter.Type.FLOAT),
+        p("enforce_eager", "true", Parameter.Type.BOOLEAN)), prefill.parameters());
+    assertEquals(List.of("model-cache-credentials"), prefill.secrets());
+    assertEquals(new Readiness(Readiness.Type.TCP, 9345, null), g.components().get(2).readiness());
+    Component trtllm = g.components().get(3);
+    assertEquals(new MultiNode(2, null, "leader.cluster.local:5000"), trtllm.multiNode());
+    assertEquals(List.of("nvidia.com/gpu.product", "role"), List.copyOf(trtllm.nodeSelector().keySet()));
+    assertTrue(g.components().get(4).isBatch());
+    assertEquals(new Readiness(Readiness.Type.RUNNING, null, null), g.components().get(4).readiness());
+    assertEquals(2 + 2 + 16, g.totalGpus());
+  }
 }
