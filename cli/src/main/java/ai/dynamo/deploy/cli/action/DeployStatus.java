@@ -63,10 +63,10 @@ public final class DeployStatus {
     DeployProgress progress;
     String message = null;
     if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      progress = WatchDeploy.query(stub).orElse(null);
+      progress = WatchDeploy.live(client, workflowId, d.getExecution().getRunId()).orElse(null);
       if (progress == null) message = "no dynamo worker answered (is one running on this Temporal service?)";
     } else {
-      WatchDeploy.Outcome outcome = WatchDeploy.outcome(stub, status);
+      WatchDeploy.Outcome outcome = WatchDeploy.outcome(stub);
       progress = outcome.progress();
       message = outcome.summary();
     }

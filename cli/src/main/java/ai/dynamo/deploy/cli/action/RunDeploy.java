@@ -99,17 +99,16 @@ public final class RunDeploy {
     StartDeploy starter = new StartDeploy(client);
     SearchAttributeRegistration.Registration registration =
         SearchAttributeRegistration.registration(stubs, connection.namespace());
-    if (registration == SearchAttributeRegistration.Registration.MISSING) {
-      return starter.start(graph, target, options, false);
+    if (registration != SearchAttributeRegistration.Registration.UNKNOWN) {
+      return starter.start(graph, target, options, (java.util.Set<String>) null); // the starter asks the server
     }
     try {
+      // The server cannot list its search attributes (Temporal's Java test server, which 'dynamo server'
+      // registers them on): try with them...
       return starter.start(graph, target, options, true);
     } catch (WorkflowServiceException e) {
-      // The server could not tell us whether they are registered (the Java test server cannot list them) and
-      // refused them: start without; the workflow only upserts attributes it was started with.
-      if (registration == SearchAttributeRegistration.Registration.UNKNOWN
-          && e.getCause() instanceof StatusRuntimeException s
-          && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+      // ...and without when it refuses them; the workflow only upserts attributes it was started with.
+      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         return starter.start(graph, target, options, false);
       }
       throw e;
