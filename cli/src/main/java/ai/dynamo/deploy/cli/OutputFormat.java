@@ -1,13 +1,12 @@
 package ai.dynamo.deploy.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
-/** {@code -o table|json|yaml}. JSON and YAML print the same documented document. */
+/** {@code -o table|json|yaml}. JSON and YAML print the same documented document, null fields included. */
 enum OutputFormat {
   table,
   json,
@@ -18,7 +17,6 @@ enum OutputFormat {
         this == yaml
             ? new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
             : new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    mapper.setSerializationInclusion(JsonInclude.Include.ALWAYS);
     try {
       return mapper.writeValueAsString(document).stripTrailing();
     } catch (JsonProcessingException e) {

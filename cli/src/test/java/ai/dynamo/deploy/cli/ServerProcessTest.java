@@ -77,10 +77,14 @@ class ServerProcessTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        process.toHandle().destroy();
+    public void close() {
+      if (!process.isAlive()) return;
+      process.toHandle().destroy();
+      try {
         if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -6,7 +6,7 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
-import java.util.Optional;
+import io.temporal.client.WorkflowTargetOptions;
 
 /**
  * Requests cancellation of a running deploy. The workflow handles the cancellation by rolling back (to the
@@ -29,7 +29,8 @@ public final class CancelDeploy {
               + d.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "") + ")");
     }
     String runId = d.getExecution().getRunId();
-    client.newUntypedWorkflowStub(workflowId, Optional.of(runId), Optional.empty()).cancel(reason);
+    client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(workflowId).setRunId(runId).build())
+        .cancel(reason);
     return runId;
   }
 }

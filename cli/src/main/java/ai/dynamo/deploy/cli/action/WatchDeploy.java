@@ -13,6 +13,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowTargetOptions;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -44,7 +45,8 @@ public final class WatchDeploy {
   public Outcome watch(String workflowId, String runId, ProgressView view) throws InterruptedException {
     String run = runId;
     while (true) {
-      WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.ofNullable(run), Optional.empty());
+      WorkflowStub stub = client.newUntypedWorkflowStub(
+          WorkflowTargetOptions.newBuilder().setWorkflowId(workflowId).setRunId(run).build());
       WorkflowExecutionDescription d = stub.describe();
       WorkflowExecutionStatus status = d.getStatus();
       if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
