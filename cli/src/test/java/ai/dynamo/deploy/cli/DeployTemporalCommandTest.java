@@ -93,6 +93,17 @@ class DeployTemporalCommandTest {
   }
 
   @Test
+  void aTargetThatRefusesUsIsExitCodeFourAndAMissingPreconditionIsOne() {
+    CliRun refused = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-refused", "--set",
+        "fake.preflightFailure=AuthenticationRefused", "-f", graph.toString(), "--wait", "--address", address);
+    assertEquals(ExitCodes.UNREACHABLE, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(refused.err().startsWith("FAILED: "), refused.err());
+    CliRun precondition = CliRun.of("deploy", "--target", "fake", "--set", "location=cli-precondition", "--set",
+        "fake.preflightFailure=PreflightFailed", "-f", graph.toString(), "--wait", "--address", address);
+    assertEquals(ExitCodes.DEPLOY_FAILED, precondition.exitCode(), precondition.out() + precondition.err());
+  }
+
+  @Test
   void aSlurmDeployWithoutLoginHostIsRefusedBeforeConnecting() {
     CliRun run = CliRun.of("deploy", "--target", "slurm", "-f", graph.toString(), "--address", "127.0.0.1:1");
     assertEquals(ExitCodes.INVALID, run.exitCode(), run.err());

@@ -66,7 +66,7 @@ public final class DeployStatus {
       progress = WatchDeploy.live(client, workflowId, d.getExecution().getRunId()).orElse(null);
       if (progress == null) message = "no dynamo worker answered (is one running on this Temporal service?)";
     } else {
-      WatchDeploy.Outcome outcome = WatchDeploy.outcome(stub);
+      WatchDeploy.Outcome outcome = WatchDeploy.outcome(client, stub, d.getExecution());
       progress = outcome.progress();
       message = outcome.summary();
     }

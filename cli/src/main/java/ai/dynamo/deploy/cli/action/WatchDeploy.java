@@ -7,7 +7,12 @@ import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import ai.dynamo.deploy.workflows.client.LiveProgress;
+import ai.dynamo.deploy.workflows.DeployFailures;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -15,7 +20,9 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowTargetOptions;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Follows a deploy to its end by polling the {@code progress} query, and turns how it ended into an exit code.
@@ -54,7 +61,7 @@ public final class WatchDeploy {
         continue;
       }
       if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        Outcome outcome = outcome(stub);
+        Outcome outcome = outcome(client, stub, d.getExecution());
         if (outcome.progress() != null) view.show(outcome.progress());
         return outcome;
       }
@@ -82,10 +89,44 @@ public final class WatchDeploy {
   }
 
   /** How a closed run ended (the engine's {@link DeployOutcomes}: result, failure details or last progress). */
-  public static Outcome outcome(WorkflowStub stub) {
+  public static Outcome outcome(WorkflowClient client, WorkflowStub stub, WorkflowExecution execution) {
     DeployResult result = DeployOutcomes.await(stub);
-    return new Outcome(exitCode(result.phase()), result.phase() + ": " + result.message(), result.progress());
+    int code = exitCode(result.phase());
+    if (result.phase() == Phase.FAILED && targetUnreachable(client, execution)) code = ExitCodes.UNREACHABLE;
+    return new Outcome(code, result.phase() + ": " + result.message(), result.progress());
   }
+
+  /** Failure types of the preflight that mean the target could not be reached or would not let us in. */
+  static final Set<String> UNREACHABLE_TYPES =
+      Set.of(DeployFailures.AUTHENTICATION_REFUSED, DeployFailures.UNKNOWN_HOST_KEY);
+
+  /**
+   * Whether the deploy failed because its preflight could not reach the target: refused credentials, an unknown
+   * host key, or a transient error (network) that outlasted the retries. Read from the run's history, where the
+   * preflight's failure keeps its type; the deploy's own failure only carries the message.
+   */
+  static boolean targetUnreachable(WorkflowClient client, WorkflowExecution execution) {
+    Set<Long> preflights = new HashSet<>();
+    for (HistoryEvent event : client.fetchHistory(execution.getWorkflowId(), execution.getRunId()).getEvents()) {
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(PREFLIGHT)) {
+        preflights.add(event.getEventId());
+      }
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+          && preflights.contains(event.getActivityTaskFailedEventAttributes().getScheduledEventId())) {
+        Failure failure = event.getActivityTaskFailedEventAttributes().getFailure();
+        String type = failure.hasApplicationFailureInfo() ? failure.getApplicationFailureInfo().getType() : "";
+        if (UNREACHABLE_TYPES.contains(type) || !DeployFailures.NON_RETRYABLE.contains(type)) return true;
+      }
+      if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT
+          && preflights.contains(event.getActivityTaskTimedOutEventAttributes().getScheduledEventId())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final String PREFLIGHT = "Preflight";
 
   /** 0 READY, 3 TIMED_OUT, 1 every other ending (failed, rolled back, cancelled). */
   public static int exitCode(Phase phase) {
