@@ -3,6 +3,7 @@ package ai.dynamo.deploy.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.dynamo.deploy.cli.temporal.LocalTemporal;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The issue's process-level test: {@code dynamo server} in one process, {@code dynamo deploy --wait} in another;
- * the deploy client is killed mid-wait, run again, attaches to the same run and sees it finish.
+ * Process-level tests. The issue's: {@code dynamo server} in one process, {@code dynamo deploy --wait} in another;
+ * the deploy client is killed mid-wait, run again, attaches to the same run and sees it finish. And a
+ * {@code dynamo worker} process running a deploy and stopping on SIGTERM.
  */
 @Timeout(180)
 class ServerProcessTest {
@@ -123,6 +125,25 @@ class ServerProcessTest {
         assertEquals("Attached to running deploy deploy/fake/process-test/demo (run " + runId + ")", attached);
         second.await(l -> l.startsWith("READY: "), "the deploy finishing");
         assertEquals(ExitCodes.OK, second.exit(), String.join("\n", second.seen));
+      }
+    }
+  }
+
+  @Test
+  void aWorkerProcessRunsDeploysAndStopsOnSigterm() throws Exception {
+    try (LocalTemporal temporal = LocalTemporal.start(0)) {
+      String address = temporal.connection().address();
+      Path graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
+      Map<String, String> env = Map.of(
+          "DYNAMO_ENABLE_FAKE_TARGET", "1",
+          "TEMPORAL_CONFIG_FILE", dir.resolve("no-temporal.toml").toString());
+      try (Dynamo worker = new Dynamo(env, "worker", "--address", address, "--grace", "5s")) {
+        worker.await(l -> l.startsWith("dynamo worker polling task queue dynamo-deploy at " + address), "the worker starting");
+        CliRun deploy = CliRun.of("deploy", "--target", "fake", "--set", "location=worker-process", "-f",
+            graph.toString(), "--wait", "--address", address);
+        assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.out() + deploy.err());
+        worker.process.toHandle().destroy(); // SIGTERM: stop polling, finish in-flight work, exit
+        assertTrue(worker.process.waitFor(60, TimeUnit.SECONDS), "the worker stops after SIGTERM");
       }
     }
   }

@@ -11,7 +11,6 @@ import ai.dynamo.deploy.workflows.DeployOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowServiceException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,17 +101,17 @@ public final class RunDeploy {
     if (registration != SearchAttributeRegistration.Registration.UNKNOWN) {
       return starter.start(graph, target, options, (java.util.Set<String>) null); // the starter asks the server
     }
+    // The server cannot list its search attributes (Temporal's Java test server, e.g. a 'dynamo server'): make
+    // sure they exist (adding is idempotent) and set them; without them when the server refuses that too. Never
+    // start with attributes that may be unregistered: the test server then loses the run.
+    boolean registered;
     try {
-      // The server cannot list its search attributes (Temporal's Java test server, which 'dynamo server'
-      // registers them on): try with them...
-      return starter.start(graph, target, options, true);
-    } catch (WorkflowServiceException e) {
-      // ...and without when it refuses them; the workflow only upserts attributes it was started with.
-      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-        return starter.start(graph, target, options, false);
-      }
-      throw e;
+      SearchAttributeRegistration.register(stubs, connection.namespace());
+      registered = true;
+    } catch (StatusRuntimeException e) {
+      registered = false;
     }
+    return starter.start(graph, target, options, registered);
   }
 
   private int follow(WorkflowClient client, StartDeploy.Started started, boolean embedded) throws InterruptedException {
