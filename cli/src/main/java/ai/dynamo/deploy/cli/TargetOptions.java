@@ -31,6 +31,21 @@ public final class TargetOptions {
   @Option(names = "--ssh-host", paramLabel = "[USER@]HOST[:PORT]", description = "slurm: login node (or ~/.ssh/config alias).")
   String sshHost;
 
+  @Option(names = "--ssh-key", paramLabel = "FILE", description = "slurm: private key; replaces ~/.ssh/config's IdentityFile.")
+  String sshKey;
+
+  @Option(names = "--ssh-config", paramLabel = "FILE", description = "slurm: OpenSSH client config (default: ~/.ssh/config).")
+  String sshConfig;
+
+  @Option(names = "--known-hosts", paramLabel = "FILE",
+      description = "slurm: known_hosts the login node's key is checked against (default: ~/.ssh/known_hosts).")
+  String knownHosts;
+
+  // Off by default: an unknown host key is refused unless the user opts in here; a changed key is always refused.
+  @Option(names = "--accept-new-host-key",
+      description = "slurm: trust and record an unknown login-node host key (never a changed one).")
+  boolean acceptNewHostKey;
+
   @Option(names = "--partition", paramLabel = "P", description = "slurm: #SBATCH --partition.")
   String partition;
 
@@ -59,6 +74,10 @@ public final class TargetOptions {
     flags.put(TargetSettings.K8S_NAMESPACE, namespace);
     flags.put(TargetSettings.K8S_CONTEXT, context);
     flags.put(TargetSettings.SLURM_SSH_HOST, sshHost);
+    flags.put(TargetSettings.SLURM_SSH_KEY, sshKey);
+    flags.put(TargetSettings.SLURM_SSH_CONFIG, sshConfig);
+    flags.put(TargetSettings.SLURM_KNOWN_HOSTS, knownHosts);
+    flags.put(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, acceptNewHostKey ? "true" : null);
     flags.put(TargetSettings.SLURM_PARTITION, partition);
     flags.put(TargetSettings.SLURM_ACCOUNT, account);
     flags.put(TargetSettings.SLURM_TIME, time);

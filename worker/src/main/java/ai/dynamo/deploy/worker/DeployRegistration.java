@@ -2,6 +2,7 @@ package ai.dynamo.deploy.worker;
 
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import io.temporal.worker.Worker;
 import java.util.Map;
@@ -23,8 +24,8 @@ public final class DeployRegistration {
 
   /** The targets of a production worker, plus the fake one when the environment enables it. */
   public static DeployRegistration fromEnvironment(Map<String, String> env) {
-    // The Kubernetes and Slurm targets register here as their branches land.
-    return new DeployRegistration(new DeployTargets().registerFakeIfEnabled(env));
+    // The Kubernetes target registers here when it lands.
+    return new DeployRegistration(new DeployTargets().register(new SlurmTarget()).registerFakeIfEnabled(env));
   }
 
   public boolean fakeTargetEnabled() {

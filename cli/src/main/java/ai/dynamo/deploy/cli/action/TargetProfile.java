@@ -48,6 +48,10 @@ public final class TargetProfile {
           "slurm",
               Set.of(
                   TargetSettings.SLURM_SSH_HOST,
+                  TargetSettings.SLURM_SSH_KEY,
+                  TargetSettings.SLURM_SSH_CONFIG,
+                  TargetSettings.SLURM_KNOWN_HOSTS,
+                  TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY,
                   TargetSettings.SLURM_PARTITION,
                   TargetSettings.SLURM_ACCOUNT,
                   TargetSettings.SLURM_TIME,
