@@ -1,0 +1,167 @@
+package ai.dynamo.deploy.activities;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.workflows.DeployActivities;
+import ai.dynamo.deploy.workflows.DeployPlan;
+import ai.dynamo.deploy.workflows.DeployPlans;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.PreflightResult;
+import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.StepRequest;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The deploy activities: target-agnostic checks here, everything target-specific delegated to the
+ * {@link DeployTarget} of the request's kind. {@link TargetFailure}s become {@code ApplicationFailure}s of their
+ * type (non-retryable where retrying cannot help); other exceptions are retried by the activity's policy.
+ */
+public class DeployActivitiesImpl implements DeployActivities {
+  private final DeployTargets targets;
+  private final RequestSource requests;
+  private final Clock clock;
+
+  public DeployActivitiesImpl(DeployTargets targets) {
+    this(targets, new StartEventRequestSource(), Clock.systemUTC());
+  }
+
+  public DeployActivitiesImpl(DeployTargets targets, RequestSource requests, Clock clock) {
+    this.targets = targets;
+    this.requests = requests;
+    this.clock = clock;
+  }
+
+  @Override
+  public void validate() {
+    DeployContext ctx = context();
+    List<String> problems = new ArrayList<>(graphProblems(ctx.graph()));
+    problems.addAll(call(() -> target(ctx).validate(ctx)));
+    if (!problems.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "graph " + ctx.graph().name() + " is not valid for " + ctx.target().kind() + ": "
+              + String.join("; ", problems),
+          ai.dynamo.deploy.workflows.DeployFailures.INVALID_IR);
+    }
+  }
+
+  @Override
+  public DeployPlan plan() {
+    DeployContext ctx = context();
+    Rendering rendering =
+        call(
+            () -> {
+              try {
+                return target(ctx).render(ctx);
+              } catch (IllegalArgumentException e) {
+                throw TargetFailure.invalidIr(e.getMessage());
+              }
+            });
+    return DeployPlans.plan(ctx.graph(), rendering.warnings());
+  }
+
+  @Override
+  public PreflightResult preflight() {
+    DeployContext ctx = context();
+    DeployTarget target = target(ctx);
+    List<String> warnings = call(() -> target.preflight(ctx));
+    int previous = call(() -> target.currentRevision(ctx));
+    return new PreflightResult(previous, warnings);
+  }
+
+  @Override
+  public ReadyState apply(StepRequest step) {
+    DeployContext ctx = context();
+    Component component = call(() -> ctx.component(step.component()));
+    return call(() -> target(ctx).apply(ctx, step.revision(), component, step.stage()));
+  }
+
+  @Override
+  public ReadyState awaitReady(StepRequest step) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    DeployContext ctx = context(activity);
+    Component component = call(() -> ctx.component(step.component()));
+    int desired = desired(component, step.stage());
+    HeartbeatWatch watch =
+        new HeartbeatWatch(activity, clock, step.component(), step.stage(), desired, step.timeout());
+    return call(() -> target(ctx).awaitReady(ctx, step.revision(), component, step.stage(), watch));
+  }
+
+  @Override
+  public void recordRevision(RevisionRecord record) {
+    DeployContext ctx = context();
+    call(
+        () -> {
+          target(ctx).recordRevision(ctx, record);
+          return null;
+        });
+  }
+
+  @Override
+  public String rollback(RollbackRequest request) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    DeployContext ctx = context(activity);
+    HeartbeatWatch watch =
+        new HeartbeatWatch(activity, clock, "rollback", ai.dynamo.deploy.workflows.Stage.ALL, 0, null);
+    return call(() -> target(ctx).rollback(ctx, request, watch));
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  static int desired(Component c, ai.dynamo.deploy.workflows.Stage stage) {
+    int nodes = c.multiNode().numNodes();
+    return switch (stage) {
+      case ALL -> c.replicas() * nodes;
+      case LEADER -> c.replicas();
+      case WORKERS -> c.replicas() * (nodes - 1);
+    };
+  }
+
+  /** Checks every target relies on; the loader has checked far more, this guards against hand-made requests. */
+  static List<String> graphProblems(Graph graph) {
+    List<String> problems = new ArrayList<>();
+    if (graph == null) return List.of("the request carries no graph");
+    if (graph.components().isEmpty()) problems.add("the graph has no components");
+    Set<String> seen = new HashSet<>();
+    for (Component c : graph.components()) {
+      if (!seen.add(c.name())) problems.add("component name " + c.name() + " is used twice");
+      if (c.replicas() < 1) problems.add(c.name() + ": replicas must be at least 1");
+      if (c.multiNode().numNodes() < 1) problems.add(c.name() + ": num_nodes must be at least 1");
+    }
+    return problems;
+  }
+
+  private DeployContext context() {
+    return context(Activity.getExecutionContext());
+  }
+
+  private DeployContext context(ActivityExecutionContext activity) {
+    DeployRequest request = requests.requestOf(activity);
+    return new DeployContext(request, activity.getInfo().getWorkflowId(), activity.getInfo().getRunId());
+  }
+
+  private DeployTarget target(DeployContext ctx) {
+    return targets.get(ctx.target().kind());
+  }
+
+  /** Runs a target call, turning {@link TargetFailure} into an {@code ApplicationFailure} of its type. */
+  static <T> T call(Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (TargetFailure f) {
+      throw f.nonRetryable()
+          ? ApplicationFailure.newNonRetryableFailureWithCause(f.getMessage(), f.type(), null)
+          : ApplicationFailure.newFailureWithCause(f.getMessage(), f.type(), f.getCause());
+    }
+  }
+}

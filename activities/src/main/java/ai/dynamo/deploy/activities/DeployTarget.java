@@ -1,0 +1,63 @@
+package ai.dynamo.deploy.activities;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.Stage;
+import java.util.List;
+
+/**
+ * The target side of each deploy step, one implementation per target kind ({@code k8s}, {@code slurm}, and
+ * {@code fake} for tests). Every method may be called again after a lost response or a worker crash and must be
+ * idempotent. Report failures that retrying cannot fix as {@link TargetFailure} with a non-retryable type; any
+ * other exception is retried with backoff.
+ */
+public interface DeployTarget {
+
+  /** The {@code TargetSpec.kind} this target serves. */
+  String kind();
+
+  /** Problems that make the graph or the settings invalid for this target (empty when valid). */
+  default List<String> validate(DeployContext ctx) {
+    return List.of();
+  }
+
+  /**
+   * Renders the graph for this target (the activities call it to prove rendering works before anything is
+   * applied, and targets call it again where they need files: rendering is deterministic).
+   */
+  default Rendering render(DeployContext ctx) {
+    return Renderers.render(ctx.graph(), kind(), ctx.settings());
+  }
+
+  /** Checks before anything is applied; returns warnings. Throws {@link TargetFailure} to stop the deploy. */
+  List<String> preflight(DeployContext ctx);
+
+  /** The revision live on the target now (from the target's own records), 0 when none. */
+  int currentRevision(DeployContext ctx);
+
+  /**
+   * Applies one stage of a component for a revision. For a multi-node group, {@link Stage#LEADER} creates the
+   * leaders and {@link Stage#WORKERS} creates or releases the workers; it is called only once the leaders are
+   * ready.
+   */
+  ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage);
+
+  /**
+   * Waits until the stage is ready (services: ready units == desired; batch: completed), reporting to
+   * {@code watch} as it goes. Throws {@link TargetFailure#componentFailed} on a failure waiting cannot fix.
+   */
+  ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch);
+
+  /** Records a successful revision in the target's own history. */
+  void recordRevision(DeployContext ctx, RevisionRecord record);
+
+  /**
+   * Undoes a failed revision: restores {@code previousRevision}, or removes everything the revision created when
+   * there is none. Never touches what this deploy does not own. Idempotent. Returns one phrase saying what it did.
+   */
+  String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch);
+}

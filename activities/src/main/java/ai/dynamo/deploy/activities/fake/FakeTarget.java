@@ -1,0 +1,318 @@
+package ai.dynamo.deploy.activities.fake;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.ReadinessWatch;
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Names;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
+import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.Stage;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * A real, in-process deploy target that runs nothing: it keeps what it "runs" in memory (and in a directory when
+ * given one, so a restarted worker process sees it) and is scripted by target settings. For tests and for trying
+ * the deploy flow without a cluster; a worker registers it only when explicitly enabled
+ * ({@code DYNAMO_ENABLE_FAKE_TARGET=1}).
+ *
+ * <p>Settings (all optional):
+ *
+ * <ul>
+ *   <li>{@code fake.readyAfterSeconds}: a stage becomes ready this long after it was applied (default 0); ready
+ *       counts grow linearly meanwhile
+ *   <li>{@code fake.failComponent}: comma-separated components that fail; {@code fake.failStage} says where:
+ *       {@code apply}, {@code leader}, {@code workers} or {@code await} (default: the readiness wait of the
+ *       component's last stage); {@code fake.failMessage} is the target's message (default a CrashLoopBackOff)
+ *   <li>{@code fake.neverReady}: comma-separated components that stay Pending (for timeouts)
+ *   <li>{@code fake.preflightFailure}: a failure type from {@code DeployFailures} the preflight raises
+ *   <li>{@code fake.transientApplyFailures}: each apply fails this many times with a transient error first
+ *   <li>{@code fake.pollMillis}: how often a readiness wait looks (default 200)
+ * </ul>
+ */
+public final class FakeTarget implements DeployTarget {
+  public static final String KIND = "fake";
+
+  public static final String READY_AFTER_SECONDS = "fake.readyAfterSeconds";
+  public static final String FAIL_COMPONENT = "fake.failComponent";
+  public static final String FAIL_STAGE = "fake.failStage";
+  public static final String FAIL_MESSAGE = "fake.failMessage";
+  public static final String NEVER_READY = "fake.neverReady";
+  public static final String PREFLIGHT_FAILURE = "fake.preflightFailure";
+  public static final String TRANSIENT_APPLY_FAILURES = "fake.transientApplyFailures";
+  public static final String POLL_MILLIS = "fake.pollMillis";
+
+  static final Set<String> SETTINGS =
+      Set.of(
+          READY_AFTER_SECONDS,
+          FAIL_COMPONENT,
+          FAIL_STAGE,
+          FAIL_MESSAGE,
+          NEVER_READY,
+          PREFLIGHT_FAILURE,
+          TRANSIENT_APPLY_FAILURES,
+          POLL_MILLIS);
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path stateDir;
+  private final Clock clock;
+  private final Map<String, FakeState> states = new TreeMap<>();
+  private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
+  private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+  /** State in memory only. */
+  public FakeTarget() {
+    this(null, Clock.systemUTC());
+  }
+
+  /** State in memory and in {@code stateDir/fake-state.json}. */
+  public FakeTarget(Path stateDir) {
+    this(stateDir, Clock.systemUTC());
+  }
+
+  public FakeTarget(Path stateDir, Clock clock) {
+    this.stateDir = stateDir;
+    this.clock = clock;
+    if (stateDir != null) load();
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  /** Every call so far, in order, e.g. {@code apply sglang_worker LEADER}: what tests assert on. */
+  public List<String> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  /** The live revision of a graph at a place, 0 when none. */
+  public synchronized int liveRevision(String location, String graph) {
+    FakeState s = states.get(key(location, graph));
+    return s == null ? 0 : s.liveRevision;
+  }
+
+  /** What runs for a graph at a place: component name -> revision. */
+  public synchronized Map<String, Integer> running(String location, String graph) {
+    FakeState s = states.get(key(location, graph));
+    if (s == null) return Map.of();
+    return s.units.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().revision, (a, b) -> a, TreeMap::new));
+  }
+
+  // ---- DeployTarget -----------------------------------------------------------------------------------------
+
+  @Override
+  public List<String> validate(DeployContext ctx) {
+    List<String> problems = new ArrayList<>();
+    for (String key : ctx.settings().keySet()) {
+      if (key.startsWith("fake.") && !SETTINGS.contains(key)) problems.add("unknown setting " + key);
+    }
+    for (String key : List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS)) {
+      String value = ctx.settings().get(key);
+      if (value != null && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
+    }
+    return problems;
+  }
+
+  @Override
+  public Rendering render(DeployContext ctx) {
+    return new Rendering(List.of(), List.of());
+  }
+
+  @Override
+  public List<String> preflight(DeployContext ctx) {
+    calls.add("preflight " + ctx.graph().name());
+    String failure = ctx.settings().get(PREFLIGHT_FAILURE);
+    if (failure != null) {
+      throw new TargetFailure(failure, "fake preflight refused: " + failure);
+    }
+    return List.of();
+  }
+
+  @Override
+  public synchronized int currentRevision(DeployContext ctx) {
+    return state(ctx).liveRevision;
+  }
+
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
+    String name = component.name();
+    int transientFailures = Integer.parseInt(ctx.setting(TRANSIENT_APPLY_FAILURES, "0"));
+    int attempt = applyAttempts.computeIfAbsent(ctx.workflowId() + "/" + name + "/" + stage, k -> new AtomicInteger())
+        .incrementAndGet();
+    if (attempt <= transientFailures) {
+      calls.add("apply-transient-failure " + name + " " + stage);
+      throw TargetFailure.transientFailure("fake API unavailable (attempt " + attempt + ")", null);
+    }
+    calls.add("apply " + name + " " + stage);
+    if (fails(ctx, name, "apply")) throw TargetFailure.componentFailed(failMessage(ctx, component));
+    synchronized (this) {
+      FakeState s = state(ctx);
+      FakeState.Unit unit = s.units.get(name);
+      if (unit == null || unit.revision != revision) {
+        unit = new FakeState.Unit(revision);
+        s.units.put(name, unit);
+      }
+      // Idempotent: a repeated apply of the same stage keeps the first time, as a real object would.
+      unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
+      save();
+    }
+    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase());
+  }
+
+  @Override
+  public ReadyState awaitReady(
+      DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
+    String name = component.name();
+    Optional<ReadinessHeartbeat> resumed = watch.resumedFrom();
+    calls.add(
+        resumed.isPresent()
+            ? "resume " + name + " " + stage + " from " + resumed.get().ready() + "/" + resumed.get().desired()
+                + " token=" + resumed.get().resumeToken()
+            : "await " + name + " " + stage);
+    int desired = desired(component, stage);
+    long readyAfter = Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS, "0"))).toMillis();
+    Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
+    boolean neverReady = listed(ctx, NEVER_READY, name);
+    boolean lastStage = stage != Stage.LEADER;
+    boolean fail =
+        fails(ctx, name, stage.name().toLowerCase()) || (lastStage && fails(ctx, name, "await"));
+    while (true) {
+      long appliedAt;
+      synchronized (this) {
+        FakeState.Unit unit = state(ctx).units.get(name);
+        Long at = unit == null || unit.revision != revision ? null : unit.appliedAt.get(stage.name());
+        if (at == null) throw TargetFailure.transientFailure(name + " " + stage + " is not applied yet", null);
+        appliedAt = at;
+      }
+      String token = "applied@" + appliedAt;
+      if (fail) {
+        String message = failMessage(ctx, component);
+        watch.report(0, desired, message, token);
+        calls.add("failed " + name + " " + stage);
+        throw TargetFailure.componentFailed(message);
+      }
+      long elapsed = clock.millis() - appliedAt;
+      int ready =
+          neverReady ? 0 : readyAfter == 0 || elapsed >= readyAfter ? desired : (int) (desired * elapsed / readyAfter);
+      String message =
+          neverReady
+              ? "pod " + Names.dnsLabel(name) + "-0: Pending (0/4 nodes available: insufficient nvidia.com/gpu)"
+              : ready + "/" + desired + (component.isBatch() && ready == desired ? " completed" : " ready");
+      watch.report(ready, desired, message, token);
+      if (ready >= desired) {
+        calls.add("ready " + name + " " + stage);
+        return new ReadyState(ready, desired, message);
+      }
+      watch.pause(poll);
+    }
+  }
+
+  @Override
+  public synchronized void recordRevision(DeployContext ctx, RevisionRecord record) {
+    calls.add("record " + ctx.graph().name() + " rev " + record.revision());
+    FakeState s = state(ctx);
+    s.revisions.removeIf(r -> r.revision() == record.revision());
+    s.revisions.add(record);
+    s.liveRevision = record.revision();
+    s.revisionComponents.put(
+        record.revision(), ctx.graph().components().stream().map(Component::name).toList());
+    s.units.values().removeIf(u -> u.revision != record.revision());
+    save();
+  }
+
+  @Override
+  public synchronized String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
+    calls.add("rollback " + ctx.graph().name() + " rev " + request.failedRevision() + " -> " + request.previousRevision());
+    FakeState s = state(ctx);
+    s.units.values().removeIf(u -> u.revision == request.failedRevision());
+    s.liveRevision = request.previousRevision();
+    save();
+    return request.previousRevision() > 0
+        ? "restored revision " + request.previousRevision()
+        : "removed " + request.components().size() + " components of revision " + request.failedRevision();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  static int desired(Component c, Stage stage) {
+    int nodes = c.multiNode().numNodes();
+    return switch (stage) {
+      case ALL -> c.replicas() * nodes;
+      case LEADER -> c.replicas();
+      case WORKERS -> c.replicas() * (nodes - 1);
+    };
+  }
+
+  private static boolean listed(DeployContext ctx, String key, String name) {
+    String value = ctx.settings().get(key);
+    return value != null && Arrays.stream(value.split(",")).map(String::trim).anyMatch(name::equals);
+  }
+
+  private static boolean fails(DeployContext ctx, String name, String where) {
+    return listed(ctx, FAIL_COMPONENT, name) && ctx.setting(FAIL_STAGE, "await").equals(where);
+  }
+
+  private static String failMessage(DeployContext ctx, Component c) {
+    return ctx.setting(FAIL_MESSAGE, "pod " + Names.dnsLabel(c.name()) + "-0: CrashLoopBackOff (exit code 1)");
+  }
+
+  private static String key(String location, String graph) {
+    return (location == null ? "" : location) + "/" + graph;
+  }
+
+  private FakeState state(DeployContext ctx) {
+    return states.computeIfAbsent(key(ctx.target().location(), ctx.graph().name()), k -> new FakeState());
+  }
+
+  private void load() {
+    Path file = stateDir.resolve("fake-state.json");
+    if (!Files.exists(file)) return;
+    try {
+      states.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, FakeState>>() {}));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read fake target state " + file, e);
+    }
+  }
+
+  private void save() {
+    if (stateDir == null) return;
+    try {
+      Files.createDirectories(stateDir);
+      Path tmp = stateDir.resolve("fake-state.json.tmp");
+      JSON.writeValue(tmp.toFile(), states);
+      Files.move(tmp, stateDir.resolve("fake-state.json"), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write fake target state in " + stateDir, e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package ai.dynamo.deploy.workflows;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/**
+ * Timeouts and retry policies of each activity, in one place. Transient errors (network, API 5xx, a dropped SSH
+ * connection) retry with exponential backoff; the types in {@link DeployFailures#NON_RETRYABLE} never retry.
+ */
+public final class ActivityPolicies {
+  private ActivityPolicies() {}
+
+  /** A readiness wait that has not heartbeated for this long is presumed dead and retried (on any worker). */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Slack on top of the readiness timeout before the server gives up on a wait (the activity fails first). */
+  static final Duration READINESS_SLACK = Duration.ofMinutes(2);
+
+  static RetryOptions transientRetry(Duration maxInterval) {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1))
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(maxInterval)
+        .setDoNotRetry(DeployFailures.NON_RETRYABLE.toArray(String[]::new))
+        .build();
+  }
+
+  /** validate and plan: pure work on the worker, seconds at most. */
+  public static ActivityOptions quick() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(transientRetry(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /** preflight: a few calls to the target. */
+  public static ActivityOptions preflight() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+        .setRetryOptions(transientRetry(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /**
+   * apply: short calls; a cancelled apply is waited for (not abandoned) so that a rollback never races an apply
+   * still in flight.
+   */
+  public static ActivityOptions apply() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(5))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+        .setRetryOptions(transientRetry(Duration.ofMinutes(1)))
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .build();
+  }
+
+  /**
+   * A readiness wait: one long heartbeating activity. The activity enforces {@code timeout} itself (with the last
+   * message from the target); the server-side schedule-to-close is a backstop a little later.
+   */
+  public static ActivityOptions awaitReady(Duration timeout) {
+    Duration limit = timeout.plus(READINESS_SLACK);
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(limit)
+        .setScheduleToCloseTimeout(limit)
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+        .setRetryOptions(transientRetry(Duration.ofMinutes(1)))
+        .build();
+  }
+
+  /** record the revision: a small write to the target. */
+  public static ActivityOptions record() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(15))
+        .setRetryOptions(transientRetry(Duration.ofSeconds(30)))
+        .build();
+  }
+
+  /** rollback: its own time budget ({@link DeployOptions#rollbackTimeout}), retried within it. */
+  public static ActivityOptions rollback(Duration budget) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(budget)
+        .setScheduleToCloseTimeout(budget)
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+        .setRetryOptions(transientRetry(Duration.ofSeconds(30)))
+        .build();
+  }
+}

@@ -1,0 +1,386 @@
+package ai.dynamo.deploy.workflows;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/**
+ * The deploy, step by step: validate, plan, preflight, then each wave of components in parallel (a multi-node
+ * group's leader ready before its workers are applied), record the revision. Any failure rolls back within its
+ * own time budget; so does cancellation, in a detached scope.
+ *
+ * <p>Components of a wave are driven from the workflow thread as small state machines over activity promises
+ * (no workflow thread per component: a 1,000-component graph would exhaust the worker's workflow threads).
+ *
+ * <p>Ends: READY returns a {@link DeployResult}; a failed deploy fails the workflow with an
+ * {@code ApplicationFailure} of type {@link DeployFailures#DEPLOY_FAILED} whose details are the
+ * {@link DeployResult}, so the Temporal UI shows it as failed; a cancelled deploy ends cancelled.
+ */
+public class DeployWorkflowImpl implements DeployWorkflow {
+  private static final Logger log = Workflow.getLogger(DeployWorkflowImpl.class);
+
+  private DeployRequest request;
+  private ProgressBoard board;
+  private final Set<SearchAttributeKey<?>> searchKeys = new LinkedHashSet<>();
+  private DeployPlan plan;
+  private int previousRevision;
+  private int revision;
+  /** Components the new revision touched (an apply was started): what a rollback must undo. */
+  private final Set<String> touched = new LinkedHashSet<>();
+  /** Rollouts of the running wave: a cancelled deploy waits for their applies to settle before rolling back. */
+  private final List<Rollout> running = new ArrayList<>();
+
+  @Override
+  public DeployResult deploy(DeployRequest request) {
+    this.request = request;
+    this.board = new ProgressBoard(request, now());
+    for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) {
+      if (Workflow.getTypedSearchAttributes().containsKey(key)) searchKeys.add(key);
+    }
+    try {
+      enter(Phase.VALIDATING, "checking the graph for " + board.target());
+      activities(ActivityPolicies.quick(), "validate " + board.graph() + " for " + board.target()).validate();
+
+      enter(Phase.RENDERING, "rendering " + board.graph());
+      plan = activities(ActivityPolicies.quick(), "plan " + board.graph()).plan();
+
+      enter(Phase.PREFLIGHT, "checking " + board.target() + " before applying anything");
+      PreflightResult preflight =
+          activities(ActivityPolicies.preflight(), "preflight " + board.target()).preflight();
+      previousRevision = preflight.previousRevision();
+      revision = previousRevision + 1;
+      board.revision(revision, now());
+    } catch (CanceledFailure e) {
+      end(Phase.CANCELLED, "cancelled before anything was applied");
+      throw e;
+    } catch (ActivityFailure e) {
+      throw failed(Phase.FAILED, "nothing was applied: " + reason(e));
+    }
+
+    try {
+      for (int i = 0; i < plan.waves().size(); i++) {
+        runWave(i, plan.waves().get(i));
+      }
+      enter(Phase.RECORDING, "recording revision " + revision);
+      activities(ActivityPolicies.record(), "record " + board.graph() + " rev " + revision)
+          .recordRevision(
+              new RevisionRecord(
+                  revision,
+                  request.specDigest(),
+                  request.options().startedBy(),
+                  Workflow.getInfo().getWorkflowId(),
+                  Workflow.getInfo().getRunId(),
+                  now()));
+    } catch (CanceledFailure e) {
+      CancellationScope detached =
+          Workflow.newDetachedCancellationScope(
+              () -> {
+                settleRunningApplies();
+                String outcome = rollBack("cancelled by request");
+                end(Phase.CANCELLED, "cancelled by request; " + outcome);
+              });
+      detached.run();
+      throw e;
+    } catch (StepFailed e) {
+      String outcome = rollBack(e.getMessage());
+      Phase end = rollbackFailed ? Phase.FAILED : e.timedOut ? Phase.TIMED_OUT : Phase.ROLLED_BACK;
+      throw failed(end, e.getMessage() + "; " + outcome);
+    } catch (ActivityFailure e) {
+      String outcome = rollBack("recording the revision failed: " + reason(e));
+      throw failed(rollbackFailed ? Phase.FAILED : Phase.ROLLED_BACK, reason(e) + "; " + outcome);
+    }
+
+    enter(Phase.READY, plan.components().size() + " components ready, revision " + revision);
+    return new DeployResult(Phase.READY, revision, board.snapshot().message(), board.snapshot());
+  }
+
+  @Override
+  public DeployProgress progress() {
+    return board == null ? null : board.snapshot();
+  }
+
+  // ---- waves ----------------------------------------------------------------------------------------------
+
+  private void runWave(int index, List<String> names) {
+    enter(Phase.APPLYING, "wave " + (index + 1) + " of " + plan.waves().size() + ": applying " + names.size()
+        + " component" + (names.size() == 1 ? "" : "s"));
+    running.clear();
+    for (String name : names) running.add(new Rollout(plan.component(name)));
+    StepFailed[] failure = new StepFailed[1];
+
+    CancellationScope wave =
+        Workflow.newCancellationScope(
+            () -> {
+              for (Rollout r : running) r.start();
+              refreshDetails();
+              while (true) {
+                Workflow.await(() -> running.stream().anyMatch(Rollout::hasNews));
+                for (Rollout r : running) {
+                  if (!r.hasNews()) continue;
+                  StepFailed f = r.advance();
+                  if (f != null && failure[0] == null) failure[0] = f;
+                }
+                if (failure[0] == null
+                    && board.phase() == Phase.APPLYING
+                    && running.stream().allMatch(Rollout::pastFirstApply)) {
+                  enter(Phase.WAITING, waitingMessage(), false);
+                }
+                refreshDetails();
+                if (failure[0] != null) {
+                  // Stop the rest of the wave: pending waits are dropped, applies in flight finish first.
+                  CancellationScope.current().cancel();
+                  return;
+                }
+                if (running.stream().allMatch(Rollout::done)) return;
+              }
+            });
+    wave.run();
+    if (failure[0] != null) {
+      settleRunningApplies();
+      throw failure[0];
+    }
+  }
+
+  /** Waits for cancelled steps of the running wave to settle (applies are waited for, never abandoned). */
+  private void settleRunningApplies() {
+    Workflow.await(
+        request.options().rollbackTimeout(), () -> running.stream().allMatch(Rollout::settled));
+  }
+
+  private String waitingMessage() {
+    List<String> waiting = new ArrayList<>();
+    for (Rollout r : running) if (!r.done()) waiting.add(r.plan.name());
+    if (waiting.isEmpty()) return "all components of the wave ready";
+    String names = String.join(", ", waiting.subList(0, Math.min(5, waiting.size())));
+    if (waiting.size() > 5) names += " and " + (waiting.size() - 5) + " more";
+    return "waiting for " + names;
+  }
+
+  /** One component's way through its stages: apply, then await, per stage (leader before workers). */
+  private final class Rollout {
+    final ComponentPlan plan;
+    final List<Stage> stages;
+    int stageIndex = -1;
+    boolean awaiting;
+    boolean finished;
+    io.temporal.workflow.Promise<ReadyState> current;
+    long deadlineMillis;
+
+    Rollout(ComponentPlan plan) {
+      this.plan = plan;
+      this.stages = plan.stages();
+    }
+
+    Stage stage() {
+      return stages.get(stageIndex);
+    }
+
+    void start() {
+      deadlineMillis = now() + request.options().readinessTimeout().toMillis();
+      nextStage();
+    }
+
+    boolean hasNews() {
+      return !finished && current != null && current.isCompleted();
+    }
+
+    boolean done() {
+      return finished;
+    }
+
+    boolean settled() {
+      return current == null || current.isCompleted();
+    }
+
+    boolean pastFirstApply() {
+      return finished || stageIndex > 0 || awaiting;
+    }
+
+    private void nextStage() {
+      stageIndex++;
+      awaiting = false;
+      touched.add(plan.name());
+      board.component(plan.name(), ComponentPhase.APPLYING, now());
+      String what = stage() == Stage.WORKERS ? "start workers of " : stage() == Stage.LEADER ? "apply leader of " : "apply ";
+      current =
+          io.temporal.workflow.Async.function(
+              activities(ActivityPolicies.apply(), what + plan.name() + " (" + plan.summary() + ")")::apply,
+              StepRequest.apply(revision, plan.name(), stage()));
+    }
+
+    private void await(ReadyState applied) {
+      awaiting = true;
+      ComponentPhase phase =
+          switch (stage()) {
+            case ALL -> ComponentPhase.WAITING;
+            case LEADER -> ComponentPhase.WAITING_LEADER;
+            case WORKERS -> ComponentPhase.WAITING_WORKERS;
+          };
+      board.component(plan.name(), phase, readySoFar(0), plan.desired(), applied.message(), now());
+      Duration left = Duration.ofMillis(Math.max(1000, deadlineMillis - now()));
+      String what = stage() == Stage.ALL ? "" : stage() == Stage.LEADER ? " leader" : " workers";
+      current =
+          io.temporal.workflow.Async.function(
+              activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")")
+                  ::awaitReady,
+              new StepRequest(revision, plan.name(), stage(), left));
+    }
+
+    /** Ready units of the whole component, given the ready units of the current stage. */
+    private int readySoFar(int readyInStage) {
+      return stage() == Stage.WORKERS ? plan.desired(Stage.LEADER) + readyInStage : readyInStage;
+    }
+
+    /** Handles the completed step and starts the next one; returns the failure when the step failed. */
+    StepFailed advance() {
+      RuntimeException error = current.getFailure();
+      if (error != null) {
+        finished = true;
+        String why = reason(error);
+        board.component(plan.name(), ComponentPhase.FAILED, board.component(plan.name()).ready(), plan.desired(),
+            why, now());
+        return new StepFailed(plan.name() + ": " + why, isTimeout(error));
+      }
+      ReadyState state = current.get();
+      if (!awaiting) {
+        await(state);
+        return null;
+      }
+      if (stageIndex + 1 < stages.size()) {
+        board.component(plan.name(), ComponentPhase.APPLYING, readySoFar(state.ready()), plan.desired(),
+            state.message(), now());
+        nextStage();
+        return null;
+      }
+      finished = true;
+      board.component(plan.name(), ComponentPhase.READY, readySoFar(state.ready()), plan.desired(), state.message(),
+          now());
+      return null;
+    }
+  }
+
+  /** A component failed (or timed out); caught by {@link #deploy}, never leaves the workflow. */
+  private static final class StepFailed extends RuntimeException {
+    final boolean timedOut;
+
+    StepFailed(String message, boolean timedOut) {
+      super(message, null, false, false);
+      this.timedOut = timedOut;
+    }
+  }
+
+  // ---- rollback ---------------------------------------------------------------------------------------------
+
+  private boolean rollbackFailed;
+
+  /** Rolls back what this revision touched; returns one phrase saying how it went. */
+  private String rollBack(String reason) {
+    if (touched.isEmpty()) return "nothing to roll back";
+    enter(Phase.ROLLING_BACK, "rolling back: " + reason);
+    for (String name : touched) board.component(name, ComponentPhase.ROLLING_BACK, now());
+    refreshDetails();
+    String summary =
+        previousRevision > 0
+            ? "roll back " + board.graph() + " to rev " + previousRevision
+            : "remove " + board.graph() + " rev " + revision + " (first install)";
+    try {
+      String outcome =
+          activities(ActivityPolicies.rollback(request.options().rollbackTimeout()), summary)
+              .rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason));
+      for (String name : touched) board.component(name, ComponentPhase.ROLLED_BACK, now());
+      return outcome == null || outcome.isEmpty()
+          ? (previousRevision > 0 ? "rolled back to revision " + previousRevision : "removed revision " + revision)
+          : outcome;
+    } catch (ActivityFailure e) {
+      rollbackFailed = true;
+      log.warn("rollback of {} rev {} failed: {}", board.graph(), revision, reason(e));
+      return "rollback failed too (" + reason(e) + "); clean up by hand or run the deploy again";
+    }
+  }
+
+  // ---- phases, UI, results ----------------------------------------------------------------------------------
+
+  private void enter(Phase phase, String message) {
+    enter(phase, message, true);
+  }
+
+  private void enter(Phase phase, String message, boolean refresh) {
+    boolean changed = board.phase() != phase;
+    board.phase(phase, message, now());
+    if (changed) upsertSearchAttributes();
+    if (refresh) refreshDetails();
+  }
+
+  private void end(Phase phase, String message) {
+    enter(phase, message);
+  }
+
+  private ApplicationFailure failed(Phase phase, String message) {
+    end(phase, message);
+    int live = rollbackFailed ? 0 : previousRevision;
+    DeployResult result = new DeployResult(phase, live, message, board.snapshot());
+    return ApplicationFailure.newNonRetryableFailure(message, DeployFailures.DEPLOY_FAILED, result);
+  }
+
+  /** Upserts phase and revision, only for keys the client set at start (the server has them registered). */
+  private void upsertSearchAttributes() {
+    List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
+    if (searchKeys.contains(DeploySearchAttributes.PHASE)) {
+      updates.add(DeploySearchAttributes.PHASE.valueSet(board.phase().name()));
+    }
+    if (searchKeys.contains(DeploySearchAttributes.REVISION) && board.revision() > 0) {
+      updates.add(DeploySearchAttributes.REVISION.valueSet((long) board.revision()));
+    }
+    if (!updates.isEmpty()) Workflow.upsertTypedSearchAttributes(updates.toArray(SearchAttributeUpdate[]::new));
+  }
+
+  private void refreshDetails() {
+    Workflow.setCurrentDetails(board.markdown());
+  }
+
+  private DeployActivities activities(ActivityOptions options, String summary) {
+    return Workflow.newActivityStub(
+        DeployActivities.class, ActivityOptions.newBuilder(options).setSummary(summary).build());
+  }
+
+  private static long now() {
+    return Workflow.currentTimeMillis();
+  }
+
+  /** The message the user needs from a failure chain: the innermost application message, else the timeout. */
+  static String reason(Throwable error) {
+    Throwable t = error;
+    String timeout = null;
+    while (t != null) {
+      if (t instanceof ApplicationFailure af) return af.getOriginalMessage();
+      if (t instanceof TimeoutFailure tf) {
+        timeout = "timed out (" + tf.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").toLowerCase() + ")";
+      }
+      if (t instanceof CanceledFailure) return "cancelled";
+      t = t.getCause();
+    }
+    if (timeout != null) return timeout;
+    return error instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(error.getMessage());
+  }
+
+  static boolean isTimeout(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutFailure) return true;
+      if (t instanceof ApplicationFailure af) return DeployFailures.READINESS_TIMEOUT.equals(af.getType());
+    }
+    return false;
+  }
+}
