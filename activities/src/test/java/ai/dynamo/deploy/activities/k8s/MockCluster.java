@@ -1,0 +1,55 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+
+/**
+ * fabric8's mock API server (a real HTTP server on a local port) with the test-only {@link ApplyingCrudDispatcher},
+ * and a client for it. Kubernetes itself cannot run on the build machine; this is what the target is tested against.
+ */
+final class MockCluster implements AutoCloseable {
+  final ApplyingCrudDispatcher api = new ApplyingCrudDispatcher();
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+
+  MockCluster() {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
+    server.init();
+    // fabric8 retries 5xx answers itself (with backoff); the tests inject 5xx to see what the target does when the
+    // API keeps failing, so the client's own retries are off.
+    client = server.createClient(b -> b.withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
+            .withRequestRetryBackoffLimit(0).build()));
+  }
+
+  MockCluster namespace(String name) {
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return this;
+  }
+
+  MockCluster secret(String namespace, String name, String key) {
+    client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .addToData(key, "c2VjcmV0LXZhbHVl").build()).create();
+    return this;
+  }
+
+  MockCluster gpuNode(String name, int gpus) {
+    client.resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewStatus().addToAllocatable("nvidia.com/gpu", new Quantity(Integer.toString(gpus))).endStatus()
+        .build()).create();
+    return this;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}
