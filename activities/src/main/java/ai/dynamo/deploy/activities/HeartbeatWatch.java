@@ -86,7 +86,9 @@ final class HeartbeatWatch implements ReadinessWatch {
     }
   }
 
+  /** {@code 90m}, {@code 2h}, {@code 45s}; rounded up to the second. */
   static String human(Duration d) {
+    if (d.toMillisPart() > 0) d = d.plusMillis(1000 - d.toMillisPart());
     if (d.toHours() > 0 && d.toMinutesPart() == 0) return d.toHours() + "h";
     if (d.toMinutes() > 0 && d.toSecondsPart() == 0) return d.toMinutes() + "m";
     return d.toSeconds() + "s";

@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.dynamo.deploy.activities.fake.FakeTarget;
 import ai.dynamo.deploy.workflows.ComponentPhase;
 import ai.dynamo.deploy.workflows.ComponentProgress;
-import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
-import ai.dynamo.deploy.workflows.DeployWorkflow;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,47 +24,217 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(120)
 class DeployWorkflowTest {
-  private TestWorkflowEnvironment env;
-  private FakeTarget fake;
-  private WorkflowClient client;
+  private Harness h;
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    fake = new FakeTarget();
-    Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(fake)));
-    env.start();
-    client = env.getWorkflowClient();
+    h = new Harness();
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
+    h.close();
   }
 
-  private DeployWorkflow stub(DeployRequest request) {
-    return client.newWorkflowStub(
-        DeployWorkflow.class,
-        WorkflowOptions.newBuilder()
-            .setTaskQueue(DeployIds.TASK_QUEUE)
-            .setWorkflowId(DeployIds.workflowId("fake", "lab", request.graph().name()))
-            .build());
+  private int indexOf(String call) {
+    int i = h.fake.calls().indexOf(call);
+    assertTrue(i >= 0, "no call \"" + call + "\" in " + h.fake.calls());
+    return i;
   }
 
   @Test
   void happyPathDeploysEveryComponentAndRecordsRevisionOne() {
-    DeployRequest request = Graphs.request(Graphs.sample(), Map.of());
-    DeployResult result = stub(request).deploy(request);
+    DeployResult result = h.deploy(Graphs.request(Graphs.sample(), Map.of()));
 
     assertEquals(Phase.READY, result.phase());
     assertEquals(1, result.revision());
-    assertEquals(1, fake.liveRevision("lab", "dynamo-graph"));
+    assertEquals(1, h.fake.liveRevision("lab", "dynamo-graph"));
+    assertEquals(
+        Map.of("http_ingress", 1, "vllm_worker", 1, "sglang_worker", 1, "batch_processor", 1),
+        h.fake.running("lab", "dynamo-graph"));
     for (ComponentProgress c : result.progress().components()) {
       assertEquals(ComponentPhase.READY, c.phase(), c.name());
       assertEquals(c.desired(), c.ready(), c.name());
     }
-    assertTrue(fake.calls().contains("record dynamo-graph rev 1"), fake.calls().toString());
+    assertTrue(indexOf("record dynamo-graph rev 1") > indexOf("ready http_ingress ALL"));
+  }
+
+  @Test
+  void secondDeployCreatesRevisionTwo() {
+    assertEquals(1, h.deploy(Graphs.request(Graphs.sample(), Map.of())).revision());
+    DeployResult second = h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.pollMillis", "100")));
+    assertEquals(Phase.READY, second.phase());
+    assertEquals(2, second.revision());
+    assertEquals(2, h.fake.liveRevision("lab", "dynamo-graph"));
+  }
+
+  @Test
+  void progressQueryHasGraphTargetRevisionAndCountsPerComponent() {
+    DeployResult result = h.deploy(Graphs.request(Graphs.sample(), Map.of()));
+    DeployProgress p = result.progress();
+    assertEquals("dynamo-graph", p.graph());
+    assertEquals("fake@lab", p.target());
+    assertEquals(Phase.READY, p.phase());
+    assertEquals(1, p.revision());
+    assertEquals(
+        List.of("http_ingress", "vllm_worker", "sglang_worker", "batch_processor"),
+        p.components().stream().map(ComponentProgress::name).toList());
+    ComponentProgress group = p.components().get(2);
+    assertEquals(2, group.desired(), "1 replica x 2 nodes");
+    assertEquals(2, group.ready());
+    ComponentProgress ingress = p.components().get(0);
+    assertEquals("2/2 ready", ingress.message());
+    assertTrue(p.updatedEpochMillis() >= p.startedEpochMillis());
+  }
+
+  @Test
+  void enginesGoFirstAndInParallelThenFrontEnds() {
+    h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.readyAfterSeconds", "1", "fake.pollMillis", "50")));
+    // Both engines are applied before either is ready: they ran in parallel, not one after the other.
+    int lastEngineApply = Math.max(indexOf("apply vllm_worker ALL"), indexOf("apply sglang_worker LEADER"));
+    int firstEngineReady = Math.min(indexOf("ready vllm_worker ALL"), indexOf("ready sglang_worker LEADER"));
+    assertTrue(lastEngineApply < firstEngineReady, h.fake.calls().toString());
+    // The second wave (front end and batch) starts only when every engine is ready.
+    int engineDone = Math.max(indexOf("ready vllm_worker ALL"), indexOf("ready sglang_worker WORKERS"));
+    assertTrue(engineDone < indexOf("apply http_ingress ALL"), h.fake.calls().toString());
+    assertTrue(engineDone < indexOf("apply batch_processor ALL"), h.fake.calls().toString());
+    // ... and its two components go in parallel too.
+    assertTrue(
+        Math.max(indexOf("apply http_ingress ALL"), indexOf("apply batch_processor ALL"))
+            < Math.min(indexOf("ready http_ingress ALL"), indexOf("ready batch_processor ALL")),
+        h.fake.calls().toString());
+  }
+
+  @Test
+  void leaderIsReadyBeforeWorkersAreApplied() {
+    h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.readyAfterSeconds", "1", "fake.pollMillis", "50")));
+    int applyLeader = indexOf("apply sglang_worker LEADER");
+    int leaderReady = indexOf("ready sglang_worker LEADER");
+    int applyWorkers = indexOf("apply sglang_worker WORKERS");
+    int workersReady = indexOf("ready sglang_worker WORKERS");
+    assertTrue(applyLeader < leaderReady, h.fake.calls().toString());
+    assertTrue(leaderReady < applyWorkers, h.fake.calls().toString());
+    assertTrue(applyWorkers < workersReady, h.fake.calls().toString());
+  }
+
+  @Test
+  void failedComponentOnFirstInstallRemovesEverythingAndEndsRolledBack() {
+    DeployResult result =
+        h.deploy(
+            Graphs.request(
+                Graphs.sample(),
+                Map.of("fake.failComponent", "vllm_worker", "fake.failMessage", "pod vllm-worker-1: CrashLoopBackOff")));
+
+    assertEquals(Phase.ROLLED_BACK, result.phase());
+    assertEquals(0, result.revision(), "nothing is live after a failed first install");
+    assertTrue(result.message().contains("vllm_worker: pod vllm-worker-1: CrashLoopBackOff"), result.message());
+    assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 1 -> 0"), h.fake.calls().toString());
+    assertEquals(Map.of(), h.fake.running("lab", "dynamo-graph"));
+    assertEquals(0, h.fake.liveRevision("lab", "dynamo-graph"));
+    // The failing component says why; the front ends of the second wave were never touched.
+    ComponentProgress vllm = component(result.progress(), "vllm_worker");
+    assertEquals(ComponentPhase.ROLLED_BACK, vllm.phase());
+    assertEquals(ComponentPhase.PENDING, component(result.progress(), "http_ingress").phase());
+    assertFalse(h.fake.calls().contains("apply http_ingress ALL"));
+  }
+
+  @Test
+  void failedUpdateRestoresThePreviousRevision() {
+    assertEquals(Phase.READY, h.deploy(Graphs.request(Graphs.sample(), Map.of())).phase());
+    DeployResult result =
+        h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "http_ingress")));
+    assertEquals(Phase.ROLLED_BACK, result.phase());
+    assertEquals(1, result.revision());
+    assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 2 -> 1"), h.fake.calls().toString());
+    assertEquals(1, h.fake.liveRevision("lab", "dynamo-graph"));
+    assertEquals(
+        Map.of("http_ingress", 1, "vllm_worker", 1, "sglang_worker", 1, "batch_processor", 1),
+        h.fake.running("lab", "dynamo-graph"));
+  }
+
+  @Test
+  void failingWorkersOfAGroupFailAfterTheLeaderWasReady() {
+    DeployResult result =
+        h.deploy(
+            Graphs.request(
+                Graphs.sample(), Map.of("fake.failComponent", "sglang_worker", "fake.failStage", "workers")));
+    assertEquals(Phase.ROLLED_BACK, result.phase());
+    assertTrue(indexOf("ready sglang_worker LEADER") < indexOf("failed sglang_worker WORKERS"));
+  }
+
+  @Test
+  void componentNeverReadyTimesOutAndRollsBack() {
+    DeployRequest request =
+        Graphs.request(
+            Graphs.sample(), Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"), Duration.ofSeconds(2));
+    DeployResult result = h.deploy(request);
+
+    assertEquals(Phase.TIMED_OUT, result.phase());
+    assertTrue(result.message().contains("vllm_worker not ready after 2s"), result.message());
+    assertTrue(result.message().contains("Pending"), "carries the last word from the target: " + result.message());
+    assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 1 -> 0"), h.fake.calls().toString());
+    assertEquals(Map.of(), h.fake.running("lab", "dynamo-graph"));
+  }
+
+  @Test
+  void cancelRollsBackAndEndsCancelled() throws Exception {
+    WorkflowStub stub =
+        h.start(Graphs.request(Graphs.sample(), Map.of("fake.readyAfterSeconds", "600", "fake.pollMillis", "50")));
+    Harness.eventually(Duration.ofSeconds(30), () -> h.fake.calls().contains("await vllm_worker ALL"));
+    stub.cancel();
+    DeployResult result = DeployOutcomes.await(stub);
+
+    assertEquals(Phase.CANCELLED, result.phase());
+    assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 1 -> 0"), h.fake.calls().toString());
+    assertEquals(Map.of(), h.fake.running("lab", "dynamo-graph"));
+    assertEquals(ComponentPhase.ROLLED_BACK, component(result.progress(), "vllm_worker").phase());
+    assertTrue(
+        h.history(stub).stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED),
+        "the run ends cancelled in Temporal too");
+  }
+
+  @Test
+  void nonRetryablePreflightFailureFailsAtOnceWithoutRetriesOrRollback() {
+    DeployResult result =
+        h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.preflightFailure", DeployFailures.UNKNOWN_HOST_KEY)));
+
+    assertEquals(Phase.FAILED, result.phase());
+    assertTrue(result.message().contains("UnknownHostKey"), result.message());
+    assertEquals(1, h.fake.calls().stream().filter(c -> c.startsWith("preflight")).count(), "no retry");
+    assertFalse(h.fake.calls().stream().anyMatch(c -> c.startsWith("apply") || c.startsWith("rollback")));
+  }
+
+  @Test
+  void invalidSettingsFailValidationWithoutRetries() {
+    DeployResult result = h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.readyAfterSeconds", "soon")));
+    assertEquals(Phase.FAILED, result.phase());
+    assertTrue(result.message().contains("fake.readyAfterSeconds must be a whole number"), result.message());
+    assertTrue(h.fake.calls().isEmpty(), "stopped before preflight: " + h.fake.calls());
+  }
+
+  @Test
+  void transientApplyErrorsAreRetriedWithBackoff() {
+    DeployResult result =
+        h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.transientApplyFailures", "2")));
+    assertEquals(Phase.READY, result.phase());
+    assertEquals(
+        2, h.fake.calls().stream().filter(c -> c.equals("apply-transient-failure vllm_worker ALL")).count());
+  }
+
+  @Test
+  void failureEventsCarryTheDeployResultAndTheRunFailsInTemporal() {
+    WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "vllm_worker")));
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.ROLLED_BACK, result.phase());
+    List<HistoryEvent> events = h.history(stub);
+    HistoryEvent last = events.get(events.size() - 1);
+    assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, last.getEventType());
+    assertEquals(
+        DeployFailures.DEPLOY_FAILED,
+        last.getWorkflowExecutionFailedEventAttributes().getFailure().getApplicationFailureInfo().getType());
+  }
+
+  static ComponentProgress component(DeployProgress p, String name) {
+    return p.components().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
   }
 }

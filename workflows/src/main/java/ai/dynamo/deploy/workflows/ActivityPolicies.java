@@ -12,8 +12,11 @@ import java.time.Duration;
 public final class ActivityPolicies {
   private ActivityPolicies() {}
 
-  /** A readiness wait that has not heartbeated for this long is presumed dead and retried (on any worker). */
-  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * A wait that has not heartbeated for this long is presumed dead and retried (on any worker). The SDK sends
+   * heartbeats at most every 80% of this, which is also how stale live counts can be.
+   */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
   /** Slack on top of the readiness timeout before the server gives up on a wait (the activity fails first). */
   static final Duration READINESS_SLACK = Duration.ofMinutes(2);

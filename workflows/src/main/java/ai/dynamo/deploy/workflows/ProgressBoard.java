@@ -26,20 +26,13 @@ final class ProgressBoard {
 
   ProgressBoard(DeployRequest request, long now) {
     this.graph = request.graph().name();
-    this.target = targetLabel(request.target());
+    this.target = TargetLabels.of(request.target());
     this.startedEpochMillis = now;
     this.updatedEpochMillis = now;
     for (Component c : request.graph().components()) {
       int desired = c.replicas() * c.multiNode().numNodes();
       components.put(c.name(), new ComponentProgress(c.name(), ComponentPhase.PENDING, 0, desired, "", now));
     }
-  }
-
-  /** {@code kind@location}, as shown in summaries, progress and the DynamoTarget search attribute. */
-  static String targetLabel(TargetSpec target) {
-    return target.location() == null || target.location().isEmpty()
-        ? target.kind()
-        : target.kind() + "@" + target.location();
   }
 
   String graph() {

@@ -185,7 +185,7 @@ public final class FakeTarget implements DeployTarget {
       unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
       save();
     }
-    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase());
+    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase() + " of revision " + revision);
   }
 
   @Override
@@ -253,7 +253,19 @@ public final class FakeTarget implements DeployTarget {
   public synchronized String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     calls.add("rollback " + ctx.graph().name() + " rev " + request.failedRevision() + " -> " + request.previousRevision());
     FakeState s = state(ctx);
-    s.units.values().removeIf(u -> u.revision == request.failedRevision());
+    // Like re-applying the previous revision's objects: what it had comes back, what only the failed one had goes.
+    List<String> previous = s.revisionComponents.getOrDefault(request.previousRevision(), List.of());
+    for (String name : List.copyOf(s.units.keySet())) {
+      FakeState.Unit unit = s.units.get(name);
+      if (unit.revision != request.failedRevision()) continue;
+      if (previous.contains(name)) {
+        FakeState.Unit restored = new FakeState.Unit(request.previousRevision());
+        restored.appliedAt.put(Stage.ALL.name(), clock.millis());
+        s.units.put(name, restored);
+      } else {
+        s.units.remove(name);
+      }
+    }
     s.liveRevision = request.previousRevision();
     save();
     return request.previousRevision() > 0

@@ -1,0 +1,112 @@
+package ai.dynamo.deploy.activities;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.DeployResult;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployConflictException;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import ai.dynamo.deploy.workflows.client.DeployStarter;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Client-side start semantics: attach to the same spec, refuse a different one, search attributes when present. */
+@Timeout(120)
+class DeployStarterTest {
+  private static final Map<String, String> SLOW = Map.of("fake.readyAfterSeconds", "600", "fake.pollMillis", "100");
+
+  @Test
+  void sameSpecWhileRunningAttachesToTheRun() throws Exception {
+    try (Harness h = new Harness()) {
+      DeployRequest request = Graphs.request(Graphs.sample(), SLOW);
+      DeployStarter.Started first = DeployStarter.startOrAttach(h.client, request);
+      DeployStarter.Started again = DeployStarter.startOrAttach(h.client, request);
+      assertFalse(first.attached());
+      assertTrue(again.attached());
+      assertEquals(first.runId(), again.runId());
+      h.client.newUntypedWorkflowStub(first.workflowId()).cancel();
+    }
+  }
+
+  @Test
+  void differentSpecWhileRunningIsRefusedNamingTheRunAndHowToCancel() {
+    try (Harness h = new Harness()) {
+      DeployStarter.Started first = DeployStarter.startOrAttach(h.client, Graphs.request(Graphs.sample(), SLOW));
+      Map<String, String> other = new java.util.HashMap<>(SLOW);
+      other.put("fake.pollMillis", "200");
+      DeployRequest different =
+          Graphs.request(Graphs.sample(), other, Duration.ofMinutes(30));
+      DeployRequest differentDigest =
+          new DeployRequest(different.graph(), "another-digest", different.target(), different.options());
+      DeployConflictException e =
+          assertThrows(DeployConflictException.class, () -> DeployStarter.startOrAttach(h.client, differentDigest));
+      assertEquals(first.runId(), e.runId());
+      assertTrue(e.getMessage().contains("deploy/fake/lab/dynamo-graph"), e.getMessage());
+      assertTrue(e.getMessage().contains("dynamo deploy cancel dynamo-graph"), e.getMessage());
+      h.client.newUntypedWorkflowStub(first.workflowId()).cancel();
+    }
+  }
+
+  @Test
+  void afterARunEndedTheSameIdStartsANewRun() {
+    try (Harness h = new Harness()) {
+      DeployRequest request = Graphs.request(Graphs.sample(), Map.of());
+      assertEquals(Phase.READY, h.deploy(request).phase());
+      DeployStarter.Started next = DeployStarter.startOrAttach(h.client, request);
+      assertFalse(next.attached());
+    }
+  }
+
+  @Test
+  void registeredSearchAttributesAreSetAndUpsertedWithPhaseAndRevision() {
+    try (Harness h = new Harness()) {
+      h.env.registerSearchAttribute("DynamoGraph", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      h.env.registerSearchAttribute("DynamoTarget", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      h.env.registerSearchAttribute("DynamoPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      h.env.registerSearchAttribute("DynamoRevision", IndexedValueType.INDEXED_VALUE_TYPE_INT);
+      WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of()));
+      DeployResult result = DeployOutcomes.await(stub);
+      assertEquals(Phase.READY, result.phase());
+
+      WorkflowExecutionDescription d = stub.describe();
+      assertEquals("dynamo-graph", d.getTypedSearchAttributes().get(DeploySearchAttributes.GRAPH));
+      assertEquals("fake@lab", d.getTypedSearchAttributes().get(DeploySearchAttributes.TARGET));
+      assertEquals("READY", d.getTypedSearchAttributes().get(DeploySearchAttributes.PHASE));
+      assertEquals(1L, d.getTypedSearchAttributes().get(DeploySearchAttributes.REVISION));
+      assertEquals("deploy dynamo-graph -> fake@lab", d.getStaticSummary());
+    }
+  }
+
+  @Test
+  void withoutRegisteredSearchAttributesDeploysStillWork() {
+    try (Harness h = new Harness()) {
+      WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of()));
+      assertEquals(Phase.READY, DeployOutcomes.await(stub).phase());
+      assertFalse(stub.describe().getTypedSearchAttributes().containsKey(DeploySearchAttributes.PHASE));
+      assertTrue(
+          h.history(stub).stream().noneMatch(e -> e.hasUpsertWorkflowSearchAttributesEventAttributes()),
+          "no upserts for keys the server does not have");
+    }
+  }
+
+  @Test
+  void specDigestIsInTheMemo() {
+    try (Harness h = new Harness()) {
+      DeployRequest request = Graphs.request(Graphs.sample(), Map.of());
+      WorkflowStub stub = h.start(request);
+      DeployOutcomes.await(stub);
+      assertEquals(
+          request.specDigest(),
+          stub.describe().getMemo(DeploySearchAttributes.MEMO_SPEC_DIGEST, String.class));
+      assertNotNull(Optional.of(stub.getExecution().getRunId()).orElse(null));
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package ai.dynamo.deploy.activities;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.workflows.DeployResult;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowStub;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A 1,000-component graph deploys with a history well under Temporal's 10,240-event warning. */
+@Timeout(300)
+class HistorySizeTest {
+  static final int COMPONENTS = 1000;
+
+  @Test
+  void thousandComponentsStayWellUnderTheEventWarning() {
+    try (Harness h = new Harness()) {
+      WorkflowStub stub = h.start(Graphs.request(Graphs.wide(COMPONENTS), Map.of()));
+      DeployResult result = DeployOutcomes.await(stub);
+      assertEquals(Phase.READY, result.phase(), result.message());
+
+      List<HistoryEvent> events = h.history(stub);
+      double perComponent = (double) events.size() / COMPONENTS;
+      assertTrue(events.size() < 8_192, "history has " + events.size() + " events");
+      assertTrue(perComponent <= 8.0, "events per component: " + perComponent);
+      // Activity inputs stay small: the IR is in the start event only.
+      long biggestScheduled =
+          events.stream()
+              .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+              .mapToLong(e -> e.getActivityTaskScheduledEventAttributes().getInput().getSerializedSize())
+              .max()
+              .orElseThrow();
+      assertTrue(biggestScheduled < 512, "largest activity input is " + biggestScheduled + " bytes");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package ai.dynamo.deploy.activities;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.activities.fake.FakeTarget;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployResult;
+import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import ai.dynamo.deploy.workflows.client.DeployStarter;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker dies during a readiness wait; a new worker on the same queue resumes the wait from its heartbeat. */
+@Timeout(120)
+class WorkerRestartTest {
+
+  private static WorkerFactory worker(TestWorkflowEnvironment env, FakeTarget fake) {
+    WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
+    var worker = factory.newWorker(DeployIds.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(fake)));
+    factory.start();
+    return factory;
+  }
+
+  @Test
+  void newWorkerResumesTheHeartbeatingWait(@TempDir Path state) throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      // Two FakeTarget instances over one state directory: like two worker processes on one machine.
+      FakeTarget firstTarget = new FakeTarget(state);
+      WorkerFactory first = worker(env, firstTarget);
+      Graph graph = new Graph("1.0", "restart-graph", List.of(Graphs.service("engine", "dyn://m.backend.generate", 1)));
+      var request = Graphs.request(graph, Map.of("fake.readyAfterSeconds", "4", "fake.pollMillis", "100"));
+      DeployStarter.Started started = DeployStarter.startOrAttach(env.getWorkflowClient(), request);
+      WorkflowStub stub =
+          env.getWorkflowClient()
+              .newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
+
+      Harness.eventually(Duration.ofSeconds(30), () -> firstTarget.calls().contains("await engine ALL"));
+      first.shutdownNow();
+      first.awaitTermination(10, TimeUnit.SECONDS);
+      assertFalse(firstTarget.calls().contains("ready engine ALL"), "the first worker must not have finished");
+
+      FakeTarget secondTarget = new FakeTarget(state);
+      WorkerFactory second = worker(env, secondTarget);
+      try {
+        DeployResult result = DeployOutcomes.await(stub);
+        assertEquals(Phase.READY, result.phase());
+        String resumed =
+            secondTarget.calls().stream().filter(c -> c.startsWith("resume engine ALL")).findFirst().orElse(null);
+        assertNotNull(resumed, "the second worker resumed from the heartbeat: " + secondTarget.calls());
+        assertTrue(resumed.contains("token=applied@"), resumed);
+        assertFalse(secondTarget.calls().contains("apply engine ALL"), "not applied again: " + secondTarget.calls());
+        assertEquals(1, secondTarget.liveRevision("lab", "restart-graph"));
+      } finally {
+        second.shutdownNow();
+      }
+    }
+  }
+}
