@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +30,19 @@ public final class K8sTarget implements DeployTarget {
 
   private final KubeClients clients;
   private final Clock clock;
+
+  /**
+   * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
+   * and without this a 1,000-component deploy would render and parse the graph once per component step. Entries are
+   * never modified (apply only reads them).
+   */
+  private final Map<String, ManifestSet> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ManifestSet> eldest) {
+          return size() > 8;
+        }
+      };
 
   /** Clusters from KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   public K8sTarget() {
@@ -138,11 +153,21 @@ public final class K8sTarget implements DeployTarget {
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   private ManifestSet manifests(DeployContext ctx, int revision) {
+    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
+    synchronized (recent) {
+      ManifestSet cached = recent.get(key);
+      if (cached != null) return cached;
+    }
+    ManifestSet set;
     try {
-      return ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision);
+      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision);
     } catch (IllegalArgumentException e) {
       throw TargetFailure.invalidIr(e.getMessage());
     }
+    synchronized (recent) {
+      recent.put(key, set);
+    }
+    return set;
   }
 
   private KubernetesClient client(DeployContext ctx) {

@@ -70,6 +70,20 @@ class K8sReadinessScenariosTest {
   }
 
   @Test
+  void multiNodeBatchGroupLeaderRunsThenTheWholeGroupCompletes() {
+    Component c = K8sGraphs.component("scoring", IMAGE, "batch:/data/in.jsonl", 2, 2, 1, java.util.List.of());
+    DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", c), Map.of());
+    controller.behave("g-scoring-group-0", Behaviour.SLOW).behave("g-scoring-group-1", Behaviour.SLOW);
+    ReadyState leaders = bringUp(ctx, c, Stage.LEADER, new RecordingWatch());
+    assertEquals(2, leaders.ready(), leaders.message());
+    assertEquals(2, cluster.client.batch().v1().jobs().inNamespace(NS).list().getItems().size(),
+        "the leader stage applies every group's Indexed Job: all ranks of a group start together");
+    ReadyState all = bringUp(ctx, c, Stage.WORKERS, new RecordingWatch());
+    assertEquals(2, all.ready(), all.message());
+    assertTrue(all.message().contains("completed"), all.message());
+  }
+
+  @Test
   void slowStartHeartbeatsGrowingReadyCounts() {
     Component slow = K8sGraphs.component("engine", IMAGE + "-x:slow", "dyn://g.b.c", 3, 1, 0, java.util.List.of());
     DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", slow), Map.of());

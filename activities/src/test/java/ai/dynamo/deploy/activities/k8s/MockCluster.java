@@ -24,9 +24,12 @@ final class MockCluster implements AutoCloseable {
     server.init();
     // fabric8 retries 5xx answers itself (with backoff); the tests inject 5xx to see what the target does when the
     // API keeps failing, so the client's own retries are off.
-    client = server.createClient(b -> b.withConfig(
-        new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
-            .withRequestRetryBackoffLimit(0).build()));
+    io.fabric8.kubernetes.client.Config config;
+    try (KubernetesClient plain = server.createClient()) {
+      config = new io.fabric8.kubernetes.client.ConfigBuilder(plain.getConfiguration())
+          .withRequestRetryBackoffLimit(0).build();
+    }
+    client = server.createClient(b -> b.withConfig(config));
   }
 
   MockCluster namespace(String name) {
