@@ -53,6 +53,11 @@ final class MockCluster implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Vert.x sometimes needs longer than the mock's 10 s to close on a busy 2-core machine; the server is
+      // going away regardless and each test has its own, so a slow shutdown is not a test failure.
+    }
   }
 }
