@@ -38,7 +38,7 @@ final class KubeErrors {
                     + " (set " + K8sSettings.FORCE_CONFLICTS + "=true to take them over)");
       }
       default -> TargetFailure.transientFailure(
-          doing + ": " + (code == 0 ? "cannot reach the Kubernetes API: " : "API error " + code + ": ") + detail, e);
+          doing + ": " + (code <= 0 ? "cannot reach the Kubernetes API: " : "API error " + code + ": ") + detail, e);
     };
   }
 
