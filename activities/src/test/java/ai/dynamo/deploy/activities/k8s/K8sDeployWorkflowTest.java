@@ -108,6 +108,20 @@ class K8sDeployWorkflowTest {
   }
 
   @Test
+  void transientApiErrorsAreRetriedAndTheDeployStillBecomesReady() {
+    // The API server fails the first applies of the front end (500, then a resource-version 409) and the first
+    // list of the revision records; the activities' retry policy carries the deploy through.
+    cluster.api.failNext("PATCH", "/deployments/g-frontend", 500, 1);
+    cluster.api.failNext("PATCH", "/deployments/g-frontend", 409, 1);
+    cluster.api.failNext("GET", "/secrets?labelSelector", 500, 1);
+    DeployResult result = deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE)));
+    assertEquals(Phase.READY, result.phase(), result.message());
+    long frontendApplies = cluster.api.requests().stream()
+        .filter(r -> r.startsWith("PATCH") && r.contains("/deployments/g-frontend?")).count();
+    assertTrue(frontendApplies >= 3, "two failed applies, then one that worked: " + frontendApplies);
+  }
+
+  @Test
   void aFailedFirstInstallLeavesNothingBehind() {
     Graph graph = K8sGraphs.graph("g", K8sGraphs.engine(IMAGE + "-next:badpull"), K8sGraphs.frontend(IMAGE));
     DeployResult result = deploy(graph);
