@@ -144,9 +144,19 @@ public final class K8sTarget implements DeployTarget {
       removed++;
       watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
     }
+    if (previous != null) {
+      List<HasMetadata> restored = new ArrayList<>();
+      for (String name : request.components()) {
+        List<HasMetadata> objects = failed.component(name);
+        if (objects.isEmpty()) continue;
+        restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
+      }
+      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+          .awaitRestored(restored, watch);
+    }
     return previous != null
         ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
-            + " removed)"
+            + " removed; its services are ready again)"
         : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
   }
 

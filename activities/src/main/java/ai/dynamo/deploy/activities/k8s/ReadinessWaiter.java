@@ -101,6 +101,41 @@ final class ReadinessWaiter {
     }
   }
 
+  /**
+   * After a rollback: waits until the restored long-running workloads (Deployments, StatefulSets; Jobs are not
+   * waited for) are ready again by the workload rules. Pod failures are not checked here: the failed revision's
+   * crashing pods are still there until the controllers replace them. A handful of objects that were ready
+   * before, so this polls every {@link #TICK} instead of starting informers; each look heartbeats, and the
+   * rollback's own time budget bounds the wait.
+   */
+  void awaitRestored(List<HasMetadata> restored, ReadinessWatch watch) {
+    List<HasMetadata> workloads = new ArrayList<>();
+    for (HasMetadata o : restored) if (o instanceof Deployment || o instanceof StatefulSet) workloads.add(o);
+    while (!workloads.isEmpty()) {
+      int ready = 0;
+      int desired = 0;
+      String waiting = null;
+      try {
+        for (HasMetadata want : workloads) {
+          HasMetadata live = client.resource(want).inNamespace(namespace).get();
+          Verdict v = live == null
+              ? Verdict.waiting(0, 0, ManifestSet.key(want) + ": not found yet")
+              : live instanceof Deployment d ? WorkloadReadiness.deployment(d)
+              : WorkloadReadiness.statefulSet((StatefulSet) live);
+          ready += v.ready();
+          desired += v.desired();
+          if (v.state() == State.FAILED) throw TargetFailure.componentFailed("restored " + v.message());
+          if (v.state() != State.READY && waiting == null) waiting = v.message();
+        }
+      } catch (KubernetesClientException e) {
+        throw KubeErrors.translate(e, "watch the restored revision");
+      }
+      watch.report(ready, desired, waiting == null ? "restored revision ready" : waiting, "");
+      if (waiting == null) return;
+      watch.pause(TICK);
+    }
+  }
+
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
       Class<T> kind, Map<String, String> selector, ResourceEventHandler<HasMetadata> wake) {
     return client.resources(kind).inNamespace(namespace).withLabels(selector).inform(wake, 0);

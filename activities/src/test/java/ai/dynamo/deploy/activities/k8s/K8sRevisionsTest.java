@@ -139,6 +139,23 @@ class K8sRevisionsTest {
   }
 
   @Test
+  void rollbackReturnsOnlyOnceTheRestoredServicesAreReadyAgain() throws Exception {
+    Graph v1 = K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE));
+    deploy(v1, 1, true);
+    DeployContext ctx2 = deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE + "-next:crashloop")), 2, false);
+    controller.pause(true);
+    RecordingWatch watch = new RecordingWatch();
+    java.util.concurrent.CompletableFuture<String> rollback = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> target.rollback(ctx2, new RollbackRequest(2, 1, List.of("frontend"), "test"), watch));
+    while (watch.reports().stream().noneMatch(r -> r.message().contains("deployment g-frontend"))) Thread.sleep(20);
+    assertFalse(rollback.isDone(), "still waiting for the restored Deployment: " + watch.last());
+    controller.pause(false);
+    String outcome = rollback.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(outcome.contains("ready again"), outcome);
+    assertEquals("restored revision ready", watch.last().message());
+  }
+
+  @Test
   void aFailedFirstInstallDeletesEverythingItCreated() {
     Graph graph = K8sGraphs.sample(IMAGE);
     DeployContext ctx = deploy(graph, 1, false);
