@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +71,8 @@ final class SimulatedController implements AutoCloseable {
   private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean paused;
+  /** The last error a tick hit, for diagnosing a test that waits in vain. */
+  volatile RuntimeException lastError;
 
   SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
@@ -107,8 +108,10 @@ final class SimulatedController implements AutoCloseable {
     if (paused) return;
     try {
       tick();
-    } catch (KubernetesClientException e) {
-      // injected API faults hit the controller too; the next tick tries again, as a real controller would
+    } catch (RuntimeException e) {
+      // Injected API faults hit the controller too, and objects vanish between a list and a write; the next tick
+      // tries again, as a real controller would. Any exception escaping here would stop the scheduled loop for good.
+      lastError = e;
     }
   }
 
