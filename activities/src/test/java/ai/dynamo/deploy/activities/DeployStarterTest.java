@@ -15,6 +15,7 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,7 +73,13 @@ class DeployStarterTest {
       h.env.registerSearchAttribute("DynamoTarget", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       h.env.registerSearchAttribute("DynamoPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       h.env.registerSearchAttribute("DynamoRevision", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-      WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of()));
+      // The Java test server does not list search attributes; a real server answers ListSearchAttributes.
+      DeployStarter.Started started =
+          DeployStarter.startOrAttach(
+              h.client,
+              Graphs.request(Graphs.sample(), Map.of()),
+              Set.of("DynamoGraph", "DynamoTarget", "DynamoPhase", "DynamoRevision"));
+      WorkflowStub stub = h.client.newUntypedWorkflowStub(started.workflowId());
       DeployResult result = DeployOutcomes.await(stub);
       assertEquals(Phase.READY, result.phase());
 

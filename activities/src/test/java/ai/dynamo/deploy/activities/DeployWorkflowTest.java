@@ -123,7 +123,11 @@ class DeployWorkflowTest {
         h.deploy(
             Graphs.request(
                 Graphs.sample(),
-                Map.of("fake.failComponent", "vllm_worker", "fake.failMessage", "pod vllm-worker-1: CrashLoopBackOff")));
+                Map.of(
+                    "fake.failComponent", "vllm_worker",
+                    "fake.failMessage", "pod vllm-worker-1: CrashLoopBackOff",
+                    "fake.readyAfterSeconds", "600",
+                    "fake.pollMillis", "50")));
 
     assertEquals(Phase.ROLLED_BACK, result.phase());
     assertEquals(0, result.revision(), "nothing is live after a failed first install");
@@ -142,7 +146,10 @@ class DeployWorkflowTest {
   void failedUpdateRestoresThePreviousRevision() {
     assertEquals(Phase.READY, h.deploy(Graphs.request(Graphs.sample(), Map.of())).phase());
     DeployResult result =
-        h.deploy(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "http_ingress")));
+        h.deploy(
+            Graphs.request(
+                Graphs.sample(),
+                Map.of("fake.failComponent", "http_ingress", "fake.readyAfterSeconds.batch_processor", "600")));
     assertEquals(Phase.ROLLED_BACK, result.phase());
     assertEquals(1, result.revision());
     assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 2 -> 1"), h.fake.calls().toString());
@@ -157,7 +164,11 @@ class DeployWorkflowTest {
     DeployResult result =
         h.deploy(
             Graphs.request(
-                Graphs.sample(), Map.of("fake.failComponent", "sglang_worker", "fake.failStage", "workers")));
+                Graphs.sample(),
+                Map.of(
+                    "fake.failComponent", "sglang_worker",
+                    "fake.failStage", "workers",
+                    "fake.readyAfterSeconds.vllm_worker", "600")));
     assertEquals(Phase.ROLLED_BACK, result.phase());
     assertTrue(indexOf("ready sglang_worker LEADER") < indexOf("failed sglang_worker WORKERS"));
   }
@@ -166,7 +177,9 @@ class DeployWorkflowTest {
   void componentNeverReadyTimesOutAndRollsBack() {
     DeployRequest request =
         Graphs.request(
-            Graphs.sample(), Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"), Duration.ofSeconds(2));
+            Graphs.sample(),
+            Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"),
+            Duration.ofSeconds(2));
     DeployResult result = h.deploy(request);
 
     assertEquals(Phase.TIMED_OUT, result.phase());
@@ -223,7 +236,10 @@ class DeployWorkflowTest {
 
   @Test
   void failureEventsCarryTheDeployResultAndTheRunFailsInTemporal() {
-    WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of("fake.failComponent", "vllm_worker")));
+    WorkflowStub stub =
+        h.start(
+            Graphs.request(
+                Graphs.sample(), Map.of("fake.failComponent", "vllm_worker", "fake.readyAfterSeconds", "600")));
     DeployResult result = DeployOutcomes.await(stub);
     assertEquals(Phase.ROLLED_BACK, result.phase());
     List<HistoryEvent> events = h.history(stub);

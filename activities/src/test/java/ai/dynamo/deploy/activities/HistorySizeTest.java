@@ -26,6 +26,8 @@ class HistorySizeTest {
 
       List<HistoryEvent> events = h.history(stub);
       double perComponent = (double) events.size() / COMPONENTS;
+      System.err.printf("history of a %d-component deploy: %d events (%.2f per component)%n",
+          COMPONENTS, events.size(), perComponent);
       assertTrue(events.size() < 8_192, "history has " + events.size() + " events");
       assertTrue(perComponent <= 8.0, "events per component: " + perComponent);
       // Activity inputs stay small: the IR is in the start event only.

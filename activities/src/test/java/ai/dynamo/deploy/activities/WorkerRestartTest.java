@@ -27,10 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class WorkerRestartTest {
 
-  private static WorkerFactory worker(TestWorkflowEnvironment env, FakeTarget fake) {
+  /**
+   * The activity side of a worker process. (Workflow tasks are served by a separate worker that stays up: the Java
+   * test server loses a workflow task handed to the long poll of a worker that shut down, which a real server does
+   * not; the wait being resumed is an activity, and that is what this test is about.)
+   */
+  private static WorkerFactory activityWorker(TestWorkflowEnvironment env, FakeTarget fake) {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     var worker = factory.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(fake)));
     factory.start();
     return factory;
@@ -40,8 +44,10 @@ class WorkerRestartTest {
   void newWorkerResumesTheHeartbeatingWait(@TempDir Path state) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       // Two FakeTarget instances over one state directory: like two worker processes on one machine.
+      env.newWorker(DeployIds.TASK_QUEUE).registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+      env.start();
       FakeTarget firstTarget = new FakeTarget(state);
-      WorkerFactory first = worker(env, firstTarget);
+      WorkerFactory first = activityWorker(env, firstTarget);
       Graph graph = new Graph("1.0", "restart-graph", List.of(Graphs.service("engine", "dyn://m.backend.generate", 1)));
       var request = Graphs.request(graph, Map.of("fake.readyAfterSeconds", "4", "fake.pollMillis", "100"));
       DeployStarter.Started started = DeployStarter.startOrAttach(env.getWorkflowClient(), request);
@@ -50,12 +56,13 @@ class WorkerRestartTest {
               .newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
 
       Harness.eventually(Duration.ofSeconds(30), () -> firstTarget.calls().contains("await engine ALL"));
-      first.shutdownNow();
-      first.awaitTermination(10, TimeUnit.SECONDS);
+      // As on SIGTERM: the wait's next heartbeat fails the attempt, handing it back to the service.
+      first.shutdown();
+      first.awaitTermination(30, TimeUnit.SECONDS);
       assertFalse(firstTarget.calls().contains("ready engine ALL"), "the first worker must not have finished");
 
       FakeTarget secondTarget = new FakeTarget(state);
-      WorkerFactory second = worker(env, secondTarget);
+      WorkerFactory second = activityWorker(env, secondTarget);
       try {
         DeployResult result = DeployOutcomes.await(stub);
         assertEquals(Phase.READY, result.phase());

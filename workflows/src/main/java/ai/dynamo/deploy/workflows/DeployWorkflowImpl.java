@@ -33,6 +33,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private static final Logger log = Workflow.getLogger(DeployWorkflowImpl.class);
 
   private DeployRequest request;
+  private DeployOptions options;
   private ProgressBoard board;
   private final Set<SearchAttributeKey<?>> searchKeys = new LinkedHashSet<>();
   private DeployPlan plan;
@@ -46,6 +47,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   @Override
   public DeployResult deploy(DeployRequest request) {
     this.request = request;
+    this.options = withDefaults(request.options());
     this.board = new ProgressBoard(request, now());
     for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) {
       if (Workflow.getTypedSearchAttributes().containsKey(key)) searchKeys.add(key);
@@ -67,6 +69,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       end(Phase.CANCELLED, "cancelled before anything was applied");
       throw e;
     } catch (ActivityFailure e) {
+      if (cancelRequested()) {
+        end(Phase.CANCELLED, "cancelled before anything was applied");
+        throw new CanceledFailure("cancelled by request");
+      }
       throw failed(Phase.FAILED, "nothing was applied: " + reason(e));
     }
 
@@ -80,26 +86,20 @@ public class DeployWorkflowImpl implements DeployWorkflow {
               new RevisionRecord(
                   revision,
                   request.specDigest(),
-                  request.options().startedBy(),
+                  options.startedBy(),
                   Workflow.getInfo().getWorkflowId(),
                   Workflow.getInfo().getRunId(),
                   now()));
     } catch (CanceledFailure e) {
-      CancellationScope detached =
-          Workflow.newDetachedCancellationScope(
-              () -> {
-                settleRunningApplies();
-                String outcome = rollBack("cancelled by request");
-                end(Phase.CANCELLED, "cancelled by request; " + outcome);
-              });
-      detached.run();
-      throw e;
+      throw cancelled(e);
     } catch (StepFailed e) {
-      String outcome = rollBack(e.getMessage());
+      if (cancelRequested()) throw cancelled(new CanceledFailure("cancelled by request"));
+      String outcome = rollBackDetached(e.getMessage());
       Phase end = rollbackFailed ? Phase.FAILED : e.timedOut ? Phase.TIMED_OUT : Phase.ROLLED_BACK;
       throw failed(end, e.getMessage() + "; " + outcome);
     } catch (ActivityFailure e) {
-      String outcome = rollBack("recording the revision failed: " + reason(e));
+      if (cancelRequested()) throw cancelled(new CanceledFailure("cancelled by request"));
+      String outcome = rollBackDetached("recording the revision failed: " + reason(e));
       throw failed(rollbackFailed ? Phase.FAILED : Phase.ROLLED_BACK, reason(e) + "; " + outcome);
     }
 
@@ -119,45 +119,36 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         + " component" + (names.size() == 1 ? "" : "s"));
     running.clear();
     for (String name : names) running.add(new Rollout(plan.component(name)));
-    StepFailed[] failure = new StepFailed[1];
-
-    CancellationScope wave =
-        Workflow.newCancellationScope(
-            () -> {
-              for (Rollout r : running) r.start();
-              refreshDetails();
-              while (true) {
-                Workflow.await(() -> running.stream().anyMatch(Rollout::hasNews));
-                for (Rollout r : running) {
-                  if (!r.hasNews()) continue;
-                  StepFailed f = r.advance();
-                  if (f != null && failure[0] == null) failure[0] = f;
-                }
-                if (failure[0] == null
-                    && board.phase() == Phase.APPLYING
-                    && running.stream().allMatch(Rollout::pastFirstApply)) {
-                  enter(Phase.WAITING, waitingMessage(), false);
-                }
-                refreshDetails();
-                if (failure[0] != null) {
-                  // Stop the rest of the wave: pending waits are dropped, applies in flight finish first.
-                  CancellationScope.current().cancel();
-                  return;
-                }
-                if (running.stream().allMatch(Rollout::done)) return;
-              }
-            });
-    wave.run();
-    if (failure[0] != null) {
+    StepFailed failure = null;
+    for (Rollout r : running) r.start();
+    refreshDetails();
+    while (failure == null && !running.stream().allMatch(Rollout::done)) {
+      // Throws CanceledFailure when the deploy is cancelled; the caller rolls back.
+      Workflow.await(() -> running.stream().anyMatch(Rollout::hasNews));
+      for (Rollout r : running) {
+        if (!r.hasNews()) continue;
+        StepFailed f = r.advance();
+        if (f != null && failure == null) failure = f;
+      }
+      if (failure == null
+          && board.phase() == Phase.APPLYING
+          && running.stream().allMatch(Rollout::pastFirstApply)) {
+        enter(Phase.WAITING, waitingMessage(), false);
+      }
+      refreshDetails();
+    }
+    if (failure != null) {
+      // Stop the rest of the wave: waits are cancelled; applies are short and are waited for, never abandoned.
+      for (Rollout r : running) r.cancelWait();
       settleRunningApplies();
-      throw failure[0];
+      throw failure;
     }
   }
 
   /** Waits for cancelled steps of the running wave to settle (applies are waited for, never abandoned). */
   private void settleRunningApplies() {
     Workflow.await(
-        request.options().rollbackTimeout(), () -> running.stream().allMatch(Rollout::settled));
+        options.rollbackTimeout(), () -> running.stream().allMatch(Rollout::settled));
   }
 
   private String waitingMessage() {
@@ -177,6 +168,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     boolean awaiting;
     boolean finished;
     io.temporal.workflow.Promise<ReadyState> current;
+    /** The scope of the running wait, cancelled when another component of the wave fails. */
+    CancellationScope waitScope;
     long deadlineMillis;
 
     Rollout(ComponentPlan plan) {
@@ -189,7 +182,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     }
 
     void start() {
-      deadlineMillis = now() + request.options().readinessTimeout().toMillis();
+      deadlineMillis = now() + options.readinessTimeout().toMillis();
       nextStage();
     }
 
@@ -232,11 +225,17 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       board.component(plan.name(), phase, readySoFar(0), plan.desired(), applied.message(), now());
       Duration left = Duration.ofMillis(Math.max(1000, deadlineMillis - now()));
       String what = stage() == Stage.ALL ? "" : stage() == Stage.LEADER ? " leader" : " workers";
-      current =
-          io.temporal.workflow.Async.function(
-              activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")")
-                  ::awaitReady,
-              new StepRequest(revision, plan.name(), stage(), left));
+      DeployActivities waits =
+          activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")");
+      StepRequest step = new StepRequest(revision, plan.name(), stage(), left);
+      waitScope =
+          Workflow.newCancellationScope(
+              () -> current = io.temporal.workflow.Async.function(waits::awaitReady, step));
+      waitScope.run();
+    }
+
+    void cancelWait() {
+      if (awaiting && !finished && !current.isCompleted()) waitScope.cancel();
     }
 
     /** Ready units of the whole component, given the ready units of the current stage. */
@@ -286,6 +285,29 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
   private boolean rollbackFailed;
 
+  /** The deploy was cancelled (`dynamo deploy cancel`): roll back, detached from the cancelled scope. */
+  private CanceledFailure cancelled(CanceledFailure cause) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              settleRunningApplies();
+              String outcome = rollBack("cancelled by request");
+              end(Phase.CANCELLED, "cancelled by request; " + outcome);
+            })
+        .run();
+    return cause;
+  }
+
+  private static boolean cancelRequested() {
+    return CancellationScope.current().isCancelRequested();
+  }
+
+  /** A rollback that a cancel request arriving meanwhile does not interrupt. */
+  private String rollBackDetached(String reason) {
+    String[] outcome = new String[1];
+    Workflow.newDetachedCancellationScope(() -> outcome[0] = rollBack(reason)).run();
+    return outcome[0];
+  }
+
   /** Rolls back what this revision touched; returns one phrase saying how it went. */
   private String rollBack(String reason) {
     if (touched.isEmpty()) return "nothing to roll back";
@@ -298,7 +320,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
             : "remove " + board.graph() + " rev " + revision + " (first install)";
     try {
       String outcome =
-          activities(ActivityPolicies.rollback(request.options().rollbackTimeout()), summary)
+          activities(ActivityPolicies.rollback(options.rollbackTimeout()), summary)
               .rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason));
       for (String name : touched) board.component(name, ComponentPhase.ROLLED_BACK, now());
       return outcome == null || outcome.isEmpty()
@@ -354,6 +376,15 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private DeployActivities activities(ActivityOptions options, String summary) {
     return Workflow.newActivityStub(
         DeployActivities.class, ActivityOptions.newBuilder(options).setSummary(summary).build());
+  }
+
+  /** Missing options get their defaults: a null here would fail every workflow task, forever. */
+  static DeployOptions withDefaults(DeployOptions given) {
+    if (given == null) return DeployOptions.defaults("");
+    return new DeployOptions(
+        given.readinessTimeout() == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : given.readinessTimeout(),
+        given.rollbackTimeout() == null ? DeployOptions.DEFAULT_ROLLBACK_TIMEOUT : given.rollbackTimeout(),
+        given.startedBy() == null ? "" : given.startedBy());
   }
 
   private static long now() {

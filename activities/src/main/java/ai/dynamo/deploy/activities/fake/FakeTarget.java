@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code fake.readyAfterSeconds}: a stage becomes ready this long after it was applied (default 0); ready
- *       counts grow linearly meanwhile
+ *       counts grow linearly meanwhile; {@code fake.readyAfterSeconds.<component>} overrides it for one component
  *   <li>{@code fake.failComponent}: comma-separated components that fail; {@code fake.failStage} says where:
  *       {@code apply}, {@code leader}, {@code workers} or {@code await} (default: the readiness wait of the
  *       component's last stage); {@code fake.failMessage} is the target's message (default a CrashLoopBackOff)
@@ -133,11 +133,13 @@ public final class FakeTarget implements DeployTarget {
   public List<String> validate(DeployContext ctx) {
     List<String> problems = new ArrayList<>();
     for (String key : ctx.settings().keySet()) {
-      if (key.startsWith("fake.") && !SETTINGS.contains(key)) problems.add("unknown setting " + key);
-    }
-    for (String key : List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS)) {
+      boolean perComponent = key.startsWith(READY_AFTER_SECONDS + ".");
+      if (key.startsWith("fake.") && !SETTINGS.contains(key) && !perComponent) {
+        problems.add("unknown setting " + key);
+      }
+      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS).contains(key);
       String value = ctx.settings().get(key);
-      if (value != null && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
+      if (whole && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
     }
     return problems;
   }
@@ -199,7 +201,9 @@ public final class FakeTarget implements DeployTarget {
                 + " token=" + resumed.get().resumeToken()
             : "await " + name + " " + stage);
     int desired = desired(component, stage);
-    long readyAfter = Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS, "0"))).toMillis();
+    String defaultReadyAfter = ctx.setting(READY_AFTER_SECONDS, "0");
+    long readyAfter =
+        Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS + "." + name, defaultReadyAfter))).toMillis();
     Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
     boolean neverReady = listed(ctx, NEVER_READY, name);
     boolean lastStage = stage != Stage.LEADER;

@@ -59,12 +59,21 @@ public final class DeployStarter {
 
   /** Starts the deploy, or attaches to the running one with the same spec; refuses a different spec. */
   public static Started startOrAttach(WorkflowClient client, DeployRequest request) {
+    return startOrAttach(client, request, null);
+  }
+
+  /**
+   * As {@link #startOrAttach(WorkflowClient, DeployRequest)}, with the registered search attribute names given
+   * (null: ask the server). For servers whose operator service cannot be asked (and for tests).
+   */
+  public static Started startOrAttach(WorkflowClient client, DeployRequest request, Set<String> registered) {
     String workflowId = workflowId(request);
     WorkflowExecutionDescription running = describeRunning(client, workflowId);
     if (running != null) {
       return attachOrRefuse(running, request, workflowId);
     }
-    WorkflowExecution execution = start(client, request, workflowId, registeredSearchAttributes(client));
+    Set<String> keys = registered != null ? registered : registeredSearchAttributes(client);
+    WorkflowExecution execution = start(client, request, workflowId, keys);
     // USE_EXISTING returns a run another client started a moment ago: check its spec as well.
     WorkflowExecutionDescription now = client
             .newUntypedWorkflowStub(workflowId, Optional.of(execution.getRunId()), Optional.empty())

@@ -1,0 +1,37 @@
+package ai.dynamo.deploy.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays recorded deploy histories against the current {@link DeployWorkflowImpl}: a change that would break
+ * deploys already running (non-determinism) fails here. Histories are recorded by {@code RecordHistories} in the
+ * activities module; a deliberate change to the workflow's commands must use {@code Workflow.getVersion}.
+ */
+class DeployWorkflowReplayTest {
+  static final Path DIR = Path.of("src", "test", "resources", "histories");
+
+  static List<Path> histories() throws IOException {
+    try (Stream<Path> files = Files.list(DIR)) {
+      List<Path> found = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
+      return found;
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void replaysWithoutNonDeterminism(Path history) throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(
+        WorkflowExecutionHistory.fromJson(Files.readString(history)), DeployWorkflowImpl.class);
+  }
+}
