@@ -25,7 +25,7 @@ import java.util.Set;
  * (rendering is deterministic, so no manifests travel through Temporal) and works only on objects labelled with
  * the graph and written by our field manager. See docs/kubernetes-target.md.
  */
-public final class K8sTarget implements DeployTarget {
+public final class K8sTarget implements DeployTarget, AutoCloseable {
   public static final String KIND = "k8s";
 
   private final KubeClients clients;
@@ -57,6 +57,12 @@ public final class K8sTarget implements DeployTarget {
   @Override
   public String kind() {
     return KIND;
+  }
+
+  /** Closes the API clients this target opened (call on worker shutdown). */
+  @Override
+  public void close() {
+    clients.close();
   }
 
   @Override

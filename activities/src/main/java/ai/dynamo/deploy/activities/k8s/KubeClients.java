@@ -13,21 +13,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread-safe and kept per context for the life of the worker.
  */
 @FunctionalInterface
-public interface KubeClients {
+public interface KubeClients extends AutoCloseable {
 
   /** A client for the kubeconfig context, or the current context when {@code context} is null. */
   KubernetesClient client(String context);
 
+  /** Closes the clients this source created (connections, watches); a client handed in is its owner's to close. */
+  @Override
+  default void close() {}
+
   /** Clients from the kubeconfig / in-cluster configuration, one per context. */
   static KubeClients fromKubeconfig() {
     Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
-    return context ->
-        clients.computeIfAbsent(
+    return new KubeClients() {
+      @Override
+      public KubernetesClient client(String context) {
+        return clients.computeIfAbsent(
             context == null ? "" : context,
             key -> {
               Config config = Config.autoConfigure(key.isEmpty() ? null : key);
               return new KubernetesClientBuilder().withConfig(config).build();
             });
+      }
+
+      @Override
+      public void close() {
+        clients.values().forEach(KubernetesClient::close);
+        clients.clear();
+      }
+    };
   }
 
   /** Always the given client (tests, and callers that built their own). */

@@ -55,10 +55,11 @@ class KubeClientsTest {
   @Test
   void theContextSettingPicksTheClusterFromTheKubeconfig(@TempDir Path dir) throws Exception {
     kubeconfig(dir);
-    K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC());
-    DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)),
-        Map.of("context", "mock-ctx"));
-    assertEquals(0, target.currentRevision(ctx), "reached the mock API server through the kubeconfig");
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)),
+          Map.of("context", "mock-ctx"));
+      assertEquals(0, target.currentRevision(ctx), "reached the mock API server through the kubeconfig");
+    }
     assertTrue(cluster.api.requests().stream().anyMatch(r -> r.contains("/secrets")), cluster.api.requests().toString());
   }
 
@@ -66,12 +67,13 @@ class KubeClientsTest {
   void theCurrentContextIsUsedWithoutTheSettingAndAnUnreachableClusterIsTransient(@TempDir Path dir)
       throws Exception {
     kubeconfig(dir);
-    K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC());
-    DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)), Map.of());
     // fabric8 retries a refused connection itself, with backoff; without its retries the test sees the first answer
     System.setProperty(RETRY_LIMIT, "0");
-    TargetFailure f = assertThrows(TargetFailure.class, () -> target.currentRevision(ctx));
-    assertFalse(f.nonRetryable(), "a cluster that does not answer may come back: " + f.getMessage());
-    assertTrue(f.getMessage().contains("cannot reach the Kubernetes API"), f.getMessage());
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)), Map.of());
+      TargetFailure f = assertThrows(TargetFailure.class, () -> target.currentRevision(ctx));
+      assertFalse(f.nonRetryable(), "a cluster that does not answer may come back: " + f.getMessage());
+      assertTrue(f.getMessage().contains("cannot reach the Kubernetes API"), f.getMessage());
+    }
   }
 }
