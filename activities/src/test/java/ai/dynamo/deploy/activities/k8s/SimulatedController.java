@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * creates the pods each workload wants (replacing pods of an older generation), gives them container states, and
  * writes the workloads' status (generations, replica counts, revisions, Job counts and conditions), according to a
  * {@link Behaviour} per workload. The behaviour comes from {@link #behave}, else from the image tag
- * ({@code :crashloop}, {@code :badpull}, {@code :slow}), else {@link Behaviour#READY}.
+ * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}.
  */
 final class SimulatedController implements AutoCloseable {
 
@@ -128,6 +128,7 @@ final class SimulatedController implements AutoCloseable {
     if (image.endsWith(":crashloop")) return Behaviour.CRASH_LOOP;
     if (image.endsWith(":badpull")) return Behaviour.IMAGE_PULL_BACKOFF;
     if (image.endsWith(":slow")) return Behaviour.SLOW;
+    if (image.endsWith(":pending")) return Behaviour.PENDING;
     return Behaviour.READY;
   }
 
