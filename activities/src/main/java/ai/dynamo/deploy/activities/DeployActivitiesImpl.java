@@ -4,6 +4,7 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.DeployActivities;
+import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.DeployPlan;
 import ai.dynamo.deploy.workflows.DeployPlans;
 import ai.dynamo.deploy.workflows.DeployRequest;
@@ -11,6 +12,7 @@ import ai.dynamo.deploy.workflows.PreflightResult;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.Stage;
 import ai.dynamo.deploy.workflows.StepRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -51,7 +53,7 @@ public class DeployActivitiesImpl implements DeployActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "graph " + ctx.graph().name() + " is not valid for " + ctx.target().kind() + ": "
               + String.join("; ", problems),
-          ai.dynamo.deploy.workflows.DeployFailures.INVALID_IR);
+          DeployFailures.INVALID_IR);
     }
   }
 
@@ -112,13 +114,13 @@ public class DeployActivitiesImpl implements DeployActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     DeployContext ctx = context(activity);
     HeartbeatWatch watch =
-        new HeartbeatWatch(activity, clock, "rollback", ai.dynamo.deploy.workflows.Stage.ALL, 0, null);
+        new HeartbeatWatch(activity, clock, "rollback", Stage.ALL, 0, null);
     return call(() -> target(ctx).rollback(ctx, request, watch));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  static int desired(Component c, ai.dynamo.deploy.workflows.Stage stage) {
+  static int desired(Component c, Stage stage) {
     int nodes = c.multiNode().numNodes();
     return switch (stage) {
       case ALL -> c.replicas() * nodes;

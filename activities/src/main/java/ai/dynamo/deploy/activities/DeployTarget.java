@@ -48,7 +48,9 @@ public interface DeployTarget {
 
   /**
    * Waits until the stage is ready (services: ready units == desired; batch: completed), reporting to
-   * {@code watch} as it goes. Throws {@link TargetFailure#componentFailed} on a failure waiting cannot fix.
+   * {@code watch} as it goes: call {@code report} or {@code pause} at least every few seconds (the heartbeat
+   * timeout is 20 s), also while blocked on a watch. Throws {@link TargetFailure#componentFailed} on a failure
+   * waiting cannot fix. When {@code watch.resumedFrom()} is present, this is a retry: resume from its token.
    */
   ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch);
 
@@ -57,7 +59,8 @@ public interface DeployTarget {
 
   /**
    * Undoes a failed revision: restores {@code previousRevision}, or removes everything the revision created when
-   * there is none. Never touches what this deploy does not own. Idempotent. Returns one phrase saying what it did.
+   * there is none. Never touches what this deploy does not own. Idempotent. Heartbeat through {@code watch} when it
+   * takes more than a few seconds. Returns one phrase saying what it did.
    */
   String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch);
 }

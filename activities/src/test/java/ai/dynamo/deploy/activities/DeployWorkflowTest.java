@@ -177,7 +177,7 @@ class DeployWorkflowTest {
   void componentNeverReadyTimesOutAndRollsBack() {
     DeployRequest request =
         Graphs.request(
-            Graphs.sample(),
+            Graphs.small(),
             Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"),
             Duration.ofSeconds(2));
     DeployResult result = h.deploy(request);
@@ -204,6 +204,18 @@ class DeployWorkflowTest {
     assertTrue(
         h.history(stub).stream().anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED),
         "the run ends cancelled in Temporal too");
+  }
+
+  @Test
+  void cancelBeforeAnythingIsAppliedEndsCancelledWithoutRollback() throws Exception {
+    WorkflowStub stub = h.start(Graphs.request(Graphs.sample(), Map.of("fake.preflightSeconds", "5")));
+    Harness.eventually(Duration.ofSeconds(30), () -> h.fake.calls().contains("preflight dynamo-graph"));
+    stub.cancel();
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.CANCELLED, result.phase());
+    assertEquals("cancelled before anything was applied", result.message());
+    assertFalse(h.fake.calls().stream().anyMatch(c -> c.startsWith("apply") || c.startsWith("rollback")),
+        h.fake.calls().toString());
   }
 
   @Test

@@ -50,6 +50,14 @@ final class Graphs {
             service("batch_processor", "batch:/data/prompts.jsonl", 1)));
   }
 
+  /** One engine and one front end: a wave with a single component, so nothing else is waiting when it fails. */
+  static Graph small() {
+    return new Graph(
+        "1.0",
+        "dynamo-graph",
+        List.of(service("http_ingress", "http", 2), service("vllm_worker", "dyn://llama.backend.generate", 2)));
+  }
+
   static Graph wide(int n) {
     List<Component> components = new ArrayList<>();
     for (int i = 0; i < n; i++) components.add(service("engine_" + i, "dyn://m.backend.generate", 1));

@@ -62,7 +62,7 @@ class RecordHistories {
     }
     try (Harness h = new Harness()) {
       DeployRequest slow =
-          Graphs.request(Graphs.sample(), Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"),
+          Graphs.request(Graphs.small(), Map.of("fake.neverReady", "vllm_worker", "fake.pollMillis", "100"),
               Duration.ofSeconds(2));
       WorkflowStub timedOut = h.start(slow);
       assertEquals(Phase.TIMED_OUT, DeployOutcomes.await(timedOut).phase());

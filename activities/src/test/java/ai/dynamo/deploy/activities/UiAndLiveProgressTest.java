@@ -30,7 +30,6 @@ class UiAndLiveProgressTest {
       DeployOutcomes.await(stub);
       List<String> summaries =
           h.history(stub).stream()
-              .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
               .filter(e -> e.getUserMetadata().hasSummary())
               .map(e -> DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
                   e.getUserMetadata().getSummary(), String.class, String.class))

@@ -13,6 +13,7 @@ import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,12 @@ class WorkerRestartTest {
   void newWorkerResumesTheHeartbeatingWait(@TempDir Path state) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       // Two FakeTarget instances over one state directory: like two worker processes on one machine.
-      env.newWorker(DeployIds.TASK_QUEUE).registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+      // Applies are local activities: they run where the workflow runs.
+      var workflows =
+          env.newWorker(DeployIds.TASK_QUEUE, WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
+      workflows.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+      workflows.registerActivitiesImplementations(
+          new DeployActivitiesImpl(new DeployTargets().register(new FakeTarget(state))));
       env.start();
       FakeTarget firstTarget = new FakeTarget(state);
       WorkerFactory first = activityWorker(env, firstTarget);
@@ -71,6 +77,7 @@ class WorkerRestartTest {
         assertNotNull(resumed, "the second worker resumed from the heartbeat: " + secondTarget.calls());
         assertTrue(resumed.contains("token=applied@"), resumed);
         assertFalse(secondTarget.calls().contains("apply engine ALL"), "not applied again: " + secondTarget.calls());
+        assertFalse(firstTarget.calls().contains("apply engine ALL"), "applies run on the workflow worker");
         assertEquals(1, secondTarget.liveRevision("lab", "restart-graph"));
       } finally {
         second.shutdownNow();

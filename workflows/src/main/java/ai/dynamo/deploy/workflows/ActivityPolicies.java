@@ -1,7 +1,7 @@
 package ai.dynamo.deploy.workflows;
 
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
@@ -49,15 +49,15 @@ public final class ActivityPolicies {
   }
 
   /**
-   * apply: short calls; a cancelled apply is waited for (not abandoned) so that a rollback never races an apply
-   * still in flight.
+   * apply: short calls, run as a local activity: one marker event instead of three activity events plus the
+   * workflow task its completion would trigger (the history budget); longer retries become timers. Started in a
+   * detached scope and always waited for, so a rollback never races an apply still in flight.
    */
-  public static ActivityOptions apply() {
-    return ActivityOptions.newBuilder()
+  public static LocalActivityOptions apply() {
+    return LocalActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(5))
         .setScheduleToCloseTimeout(Duration.ofMinutes(30))
         .setRetryOptions(transientRetry(Duration.ofMinutes(1)))
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .build();
   }
 

@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.workflows;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
@@ -8,7 +9,9 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private DeployPlan plan;
   private int previousRevision;
   private int revision;
+  /** Render and preflight warnings: they do not stop the deploy and are repeated in its last message. */
+  private final List<String> warnings = new ArrayList<>();
   /** Components the new revision touched (an apply was started): what a rollback must undo. */
   private final Set<String> touched = new LinkedHashSet<>();
   /** Rollouts of the running wave: a cancelled deploy waits for their applies to settle before rolling back. */
@@ -58,10 +63,13 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
       enter(Phase.RENDERING, "rendering " + board.graph());
       plan = activities(ActivityPolicies.quick(), "plan " + board.graph()).plan();
+      warnings.addAll(plan.warnings());
 
       enter(Phase.PREFLIGHT, "checking " + board.target() + " before applying anything");
       PreflightResult preflight =
           activities(ActivityPolicies.preflight(), "preflight " + board.target()).preflight();
+      warnings.addAll(preflight.warnings());
+      for (String w : warnings) log.warn("deploy {}: {}", board.graph(), w);
       previousRevision = preflight.previousRevision();
       revision = previousRevision + 1;
       board.revision(revision, now());
@@ -103,7 +111,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       throw failed(rollbackFailed ? Phase.FAILED : Phase.ROLLED_BACK, reason(e) + "; " + outcome);
     }
 
-    enter(Phase.READY, plan.components().size() + " components ready, revision " + revision);
+    String ready = plan.components().size() + " components ready, revision " + revision;
+    enter(Phase.READY, warnings.isEmpty() ? ready : ready + " (warnings: " + String.join("; ", warnings) + ")");
     return new DeployResult(Phase.READY, revision, board.snapshot().message(), board.snapshot());
   }
 
@@ -167,7 +176,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     int stageIndex = -1;
     boolean awaiting;
     boolean finished;
-    io.temporal.workflow.Promise<ReadyState> current;
+    Promise<ReadyState> current;
     /** The scope of the running wait, cancelled when another component of the wave fails. */
     CancellationScope waitScope;
     long deadlineMillis;
@@ -207,11 +216,21 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       awaiting = false;
       touched.add(plan.name());
       board.component(plan.name(), ComponentPhase.APPLYING, now());
-      String what = stage() == Stage.WORKERS ? "start workers of " : stage() == Stage.LEADER ? "apply leader of " : "apply ";
-      current =
-          io.temporal.workflow.Async.function(
-              activities(ActivityPolicies.apply(), what + plan.name() + " (" + plan.summary() + ")")::apply,
-              StepRequest.apply(revision, plan.name(), stage()));
+      String what =
+          switch (stage()) {
+            case ALL -> "apply ";
+            case LEADER -> "apply leader of ";
+            case WORKERS -> "start workers of ";
+          };
+      DeployActivities applies =
+          Workflow.newLocalActivityStub(
+              DeployActivities.class,
+              LocalActivityOptions.newBuilder(ActivityPolicies.apply())
+                  .setSummary(what + plan.name() + " (" + plan.summary() + ")")
+                  .build());
+      StepRequest step = StepRequest.apply(revision, plan.name(), stage());
+      // Detached: a cancelled deploy waits for its applies to finish before it rolls back.
+      Workflow.newDetachedCancellationScope(() -> current = Async.function(applies::apply, step)).run();
     }
 
     private void await(ReadyState applied) {
@@ -225,12 +244,12 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       board.component(plan.name(), phase, readySoFar(0), plan.desired(), applied.message(), now());
       Duration left = Duration.ofMillis(Math.max(1000, deadlineMillis - now()));
       String what = stage() == Stage.ALL ? "" : stage() == Stage.LEADER ? " leader" : " workers";
-      DeployActivities waits =
-          activities(ActivityPolicies.awaitReady(left), "await " + plan.name() + what + " ready (" + plan.summary() + ")");
+      String summary = "await " + plan.name() + what + " ready (" + plan.summary() + ")";
+      DeployActivities waits = activities(ActivityPolicies.awaitReady(left), summary);
       StepRequest step = new StepRequest(revision, plan.name(), stage(), left);
       waitScope =
           Workflow.newCancellationScope(
-              () -> current = io.temporal.workflow.Async.function(waits::awaitReady, step));
+              () -> current = Async.function(waits::awaitReady, step));
       waitScope.run();
     }
 

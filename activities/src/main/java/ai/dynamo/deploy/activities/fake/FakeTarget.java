@@ -52,6 +52,7 @@ import java.util.stream.Collectors;
  *   <li>{@code fake.preflightFailure}: a failure type from {@code DeployFailures} the preflight raises
  *   <li>{@code fake.transientApplyFailures}: each apply fails this many times with a transient error first
  *   <li>{@code fake.pollMillis}: how often a readiness wait looks (default 200)
+ *   <li>{@code fake.preflightSeconds}: the preflight takes this long (default 0)
  * </ul>
  */
 public final class FakeTarget implements DeployTarget {
@@ -65,6 +66,7 @@ public final class FakeTarget implements DeployTarget {
   public static final String PREFLIGHT_FAILURE = "fake.preflightFailure";
   public static final String TRANSIENT_APPLY_FAILURES = "fake.transientApplyFailures";
   public static final String POLL_MILLIS = "fake.pollMillis";
+  public static final String PREFLIGHT_SECONDS = "fake.preflightSeconds";
 
   static final Set<String> SETTINGS =
       Set.of(
@@ -75,7 +77,8 @@ public final class FakeTarget implements DeployTarget {
           NEVER_READY,
           PREFLIGHT_FAILURE,
           TRANSIENT_APPLY_FAILURES,
-          POLL_MILLIS);
+          POLL_MILLIS,
+          PREFLIGHT_SECONDS);
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -115,12 +118,14 @@ public final class FakeTarget implements DeployTarget {
 
   /** The live revision of a graph at a place, 0 when none. */
   public synchronized int liveRevision(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     return s == null ? 0 : s.liveRevision;
   }
 
   /** What runs for a graph at a place: component name -> revision. */
   public synchronized Map<String, Integer> running(String location, String graph) {
+    reload();
     FakeState s = states.get(key(location, graph));
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
@@ -137,7 +142,7 @@ public final class FakeTarget implements DeployTarget {
       if (key.startsWith("fake.") && !SETTINGS.contains(key) && !perComponent) {
         problems.add("unknown setting " + key);
       }
-      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS).contains(key);
+      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS).contains(key);
       String value = ctx.settings().get(key);
       if (whole && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
     }
@@ -152,6 +157,15 @@ public final class FakeTarget implements DeployTarget {
   @Override
   public List<String> preflight(DeployContext ctx) {
     calls.add("preflight " + ctx.graph().name());
+    long seconds = Long.parseLong(ctx.setting(PREFLIGHT_SECONDS, "0"));
+    if (seconds > 0) {
+      try {
+        Thread.sleep(seconds * 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw TargetFailure.transientFailure("interrupted during preflight", e);
+      }
+    }
     String failure = ctx.settings().get(PREFLIGHT_FAILURE);
     if (failure != null) {
       throw new TargetFailure(failure, "fake preflight refused: " + failure);
@@ -306,7 +320,15 @@ public final class FakeTarget implements DeployTarget {
   }
 
   private FakeState state(DeployContext ctx) {
+    reload();
     return states.computeIfAbsent(key(ctx.target().location(), ctx.graph().name()), k -> new FakeState());
+  }
+
+  /** With a state directory, the file is the truth: another worker process may have changed it. */
+  private void reload() {
+    if (stateDir == null) return;
+    states.clear();
+    load();
   }
 
   private void load() {
