@@ -111,6 +111,7 @@ final class K8sPreflight {
       needed.add(new Access(group, o.getKind().toLowerCase() + "s", workloadVerbs));
     }
     needed.add(new Access("", "pods", List.of("list", "watch")));
+    needed.add(new Access("apps", "replicasets", List.of("list", "watch")));
     needed.add(new Access("", "secrets", List.of("create", "patch", "get", "list")));
     List<String> denied = new ArrayList<>();
     for (Access a : needed) {

@@ -10,6 +10,7 @@ import ai.dynamo.deploy.workflows.Stage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,6 +71,10 @@ final class ReadinessWaiter {
       informers.add(workloadInformer);
       SharedIndexInformer<Pod> podInformer = inform(Pod.class, selector, wake);
       informers.add(podInformer);
+      // A Deployment's current ReplicaSet tells its new pods from the old ones that are leaving.
+      SharedIndexInformer<ReplicaSet> replicaSetInformer =
+          kind == Deployment.class ? inform(ReplicaSet.class, selector, wake) : null;
+      if (replicaSetInformer != null) informers.add(replicaSetInformer);
       while (true) {
         for (SharedIndexInformer<? extends HasMetadata> i : informers) {
           if (i.stopped().toCompletableFuture().isDone()) {
@@ -78,7 +83,9 @@ final class ReadinessWaiter {
         }
         Map<String, HasMetadata> live = new LinkedHashMap<>();
         for (HasMetadata o : workloadInformer.getStore().list()) live.put(o.getMetadata().getName(), o);
-        List<Pod> pods = pods(c, stage, podInformer.getStore().list());
+        List<HasMetadata> current = new ArrayList<>(live.values());
+        List<Pod> pods = WorkloadReadiness.currentPods(current, pods(c, stage, podInformer.getStore().list()),
+            replicaSetInformer == null ? List.of() : replicaSetInformer.getStore().list());
         Verdict v = evaluate(c, stage, workloads, live, pods, desired);
         String token = workloads.stream()
             .map(w -> live.get(w.getMetadata().getName()))
@@ -190,7 +197,9 @@ final class ReadinessWaiter {
       if (v.state() == State.WAITING && waiting == null) waiting = v.message();
     }
     if (waiting == null) return new Verdict(State.READY, desired, desired, readyMessage(c, stage, desired));
-    String podProblem = WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace);
+    // Pod problems count only once the controllers have seen the new spec: before that, the pods are the old ones.
+    boolean observed = live.values().stream().allMatch(WorkloadReadiness::specObserved);
+    String podProblem = observed ? WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace) : null;
     if (podProblem != null) return Verdict.failed(Math.min(ready, desired), desired, podProblem);
     String pending = WorkloadReadiness.pendingReason(pods);
     return Verdict.waiting(Math.min(ready, desired), desired, pending != null ? pending : waiting);

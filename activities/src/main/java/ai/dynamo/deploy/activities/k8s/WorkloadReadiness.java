@@ -215,6 +215,74 @@ final class WorkloadReadiness {
     return null;
   }
 
+  /**
+   * Whether the controller has seen the workload's current spec. Until it has, the pods there belong to the
+   * previous spec, so their problems are not the new revision's (Jobs have no observed generation: always true).
+   */
+  static boolean specObserved(io.fabric8.kubernetes.api.model.HasMetadata w) {
+    if (w instanceof Deployment d) {
+      return generationObserved(d.getMetadata().getGeneration(),
+          d.getStatus() == null ? null : d.getStatus().getObservedGeneration());
+    }
+    if (w instanceof StatefulSet s) {
+      return generationObserved(s.getMetadata().getGeneration(),
+          s.getStatus() == null ? null : s.getStatus().getObservedGeneration());
+    }
+    return true;
+  }
+
+  static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
+  static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+
+  /**
+   * Leaves out pods of an older revision of the given workloads, which are on their way out during an update and
+   * must not fail the new revision: a StatefulSet's pods whose {@code controller-revision-hash} (named
+   * {@code <statefulset>-<hash>}) is not its {@code updateRevision}, and a Deployment's pods whose
+   * {@code pod-template-hash} is not that of its current ReplicaSet (the one it owns with the Deployment's
+   * {@code deployment.kubernetes.io/revision}). Pods without these labels are kept.
+   */
+  static List<Pod> currentPods(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> workloads, List<Pod> pods,
+      List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> replicaSets) {
+    List<Pod> out = new ArrayList<>();
+    for (Pod pod : pods) {
+      java.util.Map<String, String> labels = pod.getMetadata().getLabels();
+      String revision = labels == null ? null : labels.get(CONTROLLER_REVISION_HASH);
+      String templateHash = labels == null ? null : labels.get(POD_TEMPLATE_HASH);
+      boolean old = false;
+      for (io.fabric8.kubernetes.api.model.HasMetadata w : workloads) {
+        if (w instanceof StatefulSet s && revision != null && s.getStatus() != null
+            && s.getStatus().getUpdateRevision() != null
+            && revision.startsWith(s.getMetadata().getName() + "-")
+            && !revision.equals(s.getStatus().getUpdateRevision())) {
+          old = true;
+        }
+        if (w instanceof Deployment d && templateHash != null) {
+          String current = currentTemplateHash(d, replicaSets);
+          if (current != null && !current.equals(templateHash)) old = true;
+        }
+      }
+      if (!old) out.add(pod);
+    }
+    return out;
+  }
+
+  private static String currentTemplateHash(Deployment d, List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> sets) {
+    String revision = d.getMetadata().getAnnotations() == null ? null
+        : d.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
+    if (revision == null) return null;
+    for (io.fabric8.kubernetes.api.model.apps.ReplicaSet rs : sets) {
+      boolean owned = rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
+          .anyMatch(o -> Objects.equals(o.getUid(), d.getMetadata().getUid()));
+      String rsRevision = rs.getMetadata().getAnnotations() == null ? null
+          : rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
+      if (owned && revision.equals(rsRevision) && rs.getMetadata().getLabels() != null) {
+        return rs.getMetadata().getLabels().get(POD_TEMPLATE_HASH);
+      }
+    }
+    return null;
+  }
+
   /** Whether a pod is Running with every container ready (for multi-node batch leaders). */
   static boolean podReady(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return false;

@@ -170,6 +170,21 @@ class K8sReadinessScenariosTest {
   }
 
   @Test
+  void crashingPodsOfThePreviousRevisionDoNotFailTheNewOne() {
+    controller.keepOldPods(true);
+    Component broken = K8sGraphs.component("engine", IMAGE + "-x:crashloop", "dyn://g.b.c", 1, 1, 0, java.util.List.of());
+    assertThrows(TargetFailure.class, () -> bringUp(K8sGraphs.context(K8sGraphs.graph("g", broken), Map.of()), broken,
+        Stage.ALL, new RecordingWatch()));
+    // The fix goes out (its pods take a while to start) while the crashing pod of the old ReplicaSet is still there.
+    Component fixed = K8sGraphs.component("engine", IMAGE + "-y:slow", "dyn://g.b.c", 1, 1, 0, java.util.List.of());
+    DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", fixed), Map.of());
+    target.apply(ctx, 2, fixed, Stage.ALL);
+    ReadyState state = target.awaitReady(ctx, 2, fixed, Stage.ALL, new RecordingWatch());
+    assertEquals(1, state.ready(), state.message());
+    assertNotNull(cluster.client.pods().inNamespace(NS).withName("g-engine-g1-0").get(), "the old pod is still there");
+  }
+
+  @Test
   void watchDisconnectsAreSurvived() throws Exception {
     Component c = K8sGraphs.frontend(IMAGE);
     DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", c), Map.of());

@@ -71,6 +71,8 @@ final class SimulatedController implements AutoCloseable {
   private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean paused;
+  /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
+  private volatile boolean keepOldPods;
   /** The last error a tick hit, for diagnosing a test that waits in vain. */
   volatile RuntimeException lastError;
 
@@ -92,6 +94,11 @@ final class SimulatedController implements AutoCloseable {
 
   void pause(boolean paused) {
     this.paused = paused;
+  }
+
+  SimulatedController keepOldPods(boolean keep) {
+    this.keepOldPods = keep;
+    return this;
   }
 
   @Override
@@ -150,7 +157,10 @@ final class SimulatedController implements AutoCloseable {
     int ready = readyPods(d, b, replicas);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-g" + gen + "-" + i);
-    syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready, Map.of());
+    String hash = "g" + gen;
+    replicaSet(d, gen, hash);
+    syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
+        Map.of(WorkloadReadiness.POD_TEMPLATE_HASH, hash));
     DeploymentStatusBuilder status = new DeploymentStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
         .withReadyReplicas(ready).withAvailableReplicas(ready);
@@ -166,6 +176,31 @@ final class SimulatedController implements AutoCloseable {
     }
   }
 
+  /** The ReplicaSet of a Deployment's generation, and the revision annotation on both, as the controller keeps them. */
+  private void replicaSet(Deployment d, long gen, String hash) {
+    String name = d.getMetadata().getName() + "-" + hash;
+    String revision = Long.toString(gen);
+    if (client.apps().replicaSets().inNamespace(namespace).withName(name).get() == null) {
+      Map<String, String> labels = new LinkedHashMap<>(d.getSpec().getTemplate().getMetadata().getLabels());
+      labels.put(WorkloadReadiness.POD_TEMPLATE_HASH, hash);
+      client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+          .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+          .addToAnnotations(WorkloadReadiness.DEPLOYMENT_REVISION, revision)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+          .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).endOwnerReference()
+          .endMetadata()
+          .withNewSpec().withReplicas(d.getSpec().getReplicas()).withSelector(d.getSpec().getSelector()).endSpec()
+          .build()).inNamespace(namespace).create();
+    }
+    Map<String, String> annotations = d.getMetadata().getAnnotations();
+    if (annotations == null || !revision.equals(annotations.get(WorkloadReadiness.DEPLOYMENT_REVISION))) {
+      client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).edit(x -> {
+        x.getMetadata().getAnnotations().put(WorkloadReadiness.DEPLOYMENT_REVISION, revision);
+        return x;
+      });
+    }
+  }
+
   private void statefulSet(StatefulSet s) {
     long gen = s.getMetadata().getGeneration() == null ? 1 : s.getMetadata().getGeneration();
     int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
@@ -175,8 +210,9 @@ final class SimulatedController implements AutoCloseable {
     int ready = readyPods(s, b, replicas);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
-    syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready, Map.of());
     String revision = s.getMetadata().getName() + "-rev" + gen;
+    syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
+        Map.of(WorkloadReadiness.CONTROLLER_REVISION_HASH, revision));
     StatefulSetStatus want = new StatefulSetStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
         .withReadyReplicas(ready).withAvailableReplicas(ready).withCurrentReplicas(ready)
@@ -232,7 +268,8 @@ final class SimulatedController implements AutoCloseable {
       int ready, Map<String, String> extraLabels) {
     String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
-      if (!names.contains(p.getMetadata().getName())) client.resource(p).inNamespace(namespace).delete();
+      boolean old = !names.contains(p.getMetadata().getName());
+      if (old && !(keepOldPods && owner instanceof Deployment)) client.resource(p).inNamespace(namespace).delete();
     }
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);

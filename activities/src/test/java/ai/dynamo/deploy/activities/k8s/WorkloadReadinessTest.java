@@ -187,4 +187,22 @@ class WorkloadReadinessTest {
     String failure = WorkloadReadiness.podFailure(List.of(pod), since.plus(Duration.ofMinutes(6)), grace);
     assertEquals("pod p-2: Unschedulable for more than 300s (0/4 nodes)", failure);
   }
+
+  @Test
+  void podsOfAnOlderStatefulSetRevisionAreLeftOut() {
+    StatefulSet set = statefulSet(2, settled().withUpdateRevision("s-2"));
+    Pod old = new PodBuilder().withNewMetadata().withName("s-0")
+        .addToLabels(WorkloadReadiness.CONTROLLER_REVISION_HASH, "s-1").endMetadata().build();
+    Pod current = new PodBuilder().withNewMetadata().withName("s-1")
+        .addToLabels(WorkloadReadiness.CONTROLLER_REVISION_HASH, "s-2").endMetadata().build();
+    Pod unlabelled = new PodBuilder().withNewMetadata().withName("s-2").endMetadata().build();
+    assertEquals(List.of(current, unlabelled),
+        WorkloadReadiness.currentPods(List.of(set), List.of(old, current, unlabelled), List.of()));
+  }
+
+  @Test
+  void podProblemsWaitUntilTheControllerSawTheNewSpec() {
+    assertFalse(WorkloadReadiness.specObserved(deployment(3, healthy())));
+    assertTrue(WorkloadReadiness.specObserved(deployment(2, healthy())));
+  }
 }
