@@ -53,13 +53,18 @@ final class Fields {
     return ((ScalarNode) n).getValue();
   }
 
+  /** Text in double quotes for a message, cut short when long: {@code "replica"}. */
+  static String quote(String text) {
+    return "\"" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "\"";
+  }
+
   /** How a value reads in a message: {@code "two"}, {@code 3}, {@code a mapping}, {@code nothing}. */
   static String describe(Node n) {
     if (n instanceof MappingNode) return "a mapping";
     if (n instanceof SequenceNode) return "a list";
     if (isNull(n)) return "nothing";
     String v = text(n);
-    if (v.length() > 60) v = v.substring(0, 57) + "...";
-    return n.getTag().equals(Tag.STR) || n.getTag().equals(Tag.TIMESTAMP) ? "\"" + v + "\"" : v;
+    if (n.getTag().equals(Tag.STR) || n.getTag().equals(Tag.TIMESTAMP)) return quote(v);
+    return v.length() > 60 ? v.substring(0, 57) + "..." : v;
   }
 }

@@ -18,7 +18,26 @@ public record Problem(Severity severity, String file, int line, int column, Stri
   }
 
   public Problem {
-    path = path == null ? "" : path;
+    // One problem, one line: a key or value with a newline or tab in it must not break the format.
+    path = oneLine(path == null ? "" : path);
+    message = oneLine(message);
+  }
+
+  private static String oneLine(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) out.append(String.format("\\u%04x", (int) c));
+          else out.append(c);
+        }
+      }
+    }
+    return out.toString();
   }
 
   public static Problem error(String file, int line, int column, String path, String message) {

@@ -25,10 +25,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns a file into a YAML node tree with source positions, refusing hostile input before and while parsing:
@@ -49,6 +51,8 @@ final class YamlSource {
   static final int MAX_NESTING_DEPTH = 32;
   /** Anchors for shared blocks are fine; thousands of aliases are an alias bomb. */
   static final int MAX_COLLECTION_ALIASES = 50;
+
+  private static final Resolver RESOLVER = new Resolver();
 
   private static final Set<Tag> KNOWN_TAGS =
       Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.TIMESTAMP, Tag.MERGE);
@@ -206,6 +210,14 @@ final class YamlSource {
       problems.error(node, path, "unsupported YAML tag " + node.getTag().getValue() + "; write a plain value");
       // Go on as if the tag were not there, so the rest of the file is still checked.
       node.setTag(node instanceof MappingNode ? Tag.MAP : node instanceof SequenceNode ? Tag.SEQ : Tag.STR);
+    } else if (node instanceof ScalarNode scalar && !node.getTag().equals(Tag.STR)) {
+      // "!!int abc": an explicit core tag on text that is not of that type; everything after relies on the tag.
+      Tag implicit = RESOLVER.resolve(NodeId.scalar, scalar.getValue(), true);
+      if (!implicit.equals(node.getTag())) {
+        problems.error(node, path, "the value does not match its tag " + node.getTag().getValue().replace(Tag.PREFIX, "!!")
+            + "; remove the tag");
+        node.setTag(Tag.STR);
+      }
     }
     if (node instanceof MappingNode map) {
       Map<String, Node> firstKeys = new HashMap<>();

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -90,5 +91,49 @@ class SchemaAgreementTest {
   void seedShapedGraphWithPlaceholderImagesPassesTheTargetAgnosticSchema() {
     String seedLike = ExampleGraphs.text(ExampleGraphs.REFERENCE).replace("image: nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.4.0", "image: ...");
     assertEquals(List.of(), schemaErrors(seedLike));
+  }
+
+  private static final String ECHO = "components:\n  - name: w\n    run_config: {input: text, output: echo}\n";
+
+  /** Small valid graphs at the edges of the rules: the schema must not be stricter than the validator. */
+  static Stream<Arguments> goodVariants() {
+    return Stream.of(
+        Arguments.of("version as the string '1'", "version: '1'\nname: g\n" + ECHO),
+        Arguments.of("version 1.00", "version: 1.00\nname: g\n" + ECHO),
+        Arguments.of("name with '_' and '.'", "version: \"1.0\"\nname: g_1.x\n" + ECHO),
+        Arguments.of("anchors and aliases", """
+            version: 1
+            name: g
+            components:
+              - name: w
+                run_config: &rc {input: text, output: echo}
+              - name: v
+                run_config: *rc
+                resources: {cpu: 0.5, memory: 1073741824}
+            """),
+        Arguments.of("every optional field at an edge", """
+            version: 1
+            name: g
+            components:
+              - name: w
+                image: "<image>"
+                cmd: [python3, -m, dynamo, 8]
+                run_config: {input: dyn://a.b.c, output: trtllm, num_nodes: 2, node_rank: 1, leader_addr: "[fd00::1]:05000", tensor_parallel_size: 16}
+                parameters: {max_num_seqs: 0x10, enforce_eager: yes}
+                resources: {gpu: 8, cpu: "10"}
+                environment: {A: yes, B: 3, C: "${{secrets.T}}", D: ""}
+                node_selector: {example.com/pool: "", gpu: 8}
+                secrets: [a.b-c_d]
+                readiness: {running: yes}
+            """),
+        Arguments.of("tcp readiness on port 1", "version: 1\nname: g\n" + ECHO + "    readiness: {tcp: {port: 1}}\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goodVariants")
+  void goodVariantsPassBoth(String what, String yaml) {
+    LoadResult r = GraphLoader.load("v.yaml", yaml, null);
+    assertTrue(r.ok(), () -> what + ": " + r.problems());
+    assertEquals(List.of(), schemaErrors(yaml), what);
   }
 }

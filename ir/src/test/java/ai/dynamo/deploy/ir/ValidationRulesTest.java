@@ -260,4 +260,52 @@ class ValidationRulesTest {
     assertEquals("g.yaml:8:7: components[0].parameters.port: duplicate key \"port\" (first given at line 7, column 7)", problems.get(0).format());
     assertEquals("g.yaml: 99 more problems not shown (only the first 200 are listed)", problems.get(200).format());
   }
+
+  @Test
+  void everyProblemStaysOnOneLine() {
+    LoadResult r = load("version: 1\nname: \"two\\nlines\"\ncomponents:\n  - name: w\n    run_config: {input: http, output: dyn}\n    \"bad\\tkey\": 1\n");
+    assertEquals(List.of(
+        "g.yaml:2:1: name: graph name \"two\\nlines\" may contain only letters, digits, '_', '-' and '.'",
+        "g.yaml:6:5: components[0].bad\\tkey: unknown key \"bad\\tkey\" (valid: name, image, cmd, run_config, parameters, replicas,"
+            + " resources, environment, secrets, node_selector, readiness; engine parameters go in run_config or parameters)"),
+        formatted(r));
+  }
+
+  @Test
+  void aDuplicateKeyCountsOnceWithItsFirstValue() {
+    LoadResult r = load(HEAD + "  - name: w\n    run_config:\n      input: http\n      input: grpc\n      output: dyn\n");
+    assertEquals(List.of("g.yaml:7:7: components[0].run_config.input: duplicate key \"input\" (first given at line 6, column 7)"),
+        formatted(r));
+  }
+
+  @Test
+  void digestIsStableAndFollowsTheContent() {
+    String text = ExampleGraphs.text(ExampleGraphs.REFERENCE);
+    Graph a = GraphLoader.load("a.yaml", text, null).graph();
+    Graph b = GraphLoader.load("b.yaml", text, null).graph();
+    Graph c = GraphLoader.load("c.yaml", text.replace("replicas: 5", "replicas: 4"), null).graph();
+    assertEquals(GraphDigest.sha256(a), GraphDigest.sha256(b));
+    assertFalse(GraphDigest.sha256(a).equals(GraphDigest.sha256(c)));
+  }
+
+  @Test
+  void hugeNumbersAreOutOfRangeNotMalformed() {
+    LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: dyn://a.b.c, output: vllm, tensor_parallel_size: 99999999999999999999}\n"
+        + "    replicas: 99999999999999999999\n    resources: {gpu: 2}\n"
+        + "  - name: v\n    run_config: {input: http, output: dyn}\n    resources: {gpu: 99999999999999999999}\n");
+    assertEquals(List.of(
+        "g.yaml:5:52: components[0].run_config.tensor_parallel_size: tensor_parallel_size 99999999999999999999 is larger than"
+            + " gpu x num_nodes = 2 x 1 = 2",
+        "g.yaml:6:5: components[0].replicas: expected at most 1000, got 99999999999999999999",
+        "g.yaml:10:17: components[1].resources.gpu: gpu is per node; 99999999999999999999 is more than any node has (the limit is 1024)"),
+        formatted(r));
+  }
+
+  @Test
+  void longKeysAreCutShortInMessages() {
+    String key = "k".repeat(500);
+    LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    " + key + ": 1\n");
+    String message = r.errors().get(0).message();
+    assertTrue(message.startsWith("unknown key \"" + "k".repeat(57) + "...\" (valid: "), message);
+  }
 }

@@ -35,7 +35,7 @@ public final class HostileFilesBenchmark {
     files.put("alias bomb (10^9 leaves if expanded)", write(work, "alias-bomb.yaml", aliasBomb(10)));
     files.put("50 aliases to collections (at the limit)", write(work, "aliases-at-limit.yaml", aliasesAtLimit()));
     files.put("nesting 100,000 deep (1,000 per line)",
-        write(work, "deep.yaml", "version: 1\nname: g\ncomponents:\n" + ("[".repeat(1000) + "\n").repeat(100) + ("]".repeat(1000) + "\n").repeat(100)));
+        write(work, "deep.yaml", "version: 1\nname: g\ncomponents:\n" + ("  " + "[".repeat(1000) + "\n").repeat(100) + ("  " + "]".repeat(1000) + "\n").repeat(100)));
     files.put("30,000 duplicate keys", write(work, "dup-keys.yaml", duplicateKeys(30_000)));
     files.put("invalid UTF-8 at the end of 1 MB", writeBytes(work, "late-bad-byte.yaml", lateBadByte()));
     files.put("empty file", write(work, "empty.yaml", ""));

@@ -1,0 +1,86 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The graph's record on the cluster ({@code <graph dir>/state.json}): which revision is live and its jobs, and the
+ * history of revisions, so {@code dynamo} and a human can see and roll back without Temporal.
+ *
+ * @param graph graph name
+ * @param currentRevision the live revision, 0 when none
+ * @param history every revision recorded, oldest first
+ */
+public record DeployState(String graph, int currentRevision, List<Entry> history) {
+  public DeployState {
+    history = List.copyOf(history);
+  }
+
+  /** Status of a revision in the history. */
+  public enum Status { READY, SUPERSEDED, FAILED, ROLLED_BACK }
+
+  /**
+   * @param revision revision number
+   * @param status what became of it
+   * @param jobs job ID per replica ({@code <component>-<replica>}, as the job directory is named)
+   * @param specDigest digest of graph plus settings
+   * @param workflowId the deploy's workflow ID
+   * @param runId the deploy's run ID
+   * @param startedBy who started the deploy
+   * @param epochMillis when this entry was written
+   * @param note why (for FAILED and ROLLED_BACK)
+   */
+  public record Entry(int revision, Status status, Map<String, String> jobs, String specDigest, String workflowId,
+      String runId, String startedBy, long epochMillis, String note) {
+    public Entry {
+      jobs = new TreeMap<>(jobs);
+    }
+  }
+
+  public static DeployState empty(String graph) {
+    return new DeployState(graph, 0, List.of());
+  }
+
+  /** The entry of the live revision, or null. */
+  public Entry current() {
+    return entry(currentRevision);
+  }
+
+  public Entry entry(int revision) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      if (history.get(i).revision() == revision) return history.get(i);
+    }
+    return null;
+  }
+
+  /** The highest revision number ever recorded (a new deploy takes the next one). */
+  public int lastRevision() {
+    return history.stream().mapToInt(Entry::revision).max().orElse(0);
+  }
+
+  /** {@code entry} becomes live; the previously live revision becomes SUPERSEDED. Replaces an entry of the same revision. */
+  public DeployState withReady(Entry entry) {
+    List<Entry> h = new ArrayList<>();
+    for (Entry e : history) {
+      if (e.revision() == entry.revision()) continue;
+      h.add(e.revision() == currentRevision && e.status() == Status.READY ? withStatus(e, Status.SUPERSEDED) : e);
+    }
+    h.add(entry);
+    return new DeployState(graph, entry.revision(), h);
+  }
+
+  /** Records a failed or rolled-back revision; the live revision stays. */
+  public DeployState withFailed(Entry entry) {
+    List<Entry> h = new ArrayList<>(history.stream().filter(e -> e.revision() != entry.revision()
+        || e.revision() == currentRevision).toList());
+    if (entry.revision() != currentRevision) h.add(entry);
+    return new DeployState(graph, currentRevision, h);
+  }
+
+  private static Entry withStatus(Entry e, Status s) {
+    return new Entry(e.revision(), s, e.jobs(), e.specDigest(), e.workflowId(), e.runId(), e.startedBy(),
+        e.epochMillis(), e.note());
+  }
+}

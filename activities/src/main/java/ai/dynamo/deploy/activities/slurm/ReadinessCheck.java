@@ -1,0 +1,162 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Readiness;
+import ai.dynamo.deploy.render.ComponentProcess;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One look at a component's jobs (one {@code squeue} for all its replicas), turned into ready/desired counts, or
+ * a {@link SlurmError} of kind JOB_FAILED with the reason and the end of the job's output when a job failed. The
+ * readiness rules (docs/slurm-target.md) live here:
+ *
+ * <ul>
+ *   <li>a batch component's job is done when COMPLETED;
+ *   <li>a service job is ready when RUNNING and the component's readiness rule
+ *       ({@link ComponentProcess#readiness}) holds, probed from the login host against the job's node (for a
+ *       group's LEADER stage: against the leader node the job wrote to {@code leader-addr});
+ *   <li>a group's WORKERS stage is ready when the job runs a step (an {@code srun}) on every one of its nodes;
+ *   <li>a service job that ends, in any state, has failed.
+ * </ul>
+ */
+public final class ReadinessCheck {
+  static final int OUTPUT_LINES = 20;
+
+  private final SlurmClient slurm;
+  private final PortProbe probe;
+
+  public ReadinessCheck(SlurmClient slurm) {
+    this.slurm = slurm;
+    this.probe = new PortProbe(slurm.shell());
+  }
+
+  /** ready/desired in units (nodes), and what the least advanced replica is doing. */
+  public record Status(int ready, int desired, String message) {
+    public boolean done() {
+      return ready >= desired;
+    }
+  }
+
+  /**
+   * @param jobs job ID per replica, in replica order
+   * @throws SlurmError JOB_FAILED when a job failed (not retryable)
+   */
+  public Status check(Component c, SlurmStage stage, int revision, RemoteLayout layout, Map<Integer, String> jobs)
+      throws IOException {
+    Map<String, SlurmJob> byId = new HashMap<>();
+    for (SlurmJob j : slurm.jobsById(jobs.values())) byId.put(j.id(), j);
+    int nodes = c.multiNode().numNodes();
+    int perReplica = switch (stage) {
+      case ALL -> nodes;
+      case LEADER -> 1;
+      case WORKERS -> nodes - 1;
+    };
+    // First what Slurm says (and fail fast); then one batched port probe for the replicas that need one.
+    List<SlurmJob> replicaJobs = new ArrayList<>();
+    List<Integer> units = new ArrayList<>();
+    List<PortProbe.Target> probes = new ArrayList<>();
+    List<Integer> probeOwner = new ArrayList<>();
+    for (Map.Entry<Integer, String> e : new LinkedHashMap<>(jobs).entrySet()) {
+      int replica = e.getKey();
+      SlurmJob job = byId.get(e.getValue());
+      if (job == null) {
+        throw new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": job " + e.getValue()
+            + " is no longer known to Slurm (it ended and was purged)");
+      }
+      replicaJobs.add(job);
+      Optional<String> probeHost = Optional.empty();
+      int u;
+      Integer known = unitsFromState(c, stage, revision, layout, replica, job, perReplica);
+      if (known != null) {
+        u = known;
+      } else if (stage == SlurmStage.WORKERS) {
+        u = workersUp(job, perReplica);
+      } else {
+        probeHost = probeHost(c, stage, revision, layout, replica, job);
+        u = 0;
+      }
+      if (probeHost.isPresent()) {
+        probes.add(new PortProbe.Target(ComponentProcess.readiness(c), probeHost.get()));
+        probeOwner.add(units.size());
+      }
+      units.add(u);
+    }
+    List<Boolean> answered = probe.ready(probes);
+    for (int i = 0; i < answered.size(); i++) {
+      if (answered.get(i)) units.set(probeOwner.get(i), stage == SlurmStage.LEADER ? 1 : perReplica);
+    }
+    int ready = 0;
+    List<String> waiting = new ArrayList<>();
+    for (int i = 0; i < units.size(); i++) {
+      ready += units.get(i);
+      if (units.get(i) < perReplica) waiting.add(replicaJobs.get(i).describe() + waitingFor(c, stage, replicaJobs.get(i)));
+    }
+    String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
+    return new Status(ready, perReplica * jobs.size(), message);
+  }
+
+  /** Units decided by the job's state alone (failures throw), or null when the processes must be looked at. */
+  private Integer unitsFromState(Component c, SlurmStage stage, int revision, RemoteLayout layout, int replica,
+      SlurmJob job, int perReplica) throws IOException {
+    SlurmJobState.Category cat = job.state().category();
+    if (c.isBatch()) {
+      if (cat == SlurmJobState.Category.COMPLETED) return perReplica;
+      if (cat == SlurmJobState.Category.FAILED) throw failed(c, revision, layout, replica, job);
+    } else if (job.state().ended() || cat == SlurmJobState.Category.ENDING) {
+      throw failed(c, revision, layout, replica, job);
+    }
+    if (cat != SlurmJobState.Category.RUNNING || c.isBatch() && stage == SlurmStage.ALL) return 0;
+    if (stage != SlurmStage.WORKERS && ComponentProcess.readiness(c).type() == Readiness.Type.RUNNING) {
+      return stage == SlurmStage.LEADER ? 1 : perReplica;
+    }
+    return null;
+  }
+
+  /** Where the rule is checked: the job's (first) node, or for a LEADER stage the node in leader-addr. */
+  private Optional<String> probeHost(Component c, SlurmStage stage, int revision, RemoteLayout layout, int replica,
+      SlurmJob job) throws IOException {
+    if (stage == SlurmStage.LEADER) {
+      Optional<String> addr = slurm.shell().readFile(layout.leaderAddrFile(revision, c.name(), replica));
+      if (addr.isEmpty() || addr.get().isBlank()) return Optional.empty();
+      String a = addr.get().strip();
+      return Optional.of(a.substring(0, a.lastIndexOf(':')));
+    }
+    List<String> hosts = slurm.hostnames(job.nodes());
+    return hosts.isEmpty() ? Optional.empty() : Optional.of(hosts.get(0));
+  }
+
+  /** Worker nodes (all nodes but the leader's) on which the job runs a step. */
+  private int workersUp(SlurmJob job, int perReplica) throws IOException {
+    Set<String> running = slurm.stepNodes(job.id());
+    List<String> all = slurm.hostnames(job.nodes());
+    long up = all.stream().filter(running::contains).count() - 1;
+    return (int) Math.max(0, Math.min(perReplica, up));
+  }
+
+  private static String waitingFor(Component c, SlurmStage stage, SlurmJob job) {
+    if (job.state() != SlurmJobState.RUNNING) return "";
+    if (stage == SlurmStage.WORKERS) return "; waiting for its workers to start";
+    if (c.isBatch()) return "; waiting for it to complete";
+    Readiness rule = ComponentProcess.readiness(c);
+    return rule.type() == Readiness.Type.RUNNING ? "" : "; waiting for port " + rule.port()
+        + (rule.type() == Readiness.Type.HTTP ? " (HTTP " + (rule.path() == null ? "/" : rule.path()) + ")" : "");
+  }
+
+  private SlurmError failed(Component c, int revision, RemoteLayout layout, int replica, SlurmJob job)
+      throws IOException {
+    String out = layout.output(revision, c.name(), replica, job.id());
+    String tail = slurm.tail(out, OUTPUT_LINES).stripTrailing();
+    String what = c.isBatch() ? job.state().meaning() : job.state() == SlurmJobState.COMPLETED
+        ? "the service's job ended" : job.state().meaning();
+    return new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": job " + job.id() + " "
+        + job.stateText() + " (" + what + (job.reason() == null || job.reason().equals("None") ? "" : ", " + job.reason())
+        + ")" + (tail.isEmpty() ? "" : "; last lines of " + out + ":\n" + tail));
+  }
+}

@@ -1,0 +1,79 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.render.TargetSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The target settings the Slurm target reads besides the renderer's (partition, account, time, ...). Paths are on
+ * the worker's file system. None of them is secret: settings travel in Temporal history.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>Key</th><th>Meaning</th><th>Default</th></tr>
+ *   <tr><td>{@code sshHost}</td><td>{@code [user@]host[:port]} or an ~/.ssh/config alias</td><td>required</td></tr>
+ *   <tr><td>{@code sshKey}</td><td>private key file; replaces the config's IdentityFile</td><td>config, then
+ *       ~/.ssh/id_ed25519, id_ecdsa, id_rsa</td></tr>
+ *   <tr><td>{@code sshConfig}</td><td>OpenSSH client config file</td><td>~/.ssh/config</td></tr>
+ *   <tr><td>{@code knownHosts}</td><td>known_hosts file the host key is checked against</td>
+ *       <td>~/.ssh/known_hosts</td></tr>
+ *   <tr><td>{@code acceptNewHostKey}</td><td>{@code true}: trust and record an unknown host key (never a changed
+ *       one)</td><td>{@code false}</td></tr>
+ *   <tr><td>{@code remoteDir}</td><td>working directory on the cluster</td><td>{@code .dynamo/deploy}</td></tr>
+ * </table>
+ */
+public final class SlurmSettings {
+  private SlurmSettings() {}
+
+  public static final String SSH_HOST = TargetSettings.SLURM_SSH_HOST;
+  public static final String SSH_KEY = TargetSettings.SLURM_SSH_KEY;
+  public static final String SSH_CONFIG = TargetSettings.SLURM_SSH_CONFIG;
+  public static final String KNOWN_HOSTS = TargetSettings.SLURM_KNOWN_HOSTS;
+  public static final String ACCEPT_NEW_HOST_KEY = TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY;
+  public static final String REMOTE_DIR = TargetSettings.SLURM_REMOTE_DIR;
+
+  /** Problems with the settings (empty when usable). */
+  public static List<String> problems(Map<String, String> settings) {
+    List<String> problems = new ArrayList<>();
+    String host = settings.get(SSH_HOST);
+    if (host == null || host.isBlank()) {
+      problems.add("the Slurm target needs the login node: --ssh-host [user@]host[:port] (setting " + SSH_HOST + ")");
+    } else {
+      try {
+        SshHostSpec.parse(host);
+      } catch (SlurmError e) {
+        problems.add(e.getMessage());
+      }
+    }
+    String accept = settings.getOrDefault(ACCEPT_NEW_HOST_KEY, "false");
+    if (!accept.equals("true") && !accept.equals("false")) {
+      problems.add("setting " + ACCEPT_NEW_HOST_KEY + " must be true or false, not \"" + accept + "\"");
+    }
+    return problems;
+  }
+
+  /** The endpoint after ~/.ssh/config and --ssh-key. */
+  public static SshEndpoint endpoint(Map<String, String> settings) {
+    String home = System.getProperty("user.home");
+    String user = System.getProperty("user.name");
+    Path configFile = Path.of(settings.getOrDefault(SSH_CONFIG, home + "/.ssh/config"));
+    SshConfigFile config;
+    try {
+      config = SshConfigFile.read(configFile);
+    } catch (IOException e) {
+      throw new SlurmError(SlurmError.Kind.INVALID_SETTING, "cannot read ssh config " + configFile + ": " + e.getMessage());
+    }
+    String key = settings.get(SSH_KEY);
+    return SshEndpoint.resolve(settings.get(SSH_HOST), config, key == null || key.isBlank() ? null : Path.of(key),
+        home, user);
+  }
+
+  public static SshOptions options(Map<String, String> settings) {
+    String home = System.getProperty("user.home");
+    return SshOptions.fromEnvironment(Path.of(settings.getOrDefault(KNOWN_HOSTS, home + "/.ssh/known_hosts")),
+        "true".equals(settings.get(ACCEPT_NEW_HOST_KEY)));
+  }
+}

@@ -1,0 +1,299 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.ReadinessWatch;
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.EnvVar;
+import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.slurm.SlurmNames;
+import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.Stage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity,
+ * keeps nothing in memory between calls, and reads what it needs back from the cluster (job-id files, squeue, the
+ * state file), so every step is idempotent and a retried attempt on another worker simply continues.
+ *
+ * <p>Updates are blue/green: the new revision's jobs start beside the old ones; once all are ready
+ * {@link #recordRevision} makes the new revision current and cancels the previous revision's jobs. A failed revision
+ * is rolled back by cancelling its own jobs only (identified by job name and the deploy identity in the comment).
+ */
+public final class SlurmTarget implements DeployTarget {
+  public static final String KIND = "slurm";
+
+  private final SecretSource secrets;
+  private final Duration firstPoll;
+  private final Duration maxPoll;
+  private final Duration cancelGrace;
+
+  /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
+  public SlurmTarget() {
+    this(WorkerSecretSource.fromEnvironment(), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(30));
+  }
+
+  public SlurmTarget(SecretSource secrets, Duration firstPoll, Duration maxPoll, Duration cancelGrace) {
+    this.secrets = secrets;
+    this.firstPoll = firstPoll;
+    this.maxPoll = maxPoll;
+    this.cancelGrace = cancelGrace;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public List<String> validate(DeployContext ctx) {
+    return SlurmSettings.problems(ctx.settings());
+  }
+
+  @Override
+  public List<String> preflight(DeployContext ctx) {
+    return guard(ctx, s -> {
+      RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
+      if (!tools.ok()) {
+        throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
+            + " lacks Slurm's commands (sbatch, squeue, scancel, scontrol must be on the login shell's PATH)");
+      }
+      String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
+      if (partition != null && !partition.isBlank()) {
+        RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
+            RemoteShell.Retry.SAFE);
+        if (p.ok() && p.stdout().isBlank()) {
+          throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
+        }
+      }
+      List<String> missing = missingSecrets(ctx);
+      if (!missing.isEmpty()) {
+        throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
+            + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
+      }
+      s.ssh.mkdirs(s.layout.graphDir(), 0700);
+      return List.of();
+    });
+  }
+
+  @Override
+  public int currentRevision(DeployContext ctx) {
+    return guard(ctx, s -> new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).currentRevision());
+  }
+
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) {
+    return guard(ctx, s -> {
+      int desired = desired(c, stage);
+      if (stage == Stage.WORKERS) {
+        Map<Integer, String> jobs = jobs(ctx, s, revision, c);
+        for (int r : jobs.keySet()) {
+          s.ssh.writeFile(s.layout.startWorkersFile(revision, c.name(), r), new byte[0], 0600);
+        }
+        return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
+      }
+      new RevisionUploader(s.ssh, secrets).upload(ctx.graph(), ctx.settings(), s.layout, revision, c);
+      JobSubmitter submitter = new JobSubmitter(s.slurm);
+      JobIdentity identity = identity(ctx, revision);
+      StringJoiner ids = new StringJoiner(", ");
+      for (int r = 0; r < c.replicas(); r++) {
+        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout, identity, c.name(), r);
+        ids.add(sub.jobId() + (sub.adopted() ? " (already submitted)" : ""));
+      }
+      return new ReadyState(0, desired, "submitted job(s) " + ids);
+    });
+  }
+
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ReadinessWatch watch) {
+    return guard(ctx, s -> {
+      Map<Integer, String> jobs = jobs(ctx, s, revision, c);
+      String token = token(jobs);
+      ReadinessCheck check = new ReadinessCheck(s.slurm);
+      Duration delay = firstPoll;
+      while (true) {
+        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout, jobs);
+        watch.report(status.ready(), status.desired(), status.message(), token);
+        if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
+        watch.pause(delay);
+        delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
+      }
+    });
+  }
+
+  @Override
+  public void recordRevision(DeployContext ctx, RevisionRecord record) {
+    guard(ctx, s -> {
+      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+      DeployState state = store.read(ctx.graph().name());
+      DeployState.Entry previous = previousOf(state, record.revision());
+      Map<String, String> jobs = new TreeMap<>();
+      for (Component c : ctx.graph().components()) {
+        jobs(ctx, s, record.revision(), c).forEach((r, id) -> jobs.put(SlurmNames.stem(c.name(), r), id));
+      }
+      store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
+          record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(), "")));
+      if (previous != null) {
+        // Blue/green: the new revision is ready and recorded; only now does the previous one go.
+        List<String> old = new ArrayList<>(previous.jobs().values());
+        old.removeAll(jobs.values());
+        new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(old);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
+    return guard(ctx, s -> {
+      List<String> names = new ArrayList<>();
+      for (Component c : ctx.graph().components()) {
+        for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), r));
+      }
+      JobIdentity failed = identity(ctx, request.failedRevision());
+      Map<String, String> owned = new TreeMap<>();
+      List<String> running = new ArrayList<>();
+      for (SlurmJob j : s.slurm.jobsByName(names)) {
+        JobIdentity id = JobIdentity.parse(j.comment());
+        if (!failed.sameRevision(id)) continue; // never touch another revision's (or anyone else's) jobs
+        owned.put(j.name() + "#" + j.id(), j.id());
+        if (!j.state().ended()) running.add(j.id());
+      }
+      List<String> alive = new JobCanceller(s.slurm, watch::pause, cancelGrace).cancel(running);
+      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+      DeployState state = store.read(ctx.graph().name());
+      store.write(state.withFailed(new DeployState.Entry(request.failedRevision(), DeployState.Status.ROLLED_BACK,
+          owned, "", ctx.workflowId(), ctx.runId(), ctx.request().options().startedBy(), System.currentTimeMillis(),
+          request.reason())));
+      if (!alive.isEmpty()) {
+        throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
+            + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
+      }
+      return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
+          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " keeps running" : "");
+    });
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  /** One SSH connection and what hangs off it, for the length of one activity. */
+  private record Session(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {}
+
+  private interface Body<T> {
+    T run(Session s) throws IOException;
+  }
+
+  /** Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. */
+  private static <T> T guard(DeployContext ctx, Body<T> body) {
+    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
+        SlurmSettings.options(ctx.settings()))) {
+      RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
+      return body.run(new Session(ssh, new SlurmClient(ssh), layout));
+    } catch (SlurmError e) {
+      throw failure(e);
+    } catch (IOException e) {
+      throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
+    }
+  }
+
+  /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */
+  static TargetFailure failure(SlurmError e) {
+    return switch (e.kind()) {
+      case UNKNOWN_HOST_KEY, CHANGED_HOST_KEY -> TargetFailure.unknownHostKey(e.getMessage());
+      case AUTHENTICATION_REFUSED -> TargetFailure.authenticationRefused(e.getMessage());
+      case INVALID_SETTING -> TargetFailure.invalidIr(e.getMessage());
+      case SECRET_MISSING -> TargetFailure.preflightFailed(e.getMessage());
+      case SUBMIT_REFUSED -> e.getMessage().contains("limit") || e.getMessage().contains("QOS")
+          ? TargetFailure.quotaExceeded(e.getMessage()) : TargetFailure.preflightFailed(e.getMessage());
+      case JOB_FAILED -> TargetFailure.componentFailed(e.getMessage());
+      case UNREACHABLE, COMMAND_FAILED -> TargetFailure.transientFailure(e.getMessage(), e);
+    };
+  }
+
+  private static JobIdentity identity(DeployContext ctx, int revision) {
+    return new JobIdentity(revision, ctx.workflowId(), ctx.runId());
+  }
+
+  /** Job ID per replica: from the job-id files apply wrote, else from Slurm by name and identity. */
+  private static Map<Integer, String> jobs(DeployContext ctx, Session s, int revision, Component c) throws IOException {
+    Map<Integer, String> jobs = new LinkedHashMap<>();
+    JobSubmitter finder = new JobSubmitter(s.slurm);
+    for (int r = 0; r < c.replicas(); r++) {
+      Optional<String> id = s.ssh.readFile(s.layout.jobIdFile(revision, c.name(), r)).map(String::strip);
+      if (id.isEmpty() || id.get().isEmpty()) {
+        id = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision)).map(SlurmJob::id);
+      }
+      if (id.isEmpty()) {
+        throw TargetFailure.transientFailure(c.name() + " replica " + r + " of revision " + revision
+            + " has no job yet (apply has not run)", null);
+      }
+      jobs.put(r, id.get());
+    }
+    return jobs;
+  }
+
+  private static DeployState.Entry previousOf(DeployState state, int revision) {
+    DeployState.Entry current = state.current();
+    if (current != null && current.revision() != revision) return current;
+    // A retried recordRevision: the new revision is already current; its predecessor is the last superseded one.
+    DeployState.Entry last = null;
+    for (DeployState.Entry e : state.history()) {
+      if (e.status() == DeployState.Status.SUPERSEDED && e.revision() != revision) last = e;
+    }
+    return last;
+  }
+
+  private List<String> missingSecrets(DeployContext ctx) throws IOException {
+    List<String> missing = new ArrayList<>();
+    for (Component c : ctx.graph().components()) {
+      for (EnvVar e : c.environment()) {
+        if (e.isSecret() && secrets.value(e.secretRef()).isEmpty() && !missing.contains(e.secretRef())) {
+          missing.add(e.secretRef());
+        }
+      }
+      for (String w : c.secrets()) {
+        if (secrets.whole(w).isEmpty() && !missing.contains(w)) missing.add(w);
+      }
+    }
+    return missing;
+  }
+
+  private static int desired(Component c, Stage stage) {
+    int nodes = c.multiNode().numNodes();
+    return switch (stage) {
+      case ALL -> c.replicas() * nodes;
+      case LEADER -> c.replicas();
+      case WORKERS -> c.replicas() * (nodes - 1);
+    };
+  }
+
+  private static SlurmStage slurmStage(Stage stage) {
+    return SlurmStage.valueOf(stage.name());
+  }
+
+  private static String token(Map<Integer, String> jobs) {
+    StringJoiner j = new StringJoiner(",");
+    jobs.forEach((r, id) -> j.add(r + "=" + id));
+    return j.toString();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TargetFailure.transientFailure("interrupted while waiting for jobs to end", e);
+    }
+  }
+}

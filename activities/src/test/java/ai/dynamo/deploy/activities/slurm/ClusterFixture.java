@@ -1,0 +1,127 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.GraphLoader;
+import ai.dynamo.deploy.ir.LoadResult;
+import ai.dynamo.deploy.ir.Target;
+import ai.dynamo.deploy.render.slurm.LocalSlurmCluster;
+import ai.dynamo.deploy.render.slurm.SlurmNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The local Slurm cluster as the Slurm target sees it: an SSH endpoint and options from the cluster's env file, a
+ * fresh remote directory per fixture, the stand-in server installed on the cluster, and cleanup of every job the
+ * test's graphs started. Ports come from one counter so that no two tests collide (all nodes share one host).
+ */
+final class ClusterFixture implements AutoCloseable {
+  /** Where tests install examples/slurm/dynamo-standin.py on the cluster (the job user's home). */
+  static final String STANDIN = "dynamo-standin/dynamo-standin.py";
+  /**
+   * Ports 18800-19399 (the demo graph uses 18701-18702; render's cluster tests use others): a block of 30 per test
+   * JVM, so two runs at once rarely meet.
+   */
+  private static final AtomicInteger NEXT_PORT = new AtomicInteger(18800 + (int) (ProcessHandle.current().pid() % 20) * 30);
+
+  final LocalSlurmCluster cluster;
+  final SshEndpoint endpoint;
+  final SshConnection ssh;
+  final String remoteDir;
+  private final List<Graph> graphs = new ArrayList<>();
+
+  ClusterFixture(String name) throws IOException {
+    cluster = LocalSlurmCluster.require();
+    endpoint = new SshEndpoint("local", cluster.setting("DYNAMO_SLURM_SSH_HOST"),
+        Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT")), cluster.user(),
+        List.of(Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"))));
+    ssh = new SshConnection(endpoint, options(knownHosts(), false));
+    remoteDir = "dynamo-tests/slurm-target/" + name + "-" + System.nanoTime();
+    String standin = ssh.home() + "/" + STANDIN;
+    ssh.mkdirs(standin.substring(0, standin.lastIndexOf('/')), 0755);
+    ssh.writeFile(standin, Files.readAllBytes(repoRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
+  }
+
+  Path knownHosts() {
+    return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
+  }
+
+  static SshOptions options(Path knownHosts, boolean acceptNew) {
+    return new SshOptions(knownHosts, acceptNew, null, java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofSeconds(5));
+  }
+
+  static int port() {
+    return NEXT_PORT.getAndIncrement();
+  }
+
+  /** Absolute path of the stand-in on the cluster, for a graph's cmd. */
+  String standinPath() throws IOException {
+    return ssh.home() + "/" + STANDIN;
+  }
+
+  /** Settings for rendering: the cluster's partition and a short time limit. */
+  Map<String, String> settings() {
+    Map<String, String> s = new TreeMap<>();
+    s.put("partition", cluster.partition());
+    s.put("time", "00:05:00");
+    s.put("remoteDir", remoteDir);
+    return s;
+  }
+
+  /** Loads a graph from YAML text (validated for Slurm); its jobs are cancelled when the fixture closes. */
+  Graph graph(String yaml) {
+    LoadResult r = GraphLoader.load("test-graph.yaml", yaml, Target.SLURM);
+    if (!r.ok()) throw new IllegalArgumentException("test graph invalid: " + r.errors());
+    graphs.add(r.graph());
+    return r.graph();
+  }
+
+  Graph register(Graph g) {
+    graphs.add(g);
+    return g;
+  }
+
+  RemoteLayout layout(Graph g) throws IOException {
+    return new RemoteLayout(ssh.home(), remoteDir, g);
+  }
+
+  static Path repoRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve("examples/slurm"))) dir = dir.getParent();
+    if (dir == null) throw new IllegalStateException("cannot find the repository root (examples/slurm)");
+    return dir;
+  }
+
+  /** Every job (any state) of the graphs this fixture loaded. */
+  List<SlurmJob> jobsOf(Graph g) throws IOException {
+    List<String> names = new ArrayList<>();
+    g.components().forEach(c -> {
+      for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(g, c.name(), r));
+    });
+    return new SlurmClient(ssh).jobsByName(names);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      SlurmClient slurm = new SlurmClient(ssh);
+      List<String> live = new ArrayList<>();
+      for (Graph g : graphs) {
+        for (SlurmJob j : jobsOf(g)) {
+          if (!j.state().ended() && JobIdentity.parse(j.comment()) != null) live.add(j.id());
+        }
+      }
+      if (!live.isEmpty()) slurm.kill(live);
+      // The fixture's own directory only (unique per fixture); jobs are gone, so nothing writes there any more.
+      ssh.run("rm -rf -- " + Shell.quote(ssh.home() + "/" + remoteDir), RemoteShell.Retry.SAFE);
+    } finally {
+      ssh.close();
+    }
+  }
+}
