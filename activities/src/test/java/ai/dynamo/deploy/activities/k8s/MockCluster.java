@@ -14,13 +14,13 @@ import java.util.HashMap;
  * fabric8's mock API server (a real HTTP server on a local port) with the test-only {@link ApplyingCrudDispatcher},
  * and a client for it. Kubernetes itself cannot run on the build machine; this is what the target is tested against.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
   final ApplyingCrudDispatcher api = new ApplyingCrudDispatcher();
   private final MockWebServer web = new MockWebServer();
   final KubernetesMockServer server;
-  final KubernetesClient client;
+  public final KubernetesClient client;
 
-  MockCluster() {
+  public MockCluster() {
     server = new KubernetesMockServer(new Context(), web, new HashMap<>(), api, false);
     server.init();
     // fabric8 retries 5xx answers itself (with backoff); the tests inject 5xx to see what the target does when the
@@ -33,18 +33,18 @@ final class MockCluster implements AutoCloseable {
     client = server.createClient(b -> b.withConfig(config));
   }
 
-  MockCluster namespace(String name) {
+  public MockCluster namespace(String name) {
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     return this;
   }
 
-  MockCluster secret(String namespace, String name, String key) {
+  public MockCluster secret(String namespace, String name, String key) {
     client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
         .addToData(key, "c2VjcmV0LXZhbHVl").build()).create();
     return this;
   }
 
-  MockCluster gpuNode(String name, int gpus) {
+  public MockCluster gpuNode(String name, int gpus) {
     client.resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
         .withNewStatus().addToAllocatable("nvidia.com/gpu", new Quantity(Integer.toString(gpus))).endStatus()
         .build()).create();

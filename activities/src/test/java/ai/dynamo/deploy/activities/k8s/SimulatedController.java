@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * {@link Behaviour} per workload. The behaviour comes from {@link #behave}, else from the image tag
  * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}.
  */
-final class SimulatedController implements AutoCloseable {
+public final class SimulatedController implements AutoCloseable {
 
   enum Behaviour {
     /** all pods start and become ready at once */
@@ -76,12 +76,12 @@ final class SimulatedController implements AutoCloseable {
   /** The last error a tick hit, for diagnosing a test that waits in vain. */
   volatile RuntimeException lastError;
 
-  SimulatedController(KubernetesClient client, String namespace) {
+  public SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
   }
 
-  SimulatedController start() {
+  public SimulatedController start() {
     loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
     return this;
   }
