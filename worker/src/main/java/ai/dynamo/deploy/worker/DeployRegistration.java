@@ -2,6 +2,7 @@ package ai.dynamo.deploy.worker;
 
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.k8s.K8sTarget;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import io.temporal.worker.Worker;
@@ -24,8 +25,8 @@ public final class DeployRegistration {
 
   /** The targets of a production worker, plus the fake one when the environment enables it. */
   public static DeployRegistration fromEnvironment(Map<String, String> env) {
-    // The Kubernetes target registers here when it lands.
-    return new DeployRegistration(new DeployTargets().register(new SlurmTarget()).registerFakeIfEnabled(env));
+    return new DeployRegistration(
+        new DeployTargets().register(new K8sTarget()).register(new SlurmTarget()).registerFakeIfEnabled(env));
   }
 
   public boolean fakeTargetEnabled() {

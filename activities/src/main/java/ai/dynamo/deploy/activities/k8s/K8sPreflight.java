@@ -1,0 +1,221 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.ir.Graph;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks before anything is applied. Failures are collected and reported together as one non-retryable
+ * PreflightFailed (so the user fixes everything in one go); a GPU shortfall is only a warning (the cluster may
+ * scale up, or other workloads may finish).
+ *
+ * <ol>
+ *   <li>the namespace exists (or is created with {@code createNamespace=true})
+ *   <li>SelfSubjectAccessReview: we may create, patch, delete, list and watch every kind we render, list and watch
+ *       pods, and create, patch, get and list Secrets (the revision records)
+ *   <li>every Secret a {@code secretKeyRef} or {@code envFrom} in the manifests names exists, with the key; only key
+ *       names are looked at, never a value
+ *   <li>no object we would write exists without being ours (another graph's or someone else's)
+ *   <li>warning: allocatable {@code nvidia.com/gpu} over all nodes below what the graph asks for
+ * </ol>
+ */
+final class K8sPreflight {
+  static final String GPU = "nvidia.com/gpu";
+
+  private final KubernetesClient client;
+  private final String namespace;
+
+  K8sPreflight(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  List<String> run(Graph graph, ManifestSet set, boolean createNamespace) {
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    try {
+      if (!namespaceReady(createNamespace, problems, warnings)) throw failure(problems);
+      problems.addAll(accessProblems(set));
+      if (!problems.isEmpty()) throw failure(problems);
+      problems.addAll(secretProblems(set));
+      problems.addAll(foreignObjects(set));
+      if (!problems.isEmpty()) throw failure(problems);
+      gpuWarning(graph, warnings);
+    } catch (KubernetesClientException e) {
+      throw KubeErrors.translate(e, "preflight in namespace " + namespace);
+    }
+    return warnings;
+  }
+
+  private TargetFailure failure(List<String> problems) {
+    return TargetFailure.preflightFailed(
+        "Kubernetes preflight failed in namespace " + namespace + ": " + String.join("; ", problems));
+  }
+
+  private boolean namespaceReady(boolean create, List<String> problems, List<String> warnings) {
+    Namespace ns;
+    try {
+      ns = client.namespaces().withName(namespace).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) throw e;
+      // Namespace-scoped users may not read namespaces; the access review below still tells what they may do.
+      warnings.add("cannot check that namespace " + namespace + " exists (not allowed to read namespaces)");
+      return true;
+    }
+    if (ns != null) return true;
+    if (create) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+              .addToLabels(ManifestSet.MANAGED_BY, ManifestSet.MANAGER).endMetadata().build())
+          .fieldManager(ServerSideApplier.FIELD_MANAGER).serverSideApply();
+      warnings.add("created namespace " + namespace);
+      return true;
+    }
+    problems.add("namespace " + namespace + " does not exist (create it with `kubectl create namespace " + namespace
+        + "`, or set " + K8sSettings.CREATE_NAMESPACE + "=true)");
+    return false;
+  }
+
+  /** group, resource, verbs. */
+  private record Access(String group, String resource, List<String> verbs) {}
+
+  private List<String> accessProblems(ManifestSet set) {
+    Set<Access> needed = new LinkedHashSet<>();
+    List<String> workloadVerbs = List.of("create", "patch", "delete", "list", "watch");
+    for (HasMetadata o : set.all()) {
+      String api = o.getApiVersion();
+      String group = api.contains("/") ? api.substring(0, api.indexOf('/')) : "";
+      needed.add(new Access(group, o.getKind().toLowerCase() + "s", workloadVerbs));
+    }
+    needed.add(new Access("", "pods", List.of("list", "watch")));
+    needed.add(new Access("apps", "replicasets", List.of("list", "watch")));
+    needed.add(new Access("", "secrets", List.of("create", "patch", "get", "list")));
+    List<String> denied = new ArrayList<>();
+    for (Access a : needed) {
+      for (String verb : a.verbs()) {
+        SelfSubjectAccessReview review =
+            new SelfSubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withNewResourceAttributes()
+                .withNamespace(namespace)
+                .withGroup(a.group())
+                .withResource(a.resource())
+                .withVerb(verb)
+                .endResourceAttributes()
+                .endSpec()
+                .build();
+        SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
+        boolean allowed = answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+        if (!allowed) denied.add(verb + " " + (a.group().isEmpty() ? "" : a.group() + "/") + a.resource());
+      }
+    }
+    return denied.isEmpty()
+        ? List.of()
+        : List.of("the current user may not " + String.join(", ", denied) + " in namespace " + namespace);
+  }
+
+  private List<String> secretProblems(ManifestSet set) {
+    // secret name -> keys needed (empty: the whole Secret, envFrom)
+    Map<String, Set<String>> needed = new LinkedHashMap<>();
+    for (HasMetadata o : set.all()) {
+      PodTemplateSpec template = template(o);
+      if (template == null) continue;
+      for (Container c : template.getSpec().getContainers()) {
+        for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+          SecretKeySelector ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
+          if (ref != null && !Boolean.TRUE.equals(ref.getOptional())) {
+            needed.computeIfAbsent(ref.getName(), k -> new LinkedHashSet<>()).add(ref.getKey());
+          }
+        }
+        for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
+          if (from.getSecretRef() != null && !Boolean.TRUE.equals(from.getSecretRef().getOptional())) {
+            needed.computeIfAbsent(from.getSecretRef().getName(), k -> new LinkedHashSet<>());
+          }
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : needed.entrySet()) {
+      Secret secret = client.secrets().inNamespace(namespace).withName(e.getKey()).get();
+      if (secret == null) {
+        problems.add("Secret " + e.getKey() + " is missing (create it with `kubectl create secret generic "
+            + e.getKey() + " -n " + namespace
+            + (e.getValue().isEmpty() ? " --from-literal=KEY=...`)" : " --from-literal=" + e.getValue().iterator().next() + "=...`)"));
+        continue;
+      }
+      // Only the key names are read; the values are never looked at, kept or logged.
+      Set<String> keys = new LinkedHashSet<>();
+      if (secret.getData() != null) keys.addAll(secret.getData().keySet());
+      if (secret.getStringData() != null) keys.addAll(secret.getStringData().keySet());
+      for (String key : e.getValue()) {
+        if (!keys.contains(key)) problems.add("Secret " + e.getKey() + " has no key " + key);
+      }
+    }
+    return problems;
+  }
+
+  private List<String> foreignObjects(ManifestSet set) {
+    List<String> problems = new ArrayList<>();
+    for (HasMetadata o : set.all()) {
+      HasMetadata existing = client.resource(o).inNamespace(namespace).get();
+      if (existing != null && !ServerSideApplier.owned(existing, set.graphLabel())) {
+        problems.add(o.getKind() + " " + o.getMetadata().getName()
+            + " already exists and is not managed by dynamo-deploy for graph " + set.graphLabel());
+      }
+    }
+    return problems;
+  }
+
+  private void gpuWarning(Graph graph, List<String> warnings) {
+    long asked = graph.totalGpus();
+    if (asked == 0) return;
+    List<Node> nodes;
+    try {
+      nodes = client.nodes().list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) throw e;
+      warnings.add("cannot check the cluster's GPUs (not allowed to list nodes); the graph asks for " + asked);
+      return;
+    }
+    BigDecimal allocatable = BigDecimal.ZERO;
+    for (Node n : nodes) {
+      Map<String, Quantity> alloc = n.getStatus() == null ? null : n.getStatus().getAllocatable();
+      Quantity q = alloc == null ? null : alloc.get(GPU);
+      if (q != null) allocatable = allocatable.add(q.getNumericalAmount());
+    }
+    if (allocatable.compareTo(BigDecimal.valueOf(asked)) < 0) {
+      warnings.add("the graph asks for " + asked + " " + GPU + " but the cluster's nodes have "
+          + allocatable.stripTrailingZeros().toPlainString() + " allocatable; some pods may stay Pending");
+    }
+  }
+
+  static PodTemplateSpec template(HasMetadata o) {
+    if (o instanceof Deployment d) return d.getSpec().getTemplate();
+    if (o instanceof StatefulSet s) return s.getSpec().getTemplate();
+    if (o instanceof Job j) return j.getSpec().getTemplate();
+    return null;
+  }
+}

@@ -1,0 +1,233 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.ReadinessWatch;
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RollbackRequest;
+import ai.dynamo.deploy.workflows.Stage;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Kubernetes deploy target (kind {@value #KIND}), with fabric8. Every step re-renders the graph from the IR
+ * (rendering is deterministic, so no manifests travel through Temporal) and works only on objects labelled with
+ * the graph and written by our field manager. See docs/kubernetes-target.md.
+ */
+public final class K8sTarget implements DeployTarget, AutoCloseable {
+  public static final String KIND = "k8s";
+
+  private final KubeClients clients;
+  private final Clock clock;
+
+  /**
+   * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
+   * and without this a 1,000-component deploy would render and parse the graph once per component step. Entries are
+   * never modified (apply only reads them).
+   */
+  private final Map<String, ManifestSet> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ManifestSet> eldest) {
+          return size() > 8;
+        }
+      };
+
+  /** Clusters from KUBECONFIG, ~/.kube/config or the in-cluster service account. */
+  public K8sTarget() {
+    this(KubeClients.fromKubeconfig(), Clock.systemUTC());
+  }
+
+  public K8sTarget(KubeClients clients, Clock clock) {
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  /** Closes the API clients this target opened (call on worker shutdown). */
+  @Override
+  public void close() {
+    clients.close();
+  }
+
+  @Override
+  public List<String> validate(DeployContext ctx) {
+    return K8sSettings.problems(ctx);
+  }
+
+  @Override
+  public List<String> preflight(DeployContext ctx) {
+    ManifestSet set = manifests(ctx, 0);
+    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx));
+  }
+
+  @Override
+  public int currentRevision(DeployContext ctx) {
+    ManifestSet set = manifests(ctx, 0);
+    return new RevisionStore(client(ctx), set.namespace()).current(set.graphLabel());
+  }
+
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
+    ManifestSet set = manifests(ctx, revision);
+    List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
+    int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
+    int desired = desired(component, stage);
+    String what = objects.isEmpty()
+        ? "nothing to apply for " + stage.name().toLowerCase() + " (started with the leaders)"
+        : "applied " + applied + " object" + (applied == 1 ? "" : "s") + " (" + describe(objects) + ")";
+    return new ReadyState(0, desired, what);
+  }
+
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
+    ManifestSet set = manifests(ctx, revision);
+    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+        .await(component, stage, set.component(component.name()), desired(component, stage), watch);
+  }
+
+  /** Prunes objects of components the graph no longer has, then writes the revision record. */
+  @Override
+  public void recordRevision(DeployContext ctx, RevisionRecord record) {
+    ManifestSet set = manifests(ctx, record.revision());
+    ServerSideApplier applier = applier(ctx, set, K8sTarget::sleep);
+    Set<String> keep = keys(set.all());
+    for (HasMetadata o : applier.owned(set.graphLabel())) {
+      if (!keep.contains(ManifestSet.key(o))) applier.delete(o);
+    }
+    new RevisionStore(client(ctx), set.namespace()).write(set, record, GraphDigest.sha256(ctx.graph()));
+  }
+
+  /**
+   * Restores the previous revision from its record (re-applies every object it had, deletes every object of the
+   * graph it did not have), or on a failed first install deletes every object of the graph. Idempotent: a retry
+   * finds less to do.
+   */
+  @Override
+  public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
+    ManifestSet failed = manifests(ctx, request.failedRevision());
+    String graph = failed.graphLabel();
+    KubernetesClient client = client(ctx);
+    ServerSideApplier applier = applier(ctx, failed, watch::pause);
+    ManifestSet previous = null;
+    if (request.previousRevision() > 0) {
+      previous = new RevisionStore(client, failed.namespace()).read(graph, request.previousRevision());
+      if (previous == null) {
+        throw TargetFailure.preflightFailed(
+            "cannot roll back: the record of revision " + request.previousRevision() + " ("
+                + RevisionStore.name(graph, request.previousRevision()) + ") is missing in namespace "
+                + failed.namespace());
+      }
+    }
+    int reapplied = 0;
+    if (previous != null) {
+      for (HasMetadata o : previous.all()) {
+        applier.applyOne(o);
+        reapplied++;
+        watch.report(reapplied, 0, "re-applied " + ManifestSet.key(o), "");
+      }
+    }
+    Set<String> keep = previous == null ? Set.of() : keys(previous.all());
+    int removed = 0;
+    for (HasMetadata o : applier.owned(graph)) {
+      if (keep.contains(ManifestSet.key(o))) continue;
+      applier.delete(o);
+      removed++;
+      watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
+    }
+    if (previous != null) {
+      List<HasMetadata> restored = new ArrayList<>();
+      for (String name : request.components()) {
+        List<HasMetadata> objects = failed.component(name);
+        if (objects.isEmpty()) continue;
+        restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
+      }
+      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+          .awaitRestored(restored, watch);
+    }
+    return previous != null
+        ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
+            + " removed; its services are ready again)"
+        : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  private ManifestSet manifests(DeployContext ctx, int revision) {
+    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
+    synchronized (recent) {
+      ManifestSet cached = recent.get(key);
+      if (cached != null) return cached;
+    }
+    ManifestSet set;
+    try {
+      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision);
+    } catch (IllegalArgumentException e) {
+      throw TargetFailure.invalidIr(e.getMessage());
+    }
+    synchronized (recent) {
+      recent.put(key, set);
+    }
+    return set;
+  }
+
+  private KubernetesClient client(DeployContext ctx) {
+    try {
+      return clients.client(K8sSettings.context(ctx));
+    } catch (RuntimeException e) {
+      throw TargetFailure.preflightFailed("cannot configure a Kubernetes client"
+          + (K8sSettings.context(ctx) == null ? "" : " for context " + K8sSettings.context(ctx)) + ": "
+          + e.getMessage());
+    }
+  }
+
+  private ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
+    return new ServerSideApplier(client(ctx), set.namespace(), K8sSettings.forceConflicts(ctx), pauser);
+  }
+
+  static int desired(Component c, Stage stage) {
+    int nodes = c.multiNode().numNodes();
+    return switch (stage) {
+      case ALL -> c.replicas() * nodes;
+      case LEADER -> c.replicas();
+      case WORKERS -> c.replicas() * (nodes - 1);
+    };
+  }
+
+  private static Set<String> keys(List<HasMetadata> objects) {
+    Set<String> keys = new HashSet<>();
+    for (HasMetadata o : objects) keys.add(ManifestSet.key(o));
+    return keys;
+  }
+
+  private static String describe(List<HasMetadata> objects) {
+    List<String> names = new ArrayList<>();
+    for (HasMetadata o : objects) names.add(o.getKind() + " " + o.getMetadata().getName());
+    if (names.size() > 4) return String.join(", ", names.subList(0, 4)) + " and " + (names.size() - 4) + " more";
+    return String.join(", ", names);
+  }
+
+  private static void sleep(java.time.Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TargetFailure.transientFailure("interrupted", e);
+    }
+  }
+}

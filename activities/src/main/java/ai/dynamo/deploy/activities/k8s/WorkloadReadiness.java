@@ -1,0 +1,312 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every readiness rule of the Kubernetes target, in one place (like Helm's pkg/kube ready checker). Pure: objects
+ * and pods in, a {@link Verdict} out. docs/kubernetes-target.md lists the rules; each has a test in
+ * WorkloadReadinessTest.
+ *
+ * <ul>
+ *   <li>Deployment: ready when {@code observedGeneration >= generation}, {@code updatedReplicas == replicas},
+ *       {@code status.replicas == replicas} (old replicas gone) and {@code availableReplicas == replicas}; a
+ *       {@code Progressing} condition with reason {@code ProgressDeadlineExceeded} fails at once.
+ *   <li>StatefulSet: ready when {@code observedGeneration >= generation}, {@code readyReplicas == replicas},
+ *       {@code updatedReplicas == replicas} and {@code currentRevision == updateRevision}.
+ *   <li>Job: ready (done) when {@code succeeded >= completions}; failed when a {@code Failed} condition is true or
+ *       {@code failed > backoffLimit}.
+ *   <li>Pods: a container (or init container) waiting with {@code CrashLoopBackOff}, {@code ImagePullBackOff},
+ *       {@code ErrImagePull}, {@code CreateContainerConfigError} or {@code InvalidImageName} fails at once, naming the
+ *       pod and reason; a pod {@code Unschedulable} for longer than the grace period fails too.
+ * </ul>
+ */
+final class WorkloadReadiness {
+  private WorkloadReadiness() {}
+
+  /** Container waiting reasons that waiting longer does not fix. */
+  static final Set<String> FATAL_WAITING_REASONS =
+      Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError", "InvalidImageName");
+
+  static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+
+  enum State {
+    READY,
+    WAITING,
+    FAILED
+  }
+
+  /**
+   * @param ready ready units (pods) counted towards {@code desired}
+   * @param desired units wanted
+   * @param message what is happening, for progress and errors
+   */
+  record Verdict(State state, int ready, int desired, String message) {
+    static Verdict waiting(int ready, int desired, String message) {
+      return new Verdict(State.WAITING, ready, desired, message);
+    }
+
+    static Verdict failed(int ready, int desired, String message) {
+      return new Verdict(State.FAILED, ready, desired, message);
+    }
+
+    boolean isReady() {
+      return state == State.READY;
+    }
+  }
+
+  static Verdict deployment(Deployment d) {
+    String name = "deployment " + d.getMetadata().getName();
+    int replicas = orZero(d.getSpec().getReplicas(), 1);
+    DeploymentStatus s = d.getStatus();
+    if (s == null) return Verdict.waiting(0, replicas, name + ": no status yet");
+    int updated = orZero(s.getUpdatedReplicas(), 0);
+    int available = orZero(s.getAvailableReplicas(), 0);
+    int total = orZero(s.getReplicas(), 0);
+    int ready = Math.min(updated, available);
+    if (s.getConditions() != null) {
+      for (DeploymentCondition c : s.getConditions()) {
+        if ("Progressing".equals(c.getType()) && PROGRESS_DEADLINE_EXCEEDED.equals(c.getReason())) {
+          return Verdict.failed(ready, replicas, name + ": " + PROGRESS_DEADLINE_EXCEEDED
+              + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"));
+        }
+      }
+    }
+    if (!generationObserved(d.getMetadata().getGeneration(), s.getObservedGeneration())) {
+      return Verdict.waiting(ready, replicas, name + ": waiting for the controller to see the new spec");
+    }
+    if (updated < replicas) {
+      return Verdict.waiting(ready, replicas, name + ": " + updated + " of " + replicas + " replicas updated");
+    }
+    if (total > updated) {
+      return Verdict.waiting(ready, replicas, name + ": " + (total - updated) + " old replicas pending termination");
+    }
+    if (available < replicas) {
+      return Verdict.waiting(ready, replicas, name + ": " + available + " of " + replicas + " replicas available");
+    }
+    return new Verdict(State.READY, replicas, replicas, name + ": " + replicas + "/" + replicas + " available");
+  }
+
+  static Verdict statefulSet(StatefulSet set) {
+    String name = "statefulset " + set.getMetadata().getName();
+    int replicas = orZero(set.getSpec().getReplicas(), 1);
+    StatefulSetStatus s = set.getStatus();
+    if (s == null) return Verdict.waiting(0, replicas, name + ": no status yet");
+    int readyPods = orZero(s.getReadyReplicas(), 0);
+    int updated = orZero(s.getUpdatedReplicas(), 0);
+    int ready = Math.min(readyPods, updated);
+    if (!generationObserved(set.getMetadata().getGeneration(), s.getObservedGeneration())) {
+      return Verdict.waiting(ready, replicas, name + ": waiting for the controller to see the new spec");
+    }
+    if (updated < replicas) {
+      return Verdict.waiting(ready, replicas, name + ": " + updated + " of " + replicas + " pods updated");
+    }
+    if (readyPods < replicas) {
+      return Verdict.waiting(ready, replicas, name + ": " + readyPods + " of " + replicas + " pods ready");
+    }
+    if (!Objects.equals(s.getCurrentRevision(), s.getUpdateRevision())) {
+      return Verdict.waiting(ready, replicas, name + ": rolling update to " + s.getUpdateRevision() + " not finished");
+    }
+    return new Verdict(State.READY, replicas, replicas, name + ": " + replicas + "/" + replicas + " ready");
+  }
+
+  static Verdict job(Job job) {
+    String name = "job " + job.getMetadata().getName();
+    int completions = orZero(job.getSpec().getCompletions(), 1);
+    int backoffLimit = orZero(job.getSpec().getBackoffLimit(), 6);
+    JobStatus s = job.getStatus();
+    if (s == null) return Verdict.waiting(0, completions, name + ": not started");
+    int succeeded = orZero(s.getSucceeded(), 0);
+    int failed = orZero(s.getFailed(), 0);
+    if (s.getConditions() != null) {
+      for (JobCondition c : s.getConditions()) {
+        if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
+          return Verdict.failed(succeeded, completions, name + ": failed"
+              + (c.getReason() == null ? "" : " (" + c.getReason()
+                  + (c.getMessage() == null ? "" : ": " + c.getMessage()) + ")"));
+        }
+      }
+    }
+    if (failed > backoffLimit) {
+      return Verdict.failed(succeeded, completions,
+          name + ": " + failed + " pods failed, more than its backoff limit of " + backoffLimit);
+    }
+    if (succeeded >= completions) {
+      return new Verdict(State.READY, completions, completions, name + ": " + completions + "/" + completions + " completed");
+    }
+    int active = orZero(s.getActive(), 0);
+    return Verdict.waiting(succeeded, completions, name + ": " + succeeded + "/" + completions + " completed, "
+        + active + " running" + (failed > 0 ? ", " + failed + " failed" : ""));
+  }
+
+  /**
+   * The first pod problem that waiting cannot fix, or null. {@code now} and {@code unschedulableGrace} decide when an
+   * Unschedulable pod counts as failed.
+   */
+  static String podFailure(List<Pod> pods, Instant now, Duration unschedulableGrace) {
+    for (Pod pod : pods) {
+      String name = pod.getMetadata().getName();
+      if (pod.getStatus() == null) continue;
+      List<ContainerStatus> statuses = new ArrayList<>();
+      if (pod.getStatus().getInitContainerStatuses() != null) statuses.addAll(pod.getStatus().getInitContainerStatuses());
+      if (pod.getStatus().getContainerStatuses() != null) statuses.addAll(pod.getStatus().getContainerStatuses());
+      for (ContainerStatus cs : statuses) {
+        ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+        if (waiting != null && FATAL_WAITING_REASONS.contains(waiting.getReason())) {
+          String detail = waiting.getMessage() == null || waiting.getMessage().isBlank() ? "" : ": " + waiting.getMessage();
+          String exit = "";
+          if ("CrashLoopBackOff".equals(waiting.getReason()) && cs.getLastState() != null
+              && cs.getLastState().getTerminated() != null) {
+            exit = " (exit code " + cs.getLastState().getTerminated().getExitCode() + ", " + orZero(cs.getRestartCount(), 0)
+                + " restarts)";
+          }
+          return "pod " + name + ": " + waiting.getReason() + exit + detail;
+        }
+      }
+      String unschedulable = unschedulable(pod, now, unschedulableGrace);
+      if (unschedulable != null) return unschedulable;
+    }
+    return null;
+  }
+
+  /** A pod still waiting to be scheduled, for progress messages: "pod x: Unschedulable (...)", or null. */
+  static String pendingReason(List<Pod> pods) {
+    for (Pod pod : pods) {
+      PodCondition c = scheduledCondition(pod);
+      if (c != null && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())) {
+        return "pod " + pod.getMetadata().getName() + ": Unschedulable"
+            + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
+      }
+    }
+    return null;
+  }
+
+  private static String unschedulable(Pod pod, Instant now, Duration grace) {
+    PodCondition c = scheduledCondition(pod);
+    if (c == null || !"False".equals(c.getStatus()) || !"Unschedulable".equals(c.getReason())) return null;
+    Instant since = parse(c.getLastTransitionTime());
+    if (since != null && Duration.between(since, now).compareTo(grace) < 0) return null;
+    return "pod " + pod.getMetadata().getName() + ": Unschedulable for more than " + grace.toSeconds() + "s"
+        + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
+  }
+
+  private static PodCondition scheduledCondition(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return null;
+    for (PodCondition c : pod.getStatus().getConditions()) {
+      if ("PodScheduled".equals(c.getType())) return c;
+    }
+    return null;
+  }
+
+  /**
+   * Whether the controller has seen the workload's current spec. Until it has, the pods there belong to the
+   * previous spec, so their problems are not the new revision's (Jobs have no observed generation: always true).
+   */
+  static boolean specObserved(io.fabric8.kubernetes.api.model.HasMetadata w) {
+    if (w instanceof Deployment d) {
+      return generationObserved(d.getMetadata().getGeneration(),
+          d.getStatus() == null ? null : d.getStatus().getObservedGeneration());
+    }
+    if (w instanceof StatefulSet s) {
+      return generationObserved(s.getMetadata().getGeneration(),
+          s.getStatus() == null ? null : s.getStatus().getObservedGeneration());
+    }
+    return true;
+  }
+
+  static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
+  static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+
+  /**
+   * Leaves out pods of an older revision of the given workloads, which are on their way out during an update and
+   * must not fail the new revision: a StatefulSet's pods whose {@code controller-revision-hash} (named
+   * {@code <statefulset>-<hash>}) is not its {@code updateRevision}, and a Deployment's pods whose
+   * {@code pod-template-hash} is not that of its current ReplicaSet (the one it owns with the Deployment's
+   * {@code deployment.kubernetes.io/revision}). Pods without these labels are kept.
+   */
+  static List<Pod> currentPods(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> workloads, List<Pod> pods,
+      List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> replicaSets) {
+    List<Pod> out = new ArrayList<>();
+    for (Pod pod : pods) {
+      java.util.Map<String, String> labels = pod.getMetadata().getLabels();
+      String revision = labels == null ? null : labels.get(CONTROLLER_REVISION_HASH);
+      String templateHash = labels == null ? null : labels.get(POD_TEMPLATE_HASH);
+      boolean old = false;
+      for (io.fabric8.kubernetes.api.model.HasMetadata w : workloads) {
+        if (w instanceof StatefulSet s && revision != null && s.getStatus() != null
+            && s.getStatus().getUpdateRevision() != null
+            && revision.startsWith(s.getMetadata().getName() + "-")
+            && !revision.equals(s.getStatus().getUpdateRevision())) {
+          old = true;
+        }
+        if (w instanceof Deployment d && templateHash != null) {
+          String current = currentTemplateHash(d, replicaSets);
+          if (current != null && !current.equals(templateHash)) old = true;
+        }
+      }
+      if (!old) out.add(pod);
+    }
+    return out;
+  }
+
+  private static String currentTemplateHash(Deployment d, List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> sets) {
+    String revision = d.getMetadata().getAnnotations() == null ? null
+        : d.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
+    if (revision == null) return null;
+    for (io.fabric8.kubernetes.api.model.apps.ReplicaSet rs : sets) {
+      boolean owned = rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
+          .anyMatch(o -> Objects.equals(o.getUid(), d.getMetadata().getUid()));
+      String rsRevision = rs.getMetadata().getAnnotations() == null ? null
+          : rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
+      if (owned && revision.equals(rsRevision) && rs.getMetadata().getLabels() != null) {
+        return rs.getMetadata().getLabels().get(POD_TEMPLATE_HASH);
+      }
+    }
+    return null;
+  }
+
+  /** Whether a pod is Running with every container ready (for multi-node batch leaders). */
+  static boolean podReady(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return false;
+    if ("Succeeded".equals(pod.getStatus().getPhase())) return true;
+    for (PodCondition c : pod.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) return "True".equals(c.getStatus());
+    }
+    return false;
+  }
+
+  private static boolean generationObserved(Long generation, Long observed) {
+    return generation == null || (observed != null && observed >= generation);
+  }
+
+  private static int orZero(Integer value, int otherwise) {
+    return value == null ? otherwise : value;
+  }
+
+  private static Instant parse(String time) {
+    if (time == null) return null;
+    try {
+      return Instant.parse(time);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

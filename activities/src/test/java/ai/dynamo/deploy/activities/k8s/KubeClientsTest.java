@@ -1,0 +1,79 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.TargetFailure;
+import io.fabric8.kubernetes.client.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The target finds the cluster through a kubeconfig file (here pointing at the mock API server's real port). */
+class KubeClientsTest {
+  private final MockCluster cluster = new MockCluster().namespace(K8sGraphs.NS);
+  private final String previous = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+
+  private static final String RETRY_LIMIT = "kubernetes.request.retry.backoffLimit";
+
+  @AfterEach
+  void restore() {
+    System.clearProperty(RETRY_LIMIT);
+    if (previous == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previous);
+    cluster.close();
+  }
+
+  private void kubeconfig(Path dir) throws Exception {
+    String url = cluster.client.getConfiguration().getMasterUrl();
+    Path file = dir.resolve("config");
+    Files.writeString(file, String.join("\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: mock",
+        "  cluster: {server: \"" + url + "\"}",
+        "- name: elsewhere",
+        "  cluster: {server: \"http://127.0.0.1:1\"}",
+        "users:",
+        "- name: tester",
+        "  user: {token: not-a-real-token}",
+        "contexts:",
+        "- name: mock-ctx",
+        "  context: {cluster: mock, user: tester}",
+        "- name: other-ctx",
+        "  context: {cluster: elsewhere, user: tester}",
+        "current-context: other-ctx",
+        ""));
+    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, file.toString());
+  }
+
+  @Test
+  void theContextSettingPicksTheClusterFromTheKubeconfig(@TempDir Path dir) throws Exception {
+    kubeconfig(dir);
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)),
+          Map.of("context", "mock-ctx"));
+      assertEquals(0, target.currentRevision(ctx), "reached the mock API server through the kubeconfig");
+    }
+    assertTrue(cluster.api.requests().stream().anyMatch(r -> r.contains("/secrets")), cluster.api.requests().toString());
+  }
+
+  @Test
+  void theCurrentContextIsUsedWithoutTheSettingAndAnUnreachableClusterIsTransient(@TempDir Path dir)
+      throws Exception {
+    kubeconfig(dir);
+    // fabric8 retries a refused connection itself, with backoff; without its retries the test sees the first answer
+    System.setProperty(RETRY_LIMIT, "0");
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)), Map.of());
+      TargetFailure f = assertThrows(TargetFailure.class, () -> target.currentRevision(ctx));
+      assertFalse(f.nonRetryable(), "a cluster that does not answer may come back: " + f.getMessage());
+      assertTrue(f.getMessage().contains("cannot reach the Kubernetes API"), f.getMessage());
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TEST-ONLY stand-in for the Deployment, StatefulSet, Job controllers, the scheduler and the kubelet: every tick it
+ * creates the pods each workload wants (replacing pods of an older generation), gives them container states, and
+ * writes the workloads' status (generations, replica counts, revisions, Job counts and conditions), according to a
+ * {@link Behaviour} per workload. The behaviour comes from {@link #behave}, else from the image tag
+ * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}.
+ */
+public final class SimulatedController implements AutoCloseable {
+
+  enum Behaviour {
+    /** all pods start and become ready at once */
+    READY,
+    /** one more pod becomes ready every few ticks */
+    SLOW,
+    /** containers exit and restart: CrashLoopBackOff */
+    CRASH_LOOP,
+    /** the image cannot be pulled: ImagePullBackOff */
+    IMAGE_PULL_BACKOFF,
+    /** a referenced Secret key is missing: CreateContainerConfigError */
+    CONFIG_ERROR,
+    /** no node fits: PodScheduled=False, Unschedulable */
+    UNSCHEDULABLE,
+    /** pods stay Pending without a reason (for timeouts) */
+    PENDING,
+    /** Deployment: the Progressing condition reports ProgressDeadlineExceeded */
+    PROGRESS_DEADLINE,
+    /** Job: pods fail beyond the backoff limit */
+    JOB_FAILS
+  }
+
+  static final int SLOW_TICKS_PER_POD = 6;
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Map<String, Behaviour> byName = new ConcurrentHashMap<>();
+  private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private volatile boolean paused;
+  /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
+  private volatile boolean keepOldPods;
+  /** The last error a tick hit, for diagnosing a test that waits in vain. */
+  volatile RuntimeException lastError;
+
+  public SimulatedController(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  public SimulatedController start() {
+    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Workloads named {@code name} behave so (takes precedence over the image tag). */
+  SimulatedController behave(String name, Behaviour behaviour) {
+    byName.put(name, behaviour);
+    return this;
+  }
+
+  void pause(boolean paused) {
+    this.paused = paused;
+  }
+
+  SimulatedController keepOldPods(boolean keep) {
+    this.keepOldPods = keep;
+    return this;
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void tickSafely() {
+    if (paused) return;
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      // Injected API faults hit the controller too, and objects vanish between a list and a write; the next tick
+      // tries again, as a real controller would. Any exception escaping here would stop the scheduled loop for good.
+      lastError = e;
+    }
+  }
+
+  void tick() {
+    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
+    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) statefulSet(s);
+    for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
+  }
+
+  private Behaviour behaviour(HasMetadata workload, PodTemplateSpec template) {
+    Behaviour b = byName.get(workload.getMetadata().getName());
+    if (b != null) return b;
+    String image = template.getSpec().getContainers().get(0).getImage();
+    if (image.endsWith(":crashloop")) return Behaviour.CRASH_LOOP;
+    if (image.endsWith(":badpull")) return Behaviour.IMAGE_PULL_BACKOFF;
+    if (image.endsWith(":slow")) return Behaviour.SLOW;
+    if (image.endsWith(":pending")) return Behaviour.PENDING;
+    return Behaviour.READY;
+  }
+
+  /** How many pods are ready after the ticks since this generation appeared. */
+  private int readyPods(HasMetadata w, Behaviour b, int replicas) {
+    String key = w.getKind() + "/" + w.getMetadata().getName() + "@" + w.getMetadata().getGeneration();
+    int ticks = ticksAtGeneration.merge(key, 1, Integer::sum);
+    return switch (b) {
+      case READY -> replicas;
+      case SLOW -> Math.min(replicas, ticks / SLOW_TICKS_PER_POD);
+      default -> 0;
+    };
+  }
+
+  private void deployment(Deployment d) {
+    long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
+    int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    Behaviour b = behaviour(d, d.getSpec().getTemplate());
+    int ready = readyPods(d, b, replicas);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-g" + gen + "-" + i);
+    String hash = "g" + gen;
+    replicaSet(d, gen, hash);
+    syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
+        Map.of(WorkloadReadiness.POD_TEMPLATE_HASH, hash));
+    DeploymentStatusBuilder status = new DeploymentStatusBuilder()
+        .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
+        .withReadyReplicas(ready).withAvailableReplicas(ready);
+    if (b == Behaviour.PROGRESS_DEADLINE) {
+      status.addToConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
+          .withReason("ProgressDeadlineExceeded")
+          .withMessage("ReplicaSet \"" + d.getMetadata().getName() + "\" has timed out progressing.").build());
+    }
+    DeploymentStatus want = status.build();
+    if (!Objects.equals(want, d.getStatus())) {
+      d.setStatus(want);
+      client.resource(d).inNamespace(namespace).patchStatus();
+    }
+  }
+
+  /** The ReplicaSet of a Deployment's generation, and the revision annotation on both, as the controller keeps them. */
+  private void replicaSet(Deployment d, long gen, String hash) {
+    String name = d.getMetadata().getName() + "-" + hash;
+    String revision = Long.toString(gen);
+    if (client.apps().replicaSets().inNamespace(namespace).withName(name).get() == null) {
+      Map<String, String> labels = new LinkedHashMap<>(d.getSpec().getTemplate().getMetadata().getLabels());
+      labels.put(WorkloadReadiness.POD_TEMPLATE_HASH, hash);
+      client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+          .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+          .addToAnnotations(WorkloadReadiness.DEPLOYMENT_REVISION, revision)
+          .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
+          .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).endOwnerReference()
+          .endMetadata()
+          .withNewSpec().withReplicas(d.getSpec().getReplicas()).withSelector(d.getSpec().getSelector()).endSpec()
+          .build()).inNamespace(namespace).create();
+    }
+    Map<String, String> annotations = d.getMetadata().getAnnotations();
+    if (annotations == null || !revision.equals(annotations.get(WorkloadReadiness.DEPLOYMENT_REVISION))) {
+      client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).edit(x -> {
+        x.getMetadata().getAnnotations().put(WorkloadReadiness.DEPLOYMENT_REVISION, revision);
+        return x;
+      });
+    }
+  }
+
+  private void statefulSet(StatefulSet s) {
+    long gen = s.getMetadata().getGeneration() == null ? 1 : s.getMetadata().getGeneration();
+    int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
+    int start = s.getSpec().getOrdinals() == null || s.getSpec().getOrdinals().getStart() == null
+        ? 0 : s.getSpec().getOrdinals().getStart();
+    Behaviour b = behaviour(s, s.getSpec().getTemplate());
+    int ready = readyPods(s, b, replicas);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
+    String revision = s.getMetadata().getName() + "-rev" + gen;
+    syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
+        Map.of(WorkloadReadiness.CONTROLLER_REVISION_HASH, revision));
+    StatefulSetStatus want = new StatefulSetStatusBuilder()
+        .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
+        .withReadyReplicas(ready).withAvailableReplicas(ready).withCurrentReplicas(ready)
+        .withUpdateRevision(revision)
+        .withCurrentRevision(ready == replicas ? revision : s.getMetadata().getName() + "-rev" + (gen - 1))
+        .build();
+    if (!Objects.equals(want, s.getStatus())) {
+      s.setStatus(want);
+      client.resource(s).inNamespace(namespace).patchStatus();
+    }
+  }
+
+  private void job(Job j) {
+    long gen = 1;
+    int completions = j.getSpec().getCompletions() == null ? 1 : j.getSpec().getCompletions();
+    int backoffLimit = j.getSpec().getBackoffLimit() == null ? 6 : j.getSpec().getBackoffLimit();
+    boolean indexed = "Indexed".equals(j.getSpec().getCompletionMode());
+    Behaviour b = behaviour(j, j.getSpec().getTemplate());
+    int done = readyPods(j, b, completions);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < completions; i++) names.add(j.getMetadata().getName() + "-" + i);
+    syncPods(j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
+    if (indexed) {
+      for (int i = 0; i < completions; i++) {
+        Pod p = client.pods().inNamespace(namespace).withName(names.get(i)).get();
+        if (p != null && (p.getMetadata().getAnnotations() == null
+            || !p.getMetadata().getAnnotations().containsKey(ReadinessWaiter.JOB_INDEX_ANNOTATION))) {
+          final int index = i;
+          client.pods().inNamespace(namespace).withName(names.get(i)).edit(pod -> {
+            pod.getMetadata().getAnnotations().put(ReadinessWaiter.JOB_INDEX_ANNOTATION, Integer.toString(index));
+            return pod;
+          });
+        }
+      }
+    }
+    JobStatusBuilder status = new JobStatusBuilder().withActive(completions - done).withSucceeded(done);
+    if (b == Behaviour.JOB_FAILS) {
+      status.withActive(0).withSucceeded(0).withFailed(backoffLimit + 1)
+          .addToConditions(new JobConditionBuilder().withType("Failed").withStatus("True")
+              .withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit").build());
+    } else if (done == completions) {
+      status.addToConditions(new JobConditionBuilder().withType("Complete").withStatus("True").build());
+    }
+    JobStatus want = status.build();
+    if (!Objects.equals(want, j.getStatus())) {
+      j.setStatus(want);
+      client.resource(j).inNamespace(namespace).patchStatus();
+    }
+  }
+
+  /** Creates the wanted pods, deletes pods of other generations, and sets each pod's status. */
+  private void syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
+      int ready, Map<String, String> extraLabels) {
+    String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
+    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
+      boolean old = !names.contains(p.getMetadata().getName());
+      if (old && !(keepOldPods && owner instanceof Deployment)) client.resource(p).inNamespace(namespace).delete();
+    }
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+      if (pod == null) {
+        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+        labels.putAll(extraLabels);
+        labels.put("sim/owner", ownerKey);
+        pod = client.resource(new PodBuilder()
+            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+            .withAnnotations(new LinkedHashMap<>()).endMetadata()
+            .withSpec(template.getSpec()).build()).inNamespace(namespace).create();
+      }
+      PodStatus want = podStatus(template, b, i < ready);
+      if (!Objects.equals(want, pod.getStatus())) {
+        pod.setStatus(want);
+        client.resource(pod).inNamespace(namespace).patchStatus();
+      }
+    }
+  }
+
+  private final String since = Instant.now().toString();
+
+  private PodStatus podStatus(PodTemplateSpec template, Behaviour b, boolean ready) {
+    String container = template.getSpec().getContainers().get(0).getName();
+    String image = template.getSpec().getContainers().get(0).getImage();
+    ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container).withImage(image).withReady(ready)
+        .withRestartCount(0);
+    String phase = "Running";
+    List<PodCondition> conditions = new ArrayList<>();
+    conditions.add(condition("PodScheduled", "True", null, null));
+    switch (b) {
+      case CRASH_LOOP -> cs.withRestartCount(4)
+          .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+          .withMessage("back-off 1m20s restarting failed container=" + container).endWaiting().endState()
+          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState();
+      case IMAGE_PULL_BACKOFF -> {
+        phase = "Pending";
+        cs.withNewState().withNewWaiting().withReason("ImagePullBackOff")
+            .withMessage("Back-off pulling image \"" + image + "\"").endWaiting().endState();
+      }
+      case CONFIG_ERROR -> {
+        phase = "Pending";
+        cs.withNewState().withNewWaiting().withReason("CreateContainerConfigError")
+            .withMessage("couldn't find key HF_TOKEN in Secret hf-token").endWaiting().endState();
+      }
+      case UNSCHEDULABLE -> {
+        phase = "Pending";
+        conditions.set(0, condition("PodScheduled", "False", "Unschedulable",
+            "0/4 nodes are available: 4 Insufficient nvidia.com/gpu."));
+        return new PodStatusBuilder().withPhase(phase).withConditions(conditions).build();
+      }
+      case PENDING -> {
+        phase = "Pending";
+        cs.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState();
+      }
+      default -> {
+        if (ready) cs.withNewState().withNewRunning().withStartedAt(since).endRunning().endState();
+        else cs.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState();
+      }
+    }
+    conditions.add(condition("Ready", ready ? "True" : "False", null, null));
+    List<ContainerStatus> statuses = List.of(cs.build());
+    return new PodStatusBuilder().withPhase(phase).withConditions(conditions).withContainerStatuses(statuses).build();
+  }
+
+  private PodCondition condition(String type, String status, String reason, String message) {
+    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+        .withLastTransitionTime(since).build();
+  }
+}

@@ -1,0 +1,128 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.activities.k8s.MockCluster;
+import ai.dynamo.deploy.activities.k8s.SimulatedController;
+import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.worker.DeployRegistration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dynamo deploy --target k8s --wait} end to end: the CLI, a local Temporal service with a production worker
+ * registration, and the Kubernetes target reaching fabric8's mock API server (on a real local port) through a
+ * kubeconfig file, with the simulated controller driving status. Kubernetes itself cannot run here.
+ */
+@Timeout(180)
+class K8sDeployCliTest {
+  private static final String NS = "llm";
+  private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
+
+  @TempDir Path dir;
+  private MockCluster cluster;
+  private SimulatedController controller;
+  private LocalService service;
+  private String previousKubeconfig;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN");
+    controller = new SimulatedController(cluster.client, NS).start();
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, String.join("\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: mock",
+        "  cluster: {server: \"" + cluster.client.getConfiguration().getMasterUrl() + "\"}",
+        "users:",
+        "- name: tester",
+        "  user: {token: not-a-real-token}",
+        "contexts:",
+        "- name: mock",
+        "  context: {cluster: mock, user: tester}",
+        "current-context: mock",
+        ""));
+    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    service.shutdown(Duration.ofSeconds(5));
+    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
+    controller.close();
+    cluster.close();
+  }
+
+  private Path graph(String name, String engineImage) throws Exception {
+    return Files.writeString(dir.resolve(name), String.join("\n",
+        "version: 1",
+        "name: g",
+        "components:",
+        "  - name: vllm_worker",
+        "    image: " + engineImage,
+        "    run_config:",
+        "      input: dyn://g.backend.generate",
+        "      output: vllm",
+        "    environment:",
+        "      HF_TOKEN: \"${{ secrets.HF_TOKEN }}\"",
+        "  - name: frontend",
+        "    image: " + IMAGE,
+        "    run_config:",
+        "      input: http",
+        "      output: dyn",
+        "    parameters:",
+        "      port: 8000",
+        "    replicas: 2",
+        ""));
+  }
+
+  private CliRun deploy(Path graph) {
+    return CliRun.of("deploy", "--target", "k8s", "-n", NS, "-f", graph.toString(), "--wait",
+        "--address", service.connection().address());
+  }
+
+  /** Deployment name -> image and revision label. */
+  private Map<String, String> deployments() {
+    Map<String, String> out = new TreeMap<>();
+    for (Deployment d : cluster.client.apps().deployments().inNamespace(NS).withLabel("deploy.dynamo.ai/graph", "g")
+        .list().getItems()) {
+      out.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
+          + " rev " + d.getMetadata().getLabels().get("deploy.dynamo.ai/revision"));
+    }
+    return out;
+  }
+
+  @Test
+  void deployWaitReachesReadyAndAFailingUpdateIsRolledBack() throws Exception {
+    CliRun first = deploy(graph("v1.yaml", IMAGE));
+    assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
+    assertTrue(first.out().contains("deploy/k8s/llm/g"), first.out());
+    Map<String, String> revisionOne = deployments();
+    assertEquals(Map.of("g-frontend", IMAGE + " rev 1", "g-vllm-worker", IMAGE + " rev 1"), revisionOne);
+    assertNotNull(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v1").get());
+
+    CliRun second = deploy(graph("v2.yaml", IMAGE + "-next:crashloop"));
+    assertEquals(ExitCodes.DEPLOY_FAILED, second.exitCode(), second.out() + second.err());
+    assertTrue((second.out() + second.err()).contains("CrashLoopBackOff"), second.out() + second.err());
+    assertEquals(revisionOne, deployments(), "revision 1 is back, intact");
+    assertNull(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get());
+  }
+}
