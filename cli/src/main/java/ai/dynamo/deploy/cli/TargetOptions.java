@@ -28,6 +28,13 @@ public final class TargetOptions {
   @Option(names = "--context", paramLabel = "CTX", description = "k8s: kubeconfig context (default: current).")
   String context;
 
+  @Option(names = "--create-namespace", description = "k8s: create the namespace when it is missing.")
+  boolean createNamespace;
+
+  // Off by default: taking over fields that another manager (kubectl, an operator) owns must be a decision.
+  @Option(names = "--force-conflicts", description = "k8s: take over fields another field manager owns.")
+  boolean forceConflicts;
+
   @Option(names = "--ssh-host", paramLabel = "[USER@]HOST[:PORT]", description = "slurm: login node (or ~/.ssh/config alias).")
   String sshHost;
 
@@ -73,6 +80,8 @@ public final class TargetOptions {
     Map<String, String> flags = new LinkedHashMap<>(extra);
     flags.put(TargetSettings.K8S_NAMESPACE, namespace);
     flags.put(TargetSettings.K8S_CONTEXT, context);
+    flags.put(TargetSettings.K8S_CREATE_NAMESPACE, createNamespace ? "true" : null);
+    flags.put(TargetSettings.K8S_FORCE_CONFLICTS, forceConflicts ? "true" : null);
     flags.put(TargetSettings.SLURM_SSH_HOST, sshHost);
     flags.put(TargetSettings.SLURM_SSH_KEY, sshKey);
     flags.put(TargetSettings.SLURM_SSH_CONFIG, sshConfig);

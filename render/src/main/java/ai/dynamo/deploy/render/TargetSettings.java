@@ -13,6 +13,13 @@ public final class TargetSettings {
   /** kubeconfig context; default: the current context */
   public static final String K8S_CONTEXT = "context";
 
+  /** {@code true}: create the namespace when it is missing; default {@code false} (a missing namespace is an error) */
+  public static final String K8S_CREATE_NAMESPACE = "createNamespace";
+  /** {@code true}: take over fields another field manager owns; default {@code false} (a conflict is an error) */
+  public static final String K8S_FORCE_CONFLICTS = "forceConflicts";
+  /** seconds a pod may stay Unschedulable before the deploy fails; default 300 */
+  public static final String K8S_UNSCHEDULABLE_GRACE_SECONDS = "unschedulableGraceSeconds";
+
   // Slurm
   /** {@code [user@]host[:port]} or an ~/.ssh/config alias of the login node */
   public static final String SLURM_SSH_HOST = "sshHost";

@@ -16,11 +16,11 @@ final class K8sSettings {
   private K8sSettings() {}
 
   /** {@code true}: create the namespace when it does not exist (like {@code helm --create-namespace}). */
-  static final String CREATE_NAMESPACE = "createNamespace";
+  static final String CREATE_NAMESPACE = TargetSettings.K8S_CREATE_NAMESPACE;
   /** {@code true}: server-side apply takes over fields other managers own (like {@code kubectl --force-conflicts}). */
-  static final String FORCE_CONFLICTS = "forceConflicts";
+  static final String FORCE_CONFLICTS = TargetSettings.K8S_FORCE_CONFLICTS;
   /** How long a pod may stay Unschedulable before the wait fails; seconds, default 300. */
-  static final String UNSCHEDULABLE_GRACE_SECONDS = "unschedulableGraceSeconds";
+  static final String UNSCHEDULABLE_GRACE_SECONDS = TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS;
 
   static final Duration DEFAULT_UNSCHEDULABLE_GRACE = Duration.ofMinutes(5);
   static final Set<String> BOOLEANS = Set.of(CREATE_NAMESPACE, FORCE_CONFLICTS);

@@ -44,7 +44,13 @@ public final class TargetProfile {
   /** Keys a section may hold; the fake target (tests) takes any key. */
   static final Map<String, Set<String>> KEYS =
       Map.of(
-          "k8s", Set.of(TargetSettings.K8S_NAMESPACE, TargetSettings.K8S_CONTEXT),
+          "k8s",
+              Set.of(
+                  TargetSettings.K8S_NAMESPACE,
+                  TargetSettings.K8S_CONTEXT,
+                  TargetSettings.K8S_CREATE_NAMESPACE,
+                  TargetSettings.K8S_FORCE_CONFLICTS,
+                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS),
           "slurm",
               Set.of(
                   TargetSettings.SLURM_SSH_HOST,

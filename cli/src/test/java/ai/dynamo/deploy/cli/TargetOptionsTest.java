@@ -1,0 +1,62 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.cli.action.TargetChoice;
+import ai.dynamo.deploy.render.TargetSettings;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The target flags become the target settings the renderers and targets read, and only for their own target. */
+class TargetOptionsTest {
+  @Command(name = "probe")
+  static final class Probe {
+    @Mixin TargetOptions target;
+  }
+
+  private static TargetChoice parse(String... args) {
+    Probe probe = new Probe();
+    new CommandLine(probe).parseArgs(args);
+    return probe.target.resolve();
+  }
+
+  @Test
+  void kubernetesSafetyFlagsAreOffUnlessGiven() {
+    TargetChoice plain = parse("--target", "k8s");
+    assertFalse(plain.settings().containsKey(TargetSettings.K8S_CREATE_NAMESPACE));
+    assertFalse(plain.settings().containsKey(TargetSettings.K8S_FORCE_CONFLICTS));
+
+    TargetChoice both = parse("--target", "k8s", "--create-namespace", "--force-conflicts", "-n", "llm");
+    assertEquals("true", both.settings().get(TargetSettings.K8S_CREATE_NAMESPACE));
+    assertEquals("true", both.settings().get(TargetSettings.K8S_FORCE_CONFLICTS));
+    assertEquals("llm", both.location());
+  }
+
+  @Test
+  void sshFlagsReachTheSlurmSettingsAndNewHostKeysAreRefusedByDefault() {
+    TargetChoice plain = parse("--target", "slurm", "--ssh-host", "alice@login1:2222");
+    assertFalse(plain.settings().containsKey(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY));
+    assertEquals("login1", plain.location());
+
+    TargetChoice all = parse("--target", "slurm", "--ssh-host", "login1", "--ssh-key", "/k/id", "--ssh-config", "/k/cfg",
+        "--known-hosts", "/k/kh", "--accept-new-host-key");
+    assertEquals("/k/id", all.settings().get(TargetSettings.SLURM_SSH_KEY));
+    assertEquals("/k/cfg", all.settings().get(TargetSettings.SLURM_SSH_CONFIG));
+    assertEquals("/k/kh", all.settings().get(TargetSettings.SLURM_KNOWN_HOSTS));
+    assertEquals("true", all.settings().get(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY));
+  }
+
+  @Test
+  void aFlagOfTheOtherTargetIsRefused() {
+    UserError k8sFlagOnSlurm = assertThrows(UserError.class, () -> parse("--target", "slurm", "--create-namespace"));
+    assertEquals(ExitCodes.INVALID, k8sFlagOnSlurm.exitCode());
+    assertTrue(k8sFlagOnSlurm.getMessage().contains("createNamespace"), k8sFlagOnSlurm.getMessage());
+    UserError sshFlagOnK8s = assertThrows(UserError.class, () -> parse("--target", "k8s", "--known-hosts", "/kh"));
+    assertTrue(sshFlagOnK8s.getMessage().contains("knownHosts"), sshFlagOnK8s.getMessage());
+  }
+}
