@@ -4,6 +4,7 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.Stage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -26,14 +27,15 @@ import java.util.Map;
  * <p>The renderer writes one file per component in graph order; file i holds component i's objects.
  */
 final class ManifestSet {
-  static final String PREFIX = "deploy.dynamo.ai/";
-  static final String GRAPH = PREFIX + "graph";
-  static final String COMPONENT = PREFIX + "component";
+  // The renderer's keys (Labels) plus the two only the target writes at apply time.
+  static final String PREFIX = Labels.PREFIX;
+  static final String GRAPH = Labels.GRAPH;
+  static final String COMPONENT = Labels.COMPONENT;
   static final String REVISION = PREFIX + "revision";
   static final String SPEC_HASH = PREFIX + "spec-hash";
-  static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  static final String ROLE = "app.kubernetes.io/component";
-  static final String MANAGER = "dynamo-deploy";
+  static final String MANAGED_BY = Labels.MANAGED_BY;
+  static final String ROLE = Labels.ROLE;
+  static final String MANAGER = Labels.MANAGER;
 
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 

@@ -20,7 +20,7 @@ import java.util.Objects;
  * background propagation, and the list of objects a graph owns.
  */
 final class ServerSideApplier {
-  static final String FIELD_MANAGER = "dynamo-deploy";
+  static final String FIELD_MANAGER = ManifestSet.MANAGER;
 
   /** The kinds the renderer writes: what ownership listing, pruning and rollback look at. */
   static final List<Class<? extends HasMetadata>> RENDERED_KINDS =

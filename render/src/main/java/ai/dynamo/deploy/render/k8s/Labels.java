@@ -6,25 +6,28 @@ import java.util.Map;
 /**
  * Labels and annotations on rendered objects. Selectors use only labels that never change between revisions of a
  * graph (graph, component, role, group), because Deployment and StatefulSet selectors are immutable.
+ *
+ * <p>The keys are public because the Kubernetes target finds, owns and prunes objects by them: one definition
+ * for the writer and the reader.
  */
-final class Labels {
+public final class Labels {
   private Labels() {}
 
-  static final String PREFIX = "deploy.dynamo.ai/";
-  static final String GRAPH = PREFIX + "graph";
-  static final String COMPONENT = PREFIX + "component";
+  public static final String PREFIX = "deploy.dynamo.ai/";
+  public static final String GRAPH = PREFIX + "graph";
+  public static final String COMPONENT = PREFIX + "component";
   /** Multi-node: the group (replica) a worker StatefulSet belongs to. */
-  static final String GROUP = PREFIX + "group";
+  public static final String GROUP = PREFIX + "group";
   /** The IR digest ({@code GraphDigest.sha256}); an annotation on object metadata, never on pod templates. */
-  static final String IR_DIGEST = PREFIX + "ir-digest";
+  public static final String IR_DIGEST = PREFIX + "ir-digest";
 
-  static final String NAME = "app.kubernetes.io/name";
-  static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
   /** The role of the pods: {@link Role}. */
-  static final String ROLE = "app.kubernetes.io/component";
-  static final String PART_OF = "app.kubernetes.io/part-of";
-  static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  static final String MANAGER = "dynamo-deploy";
+  public static final String ROLE = "app.kubernetes.io/component";
+  public static final String PART_OF = "app.kubernetes.io/part-of";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "dynamo-deploy";
 
   /** What a set of pods does within its component. */
   enum Role {
