@@ -3,12 +3,17 @@ package ai.dynamo.deploy.workflows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +24,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DeployWorkflowReplayTest {
   static final Path DIR = Path.of("src", "test", "resources", "histories");
+
+  private static TestWorkflowEnvironment env;
+  private static Worker worker;
+
+  @BeforeAll
+  static void replayWorker() {
+    env = TestWorkflowEnvironment.newInstance();
+    // The first replay in a cold JVM loads classes on the workflow thread; on a busy 2-core CI machine that can
+    // pass the default 1 s deadlock detector, which is about timing, not determinism.
+    worker = env.newWorker("replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+  }
+
+  @AfterAll
+  static void close() {
+    env.close();
+  }
 
   static List<Path> histories() throws IOException {
     try (Stream<Path> files = Files.list(DIR)) {
@@ -31,7 +53,6 @@ class DeployWorkflowReplayTest {
   @ParameterizedTest
   @MethodSource("histories")
   void replaysWithoutNonDeterminism(Path history) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(
-        WorkflowExecutionHistory.fromJson(Files.readString(history)), DeployWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
   }
 }
