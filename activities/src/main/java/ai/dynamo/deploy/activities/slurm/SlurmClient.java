@@ -42,8 +42,9 @@ public final class SlurmClient {
   }
 
   /**
-   * The given jobs in one {@code squeue}; a job Slurm no longer lists is looked up with {@code scontrol show job},
-   * and left out when Slurm has forgotten it.
+   * The given jobs in one {@code squeue}; a job Slurm no longer lists is looked up with {@code scontrol show job}
+   * (which keeps ended jobs for MinJobAge), then with {@code sacct} where the cluster keeps accounting, and left out
+   * when Slurm has forgotten it.
    */
   public List<SlurmJob> jobsById(Collection<String> ids) throws IOException {
     if (ids.isEmpty()) return List.of();
@@ -52,7 +53,10 @@ public final class SlurmClient {
     Set<String> seen = new LinkedHashSet<>();
     jobs.forEach(j -> seen.add(j.id()));
     for (String id : ids) {
-      if (!seen.contains(id)) scontrolShow(id).ifPresent(jobs::add);
+      if (seen.contains(id)) continue;
+      Optional<SlurmJob> ended = scontrolShow(id);
+      if (ended.isEmpty()) ended = sacctShow(id);
+      ended.ifPresent(jobs::add);
     }
     return jobs;
   }
@@ -90,6 +94,32 @@ public final class SlurmClient {
     String state = f.getOrDefault("JobState", "");
     return Optional.of(new SlurmJob(id, f.getOrDefault("JobName", ""), SlurmJobState.parse(state), state,
         f.getOrDefault("NodeList", ""), f.getOrDefault("Reason", ""), f.getOrDefault("Comment", "")));
+  }
+
+  /**
+   * {@code sacct}: what the accounting database remembers of a job the controller has forgotten. Empty when the
+   * cluster keeps no accounting (as on the local test cluster) or has no record of the job.
+   */
+  public Optional<SlurmJob> sacctShow(String id) throws IOException {
+    check(JOB_ID, id, "job id");
+    Result r = shell.run("sacct --allocations --noheader --parsable2 --jobs=" + Shell.quote(id)
+        + " --format=JobID,JobName,State,NodeList,Reason,Comment", Retry.SAFE);
+    if (!r.ok()) {
+      if (r.stderr().contains("accounting storage is disabled")) return Optional.empty();
+      throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "sacct for job " + id + " failed: " + r.stderr().strip());
+    }
+    return parseSacct(id, r.stdout());
+  }
+
+  /** The allocation line of job {@code id} in {@code sacct --parsable2} output ({@code JobID|JobName|State|...}). */
+  static Optional<SlurmJob> parseSacct(String id, String out) {
+    for (String line : out.split("\n")) {
+      String[] f = line.split("\\|", 6);
+      if (f.length < 6 || !f[0].strip().equals(id)) continue;
+      // sacct prints "CANCELLED by 1000"; the state is the first word, the whole text is kept for messages.
+      return Optional.of(new SlurmJob(id, f[1], SlurmJobState.parse(f[2]), f[2], f[3], f[4], f[5].strip()));
+    }
+    return Optional.empty();
   }
 
   /**

@@ -255,6 +255,13 @@ class SlurmJobsClusterTest {
   }
 
   @Test
+  void aJobNoPartOfSlurmRemembersIsGoneNotAnError() throws Exception {
+    // squeue and scontrol no longer know it, and this cluster keeps no accounting: sacct says so, which is no error.
+    assertEquals(Optional.empty(), slurm.sacctShow("99999998"));
+    assertEquals(List.of(), slurm.jobsById(List.of("99999998")));
+  }
+
+  @Test
   void theEscalationKillsARunningJob() throws Exception {
     Graph g = graph(unique("kill"), service("web", ClusterFixture.port(), ""));
     RemoteLayout layout = fx.layout(g);

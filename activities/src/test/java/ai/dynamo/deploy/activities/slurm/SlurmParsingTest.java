@@ -44,6 +44,22 @@ class SlurmParsingTest {
   }
 
   @Test
+  void sacctFindsTheAllocationLineOfTheJobAndMapsItsState() {
+    String out = """
+        4711|g.web.0|CANCELLED by 1000|node[1-2]|None|dynamo-deploy rev=3 wf=deploy/slurm/h/g run=r
+        4711.batch|batch|CANCELLED||None|
+        """;
+    SlurmJob job = SlurmClient.parseSacct("4711", out).orElseThrow();
+    assertEquals(SlurmJobState.CANCELLED, job.state());
+    assertEquals("g.web.0", job.name());
+    assertEquals("node[1-2]", job.nodes());
+    assertEquals("dynamo-deploy rev=3 wf=deploy/slurm/h/g run=r", job.comment());
+    assertEquals("job 4711 (g.web.0) is CANCELLED by 1000 on node[1-2]", job.describe());
+    assertTrue(SlurmClient.parseSacct("4712", out).isEmpty(), "another job's lines are not this job");
+    assertTrue(SlurmClient.parseSacct("4711", "").isEmpty(), "no record: forgotten");
+  }
+
+  @Test
   void scontrolFieldsWithSpacesInValues() {
     Map<String, String> f = ScontrolFields.parse("JobId=179 JobName=tst.x.0 JobState=CANCELLED Reason=None "
         + "NodeList=node[1-2] Comment=dynamo-deploy rev=1 wf=a/b run=c StdOut=/home/d/j-179.out");
