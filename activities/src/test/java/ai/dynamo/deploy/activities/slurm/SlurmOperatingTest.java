@@ -10,6 +10,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
@@ -19,6 +20,7 @@ import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
 import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import ai.dynamo.deploy.workflows.TargetSpec;
+import ai.dynamo.deploy.workflows.client.DeployDecisions;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import ai.dynamo.deploy.workflows.client.DeployRecords;
 import ai.dynamo.deploy.workflows.client.DeployStarter;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Operating rollouts on the real local Slurm cluster: history and {@code rollback --to-revision 1} through the
+ * Operating rollouts on the real local Slurm cluster: pause -> retry after the cause is fixed on the cluster,
+ * history and {@code rollback --to-revision 1} through the
  * workflows, and no secret value anywhere: not in any Temporal history of the runs, not in the rendered scripts or
  * the state and spec files on the cluster, not in what the worker logged.
  */
@@ -175,6 +178,43 @@ class SlurmOperatingTest {
     String logged = logs.toString(StandardCharsets.UTF_8);
     assertTrue(logged.contains("submitted") || logged.contains(name), "the worker's log was captured");
     assertFalse(logged.contains(SECRET), "secret value in the worker's log");
+  }
+
+  @Test
+  void aPausedDeployIsRetriedOnceTheCauseIsFixedOnTheCluster() throws Exception {
+    String name = "pause-" + UUID.randomUUID().toString().substring(0, 8);
+    // The program is not on the cluster yet: the job fails at once (python3: can't open file).
+    String program = fx.ssh.home() + "/" + fx.remoteDir + "/later/standin.py";
+    int port = ClusterFixture.port();
+    Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
+        + "  - name: web\n    cmd: [python3, " + program + "]\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + port + "}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n");
+    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), target(),
+        new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));
+    DeployStarter.Started s = DeployStarter.startOrAttach(client, request, Set.of());
+    var stub = client.newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    DeployProgress p;
+    while ((p = stub.query("progress", DeployProgress.class)).phase() != Phase.PAUSED) {
+      assertTrue(System.nanoTime() < deadline, "never paused: " + p);
+      Thread.sleep(300);
+    }
+    assertTrue(p.message().contains("web: web replica 0: job"), p.message());
+    String failedJob = fx.ssh.readFile(fx.layout(g).jobIdFile(1, "web", 0)).orElseThrow().strip();
+
+    // The fix: the program arrives on the cluster. Then retry re-runs web (a new job), and the deploy is READY.
+    fx.ssh.mkdirs(program.substring(0, program.lastIndexOf('/')), 0755);
+    fx.ssh.writeFile(program, java.nio.file.Files.readAllBytes(
+        ClusterFixture.repoRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
+    DeployDecisions.decide(client, s.workflowId(), "retry");
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.READY, result.phase(), result.message());
+    assertEquals(1, result.revision());
+    List<SlurmJob> running = live(g);
+    assertEquals(1, running.size(), fx.jobsOf(g).toString());
+    assertTrue(!running.get(0).id().equals(failedJob), "a new job, not the failed one adopted");
+    assertEquals(1, DeployRecords.read(client, name, target(), 0).history().size());
   }
 
   /** Writes to two streams: the capture and the console. */
