@@ -11,7 +11,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Deploy Dynamo inference graphs to Kubernetes or Slurm.",
-    subcommands = {CommandLine.HelpCommand.class, ValidateCommand.class})
+    subcommands = {
+      DeployCommand.class,
+      ValidateCommand.class,
+      WorkerCommand.class,
+      ServerCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")

@@ -16,6 +16,14 @@ public final class TargetSettings {
   // Slurm
   /** {@code [user@]host[:port]} or an ~/.ssh/config alias of the login node */
   public static final String SLURM_SSH_HOST = "sshHost";
+  /** private key file for the login node; replaces the ~/.ssh/config IdentityFile */
+  public static final String SLURM_SSH_KEY = "sshKey";
+  /** OpenSSH client config file; default ~/.ssh/config */
+  public static final String SLURM_SSH_CONFIG = "sshConfig";
+  /** known_hosts file the login node's host key is verified against; default ~/.ssh/known_hosts */
+  public static final String SLURM_KNOWN_HOSTS = "knownHosts";
+  /** {@code true}: trust and record an unknown host key (never a changed one); default {@code false} */
+  public static final String SLURM_ACCEPT_NEW_HOST_KEY = "acceptNewHostKey";
   /** {@code #SBATCH --partition} */
   public static final String SLURM_PARTITION = "partition";
   /** {@code #SBATCH --account} */

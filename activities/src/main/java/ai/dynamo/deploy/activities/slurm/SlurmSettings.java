@@ -29,10 +29,10 @@ public final class SlurmSettings {
   private SlurmSettings() {}
 
   public static final String SSH_HOST = TargetSettings.SLURM_SSH_HOST;
-  public static final String SSH_KEY = "sshKey";
-  public static final String SSH_CONFIG = "sshConfig";
-  public static final String KNOWN_HOSTS = "knownHosts";
-  public static final String ACCEPT_NEW_HOST_KEY = "acceptNewHostKey";
+  public static final String SSH_KEY = TargetSettings.SLURM_SSH_KEY;
+  public static final String SSH_CONFIG = TargetSettings.SLURM_SSH_CONFIG;
+  public static final String KNOWN_HOSTS = TargetSettings.SLURM_KNOWN_HOSTS;
+  public static final String ACCEPT_NEW_HOST_KEY = TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY;
   public static final String REMOTE_DIR = TargetSettings.SLURM_REMOTE_DIR;
 
   /** Problems with the settings (empty when usable). */

@@ -1,0 +1,39 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.CancelDeploy;
+import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dynamo deploy cancel NAME}: asks a running deploy to stop; the workflow rolls back. */
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+    description = "Cancel a running deploy; its workflow rolls back what it applied.")
+final class DeployCancelCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
+  String name;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() {
+    String workflowId = DeployRef.workflowId(name, target);
+    TemporalConnection connection = temporal.resolve();
+    WorkflowServiceStubs stubs = connection.connect();
+    try {
+      String runId = new CancelDeploy(connection.client(stubs)).cancel(workflowId, "dynamo deploy cancel");
+      spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
+          + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
+      return ExitCodes.OK;
+    } finally {
+      stubs.shutdown();
+    }
+  }
+}

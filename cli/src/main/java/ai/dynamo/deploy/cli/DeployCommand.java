@@ -1,0 +1,92 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.Durations;
+import ai.dynamo.deploy.cli.action.GraphFiles;
+import ai.dynamo.deploy.cli.action.RenderDeploy;
+import ai.dynamo.deploy.cli.action.RunDeploy;
+import ai.dynamo.deploy.cli.action.TargetChoice;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dynamo deploy}: with {@code --out_dir}, renders deployment files; otherwise starts (or attaches to) the
+ * durable deploy workflow.
+ */
+@Command(
+    name = "deploy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Render a graph to files (--out_dir), or deploy it through Temporal (prints the workflow ID; --wait follows it).",
+      "Exit codes: 0 ready/written, 1 deploy failed (rolled back), 2 invalid input or usage, 3 timed out, 4 cannot reach Temporal or the target."
+    },
+    subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class})
+public final class DeployCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The graph file (YAML).")
+  Path file;
+
+  @Option(names = {"--out_dir", "--out-dir"}, paramLabel = "DIR",
+      description = "Render into DIR instead of deploying (no Temporal, no cluster).")
+  Path outDir;
+
+  @Option(names = "--wait", description = "Follow the deploy until it is ready or has failed.")
+  boolean waitForEnd;
+
+  @Option(names = "--timeout", paramLabel = "DURATION",
+      description = "Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m).")
+  String timeout;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() throws Exception {
+    if (file == null) {
+      throw new UserError(ExitCodes.INVALID,
+          "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
+    }
+    TargetChoice choice = target.resolve();
+    Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
+    if (outDir != null) {
+      RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
+      result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+      result.written().forEach(p -> spec.commandLine().getOut().println(p));
+      return ExitCodes.OK;
+    }
+    DeployOptions options = new DeployOptions(
+        timeout == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : parseTimeout(timeout),
+        DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
+        startedBy());
+    choice.location(); // a Slurm deploy without a login host fails here, before anything connects
+    return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr(), System.getenv())
+        .run(graph, choice, options, waitForEnd);
+  }
+
+  private static Duration parseTimeout(String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --timeout: " + e.getMessage());
+    }
+  }
+
+  private static String startedBy() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+    }
+    return System.getProperty("user.name", "unknown") + "@" + host;
+  }
+}

@@ -1,0 +1,53 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.ListDeploys;
+import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dynamo deploy list}: deploys on the Temporal service, newest first. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List deploys, newest first.")
+final class DeployListCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() {
+    TemporalConnection connection = temporal.resolve();
+    WorkflowServiceStubs stubs = connection.connect();
+    try {
+      List<ListDeploys.Row> rows = new ListDeploys(connection.client(stubs)).list(limit);
+      PrintWriter out = spec.commandLine().getOut();
+      if (output != OutputFormat.table) {
+        out.println(output.write(rows));
+        return ExitCodes.OK;
+      }
+      int idWidth = "WORKFLOW ID".length();
+      for (ListDeploys.Row r : rows) idWidth = Math.max(idWidth, r.workflowId().length());
+      String format = "%-" + idWidth + "s  %-10s  %-24s  %s";
+      out.println(String.format(format, "WORKFLOW ID", "STATUS", "STARTED", "CLOSED").stripTrailing());
+      for (ListDeploys.Row r : rows) {
+        out.println(String.format(format, r.workflowId(), r.status(), r.startedAt(),
+            r.closedAt() == null ? "" : r.closedAt()).stripTrailing());
+      }
+      return ExitCodes.OK;
+    } finally {
+      stubs.shutdown();
+    }
+  }
+}

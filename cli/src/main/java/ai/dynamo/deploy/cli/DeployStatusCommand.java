@@ -1,0 +1,82 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.DeployStatus;
+import ai.dynamo.deploy.cli.action.ProgressView;
+import ai.dynamo.deploy.cli.action.TableView;
+import ai.dynamo.deploy.cli.action.WatchDeploy;
+import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.workflows.ComponentPhase;
+import ai.dynamo.deploy.workflows.ComponentProgress;
+import ai.dynamo.deploy.workflows.DeployProgress;
+import ai.dynamo.deploy.workflows.Phase;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dynamo deploy status NAME}: one deploy's state; {@code --wait} follows it like {@code deploy --wait}. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show a deploy: NAME is the graph name (with the target flags used to deploy it) or the workflow ID.")
+final class DeployStatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name, or workflow ID (deploy/<target>/<location>/<graph>).")
+  String name;
+
+  @Option(names = "--wait", description = "Follow the deploy until it ends; exit code as for 'dynamo deploy --wait'.")
+  boolean waitForEnd;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() throws Exception {
+    String workflowId = DeployRef.workflowId(name, target);
+    TemporalConnection connection = temporal.resolve();
+    WorkflowServiceStubs stubs = connection.connect();
+    try {
+      WorkflowClient client = connection.client(stubs);
+      PrintWriter out = spec.commandLine().getOut();
+      if (waitForEnd) {
+        String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
+            .getExecution().getRunId();
+        WatchDeploy.Outcome outcome = new WatchDeploy(client, WatchDeploy.POLL_INTERVAL)
+            .watch(workflowId, runId, ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
+        (outcome.exitCode() == ExitCodes.OK ? out : spec.commandLine().getErr()).println(outcome.summary());
+        return outcome.exitCode();
+      }
+      DeployStatus.View view = new DeployStatus(client).status(workflowId);
+      if (output == OutputFormat.table) printTable(out, view);
+      else out.println(output.write(view));
+      return ExitCodes.OK;
+    } finally {
+      stubs.shutdown();
+    }
+  }
+
+  private static void printTable(PrintWriter out, DeployStatus.View v) {
+    out.println("workflow  " + v.workflowId() + "   run " + v.runId() + "   " + v.status());
+    if (v.phase() == null) {
+      if (v.message() != null) out.println(v.message());
+      return;
+    }
+    DeployProgress p = new DeployProgress(v.graph(), v.target(), Phase.valueOf(v.phase()),
+        v.revision() == null ? 0 : v.revision(), v.message(),
+        v.components().stream()
+            .map(c -> new ComponentProgress(c.name(), ComponentPhase.valueOf(c.phase()), c.ready(), c.desired(),
+                c.message(), 0))
+            .toList(),
+        0, 0);
+    TableView.render(p, null).forEach(out::println);
+  }
+}

@@ -1,0 +1,121 @@
+package ai.dynamo.deploy.cli.action;
+
+import ai.dynamo.deploy.workflows.DeployIds;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.filter.v1.WorkflowTypeFilter;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
+import io.temporal.client.WorkflowClient;
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Lists deploys (workflows of type {@code deploy}), newest first. Uses a visibility query where the server has
+ * one; Temporal's Java test server lacks ListWorkflowExecutions, so there it lists open and closed runs.
+ */
+public final class ListDeploys {
+  static final String WORKFLOW_TYPE = "deploy";
+  private static final int PAGE = 100;
+
+  private final WorkflowClient client;
+
+  public ListDeploys(WorkflowClient client) {
+    this.client = client;
+  }
+
+  /** One row of {@code dynamo deploy list}; also its stable {@code -o json} element. */
+  public record Row(String workflowId, String runId, String status, String startedAt, String closedAt) {}
+
+  /** Up to {@code limit} deploys, newest first. */
+  public List<Row> list(int limit) {
+    List<WorkflowExecutionInfo> infos;
+    try {
+      infos = query(limit);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
+      infos = openAndClosed(limit);
+    }
+    return infos.stream()
+        .filter(i -> i.getExecution().getWorkflowId().startsWith("deploy/"))
+        .sorted(Comparator.comparing((WorkflowExecutionInfo i) -> i.getStartTime().getSeconds()).reversed())
+        .limit(limit)
+        .map(ListDeploys::row)
+        .toList();
+  }
+
+  private List<WorkflowExecutionInfo> query(int limit) {
+    WorkflowServiceBlockingStub stub = client.getWorkflowServiceStubs().blockingStub();
+    List<WorkflowExecutionInfo> infos = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse page =
+          stub.listWorkflowExecutions(
+              ListWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace(client.getOptions().getNamespace())
+                  .setQuery("WorkflowType = '" + WORKFLOW_TYPE + "' AND TaskQueue = '" + DeployIds.TASK_QUEUE + "'")
+                  .setPageSize(PAGE)
+                  .setNextPageToken(token)
+                  .build());
+      infos.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty() && infos.size() < limit);
+    return infos;
+  }
+
+  private List<WorkflowExecutionInfo> openAndClosed(int limit) {
+    WorkflowServiceBlockingStub stub = client.getWorkflowServiceStubs().blockingStub();
+    String namespace = client.getOptions().getNamespace();
+    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(WORKFLOW_TYPE).build();
+    List<WorkflowExecutionInfo> infos = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListOpenWorkflowExecutionsResponse page =
+          stub.listOpenWorkflowExecutions(
+              ListOpenWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace(namespace)
+                  .setTypeFilter(type)
+                  .setMaximumPageSize(PAGE)
+                  .setNextPageToken(token)
+                  .build());
+      infos.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty() && infos.size() < limit);
+    token = ByteString.EMPTY;
+    do {
+      ListClosedWorkflowExecutionsResponse page =
+          stub.listClosedWorkflowExecutions(
+              ListClosedWorkflowExecutionsRequest.newBuilder()
+                  .setNamespace(namespace)
+                  .setTypeFilter(type)
+                  .setMaximumPageSize(PAGE)
+                  .setNextPageToken(token)
+                  .build());
+      infos.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty() && infos.size() < 2 * limit);
+    return infos;
+  }
+
+  private static Row row(WorkflowExecutionInfo i) {
+    return new Row(
+        i.getExecution().getWorkflowId(),
+        i.getExecution().getRunId(),
+        i.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
+        i.hasStartTime() ? instant(i.getStartTime()) : null,
+        i.hasCloseTime() ? instant(i.getCloseTime()) : null);
+  }
+
+  private static String instant(com.google.protobuf.Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+  }
+}

@@ -1,0 +1,37 @@
+package ai.dynamo.deploy.cli.action;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.Rendering;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code dynamo deploy --out_dir DIR}: renders a validated graph for a target into files, without Temporal or a
+ * cluster. Rendering is pure, so the same input writes byte-identical files.
+ */
+public final class RenderDeploy {
+  private RenderDeploy() {}
+
+  /**
+   * @param written the paths written, in the renderer's order
+   * @param warnings the renderer's warnings
+   */
+  public record Result(List<Path> written, List<String> warnings) {}
+
+  public static Result render(Graph graph, TargetChoice target, Path outDir) {
+    if (target.kind().equals(TargetChoice.FAKE)) {
+      throw new UserError(ExitCodes.INVALID, "error: --out_dir renders for k8s or slurm; the fake target has no files");
+    }
+    OutputWriter.checkDirectory(outDir);
+    Rendering rendering;
+    try {
+      rendering = Renderers.render(graph, target.kind(), target.settings());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);
+    }
+    return new Result(OutputWriter.write(outDir, rendering.files()), rendering.warnings());
+  }
+}

@@ -1,0 +1,100 @@
+package ai.dynamo.deploy.cli.action;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.TargetSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The target of a command: its kind and settings, merged from the profile file (if any) and the flags (which
+ * win), and the location that goes into the workflow ID.
+ *
+ * @param kind {@code k8s}, {@code slurm}, or {@code fake} (the test target a worker enables with
+ *     {@code DYNAMO_ENABLE_FAKE_TARGET=1})
+ * @param settings the merged settings, sorted by key
+ */
+public record TargetChoice(String kind, Map<String, String> settings) {
+  public static final String K8S = "k8s";
+  public static final String SLURM = "slurm";
+  public static final String FAKE = "fake";
+  /** The fake target's location setting (tests name their own places). */
+  public static final String FAKE_LOCATION = "location";
+
+  public TargetChoice {
+    settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
+  }
+
+  /**
+   * @param kind the {@code --target} value
+   * @param profile {@code --profile FILE}, or null
+   * @param flags settings given as flags; null values are ignored
+   */
+  public static TargetChoice of(String kind, Path profile, Map<String, String> flags) {
+    if (!kind.equals(K8S) && !kind.equals(SLURM) && !kind.equals(FAKE)) {
+      throw new UserError(ExitCodes.INVALID, "error: unknown target \"" + kind + "\" (valid targets: k8s, slurm)");
+    }
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (profile != null) merged.putAll(TargetProfile.read(profile, kind));
+    flags.forEach((key, value) -> {
+      if (value != null) merged.put(key, value);
+    });
+    return new TargetChoice(kind, merged);
+  }
+
+  /** Refuses a setting that does not belong to the target kind (e.g. --partition with --target k8s). */
+  public static void checkFlagsApply(String kind, Map<String, String> flags) {
+    java.util.Set<String> allowed = TargetProfile.KEYS.get(kind);
+    if (allowed == null) return; // the fake target takes any setting
+    flags.forEach((key, value) -> {
+      if (value != null && !allowed.contains(key)) {
+        throw new UserError(ExitCodes.INVALID,
+            "error: setting \"" + key + "\" does not apply to --target " + kind + " (its settings: "
+                + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+      }
+    });
+  }
+
+  /**
+   * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the context when one is
+   * given), the Slurm login host, or the fake target's {@code location} setting.
+   *
+   * @throws UserError when a Slurm target has no login host
+   */
+  public String location() {
+    return switch (kind) {
+      case K8S -> {
+        String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, "default");
+        String context = settings.get(TargetSettings.K8S_CONTEXT);
+        yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
+      }
+      case SLURM -> loginHost(settings.get(TargetSettings.SLURM_SSH_HOST));
+      default -> settings.getOrDefault(FAKE_LOCATION, "local");
+    };
+  }
+
+  /** The workflow ID of a graph's deploy at this target and location. */
+  public String workflowId(String graphName) {
+    return DeployIds.workflowId(kind, location(), graphName);
+  }
+
+  public TargetSpec spec() {
+    return new TargetSpec(kind, location(), settings);
+  }
+
+  /** {@code [user@]host[:port]} to {@code host}: the place is the cluster, not the account or the port. */
+  static String loginHost(String sshHost) {
+    if (sshHost == null || sshHost.isBlank()) {
+      throw new UserError(ExitCodes.INVALID,
+          "error: a Slurm deploy needs the login node: give --ssh-host [user@]host[:port] or sshHost in the --profile file");
+    }
+    String host = sshHost.substring(sshHost.lastIndexOf('@') + 1);
+    if (host.startsWith("[")) return host.substring(1, host.indexOf(']') > 0 ? host.indexOf(']') : host.length());
+    int colon = host.indexOf(':');
+    return colon >= 0 && colon == host.lastIndexOf(':') ? host.substring(0, colon) : host;
+  }
+}

@@ -1,0 +1,123 @@
+package ai.dynamo.deploy.cli.action;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import ai.dynamo.deploy.render.TargetSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * A target profile file ({@code --profile FILE}): target settings the IR does not hold, one section per target
+ * kind, keyed by the names in {@link TargetSettings}:
+ *
+ * <pre>
+ * k8s:
+ *   namespace: team-a
+ * slurm:
+ *   sshHost: alice@login1
+ *   partition: gpu
+ *   sbatchExtra: ["--qos=high"]
+ * </pre>
+ *
+ * Every mistake is reported with file, line, column and field, like graph files.
+ */
+public final class TargetProfile {
+  private TargetProfile() {}
+
+  /** Keys a section may hold; the fake target (tests) takes any key. */
+  static final Map<String, Set<String>> KEYS =
+      Map.of(
+          "k8s", Set.of(TargetSettings.K8S_NAMESPACE, TargetSettings.K8S_CONTEXT),
+          "slurm",
+              Set.of(
+                  TargetSettings.SLURM_SSH_HOST,
+                  TargetSettings.SLURM_SSH_KEY,
+                  TargetSettings.SLURM_SSH_CONFIG,
+                  TargetSettings.SLURM_KNOWN_HOSTS,
+                  TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY,
+                  TargetSettings.SLURM_PARTITION,
+                  TargetSettings.SLURM_ACCOUNT,
+                  TargetSettings.SLURM_TIME,
+                  TargetSettings.SLURM_SBATCH_EXTRA,
+                  TargetSettings.SLURM_REMOTE_DIR,
+                  TargetSettings.SLURM_CONTAINER));
+
+  /**
+   * Reads the section for one target kind; other sections are checked too, so a typo anywhere is reported.
+   *
+   * @return the settings of {@code kind}, in file order; a list value (sbatchExtra) becomes newline-joined lines
+   */
+  public static Map<String, String> read(Path file, String kind) {
+    Node root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      throw error(file, e.getProblemMark(), "", "not valid YAML: " + e.getProblem());
+    } catch (IOException e) {
+      throw new UserError(ExitCodes.INVALID, file + ": cannot read the target profile: " + e.getMessage(), e);
+    }
+    if (root == null) return Map.of();
+    if (!(root instanceof MappingNode sections)) {
+      throw error(file, root.getStartMark(), "", "a target profile is a mapping of target kind to settings");
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    for (NodeTuple section : sections.getValue()) {
+      String sectionName = scalar(file, section.getKeyNode(), "");
+      Set<String> allowed = KEYS.get(sectionName);
+      if (allowed == null && !sectionName.equals("fake")) {
+        throw error(file, section.getKeyNode().getStartMark(), sectionName,
+            "unknown target kind (valid: k8s, slurm)");
+      }
+      if (!(section.getValueNode() instanceof MappingNode settings)) {
+        throw error(file, section.getValueNode().getStartMark(), sectionName, "expected a mapping of settings");
+      }
+      for (NodeTuple setting : settings.getValue()) {
+        String key = scalar(file, setting.getKeyNode(), sectionName);
+        String field = sectionName + "." + key;
+        if (allowed != null && !allowed.contains(key)) {
+          throw error(file, setting.getKeyNode().getStartMark(), field,
+              "unknown setting (valid for " + sectionName + ": " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        }
+        String value = value(file, setting.getValueNode(), field);
+        if (sectionName.equals(kind)) result.put(key, value);
+      }
+    }
+    return result;
+  }
+
+  private static String value(Path file, Node node, String field) {
+    if (node instanceof SequenceNode list) {
+      List<String> lines = new ArrayList<>();
+      for (Node item : list.getValue()) lines.add(scalar(file, item, field));
+      return String.join("\n", lines);
+    }
+    return scalar(file, node, field);
+  }
+
+  private static String scalar(Path file, Node node, String field) {
+    if (node instanceof ScalarNode s) return s.getValue();
+    throw error(file, node.getStartMark(), field, "expected a single value");
+  }
+
+  private static UserError error(Path file, Mark mark, String field, String message) {
+    String where = mark == null ? file.toString() : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+    return new UserError(ExitCodes.INVALID, where + ": " + (field.isEmpty() ? "" : field + ": ") + message);
+  }
+}

@@ -1,0 +1,86 @@
+package ai.dynamo.deploy.cli.temporal;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Registration of the deploy's typed search attributes (graph, target, phase, revision) on a server, which makes
+ * deploys findable in the Temporal UI. A server must have them registered before a workflow may carry them;
+ * {@code dynamo server} and the docker-compose stack register them, and the client sets them only when they are.
+ */
+public final class SearchAttributeRegistration {
+  private SearchAttributeRegistration() {}
+
+  /** Name to type, as the server registers them. */
+  public static Map<String, IndexedValueType> definitions() {
+    Map<String, IndexedValueType> defs = new LinkedHashMap<>();
+    for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) defs.put(key.getName(), key.getValueType());
+    return defs;
+  }
+
+  /** Registration state on a server. UNKNOWN: the server cannot list them (Temporal's Java test server). */
+  public enum Registration {
+    REGISTERED,
+    MISSING,
+    UNKNOWN
+  }
+
+  /** Registers the attributes (the Java test server and admin tools accept this); already registered is fine. */
+  public static void register(WorkflowServiceStubs stubs, String namespace) {
+    OperatorServiceStubs operator = operator(stubs);
+    try {
+      operator
+          .blockingStub()
+          .addSearchAttributes(
+              AddSearchAttributesRequest.newBuilder()
+                  .setNamespace(namespace)
+                  .putAllSearchAttributes(definitions())
+                  .build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) throw e;
+    } finally {
+      operator.shutdown();
+    }
+  }
+
+  /** Whether the server has all four attributes. */
+  public static Registration registration(WorkflowServiceStubs stubs, String namespace) {
+    OperatorServiceStubs operator = operator(stubs);
+    try {
+      ListSearchAttributesResponse response =
+          operator
+              .blockingStub()
+              .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
+      for (String name : definitions().keySet()) {
+        if (!response.getCustomAttributesMap().containsKey(name)) return Registration.MISSING;
+      }
+      return Registration.REGISTERED;
+    } catch (StatusRuntimeException e) {
+      return Registration.UNKNOWN;
+    } finally {
+      operator.shutdown();
+    }
+  }
+
+  private static OperatorServiceStubs operator(WorkflowServiceStubs stubs) {
+    return OperatorServiceStubs.newServiceStubs(
+        // Same channel and credentials (API key, metadata) as the workflow service stubs.
+        OperatorServiceStubsOptions.newBuilder(stubs.getOptions())
+            .setChannel(stubs.getRawChannel())
+            .setTarget(null)
+            .setSslContext(null)
+            .setEnableHttps(false)
+            .validateAndBuildWithDefaults());
+  }
+}

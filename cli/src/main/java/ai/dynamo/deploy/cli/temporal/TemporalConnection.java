@@ -1,0 +1,138 @@
+package ai.dynamo.deploy.cli.temporal;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.LoadClientConfigProfileOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where the Temporal service is and how to reach it, resolved the way Temporal's own CLI and SDKs do it
+ * (temporal-envconfig): the {@code temporal.toml} profile ({@code TEMPORAL_CONFIG_FILE}, else
+ * {@code ~/.config/temporalio/temporal.toml}; profile {@code TEMPORAL_PROFILE}, else {@code default}), then the
+ * {@code TEMPORAL_ADDRESS}, {@code TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, {@code TEMPORAL_TLS*} and
+ * {@code TEMPORAL_GRPC_META_*} environment variables, then our command-line flags.
+ */
+public final class TemporalConnection {
+  /** Where {@code dynamo server} listens, and where an unconfigured client looks first. */
+  public static final String LOCAL_HOST = "127.0.0.1";
+
+  public static final int LOCAL_PORT = 7233;
+  public static final String DEFAULT_NAMESPACE = "default";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ClientConfigProfile profile;
+  private final boolean addressConfigured;
+
+  private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured) {
+    this.profile = profile;
+    this.addressConfigured = addressConfigured;
+  }
+
+  /**
+   * Resolves the connection settings.
+   *
+   * @param addressFlag {@code --address}, or null
+   * @param namespaceFlag {@code --temporal-namespace}, or null
+   * @param profileName {@code --temporal-profile}, or null for {@code TEMPORAL_PROFILE} / {@code default}
+   * @param env the environment (System.getenv() outside tests)
+   */
+  public static TemporalConnection resolve(
+      String addressFlag, String namespaceFlag, String profileName, Map<String, String> env) {
+    LoadClientConfigProfileOptions.Builder options = LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env);
+    if (profileName != null && !profileName.isBlank()) options.setConfigFileProfile(profileName);
+    ClientConfigProfile loaded;
+    try {
+      loaded = ClientConfigProfile.load(options.build());
+    } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+      throw new UserError(
+          ExitCodes.INVALID, "error: cannot read the Temporal client configuration: " + e.getMessage(), e);
+    }
+    ClientConfigProfile.Builder effective = loaded.toBuilder();
+    if (addressFlag != null && !addressFlag.isBlank()) effective.setAddress(addressFlag);
+    if (namespaceFlag != null && !namespaceFlag.isBlank()) effective.setNamespace(namespaceFlag);
+    ClientConfigProfile profile = effective.build();
+    boolean configured = profile.getAddress() != null && !profile.getAddress().isBlank();
+    return new TemporalConnection(profile, configured);
+  }
+
+  /** Settings for a service this process runs itself ({@code dynamo server}, the embedded default). */
+  public static TemporalConnection local(int port, String namespace) {
+    return new TemporalConnection(
+        ClientConfigProfile.newBuilder().setAddress(LOCAL_HOST + ":" + port).setNamespace(namespace).build(), true);
+  }
+
+  /** Whether an address came from a flag, the environment or a profile (otherwise the local default applies). */
+  public boolean addressConfigured() {
+    return addressConfigured;
+  }
+
+  /** The address to dial: the configured one, else {@code 127.0.0.1:7233}. */
+  public String address() {
+    return addressConfigured ? profile.getAddress() : LOCAL_HOST + ":" + LOCAL_PORT;
+  }
+
+  public String namespace() {
+    String ns = profile.getNamespace();
+    return ns == null || ns.isBlank() ? DEFAULT_NAMESPACE : ns;
+  }
+
+  /** This connection with another address (the embedded service's), keeping namespace and credentials. */
+  public TemporalConnection withAddress(String address) {
+    return new TemporalConnection(profile.toBuilder().setAddress(address).build(), true);
+  }
+
+  /**
+   * Opens service stubs and checks the service answers.
+   *
+   * @throws UserError with {@link ExitCodes#UNREACHABLE} when it does not
+   */
+  public WorkflowServiceStubs connect() {
+    WorkflowServiceStubsOptions options =
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address()).build();
+    try {
+      return WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /** A client on the resolved namespace. */
+  public WorkflowClient client(WorkflowServiceStubs stubs) {
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).setNamespace(namespace()).build());
+  }
+
+  /** The error for a service that does not answer, saying how to get one. */
+  public UserError unreachable(Throwable cause) {
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new UserError(
+        ExitCodes.UNREACHABLE,
+        "error: cannot reach Temporal at "
+            + address()
+            + " (namespace "
+            + namespace()
+            + "): "
+            + why
+            + "\nStart a local one with 'dynamo server', or point TEMPORAL_ADDRESS / --address at yours.",
+        cause);
+  }
+
+  /** Whether something accepts TCP connections at host:port within the timeout (cheap probe, no gRPC). */
+  public static boolean answers(String host, int port, Duration timeout) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

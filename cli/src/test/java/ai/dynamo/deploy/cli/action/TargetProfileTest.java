@@ -1,0 +1,96 @@
+package ai.dynamo.deploy.cli.action;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetProfileTest {
+  @TempDir Path dir;
+
+  private Path profile(String yaml) throws IOException {
+    return Files.writeString(dir.resolve("profile.yaml"), yaml);
+  }
+
+  @Test
+  void readsTheSectionOfTheTargetAndJoinsListsIntoLines() throws IOException {
+    Path p = profile("""
+        k8s:
+          namespace: team-a
+        slurm:
+          sshHost: alice@login1:2222
+          partition: gpu
+          sbatchExtra: ["--qos=high", "--exclusive"]
+        """);
+    assertEquals(Map.of("namespace", "team-a"), TargetProfile.read(p, "k8s"));
+    Map<String, String> slurm = TargetProfile.read(p, "slurm");
+    assertEquals("gpu", slurm.get("partition"));
+    assertEquals("--qos=high\n--exclusive", slurm.get("sbatchExtra"));
+  }
+
+  @Test
+  void anUnknownKeyIsReportedWithLineColumnAndField() throws IOException {
+    Path p = profile("k8s:\n  namespace: a\nslurm:\n  partiton: gpu\n");
+    UserError e = assertThrows(UserError.class, () -> TargetProfile.read(p, "k8s"));
+    assertEquals(ExitCodes.INVALID, e.exitCode());
+    assertTrue(e.getMessage().startsWith(p + ":4:3: slurm.partiton: unknown setting"), e.getMessage());
+  }
+
+  @Test
+  void brokenYamlIsReportedWithItsPosition() throws IOException {
+    Path p = profile("k8s:\n  namespace: [a\n");
+    UserError e = assertThrows(UserError.class, () -> TargetProfile.read(p, "k8s"));
+    assertTrue(e.getMessage().startsWith(p + ":"), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+
+  @Test
+  void flagsOverrideTheProfile() throws IOException {
+    Path p = profile("slurm:\n  sshHost: login1\n  partition: gpu\n  account: a1\n");
+    Map<String, String> flags = new HashMap<>();
+    flags.put("partition", "debug");
+    flags.put("account", null);
+    TargetChoice choice = TargetChoice.of("slurm", p, flags);
+    assertEquals("debug", choice.settings().get("partition"));
+    assertEquals("a1", choice.settings().get("account"));
+    assertEquals("login1", choice.location());
+  }
+
+  @Test
+  void locationsNameThePlace() {
+    assertEquals("default", TargetChoice.of("k8s", null, Map.of()).location());
+    assertEquals("prod/team-a",
+        TargetChoice.of("k8s", null, Map.of("namespace", "team-a", "context", "prod")).location());
+    assertEquals("login1", TargetChoice.of("slurm", null, Map.of("sshHost", "bob@login1:2222")).location());
+    assertEquals("deploy/slurm/login1/g", TargetChoice.of("slurm", null, Map.of("sshHost", "login1")).workflowId("g"));
+    UserError e = assertThrows(UserError.class, () -> TargetChoice.of("slurm", null, Map.of()).location());
+    assertTrue(e.getMessage().contains("--ssh-host"), e.getMessage());
+  }
+
+  @Test
+  void aSettingOfAnotherTargetIsRefused() {
+    UserError e = assertThrows(UserError.class,
+        () -> TargetChoice.checkFlagsApply("k8s", Map.of("partition", "gpu")));
+    assertTrue(e.getMessage().contains("partition"), e.getMessage());
+  }
+
+  @Test
+  void durationsAcceptHumanAndIsoForms() {
+    assertEquals(java.time.Duration.ofMinutes(90), Durations.parse("90m"));
+    assertEquals(java.time.Duration.ofMinutes(90), Durations.parse("1h30m"));
+    assertEquals(java.time.Duration.ofSeconds(45), Durations.parse("45s"));
+    assertEquals(java.time.Duration.ofHours(1), Durations.parse("PT1H"));
+    assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));
+    assertThrows(IllegalArgumentException.class, () -> Durations.parse("0s"));
+    assertThrows(IllegalArgumentException.class, () -> Durations.parse("10x"));
+  }
+}

@@ -1,0 +1,98 @@
+package ai.dynamo.deploy.cli.temporal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.cli.ExitCodes;
+import ai.dynamo.deploy.cli.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemporalConnectionTest {
+  @TempDir Path dir;
+
+  /** An environment with no Temporal settings and a config file that does not exist. */
+  private Map<String, String> bareEnv() {
+    return Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString());
+  }
+
+  @Test
+  void nothingConfiguredMeansTheLocalDefault() {
+    TemporalConnection c = TemporalConnection.resolve(null, null, null, bareEnv());
+    assertFalse(c.addressConfigured());
+    assertEquals("127.0.0.1:7233", c.address());
+    assertEquals("default", c.namespace());
+  }
+
+  @Test
+  void environmentVariablesFollowTemporalConventions() {
+    Map<String, String> env = Map.of(
+        "TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString(),
+        "TEMPORAL_ADDRESS", "temporal.example:7233",
+        "TEMPORAL_NAMESPACE", "deploys");
+    TemporalConnection c = TemporalConnection.resolve(null, null, null, env);
+    assertTrue(c.addressConfigured());
+    assertEquals("temporal.example:7233", c.address());
+    assertEquals("deploys", c.namespace());
+  }
+
+  @Test
+  void profilesComeFromTemporalToml() throws IOException {
+    Path toml = dir.resolve("temporal.toml");
+    Files.writeString(toml, """
+        [profile.default]
+        address = "default.example:7233"
+
+        [profile.prod]
+        address = "prod.example:7233"
+        namespace = "prod-ns"
+        """);
+    Map<String, String> env = Map.of("TEMPORAL_CONFIG_FILE", toml.toString());
+    assertEquals("default.example:7233", TemporalConnection.resolve(null, null, null, env).address());
+    TemporalConnection prod = TemporalConnection.resolve(null, null, "prod", env);
+    assertEquals("prod.example:7233", prod.address());
+    assertEquals("prod-ns", prod.namespace());
+    Map<String, String> envProfile = Map.of("TEMPORAL_CONFIG_FILE", toml.toString(), "TEMPORAL_PROFILE", "prod");
+    assertEquals("prod-ns", TemporalConnection.resolve(null, null, null, envProfile).namespace());
+  }
+
+  @Test
+  void flagsOverrideEnvironmentAndProfile() {
+    Map<String, String> env = Map.of(
+        "TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString(),
+        "TEMPORAL_ADDRESS", "env.example:7233",
+        "TEMPORAL_NAMESPACE", "env-ns");
+    TemporalConnection c = TemporalConnection.resolve("flag.example:7233", "flag-ns", null, env);
+    assertEquals("flag.example:7233", c.address());
+    assertEquals("flag-ns", c.namespace());
+  }
+
+  @Test
+  void anUnknownProfileIsAUsageError() throws IOException {
+    Path toml = dir.resolve("temporal.toml");
+    Files.writeString(toml, "[profile.default]\naddress = \"a:1\"\n");
+    UserError e = assertThrows(UserError.class,
+        () -> TemporalConnection.resolve(null, null, "nope", Map.of("TEMPORAL_CONFIG_FILE", toml.toString())));
+    assertEquals(ExitCodes.INVALID, e.exitCode());
+    assertTrue(e.getMessage().contains("nope"), e.getMessage());
+  }
+
+  @Test
+  void anUnreachableServiceIsExitCode4() throws IOException {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    TemporalConnection c = TemporalConnection.resolve("127.0.0.1:" + port, null, null, bareEnv());
+    UserError e = assertThrows(UserError.class, c::connect);
+    assertEquals(ExitCodes.UNREACHABLE, e.exitCode());
+    assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+    assertTrue(e.getMessage().contains("dynamo server"), e.getMessage());
+  }
+}

@@ -1,0 +1,39 @@
+package ai.dynamo.deploy.worker;
+
+import ai.dynamo.deploy.activities.DeployActivitiesImpl;
+import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.slurm.SlurmTarget;
+import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import io.temporal.worker.Worker;
+import java.util.Map;
+
+/**
+ * What a dynamo worker registers: the deploy workflow and its activities, bound to the targets it serves. The
+ * fake target (scriptable, for tests and demos) is registered only when {@code DYNAMO_ENABLE_FAKE_TARGET=1}
+ * (see {@link DeployTargets#registerFakeIfEnabled}).
+ */
+public final class DeployRegistration {
+  /** Environment variable that enables the fake target on a worker. */
+  public static final String ENABLE_FAKE_TARGET = DeployTargets.ENABLE_FAKE_ENV;
+
+  private final DeployTargets targets;
+
+  public DeployRegistration(DeployTargets targets) {
+    this.targets = targets;
+  }
+
+  /** The targets of a production worker, plus the fake one when the environment enables it. */
+  public static DeployRegistration fromEnvironment(Map<String, String> env) {
+    // The Kubernetes target registers here when it lands.
+    return new DeployRegistration(new DeployTargets().register(new SlurmTarget()).registerFakeIfEnabled(env));
+  }
+
+  public boolean fakeTargetEnabled() {
+    return targets.has("fake");
+  }
+
+  void register(Worker worker) {
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new DeployActivitiesImpl(targets));
+  }
+}
