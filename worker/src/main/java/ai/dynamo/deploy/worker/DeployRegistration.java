@@ -4,11 +4,13 @@ import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import io.temporal.worker.Worker;
 import java.util.Map;
 
 /**
- * What a dynamo worker registers: the deploy workflow and its activities, bound to the targets it serves. The
+ * What a dynamo worker registers: the deploy workflow, the records workflow (history, rollback --to-revision) and
+ * their activities, bound to the targets it serves. The
  * fake target (scriptable, for tests and demos) is registered only when {@code DYNAMO_ENABLE_FAKE_TARGET=1}
  * (see {@link DeployTargets#registerFakeIfEnabled}).
  */
@@ -33,7 +35,7 @@ public final class DeployRegistration {
   }
 
   void register(Worker worker) {
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeployActivitiesImpl(targets));
   }
 }
