@@ -152,6 +152,17 @@ class OperatingRolloutsTest {
   }
 
   @Test
+  void cancelWhilePausedRollsBack() throws Exception {
+    WorkflowStub stub = start(failingFrontEnd(null));
+    awaitPhase(stub, Phase.PAUSED);
+    stub.cancel();
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.CANCELLED, result.phase());
+    assertTrue(h.fake.calls().contains("rollback dynamo-graph rev 1 -> 0"), h.fake.calls().toString());
+    assertEquals(Map.of(), h.fake.running("lab", "dynamo-graph"));
+  }
+
+  @Test
   void decisionsThatDoNotApplyAreRejectedWithTheReason() throws Exception {
     WorkflowStub stub = start(Graphs.request(Graphs.small(), Map.of("fake.readyAfterSeconds", "600",
         "fake.pollMillis", "50")));

@@ -12,6 +12,7 @@ import ai.dynamo.deploy.workflows.client.DeployDecisions;
 import ai.dynamo.deploy.workflows.client.DeployRecords;
 import ai.dynamo.deploy.workflows.client.DeployStarter;
 import ai.dynamo.deploy.workflows.client.StartEvents;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
 
@@ -49,7 +50,7 @@ public final class DecideDeploy {
    * @param target how to reach the target; null: the one the deploy's last run used
    */
   public Result rollback(String workflowId, TargetSpec target, int toRevision, DeployOptions options) {
-    if (toRevision <= 0 && DeployStarterAccess.running(client, workflowId)) {
+    if (toRevision <= 0 && running(workflowId)) {
       DeployDecisions.Outcome o = rejectedAsUsage(() -> DeployDecisions.decide(client, workflowId, "rollback"));
       return new Result(o.message(), o.workflowId(), o.runId());
     }
@@ -92,16 +93,12 @@ public final class DecideDeploy {
   }
 
   /** Whether a run of the workflow ID is running now. */
-  static final class DeployStarterAccess {
-    private DeployStarterAccess() {}
-
-    static boolean running(WorkflowClient client, String workflowId) {
-      try {
-        return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
-            == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-      } catch (RuntimeException e) {
-        return false;
-      }
+  private boolean running(String workflowId) {
+    try {
+      return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (RuntimeException e) {
+      return false; // never ran, or not visible: there is nothing running to decide on
     }
   }
 }
