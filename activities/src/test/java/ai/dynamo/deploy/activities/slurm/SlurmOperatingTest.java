@@ -217,6 +217,54 @@ class SlurmOperatingTest {
     assertEquals(1, DeployRecords.read(client, name, target(), 0).history().size());
   }
 
+  @Test
+  void retryOfAnAbortedDeployKeepsTheRunningJobAndResubmitsOnlyTheFailedOne() throws Exception {
+    String name = "resume-" + UUID.randomUUID().toString().substring(0, 8);
+    String program = fx.ssh.home() + "/" + fx.remoteDir + "/later/standin.py";
+    Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
+        + "  - name: web\n    cmd: [python3, " + fx.standinPath() + "]\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port()
+        + ", startup_delay: 4}\n    resources: {cpu: 1, memory: 128Mi}\n"
+        + "  - name: api\n    cmd: [python3, " + program + "]\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n");
+    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), target(),
+        new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));
+    DeployStarter.Started s = DeployStarter.startOrAttach(client, request, Set.of());
+    var first = client.newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (first.query("progress", DeployProgress.class).phase() != Phase.PAUSED) {
+      assertTrue(System.nanoTime() < deadline, "never paused");
+      Thread.sleep(300);
+    }
+    DeployDecisions.decide(client, s.workflowId(), "abort");
+    assertEquals(Phase.FAILED, DeployOutcomes.await(first).phase());
+    RemoteLayout layout = fx.layout(g);
+    String webJob = fx.ssh.readFile(layout.jobIdFile(1, "web", 0)).orElseThrow().strip();
+    String failedApiJob = fx.ssh.readFile(layout.jobIdFile(1, "api", 0)).orElseThrow().strip();
+    String webScript = Shell.quote(layout.revisionDir(1) + "/" + layout.script("web", 0));
+    String webUploaded = fx.ssh.run("stat -c %Y.%N " + webScript, RemoteShell.Retry.SAFE).stdout().strip();
+    Thread.sleep(1100); // a re-upload would show in the modification time (1 s resolution)
+
+    fx.ssh.mkdirs(program.substring(0, program.lastIndexOf('/')), 0755);
+    fx.ssh.writeFile(program, java.nio.file.Files.readAllBytes(
+        ClusterFixture.repoRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
+    DeployDecisions.Outcome retried = DeployDecisions.retry(client, s.workflowId(), "oncall@ops", Set.of());
+    assertTrue(retried.newRun());
+    DeployResult result = DeployOutcomes.await(
+        client.newUntypedWorkflowStub(s.workflowId(), Optional.of(retried.runId()), Optional.empty()));
+    assertEquals(Phase.READY, result.phase(), result.message());
+    assertEquals(1, result.revision());
+    // web's job from the aborted run still serves (checked, not submitted again); api got a new job.
+    List<String> webJobs = fx.jobsOf(g).stream().filter(j -> j.name().endsWith(".web.0")).map(SlurmJob::id).toList();
+    assertEquals(List.of(webJob), webJobs);
+    assertEquals(webUploaded, fx.ssh.run("stat -c %Y.%N " + webScript, RemoteShell.Retry.SAFE).stdout().strip(),
+        "web was checked (isCurrent), not applied again: its script was not uploaded again");
+    String apiJob = fx.ssh.readFile(layout.jobIdFile(1, "api", 0)).orElseThrow().strip();
+    assertTrue(!apiJob.equals(failedApiJob), "api resubmitted");
+    assertEquals(2, live(g).size(), fx.jobsOf(g).toString());
+  }
+
   /** Writes to two streams: the capture and the console. */
   static final class TeeStream extends java.io.OutputStream {
     private final java.io.OutputStream a;
