@@ -5,6 +5,13 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.DeployActivities;
 import ai.dynamo.deploy.workflows.DeployFailures;
+import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.RecordsRequest;
+import ai.dynamo.deploy.workflows.RevisionEntry;
+import ai.dynamo.deploy.workflows.RevisionSpec;
+import ai.dynamo.deploy.workflows.RevisionStatus;
+import ai.dynamo.deploy.workflows.TargetRecords;
 import ai.dynamo.deploy.workflows.DeployPlan;
 import ai.dynamo.deploy.workflows.DeployPlans;
 import ai.dynamo.deploy.workflows.DeployRequest;
@@ -85,7 +92,13 @@ public class DeployActivitiesImpl implements DeployActivities {
   public ReadyState apply(StepRequest step) {
     DeployContext ctx = context();
     Component component = call(() -> ctx.component(step.component()));
-    return call(() -> target(ctx).apply(ctx, step.revision(), component, step.stage()));
+    DeployTarget target = target(ctx);
+    // A retried deploy resumes: what already runs as this revision of this spec is checked (awaitReady), not re-applied.
+    if (call(() -> target.isCurrent(ctx, step.revision(), component, step.stage()))) {
+      return new ReadyState(0, desired(component, step.stage()),
+          "already running as revision " + step.revision() + ": checked, not re-applied");
+    }
+    return call(() -> target.apply(ctx, step.revision(), component, step.stage()));
   }
 
   @Override
@@ -116,6 +129,24 @@ public class DeployActivitiesImpl implements DeployActivities {
     HeartbeatWatch watch =
         new HeartbeatWatch(activity, clock, "rollback", Stage.ALL, 0, null);
     return call(() -> target(ctx).rollback(ctx, request, watch));
+  }
+
+  @Override
+  public TargetRecords readRecords(RecordsRequest request) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    // Not a deploy: the context names the graph only (no components) and the deploy's workflow ID.
+    Graph named = new Graph("1.0", request.graph(), List.of());
+    DeployRequest synthetic = new DeployRequest(named, "", request.target(), DeployOptions.defaults(""));
+    String workflowId = DeployIds.workflowId(request.target().kind(), request.target().location(), request.graph());
+    DeployContext ctx = new DeployContext(synthetic, workflowId, "");
+    DeployTarget target = target(ctx);
+    List<RevisionEntry> history = call(() -> target.history(ctx));
+    int live = history.stream().filter(e -> e.status() == RevisionStatus.READY)
+        .mapToInt(RevisionEntry::revision).max().orElse(0);
+    int wanted = request.specOf() == RecordsRequest.PREVIOUS ? TargetRecords.previous(history, live) : request.specOf();
+    if (wanted <= 0) return new TargetRecords(history, live, 0, null);
+    RevisionSpec spec = call(() -> target.revisionSpec(ctx, wanted)).orElse(null);
+    return new TargetRecords(history, live, spec == null ? 0 : wanted, spec);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

@@ -4,10 +4,13 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionEntry;
+import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The target side of each deploy step, one implementation per target kind ({@code k8s}, {@code slurm}, and
@@ -63,4 +66,31 @@ public interface DeployTarget {
    * takes more than a few seconds. Returns one phrase saying what it did.
    */
   String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch);
+
+  // ---- operating rollouts (docs/operating.md); defaults so that targets without them keep working -----------
+
+  /**
+   * The graph's revisions from the target's own records, oldest first ({@code dynamo deploy history}). The
+   * context's graph carries only the name (no components): this is not called within a deploy.
+   */
+  default List<RevisionEntry> history(DeployContext ctx) {
+    throw TargetFailure.notSupported(kind(), "history");
+  }
+
+  /**
+   * What was deployed as {@code revision} (graph and settings), kept by {@link #recordRevision}, so that
+   * {@code rollback --to-revision} deploys it again exactly; empty when the target has no such revision.
+   */
+  default Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
+    throw TargetFailure.notSupported(kind(), "rollback --to-revision");
+  }
+
+  /**
+   * True when this stage of the component already runs as this revision of this spec and needs no apply (a
+   * retried deploy resumes where the failed one stopped: such components are checked, not re-applied). False
+   * when unsure: apply is idempotent anyway.
+   */
+  default boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
+    return false;
+  }
 }

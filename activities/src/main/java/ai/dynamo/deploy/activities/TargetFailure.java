@@ -65,4 +65,9 @@ public class TargetFailure extends RuntimeException {
   public static TargetFailure transientFailure(String message, Throwable cause) {
     return new TargetFailure("TargetUnavailable", message, cause);
   }
+
+  /** The target does not offer {@code what} yet: not retried. */
+  public static TargetFailure notSupported(String kind, String what) {
+    return new TargetFailure(DeployFailures.NOT_SUPPORTED, what + " is not supported by the " + kind + " target yet");
+  }
 }

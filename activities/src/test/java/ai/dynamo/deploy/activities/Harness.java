@@ -6,6 +6,7 @@ import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -31,7 +32,7 @@ final class Harness implements AutoCloseable {
     this.env = TestWorkflowEnvironment.newInstance();
     this.fake = fake;
     Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(fake)));
     env.start();
     this.client = env.getWorkflowClient();

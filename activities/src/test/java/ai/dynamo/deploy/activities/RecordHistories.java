@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployDecisions;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
@@ -38,6 +39,48 @@ class RecordHistories {
             .toJson(true);
     Files.createDirectories(DIR);
     Files.writeString(DIR.resolve(name + ".json"), json);
+  }
+
+  /**
+   * The paths of pause on failure (recorded on their own, so that adding them never re-records the older files):
+   * {@code DYNAMO_RECORD_HISTORIES=pause}.
+   */
+  @Test
+  void recordPauseRuns() throws Exception {
+    Assumptions.assumeTrue("pause".equals(System.getenv("DYNAMO_RECORD_HISTORIES")), "set DYNAMO_RECORD_HISTORIES=pause");
+    String wf = "deploy/fake/lab/dynamo-graph";
+    try (Harness h = new Harness()) {
+      WorkflowStub paused = h.start(OperatingRolloutsTest.failingFrontEnd(null));
+      awaitPaused(paused);
+      h.fake.fix("lab", "dynamo-graph", "http_ingress");
+      DeployDecisions.decide(h.client, wf, "retry");
+      assertEquals(Phase.READY, DeployOutcomes.await(paused).phase());
+      record("pause-retry", h, paused);
+    }
+    try (Harness h = new Harness()) {
+      WorkflowStub paused = h.start(OperatingRolloutsTest.failingFrontEnd(null));
+      awaitPaused(paused);
+      DeployDecisions.decide(h.client, wf, "rollback");
+      assertEquals(Phase.ROLLED_BACK, DeployOutcomes.await(paused).phase());
+      record("pause-rollback", h, paused);
+    }
+    try (Harness h = new Harness()) {
+      WorkflowStub paused = h.start(OperatingRolloutsTest.failingFrontEnd(Duration.ofMinutes(30)));
+      assertEquals(Phase.ROLLED_BACK, DeployOutcomes.await(paused).phase());
+      record("pause-timeout", h, paused);
+    }
+    try (Harness h = new Harness()) {
+      WorkflowStub paused = h.start(OperatingRolloutsTest.failingFrontEnd(null));
+      awaitPaused(paused);
+      DeployDecisions.decide(h.client, wf, "abort");
+      assertEquals(Phase.FAILED, DeployOutcomes.await(paused).phase());
+      record("pause-abort", h, paused);
+    }
+  }
+
+  private static void awaitPaused(WorkflowStub stub) throws InterruptedException {
+    Harness.eventually(Duration.ofSeconds(60),
+        () -> stub.query("progress", ai.dynamo.deploy.workflows.DeployProgress.class).phase() == Phase.PAUSED);
   }
 
   @Test

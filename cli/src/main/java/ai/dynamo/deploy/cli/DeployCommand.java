@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "Render a graph to files (--out_dir), or deploy it through Temporal (prints the workflow ID; --wait follows it).",
       "Exit codes: 0 ready/written, 1 deploy failed (rolled back), 2 invalid input or usage, 3 timed out, 4 cannot reach Temporal or the target."
     },
-    subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class})
+    subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class,
+        DeployRetryCommand.class, DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class})
 public final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -45,6 +46,15 @@ public final class DeployCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION",
       description = "Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m).")
   String timeout;
+
+  @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "rollback",
+      description = {"rollback (default): roll back at once; pause: keep the failed state and wait for",
+          "`dynamo deploy retry|rollback|abort NAME` (rolls back by itself after --pause-timeout)."})
+  String onFailure;
+
+  @Option(names = "--pause-timeout", paramLabel = "DURATION",
+      description = "With --on-failure pause: how long to wait for a decision before rolling back (default: 12h).")
+  String pauseTimeout;
 
   @Mixin TargetOptions target;
   @Mixin TemporalOptions temporal;
@@ -67,6 +77,7 @@ public final class DeployCommand implements Callable<Integer> {
         timeout == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : parseTimeout(timeout),
         DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
         startedBy());
+    options = failurePolicy(options);
     choice.location(); // a Slurm deploy without a login host fails here, before anything connects
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr(), System.getenv())
         .run(graph, choice, options, waitForEnd);
@@ -80,7 +91,31 @@ public final class DeployCommand implements Callable<Integer> {
     }
   }
 
-  private static String startedBy() {
+  private DeployOptions failurePolicy(DeployOptions options) {
+    switch (onFailure) {
+      case "rollback" -> {
+        if (pauseTimeout != null) {
+          throw new UserError(ExitCodes.INVALID, "error: --pause-timeout applies only with --on-failure pause");
+        }
+        return options;
+      }
+      case "pause" -> {
+        Duration timeout = null;
+        if (pauseTimeout != null) {
+          try {
+            timeout = Durations.parse(pauseTimeout);
+          } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.INVALID, "error: --pause-timeout: " + e.getMessage());
+          }
+        }
+        return options.pausingOnFailure(timeout);
+      }
+      default -> throw new UserError(ExitCodes.INVALID,
+          "error: --on-failure must be rollback or pause, not \"" + onFailure + "\"");
+    }
+  }
+
+  static String startedBy() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

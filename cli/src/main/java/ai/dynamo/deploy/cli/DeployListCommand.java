@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.ListDeploys;
+import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintWriter;
@@ -24,14 +25,28 @@ final class DeployListCommand implements Callable<Integer> {
       description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
+  @Option(names = "--phase", paramLabel = "PHASE",
+      description = "Only deploys in this phase, e.g. FAILED, PAUSED, READY, ROLLED_BACK (DynamoPhase query where the server supports it).")
+  String phase;
+
   @Mixin TemporalOptions temporal;
+
+  private Phase phase() {
+    if (phase == null) return null;
+    try {
+      return Phase.valueOf(phase.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --phase must be one of " + java.util.Arrays.toString(Phase.values())
+          + ", not \"" + phase + "\"");
+    }
+  }
 
   @Override
   public Integer call() {
     TemporalConnection connection = temporal.resolve();
     WorkflowServiceStubs stubs = connection.connect();
     try {
-      List<ListDeploys.Row> rows = new ListDeploys(connection.client(stubs)).list(limit);
+      List<ListDeploys.Row> rows = new ListDeploys(connection.client(stubs)).list(limit, phase());
       PrintWriter out = spec.commandLine().getOut();
       if (output != OutputFormat.table) {
         out.println(output.write(rows));

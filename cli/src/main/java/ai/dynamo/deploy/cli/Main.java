@@ -38,6 +38,8 @@ public final class Main {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(Main::handle);
+    // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
+    cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();

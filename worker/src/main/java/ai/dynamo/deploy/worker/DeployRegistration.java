@@ -5,11 +5,13 @@ import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import io.temporal.worker.Worker;
 import java.util.Map;
 
 /**
- * What a dynamo worker registers: the deploy workflow and its activities, bound to the targets it serves. The
+ * What a dynamo worker registers: the deploy workflow, the records workflow (history, rollback --to-revision) and
+ * their activities, bound to the targets it serves. The
  * fake target (scriptable, for tests and demos) is registered only when {@code DYNAMO_ENABLE_FAKE_TARGET=1}
  * (see {@link DeployTargets#registerFakeIfEnabled}).
  */
@@ -34,7 +36,7 @@ public final class DeployRegistration {
   }
 
   void register(Worker worker) {
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DeployActivitiesImpl(targets));
   }
 }

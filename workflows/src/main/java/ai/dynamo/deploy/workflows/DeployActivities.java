@@ -47,4 +47,11 @@ public interface DeployActivities {
   /** Restores the previous revision, or removes everything a failed first install created. Idempotent. */
   @ActivityMethod(name = "Rollback")
   String rollback(RollbackRequest request);
+
+  /**
+   * Reads a graph's records from the target (history, live revision, and a recorded spec when asked); the input
+   * names the target itself (this runs in {@link TargetRecordsWorkflow}, not in a deploy).
+   */
+  @ActivityMethod(name = "ReadRecords")
+  TargetRecords readRecords(RecordsRequest request);
 }

@@ -26,6 +26,8 @@ public final class DeployFailures {
   public static final String COMPONENT_FAILED = "ComponentFailed";
   /** a component did not become ready within the readiness timeout */
   public static final String READINESS_TIMEOUT = "ReadinessTimeout";
+  /** the target does not offer this yet (e.g. history on a target that keeps none) */
+  public static final String NOT_SUPPORTED = "NotSupported";
   /** the workflow's own failure: the deploy failed (details: the {@link DeployResult}) */
   public static final String DEPLOY_FAILED = "DeployFailed";
 
@@ -39,7 +41,8 @@ public final class DeployFailures {
           PREFLIGHT_FAILED,
           APPLY_CONFLICT,
           COMPONENT_FAILED,
-          READINESS_TIMEOUT);
+          READINESS_TIMEOUT,
+          NOT_SUPPORTED);
 
   public static boolean isNonRetryable(String type) {
     return NON_RETRYABLE.contains(type);

@@ -85,8 +85,21 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     }
 
     try {
-      for (int i = 0; i < plan.waves().size(); i++) {
-        runWave(i, plan.waves().get(i));
+      int wave = 0;
+      while (wave < plan.waves().size()) {
+        try {
+          runWave(wave, plan.waves().get(wave));
+          wave++;
+        } catch (StepFailed e) {
+          if (!pausesOnFailure()) throw e;
+          switch (pause(e)) {
+            case RETRY -> {} // the same wave again; its READY components are skipped
+            case ABORT -> throw aborted(e);
+            case ROLLBACK -> throw e;
+            case TIMEOUT -> throw new StepFailed(e.getMessage() + " (paused, no decision within "
+                + Durations.human(options.pauseTimeout()) + ")", e.timedOut);
+          }
+        }
       }
       enter(Phase.RECORDING, "recording revision " + revision);
       activities(ActivityPolicies.record(), "record " + board.graph() + " rev " + revision)
@@ -123,7 +136,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
   // ---- waves ----------------------------------------------------------------------------------------------
 
-  private void runWave(int index, List<String> names) {
+  private void runWave(int index, List<String> all) {
+    // A retried wave skips what is READY already (a first run has nothing READY: same commands as before).
+    List<String> names = all.stream().filter(n -> !isReady(n)).toList();
+    if (names.isEmpty()) return;
     enter(Phase.APPLYING, "wave " + (index + 1) + " of " + plan.waves().size() + ": applying " + names.size()
         + " component" + (names.size() == 1 ? "" : "s"));
     running.clear();
@@ -300,6 +316,107 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     }
   }
 
+  private boolean isReady(String component) {
+    ComponentProgress c = board.component(component);
+    return c != null && c.phase() == ComponentPhase.READY;
+  }
+
+  // ---- pause on failure (--on-failure pause) ------------------------------------------------------------------
+
+  /** Version of the pause behaviour: runs recorded before it never paused (they had no onFailure option). */
+  static final String PAUSE_CHANGE = "pause-on-failure";
+
+  private enum Decision { RETRY, ROLLBACK, ABORT, TIMEOUT }
+
+  /** The decision an Update delivered while paused; null while none. */
+  private Decision decision;
+
+  private boolean pausesOnFailure() {
+    return options.onFailure() == OnFailure.PAUSE
+        && Workflow.getVersion(PAUSE_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /** Keeps the failed state and waits for a decision (or the pause timeout); cancellation throws from here. */
+  private Decision pause(StepFailed failure) {
+    decision = null;
+    enter(Phase.PAUSED, "paused: " + failure.getMessage() + ". Decide with `dynamo deploy retry|rollback|abort "
+        + board.graph() + "`; rolls back by itself after " + Durations.human(options.pauseTimeout()));
+    log.warn("deploy {} paused: {}", board.graph(), failure.getMessage());
+    boolean decided = Workflow.await(options.pauseTimeout(), () -> decision != null);
+    Decision taken = decided ? decision : Decision.TIMEOUT;
+    decision = null;
+    if (taken == Decision.RETRY) {
+      for (String name : failedComponents()) board.component(name, ComponentPhase.PENDING, now());
+    }
+    return taken;
+  }
+
+  private List<String> failedComponents() {
+    List<String> failed = new ArrayList<>();
+    for (ComponentProgress c : board.snapshot().components()) {
+      if (c.phase() == ComponentPhase.FAILED) failed.add(c.name());
+    }
+    return failed;
+  }
+
+  private ApplicationFailure aborted(StepFailed failure) {
+    String live = previousRevision > 0 ? "revision " + previousRevision + " stays the recorded one"
+        : "no revision is recorded";
+    return failed(Phase.FAILED, "aborted while paused, nothing rolled back (what revision " + revision
+        + " applied is left as it is; " + live + "): " + failure.getMessage());
+  }
+
+  @Override
+  public String retry() {
+    decision = Decision.RETRY;
+    return "retrying " + String.join(", ", failedComponents()) + " of " + board.graph() + " revision " + revision
+        + " (components already ready are not touched)";
+  }
+
+  @Override
+  public void validateRetry() {
+    requirePaused("retry");
+  }
+
+  @Override
+  public String rollback() {
+    decision = Decision.ROLLBACK;
+    return "rolling back " + board.graph() + " revision " + revision
+        + (previousRevision > 0 ? " to revision " + previousRevision : " (first install: removing it)");
+  }
+
+  @Override
+  public void validateRollback() {
+    requirePaused("rollback");
+  }
+
+  @Override
+  public String abort() {
+    decision = Decision.ABORT;
+    return "aborting " + board.graph() + " revision " + revision + " without rollback; failed components stay as they are";
+  }
+
+  @Override
+  public void validateAbort() {
+    requirePaused("abort");
+  }
+
+  /** Rejects a decision that does not apply now, saying why (validators must not change state). */
+  private void requirePaused(String what) {
+    if (board == null) throw new IllegalStateException(what + " is not possible yet: the deploy has not started");
+    if (board.phase() != Phase.PAUSED) {
+      String hint = board.phase().isTerminal()
+          ? "it has ended"
+          : "it has not failed; to stop it use `dynamo deploy cancel " + board.graph() + "` (which rolls back)";
+      throw new IllegalStateException(what + " applies only to a paused deploy, and deploy " + board.graph()
+          + " is " + board.phase() + ": " + hint);
+    }
+    if (decision != null) {
+      throw new IllegalStateException(what + " refused: deploy " + board.graph() + " already has a decision ("
+          + decision.name().toLowerCase() + ")");
+    }
+  }
+
   // ---- rollback ---------------------------------------------------------------------------------------------
 
   private boolean rollbackFailed;
@@ -403,7 +520,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     return new DeployOptions(
         given.readinessTimeout() == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : given.readinessTimeout(),
         given.rollbackTimeout() == null ? DeployOptions.DEFAULT_ROLLBACK_TIMEOUT : given.rollbackTimeout(),
-        given.startedBy() == null ? "" : given.startedBy());
+        given.startedBy() == null ? "" : given.startedBy(),
+        given.onFailure() == null ? OnFailure.ROLLBACK : given.onFailure(),
+        given.pauseTimeout() == null ? DeployOptions.DEFAULT_PAUSE_TIMEOUT : given.pauseTimeout(),
+        given.restoresRevision());
   }
 
   private static long now() {

@@ -8,6 +8,8 @@ public enum Phase {
   APPLYING,
   WAITING,
   RECORDING,
+  /** a component failed and the deploy waits for a decision: retry, rollback or abort (--on-failure pause) */
+  PAUSED,
   READY,
   ROLLING_BACK,
   ROLLED_BACK,

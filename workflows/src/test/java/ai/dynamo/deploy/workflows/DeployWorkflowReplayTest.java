@@ -46,6 +46,10 @@ class DeployWorkflowReplayTest {
     try (Stream<Path> files = Files.list(DIR)) {
       List<Path> found = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
       assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
+      // The paths of --on-failure pause (each decision, and the timeout), recorded by RecordHistories.recordPauseRuns.
+      for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
+        assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
+      }
       return found;
     }
   }

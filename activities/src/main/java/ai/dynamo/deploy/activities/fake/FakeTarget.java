@@ -9,7 +9,11 @@ import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RevisionSpec;
+import ai.dynamo.deploy.workflows.RevisionStatus;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -80,7 +84,9 @@ public final class FakeTarget implements DeployTarget {
           POLL_MILLIS,
           PREFLIGHT_SECONDS);
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  // Temporal's own mapper: the state holds graphs (revision specs), serialised as the history serialises them.
+  private static final ObjectMapper JSON =
+      JacksonJsonPayloadConverter.newDefaultObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path stateDir;
   private final Clock clock;
@@ -130,6 +136,22 @@ public final class FakeTarget implements DeployTarget {
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().revision, (a, b) -> a, TreeMap::new));
+  }
+
+  /** What runs for a graph at a place: component name -> spec digest of the deploy that applied it. */
+  public synchronized Map<String, String> runningSpecs(String location, String graph) {
+    reload();
+    FakeState s = states.get(key(location, graph));
+    if (s == null) return Map.of();
+    return s.units.entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().specDigest, (a, b) -> a, TreeMap::new));
+  }
+
+  /** The cause of a component's scripted failure is fixed: from now on it does not fail (pause -> retry tests). */
+  public synchronized void fix(String location, String graph, String component) {
+    reload();
+    states.computeIfAbsent(key(location, graph), k -> new FakeState()).fixed.add(component);
+    save();
   }
 
   // ---- DeployTarget -----------------------------------------------------------------------------------------
@@ -193,8 +215,9 @@ public final class FakeTarget implements DeployTarget {
     synchronized (this) {
       FakeState s = state(ctx);
       FakeState.Unit unit = s.units.get(name);
-      if (unit == null || unit.revision != revision) {
+      if (unit == null || unit.revision != revision || !unit.specDigest.equals(ctx.request().specDigest())) {
         unit = new FakeState.Unit(revision);
+        unit.specDigest = ctx.request().specDigest();
         s.units.put(name, unit);
       }
       // Idempotent: a repeated apply of the same stage keeps the first time, as a real object would.
@@ -221,9 +244,10 @@ public final class FakeTarget implements DeployTarget {
     Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
     boolean neverReady = listed(ctx, NEVER_READY, name);
     boolean lastStage = stage != Stage.LEADER;
-    boolean fail =
-        fails(ctx, name, stage.name().toLowerCase()) || (lastStage && fails(ctx, name, "await"));
     while (true) {
+      // Read each poll: a fix (FakeTarget.fix) during a wait takes effect.
+      boolean fail =
+          fails(ctx, name, stage.name().toLowerCase()) || (lastStage && fails(ctx, name, "await"));
       long appliedAt;
       synchronized (this) {
         FakeState.Unit unit = state(ctx).units.get(name);
@@ -264,7 +288,42 @@ public final class FakeTarget implements DeployTarget {
     s.revisionComponents.put(
         record.revision(), ctx.graph().components().stream().map(Component::name).toList());
     s.units.values().removeIf(u -> u.revision != record.revision());
+    int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
+    List<RevisionEntry> history = new ArrayList<>();
+    for (RevisionEntry e : s.history) {
+      if (e.revision() == record.revision()) continue;
+      history.add(e.status() == RevisionStatus.READY ? withStatus(e, RevisionStatus.SUPERSEDED) : e);
+    }
+    history.add(new RevisionEntry(record.revision(), record.epochMillis(), record.specDigest(), RevisionStatus.READY,
+        record.startedBy(), restores > 0 ? "rolled back to " + restores : "", record.workflowId(), record.runId()));
+    s.history = history;
+    s.specs.put(record.revision(), new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
     save();
+  }
+
+  @Override
+  public synchronized List<RevisionEntry> history(DeployContext ctx) {
+    calls.add("history " + ctx.graph().name());
+    return List.copyOf(state(ctx).history);
+  }
+
+  @Override
+  public synchronized Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
+    return Optional.ofNullable(state(ctx).specs.get(revision));
+  }
+
+  @Override
+  public synchronized boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
+    FakeState.Unit unit = state(ctx).units.get(component.name());
+    boolean current = unit != null && unit.revision == revision
+        && unit.specDigest.equals(ctx.request().specDigest()) && unit.appliedAt.containsKey(stage.name());
+    if (current) calls.add("current " + component.name() + " " + stage);
+    return current;
+  }
+
+  private static RevisionEntry withStatus(RevisionEntry e, RevisionStatus status) {
+    return new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.startedBy(), e.note(),
+        e.workflowId(), e.runId());
   }
 
   @Override
@@ -278,6 +337,8 @@ public final class FakeTarget implements DeployTarget {
       if (unit.revision != request.failedRevision()) continue;
       if (previous.contains(name)) {
         FakeState.Unit restored = new FakeState.Unit(request.previousRevision());
+        RevisionSpec spec = s.specs.get(request.previousRevision());
+        restored.specDigest = spec == null ? "" : spec.specDigest();
         restored.appliedAt.put(Stage.ALL.name(), clock.millis());
         s.units.put(name, restored);
       } else {
@@ -285,6 +346,10 @@ public final class FakeTarget implements DeployTarget {
       }
     }
     s.liveRevision = request.previousRevision();
+    s.history.removeIf(e -> e.revision() == request.failedRevision() && e.status() != RevisionStatus.READY);
+    s.history.add(new RevisionEntry(request.failedRevision(), clock.millis(), ctx.request().specDigest(),
+        RevisionStatus.ROLLED_BACK, ctx.request().options() == null ? "" : ctx.request().options().startedBy(),
+        request.reason(), ctx.workflowId(), ctx.runId()));
     save();
     return request.previousRevision() > 0
         ? "restored revision " + request.previousRevision()
@@ -307,8 +372,11 @@ public final class FakeTarget implements DeployTarget {
     return value != null && Arrays.stream(value.split(",")).map(String::trim).anyMatch(name::equals);
   }
 
-  private static boolean fails(DeployContext ctx, String name, String where) {
-    return listed(ctx, FAIL_COMPONENT, name) && ctx.setting(FAIL_STAGE, "await").equals(where);
+  private boolean fails(DeployContext ctx, String name, String where) {
+    if (!listed(ctx, FAIL_COMPONENT, name) || !ctx.setting(FAIL_STAGE, "await").equals(where)) return false;
+    synchronized (this) {
+      return !state(ctx).fixed.contains(name);
+    }
   }
 
   private static String failMessage(DeployContext ctx, Component c) {

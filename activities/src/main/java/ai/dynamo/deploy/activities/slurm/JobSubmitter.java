@@ -57,7 +57,8 @@ public final class JobSubmitter {
 
   /**
    * The job this deploy already submitted for the replica and revision: a live one from any run of the same
-   * deploy (a reset or retried workflow), or an ended one from this very run. The newest wins.
+   * deploy (a reset or retried workflow), or one from this very run that ended without failing. The newest wins.
+   * A failed job is never adopted: an apply after it failed (retry of a paused deploy) submits a new one.
    */
   public Optional<SlurmJob> find(String name, JobIdentity identity) throws IOException {
     List<SlurmJob> jobs = slurm.jobsByName(List.of(name));
@@ -65,7 +66,9 @@ public final class JobSubmitter {
         .filter(j -> {
           JobIdentity other = JobIdentity.parse(j.comment());
           if (!identity.sameRevision(other)) return false;
-          return !j.state().ended() || other.runId().equals(identity.runId());
+          // A failed job of this run is not adopted: applying again (retry of a paused deploy) submits anew.
+          return !j.state().ended()
+              || (other.runId().equals(identity.runId()) && j.state().category() != SlurmJobState.Category.FAILED);
         })
         .max(Comparator.comparingLong(j -> Long.parseLong(j.id().replaceAll("_.*", ""))));
   }

@@ -9,7 +9,13 @@ import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RevisionSpec;
+import ai.dynamo.deploy.workflows.RevisionStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
@@ -104,6 +110,8 @@ public final class SlurmTarget implements DeployTarget {
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
       new RevisionUploader(s.ssh, secrets).upload(ctx.graph(), ctx.settings(), s.layout, revision, c);
+      // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
+      s.ssh.writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
       JobSubmitter submitter = new JobSubmitter(s.slurm);
       JobIdentity identity = identity(ctx, revision);
       StringJoiner ids = new StringJoiner(", ");
@@ -142,8 +150,13 @@ public final class SlurmTarget implements DeployTarget {
       for (Component c : ctx.graph().components()) {
         jobs(ctx, s, record.revision(), c).forEach((r, id) -> jobs.put(SlurmNames.stem(c.name(), r), id));
       }
+      // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
+      s.ssh.writeFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE,
+          SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
+      int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
-          record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(), "")));
+          record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
+          restores > 0 ? "rolled back to " + restores : "")));
       if (previous != null) {
         // Blue/green: the new revision is ready and recorded; only now does the previous one go.
         List<String> old = new ArrayList<>(previous.jobs().values());
@@ -185,7 +198,57 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
+  @Override
+  public List<RevisionEntry> history(DeployContext ctx) {
+    return guard(ctx, s -> {
+      List<RevisionEntry> out = new ArrayList<>();
+      for (DeployState.Entry e : new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).history()) {
+        out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
+            e.startedBy(), e.note(), e.workflowId(), e.runId()));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
+    return guard(ctx, s -> {
+      DeployState.Entry entry = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).entry(revision);
+      if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
+        return Optional.empty();
+      }
+      Optional<String> json = s.ssh.readFile(s.layout.revisionDir(revision) + "/" + SPEC_FILE);
+      if (json.isEmpty()) return Optional.empty();
+      return Optional.of(SPEC_JSON.readValue(json.get(), RevisionSpec.class));
+    });
+  }
+
+  /** Every replica has a live job of this deploy and revision, started from this very spec: nothing to apply. */
+  @Override
+  public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
+    if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
+    return guard(ctx, s -> {
+      Optional<String> digest = s.ssh.readFile(specDigestFile(s, revision, c)).map(String::strip);
+      if (digest.isEmpty() || !digest.get().equals(ctx.request().specDigest())) return false;
+      JobSubmitter finder = new JobSubmitter(s.slurm);
+      for (int r = 0; r < c.replicas(); r++) {
+        Optional<SlurmJob> job = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision));
+        if (job.isEmpty() || job.get().state().ended()) return false;
+      }
+      return true;
+    });
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------------------
+
+  /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
+  static final String SPEC_FILE = "spec.json";
+
+  private static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+
+  private static String specDigestFile(Session s, int revision, Component c) {
+    return s.layout.revisionDir(revision) + "/" + c.name() + ".spec-digest";
+  }
 
   /** One SSH connection and what hangs off it, for the length of one activity. */
   private record Session(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {}

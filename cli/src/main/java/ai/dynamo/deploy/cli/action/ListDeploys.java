@@ -1,6 +1,12 @@
 package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployProgress;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import io.temporal.client.WorkflowStub;
+import java.util.Optional;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.filter.v1.WorkflowTypeFilter;
@@ -38,22 +44,59 @@ public final class ListDeploys {
 
   /** Up to {@code limit} deploys, newest first. */
   public List<Row> list(int limit) {
+    return list(limit, null);
+  }
+
+  /**
+   * Up to {@code limit} deploys in {@code phase} (null: any), newest first. The phase is a {@code DynamoPhase}
+   * search-attribute query where the server has advanced visibility and the attribute; elsewhere (Java test
+   * server, attribute not registered) each deploy's phase is read (progress query, or how its run ended) and
+   * filtered here.
+   */
+  public List<Row> list(int limit, Phase phase) {
     List<WorkflowExecutionInfo> infos;
+    boolean filtered = false;
     try {
-      infos = query(limit);
+      infos = query(limit, phase == null ? "" : " AND " + DeploySearchAttributes.PHASE.getName() + " = '" + phase + "'");
+      filtered = true;
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
-      infos = openAndClosed(limit);
+      Status.Code code = e.getStatus().getCode();
+      boolean unknownAttribute = phase != null && code == Status.Code.INVALID_ARGUMENT;
+      if (code != Status.Code.UNIMPLEMENTED && !unknownAttribute) throw e;
+      infos = openAndClosed(phase == null ? limit : Math.max(limit, 200));
     }
+    boolean filterHere = phase != null && !filtered;
     return infos.stream()
         .filter(i -> i.getExecution().getWorkflowId().startsWith("deploy/"))
+        .filter(i -> !filterHere || phase == phaseOf(i))
         .sorted(Comparator.comparing((WorkflowExecutionInfo i) -> i.getStartTime().getSeconds()).reversed())
         .limit(limit)
         .map(ListDeploys::row)
         .toList();
   }
 
-  private List<WorkflowExecutionInfo> query(int limit) {
+  /** A deploy's phase: the progress query while it runs, else how its run ended (null when unknown). */
+  Phase phaseOf(WorkflowExecutionInfo info) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(info.getExecution().getWorkflowId(),
+        Optional.of(info.getExecution().getRunId()), Optional.empty());
+    try {
+      return switch (info.getStatus()) {
+        case WORKFLOW_EXECUTION_STATUS_RUNNING -> {
+          DeployProgress p = stub.query("progress", DeployProgress.class);
+          yield p == null ? null : p.phase();
+        }
+        case WORKFLOW_EXECUTION_STATUS_COMPLETED -> Phase.READY;
+        case WORKFLOW_EXECUTION_STATUS_CANCELED -> Phase.CANCELLED;
+        case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> Phase.TIMED_OUT;
+        case WORKFLOW_EXECUTION_STATUS_TERMINATED -> Phase.FAILED;
+        default -> DeployOutcomes.await(stub).phase(); // failed: the DeployResult in the failure's details
+      };
+    } catch (RuntimeException e) {
+      return null; // no worker answers the query now: not listed under any phase
+    }
+  }
+
+  private List<WorkflowExecutionInfo> query(int limit, String condition) {
     WorkflowServiceBlockingStub stub = client.getWorkflowServiceStubs().blockingStub();
     List<WorkflowExecutionInfo> infos = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
@@ -62,7 +105,8 @@ public final class ListDeploys {
           stub.listWorkflowExecutions(
               ListWorkflowExecutionsRequest.newBuilder()
                   .setNamespace(client.getOptions().getNamespace())
-                  .setQuery("WorkflowType = '" + WORKFLOW_TYPE + "' AND TaskQueue = '" + DeployIds.TASK_QUEUE + "'")
+                  .setQuery("WorkflowType = '" + WORKFLOW_TYPE + "' AND TaskQueue = '" + DeployIds.TASK_QUEUE + "'"
+                      + condition)
                   .setPageSize(PAGE)
                   .setNextPageToken(token)
                   .build());

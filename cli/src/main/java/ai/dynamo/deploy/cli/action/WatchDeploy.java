@@ -48,7 +48,7 @@ public final class WatchDeploy {
    */
   public record Outcome(int exitCode, String summary, DeployProgress progress) {}
 
-  /** Polls until the run ends; returns how it ended. */
+  /** Polls until the run ends, or pauses for a decision (exit code 1, the deploy stays paused); returns how. */
   public Outcome watch(String workflowId, String runId, ProgressView view) throws InterruptedException {
     String run = runId;
     while (true) {
@@ -68,6 +68,10 @@ public final class WatchDeploy {
       Optional<DeployProgress> progress = live(client, workflowId, d.getExecution().getRunId());
       if (progress.isPresent()) {
         view.show(progress.get());
+        if (progress.get().phase() == Phase.PAUSED) {
+          // Waiting for a person (--on-failure pause): a watcher (CI) stops here, the deploy stays paused.
+          return new Outcome(ExitCodes.DEPLOY_FAILED, "PAUSED: " + progress.get().message(), progress.get());
+        }
       } else {
         view.note("waiting for a dynamo worker on task queue " + DeployIds.TASK_QUEUE
             + " (start one with 'dynamo worker', or run 'dynamo server')");

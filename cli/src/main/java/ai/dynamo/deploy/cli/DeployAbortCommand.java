@@ -1,0 +1,31 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.DecideDeploy;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dynamo deploy abort NAME}: a paused deploy ends without rollback. */
+@Command(name = "abort", mixinStandardHelpOptions = true,
+    description = {"End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is",
+        "(half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."})
+final class DeployAbortCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
+  String name;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() {
+    String workflowId = DeployRef.workflowId(name, target);
+    DecideDeploy.Result r = DeployDecisionCommand.withDecider(temporal, d -> d.abort(workflowId));
+    spec.commandLine().getOut().println(r.message());
+    return ExitCodes.OK;
+  }
+}

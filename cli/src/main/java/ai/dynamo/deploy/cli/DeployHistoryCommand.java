@@ -1,0 +1,55 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.workflows.RevisionEntry;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dynamo deploy history NAME}: revisions from the target's own records, like {@code helm history}. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+    description = "List a graph's revisions from the target's own records (not from Temporal), oldest first.")
+final class DeployHistoryCommand implements Callable<Integer> {
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
+  String name;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() {
+    String workflowId = DeployRef.workflowId(name, target);
+    List<RevisionEntry> history = DeployDecisionCommand.withDecider(temporal,
+        d -> d.history(workflowId, DeployDecisionCommand.targetOrNull(name, target)));
+    PrintWriter out = spec.commandLine().getOut();
+    if (output != OutputFormat.table) {
+      out.println(output.write(history));
+      return ExitCodes.OK;
+    }
+    String format = "%-9s %-20s %-12s %-16s %-13s %s";
+    out.println(String.format(format, "REVISION", "UPDATED (UTC)", "STATUS", "STARTED BY", "DIGEST", "DESCRIPTION")
+        .stripTrailing());
+    for (RevisionEntry e : history) {
+      String digest = e.specDigest() == null ? "" : e.specDigest().substring(0, Math.min(12, e.specDigest().length()));
+      out.println(String.format(format, e.revision(), TIME.format(Instant.ofEpochMilli(e.epochMillis())), e.status(),
+          e.startedBy(), digest, e.note() == null ? "" : e.note().replace('\n', ' ')).stripTrailing());
+    }
+    return ExitCodes.OK;
+  }
+}

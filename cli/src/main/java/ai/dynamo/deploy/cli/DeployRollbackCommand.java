@@ -1,0 +1,40 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.action.DecideDeploy;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dynamo deploy rollback NAME [--to-revision N]}. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+    description = {"Roll back: a paused deploy rolls back now; otherwise the recorded revision N (default: the one",
+        "before the live one) is deployed again and recorded as a new revision \"rolled back to N\"."})
+final class DeployRollbackCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
+  String name;
+
+  @Option(names = "--to-revision", paramLabel = "N", defaultValue = "0",
+      description = "The recorded revision to restore (see `dynamo deploy history`); default: the previous one.")
+  int toRevision;
+
+  @Mixin TargetOptions target;
+  @Mixin TemporalOptions temporal;
+
+  @Override
+  public Integer call() {
+    if (toRevision < 0) throw new UserError(ExitCodes.INVALID, "error: --to-revision must be a revision number (1, 2, ...)");
+    String workflowId = DeployRef.workflowId(name, target);
+    DecideDeploy.Result r = DeployDecisionCommand.withDecider(temporal,
+        d -> d.rollback(workflowId, DeployDecisionCommand.targetOrNull(name, target), toRevision,
+            DeployOptions.defaults(DeployCommand.startedBy())));
+    spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
+    return ExitCodes.OK;
+  }
+}
