@@ -58,8 +58,11 @@ class SlurmDeployCliTest {
   void tearDown() throws Exception {
     try {
       service.shutdown(Duration.ofSeconds(5));
+      // scancel takes one job name per --name (unlike squeue), so one call per job.
       for (String g : graphs) {
-        ssh.run("scancel --name=" + g + ".frontend.0," + g + ".group.0", RemoteShell.Retry.SAFE);
+        for (String job : List.of(g + ".frontend.0", g + ".group.0")) {
+          ssh.run("scancel --name=" + job, RemoteShell.Retry.SAFE);
+        }
       }
       ssh.run("rm -rf -- " + ssh.home() + "/" + remoteDir, RemoteShell.Retry.SAFE);
     } finally {
