@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -115,6 +116,22 @@ class DeployWorkflowTest {
     assertTrue(applyLeader < leaderReady, h.fake.calls().toString());
     assertTrue(leaderReady < applyWorkers, h.fake.calls().toString());
     assertTrue(applyWorkers < workersReady, h.fake.calls().toString());
+  }
+
+  /**
+   * One engine fails while the others of its wave become ready at the same moment. Cancelling their waits then
+   * races their completion, which hangs a workflow on Temporal's Java test server (sdk-java#2391) — the server of
+   * the embedded default. Stopped waits are abandoned instead, so every repetition ends, rolled back.
+   */
+  @RepeatedTest(10)
+  void aFailureWhileTheRestOfTheWaveTurnsReadyStillRollsBack() {
+    DeployResult result =
+        h.deploy(
+            Graphs.request(
+                Graphs.wide(4),
+                Map.of("fake.failComponent", "engine_1", "fake.readyAfterSeconds", "0", "fake.pollMillis", "5")));
+    assertEquals(Phase.ROLLED_BACK, result.phase(), result.message());
+    assertEquals(Map.of(), h.fake.running("lab", Graphs.wide(4).name()), "nothing of the failed install is left");
   }
 
   @Test

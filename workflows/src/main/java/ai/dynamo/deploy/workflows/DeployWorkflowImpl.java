@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.workflows;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.SearchAttributeKey;
@@ -261,7 +262,12 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       Duration left = Duration.ofMillis(Math.max(1000, deadlineMillis - now()));
       String what = stage() == Stage.ALL ? "" : stage() == Stage.LEADER ? " leader" : " workers";
       String summary = "await " + plan.name() + what + " ready (" + plan.summary() + ")";
-      DeployActivities waits = activities(ActivityPolicies.awaitReady(left), summary);
+      ActivityCancellationType onStop =
+          Workflow.getVersion(ABANDON_STOPPED_WAITS, Workflow.DEFAULT_VERSION, 1) == 1
+              ? ActivityCancellationType.ABANDON
+              : ActivityCancellationType.TRY_CANCEL;
+      DeployActivities waits = activities(
+          ActivityOptions.newBuilder(ActivityPolicies.awaitReady(left)).setCancellationType(onStop).build(), summary);
       StepRequest step = new StepRequest(revision, plan.name(), stage(), left);
       waitScope =
           Workflow.newCancellationScope(
@@ -325,6 +331,14 @@ public class DeployWorkflowImpl implements DeployWorkflow {
 
   /** Version of the pause behaviour: runs recorded before it never paused (they had no onFailure option). */
   static final String PAUSE_CHANGE = "pause-on-failure";
+  /**
+   * Waits stopped because another component failed are abandoned (ActivityCancellationType.ABANDON) rather than
+   * sent a cancel request: Temporal's Java test server (the embedded default and {@code dynamo server}) hangs a
+   * workflow that requests cancellation of an activity in the same workflow task in which that activity completes
+   * (temporalio/sdk-java#2391). An abandoned wait ends by itself: its target is rolled back under it, and once the
+   * deploy closes its next heartbeat fails.
+   */
+  static final String ABANDON_STOPPED_WAITS = "abandon-stopped-waits";
 
   private enum Decision { RETRY, ROLLBACK, ABORT, TIMEOUT }
 
