@@ -2,7 +2,6 @@ package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.k8s.MockCluster;
@@ -123,7 +122,12 @@ class K8sDeployCliTest {
     assertEquals(ExitCodes.DEPLOY_FAILED, second.exitCode(), second.out() + second.err());
     assertTrue((second.out() + second.err()).contains("CrashLoopBackOff"), second.out() + second.err());
     assertEquals(revisionOne, deployments(), "revision 1 is back, intact");
-    assertNull(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get());
+    assertEquals("rolled-back", cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get()
+        .getMetadata().getLabels().get("deploy.dynamo.ai/outcome"), "revision 2 is recorded as rolled back");
+    CliRun history = CliRun.of("deploy", "history", "g", "--target", "k8s", "-n", NS, "--address",
+        service.connection().address());
+    assertTrue(history.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains("READY")), history.out());
+    assertTrue(history.out().lines().anyMatch(l -> l.startsWith("2 ") && l.contains("ROLLED_BACK")), history.out());
   }
 
   @Test

@@ -124,18 +124,20 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   }
 
   /**
-   * The records, oldest first. Only successful revisions are recorded (a failed one is rolled back and its number
-   * reused), so the newest record is the live one ({@code READY}) and every older one {@code SUPERSEDED}.
+   * The records, oldest first: the newest successful one is live ({@code READY}), older successful ones
+   * {@code SUPERSEDED}; a failed revision that was rolled back is {@code ROLLED_BACK} until the next successful
+   * deploy reuses its number.
    */
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
     List<RevisionStore.Entry> records =
         new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).entries(graphLabel(ctx.graph().name()));
+    int live = records.stream().filter(e -> !e.rolledBack()).mapToInt(RevisionStore.Entry::revision).max().orElse(0);
     List<RevisionEntry> out = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      RevisionStore.Entry e = records.get(i);
-      out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(),
-          i == records.size() - 1 ? RevisionStatus.READY : RevisionStatus.SUPERSEDED, e.deployedBy(), e.note(),
+    for (RevisionStore.Entry e : records) {
+      RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
+          : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
+      out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
           e.workflowId(), e.runId()));
     }
     return out;
@@ -212,6 +214,12 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
       removed++;
       watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
     }
+    // The failed revision goes into the history as rolled back (its number is reused by the next deploy).
+    new RevisionStore(client, failed.namespace()).writeRolledBack(graph,
+        new RevisionRecord(request.failedRevision(), ctx.request().specDigest(),
+            ctx.request().options() == null ? "" : ctx.request().options().startedBy(), ctx.workflowId(), ctx.runId(),
+            clock.millis()),
+        GraphDigest.sha256(ctx.graph()), request.reason());
     if (previous != null) {
       List<HasMetadata> restored = new ArrayList<>();
       for (String name : request.components()) {

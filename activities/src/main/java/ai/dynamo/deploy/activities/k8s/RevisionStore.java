@@ -40,6 +40,13 @@ import java.util.zip.GZIPOutputStream;
 final class RevisionStore {
   static final String TYPE = "deploy.dynamo.ai/revision.v1";
   static final String RECORD = ManifestSet.PREFIX + "record";
+  /**
+   * What became of the revision: {@value #SUCCEEDED}, or {@value #ROLLED_BACK} for a failed revision that was rolled
+   * back (a record without manifests, replaced by the next successful revision, which reuses the number).
+   */
+  static final String OUTCOME = ManifestSet.PREFIX + "outcome";
+  static final String SUCCEEDED = "succeeded";
+  static final String ROLLED_BACK = "rolled-back";
   static final String MANIFESTS_KEY = "manifests.yaml.gz";
   static final String RECORD_KEY = "record.json";
   static final String SPEC_KEY = "spec.json.gz";
@@ -61,7 +68,7 @@ final class RevisionStore {
 
   /** One record as read back (what {@code history} lists). */
   record Entry(int revision, long epochMillis, String specDigest, String irDigest, String deployedBy, String note,
-      String workflowId, String runId, boolean hasSpec) {}
+      String workflowId, String runId, boolean hasSpec, boolean rolledBack) {}
 
   /**
    * Writes (or rewrites, idempotently) the record of a successful revision.
@@ -91,6 +98,7 @@ final class RevisionStore {
     labels.put(ManifestSet.GRAPH, set.graphLabel());
     labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
     labels.put(RECORD, "revision");
+    labels.put(OUTCOME, SUCCEEDED);
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
@@ -112,9 +120,58 @@ final class RevisionStore {
     }
   }
 
-  /** The highest recorded revision of the graph, 0 when none. */
+  /**
+   * Records that revision {@code revision} failed and was rolled back ({@code note}: why), unless a successful record
+   * of that number exists (which is never overwritten). Idempotent.
+   */
+  void writeRolledBack(String graphLabel, RevisionRecord record, String irDigest, String note) {
+    Secret existing = secret(graphLabel, record.revision());
+    if (existing != null && !isRolledBack(existing)) return;
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("revision", record.revision());
+    json.put("graph", graphLabel);
+    json.put("specDigest", record.specDigest());
+    json.put("irDigest", irDigest);
+    json.put("deployedBy", record.startedBy());
+    json.put("workflowId", record.workflowId());
+    json.put("runId", record.runId());
+    json.put("deployedAt", Instant.ofEpochMilli(record.epochMillis()).toString());
+    json.put("note", note);
+    json.put("outcome", ROLLED_BACK);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(ManifestSet.MANAGED_BY, ManifestSet.MANAGER);
+    labels.put(ManifestSet.GRAPH, graphLabel);
+    labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
+    labels.put(RECORD, "revision");
+    labels.put(OUTCOME, ROLLED_BACK);
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name(graphLabel, record.revision()))
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .endMetadata()
+            .withType(TYPE)
+            .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
+                ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
+            .build();
+    try {
+      client.resource(secret).inNamespace(namespace).fieldManager(ServerSideApplier.FIELD_MANAGER).forceConflicts()
+          .serverSideApply();
+    } catch (KubernetesClientException e) {
+      throw KubeErrors.translate(e, "record rolled-back revision " + record.revision());
+    }
+  }
+
+  static boolean isRolledBack(Secret record) {
+    Map<String, String> labels = record.getMetadata().getLabels();
+    return labels != null && ROLLED_BACK.equals(labels.get(OUTCOME));
+  }
+
+  /** The highest successfully recorded revision of the graph, 0 when none. */
   int current(String graphLabel) {
     return records(graphLabel).stream()
+        .filter(s -> !isRolledBack(s))
         .mapToInt(s -> Integer.parseInt(s.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0")))
         .max().orElse(0);
   }
@@ -128,7 +185,8 @@ final class RevisionStore {
       JsonNode json = recordJson(data.get(RECORD_KEY));
       long at = json.hasNonNull("deployedAt") ? Instant.parse(json.get("deployedAt").asText()).toEpochMilli() : 0;
       out.add(new Entry(revision, at, text(json, "specDigest"), text(json, "irDigest"), text(json, "deployedBy"),
-          text(json, "note"), text(json, "workflowId"), text(json, "runId"), data.containsKey(SPEC_KEY)));
+          text(json, "note"), text(json, "workflowId"), text(json, "runId"), data.containsKey(SPEC_KEY),
+          isRolledBack(s)));
     }
     out.sort(Comparator.comparingInt(Entry::revision));
     return out;
@@ -140,7 +198,7 @@ final class RevisionStore {
    */
   Optional<RevisionSpec> spec(String graphLabel, int revision) {
     Secret secret = secret(graphLabel, revision);
-    if (secret == null || !TYPE.equals(secret.getType())) return Optional.empty();
+    if (secret == null || !TYPE.equals(secret.getType()) || isRolledBack(secret)) return Optional.empty();
     String data = secret.getData() == null ? null : secret.getData().get(SPEC_KEY);
     if (data == null) {
       throw new TargetFailure(DeployFailures.NOT_SUPPORTED, "revision " + revision + " of " + graphLabel

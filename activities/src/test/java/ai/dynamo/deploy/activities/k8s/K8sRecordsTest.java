@@ -106,6 +106,36 @@ class K8sRecordsTest {
   }
 
   @Test
+  void aRolledBackRevisionIsListedUntilTheNextSuccessfulDeployReusesItsNumber() {
+    Graph v1 = K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE));
+    deploy(context(v1, "alice@ws", 0), 1);
+    DeployContext failed = context(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE + "-2:crashloop")), "bob@ws", 0);
+    applyAll(failed, 2);
+    target.rollback(failed, new ai.dynamo.deploy.workflows.RollbackRequest(2, 1, List.of("frontend"),
+        "frontend: CrashLoopBackOff"), new RecordingWatch());
+
+    List<RevisionEntry> history = target.history(named("g"));
+    assertEquals(List.of(1, 2), history.stream().map(RevisionEntry::revision).toList());
+    assertEquals(List.of(RevisionStatus.READY, RevisionStatus.ROLLED_BACK),
+        history.stream().map(RevisionEntry::status).toList());
+    assertEquals("bob@ws", history.get(1).startedBy());
+    assertEquals("frontend: CrashLoopBackOff", history.get(1).note());
+    assertEquals(1, target.currentRevision(failed), "the live revision is still 1");
+    assertEquals(Optional.empty(), target.revisionSpec(named("g"), 2), "a rolled-back revision cannot be restored");
+
+    // A retried rollback does not duplicate it; the next successful deploy takes number 2.
+    target.rollback(failed, new ai.dynamo.deploy.workflows.RollbackRequest(2, 1, List.of("frontend"), "again"),
+        new RecordingWatch());
+    assertEquals(2, target.history(named("g")).size());
+    deploy(context(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE + "-2")), "carol@ws", 0), 2);
+    history = target.history(named("g"));
+    assertEquals(List.of(RevisionStatus.SUPERSEDED, RevisionStatus.READY),
+        history.stream().map(RevisionEntry::status).toList());
+    assertEquals("carol@ws", history.get(1).startedBy());
+    assertTrue(target.revisionSpec(named("g"), 2).isPresent());
+  }
+
+  @Test
   void theRecordKeepsTheGraphWithSecretReferencesAndTheSettings() {
     Graph v1 = K8sGraphs.graph("g", K8sGraphs.engine(IMAGE), K8sGraphs.frontend(IMAGE));
     DeployContext ctx = context(v1, "alice@ws", 0);
