@@ -151,6 +151,29 @@ class K8sOperatingTest {
     List<RevisionStore.Entry> stored = new RevisionStore(cluster.client, NS).entries("g");
     assertEquals(GraphDigest.sha256(v1), stored.get(3).irDigest(), "the IR digest of revision 4 is revision 1's");
 
+    // No secret value (the mock's hf-token holds "secret-value") in any Temporal history of the runs nor in a record.
+    var closed = client.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+        io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace()).setMaximumPageSize(100).build());
+    assertTrue(closed.getExecutionsCount() >= 6, "4 deploys and the record reads: " + closed.getExecutionsCount());
+    for (var run : closed.getExecutionsList()) {
+      // The proto text form prints payload bytes as (escaped) text, so JSON payloads are readable in it.
+      String json = client.fetchHistory(run.getExecution().getWorkflowId(), run.getExecution().getRunId())
+          .getHistory().toString();
+      if (run.getExecution().getWorkflowId().startsWith("deploy/")) {
+        assertTrue(json.contains("HF_TOKEN"), "the reference is there: " + run.getExecution().getWorkflowId());
+      }
+      assertFalse(json.contains("secret-value") || json.contains("c2VjcmV0LXZhbHVl"),
+          "secret value in the history of " + run.getExecution().getWorkflowId());
+    }
+    for (int r = 1; r <= 4; r++) {
+      var data = cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v" + r).get().getData();
+      String spec = RevisionStore.gunzip(java.util.Base64.getDecoder().decode(data.get(RevisionStore.SPEC_KEY)));
+      String manifests = RevisionStore.gunzip(java.util.Base64.getDecoder().decode(data.get(RevisionStore.MANIFESTS_KEY)));
+      assertTrue(spec.contains("HF_TOKEN") && manifests.contains("hf-token"), spec);
+      assertFalse((spec + manifests).contains("secret-value") || (spec + manifests).contains("c2VjcmV0LXZhbHVl"));
+    }
+
     // The previous revision (no --to-revision) is now 3.
     assertEquals(3, DeployRecords.read(client, "g", target(), ai.dynamo.deploy.workflows.RecordsRequest.PREVIOUS)
         .specRevision());
