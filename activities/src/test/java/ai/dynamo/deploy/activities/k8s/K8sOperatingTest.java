@@ -243,4 +243,68 @@ class K8sOperatingTest {
     assertEquals(1, history.size());
     assertEquals("oncall@ops", history.get(0).startedBy());
   }
+
+  /** Starts a deploy of engine + front end that pauses on failure, the front end crash-looping; waits for PAUSED. */
+  private DeployStarter.Started pausedDeploy() throws InterruptedException {
+    controller.behave("g-frontend", SimulatedController.Behaviour.CRASH_LOOP);
+    Graph graph = K8sGraphs.graph("g", K8sGraphs.engine(IMAGE), K8sGraphs.frontend(IMAGE));
+    DeployRequest base = K8sGraphs.request(graph, Map.of());
+    DeployStarter.Started started = DeployStarter.startOrAttach(client, new DeployRequest(graph, base.specDigest(),
+        base.target(), base.options().withStartedBy("alice@ws").pausingOnFailure(null)), Set.of());
+    WorkflowStub stub = client.newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    DeployProgress p;
+    while ((p = stub.query("progress", DeployProgress.class)).phase() != Phase.PAUSED) {
+      assertTrue(System.nanoTime() < deadline, "never paused: " + p);
+      Thread.sleep(200);
+    }
+    assertTrue(p.message().contains("CrashLoopBackOff"), p.message());
+    return started;
+  }
+
+  @Test
+  void aPausedDeployIsRetriedOnceTheCauseIsFixedWithoutTouchingTheReadyEngine() throws Exception {
+    DeployStarter.Started started = pausedDeploy();
+    String engineVersion =
+        cluster.client.apps().deployments().inNamespace(NS).withName("g-vllm-worker").get().getMetadata().getResourceVersion();
+    int requestsBefore = cluster.api.requests().size();
+    controller.behave("g-frontend", SimulatedController.Behaviour.READY);
+    awaitFrontendAvailable(); // the fix has reached the pods (else the retry's wait sees them crash once more)
+    DeployDecisions.Outcome retry = DeployDecisions.retry(client, started.workflowId(), "oncall@ops", Set.of());
+    assertFalse(retry.newRun(), "a decision on the paused run: " + retry.message());
+    DeployResult result = await(started);
+    assertEquals(Phase.READY, result.phase(), result.message());
+    List<String> after = cluster.api.requests().subList(requestsBefore, cluster.api.requests().size());
+    assertTrue(after.stream().noneMatch(r -> r.startsWith("PATCH") && r.contains("/deployments/g-vllm-worker")), after.toString());
+    assertEquals(engineVersion,
+        cluster.client.apps().deployments().inNamespace(NS).withName("g-vllm-worker").get().getMetadata().getResourceVersion());
+    assertEquals(List.of(RevisionStatus.READY), DeployRecords.read(client, "g", target(), 0).history().stream()
+        .map(RevisionEntry::status).toList());
+  }
+
+  @Test
+  void aPausedDeployRolledBackIsListedAsRolledBack() throws Exception {
+    DeployStarter.Started started = pausedDeploy();
+    DeployDecisions.decide(client, started.workflowId(), "rollback");
+    DeployResult result = await(started);
+    assertEquals(Phase.ROLLED_BACK, result.phase(), result.message());
+    assertNull(cluster.client.apps().deployments().inNamespace(NS).withName("g-vllm-worker").get(),
+        "a failed first install leaves nothing");
+    List<RevisionEntry> history = DeployRecords.read(client, "g", target(), 0).history();
+    assertEquals(1, history.size());
+    assertEquals(RevisionStatus.ROLLED_BACK, history.get(0).status());
+    assertEquals("alice@ws", history.get(0).startedBy());
+    assertFalse(history.get(0).note().isEmpty(), "the reason is noted");
+  }
+
+  private void awaitFrontendAvailable() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      Deployment d = cluster.client.apps().deployments().inNamespace(NS).withName("g-frontend").get();
+      Integer available = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+      if (available != null && available == 2) return;
+      assertTrue(System.nanoTime() < deadline, "the simulated controller never made the front end available: " + d.getStatus());
+      Thread.sleep(100);
+    }
+  }
 }
