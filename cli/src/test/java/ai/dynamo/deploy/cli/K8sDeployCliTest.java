@@ -2,7 +2,6 @@ package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.k8s.MockCluster;
@@ -123,6 +122,48 @@ class K8sDeployCliTest {
     assertEquals(ExitCodes.DEPLOY_FAILED, second.exitCode(), second.out() + second.err());
     assertTrue((second.out() + second.err()).contains("CrashLoopBackOff"), second.out() + second.err());
     assertEquals(revisionOne, deployments(), "revision 1 is back, intact");
-    assertNull(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get());
+    assertEquals("rolled-back", cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get()
+        .getMetadata().getLabels().get("deploy.dynamo.ai/outcome"), "revision 2 is recorded as rolled back");
+    CliRun history = CliRun.of("deploy", "history", "g", "--target", "k8s", "-n", NS, "--address",
+        service.connection().address());
+    assertTrue(history.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains("READY")), history.out());
+    assertTrue(history.out().lines().anyMatch(l -> l.startsWith("2 ") && l.contains("ROLLED_BACK")), history.out());
+  }
+
+  @Test
+  void historyAndRollbackToRevisionOneFromTheCommandLine() throws Exception {
+    assertEquals(ExitCodes.OK, deploy(graph("v1.yaml", IMAGE)).exitCode());
+    Map<String, String> revisionOne = deployments();
+    assertEquals(ExitCodes.OK, deploy(graph("v2.yaml", IMAGE + "-2")).exitCode());
+    String address = service.connection().address();
+
+    CliRun table = CliRun.of("deploy", "history", "g", "--target", "k8s", "-n", NS, "--address", address);
+    assertEquals(ExitCodes.OK, table.exitCode(), table.out() + table.err());
+    assertTrue(table.out().startsWith("REVISION  UPDATED (UTC)"), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains("SUPERSEDED")), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("2 ") && l.contains("READY")), table.out());
+
+    CliRun rollback = CliRun.of("deploy", "rollback", "g", "--target", "k8s", "-n", NS, "--to-revision", "1",
+        "--address", address);
+    assertEquals(ExitCodes.OK, rollback.exitCode(), rollback.out() + rollback.err());
+    assertTrue(rollback.out().startsWith("Rolling back g to revision 1"), rollback.out());
+    CliRun status = CliRun.of("deploy", "status", "deploy/k8s/llm/g", "--wait", "--address", address);
+    assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
+    Map<String, String> expected = new TreeMap<>();
+    revisionOne.forEach((name, imageAndRevision) -> expected.put(name, imageAndRevision.replace("rev 1", "rev 3")));
+    assertEquals(expected, deployments(), "revision 1's images, as revision 3");
+
+    CliRun json = CliRun.of("deploy", "history", "g", "--target", "k8s", "-n", NS, "-o", "json", "--address", address);
+    assertEquals(ExitCodes.OK, json.exitCode(), json.err());
+    com.fasterxml.jackson.databind.JsonNode h = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals(3, h.size(), json.out());
+    assertEquals("READY", h.get(2).get("status").asText());
+    assertEquals("rolled back to 1", h.get(2).get("note").asText());
+    assertEquals(h.get(0).get("specDigest").asText(), h.get(2).get("specDigest").asText());
+
+    CliRun missing = CliRun.of("deploy", "rollback", "g", "--target", "k8s", "-n", NS, "--to-revision", "9",
+        "--address", address);
+    assertEquals(ExitCodes.INVALID, missing.exitCode());
+    assertTrue(missing.err().contains("no recorded revision 9"), missing.err());
   }
 }

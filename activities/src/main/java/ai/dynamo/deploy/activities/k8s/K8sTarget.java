@@ -6,18 +6,24 @@ import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RevisionSpec;
+import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -110,7 +116,65 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     for (HasMetadata o : applier.owned(set.graphLabel())) {
       if (!keep.contains(ManifestSet.key(o))) applier.delete(o);
     }
-    new RevisionStore(client(ctx), set.namespace()).write(set, record, GraphDigest.sha256(ctx.graph()));
+    int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
+    // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
+    new RevisionStore(client(ctx), set.namespace()).write(set, record, GraphDigest.sha256(ctx.graph()),
+        new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()),
+        restores > 0 ? "rolled back to " + restores : "");
+  }
+
+  /**
+   * The records, oldest first: the newest successful one is live ({@code READY}), older successful ones
+   * {@code SUPERSEDED}; a failed revision that was rolled back is {@code ROLLED_BACK} until the next successful
+   * deploy reuses its number.
+   */
+  @Override
+  public List<RevisionEntry> history(DeployContext ctx) {
+    List<RevisionStore.Entry> records =
+        new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).entries(graphLabel(ctx.graph().name()));
+    int live = records.stream().filter(e -> !e.rolledBack()).mapToInt(RevisionStore.Entry::revision).max().orElse(0);
+    List<RevisionEntry> out = new ArrayList<>();
+    for (RevisionStore.Entry e : records) {
+      RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
+          : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
+      out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
+          e.workflowId(), e.runId()));
+    }
+    return out;
+  }
+
+  /** The graph and settings kept in revision N's record; a record from before specs were kept is a clear failure. */
+  @Override
+  public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
+    return new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).spec(graphLabel(ctx.graph().name()), revision);
+  }
+
+  /**
+   * Every object of this stage exists, is ours, and was written for this revision by a request with this very spec
+   * (the revision label and the spec-digest annotation): a retried deploy checks it instead of applying it again.
+   * A revision number is reused after a failed one, hence the spec digest too.
+   */
+  @Override
+  public boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
+    ManifestSet set = manifests(ctx, revision);
+    List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
+    if (objects.isEmpty()) return false; // nothing to apply: nothing to skip either
+    KubernetesClient client = client(ctx);
+    for (HasMetadata want : objects) {
+      HasMetadata live;
+      try {
+        live = client.resource(want).inNamespace(set.namespace()).get();
+      } catch (KubernetesClientException e) {
+        throw KubeErrors.translate(e, "read " + ManifestSet.key(want));
+      }
+      if (live == null || !ServerSideApplier.owned(live, set.graphLabel())) return false;
+      Map<String, String> annotations = live.getMetadata().getAnnotations();
+      if (!Integer.toString(revision).equals(live.getMetadata().getLabels().get(ManifestSet.REVISION))
+          || annotations == null || !ctx.request().specDigest().equals(annotations.get(ManifestSet.SPEC_DIGEST))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -150,6 +214,12 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
       removed++;
       watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
     }
+    // The failed revision goes into the history as rolled back (its number is reused by the next deploy).
+    new RevisionStore(client, failed.namespace()).writeRolledBack(graph,
+        new RevisionRecord(request.failedRevision(), ctx.request().specDigest(),
+            ctx.request().options() == null ? "" : ctx.request().options().startedBy(), ctx.workflowId(), ctx.runId(),
+            clock.millis()),
+        GraphDigest.sha256(ctx.graph()), request.reason());
     if (previous != null) {
       List<HasMetadata> restored = new ArrayList<>();
       for (String name : request.components()) {
@@ -168,6 +238,18 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
+  /**
+   * The graph's label value as the renderer writes it (render's K8sNames: the DNS label of the name, cut to 63
+   * characters with a hash suffix when longer), for calls that carry only the graph's name (history, records).
+   */
+  static String graphLabel(String graphName) {
+    String label = Names.dnsLabel(graphName);
+    if (label.length() <= 63) return label;
+    String cut = label.substring(0, 63 - 9);
+    while (cut.endsWith("-")) cut = cut.substring(0, cut.length() - 1);
+    return cut + "-" + ManifestSet.sha256(label).substring(0, 8);
+  }
+
   private ManifestSet manifests(DeployContext ctx, int revision) {
     String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
     synchronized (recent) {
@@ -176,7 +258,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
     ManifestSet set;
     try {
-      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision);
+      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision, ctx.request().specDigest());
     } catch (IllegalArgumentException e) {
       throw TargetFailure.invalidIr(e.getMessage());
     }

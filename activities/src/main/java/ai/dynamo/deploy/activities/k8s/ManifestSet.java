@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * The rendered objects of one graph for one revision, as fabric8 objects grouped by component, with what apply
- * adds to the renderer's output: the {@link #REVISION} label on every object, and on Jobs the {@link #SPEC_HASH}
- * annotation (a Job's pod template is immutable, so a changed Job is deleted and created again).
+ * adds to the renderer's output: the {@link #REVISION} label and the {@link #SPEC_DIGEST} annotation on every object
+ * (which revision of which deploy request wrote it: what {@code isCurrent} compares), and on Jobs the
+ * {@link #SPEC_HASH} annotation (a Job's pod template is immutable, so a changed Job is deleted and created again).
  *
  * <p>The renderer writes one file per component in graph order; file i holds component i's objects.
  */
@@ -33,6 +34,8 @@ final class ManifestSet {
   static final String COMPONENT = Labels.COMPONENT;
   static final String REVISION = PREFIX + "revision";
   static final String SPEC_HASH = PREFIX + "spec-hash";
+  /** The deploy request's spec digest (graph plus settings); object metadata only, never the pod template. */
+  static final String SPEC_DIGEST = PREFIX + "spec-digest";
   static final String MANAGED_BY = Labels.MANAGED_BY;
   static final String ROLE = Labels.ROLE;
   static final String MANAGER = Labels.MANAGER;
@@ -51,8 +54,8 @@ final class ManifestSet {
     this.byComponent = byComponent;
   }
 
-  /** The objects of {@code rendering} (of {@code graph}) labelled for {@code revision}. */
-  static ManifestSet of(Graph graph, Rendering rendering, String namespace, int revision) {
+  /** The objects of {@code rendering} (of {@code graph}, whose request has {@code specDigest}) labelled for {@code revision}. */
+  static ManifestSet of(Graph graph, Rendering rendering, String namespace, int revision, String specDigest) {
     List<RenderedFile> files = rendering.files();
     if (files.size() != graph.components().size()) {
       throw new IllegalStateException(
@@ -63,7 +66,7 @@ final class ManifestSet {
     for (int i = 0; i < files.size(); i++) {
       List<HasMetadata> objects = parse(files.get(i).content());
       for (HasMetadata o : objects) {
-        label(o, revision);
+        label(o, revision, specDigest);
         if (graphLabel == null) graphLabel = o.getMetadata().getLabels().get(GRAPH);
       }
       byComponent.put(graph.components().get(i).name(), objects);
@@ -94,15 +97,17 @@ final class ManifestSet {
     return objects;
   }
 
-  private static void label(HasMetadata o, int revision) {
+  private static void label(HasMetadata o, int revision, String specDigest) {
     Map<String, String> labels = new LinkedHashMap<>(o.getMetadata().getLabels());
     labels.put(REVISION, Integer.toString(revision));
     o.getMetadata().setLabels(labels);
+    Map<String, String> annotations = o.getMetadata().getAnnotations() == null
+        ? new LinkedHashMap<>() : new LinkedHashMap<>(o.getMetadata().getAnnotations());
+    if (specDigest != null && !specDigest.isEmpty()) annotations.put(SPEC_DIGEST, specDigest);
     if (o instanceof Job job) {
-      Map<String, String> annotations = new LinkedHashMap<>(o.getMetadata().getAnnotations());
       annotations.put(SPEC_HASH, sha256(SERIALIZATION.asJson(job.getSpec())).substring(0, 16));
-      o.getMetadata().setAnnotations(annotations);
     }
+    o.getMetadata().setAnnotations(annotations);
   }
 
   static String sha256(String text) {

@@ -1,6 +1,13 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RevisionSpec;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,24 +18,41 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Revision records in the cluster, like Helm's release Secrets: one Secret per successful revision, named
  * {@code dynamo-deploy.<graph>.v<N>}, of type {@value #TYPE}, labelled with graph and revision, holding the
- * gzip-compressed manifests of the revision ({@value #MANIFESTS_KEY}) and a small JSON record ({@value #RECORD_KEY}:
- * revision, spec and IR digests, who, workflow, time). Any worker or {@code kubectl} reads history without Temporal:
+ * gzip-compressed manifests of the revision ({@value #MANIFESTS_KEY}), a small JSON record ({@value #RECORD_KEY}:
+ * revision, spec and IR digests, who, workflow, time, note) and the gzip-compressed spec ({@value #SPEC_KEY}: the
+ * graph with secret references only, never values, and the target settings) that {@code rollback --to-revision}
+ * deploys again. Records written before the spec was kept lack {@value #SPEC_KEY}: history still reads them. Any worker or {@code kubectl} reads history without Temporal:
  * {@code kubectl get secret -l deploy.dynamo.ai/record=revision,deploy.dynamo.ai/graph=<graph>}.
  */
 final class RevisionStore {
   static final String TYPE = "deploy.dynamo.ai/revision.v1";
   static final String RECORD = ManifestSet.PREFIX + "record";
+  /**
+   * What became of the revision: {@value #SUCCEEDED}, or {@value #ROLLED_BACK} for a failed revision that was rolled
+   * back (a record without manifests, replaced by the next successful revision, which reuses the number).
+   */
+  static final String OUTCOME = ManifestSet.PREFIX + "outcome";
+  static final String SUCCEEDED = "succeeded";
+  static final String ROLLED_BACK = "rolled-back";
   static final String MANIFESTS_KEY = "manifests.yaml.gz";
   static final String RECORD_KEY = "record.json";
+  static final String SPEC_KEY = "spec.json.gz";
+
+  // Temporal's own mapper: the spec holds a Graph, serialised exactly as the workflow history serialises it.
+  private static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private final KubernetesClient client;
   private final String namespace;
@@ -42,8 +66,17 @@ final class RevisionStore {
     return "dynamo-deploy." + graphLabel + ".v" + revision;
   }
 
-  /** Writes (or rewrites, idempotently) the record of a successful revision. */
-  void write(ManifestSet set, RevisionRecord record, String irDigest) {
+  /** One record as read back (what {@code history} lists). */
+  record Entry(int revision, long epochMillis, String specDigest, String irDigest, String deployedBy, String note,
+      String workflowId, String runId, boolean hasSpec, boolean rolledBack) {}
+
+  /**
+   * Writes (or rewrites, idempotently) the record of a successful revision.
+   *
+   * @param spec what rollback --to-revision deploys again (secret references only)
+   * @param note e.g. {@code rolled back to 1}; empty for an ordinary deploy
+   */
+  void write(ManifestSet set, RevisionRecord record, String irDigest, RevisionSpec spec, String note) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("revision", record.revision());
     json.put("graph", set.graphLabel());
@@ -53,11 +86,19 @@ final class RevisionStore {
     json.put("workflowId", record.workflowId());
     json.put("runId", record.runId());
     json.put("deployedAt", Instant.ofEpochMilli(record.epochMillis()).toString());
+    json.put("note", note);
+    byte[] specJson;
+    try {
+      specJson = SPEC_JSON.writeValueAsBytes(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise the spec of revision " + record.revision(), e);
+    }
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(ManifestSet.MANAGED_BY, ManifestSet.MANAGER);
     labels.put(ManifestSet.GRAPH, set.graphLabel());
     labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
     labels.put(RECORD, "revision");
+    labels.put(OUTCOME, SUCCEEDED);
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
@@ -69,6 +110,7 @@ final class RevisionStore {
             .addToData(MANIFESTS_KEY, Base64.getEncoder().encodeToString(gzip(set.toYaml())))
             .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
                 ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
+            .addToData(SPEC_KEY, Base64.getEncoder().encodeToString(gzip(specJson)))
             .build();
     try {
       client.resource(secret).inNamespace(namespace).fieldManager(ServerSideApplier.FIELD_MANAGER).forceConflicts()
@@ -78,38 +120,150 @@ final class RevisionStore {
     }
   }
 
-  /** The highest recorded revision of the graph, 0 when none. */
+  /**
+   * Records that revision {@code revision} failed and was rolled back ({@code note}: why), unless a successful record
+   * of that number exists (which is never overwritten). Idempotent.
+   */
+  void writeRolledBack(String graphLabel, RevisionRecord record, String irDigest, String note) {
+    Secret existing = secret(graphLabel, record.revision());
+    if (existing != null && !isRolledBack(existing)) return;
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("revision", record.revision());
+    json.put("graph", graphLabel);
+    json.put("specDigest", record.specDigest());
+    json.put("irDigest", irDigest);
+    json.put("deployedBy", record.startedBy());
+    json.put("workflowId", record.workflowId());
+    json.put("runId", record.runId());
+    json.put("deployedAt", Instant.ofEpochMilli(record.epochMillis()).toString());
+    json.put("note", note);
+    json.put("outcome", ROLLED_BACK);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(ManifestSet.MANAGED_BY, ManifestSet.MANAGER);
+    labels.put(ManifestSet.GRAPH, graphLabel);
+    labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
+    labels.put(RECORD, "revision");
+    labels.put(OUTCOME, ROLLED_BACK);
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name(graphLabel, record.revision()))
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .endMetadata()
+            .withType(TYPE)
+            .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
+                ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
+            .build();
+    try {
+      client.resource(secret).inNamespace(namespace).fieldManager(ServerSideApplier.FIELD_MANAGER).forceConflicts()
+          .serverSideApply();
+    } catch (KubernetesClientException e) {
+      throw KubeErrors.translate(e, "record rolled-back revision " + record.revision());
+    }
+  }
+
+  static boolean isRolledBack(Secret record) {
+    Map<String, String> labels = record.getMetadata().getLabels();
+    return labels != null && ROLLED_BACK.equals(labels.get(OUTCOME));
+  }
+
+  /** The highest successfully recorded revision of the graph, 0 when none. */
   int current(String graphLabel) {
+    return records(graphLabel).stream()
+        .filter(s -> !isRolledBack(s))
+        .mapToInt(s -> Integer.parseInt(s.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0")))
+        .max().orElse(0);
+  }
+
+  /** Every record of the graph, oldest first. */
+  List<Entry> entries(String graphLabel) {
+    List<Entry> out = new ArrayList<>();
+    for (Secret s : records(graphLabel)) {
+      Map<String, String> data = s.getData() == null ? Map.of() : s.getData();
+      int revision = Integer.parseInt(s.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0"));
+      JsonNode json = recordJson(data.get(RECORD_KEY));
+      long at = json.hasNonNull("deployedAt") ? Instant.parse(json.get("deployedAt").asText()).toEpochMilli() : 0;
+      out.add(new Entry(revision, at, text(json, "specDigest"), text(json, "irDigest"), text(json, "deployedBy"),
+          text(json, "note"), text(json, "workflowId"), text(json, "runId"), data.containsKey(SPEC_KEY),
+          isRolledBack(s)));
+    }
+    out.sort(Comparator.comparingInt(Entry::revision));
+    return out;
+  }
+
+  /**
+   * The recorded spec of a revision: empty when the graph has no such record; a non-retryable failure when the
+   * record predates stored specs (it can be listed, not deployed again).
+   */
+  Optional<RevisionSpec> spec(String graphLabel, int revision) {
+    Secret secret = secret(graphLabel, revision);
+    if (secret == null || !TYPE.equals(secret.getType()) || isRolledBack(secret)) return Optional.empty();
+    String data = secret.getData() == null ? null : secret.getData().get(SPEC_KEY);
+    if (data == null) {
+      throw new TargetFailure(DeployFailures.NOT_SUPPORTED, "revision " + revision + " of " + graphLabel
+          + " has no stored spec (its record " + name(graphLabel, revision) + " in namespace " + namespace
+          + " was written before records kept the graph and settings), so it cannot be deployed again; deploy its"
+          + " graph file with dynamo deploy -f instead");
+    }
+    try {
+      return Optional.of(SPEC_JSON.readValue(gunzip(Base64.getDecoder().decode(data)), RevisionSpec.class));
+    } catch (IOException e) {
+      throw new TargetFailure(DeployFailures.NOT_SUPPORTED, "the stored spec of revision " + revision + " of "
+          + graphLabel + " (" + name(graphLabel, revision) + ") cannot be read: " + e.getMessage());
+    }
+  }
+
+  private List<Secret> records(String graphLabel) {
     try {
       return client.secrets().inNamespace(namespace)
           .withLabel(RECORD, "revision")
           .withLabel(ManifestSet.GRAPH, graphLabel)
           .list().getItems().stream()
           .filter(s -> TYPE.equals(s.getType()))
-          .mapToInt(s -> Integer.parseInt(s.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0")))
-          .max().orElse(0);
+          .toList();
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, "read the revision records of " + graphLabel);
     }
   }
 
-  /** The objects of a recorded revision, or null when there is no such record. */
-  ManifestSet read(String graphLabel, int revision) {
-    Secret secret;
+  private Secret secret(String graphLabel, int revision) {
     try {
-      secret = client.secrets().inNamespace(namespace).withName(name(graphLabel, revision)).get();
+      return client.secrets().inNamespace(namespace).withName(name(graphLabel, revision)).get();
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, "read revision " + revision + " of " + graphLabel);
     }
+  }
+
+  private static JsonNode recordJson(String base64) {
+    if (base64 == null) return SPEC_JSON.createObjectNode();
+    try {
+      return SPEC_JSON.readTree(Base64.getDecoder().decode(base64));
+    } catch (IOException e) {
+      return SPEC_JSON.createObjectNode(); // a damaged record still lists with its revision number
+    }
+  }
+
+  private static String text(JsonNode json, String field) {
+    return json.hasNonNull(field) ? json.get(field).asText() : "";
+  }
+
+  /** The objects of a recorded revision, or null when there is no such record. */
+  ManifestSet read(String graphLabel, int revision) {
+    Secret secret = secret(graphLabel, revision);
     if (secret == null || secret.getData() == null || !secret.getData().containsKey(MANIFESTS_KEY)) return null;
     String yaml = gunzip(Base64.getDecoder().decode(secret.getData().get(MANIFESTS_KEY)));
     return ManifestSet.fromRecord(yaml, namespace, graphLabel, revision);
   }
 
   static byte[] gzip(String text) {
+    return gzip(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static byte[] gzip(byte[] data) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -105,8 +105,19 @@ class K8sDeployWorkflowTest {
     assertEquals(1, second.revision(), "revision 1 is live");
 
     assertEquals(revisionOne, objects(), "revision 1's objects are intact, revision 2's additions are gone");
-    assertNull(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get(), "no record for a failed revision");
+    io.fabric8.kubernetes.api.model.Secret failedRecord =
+        cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get();
+    assertTrue(RevisionStore.isRolledBack(failedRecord), "revision 2 is recorded as rolled back");
+    assertFalse(failedRecord.getData().containsKey(RevisionStore.MANIFESTS_KEY), "with no objects to restore");
     assertEquals(1, new RevisionStore(cluster.client, NS).current("g"));
+
+    // The next successful deploy reuses number 2 and replaces the rolled-back record.
+    Graph v3 = K8sGraphs.graph("g", K8sGraphs.engine(IMAGE + "-3"), K8sGraphs.group(IMAGE), K8sGraphs.frontend(IMAGE));
+    DeployResult third = deploy(v3);
+    assertEquals(Phase.READY, third.phase(), third.message());
+    assertEquals(2, third.revision());
+    assertFalse(RevisionStore.isRolledBack(cluster.client.secrets().inNamespace(NS).withName("dynamo-deploy.g.v2").get()));
+    assertEquals(2, new RevisionStore(cluster.client, NS).current("g"));
   }
 
   @Test

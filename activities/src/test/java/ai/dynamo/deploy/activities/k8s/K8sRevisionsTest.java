@@ -89,7 +89,7 @@ class K8sRevisionsTest {
         && json.contains("\"deployedAt\":\"2023-11-14T22:13:20.001Z\""), json);
     String manifests = RevisionStore.gunzip(Base64.getDecoder().decode(record.getData().get(RevisionStore.MANIFESTS_KEY)));
     ManifestSet stored = ManifestSet.fromRecord(manifests, NS, "g", 1);
-    assertEquals(ManifestSet.of(graph, target.render(ctx), NS, 1).all().size(), stored.all().size());
+    assertEquals(ManifestSet.of(graph, target.render(ctx), NS, 1, ctx.request().specDigest()).all().size(), stored.all().size());
 
     // Recording again is harmless (idempotent); the next revision goes beside it.
     deploy(graph, 1, true);
