@@ -6,7 +6,7 @@ import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
-import ai.dynamo.deploy.ir.Names;
+import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
@@ -238,16 +238,9 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  /**
-   * The graph's label value as the renderer writes it (render's K8sNames: the DNS label of the name, cut to 63
-   * characters with a hash suffix when longer), for calls that carry only the graph's name (history, records).
-   */
+  /** The graph's label value as the renderer writes it, for calls that carry only the graph's name. */
   static String graphLabel(String graphName) {
-    String label = Names.dnsLabel(graphName);
-    if (label.length() <= 63) return label;
-    String cut = label.substring(0, 63 - 9);
-    while (cut.endsWith("-")) cut = cut.substring(0, cut.length() - 1);
-    return cut + "-" + ManifestSet.sha256(label).substring(0, 8);
+    return Labels.graphValue(graphName);
   }
 
   private ManifestSet manifests(DeployContext ctx, int revision) {

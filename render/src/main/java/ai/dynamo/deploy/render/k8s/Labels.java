@@ -29,6 +29,15 @@ public final class Labels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGER = "dynamo-deploy";
 
+  /**
+   * The value of {@link #GRAPH} for a graph name, as every rendered object carries it: the name as a DNS label,
+   * shortened with a hash suffix when it is longer than a label value may be. For readers that know only the name
+   * (history, revision records).
+   */
+  public static String graphValue(String graphName) {
+    return K8sNames.fit(ai.dynamo.deploy.ir.Names.dnsLabel(graphName), K8sNames.MAX_LABEL);
+  }
+
   /** What a set of pods does within its component. */
   enum Role {
     /** single-node long-running service (Deployment) */
