@@ -9,6 +9,7 @@ import ai.dynamo.deploy.activities.slurm.SshConnection;
 import ai.dynamo.deploy.activities.slurm.SshEndpoint;
 import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.render.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class SlurmDeployCliTest {
     remoteDir = "dynamo-tests/cli/" + System.nanoTime();
     standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
     ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
-    ssh.writeFile(standin, Files.readAllBytes(repoRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
+    ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
     service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
   }
 
@@ -80,13 +81,6 @@ class SlurmDeployCliTest {
 
   private Path knownHosts() {
     return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
-  }
-
-  private static Path repoRoot() {
-    Path d = Path.of("").toAbsolutePath();
-    while (d != null && !Files.isDirectory(d.resolve("examples/slurm"))) d = d.getParent();
-    if (d == null) throw new IllegalStateException("cannot find the repository root");
-    return d;
   }
 
   private Path graph(String name) throws Exception {

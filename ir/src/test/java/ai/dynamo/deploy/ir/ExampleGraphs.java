@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -18,6 +20,18 @@ public final class ExampleGraphs {
   public static final String DISAGGREGATED = "disaggregated-graph.yaml";
   /** Every example that must be valid for every target. */
   public static final List<String> ALL = List.of(DEMO, REFERENCE, DISAGGREGATED);
+
+  /**
+   * The repository root: the first directory upwards from the working directory (a module's, under Maven) that
+   * holds the parent pom and the {@code ir} module.
+   */
+  public static Path repositoryRoot() {
+    Path start = Path.of("").toAbsolutePath();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("ir"))) return dir;
+    }
+    throw new IllegalStateException("no repository root (pom.xml beside ir/) above " + start);
+  }
 
   /** The text of examples/NAME. */
   public static String text(String name) {

@@ -19,14 +19,7 @@ class SeedGraphTest {
 
   @BeforeAll
   static void findSeed() {
-    Path dir = Path.of("").toAbsolutePath();
-    // Walk up from the working directory (the module under Maven) to the directory of the parent pom.
-    while (dir != null && !isRepositoryRoot(dir)) dir = dir.getParent();
-    seed = dir == null ? null : dir.resolve("../shared/seed/my-graph-config.yaml").normalize();
-  }
-
-  private static boolean isRepositoryRoot(Path dir) {
-    return Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("ir"));
+    seed = ExampleGraphs.repositoryRoot().resolve("../shared/seed/my-graph-config.yaml").normalize();
   }
 
   private static LoadResult load(Target target) {

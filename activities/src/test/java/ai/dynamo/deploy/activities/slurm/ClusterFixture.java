@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
@@ -92,10 +93,7 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   static Path repoRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("examples/slurm"))) dir = dir.getParent();
-    if (dir == null) throw new IllegalStateException("cannot find the repository root (examples/slurm)");
-    return dir;
+    return ExampleGraphs.repositoryRoot();
   }
 
   /** Every job (any state) of the graphs this fixture loaded. */

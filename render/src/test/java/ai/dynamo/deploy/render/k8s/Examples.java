@@ -2,11 +2,11 @@ package ai.dynamo.deploy.render.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
 import ai.dynamo.deploy.ir.Target;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,12 +16,8 @@ final class Examples {
 
   static final List<String> NAMES = List.of("demo-graph", "disaggregated-graph", "reference-graph");
 
-  /** The repository root: the first directory upwards from the working directory that has {@code examples/}. */
   static Path repoRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("examples"))) dir = dir.getParent();
-    if (dir == null) throw new IllegalStateException("no examples/ directory above " + Path.of("").toAbsolutePath());
-    return dir;
+    return ExampleGraphs.repositoryRoot();
   }
 
   static Graph load(String name) {
