@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * How to deploy. Fields added later are null (or 0) in requests of older clients and histories; the workflow
- * reads them through {@code DeployWorkflowImpl.withDefaults}.
+ * reads them through {@link #withDefaults}.
  *
  * @param readinessTimeout how long one component may take to become ready (model loading can take an hour)
  * @param rollbackTimeout the separate time budget of a rollback
@@ -50,5 +50,17 @@ public record DeployOptions(
   /** The same options, started by someone else (a retry or rollback is recorded under who ran it). */
   public DeployOptions withStartedBy(String who) {
     return new DeployOptions(readinessTimeout, rollbackTimeout, who, onFailure, pauseTimeout, restoresRevision);
+  }
+
+  /** Missing options get their defaults: a null here would fail every workflow task, forever. */
+  public static DeployOptions withDefaults(DeployOptions given) {
+    if (given == null) return defaults("");
+    return new DeployOptions(
+        given.readinessTimeout() == null ? DEFAULT_READINESS_TIMEOUT : given.readinessTimeout(),
+        given.rollbackTimeout() == null ? DEFAULT_ROLLBACK_TIMEOUT : given.rollbackTimeout(),
+        given.startedBy() == null ? "" : given.startedBy(),
+        given.onFailure() == null ? OnFailure.ROLLBACK : given.onFailure(),
+        given.pauseTimeout() == null ? DEFAULT_PAUSE_TIMEOUT : given.pauseTimeout(),
+        given.restoresRevision());
   }
 }

@@ -1,0 +1,86 @@
+package ai.dynamo.deploy.workflows;
+
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+/**
+ * {@code --on-failure pause}: keeps a failed wave's state and waits for a person's decision, delivered as a Temporal
+ * Update ({@code retry}, {@code rollback}, {@code abort}) whose validator refuses it, with the reason, when it does
+ * not apply; no decision within {@link DeployOptions#pauseTimeout} counts as {@link Decision#TIMEOUT}.
+ */
+final class PauseGate {
+  private static final Logger log = Workflow.getLogger(PauseGate.class);
+
+  /** Version of the pause behaviour: runs recorded before it never paused (they had no onFailure option). */
+  static final String PAUSE_CHANGE = "pause-on-failure";
+
+  enum Decision { RETRY, ROLLBACK, ABORT, TIMEOUT }
+
+  private final ProgressPublisher progress;
+  private final DeployOptions options;
+  /** The decision an Update delivered while paused; null while none. */
+  private Decision decision;
+
+  PauseGate(ProgressPublisher progress, DeployOptions options) {
+    this.progress = progress;
+    this.options = options;
+  }
+
+  /** Whether a failure pauses (consults the change id only when the deploy asked to pause). */
+  boolean pausesOnFailure() {
+    return options.onFailure() == OnFailure.PAUSE
+        && Workflow.getVersion(PAUSE_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /** Keeps the failed state and waits for a decision (or the pause timeout); cancellation throws from here. */
+  Decision pause(StepFailed failure) {
+    decision = null;
+    progress.enter(Phase.PAUSED, "paused: " + failure.getMessage() + ". Decide with `dynamo deploy retry|rollback|abort "
+        + progress.graph() + "`; rolls back by itself after " + Durations.human(options.pauseTimeout()));
+    log.warn("deploy {} paused: {}", progress.graph(), failure.getMessage());
+    boolean decided = Workflow.await(options.pauseTimeout(), () -> decision != null);
+    Decision taken = decided ? decision : Decision.TIMEOUT;
+    decision = null;
+    if (taken == Decision.RETRY) {
+      for (String name : progress.componentsIn(ComponentPhase.FAILED)) progress.component(name, ComponentPhase.PENDING);
+    }
+    return taken;
+  }
+
+  /** The {@code retry} Update: re-runs what failed. Returns what happens, for the caller. */
+  String retry() {
+    decision = Decision.RETRY;
+    return "retrying " + String.join(", ", progress.componentsIn(ComponentPhase.FAILED)) + " of " + progress.graph()
+        + " revision " + progress.revision() + " (components already ready are not touched)";
+  }
+
+  /** The {@code rollback} Update. */
+  String rollback() {
+    decision = Decision.ROLLBACK;
+    int previous = progress.revision() - 1;
+    return "rolling back " + progress.graph() + " revision " + progress.revision()
+        + (previous > 0 ? " to revision " + previous : " (first install: removing it)");
+  }
+
+  /** The {@code abort} Update. */
+  String abort() {
+    decision = Decision.ABORT;
+    return "aborting " + progress.graph() + " revision " + progress.revision()
+        + " without rollback; failed components stay as they are";
+  }
+
+  /** Rejects a decision that does not apply now, saying why (validators must not change state). */
+  void requirePaused(String what) {
+    if (progress.phase() != Phase.PAUSED) {
+      String hint = progress.phase().isTerminal()
+          ? "it has ended"
+          : "it has not failed; to stop it use `dynamo deploy cancel " + progress.graph() + "` (which rolls back)";
+      throw new IllegalStateException(what + " applies only to a paused deploy, and deploy " + progress.graph()
+          + " is " + progress.phase() + ": " + hint);
+    }
+    if (decision != null) {
+      throw new IllegalStateException(what + " refused: deploy " + progress.graph() + " already has a decision ("
+          + decision.name().toLowerCase() + ")");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package ai.dynamo.deploy.workflows;
+
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs the waves of a plan, one at a time: every component of a wave in parallel ({@link ComponentRollout}), the
+ * wave done when all are ready. The first failure stops the wave: the other waits are stopped, applies in flight
+ * are waited for (a rollback must never race an apply), and the failure is thrown as {@link StepFailed}.
+ */
+final class WaveRunner {
+  private final DeployPlan plan;
+  private final int revision;
+  private final DeployOptions options;
+  private final ProgressPublisher progress;
+  private final Consumer<String> touched;
+  /** Rollouts of the running wave: a cancelled deploy waits for their applies to settle before rolling back. */
+  private final List<ComponentRollout> running = new ArrayList<>();
+
+  /**
+   * @param touched told each component whose apply starts (see {@link Rollback#touched})
+   */
+  WaveRunner(DeployPlan plan, int revision, DeployOptions options, ProgressPublisher progress,
+      Consumer<String> touched) {
+    this.plan = plan;
+    this.revision = revision;
+    this.options = options;
+    this.progress = progress;
+    this.touched = touched;
+  }
+
+  int waves() {
+    return plan.waves().size();
+  }
+
+  /**
+   * Brings wave {@code index} up. A retried wave skips what is READY already (a first run has nothing READY: the
+   * same commands as before there was retry).
+   *
+   * @throws StepFailed when a component failed or timed out
+   */
+  void run(int index) {
+    List<String> names = plan.waves().get(index).stream().filter(n -> !progress.isReady(n)).toList();
+    if (names.isEmpty()) return;
+    progress.enter(Phase.APPLYING, "wave " + (index + 1) + " of " + plan.waves().size() + ": applying "
+        + names.size() + " component" + (names.size() == 1 ? "" : "s"));
+    running.clear();
+    for (String name : names) {
+      running.add(new ComponentRollout(plan.component(name), revision, options.readinessTimeout(), progress, touched));
+    }
+    StepFailed failure = null;
+    for (ComponentRollout r : running) r.start();
+    progress.refreshDetails();
+    while (failure == null && !running.stream().allMatch(ComponentRollout::done)) {
+      // Throws CanceledFailure when the deploy is cancelled; the deploy rolls back.
+      Workflow.await(() -> running.stream().anyMatch(ComponentRollout::hasNews));
+      for (ComponentRollout r : running) {
+        if (!r.hasNews()) continue;
+        StepFailed f = r.advance();
+        if (f != null && failure == null) failure = f;
+      }
+      if (failure == null
+          && progress.phase() == Phase.APPLYING
+          && running.stream().allMatch(ComponentRollout::pastFirstApply)) {
+        progress.enter(Phase.WAITING, waitingMessage(), false);
+      }
+      progress.refreshDetails();
+    }
+    if (failure != null) {
+      // Stop the rest of the wave: waits are stopped; applies are short and are waited for, never abandoned.
+      for (ComponentRollout r : running) r.cancelWait();
+      settle();
+      throw failure;
+    }
+  }
+
+  /** Waits (at most the rollback budget) for the running wave's applies in flight to finish. */
+  void settle() {
+    Workflow.await(options.rollbackTimeout(), () -> running.stream().allMatch(ComponentRollout::settled));
+  }
+
+  private String waitingMessage() {
+    List<String> waiting = new ArrayList<>();
+    for (ComponentRollout r : running) if (!r.done()) waiting.add(r.name());
+    if (waiting.isEmpty()) return "all components of the wave ready";
+    String names = String.join(", ", waiting.subList(0, Math.min(5, waiting.size())));
+    if (waiting.size() > 5) names += " and " + (waiting.size() - 5) + " more";
+    return "waiting for " + names;
+  }
+}
