@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.activities;
 
-import ai.dynamo.deploy.activities.fake.FakeTarget;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;

@@ -2,7 +2,7 @@ package ai.dynamo.deploy.activities;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.dynamo.deploy.activities.fake.FakeTarget;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployResult;

@@ -79,7 +79,7 @@ public final class DeployCommand implements Callable<Integer> {
         startedBy());
     options = failurePolicy(options);
     choice.location(); // a Slurm deploy without a login host fails here, before anything connects
-    return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr(), System.getenv())
+    return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(graph, choice, options, waitForEnd);
   }
 

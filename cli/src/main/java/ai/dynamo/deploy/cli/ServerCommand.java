@@ -29,7 +29,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DeployRegistration registration = DeployRegistration.fromEnvironment(System.getenv());
+    DeployRegistration registration = DeployRegistration.production();
     LocalService service;
     try {
       service = LocalService.start(port, registration);
@@ -40,8 +40,7 @@ final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Temporal development service on " + TemporalConnection.LOCAL_HOST + ":" + service.port()
         + " (namespace " + TemporalConnection.DEFAULT_NAMESPACE + ", in memory) with a worker on task queue "
-        + DeployIds.TASK_QUEUE + (registration.fakeTargetEnabled() ? "; fake target enabled" : "")
-        + ". Stop with Ctrl-C.");
+        + DeployIds.TASK_QUEUE + " (targets: " + String.join(", ", registration.kinds()) + "). Stop with Ctrl-C.");
     out.flush();
     WorkerCommand.awaitShutdown(() -> service.shutdown(DeployWorker.DEFAULT_GRACE));
     return ExitCodes.OK;

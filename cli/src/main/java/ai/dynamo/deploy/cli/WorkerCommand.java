@@ -34,12 +34,12 @@ final class WorkerCommand implements Callable<Integer> {
     Duration graceperiod = Durations.parse(grace);
     TemporalConnection connection = temporal.resolve();
     WorkflowServiceStubs stubs = connection.connect();
-    DeployRegistration registration = DeployRegistration.fromEnvironment(System.getenv());
+    DeployRegistration registration = DeployRegistration.production();
     DeployWorker worker = DeployWorker.start(connection.client(stubs), registration);
     PrintWriter out = spec.commandLine().getOut();
     out.println("dynamo worker polling task queue " + DeployIds.TASK_QUEUE + " at " + connection.address()
-        + " (namespace " + connection.namespace() + ")"
-        + (registration.fakeTargetEnabled() ? "; fake target enabled" : "") + ". Stop with Ctrl-C or SIGTERM.");
+        + " (namespace " + connection.namespace() + "; targets: " + String.join(", ", registration.kinds())
+        + "). Stop with Ctrl-C or SIGTERM.");
     out.flush();
     awaitShutdown(() -> {
       worker.shutdown(graceperiod);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.DeployTargets;
-import ai.dynamo.deploy.activities.fake.FakeTarget;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.worker.DeployRegistration;
@@ -36,8 +36,7 @@ class DeployOperateCommandTest {
   @BeforeAll
   static void start() throws Exception {
     state = Files.createDirectories(dir.resolve("fake-state"));
-    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of(
-        DeployTargets.ENABLE_FAKE_ENV, "1", DeployTargets.FAKE_STATE_DIR_ENV, state.toString())));
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
     address = service.connection().address();
     graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +27,7 @@ class DeployTemporalCommandTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1")));
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget()));
     address = service.connection().address();
     graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
   }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.activities.k8s.MockCluster;
-import ai.dynamo.deploy.activities.k8s.SimulatedController;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -58,7 +58,7 @@ class K8sDeployCliTest {
         ""));
     previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
     System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
-    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
+    service = LocalService.start(0, DeployRegistration.production());
   }
 
   @AfterEach

@@ -104,7 +104,7 @@ class ServerProcessTest {
     String[] deploy = {"deploy", "--target", "fake", "--set", "location=process-test",
         "--set", "fake.readyAfterSeconds=6", "-f", graph.toString(), "--wait"};
 
-    try (Dynamo server = new Dynamo(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1"), "server", "--port", Integer.toString(port))) {
+    try (Dynamo server = new Dynamo(Map.of(), "server", "--port", Integer.toString(port))) {
       server.await(l -> l.startsWith("Temporal development service on 127.0.0.1:" + port), "announcing the server");
 
       String runId;
@@ -135,7 +135,6 @@ class ServerProcessTest {
       String address = temporal.connection().address();
       Path graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
       Map<String, String> env = Map.of(
-          "DYNAMO_ENABLE_FAKE_TARGET", "1",
           "TEMPORAL_CONFIG_FILE", dir.resolve("no-temporal.toml").toString());
       try (Dynamo worker = new Dynamo(env, "worker", "--address", address, "--grace", "5s")) {
         worker.await(l -> l.startsWith("dynamo worker polling task queue dynamo-deploy at " + address), "the worker starting");

@@ -10,7 +10,7 @@ import ai.dynamo.deploy.activities.slurm.SshEndpoint;
 import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
-import ai.dynamo.deploy.render.slurm.LocalSlurmCluster;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class SlurmDeployCliTest {
     standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
     ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
     ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
-    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
+    service = LocalService.start(0, DeployRegistration.production());
   }
 
   @AfterEach

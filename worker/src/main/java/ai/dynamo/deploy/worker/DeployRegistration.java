@@ -1,42 +1,47 @@
 package ai.dynamo.deploy.worker;
 
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
+import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
-import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
+import ai.dynamo.deploy.workflows.DeployWorkflows;
 import io.temporal.worker.Worker;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * What a dynamo worker registers: the deploy workflow, the records workflow (history, rollback --to-revision) and
- * their activities, bound to the targets it serves. The
- * fake target (scriptable, for tests and demos) is registered only when {@code DYNAMO_ENABLE_FAKE_TARGET=1}
- * (see {@link DeployTargets#registerFakeIfEnabled}).
+ * their activities, bound to the targets it serves: Kubernetes and Slurm, plus any target a jar on the class path
+ * contributes ({@link DeployTargets#contributed}; none in the shipped jar, the fake target in tests).
  */
 public final class DeployRegistration {
-  /** Environment variable that enables the fake target on a worker. */
-  public static final String ENABLE_FAKE_TARGET = DeployTargets.ENABLE_FAKE_ENV;
-
   private final DeployTargets targets;
 
   public DeployRegistration(DeployTargets targets) {
     this.targets = targets;
   }
 
-  /** The targets of a production worker, plus the fake one when the environment enables it. */
-  public static DeployRegistration fromEnvironment(Map<String, String> env) {
-    return new DeployRegistration(
-        new DeployTargets().register(new K8sTarget()).register(new SlurmTarget()).registerFakeIfEnabled(env));
+  /** A worker serving exactly these targets (tests, embedding programs). */
+  public static DeployRegistration of(DeployTarget... targets) {
+    DeployTargets registry = new DeployTargets();
+    for (DeployTarget target : targets) registry.register(target);
+    return new DeployRegistration(registry);
   }
 
-  public boolean fakeTargetEnabled() {
-    return targets.has("fake");
+  /** The targets of a production worker: Kubernetes, Slurm, and contributed ones. */
+  public static DeployRegistration production() {
+    DeployTargets registry = new DeployTargets().register(new K8sTarget()).register(new SlurmTarget());
+    DeployTargets.contributed().forEach(registry::register);
+    return new DeployRegistration(registry);
+  }
+
+  /** The target kinds served, e.g. {@code [k8s, slurm]}. */
+  public Set<String> kinds() {
+    return targets.kinds();
   }
 
   void register(Worker worker) {
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DeployWorkflows.implementations());
     worker.registerActivitiesImplementations(new DeployActivitiesImpl(targets));
   }
 }

@@ -1,8 +1,10 @@
 package ai.dynamo.deploy.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.workflows.DeployIds;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.api.enums.v1.EventType;
@@ -17,7 +19,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -134,10 +136,13 @@ class DeployWorkerTest {
     assertFalse(activity.finished.get());
   }
 
+  /**
+   * The worker registers the real targets and what the class path contributes: here the test fixtures' fake target
+   * (the testing jar is on this test class path, never in the shipped jar); no environment variable adds one.
+   */
   @Test
-  void theFakeTargetIsOnlyEnabledByItsVariable() {
-    assertFalse(DeployRegistration.fromEnvironment(Map.of()).fakeTargetEnabled());
-    assertFalse(DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "yes")).fakeTargetEnabled());
-    assertTrue(DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1")).fakeTargetEnabled());
+  void productionServesTheRealTargetsPlusOnlyWhatTheClassPathContributes() {
+    assertEquals(Set.of("k8s", "slurm", "fake"), DeployRegistration.production().kinds());
+    assertEquals(Set.of("fake"), DeployRegistration.of(new FakeTarget()).kinds());
   }
 }

@@ -1,32 +1,28 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
-import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.ComponentPhase;
 import ai.dynamo.deploy.workflows.ComponentProgress;
-import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,30 +32,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class K8sDeployWorkflowTest {
-  private MockCluster cluster;
-  private SimulatedController controller;
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16);
-    controller = new SimulatedController(cluster.client, NS).start();
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(
-        new DeployTargets().register(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()))));
-    env.start();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    controller.close();
-    cluster.close();
-  }
+  @RegisterExtension
+  final MockCluster cluster =
+      new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16).withController(NS);
+  @RegisterExtension
+  final DeployEnvironment env =
+      DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
+  private final SimulatedController controller = cluster.controller();
+  private final WorkflowClient client = env.client();
 
   private DeployResult deploy(Graph graph) {
     DeployRequest request = K8sGraphs.request(graph, Map.of());

@@ -1,24 +1,23 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
-import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
-import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
-import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.client.DecisionRejectedException;
 import ai.dynamo.deploy.workflows.client.DeployDecisions;
@@ -30,8 +29,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,30 +46,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class K8sOperatingTest {
-  private MockCluster cluster;
-  private SimulatedController controller;
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16);
-    controller = new SimulatedController(cluster.client, NS).start();
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(
-        new DeployTargets().register(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()))));
-    env.start();
-    client = env.getWorkflowClient();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    controller.close();
-    cluster.close();
-  }
+  @RegisterExtension
+  final MockCluster cluster =
+      new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16).withController(NS);
+  @RegisterExtension
+  final DeployEnvironment env =
+      DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
+  private final SimulatedController controller = cluster.controller();
+  private final WorkflowClient client = env.client();
 
   private static TargetSpec target() {
     return K8sGraphs.request(K8sGraphs.graph("g"), Map.of()).target();

@@ -1,5 +1,7 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
@@ -14,17 +16,11 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class K8sPreflightTest {
-  private final MockCluster cluster = new MockCluster();
+  @RegisterExtension final MockCluster cluster = new MockCluster();
   private final K8sTarget target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
-
-  @AfterEach
-  void close() {
-    cluster.close();
-  }
 
   /** The engine needs the Secret hf-token with key HF_TOKEN; 2 + 3x4 GPUs in all. */
   private static Graph graph() {

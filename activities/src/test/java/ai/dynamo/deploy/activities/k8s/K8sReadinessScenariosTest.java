@@ -1,12 +1,15 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.TargetFailure;
-import ai.dynamo.deploy.activities.k8s.SimulatedController.Behaviour;
+import ai.dynamo.deploy.testing.k8s.SimulatedController.Behaviour;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployFailures;
@@ -17,8 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,22 +29,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class K8sReadinessScenariosTest {
-  private MockCluster cluster;
-  private SimulatedController controller;
-  private K8sTarget target;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new MockCluster().namespace(NS);
-    controller = new SimulatedController(cluster.client, NS).start();
-    target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
-  }
-
-  @AfterEach
-  void tearDown() {
-    controller.close();
-    cluster.close();
-  }
+  @RegisterExtension final MockCluster cluster = new MockCluster().namespace(NS).withController(NS);
+  private final SimulatedController controller = cluster.controller();
+  private final K8sTarget target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
 
   private ReadyState bringUp(DeployContext ctx, Component c, Stage stage, RecordingWatch watch) {
     target.apply(ctx, 1, c, stage);

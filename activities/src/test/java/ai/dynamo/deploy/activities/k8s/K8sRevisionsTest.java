@@ -1,5 +1,8 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
@@ -19,30 +22,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Revision records, pruning and rollback against the mock API server. */
 @Timeout(60)
 class K8sRevisionsTest {
-  private MockCluster cluster;
-  private SimulatedController controller;
-  private K8sTarget target;
-
-  @BeforeEach
-  void setUp() {
-    cluster = new MockCluster().namespace(NS);
-    controller = new SimulatedController(cluster.client, NS).start();
-    target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
-  }
-
-  @AfterEach
-  void tearDown() {
-    controller.close();
-    cluster.close();
-  }
+  @RegisterExtension final MockCluster cluster = new MockCluster().namespace(NS).withController(NS);
+  private final SimulatedController controller = cluster.controller();
+  private final K8sTarget target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
 
   private DeployContext deploy(Graph graph, int revision, boolean record) {
     DeployContext ctx = K8sGraphs.context(graph, Map.of());

@@ -1,5 +1,7 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.dynamo.deploy.activities.DeployContext;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The target finds the cluster through a kubeconfig file (here pointing at the mock API server's real port). */
 class KubeClientsTest {
-  private final MockCluster cluster = new MockCluster().namespace(K8sGraphs.NS);
+  @RegisterExtension final MockCluster cluster = new MockCluster().namespace(K8sGraphs.NS);
   private final String previous = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
 
   private static final String RETRY_LIMIT = "kubernetes.request.retry.backoffLimit";
@@ -25,7 +27,6 @@ class KubeClientsTest {
     System.clearProperty(RETRY_LIMIT);
     if (previous == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
     else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previous);
-    cluster.close();
   }
 
   private void kubeconfig(Path dir) throws Exception {

@@ -1,5 +1,7 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.dynamo.deploy.activities.TargetFailure;
@@ -8,17 +10,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Server-side apply through {@link ServerSideApplier} against the mock API server's (test-only) apply support. */
 class ServerSideApplyTest {
-  private final MockCluster cluster = new MockCluster().namespace("llm");
-
-  @AfterEach
-  void close() {
-    cluster.close();
-  }
+  @RegisterExtension final MockCluster cluster = new MockCluster().namespace("llm");
 
   private static Deployment deployment(int replicas, String image) {
     return new DeploymentBuilder()

@@ -5,7 +5,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
 import ai.dynamo.deploy.ir.Target;
-import ai.dynamo.deploy.render.slurm.LocalSlurmCluster;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,18 +1,15 @@
 package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
-import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
 import ai.dynamo.deploy.ir.Target;
-import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
@@ -22,9 +19,7 @@ import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
 import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,19 +46,15 @@ class SlurmDeployWorkflowTest {
   static final String DEMO_SECRET = "demo-" + UUID.randomUUID();
 
   ClusterFixture fx;
-  TestWorkflowEnvironment env;
+  DeployEnvironment env;
   String location;
 
   @BeforeEach
   void setUp() throws IOException {
     fx = new ClusterFixture("workflow");
-    env = TestWorkflowEnvironment.newInstance();
     // Workflow tasks and the local activities they run (apply) on a worker that stays up; the other activities go to
     // the workers startWorker() starts, which a test may kill.
-    var workflows = env.newWorker(DeployIds.TASK_QUEUE, WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
-    workflows.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
-    workflows.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(target())));
-    env.start();
+    env = DeployEnvironment.workflowWorkerOnly(target());
     // A location of its own per test: workflow IDs (and so job identities) never meet an earlier run's.
     location = "local-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -88,11 +79,7 @@ class SlurmDeployWorkflowTest {
    * down (a real server does not), and what the restart test is about is the heartbeating wait, an activity.
    */
   private WorkerFactory startWorker() {
-    WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-    var worker = factory.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(target())));
-    factory.start();
-    return factory;
+    return env.startActivityWorker(target());
   }
 
   private Map<String, String> settings(Path knownHosts) {
@@ -110,8 +97,8 @@ class SlurmDeployWorkflowTest {
   }
 
   private WorkflowStub start(DeployRequest request) {
-    DeployStarter.Started s = DeployStarter.startOrAttach(env.getWorkflowClient(), request);
-    return env.getWorkflowClient().newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());
+    DeployStarter.Started s = DeployStarter.startOrAttach(env.client(), request);
+    return env.client().newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());
   }
 
   private DeployResult deploy(Graph g) {
@@ -253,9 +240,9 @@ class SlurmDeployWorkflowTest {
         result = f.get(90, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         StringBuilder h = new StringBuilder();
-        env.getWorkflowClient().fetchHistory(stub.getExecution().getWorkflowId()).getEvents()
+        env.client().fetchHistory(stub.getExecution().getWorkflowId()).getEvents()
             .forEach(ev -> h.append(ev.getEventType()).append(' ').append(ev.getEventTime().getSeconds()).append('\n'));
-        throw new AssertionError("stuck; history:\n" + h + "\n" + env.getDiagnostics());
+        throw new AssertionError("stuck; history:\n" + h + "\n" + env.temporal().getDiagnostics());
       }
       assertEquals(Phase.READY, result.phase(), result.message());
       assertEquals(1, fx.jobsOf(g).size(), "the new worker resumed the wait; nothing was submitted again");

@@ -4,21 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
-import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
-import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
-import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.client.DeployDecisions;
 import ai.dynamo.deploy.workflows.client.DeployOutcomes;
@@ -27,7 +23,6 @@ import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -55,7 +50,7 @@ class SlurmOperatingTest {
   static final String SECRET = "s3cr3t-" + UUID.randomUUID();
 
   ClusterFixture fx;
-  TestWorkflowEnvironment env;
+  DeployEnvironment env;
   WorkflowClient client;
   String location;
   final ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -70,14 +65,9 @@ class SlurmOperatingTest {
     System.setErr(new PrintStream(new TeeStream(logs, originalErr), true, StandardCharsets.UTF_8));
     System.setOut(new PrintStream(new TeeStream(logs, originalOut), true, StandardCharsets.UTF_8));
     fx = new ClusterFixture("operating");
-    env = TestWorkflowEnvironment.newInstance();
-    var worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(
-        new SlurmTarget(new WorkerSecretSource(Map.of("DYNAMO_SECRET_HF_TOKEN", SECRET), null),
-            Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(20)))));
-    env.start();
-    client = env.getWorkflowClient();
+    env = DeployEnvironment.serving(new SlurmTarget(new WorkerSecretSource(Map.of("DYNAMO_SECRET_HF_TOKEN", SECRET), null),
+        Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(20)));
+    client = env.client();
     location = "local-" + UUID.randomUUID().toString().substring(0, 8);
   }
 

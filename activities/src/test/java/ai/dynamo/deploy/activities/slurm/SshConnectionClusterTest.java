@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.render.slurm.LocalSlurmCluster;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SSH to the local cluster's real OpenSSH server: host key verification, config aliases, keys, reconnects. */
+@ExtendWith(LocalSlurm.class)
 class SshConnectionClusterTest {
   @TempDir Path tmp;
   LocalSlurmCluster cluster;
@@ -25,8 +28,8 @@ class SshConnectionClusterTest {
   int port;
 
   @BeforeEach
-  void setUp() {
-    cluster = LocalSlurmCluster.require();
+  void setUp(LocalSlurmCluster local) {
+    cluster = local;
     key = Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"));
     knownHosts = Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
     port = Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT"));

@@ -22,8 +22,9 @@ public final class RenderDeploy {
   public record Result(List<Path> written, List<String> warnings) {}
 
   public static Result render(Graph graph, TargetChoice target, Path outDir) {
-    if (target.kind().equals(TargetChoice.FAKE)) {
-      throw new UserError(ExitCodes.INVALID, "error: --out_dir renders for k8s or slurm; the fake target has no files");
+    if (!target.builtIn()) {
+      throw new UserError(ExitCodes.INVALID,
+          "error: --out_dir renders for k8s or slurm; the " + target.kind() + " target has no files");
     }
     OutputWriter.checkDirectory(outDir);
     Rendering rendering;

@@ -15,7 +15,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * {@code dynamo deploy} in Temporal mode: picks the Temporal service (configured; else a {@code dynamo server} on
@@ -26,15 +25,13 @@ public final class RunDeploy {
   private final TemporalConnection configured;
   private final PrintWriter out;
   private final PrintWriter err;
-  private final Map<String, String> env;
   private Duration pollInterval = WatchDeploy.POLL_INTERVAL;
   private int localPort = TemporalConnection.LOCAL_PORT;
 
-  public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err, Map<String, String> env) {
+  public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
     this.configured = configured;
     this.out = out;
     this.err = err;
-    this.env = env;
   }
 
   /** Where an unconfigured client looks for a running {@code dynamo server} (tests use a free port). */
@@ -87,7 +84,7 @@ public final class RunDeploy {
         + ": running an embedded one in this process for this deploy (run 'dynamo server' to keep deploys across CLI restarts).");
     err.flush();
     try {
-      return LocalService.start(0, DeployRegistration.fromEnvironment(env));
+      return LocalService.start(0, DeployRegistration.production());
     } catch (IOException e) {
       throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: " + e.getMessage(), e);
     }

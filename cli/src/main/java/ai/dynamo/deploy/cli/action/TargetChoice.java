@@ -5,7 +5,11 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.TargetSpec;
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.DeployTargets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,16 +18,15 @@ import java.util.TreeMap;
  * The target of a command: its kind and settings, merged from the profile file (if any) and the flags (which
  * win), and the location that goes into the workflow ID.
  *
- * @param kind {@code k8s}, {@code slurm}, or {@code fake} (the test target a worker enables with
- *     {@code DYNAMO_ENABLE_FAKE_TARGET=1})
+ * @param kind {@code k8s}, {@code slurm}, or a kind a jar on the class path contributes
+ *     ({@code DeployTargets.contributed()}: the tests' fake target)
  * @param settings the merged settings, sorted by key
  */
 public record TargetChoice(String kind, Map<String, String> settings) {
   public static final String K8S = "k8s";
   public static final String SLURM = "slurm";
-  public static final String FAKE = "fake";
-  /** The fake target's location setting (tests name their own places). */
-  public static final String FAKE_LOCATION = "location";
+  /** The location setting of a contributed target (the tests name their own places with it). */
+  public static final String LOCATION = "location";
 
   public TargetChoice {
     settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
@@ -35,8 +38,11 @@ public record TargetChoice(String kind, Map<String, String> settings) {
    * @param flags settings given as flags; null values are ignored
    */
   public static TargetChoice of(String kind, Path profile, Map<String, String> flags) {
-    if (!kind.equals(K8S) && !kind.equals(SLURM) && !kind.equals(FAKE)) {
-      throw new UserError(ExitCodes.INVALID, "error: unknown target \"" + kind + "\" (valid targets: k8s, slurm)");
+    if (!isBuiltIn(kind) && !contributed().contains(kind)) {
+      List<String> valid = new ArrayList<>(List.of(K8S, SLURM));
+      valid.addAll(contributed());
+      throw new UserError(ExitCodes.INVALID,
+          "error: unknown target \"" + kind + "\" (valid targets: " + String.join(", ", valid) + ")");
     }
     Map<String, String> merged = new LinkedHashMap<>();
     if (profile != null) merged.putAll(TargetProfile.read(profile, kind));
@@ -49,7 +55,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
   /** Refuses a setting that does not belong to the target kind (e.g. --partition with --target k8s). */
   public static void checkFlagsApply(String kind, Map<String, String> flags) {
     java.util.Set<String> allowed = TargetProfile.KEYS.get(kind);
-    if (allowed == null) return; // the fake target takes any setting
+    if (allowed == null) return; // a contributed target takes any setting
     flags.forEach((key, value) -> {
       if (value != null && !allowed.contains(key)) {
         throw new UserError(ExitCodes.INVALID,
@@ -61,7 +67,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
 
   /**
    * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the context when one is
-   * given), the Slurm login host, or the fake target's {@code location} setting.
+   * given), the Slurm login host, or a contributed target's {@code location} setting.
    *
    * @throws UserError when a Slurm target has no login host
    */
@@ -73,8 +79,23 @@ public record TargetChoice(String kind, Map<String, String> settings) {
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
       case SLURM -> loginHost(settings.get(TargetSettings.SLURM_SSH_HOST));
-      default -> settings.getOrDefault(FAKE_LOCATION, "local");
+      default -> settings.getOrDefault(LOCATION, "local");
     };
+  }
+
+  /** Whether the kind is one of ours ({@code k8s}, {@code slurm}): rendered, checked and documented. */
+  public static boolean isBuiltIn(String kind) {
+    return kind.equals(K8S) || kind.equals(SLURM);
+  }
+
+  /** Whether this choice's kind is one of ours (see {@link #isBuiltIn(String)}). */
+  public boolean builtIn() {
+    return isBuiltIn(kind);
+  }
+
+  /** Kinds that jars on the class path contribute, in class path order (none in the shipped jar). */
+  static List<String> contributed() {
+    return DeployTargets.contributed().stream().map(DeployTarget::kind).toList();
   }
 
   /** The workflow ID of a graph's deploy at this target and location. */

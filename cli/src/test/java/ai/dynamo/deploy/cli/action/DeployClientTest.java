@@ -12,6 +12,7 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
@@ -40,7 +41,7 @@ class DeployClientTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1")));
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget()));
     client = service.client();
   }
 

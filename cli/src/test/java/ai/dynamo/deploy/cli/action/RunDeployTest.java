@@ -8,6 +8,7 @@ import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.ir.ExampleGraphs;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Which Temporal service an unconfigured {@code dynamo deploy} uses: a local dynamo server, else an embedded one. */
 class RunDeployTest {
-  static final Map<String, String> FAKE = Map.of("DYNAMO_ENABLE_FAKE_TARGET", "1");
   @TempDir Path dir;
 
   private TemporalConnection unconfigured() {
@@ -40,7 +40,7 @@ class RunDeployTest {
   void withNothingConfiguredOrRunningItEmbedsAServiceSaysSoAndWaits() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new RunDeploy(unconfigured(), new PrintWriter(out, true), new PrintWriter(err, true), FAKE)
+    int code = new RunDeploy(unconfigured(), new PrintWriter(out, true), new PrintWriter(err, true))
         .localPort(freePort())
         .pollInterval(Duration.ofMillis(100))
         .run(ExampleGraphs.demo(), TargetChoice.of("fake", null, Map.of("location", "embedded")),
@@ -52,10 +52,10 @@ class RunDeployTest {
 
   @Test
   void withNothingConfiguredItUsesADynamoServerOnTheLocalPort() throws Exception {
-    try (LocalService server = LocalService.start(0, DeployRegistration.fromEnvironment(FAKE))) {
+    try (LocalService server = LocalService.start(0, DeployRegistration.of(new FakeTarget()))) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int code = new RunDeploy(unconfigured(), new PrintWriter(out, true), new PrintWriter(err, true), Map.of())
+      int code = new RunDeploy(unconfigured(), new PrintWriter(out, true), new PrintWriter(err, true))
           .localPort(server.port())
           .run(ExampleGraphs.demo(), TargetChoice.of("fake", null, Map.of("location", "local-server")),
               DeployOptions.defaults("test"), false);

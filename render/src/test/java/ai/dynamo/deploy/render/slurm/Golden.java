@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * Golden files under {@code render/src/test/resources/slurm/golden/<name>/}. To accept a deliberate change, run the
  * test with {@code -Ddynamo.updateGolden=true}, review the diff and commit it.
  */
-final class Golden {
+public final class Golden {
   private Golden() {}
 
   static final Path ROOT = Path.of("src/test/resources/slurm/golden");
@@ -50,12 +50,19 @@ final class Golden {
   }
 
   /** Writes a rendering into {@code dir} as a deploy would (scripts executable). */
-  static void materialise(Path dir, Rendering rendering) throws IOException {
+  public static void materialise(Path dir, Rendering rendering) throws IOException {
     for (RenderedFile f : rendering.files()) {
       Path target = dir.resolve(f.relativePath());
       Files.createDirectories(target.getParent());
       Files.writeString(target, f.content(), StandardCharsets.UTF_8);
       if (f.executable()) target.toFile().setExecutable(true, false);
     }
+  }
+
+  /** Writes {@code content} to {@code p} as an executable script (a stand-in program). */
+  public static Path executable(Path p, String content) throws IOException {
+    Files.writeString(p, content);
+    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return p;
   }
 }

@@ -27,11 +27,11 @@ import java.util.stream.Stream;
  * environment it received to files, so a test can show every value arrived literally and no payload ran (each
  * payload would create a {@code /tmp/pwned-<id>-N} file).
  */
-final class InjectionCorpus {
+public final class InjectionCorpus {
   final String id = UUID.randomUUID().toString().substring(0, 8);
   final List<String> values;
 
-  InjectionCorpus() {
+  public InjectionCorpus() {
     String m = "/tmp/pwned-" + id + "-";
     values = List.of(
         "$(touch " + m + "1)",
@@ -53,7 +53,7 @@ final class InjectionCorpus {
   }
 
   /** The recorder: writes its argv ({@code $@}) and {@code env -0} to {@code $DYN_TEST_OUT/<node>.<pid>.*}. */
-  static String recorderScript() {
+  public static String recorderScript() {
     return """
         #!/bin/bash
         out="${DYN_TEST_OUT:?}/${SLURMD_NODENAME:-local}.$$"
@@ -65,7 +65,7 @@ final class InjectionCorpus {
   }
 
   /** A batch component running {@code recorder} with every corpus value as parameter, env value and cmd word. */
-  Graph graph(Path recorder) {
+  public Graph graph(Path recorder) {
     List<Parameter> params = new ArrayList<>();
     List<EnvVar> env = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
@@ -79,7 +79,7 @@ final class InjectionCorpus {
   }
 
   /** Asserts the recorder ran once and saw exactly the rendered argv and env values, and no payload ran. */
-  void assertArrivedLiterally(Graph graph, Path outDir) throws IOException {
+  public void assertArrivedLiterally(Graph graph, Path outDir) throws IOException {
     List<Path> argvFiles;
     try (Stream<Path> s = Files.list(outDir)) {
       argvFiles = s.filter(p -> p.toString().endsWith(".argv")).toList();
@@ -107,7 +107,7 @@ final class InjectionCorpus {
     assertFalse(Files.exists(Path.of("/tmp/pwned-" + id + "-in")));
   }
 
-  static List<String> split0(String s) {
+  public static List<String> split0(String s) {
     List<String> out = new ArrayList<>(List.of(s.split("\0", -1)));
     if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) out.remove(out.size() - 1);
     return out;

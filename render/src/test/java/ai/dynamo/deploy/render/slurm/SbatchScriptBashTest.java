@@ -43,7 +43,7 @@ class SbatchScriptBashTest {
       for (RenderedFile f : r.files()) {
         Path script = tmp.resolve(f.relativePath().replace('/', '_'));
         Files.writeString(script, f.content());
-        LocalSlurmCluster.Result res = LocalSlurmCluster.exec(new ProcessBuilder("bash", "-n", script.toString()), 30);
+        Result res = run(new ProcessBuilder("bash", "-n", script.toString()), 30);
         assertEquals(0, res.exit(), f.relativePath() + ": " + res.stderr());
       }
     }
@@ -55,7 +55,7 @@ class SbatchScriptBashTest {
     Path recorder = executable(tmp.resolve("record.sh"), InjectionCorpus.recorderScript());
     Graph graph = corpus.graph(recorder);
     Path out = Files.createDirectories(tmp.resolve("out"));
-    LocalSlurmCluster.Result res = runRendered(graph, Map.of("DYN_TEST_OUT", out.toString()));
+    Result res = runRendered(graph, Map.of("DYN_TEST_OUT", out.toString()));
     assertEquals(0, res.exit(), res.stdout() + res.stderr());
     corpus.assertArrivedLiterally(graph, out);
   }
@@ -79,7 +79,7 @@ class SbatchScriptBashTest {
     Path out = Files.createDirectories(tmp.resolve("out"));
     Map<String, String> env = Map.of("DYN_TEST_OUT", out.toString(), "DYNAMO_SECRETS_DIR", secrets.toString());
 
-    LocalSlurmCluster.Result ok = runRendered(graph, env);
+    Result ok = runRendered(graph, env);
     assertEquals(0, ok.exit(), ok.stdout() + ok.stderr());
     String received = Files.readString(Files.list(out).filter(p -> p.toString().endsWith(".env")).findFirst().orElseThrow());
     assertTrue(received.contains("\0TOKEN=" + tokenValue + "\0"), "secret env var arrives literally");
@@ -87,7 +87,7 @@ class SbatchScriptBashTest {
     corpus.assertNothingExecuted();
 
     Files.setPosixFilePermissions(secrets.resolve("HF_TOKEN"), PosixFilePermissions.fromString("rw-r--r--"));
-    LocalSlurmCluster.Result refused = runRendered(graph, env);
+    Result refused = runRendered(graph, env);
     assertNotEquals(0, refused.exit());
     assertTrue(refused.stdout().contains("must be mode 0600"), refused.stdout());
     assertFalse((refused.stdout() + refused.stderr()).contains(corpus.id), "secret value in the log");
@@ -124,7 +124,7 @@ class SbatchScriptBashTest {
         List.of(), List.of(), Map.of(), MultiNode.SINGLE, null);
     Graph graph = new Graph("1.0", "pyxis", List.of(c));
     Path out = Files.createDirectories(tmp.resolve("out"));
-    LocalSlurmCluster.Result res = runRendered(graph, Map.of("container", "pyxis"), RECORDING_SRUN,
+    Result res = runRendered(graph, Map.of("container", "pyxis"), RECORDING_SRUN,
         Map.of("DYN_TEST_OUT", out.toString()));
     assertEquals(0, res.exit(), res.stdout() + res.stderr());
     List<String> args = InjectionCorpus.split0(Files.readString(out.resolve("srun.args")));
@@ -138,7 +138,7 @@ class SbatchScriptBashTest {
     Path recorder = executable(tmp.resolve("record.sh"), InjectionCorpus.recorderScript());
     Graph graph = groupGraph(recorder);
     Path out = Files.createDirectories(tmp.resolve("out"));
-    LocalSlurmCluster.Result res = runRendered(graph, Map.of(), NODE_SRUN,
+    Result res = runRendered(graph, Map.of(), NODE_SRUN,
         Map.of("DYN_TEST_OUT", out.toString(), "DYNAMO_START_WORKERS", "now", "SLURM_JOB_NODELIST", "node[1-2]"));
     assertEquals(0, res.exit(), res.stdout() + res.stderr());
     assertTrue(res.stdout().indexOf("leader started (rank 0 on node1)") < res.stdout().indexOf("workers started"),
@@ -159,7 +159,7 @@ class SbatchScriptBashTest {
   @Test
   void groupFailsWhenTheLeaderEndsBeforeWorkersAreReleased() throws Exception {
     Graph graph = groupGraph(Path.of("/bin/false"));
-    LocalSlurmCluster.Result res = runRendered(graph, Map.of(), NODE_SRUN, Map.of("SLURM_JOB_NODELIST", "node[1-2]"));
+    Result res = runRendered(graph, Map.of(), NODE_SRUN, Map.of("SLURM_JOB_NODELIST", "node[1-2]"));
     assertNotEquals(0, res.exit());
     assertTrue(res.stdout().contains("leader exited with status 1 before the workers started"), res.stdout());
     assertFalse(res.stdout().contains("workers started (ranks"), res.stdout());
@@ -171,12 +171,12 @@ class SbatchScriptBashTest {
     return new Graph("1.0", "grp", List.of(c));
   }
 
-  private LocalSlurmCluster.Result runRendered(Graph graph, Map<String, String> env) throws IOException {
+  private Result runRendered(Graph graph, Map<String, String> env) throws IOException {
     return runRendered(graph, Map.of(), FAKE_SRUN, env);
   }
 
   /** Renders a one-component graph and runs its script with bash, stand-ins for srun and scontrol first on PATH. */
-  private LocalSlurmCluster.Result runRendered(
+  private Result runRendered(
       Graph graph, Map<String, String> settings, String srun, Map<String, String> env) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("run"));
     Golden.materialise(dir, SlurmRenderer.render(graph, settings));
@@ -187,13 +187,33 @@ class SbatchScriptBashTest {
     pb.directory(dir.toFile());
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().putAll(env);
-    return LocalSlurmCluster.exec(pb, 60);
+    return run(pb, 60);
   }
 
-  static Path executable(Path p, String content) throws IOException {
-    Files.writeString(p, content);
-    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return p;
+  private static Path executable(Path p, String content) throws IOException {
+    return Golden.executable(p, content);
+  }
+
+  /** A process's exit code and output. */
+  record Result(int exit, String stdout, String stderr) {}
+
+  /** Runs a process to its end, bounded so that a hung script fails the test instead of hanging the build. */
+  static Result run(ProcessBuilder pb, long timeoutSeconds) throws IOException {
+    Path out = Files.createTempFile("bash-test", ".out");
+    Path err = Files.createTempFile("bash-test", ".err");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      boolean ended = p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+      if (!ended) p.destroyForcibly();
+      assertTrue(ended, "still running after " + timeoutSeconds + "s: " + pb.command());
+      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + pb.command(), e);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   private static void privateFile(Path p, String content) throws IOException {

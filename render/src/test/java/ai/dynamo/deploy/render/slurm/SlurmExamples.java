@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The repository's example graphs ({@code examples/*.yaml}), loaded for Slurm and rendered. */
-final class SlurmExamples {
+public final class SlurmExamples {
   private SlurmExamples() {}
 
   static final Path DIR = Path.of("../examples");
@@ -39,7 +39,7 @@ final class SlurmExamples {
     return SlurmRenderer.render(loaded.graph(), settings);
   }
 
-  static Map<String, Rendering> renderAll(Map<String, String> settings) {
+  public static Map<String, Rendering> renderAll(Map<String, String> settings) {
     Map<String, Rendering> out = new LinkedHashMap<>();
     for (Path f : files()) out.put(name(f), render(f, settings));
     return out;

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Graphs built directly from the IR records, for tests that need shapes the example files do not have. */
-final class SlurmTestGraphs {
+public final class SlurmTestGraphs {
   private SlurmTestGraphs() {}
 
-  static Parameter str(String key, String value) {
+  public static Parameter str(String key, String value) {
     return new Parameter(key, value, Parameter.Type.STRING);
   }
 
-  static Parameter integer(String key, int value) {
+  public static Parameter integer(String key, int value) {
     return new Parameter(key, Integer.toString(value), Parameter.Type.INTEGER);
   }
 
@@ -37,7 +37,7 @@ final class SlurmTestGraphs {
   }
 
   /** A service and a two-node group with a user-pinned leader, secrets, constraints and every resource. */
-  static Graph mixed() {
+  public static Graph mixed() {
     Component frontend = component("http_ingress", Component.DEFAULT_CMD, "http", List.of(integer("port", 8080)), 2,
         new Resources("500m", "2Gi", 0), List.of(EnvVar.literal("LOG_LEVEL", "info")), List.of(), Map.of(),
         MultiNode.SINGLE);

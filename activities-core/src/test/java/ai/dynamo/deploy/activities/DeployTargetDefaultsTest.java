@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.TestGraphs;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionRecord;
@@ -29,7 +33,9 @@ class DeployTargetDefaultsTest {
 
   @Test
   void historyAndRevisionSpecsSayNotSupportedAndFailFastAndIsCurrentIsFalse() {
-    DeployContext ctx = new DeployContext(Graphs.request(Graphs.small(), Map.of()), "deploy/minimal/x/g", "run");
+    DeployRequest request = new DeployRequest(TestGraphs.small(), "digest", new TargetSpec("minimal", "x", Map.of()),
+        DeployOptions.defaults("test"));
+    DeployContext ctx = new DeployContext(request, "deploy/minimal/x/g", "run");
     TargetFailure history = assertThrows(TargetFailure.class, () -> MINIMAL.history(ctx));
     assertEquals(DeployFailures.NOT_SUPPORTED, history.type());
     assertEquals("history is not supported by the minimal target yet", history.getMessage());

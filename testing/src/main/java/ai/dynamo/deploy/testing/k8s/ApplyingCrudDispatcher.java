@@ -1,6 +1,7 @@
-package ai.dynamo.deploy.activities.k8s;
+package ai.dynamo.deploy.testing.k8s;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.ByteString;
@@ -39,8 +40,9 @@ import org.yaml.snakeyaml.Yaml;
  *   <li>watch disconnects: {@link #dropWatches()} closes every open watch
  * </ul>
  */
-class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
+public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   static final String APPLY_CONTENT_TYPE = "application/apply-patch+yaml";
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final Set<String> denied = ConcurrentHashMap.newKeySet();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -62,17 +64,17 @@ class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   /** The next {@code times} requests with this method whose path contains {@code pathPart} answer {@code code}. */
-  void failNext(String method, String pathPart, int code, int times) {
+  public void failNext(String method, String pathPart, int code, int times) {
     faults.add(new Fault(method, pathPart, code, times));
   }
 
   /** SelfSubjectAccessReviews for {@code verb} on {@code resource} (e.g. "deployments") answer not allowed. */
-  void deny(String verb, String resource) {
+  public void deny(String verb, String resource) {
     denied.add(verb + " " + resource);
   }
 
   /** Closes every open watch connection, as an API server restart or a load balancer timeout would. */
-  int dropWatches() {
+  public int dropWatches() {
     int n = 0;
     for (WebSocket ws : watches) {
       if (ws.close(1000, "dropped by test")) n++;
@@ -82,7 +84,7 @@ class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   /** "METHOD path" of every request so far. */
-  List<String> requests() {
+  public List<String> requests() {
     synchronized (requests) {
       return List.copyOf(requests);
     }
@@ -322,7 +324,7 @@ class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   private static String json(Object value) {
-    return ManifestSet.SERIALIZATION.asJson(value);
+    return SERIALIZATION.asJson(value);
   }
 
   private static Map<String, String> query(String q) {

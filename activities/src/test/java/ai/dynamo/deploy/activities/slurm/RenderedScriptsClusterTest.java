@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.render.slurm;
+package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,13 @@ import ai.dynamo.deploy.ir.Resources;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.slurm.Golden;
+import ai.dynamo.deploy.render.slurm.InjectionCorpus;
+import ai.dynamo.deploy.render.slurm.SlurmExamples;
+import ai.dynamo.deploy.render.slurm.SlurmRenderer;
+import ai.dynamo.deploy.render.slurm.SlurmTestGraphs;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +29,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Rendered scripts on the real local Slurm cluster (scripts/local-slurm), submitted as its job user. */
-class SlurmClusterTest {
+/**
+ * The renderer's scripts on the real local Slurm cluster (scripts/local-slurm), submitted as its job user: what the
+ * Slurm target uploads must pass real sbatch. (Here rather than in render, whose tests stay pure.)
+ */
+@ExtendWith(LocalSlurm.class)
+class RenderedScriptsClusterTest {
   private static LocalSlurmCluster cluster;
   private static final List<Path> workDirs = new ArrayList<>();
 
   /** Per test (not once per class) so that a missing, not-required cluster shows as skipped tests. */
   @BeforeEach
-  void findCluster() {
-    if (cluster == null) cluster = LocalSlurmCluster.require();
+  void findCluster(LocalSlurmCluster local) {
+    cluster = local;
   }
 
   @AfterAll
@@ -48,7 +60,7 @@ class SlurmClusterTest {
     Path dir = cluster.newWorkDir(name);
     workDirs.add(dir);
     Golden.materialise(dir, rendering);
-    for (var e : extraFiles.entrySet()) SbatchScriptBashTest.executable(dir.resolve(e.getKey()), e.getValue());
+    for (var e : extraFiles.entrySet()) Golden.executable(dir.resolve(e.getKey()), e.getValue());
     cluster.chownToUser(dir);
     return dir;
   }
@@ -81,7 +93,7 @@ class SlurmClusterTest {
     Graph graph = corpus.graph(dir.resolve("record.sh"));
     Rendering r = SlurmRenderer.render(graph, settings());
     Golden.materialise(dir, r);
-    SbatchScriptBashTest.executable(dir.resolve("record.sh"), InjectionCorpus.recorderScript());
+    Golden.executable(dir.resolve("record.sh"), InjectionCorpus.recorderScript());
     Files.createDirectories(dir.resolve("out"));
     cluster.chownToUser(dir);
     String job = cluster.submit(dir, r.files().get(0).relativePath(), Map.of("DYN_TEST_OUT", dir.resolve("out").toString()));
@@ -113,7 +125,7 @@ class SlurmClusterTest {
         Map.of("role", "leader"), new MultiNode(2, 0, "127.0.0.1:9876"), null);
     Rendering r = SlurmRenderer.render(new Graph("1.0", "group-test", List.of(group)), settings());
     Golden.materialise(dir, r);
-    SbatchScriptBashTest.executable(dir.resolve("member.sh"), GROUP_MEMBER);
+    Golden.executable(dir.resolve("member.sh"), GROUP_MEMBER);
     Files.createDirectories(out);
     cluster.chownToUser(dir);
 
@@ -161,7 +173,7 @@ class SlurmClusterTest {
         Map.of(), MultiNode.SINGLE, null);
     Rendering r = SlurmRenderer.render(new Graph("1.0", "service-test", List.of(svc)), settings());
     Golden.materialise(dir, r);
-    SbatchScriptBashTest.executable(dir.resolve("svc.sh"), "#!/bin/bash\nexec sleep 110\n");
+    Golden.executable(dir.resolve("svc.sh"), "#!/bin/bash\nexec sleep 110\n");
     cluster.chownToUser(dir);
     String job = cluster.submit(dir, r.files().get(0).relativePath(), Map.of());
     try {

@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.activities.k8s;
+package ai.dynamo.deploy.testing.k8s;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SimulatedController implements AutoCloseable {
 
-  enum Behaviour {
+  public enum Behaviour {
     /** all pods start and become ready at once */
     READY,
     /** one more pod becomes ready every few ticks */
@@ -64,6 +64,13 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   static final int SLOW_TICKS_PER_POD = 6;
+
+  // What Kubernetes' own controllers write, spelled here as Kubernetes spells them (not taken from the target under
+  // test: a mistake there must not be mirrored here).
+  static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
+  static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
+  static final String JOB_COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -87,16 +94,16 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   /** Workloads named {@code name} behave so (takes precedence over the image tag). */
-  SimulatedController behave(String name, Behaviour behaviour) {
+  public SimulatedController behave(String name, Behaviour behaviour) {
     byName.put(name, behaviour);
     return this;
   }
 
-  void pause(boolean paused) {
+  public void pause(boolean paused) {
     this.paused = paused;
   }
 
-  SimulatedController keepOldPods(boolean keep) {
+  public SimulatedController keepOldPods(boolean keep) {
     this.keepOldPods = keep;
     return this;
   }
@@ -160,7 +167,7 @@ public final class SimulatedController implements AutoCloseable {
     String hash = "g" + gen;
     replicaSet(d, gen, hash);
     syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
-        Map.of(WorkloadReadiness.POD_TEMPLATE_HASH, hash));
+        Map.of(POD_TEMPLATE_HASH, hash));
     DeploymentStatusBuilder status = new DeploymentStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
         .withReadyReplicas(ready).withAvailableReplicas(ready);
@@ -182,10 +189,10 @@ public final class SimulatedController implements AutoCloseable {
     String revision = Long.toString(gen);
     if (client.apps().replicaSets().inNamespace(namespace).withName(name).get() == null) {
       Map<String, String> labels = new LinkedHashMap<>(d.getSpec().getTemplate().getMetadata().getLabels());
-      labels.put(WorkloadReadiness.POD_TEMPLATE_HASH, hash);
+      labels.put(POD_TEMPLATE_HASH, hash);
       client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
           .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-          .addToAnnotations(WorkloadReadiness.DEPLOYMENT_REVISION, revision)
+          .addToAnnotations(DEPLOYMENT_REVISION, revision)
           .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
           .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).endOwnerReference()
           .endMetadata()
@@ -193,9 +200,9 @@ public final class SimulatedController implements AutoCloseable {
           .build()).inNamespace(namespace).create();
     }
     Map<String, String> annotations = d.getMetadata().getAnnotations();
-    if (annotations == null || !revision.equals(annotations.get(WorkloadReadiness.DEPLOYMENT_REVISION))) {
+    if (annotations == null || !revision.equals(annotations.get(DEPLOYMENT_REVISION))) {
       client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).edit(x -> {
-        x.getMetadata().getAnnotations().put(WorkloadReadiness.DEPLOYMENT_REVISION, revision);
+        x.getMetadata().getAnnotations().put(DEPLOYMENT_REVISION, revision);
         return x;
       });
     }
@@ -212,7 +219,7 @@ public final class SimulatedController implements AutoCloseable {
     for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
     String revision = s.getMetadata().getName() + "-rev" + gen;
     syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
-        Map.of(WorkloadReadiness.CONTROLLER_REVISION_HASH, revision));
+        Map.of(CONTROLLER_REVISION_HASH, revision));
     StatefulSetStatus want = new StatefulSetStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
         .withReadyReplicas(ready).withAvailableReplicas(ready).withCurrentReplicas(ready)
@@ -239,10 +246,10 @@ public final class SimulatedController implements AutoCloseable {
       for (int i = 0; i < completions; i++) {
         Pod p = client.pods().inNamespace(namespace).withName(names.get(i)).get();
         if (p != null && (p.getMetadata().getAnnotations() == null
-            || !p.getMetadata().getAnnotations().containsKey(ReadinessWaiter.JOB_INDEX_ANNOTATION))) {
+            || !p.getMetadata().getAnnotations().containsKey(JOB_COMPLETION_INDEX))) {
           final int index = i;
           client.pods().inNamespace(namespace).withName(names.get(i)).edit(pod -> {
-            pod.getMetadata().getAnnotations().put(ReadinessWaiter.JOB_INDEX_ANNOTATION, Integer.toString(index));
+            pod.getMetadata().getAnnotations().put(JOB_COMPLETION_INDEX, Integer.toString(index));
             return pod;
           });
         }

@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.activities.fake;
+package ai.dynamo.deploy.testing.fake;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
@@ -40,9 +40,10 @@ import java.util.stream.Collectors;
 
 /**
  * A real, in-process deploy target that runs nothing: it keeps what it "runs" in memory (and in a directory when
- * given one, so a restarted worker process sees it) and is scripted by target settings. For tests and for trying
- * the deploy flow without a cluster; a worker registers it only when explicitly enabled
- * ({@code DYNAMO_ENABLE_FAKE_TARGET=1}).
+ * given one, so a restarted worker process sees it) and is scripted by target settings. For tests only: it lives in
+ * the testing module, which is never shipped. Tests hand it to a worker ({@code DeployEnvironment},
+ * {@code DeployRegistration.of}); this module also contributes it through {@code META-INF/services}, so a worker or
+ * CLI started on a test class path (another JVM: {@code dynamo server} in a process test) serves kind {@code fake}.
  *
  * <p>Settings (all optional):
  *

@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.activities.fake;
+package ai.dynamo.deploy.testing.fake;
 
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;

@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.activities.fake;
+package ai.dynamo.deploy.testing.fake;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package ai.dynamo.deploy.render.slurm;
+package ai.dynamo.deploy.testing.slurm;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -49,7 +49,7 @@ public final class LocalSlurmCluster {
   }
 
   /** Reads the state directory's env file and checks that slurmctld answers. */
-  static LocalSlurmCluster find() throws IOException {
+  private static LocalSlurmCluster find() throws IOException {
     String dir = System.getenv().getOrDefault("DYNAMO_LOCAL_SLURM_DIR", DEFAULT_DIR);
     Path state = Path.of(dir);
     Path envFile = state.resolve("env");
