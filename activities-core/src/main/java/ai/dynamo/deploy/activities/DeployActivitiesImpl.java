@@ -95,7 +95,7 @@ public class DeployActivitiesImpl implements DeployActivities {
     DeployTarget target = target(ctx);
     // A retried deploy resumes: what already runs as this revision of this spec is checked (awaitReady), not re-applied.
     if (call(() -> target.isCurrent(ctx, step.revision(), component, step.stage()))) {
-      return new ReadyState(0, desired(component, step.stage()),
+      return new ReadyState(0, step.stage().units(component),
           "already running as revision " + step.revision() + ": checked, not re-applied");
     }
     return call(() -> target.apply(ctx, step.revision(), component, step.stage()));
@@ -106,7 +106,7 @@ public class DeployActivitiesImpl implements DeployActivities {
     ActivityExecutionContext activity = Activity.getExecutionContext();
     DeployContext ctx = context(activity);
     Component component = call(() -> ctx.component(step.component()));
-    int desired = desired(component, step.stage());
+    int desired = step.stage().units(component);
     HeartbeatWatch watch =
         new HeartbeatWatch(activity, clock, step.component(), step.stage(), desired, step.timeout());
     return call(() -> target(ctx).awaitReady(ctx, step.revision(), component, step.stage(), watch));
@@ -150,15 +150,6 @@ public class DeployActivitiesImpl implements DeployActivities {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
-
-  static int desired(Component c, Stage stage) {
-    int nodes = c.multiNode().numNodes();
-    return switch (stage) {
-      case ALL -> c.replicas() * nodes;
-      case LEADER -> c.replicas();
-      case WORKERS -> c.replicas() * (nodes - 1);
-    };
-  }
 
   /** Checks every target relies on; the loader has checked far more, this guards against hand-made requests. */
   static List<String> graphProblems(Graph graph) {

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.activities;
 
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
 import ai.dynamo.deploy.workflows.Stage;
 import io.temporal.activity.ActivityExecutionContext;
@@ -81,16 +82,8 @@ final class HeartbeatWatch implements ReadinessWatch {
       String where = stage == Stage.ALL ? component : component + " " + stage.name().toLowerCase();
       String said = last.message().isEmpty() ? "" : "; last: " + last.message();
       throw TargetFailure.readinessTimeout(
-          where + " not ready after " + human(timeout) + " (" + last.ready() + "/" + last.desired() + " ready"
+          where + " not ready after " + Durations.asTyped(timeout) + " (" + last.ready() + "/" + last.desired() + " ready"
               + said + ")");
     }
-  }
-
-  /** {@code 90m}, {@code 2h}, {@code 45s}; rounded up to the second. */
-  static String human(Duration d) {
-    if (d.toMillisPart() > 0) d = d.plusMillis(1000 - d.toMillisPart());
-    if (d.toHours() > 0 && d.toMinutesPart() == 0) return d.toHours() + "h";
-    if (d.toMinutes() > 0 && d.toSecondsPart() == 0) return d.toMinutes() + "m";
-    return d.toSeconds() + "s";
   }
 }

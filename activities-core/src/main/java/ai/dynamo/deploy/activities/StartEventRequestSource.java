@@ -1,16 +1,12 @@
 package ai.dynamo.deploy.activities;
 
 import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.StartEvent;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads the {@link DeployRequest} from the first event of the activity's own workflow run (one small history call
@@ -44,19 +40,9 @@ public final class StartEventRequestSource implements RequestSource {
   }
 
   private static DeployRequest fetch(WorkflowClient client, ActivityInfo info) {
-    GetWorkflowExecutionHistoryRequest call =
-        GetWorkflowExecutionHistoryRequest.newBuilder()
-            .setNamespace(info.getNamespace())
-            .setExecution(
-                WorkflowExecution.newBuilder().setWorkflowId(info.getWorkflowId()).setRunId(info.getRunId()))
-            .setMaximumPageSize(1)
-            .build();
-    HistoryEvent first =
-        client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(call).getHistory().getEvents(0);
-    Payloads input = first.getWorkflowExecutionStartedEventAttributes().getInput();
-    return client
-        .getOptions()
-        .getDataConverter()
-        .fromPayloads(0, Optional.of(input), DeployRequest.class, DeployRequest.class);
+    return StartEvent.request(
+        client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
+            StartEvent.call(info.getNamespace(), info.getWorkflowId(), info.getRunId())),
+        client.getOptions().getDataConverter());
   }
 }

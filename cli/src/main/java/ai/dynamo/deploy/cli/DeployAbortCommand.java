@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.DecideDeploy;
+import ai.dynamo.deploy.client.DeployDecisions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +24,7 @@ final class DeployAbortCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String workflowId = DeployRef.workflowId(name, target);
-    DecideDeploy.Result r = DeployDecisionCommand.withDecider(temporal, d -> d.abort(workflowId));
+    DeployDecisions.Outcome r = temporal.withClient(c -> DeployDecisions.decide(c, workflowId, "abort"));
     spec.commandLine().getOut().println(r.message());
     return ExitCodes.OK;
   }

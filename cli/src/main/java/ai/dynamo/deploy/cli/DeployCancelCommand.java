@@ -1,8 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.CancelDeploy;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
-import io.temporal.serviceclient.WorkflowServiceStubs;
+import ai.dynamo.deploy.client.DeployDecisions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,15 +23,9 @@ final class DeployCancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String workflowId = DeployRef.workflowId(name, target);
-    TemporalConnection connection = temporal.resolve();
-    WorkflowServiceStubs stubs = connection.connect();
-    try {
-      String runId = new CancelDeploy(connection.client(stubs)).cancel(workflowId, "dynamo deploy cancel");
-      spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
-          + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
-      return ExitCodes.OK;
-    } finally {
-      stubs.shutdown();
-    }
+    String runId = temporal.withClient(c -> DeployDecisions.cancel(c, workflowId, "dynamo deploy cancel"));
+    spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
+        + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
+    return ExitCodes.OK;
   }
 }

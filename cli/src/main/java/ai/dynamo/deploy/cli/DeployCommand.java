@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.Durations;
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.RenderDeploy;
 import ai.dynamo.deploy.cli.action.RunDeploy;

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.client.DeployRecords;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -35,8 +36,8 @@ final class DeployHistoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String workflowId = DeployRef.workflowId(name, target);
-    List<RevisionEntry> history = DeployDecisionCommand.withDecider(temporal,
-        d -> d.history(workflowId, DeployDecisionCommand.targetOrNull(name, target)));
+    List<RevisionEntry> history =
+        temporal.withClient(c -> DeployRecords.history(c, workflowId, DeployRef.targetOrNull(name, target)));
     PrintWriter out = spec.commandLine().getOut();
     if (output != OutputFormat.table) {
       out.println(output.write(history));

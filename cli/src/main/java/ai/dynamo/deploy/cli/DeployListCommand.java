@@ -1,9 +1,7 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.ListDeploys;
+import ai.dynamo.deploy.client.DeployList;
 import ai.dynamo.deploy.workflows.Phase;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,26 +41,21 @@ final class DeployListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TemporalConnection connection = temporal.resolve();
-    WorkflowServiceStubs stubs = connection.connect();
-    try {
-      List<ListDeploys.Row> rows = new ListDeploys(connection.client(stubs)).list(limit, phase());
-      PrintWriter out = spec.commandLine().getOut();
-      if (output != OutputFormat.table) {
-        out.println(output.write(rows));
-        return ExitCodes.OK;
-      }
-      int idWidth = "WORKFLOW ID".length();
-      for (ListDeploys.Row r : rows) idWidth = Math.max(idWidth, r.workflowId().length());
-      String format = "%-" + idWidth + "s  %-10s  %-24s  %s";
-      out.println(String.format(format, "WORKFLOW ID", "STATUS", "STARTED", "CLOSED").stripTrailing());
-      for (ListDeploys.Row r : rows) {
-        out.println(String.format(format, r.workflowId(), r.status(), r.startedAt(),
-            r.closedAt() == null ? "" : r.closedAt()).stripTrailing());
-      }
+    Phase wanted = phase();
+    List<DeployList.Row> rows = temporal.withClient(c -> new DeployList(c).list(limit, wanted));
+    PrintWriter out = spec.commandLine().getOut();
+    if (output != OutputFormat.table) {
+      out.println(output.write(rows));
       return ExitCodes.OK;
-    } finally {
-      stubs.shutdown();
     }
+    int idWidth = "WORKFLOW ID".length();
+    for (DeployList.Row r : rows) idWidth = Math.max(idWidth, r.workflowId().length());
+    String format = "%-" + idWidth + "s  %-10s  %-24s  %s";
+    out.println(String.format(format, "WORKFLOW ID", "STATUS", "STARTED", "CLOSED").stripTrailing());
+    for (DeployList.Row r : rows) {
+      out.println(String.format(format, r.workflowId(), r.status(), r.startedAt(),
+          r.closedAt() == null ? "" : r.closedAt()).stripTrailing());
+    }
+    return ExitCodes.OK;
   }
 }

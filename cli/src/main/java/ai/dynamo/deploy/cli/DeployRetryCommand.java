@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.DecideDeploy;
+import ai.dynamo.deploy.client.DeployDecisions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +24,8 @@ final class DeployRetryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String workflowId = DeployRef.workflowId(name, target);
-    DecideDeploy.Result r = DeployDecisionCommand.withDecider(temporal,
-        d -> d.retry(workflowId, DeployCommand.startedBy()));
+    DeployDecisions.Outcome r =
+        temporal.withClient(c -> DeployDecisions.retry(c, workflowId, DeployCommand.startedBy(), null));
     spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
     return ExitCodes.OK;
   }

@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.DecideDeploy;
+import ai.dynamo.deploy.client.DeployDecisions;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,9 +31,8 @@ final class DeployRollbackCommand implements Callable<Integer> {
   public Integer call() {
     if (toRevision < 0) throw new UserError(ExitCodes.INVALID, "error: --to-revision must be a revision number (1, 2, ...)");
     String workflowId = DeployRef.workflowId(name, target);
-    DecideDeploy.Result r = DeployDecisionCommand.withDecider(temporal,
-        d -> d.rollback(workflowId, DeployDecisionCommand.targetOrNull(name, target), toRevision,
-            DeployOptions.defaults(DeployCommand.startedBy())));
+    DeployDecisions.Outcome r = temporal.withClient(c -> DeployDecisions.rollback(c, workflowId,
+        DeployRef.targetOrNull(name, target), toRevision, DeployOptions.defaults(DeployCommand.startedBy())));
     spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
     return ExitCodes.OK;
   }

@@ -1,16 +1,14 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.DeployStatus;
 import ai.dynamo.deploy.cli.action.ProgressView;
 import ai.dynamo.deploy.cli.action.TableView;
-import ai.dynamo.deploy.cli.action.WatchDeploy;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.client.DeployStatus;
+import ai.dynamo.deploy.client.DeployWatcher;
 import ai.dynamo.deploy.workflows.ComponentPhase;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.Phase;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,25 +40,30 @@ final class DeployStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String workflowId = DeployRef.workflowId(name, target);
-    TemporalConnection connection = temporal.resolve();
-    WorkflowServiceStubs stubs = connection.connect();
-    try {
-      WorkflowClient client = connection.client(stubs);
-      PrintWriter out = spec.commandLine().getOut();
-      if (waitForEnd) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (waitForEnd) {
+      DeployWatcher.Ending ending = temporal.withClient(client -> {
         String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
             .getExecution().getRunId();
-        WatchDeploy.Outcome outcome = new WatchDeploy(client, WatchDeploy.POLL_INTERVAL)
-            .watch(workflowId, runId, ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
-        (outcome.exitCode() == ExitCodes.OK ? out : spec.commandLine().getErr()).println(outcome.summary());
-        return outcome.exitCode();
-      }
-      DeployStatus.View view = new DeployStatus(client).status(workflowId);
-      if (output == OutputFormat.table) printTable(out, view);
-      else out.println(output.write(view));
-      return ExitCodes.OK;
-    } finally {
-      stubs.shutdown();
+        return watch(client, workflowId, runId, out);
+      });
+      int code = ExitCodes.of(ending);
+      (code == ExitCodes.OK ? out : spec.commandLine().getErr()).println(ending.summary());
+      return code;
+    }
+    DeployStatus.View view = temporal.withClient(client -> new DeployStatus(client).status(workflowId));
+    if (output == OutputFormat.table) printTable(out, view);
+    else out.println(output.write(view));
+    return ExitCodes.OK;
+  }
+
+  private static DeployWatcher.Ending watch(WorkflowClient client, String workflowId, String runId, PrintWriter out) {
+    try {
+      return new DeployWatcher(client, DeployWatcher.POLL_INTERVAL)
+          .watch(workflowId, runId, ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserError(ExitCodes.DEPLOY_FAILED, "interrupted while watching " + workflowId, e);
     }
   }
 

@@ -1,5 +1,7 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.client.DeployWatcher;
+
 /** The documented, stable exit codes of every {@code dynamo} command (README: "Exit codes"). */
 public final class ExitCodes {
   private ExitCodes() {}
@@ -14,4 +16,14 @@ public final class ExitCodes {
   public static final int TIMED_OUT = 3;
   /** Temporal or the target could not be reached. */
   public static final int UNREACHABLE = 4;
+
+  /** The exit code of a watched deploy: 0 READY, 3 TIMED_OUT, 4 target unreachable, 1 every other ending. */
+  public static int of(DeployWatcher.Ending ending) {
+    return switch (ending.phase()) {
+      case READY -> OK;
+      case TIMED_OUT -> TIMED_OUT;
+      case FAILED -> ending.targetUnreachable() ? UNREACHABLE : DEPLOY_FAILED;
+      default -> DEPLOY_FAILED;
+    };
+  }
 }

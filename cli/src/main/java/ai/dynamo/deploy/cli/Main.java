@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.client.DeployRefusedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,6 +58,12 @@ public final class Main {
       err.println(user.getMessage());
       if (debug) ex.printStackTrace(err);
       return user.exitCode();
+    }
+    if (ex instanceof DeployRefusedException refused) {
+      // Not now, and nothing changed (no such deploy, a decision that does not apply): a usage error.
+      err.println("error: " + refused.getMessage());
+      if (debug) ex.printStackTrace(err);
+      return ExitCodes.INVALID;
     }
     // Anything else is our bug or an unexpected environment: one line by default, the trace on --debug.
     err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));

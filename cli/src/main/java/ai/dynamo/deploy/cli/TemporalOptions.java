@@ -1,6 +1,9 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,5 +26,16 @@ public final class TemporalOptions {
 
   public TemporalConnection resolve() {
     return TemporalConnection.resolve(address, namespace, profile, System.getenv());
+  }
+
+  /** Connects (or fails with exit code 4 naming the address), runs {@code body} with a client, disconnects. */
+  public <T> T withClient(Function<WorkflowClient, T> body) {
+    TemporalConnection connection = resolve();
+    WorkflowServiceStubs stubs = connection.connect();
+    try {
+      return body.apply(connection.client(stubs));
+    } finally {
+      stubs.shutdown();
+    }
   }
 }

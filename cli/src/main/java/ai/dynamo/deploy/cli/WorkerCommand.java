@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.Durations;
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.worker.DeployWorker;

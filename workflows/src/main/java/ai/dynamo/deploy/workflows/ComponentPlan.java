@@ -27,15 +27,11 @@ public record ComponentPlan(String name, int replicas, int nodesPerReplica, bool
 
   /** Units (pods, Slurm nodes) a stage brings up. */
   public int desired(Stage stage) {
-    return switch (stage) {
-      case ALL -> replicas * nodesPerReplica;
-      case LEADER -> replicas;
-      case WORKERS -> replicas * (nodesPerReplica - 1);
-    };
+    return stage.units(replicas, nodesPerReplica);
   }
 
   /** Units of the whole component. */
   public int desired() {
-    return replicas * nodesPerReplica;
+    return desired(Stage.ALL);
   }
 }

@@ -14,4 +14,9 @@ public final class DeployIds {
   public static String workflowId(String targetKind, String location, String graphName) {
     return "deploy/" + targetKind + "/" + location + "/" + graphName;
   }
+
+  /** The graph name in a deploy's workflow ID: {@code deploy/slurm/login1/dynamo-graph} is {@code dynamo-graph}. */
+  public static String graphOf(String workflowId) {
+    return workflowId.substring(workflowId.lastIndexOf('/') + 1);
+  }
 }

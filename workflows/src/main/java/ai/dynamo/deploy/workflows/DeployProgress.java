@@ -26,4 +26,10 @@ public record DeployProgress(
   public DeployProgress {
     components = List.copyOf(components);
   }
+
+  /** The progress of the component named {@code name}. */
+  public ComponentProgress component(String name) {
+    return components.stream().filter(c -> c.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no component " + name + " in deploy " + graph));
+  }
 }

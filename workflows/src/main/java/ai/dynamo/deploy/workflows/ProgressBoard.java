@@ -30,7 +30,7 @@ final class ProgressBoard {
     this.startedEpochMillis = now;
     this.updatedEpochMillis = now;
     for (Component c : request.graph().components()) {
-      int desired = c.replicas() * c.multiNode().numNodes();
+      int desired = Stage.ALL.units(c);
       components.put(c.name(), new ComponentProgress(c.name(), ComponentPhase.PENDING, 0, desired, "", now));
     }
   }

@@ -93,7 +93,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     ManifestSet set = manifests(ctx, revision);
     List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
     int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
-    int desired = desired(component, stage);
+    int desired = stage.units(component);
     String what = objects.isEmpty()
         ? "nothing to apply for " + stage.name().toLowerCase() + " (started with the leaders)"
         : "applied " + applied + " object" + (applied == 1 ? "" : "s") + " (" + describe(objects) + ")";
@@ -104,7 +104,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
     ManifestSet set = manifests(ctx, revision);
     return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
-        .await(component, stage, set.component(component.name()), desired(component, stage), watch);
+        .await(component, stage, set.component(component.name()), stage.units(component), watch);
   }
 
   /** Prunes objects of components the graph no longer has, then writes the revision record. */
@@ -273,15 +273,6 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   private ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
     return new ServerSideApplier(client(ctx), set.namespace(), K8sSettings.forceConflicts(ctx), pauser);
-  }
-
-  static int desired(Component c, Stage stage) {
-    int nodes = c.multiNode().numNodes();
-    return switch (stage) {
-      case ALL -> c.replicas() * nodes;
-      case LEADER -> c.replicas();
-      case WORKERS -> c.replicas() * (nodes - 1);
-    };
   }
 
   private static Set<String> keys(List<HasMetadata> objects) {

@@ -101,7 +101,7 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) {
     return guard(ctx, s -> {
-      int desired = desired(c, stage);
+      int desired = stage.units(c);
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
         for (int r : jobs.keySet()) {
@@ -330,15 +330,6 @@ public final class SlurmTarget implements DeployTarget {
       }
     }
     return missing;
-  }
-
-  private static int desired(Component c, Stage stage) {
-    int nodes = c.multiNode().numNodes();
-    return switch (stage) {
-      case ALL -> c.replicas() * nodes;
-      case LEADER -> c.replicas();
-      case WORKERS -> c.replicas() * (nodes - 1);
-    };
   }
 
   private static SlurmStage slurmStage(Stage stage) {

@@ -4,7 +4,6 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.ir.MultiNode;
 import ai.dynamo.deploy.ir.Parameter;
 import ai.dynamo.deploy.ir.Resources;
@@ -61,7 +60,7 @@ final class K8sGraphs {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("namespace", NS);
     settings.putAll(extra);
-    return new DeployRequest(graph, GraphDigest.sha256(graph), new TargetSpec("k8s", "mock/" + NS, settings),
+    return DeployRequest.of(graph, new TargetSpec("k8s", "mock/" + NS, settings),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "test@host"));
   }
 

@@ -19,11 +19,11 @@ import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
 import ai.dynamo.deploy.workflows.TargetSpec;
-import ai.dynamo.deploy.workflows.client.DecisionRejectedException;
-import ai.dynamo.deploy.workflows.client.DeployDecisions;
-import ai.dynamo.deploy.workflows.client.DeployOutcomes;
-import ai.dynamo.deploy.workflows.client.DeployRecords;
-import ai.dynamo.deploy.workflows.client.DeployStarter;
+import ai.dynamo.deploy.client.DecisionRejectedException;
+import ai.dynamo.deploy.client.DeployDecisions;
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployRecords;
+import ai.dynamo.deploy.client.DeployStarter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -61,9 +61,12 @@ class K8sOperatingTest {
 
   private DeployResult deploy(Graph graph, String who) {
     DeployRequest base = K8sGraphs.request(graph, Map.of());
-    DeployRequest request = new DeployRequest(graph, base.specDigest(), base.target(),
-        base.options().withStartedBy(who));
+    DeployRequest request = base.withOptions(base.options().withStartedBy(who));
     return await(DeployStarter.startOrAttach(client, request, Set.of()));
+  }
+
+  private static String specDigest(Graph graph) {
+    return K8sGraphs.request(graph, Map.of()).specDigest();
   }
 
   private DeployResult await(DeployStarter.Started started) {
@@ -120,9 +123,9 @@ class K8sOperatingTest {
     assertEquals(List.of("alice@ws", "bob@ws", "carol@ws", "oncall@ops"),
         history.stream().map(RevisionEntry::startedBy).toList());
     assertEquals(List.of("", "", "", "rolled back to 1"), history.stream().map(RevisionEntry::note).toList());
-    assertEquals(GraphDigest.sha256(v1), history.get(0).specDigest());
-    assertEquals(GraphDigest.sha256(v1), history.get(3).specDigest(), "revision 4 is revision 1's spec");
-    assertEquals(GraphDigest.sha256(v3), history.get(2).specDigest());
+    assertEquals(specDigest(v1), history.get(0).specDigest());
+    assertEquals(specDigest(v1), history.get(3).specDigest(), "revision 4 is revision 1's spec");
+    assertEquals(specDigest(v3), history.get(2).specDigest());
     for (int i = 1; i < history.size(); i++) {
       assertTrue(history.get(i).epochMillis() >= history.get(i - 1).epochMillis() && history.get(i).epochMillis() > 0);
     }

@@ -49,7 +49,7 @@ class K8sReadinessScenariosTest {
     for (Component c : graph.components()) {
       for (Stage stage : c.multiNode().isMultiNode() ? new Stage[] {Stage.LEADER, Stage.WORKERS} : new Stage[] {Stage.ALL}) {
         ReadyState state = bringUp(ctx, c, stage, new RecordingWatch());
-        assertEquals(K8sTarget.desired(c, stage), state.ready(), c.name() + " " + stage + ": " + state.message());
+        assertEquals(stage.units(c), state.ready(), c.name() + " " + stage + ": " + state.message());
         assertEquals(state.desired(), state.ready());
       }
     }

@@ -42,7 +42,7 @@ class K8sRecordsTest {
     DeployRequest base = K8sGraphs.request(graph, Map.of());
     DeployOptions options = base.options().withStartedBy(who);
     if (restores > 0) options = options.restoring(restores);
-    return new DeployContext(new DeployRequest(graph, base.specDigest(), base.target(), options),
+    return new DeployContext(base.withOptions(options),
         "deploy/k8s/mock/" + NS + "/" + graph.name(), "run-" + who);
   }
 
@@ -83,8 +83,8 @@ class K8sRecordsTest {
     assertEquals(List.of("", "", "rolled back to 1"), history.stream().map(RevisionEntry::note).toList());
     assertEquals(List.of(1_700_000_000_001L, 1_700_000_000_002L, 1_700_000_000_003L),
         history.stream().map(RevisionEntry::epochMillis).toList());
-    assertEquals(GraphDigest.sha256(v1), history.get(0).specDigest());
-    assertEquals(GraphDigest.sha256(v2), history.get(1).specDigest());
+    assertEquals(K8sGraphs.request(v1, Map.of()).specDigest(), history.get(0).specDigest());
+    assertEquals(K8sGraphs.request(v2, Map.of()).specDigest(), history.get(1).specDigest());
     assertEquals(history.get(0).specDigest(), history.get(2).specDigest());
     assertEquals("run-bob@ws", history.get(1).runId());
     List<RevisionStore.Entry> records = new RevisionStore(cluster.client, NS).entries("g");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
 import ai.dynamo.deploy.ir.Target;
@@ -16,8 +15,8 @@ import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.TargetSpec;
-import ai.dynamo.deploy.workflows.client.DeployOutcomes;
-import ai.dynamo.deploy.workflows.client.DeployStarter;
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployStarter;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
@@ -92,7 +91,7 @@ class SlurmDeployWorkflowTest {
   }
 
   private DeployRequest request(Graph g, Map<String, String> settings) {
-    return new DeployRequest(g, GraphDigest.sha256(g) + settings.hashCode(), new TargetSpec("slurm", location, settings),
+    return DeployRequest.of(g, new TargetSpec("slurm", location, settings),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "slurm-test"));
   }
 

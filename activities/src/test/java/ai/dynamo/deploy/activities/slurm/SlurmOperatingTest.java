@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
@@ -16,10 +15,10 @@ import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
 import ai.dynamo.deploy.workflows.TargetSpec;
-import ai.dynamo.deploy.workflows.client.DeployDecisions;
-import ai.dynamo.deploy.workflows.client.DeployOutcomes;
-import ai.dynamo.deploy.workflows.client.DeployRecords;
-import ai.dynamo.deploy.workflows.client.DeployStarter;
+import ai.dynamo.deploy.client.DeployDecisions;
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployRecords;
+import ai.dynamo.deploy.client.DeployStarter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
@@ -101,7 +100,7 @@ class SlurmOperatingTest {
   }
 
   private DeployResult deploy(Graph g, String who) {
-    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), target(),
+    DeployRequest request = DeployRequest.of(g, target(),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), who));
     DeployStarter.Started s = DeployStarter.startOrAttach(client, request, Set.of());
     return DeployOutcomes.await(client.newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty()));
@@ -146,7 +145,7 @@ class SlurmOperatingTest {
     assertEquals(List.of("alice@ws", "bob@ws", "oncall@ops"), history.stream().map(RevisionEntry::startedBy).toList());
     assertEquals("rolled back to 1", history.get(2).note());
     assertEquals(v1, records.spec().graph());
-    assertEquals(GraphDigest.sha256(v1), history.get(2).specDigest());
+    assertEquals(DeployRequest.of(v1, target(), DeployOptions.defaults("")).specDigest(), history.get(2).specDigest());
 
     // No secret value: not in any history (deploys and record reads), not on the cluster's files, not in the logs.
     var closed = client.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
@@ -180,7 +179,7 @@ class SlurmOperatingTest {
         + "  - name: web\n    cmd: [python3, " + program + "]\n"
         + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + port + "}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n");
-    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), target(),
+    DeployRequest request = DeployRequest.of(g, target(),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));
     DeployStarter.Started s = DeployStarter.startOrAttach(client, request, Set.of());
     var stub = client.newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());
@@ -218,7 +217,7 @@ class SlurmOperatingTest {
         + "  - name: api\n    cmd: [python3, " + program + "]\n"
         + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n");
-    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), target(),
+    DeployRequest request = DeployRequest.of(g, target(),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));
     DeployStarter.Started s = DeployStarter.startOrAttach(client, request, Set.of());
     var first = client.newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty());

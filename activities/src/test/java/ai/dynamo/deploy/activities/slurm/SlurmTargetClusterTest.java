@@ -7,7 +7,6 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
@@ -128,8 +127,7 @@ class SlurmTargetClusterTest {
     settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
     settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
     settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
-    DeployRequest request = new DeployRequest(g, GraphDigest.sha256(g), new TargetSpec("slurm", "test", settings),
-        DeployOptions.defaults("test"));
+    DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
     return new DeployContext(request, wf, UUID.randomUUID().toString());
   }
 

@@ -1,15 +1,10 @@
 package ai.dynamo.deploy.cli.action;
 
-import ai.dynamo.deploy.workflows.DeployProgress;
+import ai.dynamo.deploy.client.DeployWatcher;
 import java.io.PrintWriter;
 
 /** Shows a deploy's progress while waiting: a redrawn table on a terminal, plain lines otherwise. */
-public interface ProgressView {
-  /** Called with every polled progress; implementations print only what changed. */
-  void show(DeployProgress progress);
-
-  /** A one-off note (waiting for a worker, reconnecting). Printed once per distinct text. */
-  void note(String text);
+public interface ProgressView extends DeployWatcher.Listener {
 
   /**
    * The view for this output: {@link TableView} when {@code interactive} (a console, TERM not {@code dumb}),

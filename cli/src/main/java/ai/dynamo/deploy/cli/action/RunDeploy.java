@@ -5,6 +5,8 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.cli.temporal.SearchAttributeRegistration;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.client.DeployStarter;
+import ai.dynamo.deploy.client.DeployWatcher;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
@@ -25,7 +27,7 @@ public final class RunDeploy {
   private final TemporalConnection configured;
   private final PrintWriter out;
   private final PrintWriter err;
-  private Duration pollInterval = WatchDeploy.POLL_INTERVAL;
+  private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
   private int localPort = TemporalConnection.LOCAL_PORT;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
@@ -61,7 +63,7 @@ public final class RunDeploy {
     WorkflowServiceStubs stubs = embedded != null ? embedded.stubs() : connection.connect();
     try {
       WorkflowClient client = embedded != null ? embedded.client() : connection.client(stubs);
-      StartDeploy.Started started = start(client, stubs, connection, graph, target, options);
+      DeployStarter.Started started = start(client, stubs, connection, graph, target, options);
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
       out.flush();
@@ -90,7 +92,7 @@ public final class RunDeploy {
     }
   }
 
-  private StartDeploy.Started start(WorkflowClient client, WorkflowServiceStubs stubs, TemporalConnection connection,
+  private DeployStarter.Started start(WorkflowClient client, WorkflowServiceStubs stubs, TemporalConnection connection,
       Graph graph, TargetChoice target, DeployOptions options) {
     StartDeploy starter = new StartDeploy(client);
     SearchAttributeRegistration.Registration registration =
@@ -111,7 +113,7 @@ public final class RunDeploy {
     return starter.start(graph, target, options, registered);
   }
 
-  private int follow(WorkflowClient client, StartDeploy.Started started, boolean embedded) throws InterruptedException {
+  private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) throws InterruptedException {
     Thread detach = new Thread(() -> {
       out.println();
       if (embedded) {
@@ -124,9 +126,9 @@ public final class RunDeploy {
       out.flush();
     }, "dynamo-detach");
     Runtime.getRuntime().addShutdownHook(detach);
-    WatchDeploy.Outcome outcome;
+    DeployWatcher.Ending ending;
     try {
-      outcome = new WatchDeploy(client, pollInterval)
+      ending = new DeployWatcher(client, pollInterval)
           .watch(started.workflowId(), started.runId(), ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
     } finally {
       try {
@@ -135,7 +137,8 @@ public final class RunDeploy {
         // the JVM is already exiting: the hook prints the detach message
       }
     }
-    (outcome.exitCode() == ExitCodes.OK ? out : err).println(outcome.summary());
-    return outcome.exitCode();
+    int code = ExitCodes.of(ending);
+    (code == ExitCodes.OK ? out : err).println(ending.summary());
+    return code;
   }
 }

@@ -10,6 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.client.DeployDecisions;
+import ai.dynamo.deploy.client.DeployList;
+import ai.dynamo.deploy.client.DeployRefusedException;
+import ai.dynamo.deploy.client.DeployStarter;
+import ai.dynamo.deploy.client.DeployStatus;
+import ai.dynamo.deploy.client.DeployWatcher;
+import ai.dynamo.deploy.workflows.SpecDigest;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.testing.fake.FakeTarget;
@@ -69,47 +76,47 @@ class DeployClientTest {
   void theSameSpecAttachesToTheRunningDeploy() {
     TargetChoice target = fake("attach", "fake.readyAfterSeconds", "60");
     StartDeploy starter = new StartDeploy(client);
-    StartDeploy.Started first = starter.start(demo(), target, options(), true);
+    DeployStarter.Started first = starter.start(demo(), target, options(), true);
     assertFalse(first.attached());
     assertEquals("deploy/fake/attach/demo", first.workflowId());
-    StartDeploy.Started second = starter.start(demo(), target, options(), true);
+    DeployStarter.Started second = starter.start(demo(), target, options(), true);
     assertTrue(second.attached());
     assertEquals(first.runId(), second.runId());
 
     WorkflowExecutionDescription d = client.newUntypedWorkflowStub(first.workflowId()).describe();
-    assertEquals(SpecDigest.of(demo(), target.spec()), d.getMemo(StartDeploy.MEMO_SPEC_DIGEST, String.class));
+    assertEquals(SpecDigest.of(demo(), target.spec()), d.getMemo(DeploySearchAttributes.MEMO_SPEC_DIGEST, String.class));
     assertEquals("deploy demo -> fake@attach", d.getStaticSummary());
     assertEquals("demo", d.getTypedSearchAttributes().get(DeploySearchAttributes.GRAPH));
-    new CancelDeploy(client).cancel(first.workflowId(), "test cleanup");
+    DeployDecisions.cancel(client, first.workflowId(), "test cleanup");
   }
 
   @Test
   void aDifferentSpecWhileOneRunsIsRefusedNamingTheRunAndTheCancelCommand() {
     StartDeploy starter = new StartDeploy(client);
-    StartDeploy.Started running = starter.start(demo(), fake("refuse", "fake.readyAfterSeconds", "60"), options(), false);
+    DeployStarter.Started running = starter.start(demo(), fake("refuse", "fake.readyAfterSeconds", "60"), options(), false);
     UserError e = assertThrows(UserError.class,
         () -> starter.start(demo(), fake("refuse", "fake.readyAfterSeconds", "61"), options(), false));
     assertEquals(ExitCodes.INVALID, e.exitCode());
     assertTrue(e.getMessage().contains(running.workflowId()), e.getMessage());
     assertTrue(e.getMessage().contains("dynamo deploy cancel " + running.workflowId()), e.getMessage());
-    new CancelDeploy(client).cancel(running.workflowId(), "test cleanup");
+    DeployDecisions.cancel(client, running.workflowId(), "test cleanup");
   }
 
   @Test
   void followingADeployEndsWithTheDocumentedExitCodes() throws InterruptedException {
-    assertEquals(ExitCodes.OK, follow(fake("ready"), options(), "READY").exitCode());
-    WatchDeploy.Outcome failed = follow(fake("failed", "fake.failComponent", "frontend"), options(), "ROLLED_BACK");
-    assertEquals(ExitCodes.DEPLOY_FAILED, failed.exitCode());
+    assertEquals(ExitCodes.OK, ExitCodes.of(follow(fake("ready"), options(), "READY")));
+    DeployWatcher.Ending failed = follow(fake("failed", "fake.failComponent", "frontend"), options(), "ROLLED_BACK");
+    assertEquals(ExitCodes.DEPLOY_FAILED, ExitCodes.of(failed));
     assertTrue(failed.summary().contains("CrashLoopBackOff"),
         failed.summary());
     DeployOptions shortTimeout = new DeployOptions(Duration.ofSeconds(2), DeployOptions.DEFAULT_ROLLBACK_TIMEOUT, "t");
-    assertEquals(ExitCodes.TIMED_OUT, follow(fake("timeout", "fake.neverReady", "frontend"), shortTimeout, "TIMED_OUT").exitCode());
+    assertEquals(ExitCodes.TIMED_OUT, ExitCodes.of(follow(fake("timeout", "fake.neverReady", "frontend"), shortTimeout, "TIMED_OUT")));
   }
 
-  private WatchDeploy.Outcome follow(TargetChoice target, DeployOptions options, String phase) throws InterruptedException {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), target, options, false);
+  private DeployWatcher.Ending follow(TargetChoice target, DeployOptions options, String phase) throws InterruptedException {
+    DeployStarter.Started s = new StartDeploy(client).start(demo(), target, options, false);
     StringWriter text = new StringWriter();
-    WatchDeploy.Outcome result = new WatchDeploy(client, POLL)
+    DeployWatcher.Ending result = new DeployWatcher(client, POLL)
         .watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(text, true)));
     assertTrue(result.summary().startsWith(phase), result.summary());
     assertTrue(text.toString().contains("deploy demo -> " + target.kind() + "@" + target.location() + ": " + phase),
@@ -119,9 +126,9 @@ class DeployClientTest {
 
   @Test
   void lineViewPrintsOneLinePerChange() throws InterruptedException {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("lines"), options(), false);
+    DeployStarter.Started s = new StartDeploy(client).start(demo(), fake("lines"), options(), false);
     StringWriter text = new StringWriter();
-    new WatchDeploy(client, Duration.ofMillis(20)).watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(text, true)));
+    new DeployWatcher(client, Duration.ofMillis(20)).watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(text, true)));
     List<String> lines = text.toString().lines().toList();
     assertEquals(lines.size(), lines.stream().distinct().count(), "no line repeats while nothing changes: " + lines);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("  frontend: READY 2/2")), lines.toString());
@@ -129,12 +136,12 @@ class DeployClientTest {
 
   @Test
   void cancelRollsBackAndStatusReportsIt() throws InterruptedException {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("cancel", "fake.readyAfterSeconds", "60"), options(), false);
-    String runId = new CancelDeploy(client).cancel(s.workflowId(), "test");
+    DeployStarter.Started s = new StartDeploy(client).start(demo(), fake("cancel", "fake.readyAfterSeconds", "60"), options(), false);
+    String runId = DeployDecisions.cancel(client, s.workflowId(), "test");
     assertEquals(s.runId(), runId);
-    WatchDeploy.Outcome outcome = new WatchDeploy(client, POLL)
+    DeployWatcher.Ending outcome = new DeployWatcher(client, POLL)
         .watch(s.workflowId(), s.runId(), new LineView(new PrintWriter(new StringWriter())));
-    assertEquals(ExitCodes.DEPLOY_FAILED, outcome.exitCode(), outcome.summary());
+    assertEquals(ExitCodes.DEPLOY_FAILED, ExitCodes.of(outcome), outcome.summary());
     assertTrue(outcome.progress() != null, outcome.summary());
     assertEquals(Phase.CANCELLED, outcome.progress().phase(), outcome.summary());
     assertTrue(outcome.summary().startsWith("CANCELLED"), outcome.summary());
@@ -143,13 +150,15 @@ class DeployClientTest {
     assertEquals("CANCELED", view.status()); // Temporal's status of a workflow that ended after a cancel request
     assertEquals("CANCELLED", view.phase());
     assertTrue(view.components().stream().noneMatch(c -> c.phase().equals("READY")), view.toString());
-    UserError again = assertThrows(UserError.class, () -> new CancelDeploy(client).cancel(s.workflowId(), "again"));
-    assertEquals(ExitCodes.INVALID, again.exitCode());
+    // Refused (the CLI's usage error, exit code 2), naming the deploy.
+    DeployRefusedException again =
+        assertThrows(DeployRefusedException.class, () -> DeployDecisions.cancel(client, s.workflowId(), "again"));
+    assertTrue(again.getMessage().contains(s.workflowId() + " is not running"), again.getMessage());
   }
 
   @Test
   void statusOfARunningDeployComesFromTheProgressQuery() {
-    StartDeploy.Started s = new StartDeploy(client).start(demo(), fake("status", "fake.readyAfterSeconds", "60"), options(), false);
+    DeployStarter.Started s = new StartDeploy(client).start(demo(), fake("status", "fake.readyAfterSeconds", "60"), options(), false);
     DeployStatus.View view = new DeployStatus(client).status(s.workflowId());
     assertEquals("RUNNING", view.status());
     assertEquals(s.runId(), view.runId());
@@ -159,27 +168,27 @@ class DeployClientTest {
         view.components().stream().map(DeployStatus.ComponentView::name).toList());
     assertNull(view.closedAt());
     assertNotEquals(null, view.startedAt());
-    new CancelDeploy(client).cancel(s.workflowId(), "test cleanup");
+    DeployDecisions.cancel(client, s.workflowId(), "test cleanup");
   }
 
   @Test
   void anUnknownDeployIsAUsageError() {
-    UserError e = assertThrows(UserError.class, () -> new DeployStatus(client).status("deploy/fake/nowhere/none"));
-    assertEquals(ExitCodes.INVALID, e.exitCode());
+    DeployRefusedException e =
+        assertThrows(DeployRefusedException.class, () -> new DeployStatus(client).status("deploy/fake/nowhere/none"));
     assertTrue(e.getMessage().contains("deploy/fake/nowhere/none"));
   }
 
   @Test
   void listShowsOpenAndClosedDeploys() throws InterruptedException {
-    StartDeploy.Started done = new StartDeploy(client).start(demo(), fake("list-done"), options(), false);
-    new WatchDeploy(client, POLL).watch(done.workflowId(), done.runId(), new LineView(new PrintWriter(new StringWriter())));
-    StartDeploy.Started open = new StartDeploy(client).start(demo(), fake("list-open", "fake.readyAfterSeconds", "60"), options(), false);
-    List<ListDeploys.Row> rows = new ListDeploys(client).list(100);
-    ListDeploys.Row doneRow = rows.stream().filter(r -> r.workflowId().equals(done.workflowId())).findFirst().orElseThrow();
-    ListDeploys.Row openRow = rows.stream().filter(r -> r.workflowId().equals(open.workflowId())).findFirst().orElseThrow();
+    DeployStarter.Started done = new StartDeploy(client).start(demo(), fake("list-done"), options(), false);
+    new DeployWatcher(client, POLL).watch(done.workflowId(), done.runId(), new LineView(new PrintWriter(new StringWriter())));
+    DeployStarter.Started open = new StartDeploy(client).start(demo(), fake("list-open", "fake.readyAfterSeconds", "60"), options(), false);
+    List<DeployList.Row> rows = new DeployList(client).list(100);
+    DeployList.Row doneRow = rows.stream().filter(r -> r.workflowId().equals(done.workflowId())).findFirst().orElseThrow();
+    DeployList.Row openRow = rows.stream().filter(r -> r.workflowId().equals(open.workflowId())).findFirst().orElseThrow();
     assertEquals("COMPLETED", doneRow.status());
     assertEquals("RUNNING", openRow.status());
     assertNull(openRow.closedAt());
-    new CancelDeploy(client).cancel(open.workflowId(), "test cleanup");
+    DeployDecisions.cancel(client, open.workflowId(), "test cleanup");
   }
 }

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.Durations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -225,7 +225,7 @@ public final class FakeTarget implements DeployTarget {
       unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
       save();
     }
-    return new ReadyState(0, desired(component, stage), "applied " + stage.name().toLowerCase() + " of revision " + revision);
+    return new ReadyState(0, stage.units(component), "applied " + stage.name().toLowerCase() + " of revision " + revision);
   }
 
   @Override
@@ -238,7 +238,7 @@ public final class FakeTarget implements DeployTarget {
             ? "resume " + name + " " + stage + " from " + resumed.get().ready() + "/" + resumed.get().desired()
                 + " token=" + resumed.get().resumeToken()
             : "await " + name + " " + stage);
-    int desired = desired(component, stage);
+    int desired = stage.units(component);
     String defaultReadyAfter = ctx.setting(READY_AFTER_SECONDS, "0");
     long readyAfter =
         Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS + "." + name, defaultReadyAfter))).toMillis();
@@ -358,15 +358,6 @@ public final class FakeTarget implements DeployTarget {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
-
-  static int desired(Component c, Stage stage) {
-    int nodes = c.multiNode().numNodes();
-    return switch (stage) {
-      case ALL -> c.replicas() * nodes;
-      case LEADER -> c.replicas();
-      case WORKERS -> c.replicas() * (nodes - 1);
-    };
-  }
 
   private static boolean listed(DeployContext ctx, String key, String name) {
     String value = ctx.settings().get(key);

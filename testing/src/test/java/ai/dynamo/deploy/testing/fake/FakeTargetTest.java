@@ -28,7 +28,7 @@ class FakeTargetTest {
   static DeployContext ctx(Map<String, String> settings) {
     Graph g = new Graph("1.0", "g", List.of(ENGINE));
     return new DeployContext(
-        new DeployRequest(g, "d", new TargetSpec("fake", "lab", settings), DeployOptions.defaults("me")),
+        DeployRequest.of(g, new TargetSpec("fake", "lab", settings), DeployOptions.defaults("me")),
         "deploy/fake/lab/g", "run");
   }
 

@@ -1,0 +1,185 @@
+package ai.dynamo.deploy.client;
+
+import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
+import ai.dynamo.deploy.workflows.DeployWorkflow;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.TargetLabels;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.common.SearchAttributeKey;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+
+/**
+ * Client side of starting a deploy: one deploy per graph and place (the workflow ID), attach when the same spec is
+ * already running, refuse a different spec while one runs. Used by {@code dynamo deploy}.
+ *
+ * <p>Sets at start: the static summary {@code deploy <graph> -> <kind@location>} (the revision is not known
+ * before the preflight; it shows in the current details and in {@code DynamoRevision}), the memo
+ * {@code specDigest}, and the typed search attributes {@code DynamoGraph}, {@code DynamoTarget},
+ * {@code DynamoPhase}, {@code DynamoRevision}: each only when the server has it registered (asked with the
+ * operator service's ListSearchAttributes), so deploys work on servers without them.
+ */
+public final class DeployStarter {
+  private DeployStarter() {}
+
+  /**
+   * @param workflowId the deploy's workflow ID
+   * @param runId the run now deploying this spec
+   * @param attached true when that run was already running (same spec) and nothing new was started
+   */
+  public record Started(String workflowId, String runId, boolean attached) {
+    /** A stub of this run, e.g. for {@link DeployOutcomes#await}. */
+    public WorkflowStub stub(WorkflowClient client) {
+      return client.newUntypedWorkflowStub(workflowId, Optional.of(runId), Optional.empty());
+    }
+  }
+
+  public static String workflowId(DeployRequest request) {
+    return DeployIds.workflowId(
+        request.target().kind(), request.target().location(), request.graph().name());
+  }
+
+  /** {@code deploy dynamo-graph -> slurm@login1}, the workflow's static summary in the Temporal UI. */
+  public static String staticSummary(DeployRequest request) {
+    return "deploy " + request.graph().name() + " -> " + TargetLabels.of(request.target());
+  }
+
+  /** Starts the deploy, or attaches to the running one with the same spec; refuses a different spec. */
+  public static Started startOrAttach(WorkflowClient client, DeployRequest request) {
+    return startOrAttach(client, request, null);
+  }
+
+  /**
+   * As {@link #startOrAttach(WorkflowClient, DeployRequest)}, with the registered search attribute names given
+   * (null: ask the server). For servers whose operator service cannot be asked (and for tests).
+   */
+  public static Started startOrAttach(WorkflowClient client, DeployRequest request, Set<String> registered) {
+    String workflowId = workflowId(request);
+    WorkflowExecutionDescription running = describeRunning(client, workflowId);
+    if (running != null) {
+      return attachOrRefuse(running, request, workflowId);
+    }
+    Set<String> keys = registered != null ? registered : registeredSearchAttributes(client);
+    WorkflowExecution execution = start(client, request, workflowId, keys);
+    // USE_EXISTING returns a run another client started a moment ago: check its spec as well.
+    WorkflowExecutionDescription now = client
+            .newUntypedWorkflowStub(workflowId, Optional.of(execution.getRunId()), Optional.empty())
+            .describe();
+    String digest = memoDigest(now);
+    if (digest != null && !digest.equals(request.specDigest())) {
+      throw conflict(now, workflowId);
+    }
+    return new Started(workflowId, execution.getRunId(), false);
+  }
+
+  private static Started attachOrRefuse(
+      WorkflowExecutionDescription running, DeployRequest request, String workflowId) {
+    String digest = memoDigest(running);
+    if (request.specDigest().equals(digest)) {
+      return new Started(workflowId, running.getExecution().getRunId(), true);
+    }
+    throw conflict(running, workflowId);
+  }
+
+  private static DeployConflictException conflict(WorkflowExecutionDescription running, String workflowId) {
+    String graph = DeployIds.graphOf(workflowId);
+    return new DeployConflictException(
+        "a deploy of "
+            + graph
+            + " with a different spec is running ("
+            + workflowId
+            + ", run "
+            + running.getExecution().getRunId()
+            + ", started "
+            + running.getStartTime()
+            + "); wait for it with `dynamo deploy status "
+            + graph
+            + " --wait` or cancel it with `dynamo deploy cancel "
+            + graph
+            + "`",
+        workflowId,
+        running.getExecution().getRunId());
+  }
+
+  private static WorkflowExecution start(
+      WorkflowClient client, DeployRequest request, String workflowId, Set<String> registered) {
+    WorkflowOptions.Builder options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(DeployIds.TASK_QUEUE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setStaticSummary(staticSummary(request))
+            .setMemo(Map.of(DeploySearchAttributes.MEMO_SPEC_DIGEST, request.specDigest()));
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder();
+    setIfRegistered(attributes, registered, DeploySearchAttributes.GRAPH, request.graph().name());
+    setIfRegistered(attributes, registered, DeploySearchAttributes.TARGET, TargetLabels.of(request.target()));
+    setIfRegistered(attributes, registered, DeploySearchAttributes.PHASE, Phase.VALIDATING.name());
+    setIfRegistered(attributes, registered, DeploySearchAttributes.REVISION, 0L);
+    options.setTypedSearchAttributes(attributes.build());
+    DeployWorkflow workflow = client.newWorkflowStub(DeployWorkflow.class, options.build());
+    return WorkflowClient.start(workflow::deploy, request);
+  }
+
+  /** The running execution of a workflow ID, or null when none runs. */
+  static WorkflowExecutionDescription describeRunning(WorkflowClient client, String workflowId) {
+    try {
+      WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+      WorkflowExecutionDescription d = stub.describe();
+      return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? d : null;
+    } catch (WorkflowServiceException e) {
+      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      return null;
+    }
+  }
+
+  static String memoDigest(WorkflowExecutionDescription d) {
+    Object value = d.getMemo(DeploySearchAttributes.MEMO_SPEC_DIGEST, String.class);
+    return value == null ? null : value.toString();
+  }
+
+  private static <T> void setIfRegistered(
+      SearchAttributes.Builder attributes, Set<String> registered, SearchAttributeKey<T> key, T value) {
+    if (registered.contains(key.getName())) attributes.set(key, value);
+  }
+
+  /**
+   * Names of the custom search attributes the server has registered in the client's namespace; empty when the
+   * server does not tell (no operator service, no permission): deploys then run without search attributes.
+   */
+  public static Set<String> registeredSearchAttributes(WorkflowClient client) {
+    try {
+      ListSearchAttributesResponse response =
+          OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
+              .withDeadlineAfter(5, TimeUnit.SECONDS)
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
+      Set<String> names = new HashSet<>(response.getCustomAttributesMap().keySet());
+      names.addAll(response.getSystemAttributesMap().keySet());
+      return names;
+    } catch (StatusRuntimeException e) {
+      return Set.of();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package ai.dynamo.deploy.workflows;
+
+import static ai.dynamo.deploy.workflows.WorkflowRuns.await;
+import static ai.dynamo.deploy.workflows.WorkflowRuns.awaitPhase;
+import static ai.dynamo.deploy.workflows.WorkflowRuns.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.TestGraphs;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Records the histories {@link DeployWorkflowReplayTest} replays, one per path of the workflow, with the activities
+ * scripted. Runs only when asked, because the files are committed and must not change by accident:
+ *
+ * <pre>
+ * DYNAMO_RECORD_HISTORIES=1 mvn -o -B -q -pl workflows -am test -Dtest=RecordHistories \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * They go to this module's {@code src/test/resources/histories}, or to {@code DYNAMO_RECORD_HISTORIES_DIR}. Record
+ * only for a deliberate, versioned change (see docs/workflow.md), under new names: running deploys may still have
+ * the old histories, which must keep replaying.
+ */
+@Timeout(120)
+class RecordHistories {
+  private static Path dir() {
+    String dir = System.getenv("DYNAMO_RECORD_HISTORIES_DIR");
+    return dir == null || dir.isBlank() ? DeployWorkflowReplayTest.DIR : Path.of(dir);
+  }
+
+  /** What a recording does on its service: starts a deploy (and decides on it) and returns the run to record. */
+  private interface Run {
+    WorkflowStub start(Starter starter);
+  }
+
+  /** Starts a deploy on the recording's service. */
+  private interface Starter {
+    WorkflowStub deploy(DeployRequest request);
+  }
+
+  /** One run on a fresh test service, recorded once it ended in {@code expected}. */
+  private static void record(String name, ScriptedActivities script, Run run, Phase expected) throws IOException {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker = env.newWorker("record");
+      worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+      worker.registerActivitiesImplementations(script);
+      env.start();
+      WorkflowOptions options = WorkflowOptions.newBuilder().setTaskQueue("record").build();
+      WorkflowStub stub = run.start(request -> WorkflowRuns.start(env.getWorkflowClient(), options, request));
+      assertEquals(expected, await(stub).phase());
+      String json = env.getWorkflowClient()
+          .fetchHistory(stub.getExecution().getWorkflowId(), stub.getExecution().getRunId()).toJson(true);
+      Files.createDirectories(dir());
+      Files.writeString(dir().resolve(name + ".json"), json);
+    }
+  }
+
+  @Test
+  void recordEveryPath() throws Exception {
+    Assumptions.assumeTrue("1".equals(System.getenv("DYNAMO_RECORD_HISTORIES")), "set DYNAMO_RECORD_HISTORIES=1");
+    Graph sample = TestGraphs.sample();
+    Graph small = TestGraphs.small();
+    record("success", new ScriptedActivities(sample), o -> o.deploy(request(sample)), Phase.READY);
+    record("rollback-update", new ScriptedActivities(sample).live(1).fail("http_ingress", "await"),
+        o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
+    record("rollback-first-install", new ScriptedActivities(sample).fail("sglang_worker", "workers"),
+        o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
+    record("timeout", new ScriptedActivities(small).neverReady("vllm_worker"), o -> o.deploy(request(small)),
+        Phase.TIMED_OUT);
+    record("preflight-failed", new ScriptedActivities(sample).preflightFails("QuotaExceeded"),
+        o -> o.deploy(request(sample)), Phase.FAILED);
+    ScriptedActivities blocked = new ScriptedActivities(sample).block("vllm_worker");
+    record("cancel", blocked, o -> {
+      WorkflowStub stub = o.deploy(request(sample));
+      awaitQuietly(stub, Phase.WAITING);
+      stub.cancel();
+      return stub;
+    }, Phase.CANCELLED);
+    blocked.release("vllm_worker");
+    for (String decision : new String[] {"retry", "rollback", "abort"}) {
+      ScriptedActivities failing = new ScriptedActivities(small).fail("http_ingress", "await");
+      Phase end = decision.equals("retry") ? Phase.READY : decision.equals("rollback") ? Phase.ROLLED_BACK : Phase.FAILED;
+      record("pause-" + decision, failing, o -> {
+        WorkflowStub stub = o.deploy(pausing(small, null));
+        awaitQuietly(stub, Phase.PAUSED);
+        if (decision.equals("retry")) failing.fix("http_ingress");
+        stub.update(decision, String.class);
+        return stub;
+      }, end);
+    }
+    record("pause-timeout", new ScriptedActivities(small).fail("http_ingress", "await"),
+        o -> o.deploy(pausing(small, Duration.ofMinutes(30))), Phase.ROLLED_BACK);
+  }
+
+  private static DeployRequest pausing(Graph graph, Duration timeout) {
+    DeployRequest r = request(graph);
+    return r.withOptions(r.options().pausingOnFailure(timeout));
+  }
+
+  private static void awaitQuietly(WorkflowStub stub, Phase phase) {
+    try {
+      awaitPhase(stub, phase);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

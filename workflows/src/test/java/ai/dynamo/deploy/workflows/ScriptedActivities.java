@@ -1,0 +1,183 @@
+package ai.dynamo.deploy.workflows;
+
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The deploy activities as a small script, for the workflow's own tests (the real activities and the fake target live
+ * in modules above this one): every call is logged ({@code apply vllm_worker ALL}, {@code ready ...},
+ * {@code rollback rev 1 -> 0}) and answered at once, except where the test scripted a failure, a component that is
+ * never ready, or a wait that blocks until {@link #release}.
+ */
+final class ScriptedActivities implements DeployActivities {
+  private final Graph graph;
+  private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /** component -> where it fails: apply, leader, workers, or await (the last stage's wait) */
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Set<String> neverReady = ConcurrentHashMap.newKeySet();
+  private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+  private final List<RollbackRequest> rollbacks = new CopyOnWriteArrayList<>();
+  private final List<RevisionRecord> records = new CopyOnWriteArrayList<>();
+  private volatile String preflightFailure;
+  private volatile boolean rollbackFails;
+  private volatile int liveRevision;
+
+  ScriptedActivities(Graph graph) {
+    this.graph = graph;
+  }
+
+  /** {@code component} fails at {@code where}: apply, leader, workers or await. */
+  ScriptedActivities fail(String component, String where) {
+    failures.put(component, where);
+    return this;
+  }
+
+  /** The cause of {@code component}'s failure is fixed: it stops failing. */
+  void fix(String component) {
+    failures.remove(component);
+  }
+
+  ScriptedActivities neverReady(String component) {
+    neverReady.add(component);
+    return this;
+  }
+
+  /** Waits of {@code component} heartbeat until {@link #release} (or until they are cancelled). */
+  ScriptedActivities block(String component) {
+    blocked.add(component);
+    return this;
+  }
+
+  void release(String component) {
+    blocked.remove(component);
+  }
+
+  ScriptedActivities preflightFails(String type) {
+    preflightFailure = type;
+    return this;
+  }
+
+  ScriptedActivities rollbackFails() {
+    rollbackFails = true;
+    return this;
+  }
+
+  /** The revision live on the target before the deploy. */
+  ScriptedActivities live(int revision) {
+    liveRevision = revision;
+    return this;
+  }
+
+  List<String> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
+  }
+
+  List<RollbackRequest> rollbacks() {
+    return List.copyOf(rollbacks);
+  }
+
+  List<RevisionRecord> records() {
+    return List.copyOf(records);
+  }
+
+  @Override
+  public void validate() {
+    calls.add("validate");
+  }
+
+  @Override
+  public DeployPlan plan() {
+    calls.add("plan");
+    return DeployPlans.plan(graph, List.of());
+  }
+
+  @Override
+  public PreflightResult preflight() {
+    calls.add("preflight");
+    if (preflightFailure != null) {
+      throw ApplicationFailure.newNonRetryableFailure("scripted preflight refusal: " + preflightFailure,
+          preflightFailure);
+    }
+    return new PreflightResult(liveRevision, List.of());
+  }
+
+  @Override
+  public ReadyState apply(StepRequest step) {
+    calls.add("apply " + step.component() + " " + step.stage());
+    if ("apply".equals(failures.get(step.component()))) throw componentFailed(step.component());
+    return new ReadyState(0, step.stage().units(component(step)), "applied " + step.stage().name().toLowerCase());
+  }
+
+  @Override
+  public ReadyState awaitReady(StepRequest step) {
+    String name = step.component();
+    calls.add("await " + name + " " + step.stage());
+    String where = failures.get(name);
+    boolean lastStage = step.stage() != Stage.LEADER;
+    if (step.stage().name().toLowerCase().equals(where) || (lastStage && "await".equals(where))) {
+      calls.add("failed " + name + " " + step.stage());
+      throw componentFailed(name);
+    }
+    if (neverReady.contains(name)) {
+      throw ApplicationFailure.newNonRetryableFailure(name + " not ready after " + Durations.asTyped(step.timeout())
+          + " (0/2 ready; last: Pending)", DeployFailures.READINESS_TIMEOUT);
+    }
+    while (blocked.contains(name)) {
+      Activity.getExecutionContext().heartbeat(null); // throws once the wait is cancelled or its deploy ended
+      sleep();
+    }
+    int desired = step.stage().units(component(step));
+    calls.add("ready " + name + " " + step.stage());
+    return new ReadyState(desired, desired, desired + "/" + desired + " ready");
+  }
+
+  @Override
+  public void recordRevision(RevisionRecord record) {
+    calls.add("record rev " + record.revision());
+    records.add(record);
+    liveRevision = record.revision();
+  }
+
+  @Override
+  public String rollback(RollbackRequest request) {
+    calls.add("rollback rev " + request.failedRevision() + " -> " + request.previousRevision());
+    rollbacks.add(request);
+    if (rollbackFails) throw ApplicationFailure.newNonRetryableFailure("scripted rollback failure", "RollbackFailed");
+    liveRevision = request.previousRevision();
+    return "";
+  }
+
+  @Override
+  public TargetRecords readRecords(RecordsRequest request) {
+    throw ApplicationFailure.newNonRetryableFailure("no records in the script", DeployFailures.NOT_SUPPORTED);
+  }
+
+  private Component component(StepRequest step) {
+    return graph.components().stream().filter(c -> c.name().equals(step.component())).findFirst().orElseThrow();
+  }
+
+  private static ApplicationFailure componentFailed(String name) {
+    return ApplicationFailure.newNonRetryableFailure("pod " + name + "-0: CrashLoopBackOff (exit code 1)",
+        DeployFailures.COMPONENT_FAILED);
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
