@@ -14,3 +14,9 @@ if [[ "$DYNAMO_REQUIRE_SLURM" == 1 ]]; then
 fi
 
 mvn -B -ntp verify "$@"
+
+# The shipped jar holds no test fixture (the testing module is test scope only; see docs/architecture.md).
+if [[ -f cli/target/dynamo.jar ]] && jar tf cli/target/dynamo.jar | grep -q '^ai/dynamo/deploy/testing/'; then
+  echo "test.sh: cli/target/dynamo.jar contains test fixtures (ai/dynamo/deploy/testing)" >&2
+  exit 1
+fi
