@@ -17,7 +17,7 @@ final class ProgressPublisher {
   private final ProgressBoard board;
   private final Set<SearchAttributeKey<?>> searchKeys = new LinkedHashSet<>();
 
-  private ProgressPublisher(ProgressBoard board) {
+  ProgressPublisher(ProgressBoard board) {
     this.board = board;
   }
 
