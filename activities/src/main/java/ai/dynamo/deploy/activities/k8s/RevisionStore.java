@@ -77,47 +77,18 @@ final class RevisionStore {
    * @param note e.g. {@code rolled back to 1}; empty for an ordinary deploy
    */
   void write(ManifestSet set, RevisionRecord record, String irDigest, RevisionSpec spec, String note) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("revision", record.revision());
-    json.put("graph", set.graphLabel());
-    json.put("specDigest", record.specDigest());
-    json.put("irDigest", irDigest);
-    json.put("deployedBy", record.startedBy());
-    json.put("workflowId", record.workflowId());
-    json.put("runId", record.runId());
-    json.put("deployedAt", Instant.ofEpochMilli(record.epochMillis()).toString());
-    json.put("note", note);
     byte[] specJson;
     try {
       specJson = SPEC_JSON.writeValueAsBytes(spec);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise the spec of revision " + record.revision(), e);
     }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(ManifestSet.MANAGED_BY, ManifestSet.MANAGER);
-    labels.put(ManifestSet.GRAPH, set.graphLabel());
-    labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
-    labels.put(RECORD, "revision");
-    labels.put(OUTCOME, SUCCEEDED);
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(name(set.graphLabel(), record.revision()))
-            .withNamespace(namespace)
-            .withLabels(labels)
-            .endMetadata()
-            .withType(TYPE)
-            .addToData(MANIFESTS_KEY, Base64.getEncoder().encodeToString(gzip(set.toYaml())))
-            .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
-                ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
-            .addToData(SPEC_KEY, Base64.getEncoder().encodeToString(gzip(specJson)))
-            .build();
-    try {
-      client.resource(secret).inNamespace(namespace).fieldManager(ServerSideApplier.FIELD_MANAGER).forceConflicts()
-          .serverSideApply();
-    } catch (KubernetesClientException e) {
-      throw KubeErrors.translate(e, "record revision " + record.revision());
-    }
+    Secret secret = recordSecret(set.graphLabel(), record, recordFields(set.graphLabel(), record, irDigest, note),
+        SUCCEEDED)
+        .addToData(MANIFESTS_KEY, Base64.getEncoder().encodeToString(gzip(set.toYaml())))
+        .addToData(SPEC_KEY, Base64.getEncoder().encodeToString(gzip(specJson)))
+        .build();
+    apply(secret, "record revision " + record.revision());
   }
 
   /**
@@ -127,6 +98,13 @@ final class RevisionStore {
   void writeRolledBack(String graphLabel, RevisionRecord record, String irDigest, String note) {
     Secret existing = secret(graphLabel, record.revision());
     if (existing != null && !isRolledBack(existing)) return;
+    Map<String, Object> json = recordFields(graphLabel, record, irDigest, note);
+    json.put("outcome", ROLLED_BACK);
+    apply(recordSecret(graphLabel, record, json, ROLLED_BACK).build(), "record rolled-back revision " + record.revision());
+  }
+
+  /** The JSON record of a revision ({@value #RECORD_KEY}). */
+  private static Map<String, Object> recordFields(String graphLabel, RevisionRecord record, String irDigest, String note) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("revision", record.revision());
     json.put("graph", graphLabel);
@@ -137,29 +115,35 @@ final class RevisionStore {
     json.put("runId", record.runId());
     json.put("deployedAt", Instant.ofEpochMilli(record.epochMillis()).toString());
     json.put("note", note);
-    json.put("outcome", ROLLED_BACK);
+    return json;
+  }
+
+  /** The record Secret with its labels and the JSON record; the caller adds what else the outcome keeps. */
+  private SecretBuilder recordSecret(String graphLabel, RevisionRecord record, Map<String, Object> json,
+      String outcome) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(ManifestSet.MANAGED_BY, ManifestSet.MANAGER);
     labels.put(ManifestSet.GRAPH, graphLabel);
     labels.put(ManifestSet.REVISION, Integer.toString(record.revision()));
     labels.put(RECORD, "revision");
-    labels.put(OUTCOME, ROLLED_BACK);
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName(name(graphLabel, record.revision()))
-            .withNamespace(namespace)
-            .withLabels(labels)
-            .endMetadata()
-            .withType(TYPE)
-            .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
-                ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
-            .build();
+    labels.put(OUTCOME, outcome);
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name(graphLabel, record.revision()))
+        .withNamespace(namespace)
+        .withLabels(labels)
+        .endMetadata()
+        .withType(TYPE)
+        .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
+            ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private void apply(Secret secret, String what) {
     try {
       client.resource(secret).inNamespace(namespace).fieldManager(ServerSideApplier.FIELD_MANAGER).forceConflicts()
           .serverSideApply();
     } catch (KubernetesClientException e) {
-      throw KubeErrors.translate(e, "record rolled-back revision " + record.revision());
+      throw KubeErrors.translate(e, what);
     }
   }
 
