@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy abort NAME}: a paused deploy ends without rollback. */
@@ -15,16 +14,12 @@ import picocli.CommandLine.Spec;
 final class DeployAbortCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
-  String name;
-
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
+  @Mixin DeployRef deploy;
 
   @Override
   public Integer call() {
-    String workflowId = DeployRef.workflowId(name, target);
-    DeployDecisions.Outcome r = temporal.withClient(c -> DeployDecisions.decide(c, workflowId, "abort"));
+    String workflowId = deploy.workflowId();
+    DeployDecisions.Outcome r = deploy.withClient(c -> DeployDecisions.decide(c, workflowId, "abort"));
     spec.commandLine().getOut().println(r.message());
     return ExitCodes.OK;
   }

@@ -4,7 +4,6 @@ import ai.dynamo.deploy.client.DeployDecisions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -14,16 +13,12 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DeployCancelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
-  String name;
-
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
+  @Mixin DeployRef deploy;
 
   @Override
   public Integer call() {
-    String workflowId = DeployRef.workflowId(name, target);
-    String runId = temporal.withClient(c -> DeployDecisions.cancel(c, workflowId, "dynamo deploy cancel"));
+    String workflowId = deploy.workflowId();
+    String runId = deploy.withClient(c -> DeployDecisions.cancel(c, workflowId, "dynamo deploy cancel"));
     spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
         + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
     return ExitCodes.OK;

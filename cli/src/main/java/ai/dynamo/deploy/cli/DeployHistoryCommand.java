@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy history NAME}: revisions from the target's own records, like {@code helm history}. */
@@ -23,21 +22,17 @@ final class DeployHistoryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
-  String name;
+  @Mixin DeployRef deploy;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
 
   @Override
   public Integer call() {
-    String workflowId = DeployRef.workflowId(name, target);
-    List<RevisionEntry> history =
-        temporal.withClient(c -> DeployRecords.history(c, workflowId, DeployRef.targetOrNull(name, target)));
+    String workflowId = deploy.workflowId();
+    List<RevisionEntry> history = deploy.withClient(c -> DeployRecords.history(c, workflowId, deploy.targetOrNull()));
     PrintWriter out = spec.commandLine().getOut();
     if (output != OutputFormat.table) {
       out.println(output.write(history));

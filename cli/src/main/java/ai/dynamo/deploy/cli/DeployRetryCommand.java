@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy retry NAME}: a paused deploy re-runs what failed; an ended failed one runs again. */
@@ -15,17 +14,13 @@ import picocli.CommandLine.Spec;
 final class DeployRetryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
-  String name;
-
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
+  @Mixin DeployRef deploy;
 
   @Override
   public Integer call() {
-    String workflowId = DeployRef.workflowId(name, target);
+    String workflowId = deploy.workflowId();
     DeployDecisions.Outcome r =
-        temporal.withClient(c -> DeployDecisions.retry(c, workflowId, DeployCommand.startedBy(), null));
+        deploy.withClient(c -> DeployDecisions.retry(c, workflowId, DeployCommand.startedBy(), null));
     spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
     return ExitCodes.OK;
   }

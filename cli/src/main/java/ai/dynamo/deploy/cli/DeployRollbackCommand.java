@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy rollback NAME [--to-revision N]}. */
@@ -17,22 +16,19 @@ import picocli.CommandLine.Spec;
 final class DeployRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name (with target flags), or workflow ID.")
-  String name;
+  @Mixin DeployRef deploy;
 
   @Option(names = "--to-revision", paramLabel = "N", defaultValue = "0",
       description = "The recorded revision to restore (see `dynamo deploy history`); default: the previous one.")
   int toRevision;
 
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
 
   @Override
   public Integer call() {
     if (toRevision < 0) throw new UserError(ExitCodes.INVALID, "error: --to-revision must be a revision number (1, 2, ...)");
-    String workflowId = DeployRef.workflowId(name, target);
-    DeployDecisions.Outcome r = temporal.withClient(c -> DeployDecisions.rollback(c, workflowId,
-        DeployRef.targetOrNull(name, target), toRevision, DeployOptions.defaults(DeployCommand.startedBy())));
+    String workflowId = deploy.workflowId();
+    DeployDecisions.Outcome r = deploy.withClient(c -> DeployDecisions.rollback(c, workflowId,
+        deploy.targetOrNull(), toRevision, DeployOptions.defaults(DeployCommand.startedBy())));
     spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
     return ExitCodes.OK;
   }

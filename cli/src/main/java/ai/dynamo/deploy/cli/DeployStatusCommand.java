@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,8 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DeployStatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Graph name, or workflow ID (deploy/<target>/<location>/<graph>).")
-  String name;
+  @Mixin DeployRef deploy;
 
   @Option(names = "--wait", description = "Follow the deploy until it ends; exit code as for 'dynamo deploy --wait'.")
   boolean waitForEnd;
@@ -34,15 +32,13 @@ final class DeployStatusCommand implements Callable<Integer> {
       description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
-  @Mixin TargetOptions target;
-  @Mixin TemporalOptions temporal;
 
   @Override
   public Integer call() throws Exception {
-    String workflowId = DeployRef.workflowId(name, target);
+    String workflowId = deploy.workflowId();
     PrintWriter out = spec.commandLine().getOut();
     if (waitForEnd) {
-      DeployWatcher.Ending ending = temporal.withClient(client -> {
+      DeployWatcher.Ending ending = deploy.withClient(client -> {
         String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
             .getExecution().getRunId();
         return watch(client, workflowId, runId, out);
@@ -51,7 +47,7 @@ final class DeployStatusCommand implements Callable<Integer> {
       (code == ExitCodes.OK ? out : spec.commandLine().getErr()).println(ending.summary());
       return code;
     }
-    DeployStatus.View view = temporal.withClient(client -> new DeployStatus(client).status(workflowId));
+    DeployStatus.View view = deploy.withClient(client -> new DeployStatus(client).status(workflowId));
     if (output == OutputFormat.table) printTable(out, view);
     else out.println(output.write(view));
     return ExitCodes.OK;

@@ -9,7 +9,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Looks up one deploy ({@code dynamo deploy status}): its workflow state and, when a worker answers or the run has
