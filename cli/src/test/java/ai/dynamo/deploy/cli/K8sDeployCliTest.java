@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.k8s.MockCluster;
-import ai.dynamo.deploy.testing.k8s.SimulatedController;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,22 +32,20 @@ class K8sDeployCliTest {
   private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
 
   @TempDir Path dir;
-  private MockCluster cluster;
-  private SimulatedController controller;
+  @RegisterExtension
+  final MockCluster cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").withController(NS);
   private LocalService service;
   private String previousKubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
-    cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN");
-    controller = new SimulatedController(cluster.client, NS).start();
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, String.join("\n",
         "apiVersion: v1",
         "kind: Config",
         "clusters:",
         "- name: mock",
-        "  cluster: {server: \"" + cluster.client.getConfiguration().getMasterUrl() + "\"}",
+        "  cluster: {server: \"" + cluster.masterUrl() + "\"}",
         "users:",
         "- name: tester",
         "  user: {token: not-a-real-token}",
@@ -66,8 +64,6 @@ class K8sDeployCliTest {
     service.shutdown(Duration.ofSeconds(5));
     if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
     else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
-    controller.close();
-    cluster.close();
   }
 
   private Path graph(String name, String engineImage) throws Exception {

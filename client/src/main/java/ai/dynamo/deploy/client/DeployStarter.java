@@ -17,14 +17,9 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.common.SearchAttributeKey;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 /**
@@ -165,21 +160,11 @@ public final class DeployStarter {
   }
 
   /**
-   * Names of the custom search attributes the server has registered in the client's namespace; empty when the
-   * server does not tell (no operator service, no permission): deploys then run without search attributes.
+   * Names of the search attributes the server has registered in the client's namespace; empty when the server does
+   * not tell: deploys then run without search attributes.
    */
   public static Set<String> registeredSearchAttributes(WorkflowClient client) {
-    try {
-      ListSearchAttributesResponse response =
-          OperatorServiceGrpc.newBlockingStub(client.getWorkflowServiceStubs().getRawChannel())
-              .withDeadlineAfter(5, TimeUnit.SECONDS)
-              .listSearchAttributes(
-                  ListSearchAttributesRequest.newBuilder().setNamespace(client.getOptions().getNamespace()).build());
-      Set<String> names = new HashSet<>(response.getCustomAttributesMap().keySet());
-      names.addAll(response.getSystemAttributesMap().keySet());
-      return names;
-    } catch (StatusRuntimeException e) {
-      return Set.of();
-    }
+    return SearchAttributeRegistration.registered(client.getWorkflowServiceStubs(), client.getOptions().getNamespace())
+        .orElse(Set.of());
   }
 }

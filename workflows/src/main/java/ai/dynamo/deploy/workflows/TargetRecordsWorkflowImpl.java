@@ -1,17 +1,10 @@
 package ai.dynamo.deploy.workflows;
 
-import io.temporal.activity.ActivityOptions;
-import io.temporal.workflow.Workflow;
-
+/** One {@code ReadRecords} activity: the target's own records of a graph (history, a recorded spec). */
 public class TargetRecordsWorkflowImpl implements TargetRecordsWorkflow {
   @Override
   public TargetRecords read(RecordsRequest request) {
-    DeployActivities activities =
-        Workflow.newActivityStub(
-            DeployActivities.class,
-            ActivityOptions.newBuilder(ActivityPolicies.preflight())
-                .setSummary("read records of " + request.graph() + " on " + TargetLabels.of(request.target()))
-                .build());
-    return activities.readRecords(request);
+    String summary = "read records of " + request.graph() + " on " + TargetLabels.of(request.target());
+    return DeploySteps.stub(ActivityPolicies.preflight(), summary).readRecords(request);
   }
 }

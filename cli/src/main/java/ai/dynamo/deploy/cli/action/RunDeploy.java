@@ -3,9 +3,9 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
-import ai.dynamo.deploy.cli.temporal.SearchAttributeRegistration;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.client.DeployStarter;
+import ai.dynamo.deploy.client.SearchAttributeRegistration;
 import ai.dynamo.deploy.client.DeployWatcher;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.worker.DeployRegistration;
@@ -17,6 +17,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code dynamo deploy} in Temporal mode: picks the Temporal service (configured; else a {@code dynamo server} on
@@ -95,11 +97,8 @@ public final class RunDeploy {
   private DeployStarter.Started start(WorkflowClient client, WorkflowServiceStubs stubs, TemporalConnection connection,
       Graph graph, TargetChoice target, DeployOptions options) {
     StartDeploy starter = new StartDeploy(client);
-    SearchAttributeRegistration.Registration registration =
-        SearchAttributeRegistration.registration(stubs, connection.namespace());
-    if (registration != SearchAttributeRegistration.Registration.UNKNOWN) {
-      return starter.start(graph, target, options, (java.util.Set<String>) null); // the starter asks the server
-    }
+    Optional<Set<String>> known = SearchAttributeRegistration.registered(stubs, connection.namespace());
+    if (known.isPresent()) return starter.start(graph, target, options, known.get());
     // The server cannot list its search attributes (Temporal's Java test server, e.g. a 'dynamo server'): make
     // sure they exist (adding is idempotent) and set them; without them when the server refuses that too. Never
     // start with attributes that may be unregistered: the test server then loses the run.

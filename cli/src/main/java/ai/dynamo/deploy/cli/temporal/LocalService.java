@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.temporal;
 
+import ai.dynamo.deploy.client.SearchAttributeRegistration;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.worker.DeployWorker;
 import io.temporal.client.WorkflowClient;

@@ -1,23 +1,26 @@
-package ai.dynamo.deploy.cli.temporal;
+package ai.dynamo.deploy.client;
 
+import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
-import io.temporal.common.SearchAttributeKey;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Registration of the deploy's typed search attributes (graph, target, phase, revision) on a server, which makes
- * deploys findable in the Temporal UI. A server must have them registered before a workflow may carry them;
- * {@code dynamo server} and the docker-compose stack register them, and the client sets them only when they are.
+ * The deploy's typed search attributes (graph, target, phase, revision) on a server, which make deploys findable in
+ * the Temporal UI. A server must have them registered before a workflow may carry them; {@code dynamo server} and
+ * the docker-compose stack register them, and {@link DeployStarter} sets only those the server has.
  */
 public final class SearchAttributeRegistration {
   private SearchAttributeRegistration() {}
@@ -27,13 +30,6 @@ public final class SearchAttributeRegistration {
     Map<String, IndexedValueType> defs = new LinkedHashMap<>();
     for (SearchAttributeKey<?> key : DeploySearchAttributes.ALL) defs.put(key.getName(), key.getValueType());
     return defs;
-  }
-
-  /** Registration state on a server. UNKNOWN: the server cannot list them (Temporal's Java test server). */
-  public enum Registration {
-    REGISTERED,
-    MISSING,
-    UNKNOWN
   }
 
   /** Registers the attributes (the Java test server and admin tools accept this); already registered is fine. */
@@ -54,20 +50,22 @@ public final class SearchAttributeRegistration {
     }
   }
 
-  /** Whether the server has all four attributes. */
-  public static Registration registration(WorkflowServiceStubs stubs, String namespace) {
+  /**
+   * Names of the search attributes (custom and system) registered in the namespace; empty when the server does not
+   * tell (Temporal's Java test server, no operator service, no permission).
+   */
+  public static Optional<Set<String>> registered(WorkflowServiceStubs stubs, String namespace) {
     OperatorServiceStubs operator = operator(stubs);
     try {
       ListSearchAttributesResponse response =
           operator
               .blockingStub()
               .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
-      for (String name : definitions().keySet()) {
-        if (!response.getCustomAttributesMap().containsKey(name)) return Registration.MISSING;
-      }
-      return Registration.REGISTERED;
+      Set<String> names = new HashSet<>(response.getCustomAttributesMap().keySet());
+      names.addAll(response.getSystemAttributesMap().keySet());
+      return Optional.of(names);
     } catch (StatusRuntimeException e) {
-      return Registration.UNKNOWN;
+      return Optional.empty();
     } finally {
       operator.shutdown();
     }
