@@ -13,17 +13,9 @@ import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RevisionStatus;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,13 +77,8 @@ public final class FakeTarget implements DeployTarget {
           POLL_MILLIS,
           PREFLIGHT_SECONDS);
 
-  // Temporal's own mapper: the state holds graphs (revision specs), serialised as the history serialises them.
-  private static final ObjectMapper JSON =
-      JacksonJsonPayloadConverter.newDefaultObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  private final Path stateDir;
   private final Clock clock;
-  private final Map<String, FakeState> states = new TreeMap<>();
+  private final FakeStateStore store;
   private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
@@ -106,9 +93,8 @@ public final class FakeTarget implements DeployTarget {
   }
 
   public FakeTarget(Path stateDir, Clock clock) {
-    this.stateDir = stateDir;
+    this.store = new FakeStateStore(stateDir);
     this.clock = clock;
-    if (stateDir != null) load();
   }
 
   @Override
@@ -125,15 +111,13 @@ public final class FakeTarget implements DeployTarget {
 
   /** The live revision of a graph at a place, 0 when none. */
   public synchronized int liveRevision(String location, String graph) {
-    reload();
-    FakeState s = states.get(key(location, graph));
+    FakeState s = store.find(location, graph);
     return s == null ? 0 : s.liveRevision;
   }
 
   /** What runs for a graph at a place: component name -> revision. */
   public synchronized Map<String, Integer> running(String location, String graph) {
-    reload();
-    FakeState s = states.get(key(location, graph));
+    FakeState s = store.find(location, graph);
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().revision, (a, b) -> a, TreeMap::new));
@@ -141,8 +125,7 @@ public final class FakeTarget implements DeployTarget {
 
   /** What runs for a graph at a place: component name -> spec digest of the deploy that applied it. */
   public synchronized Map<String, String> runningSpecs(String location, String graph) {
-    reload();
-    FakeState s = states.get(key(location, graph));
+    FakeState s = store.find(location, graph);
     if (s == null) return Map.of();
     return s.units.entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().specDigest, (a, b) -> a, TreeMap::new));
@@ -150,9 +133,8 @@ public final class FakeTarget implements DeployTarget {
 
   /** The cause of a component's scripted failure is fixed: from now on it does not fail (pause -> retry tests). */
   public synchronized void fix(String location, String graph, String component) {
-    reload();
-    states.computeIfAbsent(key(location, graph), k -> new FakeState()).fixed.add(component);
-    save();
+    store.get(location, graph).fixed.add(component);
+    store.save();
   }
 
   // ---- DeployTarget -----------------------------------------------------------------------------------------
@@ -223,7 +205,7 @@ public final class FakeTarget implements DeployTarget {
       }
       // Idempotent: a repeated apply of the same stage keeps the first time, as a real object would.
       unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
-      save();
+      store.save();
     }
     return new ReadyState(0, stage.units(component), "applied " + stage.name().toLowerCase() + " of revision " + revision);
   }
@@ -299,7 +281,7 @@ public final class FakeTarget implements DeployTarget {
         record.startedBy(), restores > 0 ? "rolled back to " + restores : "", record.workflowId(), record.runId()));
     s.history = history;
     s.specs.put(record.revision(), new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
-    save();
+    store.save();
   }
 
   @Override
@@ -351,7 +333,7 @@ public final class FakeTarget implements DeployTarget {
     s.history.add(new RevisionEntry(request.failedRevision(), clock.millis(), ctx.request().specDigest(),
         RevisionStatus.ROLLED_BACK, ctx.request().options() == null ? "" : ctx.request().options().startedBy(),
         request.reason(), ctx.workflowId(), ctx.runId()));
-    save();
+    store.save();
     return request.previousRevision() > 0
         ? "restored revision " + request.previousRevision()
         : "removed " + request.components().size() + " components of revision " + request.failedRevision();
@@ -375,42 +357,7 @@ public final class FakeTarget implements DeployTarget {
     return ctx.setting(FAIL_MESSAGE, "pod " + Names.dnsLabel(c.name()) + "-0: CrashLoopBackOff (exit code 1)");
   }
 
-  private static String key(String location, String graph) {
-    return (location == null ? "" : location) + "/" + graph;
-  }
-
   private FakeState state(DeployContext ctx) {
-    reload();
-    return states.computeIfAbsent(key(ctx.target().location(), ctx.graph().name()), k -> new FakeState());
-  }
-
-  /** With a state directory, the file is the truth: another worker process may have changed it. */
-  private void reload() {
-    if (stateDir == null) return;
-    states.clear();
-    load();
-  }
-
-  private void load() {
-    Path file = stateDir.resolve("fake-state.json");
-    if (!Files.exists(file)) return;
-    try {
-      states.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, FakeState>>() {}));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read fake target state " + file, e);
-    }
-  }
-
-  private void save() {
-    if (stateDir == null) return;
-    try {
-      Files.createDirectories(stateDir);
-      Path tmp = stateDir.resolve("fake-state.json.tmp");
-      JSON.writeValue(tmp.toFile(), states);
-      Files.move(tmp, stateDir.resolve("fake-state.json"), StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write fake target state in " + stateDir, e);
-    }
+    return store.get(ctx.target().location(), ctx.graph().name());
   }
 }
