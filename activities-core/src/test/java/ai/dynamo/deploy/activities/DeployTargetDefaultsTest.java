@@ -21,15 +21,24 @@ import org.junit.jupiter.api.Test;
 
 /** A target that implements only the deploy steps (as the Kubernetes target did first) still works for the rest. */
 class DeployTargetDefaultsTest {
-  static final DeployTarget MINIMAL = new DeployTarget() {
-    @Override public String kind() { return "minimal"; }
+  /** Only the deploy steps, doing nothing; {@link #kind} as given. */
+  static class Minimal implements DeployTarget {
+    private final String kind;
+
+    Minimal(String kind) {
+      this.kind = kind;
+    }
+
+    @Override public String kind() { return kind; }
     @Override public List<String> preflight(DeployContext ctx) { return List.of(); }
     @Override public int currentRevision(DeployContext ctx) { return 0; }
     @Override public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) { return null; }
     @Override public ReadyState awaitReady(DeployContext ctx, int r, Component c, Stage s, ReadinessWatch w) { return null; }
     @Override public void recordRevision(DeployContext ctx, RevisionRecord record) {}
     @Override public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) { return ""; }
-  };
+  }
+
+  static final DeployTarget MINIMAL = new Minimal("minimal");
 
   @Test
   void historyAndRevisionSpecsSayNotSupportedAndFailFastAndIsCurrentIsFalse() {

@@ -2,25 +2,16 @@ package ai.dynamo.deploy.activities;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.workflows.DeployFailures;
-import ai.dynamo.deploy.workflows.ReadyState;
-import ai.dynamo.deploy.workflows.RevisionRecord;
-import ai.dynamo.deploy.workflows.RollbackRequest;
-import ai.dynamo.deploy.workflows.Stage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeployTargetsTest {
   /** Listed in this module's test resources under META-INF/services: a target a jar on the class path contributes. */
-  public static final class Contributed implements DeployTarget {
-    @Override public String kind() { return "contributed"; }
-    @Override public List<String> preflight(DeployContext ctx) { return List.of(); }
-    @Override public int currentRevision(DeployContext ctx) { return 0; }
-    @Override public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) { return null; }
-    @Override public ReadyState awaitReady(DeployContext ctx, int r, Component c, Stage s, ReadinessWatch w) { return null; }
-    @Override public void recordRevision(DeployContext ctx, RevisionRecord record) {}
-    @Override public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) { return ""; }
+  public static final class Contributed extends DeployTargetDefaultsTest.Minimal {
+    public Contributed() {
+      super("contributed");
+    }
   }
 
   @Test

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays recorded deploy histories against the current {@link DeployWorkflowImpl}: a change that would break
- * deploys already running (non-determinism) fails here. Histories are recorded by {@code RecordHistories} in the
- * activities module; a deliberate change to the workflow's commands must use {@code Workflow.getVersion}.
+ * deploys already running (non-determinism) fails here. Histories are recorded by {@link RecordHistories} (this
+ * module); a deliberate change to the workflow's commands must use {@code Workflow.getVersion}.
  */
 class DeployWorkflowReplayTest {
   static final Path DIR = Path.of("src", "test", "resources", "histories");
@@ -46,7 +46,7 @@ class DeployWorkflowReplayTest {
     try (Stream<Path> files = Files.list(DIR)) {
       List<Path> found = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
       assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
-      // The paths of --on-failure pause (each decision, and the timeout), recorded by RecordHistories.recordPauseRuns.
+      // The paths of --on-failure pause (each decision, and the timeout), recorded on their own.
       for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
         assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
       }

@@ -19,10 +19,10 @@ import ai.dynamo.deploy.client.DeployStarter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,12 +32,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class K8sDeployWorkflowTest {
-  @RegisterExtension
-  final MockCluster cluster =
-      new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16).withController(NS);
-  @RegisterExtension
-  final DeployEnvironment env =
-      DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
+  // Ordered: the Temporal environment (and its workers) closes before the cluster they talk to.
+  @RegisterExtension @Order(1) final MockCluster cluster = K8sGraphs.cluster();
+  @RegisterExtension @Order(2) final DeployEnvironment env = K8sGraphs.deploys(cluster);
   private final SimulatedController controller = cluster.controller();
   private final WorkflowClient client = env.client();
 

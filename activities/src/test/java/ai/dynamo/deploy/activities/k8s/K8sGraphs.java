@@ -1,6 +1,9 @@
 package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import java.time.Clock;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
@@ -62,6 +65,16 @@ final class K8sGraphs {
     settings.putAll(extra);
     return DeployRequest.of(graph, new TargetSpec("k8s", "mock/" + NS, settings),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "test@host"));
+  }
+
+  /** The mock cluster the workflow tests deploy to: namespace, the hf-token Secret, a GPU node, a controller. */
+  static MockCluster cluster() {
+    return new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16).withController(NS);
+  }
+
+  /** Temporal's test service with a worker whose Kubernetes target talks to {@code cluster}. */
+  static DeployEnvironment deploys(MockCluster cluster) {
+    return DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
   }
 
   static DeployContext context(Graph graph, Map<String, String> extra) {

@@ -29,13 +29,13 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,12 +46,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class K8sOperatingTest {
-  @RegisterExtension
-  final MockCluster cluster =
-      new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 16).withController(NS);
-  @RegisterExtension
-  final DeployEnvironment env =
-      DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
+  // Ordered: the Temporal environment (and its workers) closes before the cluster they talk to.
+  @RegisterExtension @Order(1) final MockCluster cluster = K8sGraphs.cluster();
+  @RegisterExtension @Order(2) final DeployEnvironment env = K8sGraphs.deploys(cluster);
   private final SimulatedController controller = cluster.controller();
   private final WorkflowClient client = env.client();
 

@@ -13,6 +13,11 @@ import ai.dynamo.deploy.ir.Resources;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -171,13 +176,13 @@ class SbatchScriptBashTest {
     return new Graph("1.0", "grp", List.of(c));
   }
 
-  private Result runRendered(Graph graph, Map<String, String> env) throws IOException {
+  private Result runRendered(Graph graph, Map<String, String> env) throws IOException, InterruptedException {
     return runRendered(graph, Map.of(), FAKE_SRUN, env);
   }
 
   /** Renders a one-component graph and runs its script with bash, stand-ins for srun and scontrol first on PATH. */
   private Result runRendered(
-      Graph graph, Map<String, String> settings, String srun, Map<String, String> env) throws IOException {
+      Graph graph, Map<String, String> settings, String srun, Map<String, String> env) throws IOException, InterruptedException {
     Path dir = Files.createDirectories(tmp.resolve("run"));
     Golden.materialise(dir, SlurmRenderer.render(graph, settings));
     Path bin = Files.createDirectories(tmp.resolve("bin"));
@@ -198,21 +203,23 @@ class SbatchScriptBashTest {
   record Result(int exit, String stdout, String stderr) {}
 
   /** Runs a process to its end, bounded so that a hung script fails the test instead of hanging the build. */
-  static Result run(ProcessBuilder pb, long timeoutSeconds) throws IOException {
-    Path out = Files.createTempFile("bash-test", ".out");
-    Path err = Files.createTempFile("bash-test", ".err");
-    try {
-      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      boolean ended = p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
-      if (!ended) p.destroyForcibly();
-      assertTrue(ended, "still running after " + timeoutSeconds + "s: " + pb.command());
-      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + pb.command(), e);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
+  static Result run(ProcessBuilder pb, long timeoutSeconds) throws IOException, InterruptedException {
+    Process p = pb.start();
+    // Both streams are drained while the process runs, so a chatty script cannot block on a full pipe.
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("still running after " + timeoutSeconds + "s: " + pb.command());
+    }
+    return new Result(p.exitValue(), out.join(), err.join());
+  }
+
+  private static String drain(InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
