@@ -138,42 +138,19 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     return CancellationScope.current().isCancelRequested();
   }
 
-  // ---- query and decisions (Updates on a paused deploy) --------------------------------------------------------
+  // ---- query and decisions (Updates on a paused deploy, handled by the pause gate) ------------------------------
 
   @Override
   public DeployProgress progress() {
     return progress == null ? null : progress.snapshot();
   }
 
-  @Override
-  public String retry() {
-    return pauseGate.retry();
-  }
-
-  @Override
-  public void validateRetry() {
-    requirePaused("retry");
-  }
-
-  @Override
-  public String rollback() {
-    return pauseGate.rollback();
-  }
-
-  @Override
-  public void validateRollback() {
-    requirePaused("rollback");
-  }
-
-  @Override
-  public String abort() {
-    return pauseGate.abort();
-  }
-
-  @Override
-  public void validateAbort() {
-    requirePaused("abort");
-  }
+  @Override public String retry() { return pauseGate.retry(); }
+  @Override public String rollback() { return pauseGate.rollback(); }
+  @Override public String abort() { return pauseGate.abort(); }
+  @Override public void validateRetry() { requirePaused("retry"); }
+  @Override public void validateRollback() { requirePaused("rollback"); }
+  @Override public void validateAbort() { requirePaused("abort"); }
 
   private void requirePaused(String what) {
     if (pauseGate == null) throw new IllegalStateException(what + " is not possible yet: the deploy has not started");
