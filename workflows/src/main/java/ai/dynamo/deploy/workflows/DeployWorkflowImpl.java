@@ -94,7 +94,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     warnings.addAll(preflight.warnings());
     for (String w : warnings) log.warn("deploy {}: {}", progress.graph(), w);
     previousRevision = preflight.previousRevision();
-    revision = previousRevision + 1;
+    revision = preflight.nextRevision();
     progress.revision(revision);
     return plan;
   }

@@ -30,6 +30,7 @@ final class ScriptedActivities implements DeployActivities {
   private volatile String preflightFailure;
   private volatile boolean rollbackFails;
   private volatile int liveRevision;
+  private volatile int lastRevision;
 
   ScriptedActivities(Graph graph) {
     this.graph = graph;
@@ -77,6 +78,12 @@ final class ScriptedActivities implements DeployActivities {
     return this;
   }
 
+  /** The highest revision the target's records hold (after an uninstall: above the live one, which is 0). */
+  ScriptedActivities last(int revision) {
+    lastRevision = revision;
+    return this;
+  }
+
   List<String> calls() {
     synchronized (calls) {
       return List.copyOf(calls);
@@ -109,7 +116,7 @@ final class ScriptedActivities implements DeployActivities {
       throw ApplicationFailure.newNonRetryableFailure("scripted preflight refusal: " + preflightFailure,
           preflightFailure);
     }
-    return new PreflightResult(liveRevision, List.of());
+    return new PreflightResult(liveRevision, List.of(), Math.max(liveRevision, lastRevision));
   }
 
   @Override
