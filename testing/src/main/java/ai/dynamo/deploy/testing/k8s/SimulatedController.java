@@ -133,6 +133,24 @@ public final class SimulatedController implements AutoCloseable {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
     for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) statefulSet(s);
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
+    collectGarbage();
+  }
+
+  /** The garbage collector's part: pods whose workload is gone go too (as they do once their owner is deleted). */
+  private void collectGarbage() {
+    java.util.Set<String> owners = new java.util.HashSet<>();
+    client.apps().deployments().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner").list().getItems()) {
+      if (!owners.contains(p.getMetadata().getLabels().get("sim/owner"))) {
+        client.resource(p).inNamespace(namespace).delete();
+      }
+    }
+  }
+
+  private static String ownerKey(HasMetadata owner) {
+    return owner.getKind() + "." + owner.getMetadata().getName();
   }
 
   private Behaviour behaviour(HasMetadata workload, PodTemplateSpec template) {
@@ -273,7 +291,7 @@ public final class SimulatedController implements AutoCloseable {
   /** Creates the wanted pods, deletes pods of other generations, and sets each pod's status. */
   private void syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
       int ready, Map<String, String> extraLabels) {
-    String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
+    String ownerKey = ownerKey(owner);
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
       boolean old = !names.contains(p.getMetadata().getName());
       if (old && !(keepOldPods && owner instanceof Deployment)) client.resource(p).inNamespace(namespace).delete();
