@@ -2,6 +2,7 @@ package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The Kubernetes deploy target (kind {@value #KIND}), with fabric8. Every step re-renders the graph from the IR
@@ -130,12 +132,13 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
    */
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    List<RevisionStore.Entry> records =
-        new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).entries(graphLabel(ctx.graph().name()));
-    int live = records.stream().filter(e -> !e.rolledBack()).mapToInt(RevisionStore.Entry::revision).max().orElse(0);
+    RevisionStore store = new RevisionStore(client(ctx), K8sSettings.namespace(ctx));
+    List<RevisionStore.Entry> records = store.entries(graphLabel(ctx.graph().name()));
+    int live = store.current(graphLabel(ctx.graph().name()));
     List<RevisionEntry> out = new ArrayList<>();
     for (RevisionStore.Entry e : records) {
       RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
+          : e.uninstalled() ? RevisionStatus.UNINSTALLED
           : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
       out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
           e.workflowId(), e.runId()));
@@ -234,6 +237,22 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
             + " removed; its services are ready again)"
         : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
+  }
+
+  @Override
+  public int lastRevision(DeployContext ctx) {
+    return new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).last(graphLabel(ctx.graph().name()));
+  }
+
+  @Override
+  public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    return new K8sUninstall(client(ctx), K8sSettings.namespace(ctx)).run(graphLabel(ctx.graph().name()), keepHistory,
+        "uninstalled by " + ctx.request().options().startedBy(), clock.millis(), watch);
+  }
+
+  @Override
+  public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    new K8sLogs(client(ctx), K8sSettings.namespace(ctx)).read(ctx.graph().name(), request, lines);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

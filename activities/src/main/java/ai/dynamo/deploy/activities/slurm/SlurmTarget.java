@@ -2,6 +2,7 @@ package ai.dynamo.deploy.activities.slurm;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity,
@@ -236,6 +238,25 @@ public final class SlurmTarget implements DeployTarget {
         if (job.isEmpty() || job.get().state().ended()) return false;
       }
       return true;
+    });
+  }
+
+  @Override
+  public int lastRevision(DeployContext ctx) {
+    return guard(ctx, s -> new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).lastRevision());
+  }
+
+  /** Slurm keeps its records in any case ({@code keepHistory} changes nothing): they hold no secret. */
+  @Override
+  public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    return guard(ctx, s -> new SlurmUninstall(s.ssh, s.slurm, s.layout, cancelGrace).run(ctx, watch));
+  }
+
+  @Override
+  public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    guard(ctx, s -> {
+      new SlurmLogs(s.ssh, s.layout).read(ctx.graph().name(), request, lines);
+      return null;
     });
   }
 

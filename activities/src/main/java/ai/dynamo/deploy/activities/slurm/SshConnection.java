@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -71,6 +74,21 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
             + " dropped while a command ran; whether it took effect is unknown", e);
       }
       return exec(connection(), command);
+    }
+  }
+
+  /**
+   * Runs {@code command} and hands each line of its output to {@code lines} as it arrives, until the command ends
+   * or this thread is interrupted ({@code dynamo deploy logs -f}); the connection's keepalive notices a dead peer.
+   *
+   * @throws InterruptedIOException when interrupted: the caller's way of stopping
+   */
+  public synchronized void stream(String command, Consumer<String> lines) throws IOException {
+    try (Session session = connection().startSession()) {
+      Session.Command cmd = session.exec(command);
+      BufferedReader out = new BufferedReader(new InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null; line = out.readLine()) lines.accept(line);
+      cmd.join(5, TimeUnit.SECONDS);
     }
   }
 
