@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.render.TargetSettings;
 import java.nio.file.Path;
@@ -14,8 +15,11 @@ import picocli.CommandLine.Option;
  * {@link TargetSettings}.
  */
 public final class TargetOptions {
-  @Option(names = "--target", paramLabel = "TARGET", defaultValue = "k8s",
-      description = "k8s or slurm (default: ${DEFAULT-VALUE}).")
+  /** The default target when none is named: Kubernetes. */
+  static final String DEFAULT_KIND = TargetChoice.K8S;
+
+  @Option(names = "--target", paramLabel = "TARGET",
+      description = "k8s or slurm (default: k8s; for a deployed graph: where it is deployed).")
   String kind;
 
   @Option(names = "--profile", paramLabel = "FILE",
@@ -27,6 +31,10 @@ public final class TargetOptions {
 
   @Option(names = "--context", paramLabel = "CTX", description = "k8s: kubeconfig context (default: current).")
   String context;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "k8s: kubeconfig file; its context and API server go to the worker and into the deploy's location.")
+  Path kubeconfig;
 
   @Option(names = "--create-namespace", description = "k8s: create the namespace when it is missing.")
   boolean createNamespace;
@@ -76,7 +84,51 @@ public final class TargetOptions {
       description = "Any target setting by its key (repeatable), for settings without a flag of their own.")
   Map<String, String> extra = new LinkedHashMap<>();
 
+  /** {@code --target}, else {@link #DEFAULT_KIND}. */
+  public String kind() {
+    return kind == null ? DEFAULT_KIND : kind;
+  }
+
+  /** {@code --target} when given, else null. */
+  String kindGiven() {
+    return kind;
+  }
+
+  /** The {@code --kubeconfig} file, or null. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /**
+   * Whether the flags name a place (namespace, context, kubeconfig, login node, a contributed target's location, or
+   * a profile): then a graph name means the deploy there, without asking Temporal where it is.
+   */
+  boolean namesPlace() {
+    return namespace != null || context != null || kubeconfig != null || sshHost != null || profile != null
+        || extra.containsKey(TargetChoice.LOCATION);
+  }
+
+  /** The settings the flags give (no profile, no defaults): they win over a deploy's memo. */
+  Map<String, String> given() {
+    Map<String, String> flags = flags();
+    flags.values().removeIf(java.util.Objects::isNull);
+    return flags;
+  }
+
   public TargetChoice resolve() {
+    Map<String, String> flags = flags();
+    // A flag of the other target is a mistake worth reporting rather than silently ignoring.
+    TargetChoice.checkFlagsApply(kind(), flags);
+    if (kubeconfig != null) {
+      if (!kind().equals(TargetChoice.K8S)) {
+        throw new UserError(ExitCodes.INVALID, "error: --kubeconfig applies to --target k8s, not " + kind());
+      }
+      flags.putAll(KubeconfigIdentity.read(kubeconfig, context).settings());
+    }
+    return TargetChoice.of(kind(), profile, flags);
+  }
+
+  private Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>(extra);
     flags.put(TargetSettings.K8S_NAMESPACE, namespace);
     flags.put(TargetSettings.K8S_CONTEXT, context);
@@ -93,8 +145,6 @@ public final class TargetOptions {
     flags.put(TargetSettings.SLURM_SBATCH_EXTRA, sbatchArgs.isEmpty() ? null : String.join("\n", sbatchArgs));
     flags.put(TargetSettings.SLURM_REMOTE_DIR, remoteDir);
     flags.put(TargetSettings.SLURM_CONTAINER, container);
-    // A flag of the other target is a mistake worth reporting rather than silently ignoring.
-    TargetChoice.checkFlagsApply(kind, flags);
-    return TargetChoice.of(kind, profile, flags);
+    return flags;
   }
 }

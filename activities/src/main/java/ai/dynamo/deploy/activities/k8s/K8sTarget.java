@@ -7,6 +7,7 @@ import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -282,7 +283,12 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   private KubernetesClient client(DeployContext ctx) {
     try {
-      return clients.client(K8sSettings.context(ctx));
+      KubernetesClient client = clients.client(K8sSettings.context(ctx));
+      KubeConfigs.checkServer(client.getConfiguration(), K8sSettings.context(ctx),
+          ctx.setting(TargetSettings.K8S_SERVER, null));
+      return client;
+    } catch (TargetFailure e) {
+      throw e;
     } catch (RuntimeException e) {
       throw TargetFailure.preflightFailed("cannot configure a Kubernetes client"
           + (K8sSettings.context(ctx) == null ? "" : " for context " + K8sSettings.context(ctx)) + ": "

@@ -55,9 +55,14 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
     return null;
   }
 
-  /** The highest revision number ever recorded (a new deploy takes the next one). */
+  /**
+   * The highest revision that was live (READY, SUPERSEDED, UNINSTALLED): the next deploy numbers on after it (a
+   * failed revision's number is reused).
+   */
   public int lastRevision() {
-    return history.stream().mapToInt(Entry::revision).max().orElse(0);
+    return history.stream()
+        .filter(e -> e.status() != Status.ROLLED_BACK && e.status() != Status.FAILED)
+        .mapToInt(Entry::revision).max().orElse(0);
   }
 
   /** {@code entry} becomes live; the previously live revision becomes SUPERSEDED. Replaces an entry of the same revision. */

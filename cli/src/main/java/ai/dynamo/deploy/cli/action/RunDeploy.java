@@ -14,7 +14,15 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import java.io.IOException;
+import ai.dynamo.deploy.client.DeployStatus;
+import ai.dynamo.deploy.workflows.Durations;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,15 +35,28 @@ import java.util.Set;
  */
 public final class RunDeploy {
   private final TemporalConnection configured;
-  private final PrintWriter out;
+  private final PrintWriter stdout;
+  private PrintWriter out;
   private final PrintWriter err;
   private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
   private int localPort = TemporalConnection.LOCAL_PORT;
+  private Function<Object, String> document;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
     this.configured = configured;
+    this.stdout = out;
     this.out = out;
     this.err = err;
+  }
+
+  /**
+   * {@code -o json|yaml}: stdout gets only the deploy's status document at the end (as {@code dynamo deploy status}
+   * prints it), written by {@code writer}; the progress goes to stderr. Null: the human output on stdout.
+   */
+  public RunDeploy document(Function<Object, String> writer) {
+    this.document = writer;
+    this.out = writer == null ? stdout : err;
+    return this;
   }
 
   /** Where an unconfigured client looks for a running {@code dynamo server} (tests use a free port). */
@@ -50,7 +71,7 @@ public final class RunDeploy {
   }
 
   /** Runs the deploy; returns the exit code. */
-  public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) throws InterruptedException {
+  public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) {
     LocalService embedded = null;
     TemporalConnection connection = configured;
     if (!configured.addressConfigured()) {
@@ -62,20 +83,24 @@ public final class RunDeploy {
         wait = true;
       }
     }
-    WorkflowServiceStubs stubs = embedded != null ? embedded.stubs() : connection.connect();
+    TemporalConnection dial = connection;
+    WorkflowServiceStubs stubs = embedded != null ? embedded.stubs()
+        : Spinner.around(err, ProgressView.interactiveTerminal(), "connecting to Temporal at " + dial.address(),
+            dial::connect);
     try {
       WorkflowClient client = embedded != null ? embedded.client() : connection.client(stubs);
       DeployStarter.Started started = start(client, stubs, connection, graph, target, options);
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
       out.flush();
-      if (!wait) {
-        out.println("Follow it: dynamo deploy status " + started.workflowId() + " --wait");
-        return ExitCodes.OK;
-      }
-      return follow(client, started, embedded != null);
+      int code = ExitCodes.OK;
+      if (!wait) out.println("Follow it: dynamo deploy status " + started.workflowId() + " --wait");
+      else code = follow(client, started, embedded != null);
+      if (document != null) stdout.println(document.apply(new DeployStatus(client).status(started.workflowId())));
+      return code;
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) throw connection.unreachable(e);
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) throw connection.unreachable(e);
       throw e;
     } finally {
       if (embedded != null) embedded.close();
@@ -87,10 +112,32 @@ public final class RunDeploy {
     err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
         + ": running an embedded one in this process for this deploy (run 'dynamo server' to keep deploys across CLI restarts).");
     err.flush();
+    // Starting is local work (a gRPC server in this process and a worker), bounded like a request all the same.
+    ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "dynamo-embedded-start");
+      t.setDaemon(true);
+      return t;
+    });
+    Future<LocalService> starting = starter.submit(() -> LocalService.start(0, DeployRegistration.production()));
+    Duration bound = configured.requestTimeout();
     try {
-      return LocalService.start(0, DeployRegistration.production());
-    } catch (IOException e) {
-      throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: " + e.getMessage(), e);
+      return Spinner.around(err, ProgressView.interactiveTerminal(), "starting the embedded Temporal service", () -> {
+        try {
+          return starting.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UserError(ExitCodes.UNREACHABLE, "error: interrupted while starting the embedded Temporal service", e);
+        } catch (TimeoutException e) {
+          starting.cancel(true);
+          throw new UserError(ExitCodes.UNREACHABLE, "error: the embedded Temporal service did not start within "
+              + Durations.human(bound) + " (a loaded machine? give --request-timeout more time, or run 'dynamo server')", e);
+        } catch (ExecutionException e) {
+          throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: "
+              + e.getCause().getMessage(), e.getCause());
+        }
+      });
+    } finally {
+      starter.shutdown();
     }
   }
 
@@ -112,32 +159,7 @@ public final class RunDeploy {
     return starter.start(graph, target, options, registered);
   }
 
-  private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) throws InterruptedException {
-    Thread detach = new Thread(() -> {
-      out.println();
-      if (embedded) {
-        out.println("Interrupted: the embedded Temporal service stops with this process, and the deploy with it."
-            + " Use 'dynamo server' (or a Temporal service) for deploys that outlive the CLI.");
-      } else {
-        out.println("Detached; the deploy keeps running. Re-attach: dynamo deploy status " + started.workflowId()
-            + " --wait");
-      }
-      out.flush();
-    }, "dynamo-detach");
-    Runtime.getRuntime().addShutdownHook(detach);
-    DeployWatcher.Ending ending;
-    try {
-      ending = new DeployWatcher(client, pollInterval)
-          .watch(started.workflowId(), started.runId(), ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(detach);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting: the hook prints the detach message
-      }
-    }
-    int code = ExitCodes.of(ending);
-    (code == ExitCodes.OK ? out : err).println(ending.summary());
-    return code;
+  private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) {
+    return FollowRun.follow(client, started.workflowId(), started.runId(), out, err, pollInterval, embedded);
   }
 }

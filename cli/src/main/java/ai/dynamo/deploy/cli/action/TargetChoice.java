@@ -66,8 +66,9 @@ public record TargetChoice(String kind, Map<String, String> settings) {
   }
 
   /**
-   * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the context when one is
-   * given), the Slurm login host, or a contributed target's {@code location} setting.
+   * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the API server's
+   * {@code host:port} with {@code --kubeconfig}, else with the context when one is given), the Slurm login host, or
+   * a contributed target's {@code location} setting.
    *
    * @throws UserError when a Slurm target has no login host
    */
@@ -76,6 +77,9 @@ public record TargetChoice(String kind, Map<String, String> settings) {
       case K8S -> {
         String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, "default");
         String context = settings.get(TargetSettings.K8S_CONTEXT);
+        String server = settings.get(TargetSettings.K8S_SERVER);
+        // With --kubeconfig the cluster is named by its API server: two clusters never share a deploy ID.
+        if (server != null && !server.isBlank()) yield KubeconfigIdentity.hostPort(server) + "/" + namespace;
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
       case SLURM -> loginHost(settings.get(TargetSettings.SLURM_SSH_HOST));

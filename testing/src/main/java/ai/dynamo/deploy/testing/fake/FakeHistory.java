@@ -40,9 +40,11 @@ final class FakeHistory {
     s.liveRevision = 0;
   }
 
-  /** The highest revision recorded, live or not. */
+  /** The highest revision that was live (a failed revision's number is reused). */
   static int last(FakeState s) {
-    return s.history.stream().mapToInt(RevisionEntry::revision).max().orElse(0);
+    return s.history.stream()
+        .filter(e -> e.status() != RevisionStatus.ROLLED_BACK && e.status() != RevisionStatus.FAILED)
+        .mapToInt(RevisionEntry::revision).max().orElse(0);
   }
 
   private static RevisionEntry withStatus(RevisionEntry e, RevisionStatus status, String note) {
