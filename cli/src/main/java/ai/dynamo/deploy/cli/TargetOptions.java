@@ -19,7 +19,7 @@ public final class TargetOptions {
   static final String DEFAULT_KIND = TargetChoice.K8S;
 
   @Option(names = "--target", paramLabel = "TARGET",
-      description = "k8s or slurm (default: k8s; for a deployed graph: where it is deployed).")
+      description = "The target: k8s or slurm (default: k8s; for a deployed graph: where it is deployed).")
   String kind;
 
   @Option(names = "--profile", paramLabel = "FILE",

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run a worker on task queue " + DeployIds.TASK_QUEUE
         + " until SIGTERM/Ctrl-C (then: stop polling, let in-flight work finish within --grace).",
-    footerHeading = "%nExample:%n", footer = "  TEMPORAL_ADDRESS=temporal.example:7233 dynamo worker --grace 1m")
+    footerHeading = "%nExample:%n", footer = "  dynamo worker --address temporal.example:7233 --grace 1m")
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
