@@ -71,7 +71,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<String> preflight(DeployContext ctx) {
-    return guard(ctx, s -> {
+    return guard(ctx, true, s -> {
       RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
       if (!tools.ok()) {
         throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
@@ -202,7 +202,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    return guard(ctx, s -> {
+    return guard(ctx, true, s -> {
       List<RevisionEntry> out = new ArrayList<>();
       for (DeployState.Entry e : new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).history()) {
         out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
@@ -214,7 +214,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
-    return guard(ctx, s -> {
+    return guard(ctx, true, s -> {
       DeployState.Entry entry = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).entry(revision);
       if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
         return Optional.empty();
@@ -249,12 +249,12 @@ public final class SlurmTarget implements DeployTarget {
   /** Slurm keeps its records in any case ({@code keepHistory} changes nothing): they hold no secret. */
   @Override
   public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
-    return guard(ctx, s -> new SlurmUninstall(s.ssh, s.slurm, s.layout, cancelGrace).run(ctx, watch));
+    return guard(ctx, true, s -> new SlurmUninstall(s.ssh, s.slurm, s.layout, cancelGrace).run(ctx, watch));
   }
 
   @Override
   public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
-    guard(ctx, s -> {
+    guard(ctx, true, s -> {
       new SlurmLogs(s.ssh, s.layout).read(ctx.graph().name(), request, lines);
       return null;
     });
@@ -278,13 +278,21 @@ public final class SlurmTarget implements DeployTarget {
     T run(Session s) throws IOException;
   }
 
-  /** Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. */
   private static <T> T guard(DeployContext ctx, Body<T> body) {
+    return guard(ctx, false, body);
+  }
+
+  /**
+   * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
+   * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
+   */
+  private static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
     try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
         SlurmSettings.options(ctx.settings()))) {
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       return body.run(new Session(ssh, new SlurmClient(ssh), layout));
     } catch (SlurmError e) {
+      if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
       throw failure(e);
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
