@@ -63,8 +63,12 @@ final class DeployExecutions {
       queried = false;
     }
     boolean filterHere = !queried;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     List<WorkflowExecutionMetadata> runs = infos.stream()
         .filter(i -> i.getExecution().getWorkflowId().startsWith("deploy/"))
+        // each run once: Temporal's Java test server ignores the type filter of its listings
+        .filter(i -> seen.add(i.getExecution().getWorkflowId() + " " + i.getExecution().getRunId()))
+        .filter(i -> TYPES.contains(i.getType().getName()))
         .sorted(Comparator.comparing((WorkflowExecutionInfo i) -> i.getStartTime().getSeconds())
             .thenComparing(i -> i.getStartTime().getNanos()).reversed())
         .map(i -> new WorkflowExecutionMetadata(i, client.getOptions().getDataConverter()))

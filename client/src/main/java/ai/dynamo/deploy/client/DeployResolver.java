@@ -129,12 +129,23 @@ public final class DeployResolver {
     for (WorkflowExecutionMetadata run : runs) {
       String id = run.getExecution().getWorkflowId();
       if (byId.containsKey(id) || !DeployIds.graphOf(id).equals(graph)) continue;
-      DeployMemo memo = withStartSettings(run, DeployMemo.of(run));
+      DeployMemo memo = withStartSettings(run, memo(run));
       if (kind != null && !kind.equals(memo.kind())) continue;
       byId.put(id, new Place(id, memo, run.getExecution().getRunId(), run.getWorkflowType(),
           run.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""), run.getStartTime()));
     }
     return new ArrayList<>(byId.values());
+  }
+
+  /** A listed run's memo; Temporal's Java test server lists runs without their memo: then the run tells it. */
+  private DeployMemo memo(WorkflowExecutionMetadata run) {
+    if (run.getMemo(DeployMemo.TARGET, String.class) != null) return DeployMemo.of(run);
+    try {
+      return DeployMemo.of(client.newUntypedWorkflowStub(run.getExecution().getWorkflowId(),
+          Optional.of(run.getExecution().getRunId()), Optional.empty()).describe());
+    } catch (RuntimeException e) {
+      return DeployMemo.of(run);
+    }
   }
 
   /** The memo of a workflow ID's newest run, or empty when Temporal knows no run of it. */

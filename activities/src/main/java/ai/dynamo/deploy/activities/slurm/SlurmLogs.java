@@ -4,6 +4,7 @@ import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -49,7 +50,11 @@ final class SlurmLogs {
     String tail = "tail -n " + (request.tailLines() < 0 ? "+1" : Integer.toString(request.tailLines()))
         + (request.follow() ? " -F" : "") + " -- " + Shell.quote(file);
     if (request.follow()) {
-      ssh.stream(tail, lines);
+      try {
+        ssh.stream(tail, lines);
+      } catch (InterruptedIOException stopped) {
+        Thread.currentThread().interrupt(); // Ctrl-C or the caller: following ends here, as tail -F's would
+      }
       return;
     }
     RemoteShell.Result r = ssh.run(tail, RemoteShell.Retry.SAFE);

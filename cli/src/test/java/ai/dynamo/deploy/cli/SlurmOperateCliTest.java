@@ -1,0 +1,202 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.activities.slurm.RemoteShell;
+import ai.dynamo.deploy.activities.slurm.SecretSource;
+import ai.dynamo.deploy.activities.slurm.SlurmTarget;
+import ai.dynamo.deploy.activities.slurm.SshConnection;
+import ai.dynamo.deploy.activities.slurm.SshEndpoint;
+import ai.dynamo.deploy.activities.slurm.SshOptions;
+import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.ir.ExampleGraphs;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
+import ai.dynamo.deploy.worker.DeployRegistration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Operating a Slurm deploy by name through {@link Main} on the real local cluster: found by graph name alone, the
+ * output of a multi-node group's worker rank and its leader, {@code logs -f} following, then uninstall (jobs gone,
+ * the secret files gone, state.json saying so) and list and history showing it. A secret value never shows.
+ */
+@Timeout(300)
+class SlurmOperateCliTest {
+  // This worktree's port range (27000-27999); every node of the local cluster is on this one host.
+  private static final int BASE_PORT = 27000 + (int) (ProcessHandle.current().pid() % 200) * 4;
+  private static final String SECRET = "ops-secret-" + System.nanoTime();
+
+  @TempDir Path dir;
+  private LocalSlurmCluster cluster;
+  private SshConnection ssh;
+  private LocalService service;
+  private String remoteDir;
+  private String name;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cluster = LocalSlurmCluster.require();
+    ssh = new SshConnection(new SshEndpoint("local", host(), port(), cluster.user(), List.of(key())),
+        new SshOptions(knownHosts(), false, null, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    remoteDir = "dynamo-tests/ops/" + System.nanoTime();
+    ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
+    ssh.writeFile(ssh.home() + "/dynamo-standin/dynamo-standin.py",
+        Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
+    SecretSource secrets = new SecretSource() {
+      @Override
+      public Optional<byte[]> value(String secret) {
+        return secret.equals("OPS_TOKEN") ? Optional.of(SECRET.getBytes(StandardCharsets.UTF_8)) : Optional.empty();
+      }
+
+      @Override
+      public Optional<Map<String, byte[]>> whole(String secret) {
+        return Optional.empty();
+      }
+    };
+    service = LocalService.start(0, DeployRegistration.of(
+        new SlurmTarget(secrets, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5))));
+    name = "ops-" + System.nanoTime();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (ssh == null) return; // no cluster: the test was skipped (or failed) before it started anything
+    try {
+      service.shutdown(Duration.ofSeconds(5));
+      for (String job : List.of(name + ".frontend.0", name + ".group.0")) {
+        ssh.run("scancel --name=" + job, RemoteShell.Retry.SAFE);
+      }
+      ssh.run("rm -rf -- " + ssh.home() + "/" + remoteDir, RemoteShell.Retry.SAFE);
+    } finally {
+      ssh.close();
+    }
+  }
+
+  private String host() {
+    return cluster.setting("DYNAMO_SLURM_SSH_HOST");
+  }
+
+  private int port() {
+    return Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT"));
+  }
+
+  private Path key() {
+    return Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"));
+  }
+
+  private Path knownHosts() {
+    return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
+  }
+
+  private CliRun dynamo(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--address", service.connection().address()));
+    return CliRun.of(all.toArray(String[]::new));
+  }
+
+  private Path graph() throws Exception {
+    String standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
+    return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
+        "version: 1",
+        "name: " + name,
+        "components:",
+        "  - name: frontend",
+        "    cmd: [python3, " + standin + "]",
+        "    run_config: {input: http, output: dyn}",
+        "    parameters: {port: " + BASE_PORT + "}",
+        "    readiness: {http: {port: " + BASE_PORT + ", path: /health}}",
+        "    resources: {cpu: 1, memory: 128Mi}",
+        "    environment:",
+        "      OPS_TOKEN: \"${{ secrets.OPS_TOKEN }}\"",
+        "  - name: group",
+        "    cmd: [python3, " + standin + "]",
+        "    run_config:",
+        "      input: dyn://ops.large.generate",
+        "      output: echo",
+        "      num_nodes: 2",
+        "      leader_addr: \"127.0.0.1:" + (BASE_PORT + 1) + "\"",
+        "    resources: {cpu: 1, memory: 128Mi}",
+        ""));
+  }
+
+  @Test
+  void byNameLogsOfEachRankFollowThenUninstallAndItShows() throws Exception {
+    CliRun deployed = dynamo("deploy", "--target", "slurm", "-f", graph().toString(), "--wait", "--timeout", "3m",
+        "--ssh-host", cluster.user() + "@" + host() + ":" + port(), "--ssh-key", key().toString(),
+        "--known-hosts", knownHosts().toString(), "--partition", cluster.partition(), "--time", "00:05:00",
+        "--remote-dir", remoteDir);
+    assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
+
+    CliRun status = dynamo("deploy", "status", name, "-o", "json");
+    assertEquals(ExitCodes.OK, status.exitCode(), status.err());
+    assertEquals("READY", new ObjectMapper().readTree(status.out()).get("phase").asText());
+
+    CliRun worker = dynamo("deploy", "logs", name, "group", "--rank", "1");
+    assertEquals(ExitCodes.OK, worker.exitCode(), worker.err());
+    assertTrue(worker.out().contains("worker rank 1: leader ") && worker.out().contains(" answered"), worker.out());
+    assertFalse(worker.out().contains("started rank 0"), "rank 1's own output only: " + worker.out());
+    CliRun leader = dynamo("deploy", "logs", name, "group");
+    assertTrue(leader.out().contains("started rank 0 of 2") && leader.out().contains("workers started (ranks 1..1"),
+        leader.out());
+    CliRun missing = dynamo("deploy", "logs", name, "group", "--rank", "2");
+    assertEquals(ExitCodes.INVALID, missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("does not exist (the group has fewer ranks"), missing.err());
+    CliRun last = dynamo("deploy", "logs", name, "frontend", "--tail", "1");
+    assertEquals(1, last.out().lines().count(), last.out());
+
+    String output = ssh.run("ls " + ssh.home() + "/" + remoteDir + "/" + name + "/rev-1/frontend-0/slurm-*.out",
+        RemoteShell.Retry.SAFE).stdout().strip();
+    AtomicReference<CliRun> followed = new AtomicReference<>();
+    Thread follow = new Thread(() -> followed.set(dynamo("deploy", "logs", name, "frontend", "-f")));
+    follow.start();
+    String marker = "follow-marker-" + System.nanoTime();
+    for (int i = 0; i < 50 && follow.isAlive(); i++) {
+      ssh.run("echo " + marker + " >> " + output, RemoteShell.Retry.SAFE);
+      Thread.sleep(200);
+    }
+    follow.interrupt();
+    follow.join(20_000);
+    assertFalse(follow.isAlive(), "following ends when interrupted");
+    assertTrue(followed.get().out().contains(marker), "lines appended after it started: " + followed.get().out());
+    assertEquals(ExitCodes.OK, followed.get().exitCode(), followed.get().err());
+
+    String secretsDir = ssh.home() + "/" + remoteDir + "/" + name + "/secrets";
+    assertTrue(ssh.run("test -d " + secretsDir, RemoteShell.Retry.SAFE).ok(), "the deploy wrote its secret files");
+    CliRun uninstall = dynamo("deploy", "uninstall", name, "--wait");
+    assertEquals(ExitCodes.OK, uninstall.exitCode(), uninstall.out() + uninstall.err());
+    assertTrue(uninstall.out().contains("UNINSTALLED: " + name + " uninstalled from slurm@"), uninstall.out());
+    assertEquals("", ssh.run("squeue --noheader --name=" + name + ".frontend.0," + name + ".group.0",
+        RemoteShell.Retry.SAFE).stdout().strip(), "no job left");
+    assertFalse(ssh.run("test -e " + secretsDir, RemoteShell.Retry.SAFE).ok(), "the secret files are gone");
+
+    JsonNode rows = new ObjectMapper().readTree(dynamo("deploy", "list", "-o", "json").out());
+    JsonNode row = null;
+    for (JsonNode r : rows) {
+      if (row == null && r.get("graph").asText().equals(name)) row = r; // newest first
+    }
+    assertEquals("UNINSTALLED", row.get("phase").asText(), rows.toString());
+    CliRun history = dynamo("deploy", "history", name);
+    assertTrue(history.out().lines().anyMatch(l -> l.matches("1 .* UNINSTALLED .* uninstalled by .*")),
+        history.out() + history.err());
+
+    for (CliRun r : List.of(deployed, status, worker, leader, last, followed.get(), uninstall, history)) {
+      assertFalse((r.out() + r.err()).contains(SECRET), "no secret value in any output");
+    }
+  }
+}
