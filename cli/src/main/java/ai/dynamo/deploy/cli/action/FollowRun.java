@@ -23,7 +23,7 @@ public final class FollowRun {
         out.println("Interrupted: the embedded Temporal service stops with this process, and the deploy with it."
             + " Use 'dynamo server' (or a Temporal service) for deploys that outlive the CLI.");
       } else {
-        out.println("Detached; it keeps running. Re-attach: dynamo deploy status " + workflowId + " --wait");
+        out.println("Detached; the deploy keeps running. Re-attach: dynamo deploy status " + workflowId + " --wait");
       }
       out.flush();
     }, "dynamo-detach");
