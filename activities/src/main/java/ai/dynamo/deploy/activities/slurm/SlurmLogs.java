@@ -39,8 +39,8 @@ final class SlurmLogs {
           + revision + " of " + graph);
     }
     int rank = request.rankOrLeader();
-    String file = layout.jobDir(revision, request.component(), request.replica()) + "/"
-        + (rank == 0 ? SlurmNames.output(jobId) : SlurmNames.rankOutput(jobId, rank));
+    String file = rank == 0 ? layout.output(revision, request.component(), request.replica(), jobId)
+        : layout.rankOutput(revision, request.component(), request.replica(), jobId, rank);
     if (!ssh.run("test -f " + Shell.quote(file), RemoteShell.Retry.SAFE).ok()) {
       throw TargetFailure.invalidIr("no output of " + request.component() + " replica " + request.replica()
           + (rank == 0 ? "" : " rank " + rank) + " (job " + jobId + ", revision " + revision + "): " + file
