@@ -109,14 +109,18 @@ class BoundedFailureCliTest {
     assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
   }
 
-  static Stream<List<String>> kubernetesVerbs() {
-    List<String> place = List.of("--target", "k8s", "-n", "llm");
+  /** The verbs that reach a target, at the place {@code place} names. */
+  static Stream<List<String>> targetVerbs(List<String> place) {
     return Stream.of(
         with(List.of("deploy", "-f", "GRAPH", "--wait"), place),
         with(List.of("deploy", "history", "down"), place),
         with(List.of("deploy", "rollback", "down", "--to-revision", "1"), place),
         with(List.of("deploy", "uninstall", "down", "--wait"), place),
         with(List.of("deploy", "logs", "down", "frontend"), place));
+  }
+
+  static Stream<List<String>> kubernetesVerbs() {
+    return targetVerbs(List.of("--target", "k8s", "-n", "llm"));
   }
 
   @ParameterizedTest
@@ -129,14 +133,8 @@ class BoundedFailureCliTest {
   }
 
   static Stream<List<String>> slurmVerbs() {
-    List<String> place = List.of("--target", "slurm", "--ssh-host", "dynops@127.0.0.1:PORT", "--ssh-key", "KEY",
-        "--known-hosts", "KNOWN_HOSTS");
-    return Stream.of(
-        with(List.of("deploy", "-f", "GRAPH", "--wait"), place),
-        with(List.of("deploy", "history", "down"), place),
-        with(List.of("deploy", "rollback", "down", "--to-revision", "1"), place),
-        with(List.of("deploy", "uninstall", "down", "--wait"), place),
-        with(List.of("deploy", "logs", "down", "frontend"), place));
+    return targetVerbs(List.of("--target", "slurm", "--ssh-host", "dynops@127.0.0.1:PORT", "--ssh-key", "KEY",
+        "--known-hosts", "KNOWN_HOSTS"));
   }
 
   @ParameterizedTest

@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.slurm.RemoteShell;
 import ai.dynamo.deploy.activities.slurm.SshConnection;
-import ai.dynamo.deploy.activities.slurm.SshEndpoint;
-import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.temporal.LocalService;
-import ai.dynamo.deploy.ir.ExampleGraphs;
-import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +30,7 @@ class SlurmDeployCliTest {
   private static final int BASE_PORT = 19500 + (int) (ProcessHandle.current().pid() % 50) * 4;
 
   @TempDir Path dir;
-  private LocalSlurmCluster cluster;
+  private SlurmLogin login;
   private SshConnection ssh;
   private LocalService service;
   private String remoteDir;
@@ -44,14 +39,10 @@ class SlurmDeployCliTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    cluster = LocalSlurmCluster.require();
-    ssh = new SshConnection(
-        new SshEndpoint("local", host(), port(), cluster.user(), List.of(Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY")))),
-        new SshOptions(knownHosts(), false, null, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    login = SlurmLogin.open();
+    ssh = login.ssh;
+    standin = login.standin;
     remoteDir = "dynamo-tests/cli/" + System.nanoTime();
-    standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
-    ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
-    ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
     service = LocalService.start(0, DeployRegistration.production());
   }
 
@@ -59,28 +50,16 @@ class SlurmDeployCliTest {
   void tearDown() throws Exception {
     try {
       service.shutdown(Duration.ofSeconds(5));
-      // scancel takes one job name per --name (unlike squeue), so one call per job.
-      for (String g : graphs) {
-        for (String job : List.of(g + ".frontend.0", g + ".group.0")) {
-          ssh.run("scancel --name=" + job, RemoteShell.Retry.SAFE);
-        }
-      }
-      ssh.run("rm -rf -- " + ssh.home() + "/" + remoteDir, RemoteShell.Retry.SAFE);
+      List<String> jobs = new ArrayList<>();
+      for (String g : graphs) jobs.addAll(List.of(g + ".frontend.0", g + ".group.0"));
+      login.cleanUp(remoteDir, jobs);
     } finally {
-      ssh.close();
+      login.close();
     }
   }
 
   private String host() {
-    return cluster.setting("DYNAMO_SLURM_SSH_HOST");
-  }
-
-  private int port() {
-    return Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT"));
-  }
-
-  private Path knownHosts() {
-    return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
+    return login.host();
   }
 
   private Path graph(String name) throws Exception {
@@ -108,17 +87,16 @@ class SlurmDeployCliTest {
   }
 
   private CliRun deploy(Path graph, Path knownHosts) {
-    return CliRun.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait", "--timeout", "3m",
-        "--address", service.connection().address(),
-        "--ssh-host", cluster.user() + "@" + host() + ":" + port(),
-        "--ssh-key", cluster.setting("DYNAMO_SLURM_SSH_KEY"), "--known-hosts", knownHosts.toString(),
-        "--partition", cluster.partition(), "--time", "00:05:00", "--remote-dir", remoteDir);
+    List<String> args = new ArrayList<>(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait",
+        "--timeout", "3m", "--address", service.connection().address()));
+    args.addAll(login.flags(remoteDir, knownHosts));
+    return CliRun.of(args.toArray(String[]::new));
   }
 
   @Test
   void deployWaitReachesReadyWithTheLeaderBeforeItsWorkers() throws Exception {
     String name = "cli-" + System.nanoTime();
-    CliRun run = deploy(graph(name), knownHosts());
+    CliRun run = deploy(graph(name), login.knownHosts());
     String all = run.out() + run.err();
     assertEquals(ExitCodes.OK, run.exitCode(), all);
     assertTrue(run.out().contains("deploy/slurm/" + host() + "/" + name), all);

@@ -8,11 +8,7 @@ import ai.dynamo.deploy.activities.slurm.RemoteShell;
 import ai.dynamo.deploy.activities.slurm.SecretSource;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.activities.slurm.SshConnection;
-import ai.dynamo.deploy.activities.slurm.SshEndpoint;
-import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.temporal.LocalService;
-import ai.dynamo.deploy.ir.ExampleGraphs;
-import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +39,7 @@ class SlurmOperateCliTest {
   private static final String SECRET = "ops-secret-" + System.nanoTime();
 
   @TempDir Path dir;
-  private LocalSlurmCluster cluster;
+  private SlurmLogin login;
   private SshConnection ssh;
   private LocalService service;
   private String remoteDir;
@@ -51,13 +47,9 @@ class SlurmOperateCliTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    cluster = LocalSlurmCluster.require();
-    ssh = new SshConnection(new SshEndpoint("local", host(), port(), cluster.user(), List.of(key())),
-        new SshOptions(knownHosts(), false, null, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    login = SlurmLogin.open();
+    ssh = login.ssh;
     remoteDir = "dynamo-tests/ops/" + System.nanoTime();
-    ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
-    ssh.writeFile(ssh.home() + "/dynamo-standin/dynamo-standin.py",
-        Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
     SecretSource secrets = new SecretSource() {
       @Override
       public Optional<byte[]> value(String secret) {
@@ -76,32 +68,13 @@ class SlurmOperateCliTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (ssh == null) return; // no cluster: the test was skipped (or failed) before it started anything
+    if (login == null) return; // no cluster: the test was skipped (or failed) before it started anything
     try {
       service.shutdown(Duration.ofSeconds(5));
-      for (String job : List.of(name + ".frontend.0", name + ".group.0")) {
-        ssh.run("scancel --name=" + job, RemoteShell.Retry.SAFE);
-      }
-      ssh.run("rm -rf -- " + ssh.home() + "/" + remoteDir, RemoteShell.Retry.SAFE);
+      login.cleanUp(remoteDir, List.of(name + ".frontend.0", name + ".group.0"));
     } finally {
-      ssh.close();
+      login.close();
     }
-  }
-
-  private String host() {
-    return cluster.setting("DYNAMO_SLURM_SSH_HOST");
-  }
-
-  private int port() {
-    return Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT"));
-  }
-
-  private Path key() {
-    return Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"));
-  }
-
-  private Path knownHosts() {
-    return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
   }
 
   private CliRun dynamo(String... args) {
@@ -111,7 +84,7 @@ class SlurmOperateCliTest {
   }
 
   private Path graph() throws Exception {
-    String standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
+    String standin = login.standin;
     return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
         "version: 1",
         "name: " + name,
@@ -137,10 +110,10 @@ class SlurmOperateCliTest {
 
   @Test
   void byNameLogsOfEachRankFollowThenUninstallAndItShows() throws Exception {
-    CliRun deployed = dynamo("deploy", "--target", "slurm", "-f", graph().toString(), "--wait", "--timeout", "3m",
-        "--ssh-host", cluster.user() + "@" + host() + ":" + port(), "--ssh-key", key().toString(),
-        "--known-hosts", knownHosts().toString(), "--partition", cluster.partition(), "--time", "00:05:00",
-        "--remote-dir", remoteDir);
+    List<String> deploy = new ArrayList<>(List.of("deploy", "--target", "slurm", "-f", graph().toString(), "--wait",
+        "--timeout", "3m"));
+    deploy.addAll(login.flags(remoteDir, login.knownHosts()));
+    CliRun deployed = dynamo(deploy.toArray(String[]::new));
     assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
 
     CliRun status = dynamo("deploy", "status", name, "-o", "json");
