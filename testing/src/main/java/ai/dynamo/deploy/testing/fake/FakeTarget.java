@@ -67,18 +67,6 @@ public final class FakeTarget implements DeployTarget {
   public static final String POLL_MILLIS = "fake.pollMillis";
   public static final String PREFLIGHT_SECONDS = "fake.preflightSeconds";
 
-  static final Set<String> SETTINGS =
-      Set.of(
-          READY_AFTER_SECONDS,
-          FAIL_COMPONENT,
-          FAIL_STAGE,
-          FAIL_MESSAGE,
-          NEVER_READY,
-          PREFLIGHT_FAILURE,
-          TRANSIENT_APPLY_FAILURES,
-          POLL_MILLIS,
-          PREFLIGHT_SECONDS);
-
   private final Clock clock;
   private final FakeStateStore store;
   private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
@@ -143,17 +131,7 @@ public final class FakeTarget implements DeployTarget {
 
   @Override
   public List<String> validate(DeployContext ctx) {
-    List<String> problems = new ArrayList<>();
-    for (String key : ctx.settings().keySet()) {
-      boolean perComponent = key.startsWith(READY_AFTER_SECONDS + ".");
-      if (key.startsWith("fake.") && !SETTINGS.contains(key) && !perComponent) {
-        problems.add("unknown setting " + key);
-      }
-      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS).contains(key);
-      String value = ctx.settings().get(key);
-      if (whole && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
-    }
-    return problems;
+    return FakeSettings.problems(ctx.settings());
   }
 
   @Override
