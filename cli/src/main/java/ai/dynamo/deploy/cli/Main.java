@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,16 +13,14 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     description = "Deploy Dynamo inference graphs to Kubernetes or Slurm.",
     footerHeading = "%nExample:%n",
-    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait",
-    subcommands = {
-      DeployCommand.class,
-      ValidateCommand.class,
-      WorkerCommand.class,
-      ServerCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait")
 public final class Main {
+  /**
+   * The verbs, in the order {@code dynamo --help} lists them. Added by {@link Verbs}: only the verb being run gets
+   * its full model, so that {@code validate} and {@code --help} never load the Temporal, fabric8 or sshj classes.
+   */
+  static final List<Class<?>> VERBS = List.of(DeployCommand.class, ValidateCommand.class, WorkerCommand.class,
+      ServerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
@@ -40,14 +39,21 @@ public final class Main {
 
   /** Runs one command line; the entry point for tests too (no System.exit). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine();
+    CommandLine cli = commandLine(Verbs.modelled(args));
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
   }
 
+  /** The whole command tree, every verb modelled (completion, {@code help VERB}, tests). */
   static CommandLine commandLine() {
+    return commandLine(Verbs.ALL);
+  }
+
+  /** The command tree in which only the verbs {@code modelled} accepts are built from their classes. */
+  static CommandLine commandLine(java.util.function.Predicate<String> modelled) {
     CommandLine cli = new CommandLine(new Main());
+    Verbs.add(cli, VERBS, modelled);
     cli.setExecutionExceptionHandler(Main::handle);
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
     cli.setAllowSubcommandsAsOptionParameters(true);

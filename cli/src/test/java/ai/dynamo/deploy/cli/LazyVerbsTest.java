@@ -1,0 +1,96 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.ir.ExampleGraphs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short verbs never load the Temporal, gRPC, fabric8 or sshj stacks (only the verb being run is modelled, see
+ * {@link Verbs}), and the stubs of the other verbs change nothing a user sees. Class loading is observed in a fresh
+ * JVM with {@code -Xlog:class+load}: a behaviour, not a timing (timings are in bench/run.sh).
+ */
+@Timeout(120)
+class LazyVerbsTest {
+  private static final Pattern HEAVY = Pattern.compile(" (io\\.temporal|io\\.grpc|io\\.fabric8|net\\.schmizz)\\.\\S+ source:");
+
+  @TempDir Path dir;
+
+  @Test
+  void helpAndValidateLoadNoTemporalFabric8OrSshjClass() throws Exception {
+    Path demo = ExampleGraphs.repositoryRoot().resolve("examples/demo-graph.yaml");
+    assertEquals(List.of(), heavyClasses("--help"));
+    assertEquals(List.of(), heavyClasses("validate", "-f", demo.toString()));
+    assertEquals(List.of(), heavyClasses("validate", "-f", demo.toString(), "--target", "k8s", "-o", "json"));
+  }
+
+  @Test
+  void theCheckSeesAVerbThatDoesLoadThem() throws Exception {
+    // The control: the worker's model names Temporal types, so the same check must report them.
+    assertTrue(heavyClasses("worker", "--help").stream().anyMatch(c -> c.startsWith("io.temporal.")));
+  }
+
+  @Test
+  void rootHelpReadsTheSameAsWithEveryVerbModelled() {
+    CliRun lazy = CliRun.of("--help");
+    assertEquals(0, lazy.exitCode());
+    assertEquals(Main.commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.OFF), lazy.out());
+  }
+
+  @Test
+  void aMistypedVerbIsStillSuggested() {
+    CliRun r = CliRun.of("valdate", "-f", "x.yaml");
+    assertEquals(ExitCodes.INVALID, r.exitCode());
+    assertTrue(r.err().contains("validate"), r.err());
+  }
+
+  @Test
+  void helpOfAVerbAndItsSubcommandsAreModelledInFull() {
+    CliRun help = CliRun.of("help", "deploy");
+    assertEquals(0, help.exitCode(), help.err());
+    assertTrue(help.out().contains("--wait"), help.out());
+    CliRun status = CliRun.of("deploy", "status", "--help");
+    assertEquals(0, status.exitCode(), status.err());
+    assertTrue(status.out().startsWith("Usage: dynamo deploy status"), status.out());
+  }
+
+  @Test
+  void verbIsTheFirstWordThatIsNotAnOption() {
+    assertTrue(Verbs.modelled(new String[] {"--debug", "validate", "-f", "deploy"}).test("validate"));
+    assertTrue(!Verbs.modelled(new String[] {"--debug", "validate", "-f", "deploy"}).test("deploy"));
+    assertTrue(Verbs.modelled(new String[] {"help", "deploy"}).test("deploy"));
+    assertTrue(!Verbs.modelled(new String[] {"--help"}).test("validate"));
+  }
+
+  /** The io.temporal/io.grpc/io.fabric8/net.schmizz classes a fresh {@code dynamo ARGS} loads. */
+  private List<String> heavyClasses(String... args) throws IOException, InterruptedException {
+    Path log = dir.resolve("classes.log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xlog:class+load:file=" + log, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.txt").toFile()).start();
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "dynamo " + String.join(" ", args) + " did not end in 90 s");
+    String out = Files.readString(dir.resolve("out.txt"));
+    assertEquals(0, p.exitValue(), out);
+    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+    assertTrue(lines.stream().anyMatch(l -> l.contains(" ai.dynamo.deploy.cli.Main ")), "no class log in " + log);
+    List<String> heavy = new ArrayList<>();
+    for (String line : lines) {
+      var m = HEAVY.matcher(line);
+      if (m.find()) heavy.add(m.group().trim().split(" ")[0]);
+    }
+    return heavy;
+  }
+}
