@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -24,8 +25,13 @@ final class LogSetup {
 
   private LogSetup() {}
 
-  /** @return the log file of this run, or null when logs go to stderr */
+  /** Verbs that run no library that logs (no Temporal, Kubernetes or SSH client), and the root's own help. */
+  private static final Set<String> WITHOUT_LIBRARIES = Set.of("validate", "completion", "help");
+
+  /** @return the log file of this run, or null when logs go to stderr or nothing can log */
   static Path configure(String[] args, Map<String, String> env) {
+    // Set up nothing where nothing logs: the logging set-up is a sizeable part of a short verb's start-up.
+    if (!runsLibraries(args)) return null;
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     if (toStderr(args)) return null;
@@ -45,13 +51,18 @@ final class LogSetup {
     }
   }
 
+  /** False for {@code dynamo --help}, {@code -V}, {@code validate}, {@code completion} and {@code help}. */
+  static boolean runsLibraries(String[] args) {
+    String verb = Verbs.named(args);
+    return verb != null && !WITHOUT_LIBRARIES.contains(verb);
+  }
+
   /** {@code --debug} anywhere, or a long-running verb. */
   static boolean toStderr(String[] args) {
-    String verb = null;
     for (String a : args) {
       if (a.equals("--debug")) return true;
-      if (verb == null && !a.startsWith("-")) verb = a;
     }
+    String verb = Verbs.named(args);
     return "worker".equals(verb) || "server".equals(verb);
   }
 

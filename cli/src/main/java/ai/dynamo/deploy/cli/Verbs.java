@@ -24,17 +24,22 @@ final class Verbs {
   private Verbs() {}
 
   /**
-   * Which verbs to model for this command line: the verb it names (the first word that is not an option: the root
-   * command's options take no value), all of them for {@code help} and {@code completion}, none for
-   * {@code dynamo --help} alone.
+   * Which verbs to model for this command line: the verb it {@linkplain #named names}, all of them for
+   * {@code help} and {@code completion}, none for {@code dynamo --help} alone.
    */
   static Predicate<String> modelled(String[] args) {
+    String verb = named(args);
+    if (verb == null) return name -> false;
+    return NEED_ALL.contains(verb) ? ALL : verb::equals;
+  }
+
+  /** The verb a command line names: its first word that is not an option (the root's options take no value). */
+  static String named(String[] args) {
     for (String arg : args) {
-      if (arg.equals("--")) break;
-      if (arg.startsWith("-")) continue;
-      return NEED_ALL.contains(arg) ? ALL : arg::equals;
+      if (arg.equals("--")) return null;
+      if (!arg.startsWith("-")) return arg;
     }
-    return name -> false;
+    return null;
   }
 
   static void add(CommandLine root, Iterable<Class<?>> verbs, Predicate<String> modelled) {

@@ -56,6 +56,11 @@ class LibraryLogsTest {
     assertTrue(LogSetup.toStderr(new String[] {"worker", "--address", "x:1"}));
     assertTrue(LogSetup.toStderr(new String[] {"--debug", "validate"}));
     assertFalse(LogSetup.toStderr(new String[] {"deploy", "status", "worker"}));
+    // verbs that run no library set up nothing (a short verb's start-up; see LazyVerbsTest)
+    assertFalse(LogSetup.runsLibraries(new String[] {"--debug", "validate", "-f", "deploy"}));
+    assertFalse(LogSetup.runsLibraries(new String[] {"--help"}));
+    assertTrue(LogSetup.runsLibraries(new String[] {"deploy", "--help"}));
+    assertNull(LogSetup.configure(new String[] {"validate", "-f", "g.yaml"}, Map.of("XDG_STATE_HOME", "/nonexistent")));
     assertEquals(Path.of("/state/dynamo"), LogSetup.directory(Map.of("XDG_STATE_HOME", "/state")));
     assertEquals(Path.of(System.getProperty("user.home"), ".local/state/dynamo"), LogSetup.directory(Map.of()));
     assertNull(LogSetup.whereOnFailure(Files.createFile(dir.resolve("empty.log"))), "nothing logged: nothing said");

@@ -1,0 +1,49 @@
+package ai.dynamo.deploy.cli;
+
+import ai.dynamo.deploy.cli.temporal.LocalTemporal;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * Build time only: runs the short verbs once in one JVM, so that {@code -XX:ArchiveClassesAtExit} (cli/pom.xml)
+ * writes a class-data archive of what they load, which the {@code dynamo} launcher then maps instead of loading and
+ * verifying those classes on every run. {@code deploy status} runs against an in-process Temporal test server so
+ * that the gRPC client's classes are in the archive too. Output is discarded; a verb that fails only leaves its
+ * classes out of the archive.
+ */
+final class CdsTraining {
+  private CdsTraining() {}
+
+  /**
+   * @param args {@code short} (the archive of {@code --help} and {@code validate}, which stays small: a larger
+   *     archive costs every start-up more to map) or {@code all} (the verbs that talk to Temporal too), then the
+   *     demo graph file
+   */
+  public static void main(String[] args) {
+    String graph = args[1];
+    run(List.of(new String[] {"--help"}, new String[] {"validate", "-f", graph},
+        new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"}));
+    if (args[0].equals("short")) return;
+    LogSetup.configure(new String[] {"deploy"}, System.getenv());
+    run(List.of(new String[] {"deploy", "--help"}, new String[] {"deploy", "status", "--help"}));
+    try (LocalTemporal temporal = LocalTemporal.start(0)) {
+      String address = "127.0.0.1:" + temporal.port();
+      run(List.of(new String[] {"deploy", "status", "cds-training", "--target", "k8s", "--address", address},
+          new String[] {"deploy", "list", "--address", address}));
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("cds training: no local Temporal service (" + e + "); deploy status is not in the archive");
+    }
+  }
+
+  private static void run(List<String[]> lines) {
+    PrintWriter sink = new PrintWriter(Writer.nullWriter());
+    for (String[] line : lines) {
+      try {
+        Main.run(line, sink, sink);
+      } catch (RuntimeException e) {
+        System.err.println("cds training: dynamo " + String.join(" ", line) + ": " + e);
+      }
+    }
+  }
+}

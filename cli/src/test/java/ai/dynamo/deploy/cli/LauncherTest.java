@@ -1,0 +1,190 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.ir.ExampleGraphs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code dynamo} launcher in a scratch git checkout, with {@code mvn} and {@code java} replaced by scripts that
+ * record their calls: it rebuilds exactly when a source changed (without walking the tree in a git checkout), and
+ * passes the class-data archive and the short-verb JVM options as documented. The JVM's own refusal of an archive
+ * it cannot use is checked with the real {@code java}.
+ */
+@Timeout(120)
+class LauncherTest {
+  @TempDir Path dir;
+  private Path repo;
+  private Path calls;
+  private Path bin;
+
+  @BeforeEach
+  void checkout() throws Exception {
+    repo = Files.createDirectories(dir.resolve("repo"));
+    Files.copy(ExampleGraphs.repositoryRoot().resolve("dynamo"), repo.resolve("dynamo"));
+    Files.writeString(repo.resolve("pom.xml"), "<project/>\n");
+    Files.writeString(repo.resolve(".gitignore"), "target/\n/.dynamo/\n");
+    Files.writeString(repo.resolve("README.md"), "readme\n");
+    write("cli/src/main/java/A.java", "class A {}\n");
+    calls = dir.resolve("calls");
+    bin = Files.createDirectories(dir.resolve("bin"));
+    // The build writes the jar, then the archives (newer than the jar), as cli/pom.xml does.
+    script("mvn", "echo build >> '" + calls + "'\nmkdir -p cli/target\ntouch cli/target/dynamo.jar\nsleep 0.05\n"
+        + "touch cli/target/dynamo.jsa cli/target/dynamo-short.jsa\n");
+    script("java", "echo \"java $*\" >> '" + calls + "'\n");
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-q", "-m", "start");
+  }
+
+  @Test
+  void buildsOnFirstUseThenOnlyWhenASourceChanges() throws Exception {
+    assertEquals(List.of("build", "run"), dynamo("--help"));
+    assertEquals(List.of("run"), dynamo("--help"));
+
+    write("cli/src/main/java/A.java", "class A { int x; }\n");
+    assertEquals(List.of("build", "run"), dynamo("--help"), "an edited source");
+    assertEquals(List.of("run"), dynamo("--help"));
+
+    write("cli/src/main/java/A.java", "class A { int y; }\n");
+    newerThanJar("cli/src/main/java/A.java");
+    assertEquals(List.of("build", "run"), dynamo("--help"), "a second edit of a file already changed");
+
+    write("cli/src/main/java/B.java", "class B {}\n");
+    assertEquals(List.of("build", "run"), dynamo("--help"), "a new, untracked source");
+
+    write("README.md", "more\n");
+    assertEquals(List.of("run"), dynamo("--help"), "not a source");
+    git("add", "README.md");
+    git("commit", "-q", "-m", "docs");
+    assertEquals(List.of("run"), dynamo("--help"), "a commit that changes no source");
+
+    git("add", "-A");
+    git("commit", "-q", "-m", "sources");
+    dynamo("--help");
+    write("pom.xml", "<project><x/></project>\n");
+    assertEquals(List.of("build", "run"), dynamo("--help"), "a pom");
+    Files.delete(repo.resolve("cli/src/main/java/B.java"));
+    assertEquals(List.of("build", "run"), dynamo("--help"), "a deleted source");
+  }
+
+  @Test
+  void outsideGitANewerSourceRebuilds() throws Exception {
+    dynamo("--help");
+    deleteTree(repo.resolve(".git"));
+    assertEquals(List.of("run"), dynamo("--help"));
+    write("cli/src/main/java/A.java", "class A { int z; }\n");
+    newerThanJar("cli/src/main/java/A.java");
+    assertEquals(List.of("build", "run"), dynamo("--help"));
+  }
+
+  @Test
+  void shortVerbsGetTheirArchiveAndC1AndLongRunningOnesTheJvmDefaults() throws Exception {
+    dynamo("--help");
+    String jar = repo.toRealPath() + "/cli/target/dynamo.jar";
+    String shortArchive = "-XX:SharedArchiveFile=" + repo.toRealPath() + "/cli/target/dynamo-short.jsa";
+    String archive = "-XX:SharedArchiveFile=" + repo.toRealPath() + "/cli/target/dynamo.jsa";
+    String help = lastJava("--help");
+    assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1") && help.endsWith(jar + " --help"), help);
+    assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
+    String status = lastJava("deploy", "status", "g");
+    assertTrue(status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
+    String worker = lastJava("worker");
+    assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC"), worker);
+
+    // An archive older than the jar (a jar built without one) is not passed at all.
+    Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    assertFalse(lastJava("--help").contains("SharedArchiveFile"));
+  }
+
+  @Test
+  void theJvmRunsWithoutAnArchiveItCannotUseAndSaysNothing() throws Exception {
+    Path garbage = Files.write(dir.resolve("stale.jsa"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    for (Path archive : List.of(garbage, dir.resolve("missing.jsa"))) {
+      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.startsWith("dynamo-deploy "), out);
+      assertEquals(1, out.lines().count(), out);
+    }
+  }
+
+  /** Runs the launcher; "build" for each build it started, then "run" when it ran java. */
+  private List<String> dynamo(String... args) throws Exception {
+    Files.deleteIfExists(calls);
+    run(repo.resolve("dynamo").toString(), args);
+    List<String> seen = new ArrayList<>();
+    for (String line : Files.readAllLines(calls)) seen.add(line.startsWith("java ") ? "run" : line);
+    return seen;
+  }
+
+  private String lastJava(String... args) throws Exception {
+    Files.deleteIfExists(calls);
+    run(repo.resolve("dynamo").toString(), args);
+    List<String> lines = Files.readAllLines(calls);
+    return lines.get(lines.size() - 1);
+  }
+
+  private void run(String launcher, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("bash", launcher));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("launcher.out").toFile());
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("launcher.out")));
+  }
+
+  private void git(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=t",
+        "-c", "user.email=t@example.invalid"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+  }
+
+  private void write(String path, String text) throws IOException {
+    Path file = repo.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private void script(String name, String body) throws IOException {
+    Path file = bin.resolve(name);
+    Files.writeString(file, "#!/usr/bin/env bash\n" + body);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** A later edit: its time after the jar's, whatever the clock's resolution. */
+  private void newerThanJar(String path) throws IOException {
+    FileTime jar = Files.getLastModifiedTime(repo.resolve("cli/target/dynamo.jar"));
+    Files.setLastModifiedTime(repo.resolve(path), FileTime.fromMillis(jar.toMillis() + 2000));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+}
