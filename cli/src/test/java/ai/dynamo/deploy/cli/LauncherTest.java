@@ -176,10 +176,10 @@ class LauncherTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** A later edit: its time after the jar's, whatever the clock's resolution. */
+  /** A later edit: its time just after the jar's, whatever the clock's resolution (not in the future). */
   private void newerThanJar(String path) throws IOException {
     FileTime jar = Files.getLastModifiedTime(repo.resolve("cli/target/dynamo.jar"));
-    Files.setLastModifiedTime(repo.resolve(path), FileTime.fromMillis(jar.toMillis() + 2000));
+    Files.setLastModifiedTime(repo.resolve(path), FileTime.fromMillis(jar.toMillis() + 1));
   }
 
   private static void deleteTree(Path root) throws IOException {
