@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dynamo deploy}: with {@code --out_dir}, renders deployment files; otherwise starts (or attaches to) the
- * durable deploy workflow.
+ * durable deploy workflow. Its own verbs (status, list, ...) are listed in {@link Main#SUBVERBS} and added by
+ * {@link Verbs}, so that a command line models only the one it runs.
  */
 @Command(
     name = "deploy",
@@ -29,10 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "Exit codes: 0 ready/written, 1 deploy failed (rolled back), 2 invalid input or usage, 3 timed out, 4 cannot reach Temporal or the target."
     },
     footerHeading = "%nExample:%n",
-    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait --timeout 2h",
-    subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class,
-        DeployRetryCommand.class, DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class,
-        DeployUninstallCommand.class, DeployLogsCommand.class})
+    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait --timeout 2h")
 public final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

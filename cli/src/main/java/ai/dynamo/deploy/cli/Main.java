@@ -2,6 +2,7 @@ package ai.dynamo.deploy.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +23,12 @@ public final class Main {
   static final List<Class<?>> VERBS = List.of(DeployCommand.class, ValidateCommand.class, WorkerCommand.class,
       ServerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
+  /** The verbs of a verb ({@code dynamo deploy status}, ...), added the same way. */
+  static final Map<Class<?>, List<Class<?>>> SUBVERBS = Map.of(DeployCommand.class, List.of(
+      DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class, DeployRetryCommand.class,
+      DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class, DeployUninstallCommand.class,
+      DeployLogsCommand.class));
+
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
 
@@ -39,7 +46,7 @@ public final class Main {
 
   /** Runs one command line; the entry point for tests too (no System.exit). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine(Verbs.modelled(args));
+    CommandLine cli = commandLine(Verbs.Selection.of(args));
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
@@ -47,13 +54,13 @@ public final class Main {
 
   /** The whole command tree, every verb modelled (completion, {@code help VERB}, tests). */
   static CommandLine commandLine() {
-    return commandLine(Verbs.ALL);
+    return commandLine(Verbs.Selection.ALL);
   }
 
-  /** The command tree in which only the verbs {@code modelled} accepts are built from their classes. */
-  static CommandLine commandLine(java.util.function.Predicate<String> modelled) {
+  /** The command tree in which only the verbs {@code selection} names are built from their classes. */
+  static CommandLine commandLine(Verbs.Selection selection) {
     CommandLine cli = new CommandLine(new Main());
-    Verbs.add(cli, VERBS, modelled);
+    Verbs.add(cli, VERBS, SUBVERBS, selection, 0);
     cli.setExecutionExceptionHandler(Main::handle);
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
     cli.setAllowSubcommandsAsOptionParameters(true);

@@ -1,56 +1,71 @@
 package ai.dynamo.deploy.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Adds the verbs to the root command. picocli builds a verb's model by reflecting over its class, which loads the
- * type of every field and method: for {@code deploy} or {@code worker} that is the Temporal, gRPC, fabric8 and sshj
- * stacks, several hundred classes and most of a short command's start-up. So only the verb being run is modelled
- * from its class; every other verb is a stub with the same name, aliases and help text, read from its
- * {@code @Command} annotation (which does not load the class's field types), so that {@code dynamo --help} and
- * "did you mean" read the same.
+ * Adds the verbs to a command. picocli builds a verb's model by reflecting over its class, which loads the type of
+ * every field and method: for {@code deploy} or {@code worker} that is the Temporal, gRPC, fabric8 and sshj stacks,
+ * several hundred classes and much of a short command's start-up. So only the verbs a command line names are
+ * modelled from their classes ({@code deploy status} models deploy and its status, not deploy's other verbs); every
+ * other verb is a stub with the same name, aliases and help text, read from its {@code @Command} annotation (which
+ * does not load the class's field types), so that usage and "did you mean" read the same.
  */
 final class Verbs {
-  /** Every verb modelled in full. */
-  static final Predicate<String> ALL = name -> true;
-
   /** Verbs whose run reads the other verbs' models. */
   private static final Set<String> NEED_ALL = Set.of("help", "completion");
 
   private Verbs() {}
 
   /**
-   * Which verbs to model for this command line: the verb it {@linkplain #named names}, all of them for
-   * {@code help} and {@code completion}, none for {@code dynamo --help} alone.
+   * Which verbs to model: at each depth, the one the command line names there (its words that are not options, in
+   * order: the root's options take no value), every one of them for {@code help} and {@code completion}, none for
+   * {@code dynamo --help} alone. A word that is an argument rather than a verb names no verb: all stubs there.
    */
-  static Predicate<String> modelled(String[] args) {
-    String verb = named(args);
-    if (verb == null) return name -> false;
-    return NEED_ALL.contains(verb) ? ALL : verb::equals;
-  }
+  record Selection(List<String> words, boolean all) {
+    static final Selection ALL = new Selection(List.of(), true);
 
-  /** The verb a command line names: its first word that is not an option (the root's options take no value). */
-  static String named(String[] args) {
-    for (String arg : args) {
-      if (arg.equals("--")) return null;
-      if (!arg.startsWith("-")) return arg;
+    static Selection of(String[] args) {
+      List<String> words = new ArrayList<>();
+      for (String arg : args) {
+        if (arg.equals("--")) break;
+        if (!arg.startsWith("-")) words.add(arg);
+      }
+      return new Selection(words, !words.isEmpty() && NEED_ALL.contains(words.get(0)));
     }
-    return null;
+
+    boolean models(int depth, String name) {
+      return all || depth < words.size() && words.get(depth).equals(name);
+    }
   }
 
-  static void add(CommandLine root, Iterable<Class<?>> verbs, Predicate<String> modelled) {
+  /** The verb a command line names: its first word that is not an option, or null. */
+  static String named(String[] args) {
+    List<String> words = Selection.of(args).words();
+    return words.isEmpty() ? null : words.get(0);
+  }
+
+  static void add(CommandLine parent, List<Class<?>> verbs, Map<Class<?>, List<Class<?>>> subverbs,
+      Selection selection, int depth) {
     for (Class<?> verb : verbs) {
       Command command = verb.getAnnotation(Command.class);
-      if (modelled.test(command.name())) root.addSubcommand(new CommandLine(verb));
-      else root.addSubcommand(command.name(), stub(command));
+      if (selection.models(depth, command.name())) {
+        CommandLine line = new CommandLine(verb);
+        List<Class<?>> own = subverbs.get(verb);
+        if (own != null) add(line, own, subverbs, selection, depth + 1);
+        parent.addSubcommand(line);
+      } else {
+        parent.addSubcommand(command.name(), stub(command));
+      }
     }
   }
 
-  /** What the root's usage and suggestions read of a verb, without building its model. */
+  /** What a parent's usage and suggestions read of a verb, without building its model. */
   private static CommandSpec stub(Command command) {
     CommandSpec spec = CommandSpec.create().name(command.name()).aliases(command.aliases());
     spec.usageMessage().header(command.header()).description(command.description());

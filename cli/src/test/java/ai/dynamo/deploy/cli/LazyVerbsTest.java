@@ -42,10 +42,15 @@ class LazyVerbsTest {
   }
 
   @Test
-  void rootHelpReadsTheSameAsWithEveryVerbModelled() {
+  void helpReadsTheSameAsWithEveryVerbModelled() {
     CliRun lazy = CliRun.of("--help");
     assertEquals(0, lazy.exitCode());
     assertEquals(Main.commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.OFF), lazy.out());
+    CliRun deploy = CliRun.of("deploy", "--help");
+    assertEquals(0, deploy.exitCode());
+    assertEquals(Main.commandLine().getSubcommands().get("deploy").getUsageMessage(picocli.CommandLine.Help.Ansi.OFF),
+        deploy.out());
+    assertTrue(deploy.out().contains("  status ") && deploy.out().contains("  logs "), deploy.out());
   }
 
   @Test
@@ -66,11 +71,24 @@ class LazyVerbsTest {
   }
 
   @Test
-  void verbIsTheFirstWordThatIsNotAnOption() {
-    assertTrue(Verbs.modelled(new String[] {"--debug", "validate", "-f", "deploy"}).test("validate"));
-    assertTrue(!Verbs.modelled(new String[] {"--debug", "validate", "-f", "deploy"}).test("deploy"));
-    assertTrue(Verbs.modelled(new String[] {"help", "deploy"}).test("deploy"));
-    assertTrue(!Verbs.modelled(new String[] {"--help"}).test("validate"));
+  void theVerbsModelledAreTheWordsThatAreNotOptions() {
+    Verbs.Selection validate = Verbs.Selection.of(new String[] {"--debug", "validate", "-f", "deploy"});
+    assertTrue(validate.models(0, "validate"));
+    assertTrue(!validate.models(0, "deploy"));
+    Verbs.Selection status = Verbs.Selection.of(new String[] {"deploy", "status", "g", "--target", "k8s"});
+    assertTrue(status.models(0, "deploy") && status.models(1, "status") && !status.models(1, "list"));
+    assertTrue(Verbs.Selection.of(new String[] {"help", "deploy"}).models(1, "list"));
+    assertTrue(!Verbs.Selection.of(new String[] {"--help"}).models(0, "validate"));
+    assertEquals("validate", Verbs.named(new String[] {"--debug", "validate", "-f", "deploy"}));
+  }
+
+  @Test
+  void aVerbOfAVerbModelsOnlyItself() {
+    var deploy = Main.commandLine(Verbs.Selection.of(new String[] {"deploy", "status", "g"})).getSubcommands()
+        .get("deploy").getSubcommands();
+    assertTrue(deploy.get("status").getCommandSpec().userObject() instanceof DeployStatusCommand);
+    assertEquals(null, deploy.get("logs").getCommandSpec().userObject(), "a stub");
+    assertEquals(Main.SUBVERBS.get(DeployCommand.class).size(), deploy.size());
   }
 
   /** The io.temporal/io.grpc/io.fabric8/net.schmizz classes a fresh {@code dynamo ARGS} loads. */

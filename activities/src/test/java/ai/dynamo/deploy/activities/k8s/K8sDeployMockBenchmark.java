@@ -1,0 +1,181 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.ReadinessWatch;
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployStarter;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.SimulatedController.Behaviour;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.DeployResult;
+import ai.dynamo.deploy.workflows.Phase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 14's Kubernetes figures, on fabric8's mock API server with the simulated controller (no real cluster runs
+ * here): how soon the worker notices a status change, and a deploy's overhead (start to READY through the deploy
+ * workflow on Temporal's Java test server) for the 2-component graph, a 20-component graph with 4 multi-node groups,
+ * and 10/50/200 components. The controller makes a workload ready within a tick (50 ms), so on the mock the
+ * processes' own start time is ~0 and the whole deploy time counts as overhead. Not a unit test: run by
+ * bench/run.sh; prints Markdown rows.
+ */
+public final class K8sDeployMockBenchmark {
+  /** When each component's readiness wait last reported, and with how many ready. */
+  private static final Map<String, long[]> REPORTS = new ConcurrentHashMap<>();
+
+  public static void main(String[] args) throws Exception {
+    int noticeSamples = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    try (MockCluster cluster = K8sGraphs.cluster();
+        K8sTarget real = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
+        DeployEnvironment env = DeployEnvironment.serving(recording(real))) {
+      deploy(env, "warm", twoComponents()); // class loading and JIT of the first deploy are not the deployer's
+      List<Long> notice = new ArrayList<>();
+      for (int i = 0; i < noticeSamples; i++) notice.add(notice(env, cluster, "n" + i));
+      row("status change on the mock -> worker's readiness wait notices it (ms)", notice, "<= 200 ms");
+
+      List<Long> two = new ArrayList<>();
+      for (int i = 0; i < 5; i++) two.add(deploy(env, "two" + i, twoComponents()));
+      row("deploy overhead, 2 components (2-node group + front end) (ms)", two, "<= 2000 ms");
+      List<Long> twenty = new ArrayList<>();
+      for (int i = 0; i < 3; i++) twenty.add(deploy(env, "twenty" + i, twentyComponents()));
+      row("deploy overhead, 20 components with 4 multi-node groups (ms)", twenty, "<= 2000 ms");
+
+      for (int n : new int[] {10, 50, 200}) {
+        try {
+          long ms = deploy(env, "scale" + n, scale(n));
+          System.out.printf("| deploy overhead, %d components: total / per component (ms) | %d / %.1f | | | linear |%n",
+              n, ms, ms / (double) n);
+        } catch (IllegalStateException e) {
+          System.out.printf("| deploy overhead, %d components | did not reach READY: %s | | | linear |%n", n,
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * One deploy whose {@code engine} stays Pending until, once the worker is waiting on it, the controller is told
+   * to make it ready: milliseconds from that moment to the worker's report of it ready. Includes up to one tick of
+   * the simulated controller (50 ms) before the status is written.
+   */
+  private static long notice(DeployEnvironment env, MockCluster cluster, String name) throws Exception {
+    Graph g = K8sGraphs.graph(name, K8sGraphs.component("engine", K8sGraphs.IMAGE, "dyn://g.backend.generate", 1, 1,
+        0, List.of()));
+    String workload = name + "-engine";
+    cluster.controller().behave(workload, Behaviour.PENDING);
+    DeployStarter.Started s = DeployStarter.startOrAttach(env.client(), K8sGraphs.request(g, Map.of()));
+    long[] waiting = awaitReport(workload, r -> r[1] == 0);
+    long flip = System.nanoTime();
+    cluster.controller().behave(workload, Behaviour.READY);
+    long[] ready = awaitReport(workload, r -> r[1] > 0 && r[0] > flip);
+    end(env, s);
+    if (waiting == null || ready == null) throw new IllegalStateException("no readiness report for " + workload);
+    return (ready[0] - flip) / 1_000_000;
+  }
+
+  private static long[] awaitReport(String workload, java.util.function.Predicate<long[]> match)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < end) {
+      long[] r = REPORTS.get(workload);
+      if (r != null && match.test(r)) return r;
+      Thread.sleep(1);
+    }
+    return null;
+  }
+
+  /** Start to READY, in milliseconds. */
+  private static long deploy(DeployEnvironment env, String name, List<Component> components) {
+    long start = System.nanoTime();
+    DeployStarter.Started s = DeployStarter.startOrAttach(env.client(),
+        K8sGraphs.request(K8sGraphs.graph(name, components.toArray(Component[]::new)), Map.of()));
+    end(env, s);
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private static void end(DeployEnvironment env, DeployStarter.Started s) {
+    DeployResult result = DeployOutcomes.await(
+        env.client().newUntypedWorkflowStub(s.workflowId(), Optional.of(s.runId()), Optional.empty()));
+    if (result.phase() != Phase.READY) {
+      String m = result.message();
+      throw new IllegalStateException(result.phase() + " after " + (m.length() > 160 ? m.substring(0, 160) + "..." : m));
+    }
+  }
+
+  private static List<Component> twoComponents() {
+    return List.of(K8sGraphs.frontend(K8sGraphs.IMAGE), group("decode"));
+  }
+
+  private static List<Component> twentyComponents() {
+    List<Component> c = new ArrayList<>(List.of(K8sGraphs.frontend(K8sGraphs.IMAGE)));
+    for (int i = 0; i < 4; i++) c.add(group("group" + i));
+    for (int i = 0; i < 15; i++) c.add(worker("w" + i));
+    return c;
+  }
+
+  private static List<Component> scale(int n) {
+    List<Component> c = new ArrayList<>(List.of(K8sGraphs.frontend(K8sGraphs.IMAGE)));
+    for (int i = 1; i < n; i++) c.add(worker("w" + i));
+    return c;
+  }
+
+  private static Component group(String name) {
+    return K8sGraphs.component(name, K8sGraphs.IMAGE, "dyn://g." + name + ".generate", 1, 2, 1, List.of());
+  }
+
+  private static Component worker(String name) {
+    return K8sGraphs.component(name, K8sGraphs.IMAGE, "dyn://g." + name + ".generate", 1, 1, 0, List.of());
+  }
+
+  /** The target with every readiness wait's reports recorded (time, ready) under the workload name graph-component. */
+  private static DeployTarget recording(K8sTarget real) {
+    return (DeployTarget) Proxy.newProxyInstance(DeployTarget.class.getClassLoader(),
+        new Class<?>[] {DeployTarget.class}, (proxy, method, args) -> {
+          if (method.getName().equals("awaitReady")) {
+            String key = ((ai.dynamo.deploy.activities.DeployContext) args[0]).request().graph().name() + "-"
+                + ((Component) args[2]).name();
+            ReadinessWatch watch = (ReadinessWatch) args[4];
+            args[4] = new ReadinessWatch() {
+              @Override
+              public Optional<ai.dynamo.deploy.workflows.ReadinessHeartbeat> resumedFrom() {
+                return watch.resumedFrom();
+              }
+
+              @Override
+              public void report(int ready, int desired, String message, String token) {
+                REPORTS.put(key, new long[] {System.nanoTime(), ready == desired ? 1 : 0});
+                watch.report(ready, desired, message, token);
+              }
+
+              @Override
+              public void pause(java.time.Duration duration) {
+                watch.pause(duration);
+              }
+            };
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static void row(String what, List<Long> samples, String goal) {
+    List<Long> sorted = new ArrayList<>(samples);
+    sorted.sort(null);
+    System.out.printf("| %s | %d | %d | %d | %s |%n", what, sorted.get(sorted.size() / 2), sorted.get(0),
+        sorted.get(sorted.size() - 1), goal);
+  }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Issue 14's measurements, each printed beside its goal, as Markdown for BENCHMARKS.md: the CLI's start-up (against
+# `kubectl version --client` in the same run), `deploy status` against a running `dynamo server`, the Kubernetes
+# target on fabric8's mock API server, then the Slurm figures (bench/slurm/run.sh) and the identical re-run of
+# issue 10 (activities/bench/run.sh) when those harnesses exist. Not a test and not run by CI.
+#
+# Usage: bench/run.sh [cli|k8s|slurm|rerun ...]   (default: all)
+#   DYNAMO_LOCAL_SLURM_DIR  the local Slurm cluster for the Slurm parts (scripts/local-slurm up)
+#   BENCH_ROUNDS            rounds of each CLI timing (default 15)
+# Builds offline (mvn -o): download the dependencies once first (./test.sh or mvn verify).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
+parts=("$@")
+[ ${#parts[@]} -eq 0 ] && parts=(cli k8s slurm rerun)
+rounds="${BENCH_ROUNDS:-15}"
+demo=examples/demo-graph.yaml
+logs="$(mktemp -d)"
+
+wants() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# Wall time of one run of a command in milliseconds (output discarded; a failure is reported, not timed).
+wall_ms() {
+  local start end
+  start=$(date +%s%N)
+  if ! "$@" >/dev/null 2>>"$logs/failures"; then echo "bench: failed: $*" >>"$logs/failures"; fi
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
+}
+
+# median min max of the numbers on stdin
+stats() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2); print m, v[1], v[NR]}'; }
+
+# A free TCP port on 127.0.0.1.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+echo "## Run of $(date -u '+%Y-%m-%d %H:%M') UTC"
+echo
+echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'),"\
+  "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem:/{print $2}') GiB,"\
+  "$(java -version 2>&1 | head -1), load average $(load) at the start. The machine is shared with other engineers'"\
+  "builds and tests: figures move with their load."
+
+if wants cli; then
+  ./dynamo --version >/dev/null # builds the jar and its class-data archives when sources changed
+  echo
+  echo "### CLI start (wall time of a whole command, $rounds rounds interleaved; ms)"
+  echo
+  echo "| command | median | min | max | median vs kubectl | goal |"
+  echo "|---|---:|---:|---:|---:|---|"
+  : >"$logs/kubectl"; : >"$logs/help"; : >"$logs/validate"; : >"$logs/help-plain"; : >"$logs/validate-plain"
+  for _ in $(seq "$rounds"); do
+    wall_ms kubectl version --client >>"$logs/kubectl"
+    wall_ms ./dynamo --help >>"$logs/help"
+    wall_ms ./dynamo validate -f "$demo" >>"$logs/validate"
+    wall_ms java -jar cli/target/dynamo.jar --help >>"$logs/help-plain"
+    wall_ms java -jar cli/target/dynamo.jar validate -f "$demo" >>"$logs/validate-plain"
+  done
+  read -r k_med k_min k_max < <(stats <"$logs/kubectl")
+  row() {
+    local name="$1" file="$2" goal="$3" med min max
+    read -r med min max < <(stats <"$file")
+    printf '| %s | %d | %d | %d | %.1fx | %s |\n' "$name" "$med" "$min" "$max" "$(echo "$med / $k_med" | bc -l)" "$goal"
+  }
+  echo "| \`kubectl version --client\` | $k_med | $k_min | $k_max | 1.0x | |"
+  row "\`./dynamo --help\`" "$logs/help" "<= 3x kubectl"
+  row "\`./dynamo validate -f $demo\`" "$logs/validate" "<= 3x kubectl"
+  row "\`java -jar dynamo.jar --help\` (no archive, default JIT and GC)" "$logs/help-plain" "(before)"
+  row "\`java -jar dynamo.jar validate\` (no archive, default JIT and GC)" "$logs/validate-plain" "(before)"
+
+  # deploy status against a running local service: a deploy that ended (no Kubernetes configuration here).
+  port="$(free_port)"
+  setsid ./dynamo server --port "$port" >"$logs/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 240); do grep -q 'Temporal development service on' "$logs/server.log" && break; sleep 0.5; done
+  KUBECONFIG=/nonexistent HOME="$logs" ./dynamo deploy --target k8s -f "$demo" --address "127.0.0.1:$port" \
+    >>"$logs/server.log" 2>&1 || true
+  for _ in $(seq 60); do
+    ./dynamo deploy list --address "127.0.0.1:$port" 2>/dev/null | grep -q 'FAILED' && break; sleep 0.5
+  done
+  : >"$logs/status"; : >"$logs/kubectl2"
+  for _ in $(seq "$rounds"); do
+    wall_ms kubectl version --client >>"$logs/kubectl2"
+    wall_ms ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status"
+  done
+  kill -- -"$server" 2>/dev/null || kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  read -r med min max < <(stats <"$logs/status")
+  echo "| \`./dynamo deploy status demo --target k8s\` against \`dynamo server\` | $med | $min | $max | | <= 600 ms |"
+  echo
+  echo "Load average after the CLI part: $(load)."
+fi
+
+if wants k8s; then
+  echo
+  echo "### Kubernetes (fabric8 mock API server + simulated controller; ms)"
+  echo
+  cp="$(test_classpath activities)"
+  echo "| measurement | median | min | max | goal |"
+  echo "|---|---:|---:|---:|---|"
+  java -cp "$cp" ai.dynamo.deploy.activities.k8s.K8sDeployMockBenchmark 10 2>"$logs/k8s.log" \
+    || echo "| (the Kubernetes benchmark failed; its log: $logs/k8s.log) | | | | |"
+  echo
+  echo "Load average after the Kubernetes part: $(load)."
+fi
+
+if wants slurm; then
+  echo
+  echo "### Slurm"
+  echo
+  if [ -x bench/slurm/run.sh ]; then bench/slurm/run.sh; else echo "bench/slurm/run.sh: not present."; fi
+fi
+
+if wants rerun; then
+  echo
+  echo "### Identical re-run (issue 10)"
+  echo
+  if [ -x activities/bench/run.sh ]; then activities/bench/run.sh; else echo "activities/bench/run.sh: not present."; fi
+fi
+
+if [ -s "$logs/failures" ]; then
+  echo
+  echo "Failures during the run (their times are in the figures above):"
+  sed 's/^/    /' "$logs/failures"
+fi
+echo
+echo "(logs of this run: $logs)"
