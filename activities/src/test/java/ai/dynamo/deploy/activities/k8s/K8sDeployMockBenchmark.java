@@ -9,12 +9,15 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.testing.k8s.MockCluster;
 import ai.dynamo.deploy.testing.k8s.SimulatedController.Behaviour;
+import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.TargetSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,21 +42,21 @@ public final class K8sDeployMockBenchmark {
     try (MockCluster cluster = K8sGraphs.cluster();
         K8sTarget real = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
         DeployEnvironment env = DeployEnvironment.serving(recording(real))) {
-      deploy(env, "warm", twoComponents()); // class loading and JIT of the first deploy are not the deployer's
+      deploy(env, cluster, "warm", twoComponents()); // class loading and JIT of the first deploy are not the deployer's
       List<Long> notice = new ArrayList<>();
       for (int i = 0; i < noticeSamples; i++) notice.add(notice(env, cluster, "n" + i));
       row("status change on the mock -> worker's readiness wait notices it (ms)", notice, "<= 200 ms");
 
       List<Long> two = new ArrayList<>();
-      for (int i = 0; i < 5; i++) two.add(deploy(env, "two" + i, twoComponents()));
+      for (int i = 0; i < 5; i++) two.add(deploy(env, cluster, "two" + i, twoComponents()));
       row("deploy overhead, 2 components (2-node group + front end) (ms)", two, "<= 2000 ms");
       List<Long> twenty = new ArrayList<>();
-      for (int i = 0; i < 3; i++) twenty.add(deploy(env, "twenty" + i, twentyComponents()));
+      for (int i = 0; i < 3; i++) twenty.add(deploy(env, cluster, "twenty" + i, twentyComponents()));
       row("deploy overhead, 20 components with 4 multi-node groups (ms)", twenty, "<= 2000 ms");
 
       for (int n : new int[] {10, 50, 200}) {
         try {
-          long ms = deploy(env, "scale" + n, scale(n));
+          long ms = deploy(env, cluster, "scale" + n, scale(n));
           System.out.printf("| deploy overhead, %d components: total / per component (ms) | %d / %.1f | | | linear |%n",
               n, ms, ms / (double) n);
         } catch (IllegalStateException e) {
@@ -74,12 +77,13 @@ public final class K8sDeployMockBenchmark {
         0, List.of()));
     String workload = name + "-engine";
     cluster.controller().behave(workload, Behaviour.PENDING);
-    DeployStarter.Started s = DeployStarter.startOrAttach(env.client(), K8sGraphs.request(g, Map.of()));
+    DeployStarter.Started s = DeployStarter.startOrAttach(env.client(), request(g));
     long[] waiting = awaitReport(workload, r -> r[1] == 0);
     long flip = System.nanoTime();
     cluster.controller().behave(workload, Behaviour.READY);
     long[] ready = awaitReport(workload, r -> r[1] > 0 && r[0] > flip);
     end(env, s);
+    clear(cluster);
     if (waiting == null || ready == null) throw new IllegalStateException("no readiness report for " + workload);
     return (ready[0] - flip) / 1_000_000;
   }
@@ -95,13 +99,36 @@ public final class K8sDeployMockBenchmark {
     return null;
   }
 
-  /** Start to READY, in milliseconds. */
-  private static long deploy(DeployEnvironment env, String name, List<Component> components) {
+  /**
+   * Start to READY, in milliseconds; then the graph's objects are removed, so that the next deploy meets an empty
+   * namespace.
+   */
+  private static long deploy(DeployEnvironment env, MockCluster cluster, String name, List<Component> components) {
     long start = System.nanoTime();
     DeployStarter.Started s = DeployStarter.startOrAttach(env.client(),
-        K8sGraphs.request(K8sGraphs.graph(name, components.toArray(Component[]::new)), Map.of()));
-    end(env, s);
-    return (System.nanoTime() - start) / 1_000_000;
+        request(K8sGraphs.graph(name, components.toArray(Component[]::new))));
+    try {
+      end(env, s);
+      return (System.nanoTime() - start) / 1_000_000;
+    } finally {
+      clear(cluster);
+    }
+  }
+
+  /** As K8sGraphs.request, with time for 200 components. */
+  private static DeployRequest request(Graph g) {
+    return DeployRequest.of(g, new TargetSpec("k8s", "mock/" + K8sGraphs.NS, Map.of("namespace", K8sGraphs.NS)),
+        new DeployOptions(Duration.ofMinutes(5), Duration.ofMinutes(5), "bench"));
+  }
+
+  /** Removes the workloads, their pods and services: the simulated controller lists them all on every tick. */
+  private static void clear(MockCluster cluster) {
+    var c = cluster.client;
+    c.apps().deployments().inNamespace(K8sGraphs.NS).delete();
+    c.apps().statefulSets().inNamespace(K8sGraphs.NS).delete();
+    c.batch().v1().jobs().inNamespace(K8sGraphs.NS).delete();
+    c.services().inNamespace(K8sGraphs.NS).delete();
+    c.pods().inNamespace(K8sGraphs.NS).delete();
   }
 
   private static void end(DeployEnvironment env, DeployStarter.Started s) {
