@@ -68,8 +68,8 @@ if wants cli; then
   echo "| \`kubectl version --client\` | $k_med | $k_min | $k_max | 1.0x | |"
   row "\`./dynamo --help\`" "$logs/help" "<= 3x kubectl"
   row "\`./dynamo validate -f $demo\`" "$logs/validate" "<= 3x kubectl"
-  row "\`java -jar dynamo.jar --help\` (no archive, default JIT and GC)" "$logs/help-plain" "(before)"
-  row "\`java -jar dynamo.jar validate\` (no archive, default JIT and GC)" "$logs/validate-plain" "(before)"
+  row "\`java -jar dynamo.jar --help\` (no archive, default JIT and GC)" "$logs/help-plain" "(for comparison)"
+  row "\`java -jar dynamo.jar validate\` (no archive, default JIT and GC)" "$logs/validate-plain" "(for comparison)"
 
   # deploy status against a running local service: a deploy that ended (no Kubernetes configuration here).
   port="$(free_port)"
