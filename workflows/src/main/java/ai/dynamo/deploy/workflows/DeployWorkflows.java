@@ -8,7 +8,7 @@ public final class DeployWorkflows {
 
   /** Every workflow implementation a dynamo worker serves on {@link DeployIds#TASK_QUEUE}. */
   public static final List<Class<?>> IMPLEMENTATIONS =
-      List.of(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class);
+      List.of(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class, DiffWorkflowImpl.class);
 
   /** {@link #IMPLEMENTATIONS} as the array {@code Worker.registerWorkflowImplementationTypes} takes. */
   public static Class<?>[] implementations() {
