@@ -1,6 +1,9 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.LiveRevision;
+import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
@@ -8,7 +11,11 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
+import ai.dynamo.deploy.workflows.ChangeKind;
+import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
@@ -21,6 +28,8 @@ import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +109,12 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) {
+    return apply(ctx, revision, c, stage, null);
+  }
+
+  /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
     return guard(ctx, s -> {
       int desired = stage.units(c);
       if (stage == Stage.WORKERS) {
@@ -109,6 +124,7 @@ public final class SlurmTarget implements DeployTarget {
         }
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
+      String stopped = change != null && change.recreates() ? stopLive(ctx, s, c, revision) : "";
       new RevisionUploader(s.ssh, secrets).upload(ctx.graph(), ctx.settings(), s.layout, revision, c);
       // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
       s.ssh.writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
@@ -116,24 +132,64 @@ public final class SlurmTarget implements DeployTarget {
       JobIdentity identity = identity(ctx, revision);
       StringJoiner ids = new StringJoiner(", ");
       for (int r = 0; r < c.replicas(); r++) {
-        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout, identity, c.name(), r);
+        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout, identity, c.name(), r,
+            change == null ? "" : change.avoid(), false);
         ids.add(sub.jobId() + (sub.adopted() ? " (already submitted)" : ""));
       }
-      return new ReadyState(0, desired, "submitted job(s) " + ids);
+      String exclude = change == null || change.avoid().isEmpty() ? "" : " with --exclude=" + change.avoid();
+      return new ReadyState(0, desired, stopped + "submitted job(s) " + ids + exclude);
     });
+  }
+
+  /** Recreate: cancels the live revision's jobs of {@code c} and waits until they ended (their nodes are free). */
+  private String stopLive(DeployContext ctx, Session s, Component c, int revision) throws IOException {
+    DeployState.Entry live = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
+    DeployState.ComponentRecord record =
+        SlurmUpdates.components(live, Map.of(c.name(), "")).get(c.name());
+    if (record == null || live.revision() == revision) return "";
+    List<String> ids = new ArrayList<>(record.jobs().values());
+    List<String> alive = new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(ids);
+    if (!alive.isEmpty()) {
+      throw TargetFailure.transientFailure("recreate: job(s) " + String.join(", ", alive) + " of revision "
+          + record.revision() + " did not end after scancel and SIGKILL", null);
+    }
+    return "recreate: stopped job(s) " + String.join(", ", ids) + " of revision " + record.revision() + "; ";
   }
 
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ReadinessWatch watch) {
+    return awaitReady(ctx, revision, c, stage, null, watch);
+  }
+
+  /**
+   * A blue/green copy whose job stays PENDING for lack of resources longer than the grace
+   * ({@code blueGreenGraceSeconds}) fails the component at once: it would otherwise wait for the readiness timeout.
+   */
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
+      ReadinessWatch watch) {
+    Duration grace = UpdateSettings.blueGreenGrace(ctx.settings());
     return guard(ctx, s -> {
       Map<Integer, String> jobs = jobs(ctx, s, revision, c);
       String token = token(jobs);
       ReadinessCheck check = new ReadinessCheck(s.slurm);
       Duration delay = firstPoll;
+      long pendingSince = 0;
       while (true) {
         ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout, jobs);
         watch.report(status.ready(), status.desired(), status.message(), token);
         if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
+        if (change != null && change.blueGreen() && lacksResources(status.pendingReason())) {
+          long now = System.nanoTime();
+          if (pendingSince == 0) pendingSince = now;
+          if (now - pendingSince >= grace.toNanos()) {
+            throw TargetFailure.componentFailed("PENDING (" + status.pendingReason() + ") for "
+                + Durations.human(grace) + ": not enough free " + (c.resources().gpu() > 0 ? "GPUs" : "resources")
+                + " for blue/green beside revision " + change.liveRevision() + "; use --strategy recreate");
+          }
+        } else {
+          pendingSince = 0;
+        }
         watch.pause(delay);
         delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
       }
@@ -146,19 +202,33 @@ public final class SlurmTarget implements DeployTarget {
       DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
       DeployState state = store.read(ctx.graph().name());
       DeployState.Entry previous = previousOf(state, record.revision());
+      Map<String, DeployState.ComponentRecord> live = liveRecords(ctx, previous);
+      Map<String, String> digests = ComponentDigests.of(this, ctx);
+      Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
       for (Component c : ctx.graph().components()) {
-        jobs(ctx, s, record.revision(), c).forEach((r, id) -> jobs.put(SlurmNames.stem(c.name(), r), id));
+        ComponentChange change = change(record.changes(), c.name());
+        DeployState.ComponentRecord adopted = live.get(c.name());
+        if (change != null && change.kind() == ChangeKind.UNCHANGED && adopted != null) {
+          components.put(c.name(), adopted); // adopted as it runs: same jobs, files in its older revision
+        } else {
+          Map<String, String> own = new TreeMap<>();
+          jobs(ctx, s, record.revision(), c).forEach((r, id) -> own.put(SlurmNames.stem(c.name(), r), id));
+          components.put(c.name(), new DeployState.ComponentRecord(digests.get(c.name()), record.revision(), own));
+        }
+        jobs.putAll(components.get(c.name()).jobs());
       }
       // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
+      s.ssh.mkdirs(s.layout.revisionDir(record.revision()), 0700);
       s.ssh.writeFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE,
           SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
       int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
           record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
-          restores > 0 ? "rolled back to " + restores : "")));
+          restores > 0 ? "rolled back to " + restores : "", components)));
       if (previous != null) {
-        // Blue/green: the new revision is ready and recorded; only now does the previous one go.
+        // Blue/green and removed components: the new revision is ready and recorded; only now do their old jobs go.
+        // Adopted components keep their jobs (they are in both entries).
         List<String> old = new ArrayList<>(previous.jobs().values());
         old.removeAll(jobs.values());
         new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(old);
@@ -193,8 +263,19 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
             + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
       }
+      // Recreated components lost their old jobs: re-submit them from the previous revision's kept files.
+      List<String> restored = new ArrayList<>();
+      for (String name : request.components()) {
+        ComponentChange change = request.change(name);
+        if (change == null || !change.recreates()) continue;
+        DeployState.ComponentRecord record = liveRecords(ctx, state.current()).get(name);
+        if (record == null) continue;
+        restored.add(name + " (job(s) " + String.join(", ", restore(ctx, s, store, name, record, watch)) + ")");
+      }
       return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
-          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " keeps running" : "");
+          + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
+              + request.previousRevision() + "'s files, ready again")
+          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " runs" : "");
     });
   }
 
@@ -237,6 +318,100 @@ public final class SlurmTarget implements DeployTarget {
       }
       return true;
     });
+  }
+
+  // ---- per-component updates ----------------------------------------------------------------------------------
+
+  /**
+   * Re-submits a recreated component from its kept files (its revision directory), records the new job IDs in the
+   * live entry and waits until it is ready again, a group's leader before its workers, as a deploy does (the
+   * rollback's budget bounds it).
+   */
+  private List<String> restore(DeployContext ctx, Session s, DeployStateStore store, String name,
+      DeployState.ComponentRecord record, ReadinessWatch watch) throws IOException {
+    JobSubmitter submitter = new JobSubmitter(s.slurm);
+    JobIdentity identity = identity(ctx, record.revision());
+    Map<Integer, String> jobs = new LinkedHashMap<>();
+    Map<String, String> byStem = new TreeMap<>();
+    for (String stem : record.jobs().keySet()) {
+      int replica = Integer.parseInt(stem.substring(stem.lastIndexOf('-') + 1));
+      String id = submitter.submit(ctx.graph(), s.layout, identity, name, replica, "", false).jobId();
+      jobs.put(replica, id);
+      byStem.put(stem, id);
+    }
+    store.write(store.read(ctx.graph().name()).withCurrentComponent(name,
+        new DeployState.ComponentRecord(record.digest(), record.revision(), byStem)));
+    Optional<String> spec = s.ssh.readFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE);
+    Component old = spec.isEmpty() ? null : SPEC_JSON.readValue(spec.get(), RevisionSpec.class).graph().components()
+        .stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    if (old == null) {
+      // No spec to read the readiness rule from: release a group's workers at once and leave the wait to the user.
+      for (int r : jobs.keySet()) s.ssh.writeFile(s.layout.startWorkersFile(record.revision(), name, r), new byte[0], 0600);
+      return List.copyOf(jobs.values());
+    }
+    List<SlurmStage> stages = old.multiNode().isMultiNode() && !old.isBatch()
+        ? List.of(SlurmStage.LEADER, SlurmStage.WORKERS) : List.of(SlurmStage.ALL);
+    ReadinessCheck check = new ReadinessCheck(s.slurm);
+    for (SlurmStage stage : stages) {
+      if (stage == SlurmStage.WORKERS) {
+        for (int r : jobs.keySet()) s.ssh.writeFile(s.layout.startWorkersFile(record.revision(), name, r), new byte[0], 0600);
+      }
+      while (true) {
+        ReadinessCheck.Status status = check.check(old, stage, record.revision(), s.layout, jobs);
+        watch.report(status.ready(), status.desired(), "restoring " + name + ": " + status.message(), "");
+        if (status.done()) break;
+        watch.pause(firstPoll);
+      }
+    }
+    return List.copyOf(jobs.values());
+  }
+
+  /** The live entry per component from state.json, with a health check of its jobs (one squeue). */
+  @Override
+  public LiveRevision liveRevision(DeployContext ctx) {
+    return guard(ctx, s -> {
+      DeployState state = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name());
+      Set<String> batch = new HashSet<>();
+      for (Component c : ctx.graph().components()) if (c.isBatch()) batch.add(c.name());
+      return new SlurmUpdates(s.slurm, s.layout).live(state, liveRecords(ctx, state.current()), batch);
+    });
+  }
+
+  @Override
+  public Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
+    return guard(ctx, s -> {
+      DeployState.Entry current = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
+      DeployState.ComponentRecord record = liveRecords(ctx, current).get(c.name());
+      return new SlurmUpdates(s.slurm, s.layout).room(ctx.graph(),
+          UpdateSettings.withoutUpdateSettings(ctx.settings()), c, record);
+    });
+  }
+
+  @Override
+  public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
+    return guard(ctx, s -> {
+      DeployState.Entry current = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
+      DeployState.ComponentRecord record = liveRecords(ctx, current).get(component);
+      return record == null ? Map.of() : new SlurmUpdates(s.slurm, s.layout).keptFiles(component, record);
+    });
+  }
+
+  /**
+   * The live entry's component records. An entry from before per-component updates has none: its jobs are mapped to
+   * the graph's components, adopted only when the whole request is the one that entry ran (same spec digest).
+   */
+  private Map<String, DeployState.ComponentRecord> liveRecords(DeployContext ctx, DeployState.Entry current) {
+    if (current == null || !current.components().isEmpty()) return SlurmUpdates.components(current, Map.of());
+    boolean same = current.specDigest().equals(ctx.request().specDigest());
+    Map<String, String> digests = same ? ComponentDigests.of(this, ctx) : Map.of();
+    Map<String, String> legacy = new TreeMap<>();
+    for (Component c : ctx.graph().components()) legacy.put(c.name(), digests.getOrDefault(c.name(), ""));
+    return SlurmUpdates.components(current, legacy);
+  }
+
+  private static ComponentChange change(List<ComponentChange> changes, String component) {
+    if (changes == null) return null;
+    return changes.stream().filter(ch -> ch.component().equals(component)).findFirst().orElse(null);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
@@ -330,6 +505,12 @@ public final class SlurmTarget implements DeployTarget {
       }
     }
     return missing;
+  }
+
+  /** Pending reasons that mean "the resources are taken": a blue/green copy waits for the old one's nodes. */
+  static boolean lacksResources(String reason) {
+    return reason != null && (reason.startsWith("Resources") || reason.startsWith("Priority")
+        || reason.startsWith("ReqNodeNotAvail") || reason.startsWith("Nodes_required"));
   }
 
   private static SlurmStage slurmStage(Stage stage) {
