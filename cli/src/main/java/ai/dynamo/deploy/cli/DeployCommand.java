@@ -7,6 +7,7 @@ import ai.dynamo.deploy.cli.action.RunDeploy;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
       "Exit codes: 0 ready/written, 1 deploy failed (rolled back), 2 invalid input or usage, 3 timed out, 4 cannot reach Temporal or the target."
     },
     subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class,
-        DeployRetryCommand.class, DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class})
+        DeployRetryCommand.class, DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class,
+        DeployDiffCommand.class})
 public final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -67,6 +69,7 @@ public final class DeployCommand implements Callable<Integer> {
     }
     TargetChoice choice = target.resolve();
     Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
+    checkUpdateSettings(choice, graph);
     if (outDir != null) {
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
@@ -113,6 +116,12 @@ public final class DeployCommand implements Callable<Integer> {
       default -> throw new UserError(ExitCodes.INVALID,
           "error: --on-failure must be rollback or pause, not \"" + onFailure + "\"");
     }
+  }
+
+  /** A strategy for a component the graph does not have, or a bad value: exit 2 before anything starts. */
+  static void checkUpdateSettings(TargetChoice choice, Graph graph) {
+    java.util.List<String> problems = UpdateSettings.problems(choice.settings(), graph);
+    if (!problems.isEmpty()) throw new UserError(ExitCodes.INVALID, "error: " + String.join("; ", problems));
   }
 
   static String startedBy() {

@@ -2,6 +2,9 @@ package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.workflows.Durations;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import ai.dynamo.deploy.workflows.UpdateStrategy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +75,16 @@ public final class TargetOptions {
   @Option(names = "--container", paramLabel = "RUNTIME", description = "slurm: container runtime, none or pyxis.")
   String container;
 
+  @Option(names = "--strategy", paramLabel = "STRATEGY",
+      description = {"How changed components are replaced: auto (default: blue-green when a second copy fits now,",
+          "else recreate), recreate (stop, then start) or blue-green (new beside old). Per component: the profile's",
+          "components: {NAME: {strategy: ...}} or --set strategy.NAME=..."})
+  String strategy;
+
+  @Option(names = "--blue-green-grace", paramLabel = "DURATION",
+      description = "How long a blue/green copy may stay pending for lack of resources before its component fails (default: 2m).")
+  String blueGreenGrace;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Any target setting by its key (repeatable), for settings without a flag of their own.")
   Map<String, String> extra = new LinkedHashMap<>();
@@ -93,8 +106,28 @@ public final class TargetOptions {
     flags.put(TargetSettings.SLURM_SBATCH_EXTRA, sbatchArgs.isEmpty() ? null : String.join("\n", sbatchArgs));
     flags.put(TargetSettings.SLURM_REMOTE_DIR, remoteDir);
     flags.put(TargetSettings.SLURM_CONTAINER, container);
+    flags.put(UpdateSettings.STRATEGY, checkedStrategy(strategy));
+    flags.put(UpdateSettings.BLUE_GREEN_GRACE_SECONDS, graceSeconds(blueGreenGrace));
     // A flag of the other target is a mistake worth reporting rather than silently ignoring.
     TargetChoice.checkFlagsApply(kind, flags);
     return TargetChoice.of(kind, profile, flags);
+  }
+
+  private static String checkedStrategy(String value) {
+    if (value == null) return null;
+    try {
+      return UpdateStrategy.parse(value).label();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --strategy: " + e.getMessage());
+    }
+  }
+
+  private static String graceSeconds(String value) {
+    if (value == null) return null;
+    try {
+      return Long.toString(Durations.parse(value).toSeconds());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --blue-green-grace: " + e.getMessage());
+    }
   }
 }

@@ -49,4 +49,15 @@ public record ComponentChange(
   public String done() {
     return kind == ChangeKind.UPDATE && strategy != null ? "updated (" + strategy.label() + ")" : kind.done();
   }
+
+  /** {@link #done}, and for an update why and why this strategy: what progress and the UI carry per component. */
+  public String described() {
+    return kind == ChangeKind.UPDATE && !reason.isEmpty() ? done() + ": " + reason : done();
+  }
+
+  /** The short label of a {@link #described} text (up to its first ": "), for table columns. */
+  public static String label(String described) {
+    int colon = described == null ? -1 : described.indexOf(": ");
+    return described == null ? "" : colon < 0 ? described : described.substring(0, colon);
+  }
 }

@@ -90,14 +90,14 @@ final class ProgressBoard {
       ComponentProgress old = components.get(c.component());
       if (c.kind() == ChangeKind.REMOVE) {
         components.put(c.component(), new ComponentProgress(c.component(), ComponentPhase.PENDING, 0, 0,
-            "deleted once the new revision is ready", now, c.done()));
+            "deleted once the new revision is ready", now, c.described()));
       } else if (old != null) {
         ComponentPhase phase = c.kind() == ChangeKind.UNCHANGED ? ComponentPhase.READY : old.phase();
         int ready = c.kind() == ChangeKind.UNCHANGED ? old.desired() : old.ready();
         String message = c.kind() == ChangeKind.UNCHANGED
             ? "unchanged: runs as before (revision " + c.liveRevision() + ")" : c.reason();
         components.put(c.component(), new ComponentProgress(c.component(), phase, ready, old.desired(), message,
-            now, c.done()));
+            now, c.described()));
       }
     }
     updatedEpochMillis = now;
@@ -137,7 +137,7 @@ final class ProgressBoard {
       md.append("| ")
           .append(escape(c.name()))
           .append(" | ")
-          .append(changes ? escape(c.change()) + " | " : "")
+          .append(changes ? escape(ComponentChange.label(c.change())) + " | " : "")
           .append(c.phase())
           .append(" | ")
           .append(c.ready())

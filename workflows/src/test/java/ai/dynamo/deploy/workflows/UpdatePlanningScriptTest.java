@@ -67,7 +67,9 @@ class UpdatePlanningScriptTest {
     RevisionRecord record = script.records().get(0);
     assertEquals(5, record.changes().size(), "the record carries the whole plan, removals included");
     assertEquals("unchanged", result.progress().component("vllm_worker").change());
-    assertEquals("updated (recreate)", result.progress().component("http_ingress").change());
+    assertEquals("updated (recreate): spec changed",
+        result.progress().component("http_ingress").change());
+    assertEquals("updated (recreate)", ComponentChange.label(result.progress().component("http_ingress").change()));
     assertEquals(ComponentPhase.REMOVED, result.progress().component("old_router").phase());
     assertEquals("removed", result.progress().component("old_router").change());
     assertTrue(result.message().contains("2 unchanged, 2 updated, 1 removed"), result.message());

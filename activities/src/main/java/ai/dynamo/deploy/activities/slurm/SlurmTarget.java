@@ -275,7 +275,8 @@ public final class SlurmTarget implements DeployTarget {
       return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
           + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
               + request.previousRevision() + "'s files, ready again")
-          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " runs" : "");
+          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision()
+              + (restored.isEmpty() ? " keeps running" : " runs again") : "");
     });
   }
 

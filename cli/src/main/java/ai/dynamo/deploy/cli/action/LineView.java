@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import java.io.PrintWriter;
@@ -34,6 +35,7 @@ public final class LineView implements ProgressView {
     for (ComponentProgress c : progress.components()) {
       String line =
           "  " + c.name() + ": " + c.phase() + " " + c.ready() + "/" + c.desired()
+              + (blank(c.change()) ? "" : " [" + ComponentChange.label(c.change()) + "]")
               + (blank(c.message()) ? "" : ": " + c.message());
       if (!Objects.equals(lastComponentLine.put(c.name(), line), line)) out.println(line);
     }

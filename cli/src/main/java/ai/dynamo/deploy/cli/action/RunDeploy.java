@@ -51,20 +51,13 @@ public final class RunDeploy {
 
   /** Runs the deploy; returns the exit code. */
   public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) throws InterruptedException {
-    LocalService embedded = null;
-    TemporalConnection connection = configured;
-    if (!configured.addressConfigured()) {
-      if (TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, Duration.ofMillis(500))) {
-        connection = configured.withAddress(TemporalConnection.LOCAL_HOST + ":" + localPort);
-      } else {
-        embedded = startEmbedded();
-        connection = embedded.connection();
-        wait = true;
-      }
-    }
-    WorkflowServiceStubs stubs = embedded != null ? embedded.stubs() : connection.connect();
+    TemporalService service = TemporalService.pick(configured, localPort, err, "deploy");
+    LocalService embedded = service.embedded();
+    TemporalConnection connection = service.connection();
+    if (embedded != null) wait = true;
+    WorkflowServiceStubs stubs = service.stubs();
     try {
-      WorkflowClient client = embedded != null ? embedded.client() : connection.client(stubs);
+      WorkflowClient client = service.client();
       DeployStarter.Started started = start(client, stubs, connection, graph, target, options);
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
@@ -78,19 +71,7 @@ public final class RunDeploy {
       if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) throw connection.unreachable(e);
       throw e;
     } finally {
-      if (embedded != null) embedded.close();
-      else stubs.shutdown();
-    }
-  }
-
-  private LocalService startEmbedded() {
-    err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
-        + ": running an embedded one in this process for this deploy (run 'dynamo server' to keep deploys across CLI restarts).");
-    err.flush();
-    try {
-      return LocalService.start(0, DeployRegistration.production());
-    } catch (IOException e) {
-      throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: " + e.getMessage(), e);
+      service.close();
     }
   }
 

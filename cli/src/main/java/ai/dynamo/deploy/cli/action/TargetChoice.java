@@ -5,6 +5,7 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.TargetSpec;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     java.util.Set<String> allowed = TargetProfile.KEYS.get(kind);
     if (allowed == null) return; // a contributed target takes any setting
     flags.forEach((key, value) -> {
-      if (value != null && !allowed.contains(key)) {
+      if (value != null && !allowed.contains(key) && !UpdateSettings.isUpdateSetting(key)) {
         throw new UserError(ExitCodes.INVALID,
             "error: setting \"" + key + "\" does not apply to --target " + kind + " (its settings: "
                 + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");

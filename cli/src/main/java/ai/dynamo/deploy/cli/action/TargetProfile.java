@@ -3,6 +3,8 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import ai.dynamo.deploy.workflows.UpdateStrategy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *   sbatchExtra: ["--qos=high"]
  * </pre>
  *
+ * Both sections also take the update settings: {@code strategy} (auto, recreate, blue-green),
+ * {@code blueGreenGraceSeconds}, and per component {@code components: {decode: {strategy: recreate}}}.
+ *
  * Every mistake is reported with file, line, column and field, like graph files.
  */
 public final class TargetProfile {
@@ -50,7 +55,9 @@ public final class TargetProfile {
                   TargetSettings.K8S_CONTEXT,
                   TargetSettings.K8S_CREATE_NAMESPACE,
                   TargetSettings.K8S_FORCE_CONFLICTS,
-                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS),
+                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS,
+                  UpdateSettings.STRATEGY,
+                  UpdateSettings.BLUE_GREEN_GRACE_SECONDS),
           "slurm",
               Set.of(
                   TargetSettings.SLURM_SSH_HOST,
@@ -63,7 +70,12 @@ public final class TargetProfile {
                   TargetSettings.SLURM_TIME,
                   TargetSettings.SLURM_SBATCH_EXTRA,
                   TargetSettings.SLURM_REMOTE_DIR,
-                  TargetSettings.SLURM_CONTAINER));
+                  TargetSettings.SLURM_CONTAINER,
+                  UpdateSettings.STRATEGY,
+                  UpdateSettings.BLUE_GREEN_GRACE_SECONDS));
+
+  /** The section key holding per-component settings: {@code components: {NAME: {strategy: ...}}}. */
+  static final String COMPONENTS = "components";
 
   /**
    * Reads the section for one target kind; other sections are checked too, so a typo anywhere is reported.
@@ -97,15 +109,55 @@ public final class TargetProfile {
       for (NodeTuple setting : settings.getValue()) {
         String key = scalar(file, setting.getKeyNode(), sectionName);
         String field = sectionName + "." + key;
+        if (key.equals(COMPONENTS)) {
+          Map<String, String> perComponent = components(file, setting.getValueNode(), field);
+          if (sectionName.equals(kind)) result.putAll(perComponent);
+          continue;
+        }
         if (allowed != null && !allowed.contains(key)) {
           throw error(file, setting.getKeyNode().getStartMark(), field,
               "unknown setting (valid for " + sectionName + ": " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
         }
         String value = value(file, setting.getValueNode(), field);
+        if (key.equals(UpdateSettings.STRATEGY)) checkStrategy(file, setting.getValueNode(), field, value);
         if (sectionName.equals(kind)) result.put(key, value);
       }
     }
     return result;
+  }
+
+  /** {@code components: {decode: {strategy: recreate}}} as {@code strategy.decode=recreate}. */
+  private static Map<String, String> components(Path file, Node node, String field) {
+    if (!(node instanceof MappingNode byName)) {
+      throw error(file, node.getStartMark(), field, "expected a mapping of component name to settings");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (NodeTuple component : byName.getValue()) {
+      String name = scalar(file, component.getKeyNode(), field);
+      String where = field + "." + name;
+      if (!(component.getValueNode() instanceof MappingNode settings)) {
+        throw error(file, component.getValueNode().getStartMark(), where, "expected a mapping such as {strategy: recreate}");
+      }
+      for (NodeTuple s : settings.getValue()) {
+        String key = scalar(file, s.getKeyNode(), where);
+        if (!key.equals(UpdateSettings.STRATEGY)) {
+          throw error(file, s.getKeyNode().getStartMark(), where + "." + key,
+              "unknown per-component setting (valid: " + UpdateSettings.STRATEGY + ")");
+        }
+        String value = scalar(file, s.getValueNode(), where + "." + key);
+        checkStrategy(file, s.getValueNode(), where + "." + key, value);
+        out.put(UpdateSettings.STRATEGY + "." + name, value);
+      }
+    }
+    return out;
+  }
+
+  private static void checkStrategy(Path file, Node node, String field, String value) {
+    try {
+      UpdateStrategy.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw error(file, node.getStartMark(), field, e.getMessage());
+    }
   }
 
   private static String value(Path file, Node node, String field) {
