@@ -1,13 +1,21 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.LiveRevision;
+import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.render.k8s.Labels;
+import ai.dynamo.deploy.workflows.ChangeKind;
+import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.TargetRecords;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
@@ -18,6 +26,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -90,8 +99,18 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
+    return apply(ctx, revision, component, stage, null);
+  }
+
+  /** A replaced Deployment gets the planned strategy: Recreate, or a full surge for blue/green. */
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage, ComponentChange change) {
     ManifestSet set = manifests(ctx, revision);
     List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
+    if (change != null && change.kind() == ChangeKind.UPDATE) {
+      objects = ManifestSet.copies(objects);
+      K8sUpdates.strategy(objects, change);
+    }
     int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
     int desired = stage.units(component);
     String what = objects.isEmpty()
@@ -102,15 +121,57 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
+    return awaitReady(ctx, revision, component, stage, null, watch);
+  }
+
+  /** A blue/green copy Unschedulable for longer than {@code blueGreenGraceSeconds} fails with the hint to recreate. */
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage,
+      ComponentChange change, ReadinessWatch watch) {
     ManifestSet set = manifests(ctx, revision);
-    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
-        .await(component, stage, set.component(component.name()), stage.units(component), watch);
+    boolean blueGreen = change != null && change.blueGreen();
+    Duration grace = K8sSettings.unschedulableGrace(ctx);
+    if (blueGreen && UpdateSettings.blueGreenGrace(ctx.settings()).compareTo(grace) < 0) {
+      grace = UpdateSettings.blueGreenGrace(ctx.settings());
+    }
+    try {
+      return new ReadinessWaiter(client(ctx), set.namespace(), clock, grace)
+          .await(component, stage, set.component(component.name()), stage.units(component), watch);
+    } catch (TargetFailure f) {
+      if (!blueGreen || !f.getMessage().contains("nschedulable")) throw f;
+      throw TargetFailure.componentFailed(f.getMessage() + " (Pending for " + Durations.human(grace)
+          + "): not enough free GPUs for blue/green beside revision " + change.liveRevision()
+          + "; use --strategy recreate");
+    }
   }
 
   /** Prunes objects of components the graph no longer has, then writes the revision record. */
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
-    ManifestSet set = manifests(ctx, record.revision());
+    ManifestSet rendered = manifests(ctx, record.revision());
+    RevisionStore store = new RevisionStore(client(ctx), rendered.namespace());
+    int previous = TargetRecords.previous(history(ctx), record.revision());
+    int live = store.current(rendered.graphLabel());
+    if (live == record.revision()) live = previous; // a retried record: adopt from what was live before it
+    ManifestSet before = live > 0 ? store.read(rendered.graphLabel(), live) : null;
+    Map<String, RevisionStore.ComponentEntry> liveEntries =
+        live > 0 ? store.components(rendered.graphLabel(), live) : Map.of();
+    // Adopted components are recorded with the objects they run (from the live record); the rest as applied now.
+    Map<String, String> digests = ComponentDigests.of(this, ctx);
+    Map<String, List<HasMetadata>> objects = new LinkedHashMap<>();
+    Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>();
+    for (Component c : ctx.graph().components()) {
+      String label = rendered.label(c.name());
+      ComponentChange change = record.changes() == null ? null : record.changes().stream()
+          .filter(ch -> ch.component().equals(c.name())).findFirst().orElse(null);
+      boolean adopted = change != null && change.kind() == ChangeKind.UNCHANGED && before != null
+          && !before.component(label).isEmpty();
+      objects.put(c.name(), adopted ? before.component(label) : rendered.component(c.name()));
+      RevisionStore.ComponentEntry was = liveEntries.get(c.name());
+      entries.put(c.name(), new RevisionStore.ComponentEntry(digests.get(c.name()),
+          adopted && was != null ? was.revision() : adopted ? live : record.revision(), label));
+    }
+    ManifestSet set = ManifestSet.composed(rendered.namespace(), rendered.graphLabel(), record.revision(), objects);
     ServerSideApplier applier = applier(ctx, set, K8sTarget::sleep);
     Set<String> keep = keys(set.all());
     for (HasMetadata o : applier.owned(set.graphLabel())) {
@@ -118,9 +179,9 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
     int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
     // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-    new RevisionStore(client(ctx), set.namespace()).write(set, record, GraphDigest.sha256(ctx.graph()),
+    store.write(set, record, GraphDigest.sha256(ctx.graph()),
         new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()),
-        restores > 0 ? "rolled back to " + restores : "");
+        restores > 0 ? "rolled back to " + restores : "", entries);
   }
 
   /**
@@ -198,6 +259,10 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
                 + failed.namespace());
       }
     }
+    if (request.changes() != null && previous != null) {
+      return new K8sRollback(client, applier, clock, K8sSettings.unschedulableGrace(ctx))
+          .undo(ctx, request, failed, previous, watch);
+    }
     int reapplied = 0;
     if (previous != null) {
       for (HasMetadata o : previous.all()) {
@@ -234,6 +299,60 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
             + " removed; its services are ready again)"
         : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
+  }
+
+  // ---- per-component updates ----------------------------------------------------------------------------------
+
+  /** The live record per component, with one GET per workload for health. */
+  @Override
+  public LiveRevision liveRevision(DeployContext ctx) {
+    ManifestSet rendered = manifests(ctx, 0);
+    KubernetesClient client = client(ctx);
+    RevisionStore store = new RevisionStore(client, rendered.namespace());
+    int live = store.current(rendered.graphLabel());
+    if (live == 0) return new LiveRevision(0, Map.of(), true);
+    ManifestSet recorded = store.read(rendered.graphLabel(), live);
+    Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>(store.components(rendered.graphLabel(), live));
+    if (entries.isEmpty()) {
+      // A record from before per-component updates: adopted only when the whole request is the one it recorded.
+      String recordedDigest = history(ctx).stream().filter(e -> e.revision() == live).map(RevisionEntry::specDigest)
+          .findFirst().orElse("");
+      Map<String, String> digests = recordedDigest.equals(ctx.request().specDigest()) ? ComponentDigests.of(this, ctx)
+          : Map.of();
+      for (Component c : ctx.graph().components()) {
+        entries.put(c.name(), new RevisionStore.ComponentEntry(digests.getOrDefault(c.name(), ""), live,
+            rendered.label(c.name())));
+      }
+    }
+    Map<String, LiveRevision.Component> out = new LinkedHashMap<>();
+    entries.forEach((name, e) -> {
+      List<HasMetadata> objects = recorded == null ? List.of() : recorded.component(e.label());
+      if (!objects.isEmpty()) {
+        out.put(name, K8sUpdates.health(client, rendered.namespace(), objects, e.digest(), e.revision()));
+      }
+    });
+    return new LiveRevision(live, out, true);
+  }
+
+  @Override
+  public Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
+    return K8sUpdates.room(client(ctx), c, manifests(ctx, 0).component(c.name()));
+  }
+
+  @Override
+  public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
+    ManifestSet rendered = manifests(ctx, 0);
+    RevisionStore store = new RevisionStore(client(ctx), rendered.namespace());
+    int current = store.current(rendered.graphLabel());
+    RevisionStore.ComponentEntry entry = store.components(rendered.graphLabel(), current).get(component);
+    String label = entry != null ? entry.label() : rendered.label(component);
+    ManifestSet recorded = current > 0 ? store.read(rendered.graphLabel(), current) : null;
+    return recorded == null || label == null ? Map.of() : K8sUpdates.asFiles(recorded.component(label));
+  }
+
+  @Override
+  public Map<String, String> wantedFiles(DeployContext ctx, Component c) {
+    return K8sUpdates.asFiles(manifests(ctx, 0).component(c.name()));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

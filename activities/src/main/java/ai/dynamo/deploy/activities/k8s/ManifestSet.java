@@ -74,6 +74,25 @@ final class ManifestSet {
     return new ManifestSet(namespace, graphLabel, revision, byComponent);
   }
 
+  /** A set put together from objects already labelled (a record with adopted components), keyed as given. */
+  static ManifestSet composed(String namespace, String graphLabel, int revision,
+      Map<String, List<HasMetadata>> byComponent) {
+    return new ManifestSet(namespace, graphLabel, revision, new LinkedHashMap<>(byComponent));
+  }
+
+  /** The component label of {@code name}'s objects in this set, or null when it has none. */
+  String label(String name) {
+    List<HasMetadata> objects = component(name);
+    return objects.isEmpty() ? null : objects.get(0).getMetadata().getLabels().get(COMPONENT);
+  }
+
+  /** Copies of the objects (a cached set's own objects are never modified). */
+  static List<HasMetadata> copies(List<HasMetadata> objects) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (HasMetadata o : objects) out.add(SERIALIZATION.clone(o));
+    return out;
+  }
+
   /** Objects read back from a revision record (already labelled), grouped by our component label. */
   static ManifestSet fromRecord(String yaml, String namespace, String graphLabel, int revision) {
     Map<String, List<HasMetadata>> byComponent = new LinkedHashMap<>();
