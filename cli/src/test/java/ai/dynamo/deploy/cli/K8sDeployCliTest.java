@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -161,5 +163,46 @@ class K8sDeployCliTest {
         "--address", address);
     assertEquals(ExitCodes.INVALID, missing.exitCode());
     assertTrue(missing.err().contains("no recorded revision 9"), missing.err());
+  }
+
+  private CliRun diff(Path graph, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("deploy", "diff", "--target", "k8s", "-n", NS, "-f",
+        graph.toString(), "--address", service.connection().address()));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void diffExitsLikeKubectlDiffShowsNoSecretValueAndStrategyRecreateSetsTheDeploymentStrategy() throws Exception {
+    Path v1 = graph("v1.yaml", IMAGE);
+    CliRun first = deploy(v1);
+    assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
+
+    CliRun same = diff(v1);
+    assertEquals(ExitCodes.OK, same.exitCode(), same.out() + same.err());
+    assertTrue(same.out().contains("live revision 1): 2 unchanged"), same.out());
+
+    Path v2 = graph("v2.yaml", IMAGE.replace("0.4.0", "0.4.1"));
+    CliRun changed = diff(v2, "--strategy", "recreate");
+    assertEquals(ExitCodes.DEPLOY_FAILED, changed.exitCode(), changed.out() + changed.err());
+    assertTrue(changed.out().matches("(?s).*\\n  vllm_worker +update \\(recreate\\) .*"), changed.out());
+    assertTrue(changed.out().matches("(?s).*\\n  frontend +unchanged .*"), changed.out());
+    assertTrue(changed.out().contains("--- live/rev-1/Deployment/") && changed.out().contains("+++ new/Deployment/"),
+        changed.out());
+    assertTrue(changed.out().contains("vllm-runtime:0.4.1"), changed.out());
+    assertTrue(changed.out().contains("hf-token"), "the Secret is referenced by name: " + changed.out());
+    assertFalse(changed.out().contains("secret-value") || changed.out().contains("c2VjcmV0LXZhbHVl"), changed.out());
+
+    CliRun invalid = diff(v2, "--strategy", "sideways");
+    assertEquals(ExitCodes.INVALID, invalid.exitCode(), invalid.err());
+
+    CliRun updated = CliRun.of("deploy", "--target", "k8s", "-n", NS, "-f", v2.toString(), "--wait",
+        "--address", service.connection().address(), "--strategy", "recreate");
+    assertEquals(ExitCodes.OK, updated.exitCode(), updated.out() + updated.err());
+    String strategy = cluster.client.apps().deployments().inNamespace(NS).withLabel("deploy.dynamo.ai/component")
+        .list().getItems().stream().filter(d -> d.getMetadata().getName().contains("vllm"))
+        .map(d -> d.getSpec().getStrategy().getType()).findFirst().orElse("none");
+    assertEquals("Recreate", strategy);
+    assertEquals(ExitCodes.OK, diff(v2).exitCode(), "nothing left to do");
   }
 }

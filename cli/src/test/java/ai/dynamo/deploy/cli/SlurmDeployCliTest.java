@@ -84,8 +84,13 @@ class SlurmDeployCliTest {
   }
 
   private Path graph(String name) throws Exception {
+    return graph(name, 1);
+  }
+
+  /** The graph with the group's startup delay {@code delay} (a change to the group alone). */
+  private Path graph(String name, int delay) throws Exception {
     graphs.add(name);
-    return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
+    return Files.writeString(dir.resolve(name + "-" + delay + ".yaml"), String.join("\n",
         "version: 1",
         "name: " + name,
         "components:",
@@ -100,19 +105,73 @@ class SlurmDeployCliTest {
         "    run_config:",
         "      input: dyn://cli.large.generate",
         "      output: echo",
-        "      startup_delay: 1",
+        "      startup_delay: " + delay,
         "      num_nodes: 2",
         "      leader_addr: \"127.0.0.1:" + (BASE_PORT + 1) + "\"",
         "    resources: {cpu: 1, memory: 128Mi}",
         ""));
   }
 
-  private CliRun deploy(Path graph, Path knownHosts) {
-    return CliRun.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait", "--timeout", "3m",
-        "--address", service.connection().address(),
+  private CliRun deploy(Path graph, Path knownHosts, String... extra) {
+    return CliRun.of(args(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait", "--timeout", "3m"),
+        knownHosts, extra));
+  }
+
+  /** {@code dynamo deploy diff} with the same target flags. */
+  private CliRun diff(Path graph, String... extra) {
+    return CliRun.of(args(List.of("deploy", "diff", "--target", "slurm", "-f", graph.toString()), knownHosts(), extra));
+  }
+
+  private String[] args(List<String> verb, Path knownHosts, String... extra) {
+    List<String> args = new ArrayList<>(verb);
+    args.addAll(List.of("--address", service.connection().address(),
         "--ssh-host", cluster.user() + "@" + host() + ":" + port(),
         "--ssh-key", cluster.setting("DYNAMO_SLURM_SSH_KEY"), "--known-hosts", knownHosts.toString(),
-        "--partition", cluster.partition(), "--time", "00:05:00", "--remote-dir", remoteDir);
+        "--partition", cluster.partition(), "--time", "00:05:00", "--remote-dir", remoteDir));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void diffShowsWhatADeployWouldDoAndStrategyRecreateReplacesTheChangedGroupOnly() throws Exception {
+    String name = "cli-upd-" + System.nanoTime();
+    Path v1 = graph(name, 1);
+    CliRun first = deploy(v1, knownHosts());
+    assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
+
+    CliRun same = diff(v1);
+    assertEquals(ExitCodes.OK, same.exitCode(), same.out() + same.err());
+    assertTrue(same.out().contains("live revision 1): 2 unchanged"), same.out());
+    assertFalse(same.out().contains("+++"), same.out());
+
+    Path v2 = graph(name, 2);
+    CliRun changed = diff(v2, "--strategy", "recreate");
+    assertEquals(ExitCodes.DEPLOY_FAILED, changed.exitCode(), "1: a deploy would change something\n" + changed.out()
+        + changed.err());
+    assertTrue(changed.out().matches("(?s).*\\n  group +update \\(recreate\\) +spec changed; --strategy recreate.*"),
+        changed.out());
+    assertTrue(changed.out().matches("(?s).*\\n  frontend +unchanged .*"), changed.out());
+    assertTrue(changed.out().contains("--- live/rev-1/group-0/group-0.sbatch\n+++ new/group-0/group-0.sbatch"),
+        changed.out());
+    List<String> lines = changed.out().lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("-") && !l.startsWith("---") && l.contains("startup")),
+        changed.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("+") && !l.startsWith("+++") && l.contains("startup")),
+        changed.out());
+
+    CliRun invalid = diff(v2, "--strategy", "sideways");
+    assertEquals(ExitCodes.INVALID, invalid.exitCode(), invalid.err());
+    assertTrue(invalid.err().contains("--strategy: \"sideways\" is not an update strategy (valid: auto, recreate,"
+        + " blue-green)"), invalid.err());
+    CliRun unknown = diff(v2, "--set", "strategy.nosuch=recreate");
+    assertEquals(ExitCodes.INVALID, unknown.exitCode(), unknown.err());
+    assertTrue(unknown.err().contains("the graph has no component \"nosuch\""), unknown.err());
+
+    CliRun updated = deploy(v2, knownHosts(), "--strategy", "recreate");
+    String all = updated.out() + updated.err();
+    assertEquals(ExitCodes.OK, updated.exitCode(), all);
+    assertTrue(all.contains("[updated (recreate)]") && all.contains("[unchanged]"), all);
+    assertEquals(ExitCodes.OK, diff(v2).exitCode(), "nothing left to do");
   }
 
   @Test
