@@ -13,7 +13,6 @@ import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
-import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -28,8 +27,6 @@ import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +50,7 @@ public final class SlurmTarget implements DeployTarget {
   private final Duration firstPoll;
   private final Duration maxPoll;
   private final Duration cancelGrace;
+  private final SlurmRevisions revisions;
 
   /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
   public SlurmTarget() {
@@ -64,6 +62,7 @@ public final class SlurmTarget implements DeployTarget {
     this.firstPoll = firstPoll;
     this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
+    this.revisions = new SlurmRevisions(this, firstPoll, cancelGrace);
   }
 
   @Override
@@ -78,15 +77,15 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<String> preflight(DeployContext ctx) {
-    return guard(ctx, s -> {
-      RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
+    return SlurmSession.guard(ctx, s -> {
+      RemoteShell.Result tools = s.ssh().run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
       if (!tools.ok()) {
-        throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
+        throw TargetFailure.preflightFailed("the login node " + s.ssh().endpoint().display()
             + " lacks Slurm's commands (sbatch, squeue, scancel, scontrol must be on the login shell's PATH)");
       }
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
       if (partition != null && !partition.isBlank()) {
-        RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
+        RemoteShell.Result p = s.ssh().run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
             RemoteShell.Retry.SAFE);
         if (p.ok() && p.stdout().isBlank()) {
           throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
@@ -97,14 +96,14 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      s.ssh.mkdirs(s.layout.graphDir(), 0700);
+      s.ssh().mkdirs(s.layout().graphDir(), 0700);
       return List.of();
     });
   }
 
   @Override
   public int currentRevision(DeployContext ctx) {
-    return guard(ctx, s -> new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).currentRevision());
+    return SlurmSession.guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).currentRevision());
   }
 
   @Override
@@ -115,24 +114,24 @@ public final class SlurmTarget implements DeployTarget {
   /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
-    return guard(ctx, s -> {
+    return SlurmSession.guard(ctx, s -> {
       int desired = stage.units(c);
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
         for (int r : jobs.keySet()) {
-          s.ssh.writeFile(s.layout.startWorkersFile(revision, c.name(), r), new byte[0], 0600);
+          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), new byte[0], 0600);
         }
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
-      String stopped = change != null && change.recreates() ? stopLive(ctx, s, c, revision) : "";
-      new RevisionUploader(s.ssh, secrets).upload(ctx.graph(), ctx.settings(), s.layout, revision, c);
+      String stopped = change != null && change.recreates() ? revisions.stopLive(ctx, s, c, revision) : "";
+      new RevisionUploader(s.ssh(), secrets).upload(ctx.graph(), ctx.settings(), s.layout(), revision, c);
       // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
-      s.ssh.writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
-      JobSubmitter submitter = new JobSubmitter(s.slurm);
+      s.ssh().writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
+      JobSubmitter submitter = new JobSubmitter(s.slurm());
       JobIdentity identity = identity(ctx, revision);
       StringJoiner ids = new StringJoiner(", ");
       for (int r = 0; r < c.replicas(); r++) {
-        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout, identity, c.name(), r,
+        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout(), identity, c.name(), r,
             change == null ? "" : change.avoid(), false);
         ids.add(sub.jobId() + (sub.adopted() ? " (already submitted)" : ""));
       }
@@ -141,55 +140,29 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
-  /** Recreate: cancels the live revision's jobs of {@code c} and waits until they ended (their nodes are free). */
-  private String stopLive(DeployContext ctx, Session s, Component c, int revision) throws IOException {
-    DeployState.Entry live = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
-    DeployState.ComponentRecord record =
-        SlurmUpdates.components(live, Map.of(c.name(), "")).get(c.name());
-    if (record == null || live.revision() == revision) return "";
-    List<String> ids = new ArrayList<>(record.jobs().values());
-    List<String> alive = new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(ids);
-    if (!alive.isEmpty()) {
-      throw TargetFailure.transientFailure("recreate: job(s) " + String.join(", ", alive) + " of revision "
-          + record.revision() + " did not end after scancel and SIGKILL", null);
-    }
-    return "recreate: stopped job(s) " + String.join(", ", ids) + " of revision " + record.revision() + "; ";
-  }
-
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ReadinessWatch watch) {
     return awaitReady(ctx, revision, c, stage, null, watch);
   }
 
   /**
-   * A blue/green copy whose job stays PENDING for lack of resources longer than the grace
-   * ({@code blueGreenGraceSeconds}) fails the component at once: it would otherwise wait for the readiness timeout.
+   * A blue/green copy whose job stays PENDING for lack of resources longer than the grace fails the component at
+   * once ({@link BlueGreenGrace}): it would otherwise wait for the readiness timeout.
    */
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
       ReadinessWatch watch) {
-    Duration grace = UpdateSettings.blueGreenGrace(ctx.settings());
-    return guard(ctx, s -> {
+    BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
+    return SlurmSession.guard(ctx, s -> {
       Map<Integer, String> jobs = jobs(ctx, s, revision, c);
       String token = token(jobs);
-      ReadinessCheck check = new ReadinessCheck(s.slurm);
+      ReadinessCheck check = new ReadinessCheck(s.slurm());
       Duration delay = firstPoll;
-      long pendingSince = 0;
       while (true) {
-        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout, jobs);
+        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout(), jobs);
         watch.report(status.ready(), status.desired(), status.message(), token);
         if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
-        if (change != null && change.blueGreen() && lacksResources(status.pendingReason())) {
-          long now = System.nanoTime();
-          if (pendingSince == 0) pendingSince = now;
-          if (now - pendingSince >= grace.toNanos()) {
-            throw TargetFailure.componentFailed("PENDING (" + status.pendingReason() + ") for "
-                + Durations.human(grace) + ": not enough free " + (c.resources().gpu() > 0 ? "GPUs" : "resources")
-                + " for blue/green beside revision " + change.liveRevision() + "; use --strategy recreate");
-          }
-        } else {
-          pendingSince = 0;
-        }
+        grace.check(status.pendingReason());
         watch.pause(delay);
         delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
       }
@@ -198,16 +171,16 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
-    guard(ctx, s -> {
-      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+    SlurmSession.guard(ctx, s -> {
+      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
       DeployState state = store.read(ctx.graph().name());
       DeployState.Entry previous = previousOf(state, record.revision());
-      Map<String, DeployState.ComponentRecord> live = liveRecords(ctx, previous);
+      Map<String, DeployState.ComponentRecord> live = revisions.liveRecords(ctx, previous);
       Map<String, String> digests = ComponentDigests.of(this, ctx);
       Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
       for (Component c : ctx.graph().components()) {
-        ComponentChange change = change(record.changes(), c.name());
+        ComponentChange change = SlurmRevisions.change(record.changes(), c.name());
         DeployState.ComponentRecord adopted = live.get(c.name());
         if (change != null && change.kind() == ChangeKind.UNCHANGED && adopted != null) {
           components.put(c.name(), adopted); // adopted as it runs: same jobs, files in its older revision
@@ -219,8 +192,8 @@ public final class SlurmTarget implements DeployTarget {
         jobs.putAll(components.get(c.name()).jobs());
       }
       // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-      s.ssh.mkdirs(s.layout.revisionDir(record.revision()), 0700);
-      s.ssh.writeFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE,
+      s.ssh().mkdirs(s.layout().revisionDir(record.revision()), 0700);
+      s.ssh().writeFile(s.layout().revisionDir(record.revision()) + "/" + SPEC_FILE,
           SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
       int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
@@ -231,7 +204,7 @@ public final class SlurmTarget implements DeployTarget {
         // Adopted components keep their jobs (they are in both entries).
         List<String> old = new ArrayList<>(previous.jobs().values());
         old.removeAll(jobs.values());
-        new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(old);
+        new JobCanceller(s.slurm(), SlurmTarget::sleep, cancelGrace).cancel(old);
       }
       return null;
     });
@@ -239,7 +212,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
-    return guard(ctx, s -> {
+    return SlurmSession.guard(ctx, s -> {
       List<String> names = new ArrayList<>();
       for (Component c : ctx.graph().components()) {
         for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), r));
@@ -247,14 +220,14 @@ public final class SlurmTarget implements DeployTarget {
       JobIdentity failed = identity(ctx, request.failedRevision());
       Map<String, String> owned = new TreeMap<>();
       List<String> running = new ArrayList<>();
-      for (SlurmJob j : s.slurm.jobsByName(names)) {
+      for (SlurmJob j : s.slurm().jobsByName(names)) {
         JobIdentity id = JobIdentity.parse(j.comment());
         if (!failed.sameRevision(id)) continue; // never touch another revision's (or anyone else's) jobs
         owned.put(j.name() + "#" + j.id(), j.id());
         if (!j.state().ended()) running.add(j.id());
       }
-      List<String> alive = new JobCanceller(s.slurm, watch::pause, cancelGrace).cancel(running);
-      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+      List<String> alive = new JobCanceller(s.slurm(), watch::pause, cancelGrace).cancel(running);
+      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
       DeployState state = store.read(ctx.graph().name());
       store.write(state.withFailed(new DeployState.Entry(request.failedRevision(), DeployState.Status.ROLLED_BACK,
           owned, "", ctx.workflowId(), ctx.runId(), ctx.request().options().startedBy(), System.currentTimeMillis(),
@@ -268,9 +241,9 @@ public final class SlurmTarget implements DeployTarget {
       for (String name : request.components()) {
         ComponentChange change = request.change(name);
         if (change == null || !change.recreates()) continue;
-        DeployState.ComponentRecord record = liveRecords(ctx, state.current()).get(name);
+        DeployState.ComponentRecord record = revisions.liveRecords(ctx, state.current()).get(name);
         if (record == null) continue;
-        restored.add(name + " (job(s) " + String.join(", ", restore(ctx, s, store, name, record, watch)) + ")");
+        restored.add(name + " (job(s) " + String.join(", ", revisions.restore(ctx, s, store, name, record, watch)) + ")");
       }
       return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
           + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
@@ -282,9 +255,9 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    return guard(ctx, s -> {
+    return SlurmSession.guard(ctx, s -> {
       List<RevisionEntry> out = new ArrayList<>();
-      for (DeployState.Entry e : new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).history()) {
+      for (DeployState.Entry e : new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).history()) {
         out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
             e.startedBy(), e.note(), e.workflowId(), e.runId()));
       }
@@ -294,12 +267,12 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
-    return guard(ctx, s -> {
-      DeployState.Entry entry = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).entry(revision);
+    return SlurmSession.guard(ctx, s -> {
+      DeployState.Entry entry = new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).entry(revision);
       if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
         return Optional.empty();
       }
-      Optional<String> json = s.ssh.readFile(s.layout.revisionDir(revision) + "/" + SPEC_FILE);
+      Optional<String> json = s.ssh().readFile(s.layout().revisionDir(revision) + "/" + SPEC_FILE);
       if (json.isEmpty()) return Optional.empty();
       return Optional.of(SPEC_JSON.readValue(json.get(), RevisionSpec.class));
     });
@@ -309,10 +282,10 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
     if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
-    return guard(ctx, s -> {
-      Optional<String> digest = s.ssh.readFile(specDigestFile(s, revision, c)).map(String::strip);
+    return SlurmSession.guard(ctx, s -> {
+      Optional<String> digest = s.ssh().readFile(specDigestFile(s, revision, c)).map(String::strip);
       if (digest.isEmpty() || !digest.get().equals(ctx.request().specDigest())) return false;
-      JobSubmitter finder = new JobSubmitter(s.slurm);
+      JobSubmitter finder = new JobSubmitter(s.slurm());
       for (int r = 0; r < c.replicas(); r++) {
         Optional<SlurmJob> job = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision));
         if (job.isEmpty() || job.get().state().ended()) return false;
@@ -321,98 +294,21 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
-  // ---- per-component updates ----------------------------------------------------------------------------------
+  // ---- per-component updates (SlurmRevisions) ----------------------------------------------------------------
 
-  /**
-   * Re-submits a recreated component from its kept files (its revision directory), records the new job IDs in the
-   * live entry and waits until it is ready again, a group's leader before its workers, as a deploy does (the
-   * rollback's budget bounds it).
-   */
-  private List<String> restore(DeployContext ctx, Session s, DeployStateStore store, String name,
-      DeployState.ComponentRecord record, ReadinessWatch watch) throws IOException {
-    JobSubmitter submitter = new JobSubmitter(s.slurm);
-    JobIdentity identity = identity(ctx, record.revision());
-    Map<Integer, String> jobs = new LinkedHashMap<>();
-    Map<String, String> byStem = new TreeMap<>();
-    for (String stem : record.jobs().keySet()) {
-      int replica = Integer.parseInt(stem.substring(stem.lastIndexOf('-') + 1));
-      String id = submitter.submit(ctx.graph(), s.layout, identity, name, replica, "", false).jobId();
-      jobs.put(replica, id);
-      byStem.put(stem, id);
-    }
-    store.write(store.read(ctx.graph().name()).withCurrentComponent(name,
-        new DeployState.ComponentRecord(record.digest(), record.revision(), byStem)));
-    Optional<String> spec = s.ssh.readFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE);
-    Component old = spec.isEmpty() ? null : SPEC_JSON.readValue(spec.get(), RevisionSpec.class).graph().components()
-        .stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-    if (old == null) {
-      // No spec to read the readiness rule from: release a group's workers at once and leave the wait to the user.
-      for (int r : jobs.keySet()) s.ssh.writeFile(s.layout.startWorkersFile(record.revision(), name, r), new byte[0], 0600);
-      return List.copyOf(jobs.values());
-    }
-    List<SlurmStage> stages = old.multiNode().isMultiNode() && !old.isBatch()
-        ? List.of(SlurmStage.LEADER, SlurmStage.WORKERS) : List.of(SlurmStage.ALL);
-    ReadinessCheck check = new ReadinessCheck(s.slurm);
-    for (SlurmStage stage : stages) {
-      if (stage == SlurmStage.WORKERS) {
-        for (int r : jobs.keySet()) s.ssh.writeFile(s.layout.startWorkersFile(record.revision(), name, r), new byte[0], 0600);
-      }
-      while (true) {
-        ReadinessCheck.Status status = check.check(old, stage, record.revision(), s.layout, jobs);
-        watch.report(status.ready(), status.desired(), "restoring " + name + ": " + status.message(), "");
-        if (status.done()) break;
-        watch.pause(firstPoll);
-      }
-    }
-    return List.copyOf(jobs.values());
-  }
-
-  /** The live entry per component from state.json, with a health check of its jobs (one squeue). */
   @Override
   public LiveRevision liveRevision(DeployContext ctx) {
-    return guard(ctx, s -> {
-      DeployState state = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name());
-      Set<String> batch = new HashSet<>();
-      for (Component c : ctx.graph().components()) if (c.isBatch()) batch.add(c.name());
-      return new SlurmUpdates(s.slurm, s.layout).live(state, liveRecords(ctx, state.current()), batch);
-    });
+    return revisions.liveRevision(ctx);
   }
 
   @Override
   public Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
-    return guard(ctx, s -> {
-      DeployState.Entry current = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
-      DeployState.ComponentRecord record = liveRecords(ctx, current).get(c.name());
-      return new SlurmUpdates(s.slurm, s.layout).room(ctx.graph(),
-          UpdateSettings.withoutUpdateSettings(ctx.settings()), c, record);
-    });
+    return revisions.roomBeside(ctx, c, live);
   }
 
   @Override
   public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
-    return guard(ctx, s -> {
-      DeployState.Entry current = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).current();
-      DeployState.ComponentRecord record = liveRecords(ctx, current).get(component);
-      return record == null ? Map.of() : new SlurmUpdates(s.slurm, s.layout).keptFiles(component, record);
-    });
-  }
-
-  /**
-   * The live entry's component records. An entry from before per-component updates has none: its jobs are mapped to
-   * the graph's components, adopted only when the whole request is the one that entry ran (same spec digest).
-   */
-  private Map<String, DeployState.ComponentRecord> liveRecords(DeployContext ctx, DeployState.Entry current) {
-    if (current == null || !current.components().isEmpty()) return SlurmUpdates.components(current, Map.of());
-    boolean same = current.specDigest().equals(ctx.request().specDigest());
-    Map<String, String> digests = same ? ComponentDigests.of(this, ctx) : Map.of();
-    Map<String, String> legacy = new TreeMap<>();
-    for (Component c : ctx.graph().components()) legacy.put(c.name(), digests.getOrDefault(c.name(), ""));
-    return SlurmUpdates.components(current, legacy);
-  }
-
-  private static ComponentChange change(List<ComponentChange> changes, String component) {
-    if (changes == null) return null;
-    return changes.stream().filter(ch -> ch.component().equals(component)).findFirst().orElse(null);
+    return revisions.liveFiles(ctx, component, live);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
@@ -420,44 +316,10 @@ public final class SlurmTarget implements DeployTarget {
   /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
   static final String SPEC_FILE = "spec.json";
 
-  private static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+  static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
-  private static String specDigestFile(Session s, int revision, Component c) {
-    return s.layout.revisionDir(revision) + "/" + c.name() + ".spec-digest";
-  }
-
-  /** One SSH connection and what hangs off it, for the length of one activity. */
-  private record Session(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {}
-
-  private interface Body<T> {
-    T run(Session s) throws IOException;
-  }
-
-  /** Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. */
-  private static <T> T guard(DeployContext ctx, Body<T> body) {
-    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-        SlurmSettings.options(ctx.settings()))) {
-      RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
-      return body.run(new Session(ssh, new SlurmClient(ssh), layout));
-    } catch (SlurmError e) {
-      throw failure(e);
-    } catch (IOException e) {
-      throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
-    }
-  }
-
-  /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */
-  static TargetFailure failure(SlurmError e) {
-    return switch (e.kind()) {
-      case UNKNOWN_HOST_KEY, CHANGED_HOST_KEY -> TargetFailure.unknownHostKey(e.getMessage());
-      case AUTHENTICATION_REFUSED -> TargetFailure.authenticationRefused(e.getMessage());
-      case INVALID_SETTING -> TargetFailure.invalidIr(e.getMessage());
-      case SECRET_MISSING -> TargetFailure.preflightFailed(e.getMessage());
-      case SUBMIT_REFUSED -> e.getMessage().contains("limit") || e.getMessage().contains("QOS")
-          ? TargetFailure.quotaExceeded(e.getMessage()) : TargetFailure.preflightFailed(e.getMessage());
-      case JOB_FAILED -> TargetFailure.componentFailed(e.getMessage());
-      case UNREACHABLE, COMMAND_FAILED -> TargetFailure.transientFailure(e.getMessage(), e);
-    };
+  private static String specDigestFile(SlurmSession s, int revision, Component c) {
+    return s.layout().revisionDir(revision) + "/" + c.name() + ".spec-digest";
   }
 
   private static JobIdentity identity(DeployContext ctx, int revision) {
@@ -465,11 +327,11 @@ public final class SlurmTarget implements DeployTarget {
   }
 
   /** Job ID per replica: from the job-id files apply wrote, else from Slurm by name and identity. */
-  private static Map<Integer, String> jobs(DeployContext ctx, Session s, int revision, Component c) throws IOException {
+  private static Map<Integer, String> jobs(DeployContext ctx, SlurmSession s, int revision, Component c) throws IOException {
     Map<Integer, String> jobs = new LinkedHashMap<>();
-    JobSubmitter finder = new JobSubmitter(s.slurm);
+    JobSubmitter finder = new JobSubmitter(s.slurm());
     for (int r = 0; r < c.replicas(); r++) {
-      Optional<String> id = s.ssh.readFile(s.layout.jobIdFile(revision, c.name(), r)).map(String::strip);
+      Optional<String> id = s.ssh().readFile(s.layout().jobIdFile(revision, c.name(), r)).map(String::strip);
       if (id.isEmpty() || id.get().isEmpty()) {
         id = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision)).map(SlurmJob::id);
       }
@@ -508,12 +370,6 @@ public final class SlurmTarget implements DeployTarget {
     return missing;
   }
 
-  /** Pending reasons that mean "the resources are taken": a blue/green copy waits for the old one's nodes. */
-  static boolean lacksResources(String reason) {
-    return reason != null && (reason.startsWith("Resources") || reason.startsWith("Priority")
-        || reason.startsWith("ReqNodeNotAvail") || reason.startsWith("Nodes_required"));
-  }
-
   private static SlurmStage slurmStage(Stage stage) {
     return SlurmStage.valueOf(stage.name());
   }
@@ -524,7 +380,7 @@ public final class SlurmTarget implements DeployTarget {
     return j.toString();
   }
 
-  private static void sleep(Duration d) {
+  static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
