@@ -31,6 +31,14 @@ public record ComponentChange(
     avoid = avoid == null ? "" : avoid;
   }
 
+  /**
+   * The change as a step needs it (strategy, nodes to avoid, live revision): without the reason and digests, so that
+   * every apply and wait input stays small.
+   */
+  public ComponentChange forStep() {
+    return new ComponentChange(component, kind, strategy, "", "", "", liveRevision, avoid);
+  }
+
   public boolean recreates() {
     return kind == ChangeKind.UPDATE && strategy == UpdateStrategy.RECREATE;
   }

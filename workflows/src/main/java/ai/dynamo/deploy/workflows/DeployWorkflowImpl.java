@@ -70,7 +70,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       runWaves(waves);
       progress.enter(Phase.RECORDING, "recording revision " + revision);
       steps.record(new RevisionRecord(revision, request.specDigest(), options.startedBy(),
-          Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(), Workflow.currentTimeMillis(), changes));
+          Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(), Workflow.currentTimeMillis()));
       if (update != null) {
         for (String removed : update.names(ChangeKind.REMOVE)) progress.component(removed, ComponentPhase.REMOVED);
       }

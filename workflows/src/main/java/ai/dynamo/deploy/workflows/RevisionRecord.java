@@ -10,15 +10,8 @@ package ai.dynamo.deploy.workflows;
  * @param workflowId the deploy's workflow ID
  * @param runId the deploy's run ID
  * @param epochMillis when it became ready (workflow time)
- * @param changes per component what this revision did (unchanged ones are adopted as they run, removed ones go
- *     now); null for deploys started before per-component updates (every component was applied)
+ *     <p>Which components a revision adopted (unchanged, never applied in it) the target tells from its own state at
+ *     record time (no job or object of this revision), so this input stays small whatever the graph's size.
  */
 public record RevisionRecord(
-    int revision, String specDigest, String startedBy, String workflowId, String runId, long epochMillis,
-    java.util.List<ComponentChange> changes) {
-
-  public RevisionRecord(
-      int revision, String specDigest, String startedBy, String workflowId, String runId, long epochMillis) {
-    this(revision, specDigest, startedBy, workflowId, runId, epochMillis, null);
-  }
-}
+    int revision, String specDigest, String startedBy, String workflowId, String runId, long epochMillis) {}

@@ -74,6 +74,12 @@ final class Rollback {
     return cause;
   }
 
+  /** The slim changes ({@link ComponentChange#forStep}) of the touched components only: what the rollback acts on. */
+  private List<ComponentChange> touchedChanges() {
+    if (changes == null) return null;
+    return changes.stream().filter(c -> touched.contains(c.component())).map(ComponentChange::forStep).toList();
+  }
+
   /** Rolls back what this revision touched; returns one phrase saying how it went. */
   private String undo(String reason) {
     if (touched.isEmpty()) return "nothing to roll back";
@@ -82,7 +88,7 @@ final class Rollback {
     progress.refreshDetails();
     try {
       String outcome =
-          steps.rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason, changes), budget);
+          steps.rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason, touchedChanges()), budget);
       for (String name : touched) progress.component(name, ComponentPhase.ROLLED_BACK);
       return outcome == null || outcome.isEmpty()
           ? (previousRevision > 0 ? "rolled back to revision " + previousRevision : "removed revision " + revision)

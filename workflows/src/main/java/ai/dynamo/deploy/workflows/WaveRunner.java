@@ -56,7 +56,7 @@ final class WaveRunner {
         + names.size() + " component" + (names.size() == 1 ? "" : "s"));
     running.clear();
     for (String name : names) {
-      ComponentChange change = update == null ? null : update.change(name);
+      ComponentChange change = update == null || update.change(name) == null ? null : update.change(name).forStep();
       running.add(new ComponentRollout(plan.component(name), revision, options.readinessTimeout(), progress, touched,
           change));
     }

@@ -158,14 +158,20 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         live > 0 ? store.components(rendered.graphLabel(), live) : Map.of();
     // Adopted components are recorded with the objects they run (from the live record); the rest as applied now.
     Map<String, String> digests = ComponentDigests.of(this, ctx);
+    // Which components this revision applied: their live objects carry its revision label; the others were adopted.
+    Map<String, HasMetadata> owned = new LinkedHashMap<>();
+    for (HasMetadata o : applier(ctx, rendered, K8sTarget::sleep).owned(rendered.graphLabel())) {
+      owned.put(ManifestSet.key(o), o);
+    }
     Map<String, List<HasMetadata>> objects = new LinkedHashMap<>();
     Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>();
     for (Component c : ctx.graph().components()) {
       String label = rendered.label(c.name());
-      ComponentChange change = record.changes() == null ? null : record.changes().stream()
-          .filter(ch -> ch.component().equals(c.name())).findFirst().orElse(null);
-      boolean adopted = change != null && change.kind() == ChangeKind.UNCHANGED && before != null
-          && !before.component(label).isEmpty();
+      HasMetadata first = rendered.component(c.name()).isEmpty() ? null
+          : owned.get(ManifestSet.key(rendered.component(c.name()).get(0)));
+      boolean appliedNow = first != null
+          && Integer.toString(record.revision()).equals(first.getMetadata().getLabels().get(ManifestSet.REVISION));
+      boolean adopted = !appliedNow && before != null && label != null && !before.component(label).isEmpty();
       objects.put(c.name(), adopted ? before.component(label) : rendered.component(c.name()));
       RevisionStore.ComponentEntry was = liveEntries.get(c.name());
       entries.put(c.name(), new RevisionStore.ComponentEntry(digests.get(c.name()),

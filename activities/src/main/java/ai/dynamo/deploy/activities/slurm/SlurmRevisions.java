@@ -136,6 +136,25 @@ final class SlurmRevisions {
     return SlurmUpdates.components(current, legacy);
   }
 
+  /**
+   * Components this revision submitted (a job of this deploy and revision that has not ended, or completed for a batch
+   * job), in one {@code squeue}: the others were adopted unchanged. Jobs of an earlier, rolled-back attempt at the same
+   * revision number have ended and do not count.
+   */
+  Set<String> submittedIn(DeployContext ctx, SlurmSession s, int revision) throws IOException {
+    Map<String, String> byJobName = new TreeMap<>();
+    for (Component c : ctx.graph().components()) {
+      byJobName.put(ai.dynamo.deploy.render.slurm.SlurmNames.jobName(ctx.graph(), c.name(), 0), c.name());
+    }
+    JobIdentity identity = new JobIdentity(revision, ctx.workflowId(), ctx.runId());
+    Set<String> out = new HashSet<>();
+    for (SlurmJob j : s.slurm().jobsByName(byJobName.keySet())) {
+      boolean alive = !j.state().ended() || j.state().category() == SlurmJobState.Category.COMPLETED;
+      if (alive && identity.sameRevision(JobIdentity.parse(j.comment()))) out.add(byJobName.get(j.name()));
+    }
+    return out;
+  }
+
   static ComponentChange change(List<ComponentChange> changes, String component) {
     if (changes == null) return null;
     return changes.stream().filter(ch -> ch.component().equals(component)).findFirst().orElse(null);

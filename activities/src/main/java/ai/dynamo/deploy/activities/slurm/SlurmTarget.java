@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
@@ -179,10 +180,10 @@ public final class SlurmTarget implements DeployTarget {
       Map<String, String> digests = ComponentDigests.of(this, ctx);
       Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
+      Set<String> appliedNow = revisions.submittedIn(ctx, s, record.revision());
       for (Component c : ctx.graph().components()) {
-        ComponentChange change = SlurmRevisions.change(record.changes(), c.name());
         DeployState.ComponentRecord adopted = live.get(c.name());
-        if (change != null && change.kind() == ChangeKind.UNCHANGED && adopted != null) {
+        if (!appliedNow.contains(c.name()) && adopted != null) {
           components.put(c.name(), adopted); // adopted as it runs: same jobs, files in its older revision
         } else {
           Map<String, String> own = new TreeMap<>();
