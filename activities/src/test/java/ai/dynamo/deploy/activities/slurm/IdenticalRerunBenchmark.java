@@ -55,7 +55,7 @@ public final class IdenticalRerunBenchmark {
   }
 
   /** Starts the request, waits for its end, checks it, returns the wall time in milliseconds. */
-  static long run(DeployEnvironment env, DeployRequest request, Phase expected, String messagePrefix) {
+  public static long run(DeployEnvironment env, DeployRequest request, Phase expected, String messagePrefix) {
     long start = System.nanoTime();
     DeployStarter.Started s = DeployStarter.startOrAttach(env.client(), request);
     DeployResult result = DeployOutcomes.await(
@@ -67,7 +67,7 @@ public final class IdenticalRerunBenchmark {
     return millis;
   }
 
-  static void print(String where, long first, List<Long> reruns) {
+  public static void print(String where, long first, List<Long> reruns) {
     List<Long> sorted = new ArrayList<>(reruns);
     sorted.sort(null);
     System.out.printf("| %s | %d | %d | %d | %d | %d |%n", where, first, reruns.size(), sorted.get(0),
