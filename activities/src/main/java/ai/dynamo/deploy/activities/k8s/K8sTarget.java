@@ -6,6 +6,10 @@ import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -19,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +41,16 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   private final KubeClients clients;
   private final Clock clock;
+  /** One informer per client, namespace and kind, shared by every readiness wait of this worker. */
+  private final SharedInformers informers = new SharedInformers();
+  /** {@code multinode=auto} as decided for each deploy run: every step of a run renders the same objects. */
+  private final Map<String, MultiNodeMode> autoModes = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MultiNodeMode> eldest) {
+          return size() > 64;
+        }
+      });
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
@@ -65,10 +80,42 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return KIND;
   }
 
-  /** Closes the API clients this target opened (call on worker shutdown). */
+  /** Stops the shared informers and closes the API clients this target opened (call on worker shutdown). */
   @Override
   public void close() {
+    informers.close();
     clients.close();
+  }
+
+  /** Renders with {@code multinode=auto} decided by the cluster (see {@link #settings}). */
+  @Override
+  public Rendering render(DeployContext ctx) {
+    return Renderers.render(ctx.graph(), KIND, settings(ctx));
+  }
+
+  /**
+   * The request's settings with {@code multinode=auto} replaced by what this cluster supports: {@code lws} when it
+   * serves the LeaderWorkerSet API, else {@code statefulset}. Decided once per deploy run and kept, so all steps of a
+   * run apply and watch the same kind of objects.
+   */
+  Map<String, String> settings(DeployContext ctx) {
+    MultiNodeMode mode;
+    try {
+      mode = MultiNodeMode.of(ctx.settings());
+    } catch (IllegalArgumentException e) {
+      throw TargetFailure.invalidIr(e.getMessage());
+    }
+    if (mode != MultiNodeMode.AUTO) return ctx.settings();
+    MultiNodeMode decided = autoModes.computeIfAbsent(ctx.runId(), run -> {
+      try {
+        return LeaderWorkerSetApi.served(client(ctx)) ? MultiNodeMode.LWS : MultiNodeMode.STATEFULSET;
+      } catch (KubernetesClientException e) {
+        throw KubeErrors.translate(e, "discover the LeaderWorkerSet API");
+      }
+    });
+    Map<String, String> settings = new java.util.TreeMap<>(ctx.settings());
+    settings.put(TargetSettings.K8S_MULTINODE, decided.value());
+    return settings;
   }
 
   @Override
@@ -79,7 +126,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public List<String> preflight(DeployContext ctx) {
     ManifestSet set = manifests(ctx, 0);
-    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx));
+    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx),
+        MultiNodeMode.of(ctx.settings()), settings(ctx));
   }
 
   @Override
@@ -103,7 +151,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
     ManifestSet set = manifests(ctx, revision);
-    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
         .await(component, stage, set.component(component.name()), desired(component, stage), watch);
   }
 
@@ -227,7 +275,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         if (objects.isEmpty()) continue;
         restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
       }
-      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
           .awaitRestored(restored, watch);
     }
     return previous != null
@@ -244,7 +292,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   }
 
   private ManifestSet manifests(DeployContext ctx, int revision) {
-    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
+    // the run: multinode=auto may render differently in another run of the same spec
+    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
     synchronized (recent) {
       ManifestSet cached = recent.get(key);
       if (cached != null) return cached;

@@ -21,11 +21,12 @@ import java.util.Set;
  * Service and injects {@code LWS_LEADER_ADDRESS}, {@code LWS_WORKER_INDEX} and {@code LWS_GROUP_SIZE} into every
  * container, from which the process gets its multi-node flags. fabric8 has no LWS model, so this is a plain map.
  */
-final class LeaderWorkerSets {
+public final class LeaderWorkerSets {
   private LeaderWorkerSets() {}
 
-  static final String API_VERSION = "leaderworkerset.x-k8s.io/v1";
-  static final String KIND = "LeaderWorkerSet";
+  /** The API the objects are written for: what the Kubernetes target discovers and watches. */
+  public static final String API_VERSION = "leaderworkerset.x-k8s.io/v1";
+  public static final String KIND = "LeaderWorkerSet";
 
   /** The variables the LWS webhook puts first into every container's env (a user entry of that name is dropped). */
   static final String LEADER_ADDRESS_ENV = "LWS_LEADER_ADDRESS";
