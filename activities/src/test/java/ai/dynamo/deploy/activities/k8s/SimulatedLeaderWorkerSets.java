@@ -49,7 +49,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * The {@link SimulatedController} leaves StatefulSets controlled by another object alone. Pods behave per
- * {@link #behave}: the leaders become Ready after {@link #leaderTicks} ticks, the workers one tick after they exist.
+ * {@link #behave}, else per the image tag ({@code :crashloop}: {@link Behaviour#WORKER_CRASH}, {@code :badpull}:
+ * {@link Behaviour#WORKER_IMAGE_PULL_BACKOFF}): the leaders become Ready after {@link #leaderTicks} ticks, the
+ * workers one tick after they exist.
  */
 public final class SimulatedLeaderWorkerSets implements AutoCloseable {
 
@@ -156,7 +158,10 @@ public final class SimulatedLeaderWorkerSets implements AutoCloseable {
     List<PodTemplateSpec> templates = LeaderWorkerSetApi.podTemplates(lws);
     PodTemplateSpec leaderTemplate = templates.get(0);
     PodTemplateSpec workerTemplate = templates.get(templates.size() - 1);
-    Behaviour behaviour = byName.getOrDefault(name, Behaviour.READY);
+    String image = workerTemplate.getSpec().getContainers().get(0).getImage();
+    Behaviour behaviour = byName.getOrDefault(name,
+        image.endsWith(":crashloop") ? Behaviour.WORKER_CRASH
+            : image.endsWith(":badpull") ? Behaviour.WORKER_IMAGE_PULL_BACKOFF : Behaviour.READY);
 
     StatefulSet leaders = statefulSet(name, lws, replicas, 0, leaderTemplate, revision, lws.getMetadata().getLabels());
     int ready = 0;
