@@ -4,6 +4,7 @@ import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.k8s.PodSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
@@ -36,8 +37,10 @@ final class PodSettingsPreflight {
         problems.add("image pull Secret " + name + " is missing in namespace " + namespace + " (create it with "
             + "`kubectl create secret docker-registry " + name + " -n " + namespace
             + " --docker-server=REGISTRY --docker-username=USER --docker-password=...`)");
-      } else if (!PULL_SECRET_TYPES.contains(secret.getType())) {
-        problems.add("image pull Secret " + name + " is of type " + secret.getType() + ", not "
+      } else if (secret.getType() == null || !PULL_SECRET_TYPES.contains(secret.getType())) {
+        // an API server stores a Secret without a type as Opaque
+        String type = secret.getType() == null ? "Opaque" : secret.getType();
+        problems.add("image pull Secret " + name + " is of type " + type + ", not "
             + "kubernetes.io/dockerconfigjson: the kubelet cannot pull with it");
       }
     }
@@ -54,7 +57,7 @@ final class PodSettingsPreflight {
     }
     String runtime = settings.get(TargetSettings.K8S_RUNTIME_CLASS);
     if (runtime != null) {
-      exists(() -> client.resources(io.fabric8.kubernetes.api.model.node.v1.RuntimeClass.class).withName(runtime).get(), "RuntimeClass " + runtime,
+      exists(() -> client.resources(RuntimeClass.class).withName(runtime).get(), "RuntimeClass " + runtime,
           "does not exist (the NVIDIA GPU Operator installs nvidia; `kubectl get runtimeclasses` lists them)",
           problems, warnings);
     }
