@@ -1,0 +1,171 @@
+package ai.dynamo.deploy.activities.k8s;
+
+import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
+import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.activities.DeployActivitiesImpl;
+import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.DeployResult;
+import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.client.DeployOutcomes;
+import ai.dynamo.deploy.workflows.client.DeployStarter;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the target itself asks of the API server, told from the simulators' requests by its own bearer token: a
+ * 200-component deploy opens at most one watch per kind and namespace (the shared informers), and a deploy with a
+ * LeaderWorkerSet, a failing revision, its rollback and a prune needs no permission outside {@link K8sAccess}.
+ */
+@Timeout(300)
+class K8sWorkerRequestsTest {
+  private static final String TOKEN = "worker-token";
+
+  private MockCluster cluster;
+  private KubernetesClient workerClient;
+  private SimulatedController controller;
+  private SimulatedLeaderWorkerSets lws;
+  private K8sTarget target;
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+
+  @BeforeEach
+  void setUp() {
+    cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 64);
+    SimulatedLeaderWorkerSets.installCrd(cluster.client);
+    workerClient = cluster.server.createClient(b -> b.withConfig(
+        new ConfigBuilder(cluster.client.getConfiguration()).withOauthToken(TOKEN).build()));
+    controller = new SimulatedController(cluster.client, NS).start();
+    lws = new SimulatedLeaderWorkerSets(cluster.client, NS).start();
+    target = new K8sTarget(KubeClients.of(workerClient), Clock.systemUTC());
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(target)));
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+    target.close();
+    lws.close();
+    controller.close();
+    workerClient.close();
+    cluster.close();
+  }
+
+  private DeployResult deploy(Graph graph, Map<String, String> settings) {
+    DeployStarter.Started started = DeployStarter.startOrAttach(client, K8sGraphs.request(graph, settings));
+    WorkflowStub stub = client.newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
+    return DeployOutcomes.await(stub);
+  }
+
+  private List<ApplyingCrudDispatcher.Seen> workerRequests() {
+    return cluster.api.seen().stream().filter(s -> ("Bearer " + TOKEN).equals(s.authorization())).toList();
+  }
+
+  @Test
+  void aTwoHundredComponentDeployOpensOneWatchPerKindAndNamespace() {
+    List<Component> components = new ArrayList<>();
+    for (int i = 0; i < 190; i++) {
+      components.add(K8sGraphs.component("engine_" + i, IMAGE, "dyn://g.e" + i + ".generate", 1, 1, 0, List.of()));
+    }
+    for (int i = 0; i < 5; i++) {
+      components.add(K8sGraphs.component("group_" + i, IMAGE, "dyn://g.m" + i + ".generate", 1, 2, 1, List.of()));
+      components.add(K8sGraphs.component("batch_" + i, IMAGE, "batch:/data/" + i + ".jsonl", 1, 1, 0, List.of()));
+    }
+    Graph graph = new Graph("1.0", "g", components);
+    assertEquals(200, graph.components().size());
+
+    DeployResult result = deploy(graph, Map.of());
+    assertEquals(Phase.READY, result.phase(), result.message());
+
+    Map<String, Integer> watches = new TreeMap<>();
+    for (ApplyingCrudDispatcher.Seen s : workerRequests()) {
+      if (!s.method().equals("GET") || !s.path().contains("watch=true")) continue;
+      watches.merge(s.path().substring(0, s.path().indexOf('?')), 1, Integer::sum);
+    }
+    System.err.println("watch requests of a 200-component deploy: " + watches);
+    assertEquals(Set.of("/api/v1/namespaces/llm/pods", "/apis/apps/v1/namespaces/llm/replicasets",
+        "/apis/apps/v1/namespaces/llm/deployments", "/apis/apps/v1/namespaces/llm/statefulsets",
+        "/apis/batch/v1/namespaces/llm/jobs"), watches.keySet());
+    watches.forEach((path, n) -> assertEquals(1, n, "watches of " + path));
+  }
+
+  /** verb, resource and scope of a request path, as in {@link K8sAccessTable}. */
+  private static final Pattern RESOURCE_PATH = Pattern.compile(
+      "/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)(?:/namespaces/(?<ns>[^/]+))?/(?<resource>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<sub>[^/]+))?");
+
+  static String permission(ApplyingCrudDispatcher.Seen s) {
+    String path = s.path().contains("?") ? s.path().substring(0, s.path().indexOf('?')) : s.path();
+    if (path.equals("/apis/" + LeaderWorkerSetApi.API_VERSION) || path.equals("/api/v1") || path.equals("/apis")) {
+      return K8sAccessTable.nonResource("get", path);
+    }
+    Matcher m = RESOURCE_PATH.matcher(path);
+    assertTrue(m.matches(), "a resource path: " + s);
+    String group = m.group("group") == null ? "" : m.group("group");
+    String resource = m.group("resource");
+    String name = m.group("name");
+    boolean namespaced = m.group("ns") != null;
+    if (!namespaced && resource.equals("namespaces") && name != null) namespaced = false;
+    String verb = switch (s.method()) {
+      case "GET" -> name != null ? "get" : s.path().contains("watch=true") ? "watch" : "list";
+      case "POST" -> "create";
+      case "PATCH" -> "patch";
+      case "PUT" -> "update";
+      case "DELETE" -> name != null ? "delete" : "deletecollection";
+      default -> s.method();
+    };
+    return K8sAccessTable.resource(verb, group, resource, namespaced);
+  }
+
+  @Test
+  void everyRequestOfADeployRollbackAndPruneIsInThePermissionTable() {
+    Map<String, String> settings = Map.of("multinode", "lws", "imagePullSecrets", "ngc");
+    cluster.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("ngc")
+        .withNamespace(NS).endMetadata().withType("kubernetes.io/dockerconfigjson").build()).create();
+    assertEquals(Phase.READY, deploy(K8sGraphs.sample(IMAGE), settings).phase());
+    assertEquals(Phase.ROLLED_BACK, deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE),
+        K8sGraphs.engine(IMAGE + "-2:crashloop"), K8sGraphs.group(IMAGE)), settings).phase());
+    assertEquals(Phase.READY, deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE)), settings).phase());
+
+    Set<String> used = new TreeSet<>();
+    for (ApplyingCrudDispatcher.Seen s : workerRequests()) {
+      if (s.path().startsWith("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")) continue; // every user's
+      used.add(permission(s));
+    }
+    Set<String> outside = new TreeSet<>(used);
+    outside.removeAll(K8sAccessTable.all());
+    assertEquals(Set.of(), outside, "requests outside the permission table; used: " + used);
+    assertTrue(used.contains(K8sAccessTable.resource("create", "leaderworkerset.x-k8s.io", "leaderworkersets", true))
+        || used.contains(K8sAccessTable.resource("patch", "leaderworkerset.x-k8s.io", "leaderworkersets", true)),
+        "the LeaderWorkerSet was applied: " + used);
+    assertTrue(used.contains(K8sAccessTable.resource("delete", "apps", "deployments", true)), used.toString());
+    assertTrue(used.contains(K8sAccessTable.resource("watch", "", "pods", true)), used.toString());
+  }
+}
