@@ -3,6 +3,7 @@ package ai.dynamo.deploy.worker;
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
+import ai.dynamo.deploy.activities.k8s.KubeClients;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.TargetRecordsWorkflowImpl;
@@ -29,6 +30,14 @@ public final class DeployRegistration {
   public static DeployRegistration fromEnvironment(Map<String, String> env) {
     return new DeployRegistration(
         new DeployTargets().register(new K8sTarget()).register(new SlurmTarget()).registerFakeIfEnabled(env));
+  }
+
+  /**
+   * Where the Kubernetes target finds its cluster (kubeconfig, in-cluster service account, or nothing), for the
+   * worker's start-up line.
+   */
+  public String kubernetesConfiguration() {
+    return KubeClients.describeDefault();
   }
 
   public boolean fakeTargetEnabled() {

@@ -21,7 +21,12 @@ public final class MockCluster implements AutoCloseable {
   public final KubernetesClient client;
 
   public MockCluster() {
-    server = new KubernetesMockServer(new Context(), web, new HashMap<>(), api, false);
+    this(false);
+  }
+
+  /** With {@code https}, the server speaks TLS with a self-signed certificate (as an in-cluster API endpoint). */
+  public MockCluster(boolean https) {
+    server = new KubernetesMockServer(new Context(), web, new HashMap<>(), api, https);
     server.init();
     // fabric8 retries 5xx answers itself (with backoff); the tests inject 5xx to see what the target does when the
     // API keeps failing, so the client's own retries are off.
