@@ -93,9 +93,17 @@ final class SharedInformers implements AutoCloseable {
     return t;
   });
 
+  private final Duration idle;
+
   SharedInformers() {
-    sweeper.scheduleWithFixedDelay(this::stopIdle, IDLE.toSeconds(), Math.max(1, IDLE.toSeconds() / 4),
-        TimeUnit.SECONDS);
+    this(IDLE);
+  }
+
+  /** With another idle time (tests). */
+  SharedInformers(Duration idle) {
+    this.idle = idle;
+    long period = Math.max(1, idle.toMillis() / 4);
+    sweeper.scheduleWithFixedDelay(this::stopIdle, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** The component's index key, as the informers index objects by their labels. */
@@ -130,14 +138,14 @@ final class SharedInformers implements AutoCloseable {
     return new Lease(key, used, onChange);
   }
 
-  /** Stops informers nobody has used for {@link #IDLE}. */
+  /** Stops informers nobody has used for the idle time (default {@link #IDLE}). */
   void stopIdle() {
     long now = System.nanoTime();
     synchronized (informers) {
       informers.values().removeIf(s -> {
-        boolean idle = s.users == 0 && now - s.idleSince > IDLE.toNanos();
-        if (idle || s.stoppedForGood()) s.informer.stop();
-        return idle || s.stoppedForGood();
+        boolean unused = s.users == 0 && now - s.idleSince > idle.toNanos();
+        if (unused || s.stoppedForGood()) s.informer.stop();
+        return unused || s.stoppedForGood();
       });
     }
   }
