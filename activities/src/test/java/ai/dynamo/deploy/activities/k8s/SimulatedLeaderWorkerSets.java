@@ -88,7 +88,7 @@ public final class SimulatedLeaderWorkerSets implements AutoCloseable {
   }
 
   /** Registers the LeaderWorkerSet CRD (status subresource on), so the mock serves and discovers the API. */
-  static void installCrd(KubernetesClient client) {
+  public static void installCrd(KubernetesClient client) {
     CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName(LeaderWorkerSetApi.PLURAL + "." + LeaderWorkerSetApi.GROUP).endMetadata()
         .withNewSpec().withGroup(LeaderWorkerSetApi.GROUP).withScope("Namespaced")
