@@ -9,7 +9,6 @@ import ai.dynamo.deploy.activities.k8s.SimulatedController;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,37 +34,20 @@ class K8sDeployCliTest {
   private MockCluster cluster;
   private SimulatedController controller;
   private LocalService service;
-  private String previousKubeconfig;
+  private MockKubeconfig kubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
     cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN");
     controller = new SimulatedController(cluster.client, NS).start();
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + cluster.client.getConfiguration().getMasterUrl() + "\"}",
-        "users:",
-        "- name: tester",
-        "  user: {token: not-a-real-token}",
-        "contexts:",
-        "- name: mock",
-        "  context: {cluster: mock, user: tester}",
-        "current-context: mock",
-        ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+    kubeconfig = new MockKubeconfig(cluster, dir);
     service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
   }
 
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
+    kubeconfig.close();
     controller.close();
     cluster.close();
   }

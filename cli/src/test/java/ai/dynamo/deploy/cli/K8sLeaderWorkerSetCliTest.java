@@ -12,7 +12,6 @@ import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class K8sLeaderWorkerSetCliTest {
   private SimulatedController controller;
   private SimulatedLeaderWorkerSets lws;
   private LocalService service;
-  private String previousKubeconfig;
+  private MockKubeconfig kubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -51,20 +50,14 @@ class K8sLeaderWorkerSetCliTest {
         .withType("kubernetes.io/dockerconfigjson").build()).create();
     controller = new SimulatedController(cluster.client, NS).start();
     lws = new SimulatedLeaderWorkerSets(cluster.client, NS).start();
-    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n", "apiVersion: v1", "kind: Config",
-        "clusters: [{name: mock, cluster: {server: \"" + cluster.client.getConfiguration().getMasterUrl() + "\"}}]",
-        "users: [{name: tester, user: {token: not-a-real-token}}]",
-        "contexts: [{name: mock, context: {cluster: mock, user: tester}}]", "current-context: mock", ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
+    kubeconfig = new MockKubeconfig(cluster, dir);
     service = LocalService.start(0, DeployRegistration.fromEnvironment(Map.of()));
   }
 
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
+    kubeconfig.close();
     lws.close();
     controller.close();
     cluster.close();

@@ -19,9 +19,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * The Kubernetes pod and multi-node flags (and their profile keys) become settings, each value is checked where it
@@ -30,15 +27,8 @@ import picocli.CommandLine.Mixin;
 class K8sPodFlagsTest {
   @TempDir Path dir;
 
-  @Command(name = "probe")
-  static final class Probe {
-    @Mixin TargetOptions target;
-  }
-
   private static TargetChoice parse(String... args) {
-    Probe probe = new Probe();
-    new CommandLine(probe).parseArgs(args);
-    return probe.target.resolve();
+    return TargetOptionsTest.parse(args);
   }
 
   @Test

@@ -8,7 +8,6 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
-import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ReadyState;
@@ -23,7 +22,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,14 +41,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   private final Clock clock;
   /** One informer per client, namespace and kind, shared by every readiness wait of this worker. */
   private final SharedInformers informers = new SharedInformers();
-  /** {@code multinode=auto} as decided for each deploy run: every step of a run renders the same objects. */
-  private final Map<String, MultiNodeMode> autoModes = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, MultiNodeMode> eldest) {
-          return size() > 64;
-        }
-      });
+  /** {@code multinode=auto} as decided for each deploy run. */
+  private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
@@ -93,29 +85,9 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return Renderers.render(ctx.graph(), KIND, settings(ctx));
   }
 
-  /**
-   * The request's settings with {@code multinode=auto} replaced by what this cluster supports: {@code lws} when it
-   * serves the LeaderWorkerSet API, else {@code statefulset}. Decided once per deploy run and kept, so all steps of a
-   * run apply and watch the same kind of objects.
-   */
+  /** The request's settings with {@code multinode=auto} decided by the cluster ({@link MultiNodeDecisions}). */
   Map<String, String> settings(DeployContext ctx) {
-    MultiNodeMode mode;
-    try {
-      mode = MultiNodeMode.of(ctx.settings());
-    } catch (IllegalArgumentException e) {
-      throw TargetFailure.invalidIr(e.getMessage());
-    }
-    if (mode != MultiNodeMode.AUTO) return ctx.settings();
-    MultiNodeMode decided = autoModes.computeIfAbsent(ctx.runId(), run -> {
-      try {
-        return LeaderWorkerSetApi.served(client(ctx)) ? MultiNodeMode.LWS : MultiNodeMode.STATEFULSET;
-      } catch (KubernetesClientException e) {
-        throw KubeErrors.translate(e, "discover the LeaderWorkerSet API");
-      }
-    });
-    Map<String, String> settings = new java.util.TreeMap<>(ctx.settings());
-    settings.put(TargetSettings.K8S_MULTINODE, decided.value());
-    return settings;
+    return multiNode.settings(ctx, () -> client(ctx));
   }
 
   @Override

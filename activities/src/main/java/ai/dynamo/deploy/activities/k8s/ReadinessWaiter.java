@@ -143,10 +143,10 @@ final class ReadinessWaiter {
   }
 
   /**
-   * After a rollback: waits until the restored long-running workloads (Deployments, StatefulSets,
-   * LeaderWorkerSets; Jobs are not waited for) are ready again by the workload rules. Pod failures are not checked here: the failed revision's
-   * crashing pods are still there until the controllers replace them. A handful of objects that were ready
-   * before, so this polls every {@link #TICK} instead of starting informers; each look heartbeats, and the
+   * After a rollback: waits until the restored long-running workloads (Deployments, StatefulSets, LeaderWorkerSets;
+   * Jobs are not waited for) are ready again by the workload rules. Pod failures are not checked here: the failed
+   * revision's crashing pods are still there until the controllers replace them. A handful of objects that were
+   * ready before, so this polls every {@link #TICK} instead of leasing informers; each look heartbeats, and the
    * rollback's own time budget bounds the wait.
    */
   void awaitRestored(List<HasMetadata> restored, ReadinessWatch watch) {

@@ -4,30 +4,18 @@ import static ai.dynamo.deploy.activities.k8s.K8sGraphs.IMAGE;
 import static ai.dynamo.deploy.activities.k8s.K8sGraphs.NS;
 import static org.junit.jupiter.api.Assertions.*;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployContext;
-import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.ComponentProgress;
-import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployResult;
-import ai.dynamo.deploy.workflows.DeployWorkflowImpl;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionStatus;
-import ai.dynamo.deploy.workflows.client.DeployOutcomes;
-import ai.dynamo.deploy.workflows.client.DeployStarter;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,40 +31,26 @@ import org.junit.jupiter.api.Timeout;
 class K8sLeaderWorkerSetWorkflowTest {
   private static final String LWS_NAME = "g-sglang-group-lws";
   private MockCluster cluster;
-  private SimulatedController controller;
+  private K8sWorkflowHarness workflows;
   private SimulatedLeaderWorkerSets lws;
   private K8sTarget target;
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
 
   @BeforeEach
   void setUp() {
     cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").gpuNode("gpu-1", 32);
-    SimulatedLeaderWorkerSets.installCrd(cluster.client);
-    controller = new SimulatedController(cluster.client, NS).start();
-    lws = new SimulatedLeaderWorkerSets(cluster.client, NS).start();
-    target = new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC());
-    env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.newWorker(DeployIds.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(target)));
-    env.start();
-    client = env.getWorkflowClient();
+    workflows = new K8sWorkflowHarness(cluster, cluster.client);
+    lws = workflows.lws;
+    target = workflows.target;
   }
 
   @AfterEach
   void tearDown() {
-    env.close();
-    target.close();
-    lws.close();
-    controller.close();
+    workflows.close();
     cluster.close();
   }
 
   private DeployResult deploy(Graph graph, Map<String, String> settings) {
-    DeployStarter.Started started = DeployStarter.startOrAttach(client, K8sGraphs.request(graph, settings));
-    WorkflowStub stub = client.newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
-    return DeployOutcomes.await(stub);
+    return workflows.deploy(graph, settings);
   }
 
   private GenericKubernetesResource liveLws() {

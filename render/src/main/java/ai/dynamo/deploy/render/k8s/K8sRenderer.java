@@ -55,7 +55,8 @@ public final class K8sRenderer {
             "components \"" + previous + "\" and \"" + c.name() + "\" have the same Kubernetes name \""
                 + names.componentLabel() + "\"");
       }
-      List<Map<String, Object>> objects = new ComponentManifests(c, names, namespace, digest, warnings, pods, mode).objects();
+      List<Map<String, Object>> objects =
+          new ComponentManifests(c, names, namespace, digest, warnings, pods, mode).objects();
       files.add(new RenderedFile(names.fileName(), KubeYaml.documents(objects), false));
     }
     return new Rendering(files, warnings);

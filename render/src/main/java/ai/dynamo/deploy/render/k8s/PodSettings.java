@@ -33,7 +33,8 @@ public final class PodSettings {
 
   /** Label keys the renderer or the Kubernetes controllers set on pods; a user label of that key is refused. */
   private static final Set<String> RESERVED_LABELS = Set.of(Labels.NAME, Labels.INSTANCE, Labels.ROLE, Labels.PART_OF,
-      Labels.MANAGED_BY, "pod-template-hash", "controller-revision-hash", "job-name", "statefulset.kubernetes.io/pod-name");
+      Labels.MANAGED_BY, "pod-template-hash", "controller-revision-hash", "job-name",
+      "statefulset.kubernetes.io/pod-name");
   /** Key prefixes of labels and annotations that the deployer, LeaderWorkerSet or the workload controllers write. */
   private static final List<String> RESERVED_PREFIXES = List.of(Labels.PREFIX, "leaderworkerset.sigs.k8s.io/",
       "apps.kubernetes.io/", "batch.kubernetes.io/");
