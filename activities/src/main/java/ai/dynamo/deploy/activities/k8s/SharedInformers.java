@@ -232,7 +232,7 @@ final class SharedInformers implements AutoCloseable {
      * Whether every informer has its first list; throws the informer's start failure (a
      * {@code KubernetesClientException}, e.g. 403) when it could not list.
      */
-    boolean synced(Duration wait) {
+    boolean synced(Duration wait) throws InterruptedException {
       for (Shared s : used) {
         try {
           s.synced.get(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -241,9 +241,6 @@ final class SharedInformers implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
           if (e.getCause() instanceof RuntimeException r) throw r;
           throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
         }
       }
       return true;

@@ -198,7 +198,9 @@ final class WorkloadReadiness {
     for (Pod p : leaders) {
       String group = p.getMetadata().getLabels() == null ? null
           : p.getMetadata().getLabels().get(LeaderWorkerSetApi.GROUP_INDEX_LABEL);
-      if (group != null && podReady(p) && Integer.parseInt(group) < replicas) readyGroups.add(group);
+      if (group != null && group.matches("[0-9]{1,9}") && podReady(p) && Integer.parseInt(group) < replicas) {
+        readyGroups.add(group);
+      }
     }
     int ready = readyGroups.size();
     return ready >= replicas
