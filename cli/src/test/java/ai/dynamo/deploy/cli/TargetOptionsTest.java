@@ -19,7 +19,8 @@ class TargetOptionsTest {
     @Mixin TargetOptions target;
   }
 
-  private static TargetChoice parse(String... args) {
+  /** The target flags of one command line, resolved (also for {@link K8sPodFlagsTest}). */
+  static TargetChoice parse(String... args) {
     Probe probe = new Probe();
     new CommandLine(probe).parseArgs(args);
     return probe.target.resolve();

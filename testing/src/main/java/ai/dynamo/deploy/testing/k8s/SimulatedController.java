@@ -131,8 +131,16 @@ public final class SimulatedController implements AutoCloseable {
 
   void tick() {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
-    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) statefulSet(s);
+    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+      if (!controlledByAnother(s)) statefulSet(s);
+    }
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
+  }
+
+  /** StatefulSets another controller runs (LeaderWorkerSet's: {@link SimulatedLeaderWorkerSets}) are left to it. */
+  private static boolean controlledByAnother(HasMetadata o) {
+    return o.getMetadata().getOwnerReferences() != null
+        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()));
   }
 
   private Behaviour behaviour(HasMetadata workload, PodTemplateSpec template) {
