@@ -90,7 +90,7 @@ public final class SshEndpoints {
         // "none": no file, so every host key is unknown (and refused unless accept-new)
         knownHosts.add(Path.of(f.equalsIgnoreCase("none") ? "/dev/null" : tokens.expand(f, c.origin("UserKnownHostsFile"))));
       }
-      if (knownHosts.isEmpty()) knownHosts.add(Path.of(localHome, ".ssh", "known_hosts"));
+      // none configured: the connection's default (the knownHosts setting, else ~/.ssh/known_hosts)
     }
     SshEndpoint.HostPolicy policy = new SshEndpoint.HostPolicy(c.identitiesOnly(),
         agent(c, tokens), knownHosts, overrides.acceptNew() || acceptNew(c),
