@@ -102,7 +102,7 @@ public final class WatchDeploy {
 
   /** Failure types of the preflight that mean the target could not be reached or would not let us in. */
   static final Set<String> UNREACHABLE_TYPES =
-      Set.of(DeployFailures.AUTHENTICATION_REFUSED, DeployFailures.UNKNOWN_HOST_KEY);
+      Set.of(DeployFailures.AUTHENTICATION_REFUSED, DeployFailures.UNKNOWN_HOST_KEY, DeployFailures.TARGET_UNUSABLE);
 
   /**
    * Whether the deploy failed because its preflight could not reach the target: refused credentials, an unknown
