@@ -84,7 +84,7 @@ public final class SlurmTarget implements DeployTarget {
     }
     return guard(ctx, true, s -> {
       String display = s.ssh.endpoint().display();
-      requireSlurmCommands(s.ssh, display);
+      LoginNodeChecks.requireSlurmCommands(s.ssh, display);
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
       if (partition != null && !partition.isBlank()) {
         RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
@@ -101,33 +101,13 @@ public final class SlurmTarget implements DeployTarget {
       try {
         s.ssh.mkdirs(s.layout.graphDir(), 0700);
       } catch (SFTPException e) {
-        throw unwritable(display, s.layout.graphDir(), e.getMessage());
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), e.getMessage());
       }
       if (!s.ssh.run("test -w " + Shell.quote(s.layout.graphDir()), RemoteShell.Retry.SAFE).ok()) {
-        throw unwritable(display, s.layout.graphDir(), "not writable");
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), "not writable");
       }
       return warnings;
     });
-  }
-
-  /** Fails (exit 4) naming each Slurm command the login shell cannot find. */
-  static void requireSlurmCommands(RemoteShell shell, String display) throws IOException {
-    RemoteShell.Result tools = shell.run("for c in " + String.join(" ", SLURM_COMMANDS)
-        + "; do command -v \"$c\" >/dev/null 2>&1 || echo \"$c\"; done", RemoteShell.Retry.SAFE);
-    if (!tools.ok() || !tools.stdout().isBlank()) {
-      throw TargetFailure.unusable("the login node " + display + " has no " + String.join(", ",
-          tools.stdout().strip().split("\\s+")) + " on the login shell's PATH: Slurm's commands must run there"
-          + " without a terminal (check with: ssh " + display + " 'command -v sbatch'; load Slurm's module in"
-          + " ~/.bashrc, or ask the cluster's administrators)");
-    }
-  }
-
-  static final List<String> SLURM_COMMANDS = List.of("sbatch", "squeue", "scancel", "scontrol", "sinfo");
-
-  private static TargetFailure unwritable(String display, String dir, String why) {
-    return TargetFailure.unusable("cannot write the remote directory " + dir + " on " + display + " (" + why
-        + "): choose one the login user may write with --remote-dir (setting remoteDir), on a file system the"
-        + " compute nodes share");
   }
 
   @Override

@@ -15,7 +15,7 @@ class LoginNodeChecksClusterTest {
   @Test
   void aLoginShellWithoutSlurmIsRefusedNamingTheMissingCommands() throws IOException {
     try (ClusterFixture f = new ClusterFixture("no-slurm")) {
-      SlurmTarget.requireSlurmCommands(f.ssh, f.endpoint.display()); // the real login node has them all
+      LoginNodeChecks.requireSlurmCommands(f.ssh, f.endpoint.display()); // the real login node has them all
       RemoteShell noSlurm = new ForwardingShell(f.ssh) {
         @Override
         public Result run(String command, Retry retry) throws IOException {
@@ -23,7 +23,7 @@ class LoginNodeChecksClusterTest {
         }
       };
       TargetFailure e = assertThrows(TargetFailure.class,
-          () -> SlurmTarget.requireSlurmCommands(noSlurm, f.endpoint.display()));
+          () -> LoginNodeChecks.requireSlurmCommands(noSlurm, f.endpoint.display()));
       assertEquals(DeployFailures.TARGET_UNUSABLE, e.type());
       assertTrue(e.nonRetryable());
       assertTrue(e.getMessage().contains("has no sbatch, squeue, scancel, scontrol, sinfo on the login shell's PATH"),
