@@ -121,7 +121,8 @@ class SlurmDeployCliTest {
     CliRun run = deploy(graph(name), knownHosts());
     String all = run.out() + run.err();
     assertEquals(ExitCodes.OK, run.exitCode(), all);
-    assertTrue(run.out().contains("deploy/slurm/" + host() + "/" + name), all);
+    // The location in the deploy ID is the resolved login: user@host:port.
+    assertTrue(run.out().contains("deploy/slurm/" + cluster.user() + "@" + host() + ":" + port() + "/" + name), all);
     assertTrue(all.contains("READY"), all);
     int leaderWait = all.indexOf("group: WAITING_LEADER");
     int workersWait = all.indexOf("group: WAITING_WORKERS");

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
+import net.schmizz.sshj.sftp.SFTPException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,14 +68,23 @@ public final class SlurmTarget implements DeployTarget {
     return SlurmSettings.problems(ctx.settings());
   }
 
+  /**
+   * The first contact: a login node (or jump host) that cannot be reached, has no Slurm commands, or where the
+   * remote directory cannot be written fails the deploy at once (not retried for minutes), saying what to fix.
+   */
   @Override
   public List<String> preflight(DeployContext ctx) {
-    return guard(ctx, s -> {
-      RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
-      if (!tools.ok()) {
-        throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
-            + " lacks Slurm's commands (sbatch, squeue, scancel, scontrol must be on the login shell's PATH)");
-      }
+    List<String> warnings = new ArrayList<>();
+    try {
+      SshEndpoints endpoints = SlurmSettings.endpoints(ctx.settings());
+      endpoints.resolve(ctx.settings().get(SlurmSettings.SSH_HOST));
+      endpoints.warnings().forEach(w -> warnings.add("ssh config: " + w));
+    } catch (SlurmError e) {
+      throw failure(e);
+    }
+    return guard(ctx, true, s -> {
+      String display = s.ssh.endpoint().display();
+      LoginNodeChecks.requireSlurmCommands(s.ssh, display);
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
       if (partition != null && !partition.isBlank()) {
         RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
@@ -88,8 +98,15 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      s.ssh.mkdirs(s.layout.graphDir(), 0700);
-      return List.of();
+      try {
+        s.ssh.mkdirs(s.layout.graphDir(), 0700);
+      } catch (SFTPException e) {
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), e.getMessage());
+      }
+      if (!s.ssh.run("test -w " + Shell.quote(s.layout.graphDir()), RemoteShell.Retry.SAFE).ok()) {
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), "not writable");
+      }
+      return warnings;
     });
   }
 
@@ -257,13 +274,21 @@ public final class SlurmTarget implements DeployTarget {
     T run(Session s) throws IOException;
   }
 
-  /** Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. */
   private static <T> T guard(DeployContext ctx, Body<T> body) {
+    return guard(ctx, false, body);
+  }
+
+  /**
+   * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
+   * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
+   */
+  private static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
     try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
         SlurmSettings.options(ctx.settings()))) {
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       return body.run(new Session(ssh, new SlurmClient(ssh), layout));
     } catch (SlurmError e) {
+      if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
       throw failure(e);
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
