@@ -28,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TEST-ONLY stand-in for LeaderWorkerSet (kubernetes-sigs/lws) on fabric8's mock API server, which knows the API only
@@ -79,11 +76,10 @@ public final class SimulatedLeaderWorkerSets implements AutoCloseable {
   private final Map<String, Integer> ticksSinceCreated = new ConcurrentHashMap<>();
   private final Map<String, Integer> recreations = new ConcurrentHashMap<>();
   private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final SimulationLoop loop = new SimulationLoop(this::tick);
   private final String since = Instant.now().toString();
   /** Ticks until a new leader pod is Ready. */
   volatile int leaderTicks = 4;
-  volatile RuntimeException lastError;
 
   public SimulatedLeaderWorkerSets(KubernetesClient client, String namespace) {
     this.client = client;
@@ -104,7 +100,7 @@ public final class SimulatedLeaderWorkerSets implements AutoCloseable {
   }
 
   public SimulatedLeaderWorkerSets start() {
-    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    loop.start();
     return this;
   }
 
@@ -127,23 +123,10 @@ public final class SimulatedLeaderWorkerSets implements AutoCloseable {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 
-  private void tickSafely() {
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      lastError = e; // objects come and go between a list and a write; the next tick tries again
-    }
-  }
-
-  void tick() {
+  private void tick() {
     List<GenericKubernetesResource> sets =
         client.genericKubernetesResources(LWS).inNamespace(namespace).list().getItems();
     for (GenericKubernetesResource lws : sets) reconcile(lws);
