@@ -4,26 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.activities.slurm.RemoteShell;
-import ai.dynamo.deploy.activities.slurm.SshConnection;
-import ai.dynamo.deploy.activities.slurm.SshEndpoint;
-import ai.dynamo.deploy.activities.slurm.SshOptions;
-import ai.dynamo.deploy.cli.temporal.LocalService;
-import ai.dynamo.deploy.ir.ExampleGraphs;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
-import ai.dynamo.deploy.worker.DeployRegistration;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,76 +26,29 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing submitted.
  */
 @Timeout(300)
+@ExtendWith(LocalSlurm.class)
 class SlurmReachCliTest {
-  // Ports in this suite's own range (14000-14999); all nodes share one host.
-  private static final int PORT = 14400 + (int) (ProcessHandle.current().pid() % 100) * 4;
-
   @TempDir Path dir;
   private LocalSlurmCluster cluster;
-  private SshConnection ssh;
-  private LocalService service;
-  private String remoteDir;
-  private String standin;
-  private final List<String> graphs = new ArrayList<>();
+  private SlurmCliSession slurm;
 
   @BeforeEach
-  void setUp() throws Exception {
-    cluster = LocalSlurmCluster.require();
-    ssh = new SshConnection(new SshEndpoint("local", cluster.setting("DYNAMO_SLURM_SSH_HOST"),
-        Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT")), cluster.user(), List.of(key())),
-        new SshOptions(knownHosts(), false, null, Duration.ofSeconds(10), Duration.ofSeconds(5)));
-    remoteDir = "dynamo-tests/reach/" + System.nanoTime();
-    standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
-    ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
-    ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
-    service = LocalService.start(0, DeployRegistration.production());
+  void setUp(LocalSlurmCluster local) throws Exception {
+    cluster = local;
+    slurm = new SlurmCliSession(cluster, dir, "reach");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    try {
-      service.shutdown(Duration.ofSeconds(5));
-      for (String g : graphs) ssh.run("scancel --name=" + g + ".frontend.0", RemoteShell.Retry.SAFE);
-      ssh.run("rm -rf -- " + ssh.home() + "/" + remoteDir, RemoteShell.Retry.SAFE);
-    } finally {
-      ssh.close();
-    }
-  }
-
-  private Path key() {
-    return Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"));
-  }
-
-  private Path knownHosts() {
-    return Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS"));
+    slurm.close();
   }
 
   private Path graph(String name) throws Exception {
-    graphs.add(name);
-    return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-        "version: 1",
-        "name: " + name,
-        "components:",
-        "  - name: frontend",
-        "    cmd: [python3, " + standin + "]",
-        "    run_config: {input: http, output: dyn}",
-        "    parameters: {port: " + PORT + "}",
-        "    readiness: {http: {port: " + PORT + ", path: /health}}",
-        "    resources: {cpu: 1, memory: 128Mi}",
-        ""));
+    return slurm.graph(name, slurm.frontend(SlurmCliSession.nextPort()));
   }
 
   private CliRun deploy(Path graph, String... target) {
-    List<String> args = new ArrayList<>(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait",
-        "--timeout", "2m", "--address", service.connection().address(), "--partition", cluster.partition(),
-        "--time", "00:05:00"));
-    args.addAll(List.of(target));
-    if (!args.contains("--remote-dir")) args.addAll(List.of("--remote-dir", remoteDir));
-    return CliRun.of(args.toArray(String[]::new));
-  }
-
-  private String direct() {
-    return cluster.user() + "@" + cluster.setting("DYNAMO_SLURM_SSH_HOST") + ":" + cluster.setting("DYNAMO_SLURM_SSH_PORT");
+    return slurm.deploy(graph, List.of(target));
   }
 
   @Test
@@ -115,8 +61,7 @@ class SlurmReachCliTest {
     String location = cluster.user() + "@127.0.0.2:" + cluster.setting("DYNAMO_SLURM_INNER_SSH_PORT");
     assertTrue(run.out().contains("deploy/slurm/" + location + "/" + name), "the alias resolves to its login node: " + all);
     assertTrue(all.contains("READY"), all);
-    String jobs = ssh.run("squeue --noheader --format=%T --name=" + name + ".frontend.0", RemoteShell.Retry.SAFE).stdout();
-    assertEquals("RUNNING", jobs.strip(), "the job the deploy submitted through the bastion runs");
+    assertEquals("RUNNING", slurm.queue("%T", name + ".frontend.0"), "the job the deploy submitted through the bastion runs");
   }
 
   @Test
@@ -139,27 +84,26 @@ class SlurmReachCliTest {
     List<Case> cases = List.of(
         new Case("jump host unreachable", List.of("--ssh-host", "dls-login", "--ssh-config", deadBastion.toString()),
             List.of("cannot reach jump host", "127.0.0.1:" + closed, "hop 1 of 2")),
-        new Case("login refused", List.of("--ssh-host", direct(), "--ssh-key", stranger.toString(),
-                "--known-hosts", knownHosts().toString()),
+        new Case("login refused", List.of("--ssh-host", slurm.login(), "--ssh-key", stranger.toString(),
+                "--known-hosts", slurm.knownHosts().toString()),
             List.of("refused. Tried publickey with key file(s) [" + stranger + "]", "the server accepts: publickey")),
-        new Case("host key changed", List.of("--ssh-host", direct(), "--ssh-key", key().toString(),
-                "--known-hosts", changedKnownHosts.toString()),
+        new Case("host key changed", slurm.directLogin(changedKnownHosts),
             List.of("has CHANGED", changedKnownHosts + ":1", "SHA256:", "ssh-keygen -R")),
-        new Case("remote directory not writable", List.of("--ssh-host", direct(), "--ssh-key", key().toString(),
-                "--known-hosts", knownHosts().toString(), "--remote-dir", "/root/dynamo-forbidden"),
+        new Case("remote directory not writable", List.of("--ssh-host", slurm.login(), "--ssh-key",
+                slurm.key().toString(), "--known-hosts", slurm.knownHosts().toString(), "--remote-dir",
+                "/root/dynamo-forbidden"),
             List.of("cannot write the remote directory /root/dynamo-forbidden", "--remote-dir")));
     for (Case c : cases) {
       String name = "reach-err-" + System.nanoTime();
       long start = System.nanoTime();
-      CliRun run = deploy(graph(name), c.flags().toArray(String[]::new));
+      CliRun run = slurm.deploy(graph(name), c.flags());
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
       String all = run.out() + run.err();
       assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), c.what() + ": " + all);
       for (String e : c.expected()) assertTrue(all.contains(e), c.what() + " should say \"" + e + "\": " + all);
       assertFalse(all.contains("Exception"), c.what() + ": " + all);
       assertTrue(seconds < 60, c.what() + " took " + seconds + " s: a first contact that fails is not retried for minutes");
-      String jobs = ssh.run("squeue --noheader --name=" + name + ".frontend.0", RemoteShell.Retry.SAFE).stdout();
-      assertEquals("", jobs.strip(), c.what() + ": nothing submitted");
+      assertEquals("", slurm.queue(null, name + ".frontend.0"), c.what() + ": nothing submitted");
     }
   }
 
