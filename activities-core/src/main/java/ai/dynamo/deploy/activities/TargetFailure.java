@@ -41,6 +41,11 @@ public class TargetFailure extends RuntimeException {
     return new TargetFailure(DeployFailures.UNKNOWN_HOST_KEY, message);
   }
 
+  /** The target cannot be reached or used as configured (checked before anything is applied): not retried. */
+  public static TargetFailure unusable(String message) {
+    return new TargetFailure(DeployFailures.TARGET_UNUSABLE, message);
+  }
+
   public static TargetFailure quotaExceeded(String message) {
     return new TargetFailure(DeployFailures.QUOTA_EXCEEDED, message);
   }

@@ -47,7 +47,10 @@ class ArchitectureTest {
       .whereLayer("targets").mayOnlyAccessLayers("activities-core", "workflows", "render", "ir")
       .whereLayer("client").mayOnlyAccessLayers("workflows", "ir")
       .whereLayer("worker").mayOnlyAccessLayers("targets", "activities-core", "workflows", "ir")
-      .whereLayer("cli").mayOnlyAccessLayers("client", "worker", "activities-core", "workflows", "render", "ir")
+      // cli reads the Slurm target's own parser of --ssh-host and the ssh config (activities.slurm), so that the
+      // deploy ID names the resolved login node and a bad destination is exit 2 before anything starts
+      .whereLayer("cli").mayOnlyAccessLayers("client", "worker", "targets", "activities-core", "workflows", "render",
+          "ir")
       .whereLayer("testing").mayOnlyAccessLayers("activities-core", "workflows", "render", "ir");
 
   /** The fixtures stay in tests: no main code references them, and no main class outside them is a fake. */

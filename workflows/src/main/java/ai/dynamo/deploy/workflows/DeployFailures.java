@@ -16,6 +16,11 @@ public final class DeployFailures {
   public static final String AUTHENTICATION_REFUSED = "AuthenticationRefused";
   /** the SSH host key is unknown or changed; the message carries the fingerprint and how to trust it */
   public static final String UNKNOWN_HOST_KEY = "UnknownHostKey";
+  /**
+   * the target cannot be reached or used as configured, found before anything is applied: a host or jump host
+   * that does not answer, a login node without Slurm's commands, a remote directory the user may not write
+   */
+  public static final String TARGET_UNUSABLE = "TargetUnusable";
   /** a quota or limit of the target refuses the request (ResourceQuota, Slurm association limits) */
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
   /** a precondition is missing: namespace, permission, a Secret the graph references */
@@ -37,6 +42,7 @@ public final class DeployFailures {
           INVALID_IR,
           AUTHENTICATION_REFUSED,
           UNKNOWN_HOST_KEY,
+          TARGET_UNUSABLE,
           QUOTA_EXCEEDED,
           PREFLIGHT_FAILED,
           APPLY_CONFLICT,

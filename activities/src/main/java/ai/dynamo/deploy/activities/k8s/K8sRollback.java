@@ -10,7 +10,6 @@ import ai.dynamo.deploy.workflows.RollbackRequest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,13 +25,13 @@ final class K8sRollback {
   private final KubernetesClient client;
   private final ServerSideApplier applier;
   private final Clock clock;
-  private final Duration unschedulableGrace;
+  private final ReadinessWaiter waiter;
 
-  K8sRollback(KubernetesClient client, ServerSideApplier applier, Clock clock, Duration unschedulableGrace) {
+  K8sRollback(KubernetesClient client, ServerSideApplier applier, Clock clock, ReadinessWaiter waiter) {
     this.client = client;
     this.applier = applier;
     this.clock = clock;
-    this.unschedulableGrace = unschedulableGrace;
+    this.waiter = waiter;
   }
 
   String undo(DeployContext ctx, RollbackRequest request, ManifestSet failed, ManifestSet previous,
@@ -67,7 +66,7 @@ final class K8sRollback {
             ctx.request().options() == null ? "" : ctx.request().options().startedBy(), ctx.workflowId(), ctx.runId(),
             clock.millis()),
         GraphDigest.sha256(ctx.graph()), request.reason());
-    new ReadinessWaiter(client, failed.namespace(), clock, unschedulableGrace).awaitRestored(restored, watch);
+    waiter.awaitRestored(restored, watch);
     return "restored revision " + request.previousRevision() + " for " + String.join(", ", request.components())
         + " (" + reapplied + " objects re-applied, " + removed + " removed; components it did not change were not"
         + " touched; its services are ready again)";

@@ -141,11 +141,22 @@ final class K8sUpdates {
   /**
    * The Deployment strategy of a replacement: recreate stops the old pods before starting new ones; blue/green starts
    * every new pod beside the old ones ({@code maxSurge} 100%, {@code maxUnavailable} 0), which go once the new ones
-   * are ready. Other objects are left as rendered (StatefulSets roll in place; a changed Job is replaced).
+   * are ready. A LeaderWorkerSet gets the same as its {@code rolloutStrategy}: recreate, every group unavailable at
+   * once and no surge; blue/green, a surge of every group and none unavailable. Other objects are left as rendered
+   * (StatefulSets roll in place; a changed Job is replaced).
    */
   static void strategy(List<HasMetadata> objects, ComponentChange change) {
     if (change == null || (!change.recreates() && !change.blueGreen())) return;
     for (HasMetadata o : objects) {
+      if (LeaderWorkerSetApi.is(o)) {
+        Map<String, Object> spec = LeaderWorkerSetApi.spec((io.fabric8.kubernetes.api.model.GenericKubernetesResource) o);
+        Object replicas = spec.getOrDefault("replicas", 1);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("maxUnavailable", change.recreates() ? replicas : 0);
+        config.put("maxSurge", change.recreates() ? 0 : replicas);
+        spec.put("rolloutStrategy", new LinkedHashMap<>(Map.of("type", "RollingUpdate", "rollingUpdateConfiguration", config)));
+        continue;
+      }
       if (!(o instanceof Deployment d)) continue;
       d.getSpec().setStrategy(change.recreates()
           ? new DeploymentStrategyBuilder().withType("Recreate").build()

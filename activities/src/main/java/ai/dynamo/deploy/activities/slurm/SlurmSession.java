@@ -16,13 +16,21 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     T run(SlurmSession s) throws IOException;
   }
 
-  /** Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. */
   static <T> T guard(DeployContext ctx, Body<T> body) {
+    return guard(ctx, false, body);
+  }
+
+  /**
+   * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
+   * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
+   */
+  static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
     try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
         SlurmSettings.options(ctx.settings()))) {
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       return body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
     } catch (SlurmError e) {
+      if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
       throw failure(e);
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);

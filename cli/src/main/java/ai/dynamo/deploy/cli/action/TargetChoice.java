@@ -1,17 +1,21 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.slurm.SlurmError;
+import ai.dynamo.deploy.activities.slurm.SlurmSettings;
+import ai.dynamo.deploy.activities.slurm.SshEndpoints;
+import ai.dynamo.deploy.activities.slurm.SshHostSpec;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.UpdateSettings;
-import ai.dynamo.deploy.activities.DeployTarget;
-import ai.dynamo.deploy.activities.DeployTargets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,6 +54,14 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     flags.forEach((key, value) -> {
       if (value != null) merged.put(key, value);
     });
+    String sshHost = merged.get(TargetSettings.SLURM_SSH_HOST);
+    if (kind.equals(SLURM) && sshHost != null) {
+      try {
+        SshHostSpec.parse(sshHost); // a bad destination stops every command here, rendering included
+      } catch (SlurmError e) {
+        throw new UserError(ExitCodes.INVALID, "error: --ssh-host: " + e.getMessage());
+      }
+    }
     return new TargetChoice(kind, merged);
   }
 
@@ -68,9 +80,10 @@ public record TargetChoice(String kind, Map<String, String> settings) {
 
   /**
    * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the context when one is
-   * given), the Slurm login host, or a contributed target's {@code location} setting.
+   * given), the Slurm login node as {@code user@hostname:port} after the ssh config ({@link #loginNode}), or a
+   * contributed target's {@code location} setting.
    *
-   * @throws UserError when a Slurm target has no login host
+   * @throws UserError when a Slurm target has no login host or a bad ssh config
    */
   public String location() {
     return switch (kind) {
@@ -79,7 +92,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
         String context = settings.get(TargetSettings.K8S_CONTEXT);
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
-      case SLURM -> loginHost(settings.get(TargetSettings.SLURM_SSH_HOST));
+      case SLURM -> loginNode().location();
       default -> settings.getOrDefault(LOCATION, "local");
     };
   }
@@ -108,15 +121,26 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     return new TargetSpec(kind, location(), settings);
   }
 
-  /** {@code [user@]host[:port]} to {@code host}: the place is the cluster, not the account or the port. */
-  static String loginHost(String sshHost) {
+  /**
+   * The login node as the worker will reach it: {@code user@hostname:port} after the ssh config (the
+   * {@code sshConfig} setting, else ~/.ssh/config, read here on the client), so an alias and the name it stands for
+   * are one place; and the config's warnings (keys the deployer does not support, with file and line).
+   */
+  public record LoginNode(String location, String route, List<String> warnings) {}
+
+  /** @throws UserError (exit 2) without a login host, or with a bad value in the ssh config */
+  public LoginNode loginNode() {
+    String sshHost = settings.get(TargetSettings.SLURM_SSH_HOST);
     if (sshHost == null || sshHost.isBlank()) {
-      throw new UserError(ExitCodes.INVALID,
-          "error: a Slurm deploy needs the login node: give --ssh-host [user@]host[:port] or sshHost in the --profile file");
+      throw new UserError(ExitCodes.INVALID, "error: a Slurm deploy needs the login node: give --ssh-host "
+          + SshHostSpec.FORMS + ", or sshHost in the --profile file");
     }
-    String host = sshHost.substring(sshHost.lastIndexOf('@') + 1);
-    if (host.startsWith("[")) return host.substring(1, host.indexOf(']') > 0 ? host.indexOf(']') : host.length());
-    int colon = host.indexOf(':');
-    return colon >= 0 && colon == host.lastIndexOf(':') ? host.substring(0, colon) : host;
+    try {
+      SshEndpoints endpoints = SlurmSettings.endpoints(settings);
+      var endpoint = endpoints.resolve(sshHost);
+      return new LoginNode(endpoint.display(), endpoint.route(), endpoints.warnings());
+    } catch (SlurmError e) {
+      throw new UserError(ExitCodes.INVALID, "error: --ssh-host " + sshHost + ": " + e.getMessage());
+    }
   }
 }
