@@ -52,6 +52,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   private final SharedInformers informers = new SharedInformers();
   /** {@code multinode=auto} as decided for each deploy run. */
   private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
+  private final K8sRevisions revisions = new K8sRevisions(this);
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
@@ -170,34 +171,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
     ManifestSet rendered = manifests(ctx, record.revision());
     RevisionStore store = new RevisionStore(client(ctx), rendered.namespace());
-    int previous = TargetRecords.previous(history(ctx), record.revision());
-    int live = store.current(rendered.graphLabel());
-    if (live == record.revision()) live = previous; // a retried record: adopt from what was live before it
-    ManifestSet before = live > 0 ? store.read(rendered.graphLabel(), live) : null;
-    Map<String, RevisionStore.ComponentEntry> liveEntries =
-        live > 0 ? store.components(rendered.graphLabel(), live) : Map.of();
-    // Adopted components are recorded with the objects they run (from the live record); the rest as applied now.
-    Map<String, String> digests = ComponentDigests.of(this, ctx);
-    // Which components this revision applied: their live objects carry its revision label; the others were adopted.
-    Map<String, HasMetadata> owned = new LinkedHashMap<>();
-    for (HasMetadata o : applier(ctx, rendered, K8sTarget::sleep).owned(rendered.graphLabel())) {
-      owned.put(ManifestSet.key(o), o);
-    }
-    Map<String, List<HasMetadata>> objects = new LinkedHashMap<>();
     Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>();
-    for (Component c : ctx.graph().components()) {
-      String label = rendered.label(c.name());
-      HasMetadata first = rendered.component(c.name()).isEmpty() ? null
-          : owned.get(ManifestSet.key(rendered.component(c.name()).get(0)));
-      boolean appliedNow = first != null
-          && Integer.toString(record.revision()).equals(first.getMetadata().getLabels().get(ManifestSet.REVISION));
-      boolean adopted = !appliedNow && before != null && label != null && !before.component(label).isEmpty();
-      objects.put(c.name(), adopted ? before.component(label) : rendered.component(c.name()));
-      RevisionStore.ComponentEntry was = liveEntries.get(c.name());
-      entries.put(c.name(), new RevisionStore.ComponentEntry(digests.get(c.name()),
-          adopted && was != null ? was.revision() : adopted ? live : record.revision(), label));
-    }
-    ManifestSet set = ManifestSet.composed(rendered.namespace(), rendered.graphLabel(), record.revision(), objects);
+    ManifestSet set = revisions.recorded(ctx, record, rendered, store, entries);
     ServerSideApplier applier = applier(ctx, set, K8sTarget::sleep);
     Set<String> keep = keys(set.all());
     for (HasMetadata o : applier.owned(set.graphLabel())) {
@@ -328,37 +303,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
   }
 
-  // ---- per-component updates ----------------------------------------------------------------------------------
+  // ---- per-component updates (K8sRevisions) ------------------------------------------------------------------
 
-  /** The live record per component, with one GET per workload for health. */
   @Override
   public LiveRevision liveRevision(DeployContext ctx) {
-    ManifestSet rendered = manifests(ctx, 0);
-    KubernetesClient client = client(ctx);
-    RevisionStore store = new RevisionStore(client, rendered.namespace());
-    int live = store.current(rendered.graphLabel());
-    if (live == 0) return new LiveRevision(0, Map.of(), true);
-    ManifestSet recorded = store.read(rendered.graphLabel(), live);
-    Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>(store.components(rendered.graphLabel(), live));
-    if (entries.isEmpty()) {
-      // A record from before per-component updates: adopted only when the whole request is the one it recorded.
-      String recordedDigest = history(ctx).stream().filter(e -> e.revision() == live).map(RevisionEntry::specDigest)
-          .findFirst().orElse("");
-      Map<String, String> digests = recordedDigest.equals(ctx.request().specDigest()) ? ComponentDigests.of(this, ctx)
-          : Map.of();
-      for (Component c : ctx.graph().components()) {
-        entries.put(c.name(), new RevisionStore.ComponentEntry(digests.getOrDefault(c.name(), ""), live,
-            rendered.label(c.name())));
-      }
-    }
-    Map<String, LiveRevision.Component> out = new LinkedHashMap<>();
-    entries.forEach((name, e) -> {
-      List<HasMetadata> objects = recorded == null ? List.of() : recorded.component(e.label());
-      if (!objects.isEmpty()) {
-        out.put(name, K8sUpdates.health(client, rendered.namespace(), objects, e.digest(), e.revision()));
-      }
-    });
-    return new LiveRevision(live, out, true);
+    return revisions.liveRevision(ctx);
   }
 
   @Override
@@ -368,13 +317,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   @Override
   public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
-    ManifestSet rendered = manifests(ctx, 0);
-    RevisionStore store = new RevisionStore(client(ctx), rendered.namespace());
-    int current = store.current(rendered.graphLabel());
-    RevisionStore.ComponentEntry entry = store.components(rendered.graphLabel(), current).get(component);
-    String label = entry != null ? entry.label() : rendered.label(component);
-    ManifestSet recorded = current > 0 ? store.read(rendered.graphLabel(), current) : null;
-    return recorded == null || label == null ? Map.of() : K8sUpdates.asFiles(recorded.component(label));
+    return revisions.liveFiles(ctx, component);
   }
 
   @Override
@@ -389,7 +332,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return Labels.graphValue(graphName);
   }
 
-  private ManifestSet manifests(DeployContext ctx, int revision) {
+  ManifestSet manifests(DeployContext ctx, int revision) {
     // the run: multinode=auto may render differently in another run of the same spec
     String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
     synchronized (recent) {
@@ -408,7 +351,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return set;
   }
 
-  private KubernetesClient client(DeployContext ctx) {
+  KubernetesClient client(DeployContext ctx) {
     try {
       return clients.client(K8sSettings.context(ctx));
     } catch (RuntimeException e) {
@@ -418,7 +361,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
   }
 
-  private ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
+  ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
     return new ServerSideApplier(client(ctx), set.namespace(), K8sSettings.forceConflicts(ctx), pauser);
   }
 
@@ -435,7 +378,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return String.join(", ", names);
   }
 
-  private static void sleep(java.time.Duration d) {
+  static void sleep(java.time.Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
