@@ -1,13 +1,16 @@
 package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.dynamo.deploy.client.DeployDiffs;
 import ai.dynamo.deploy.client.DeployOutcomes;
 import ai.dynamo.deploy.client.DeployStarter;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
@@ -68,9 +71,12 @@ class SlurmUpdatesClusterTest {
     }
   }
 
+  /** A secret value only the worker has: it must never appear in a diff or a history. */
+  static final String SECRET = "diff-secret-" + UUID.randomUUID();
+
   private static SlurmTarget target() {
-    return new SlurmTarget(new WorkerSecretSource(Map.of(), null), Duration.ofMillis(300), Duration.ofSeconds(2),
-        Duration.ofSeconds(20));
+    return new SlurmTarget(new WorkerSecretSource(Map.of("DYNAMO_SECRET_DEMO_TOKEN", SECRET), null),
+        Duration.ofMillis(300), Duration.ofSeconds(2), Duration.ofSeconds(20));
   }
 
   /** decode (2 nodes x 8 GPUs) and a front end; {@code decodeExtra}/{@code frontExtra} are extra parameters. */
@@ -85,6 +91,7 @@ class SlurmUpdatesClusterTest {
         + "  - name: frontend\n    cmd: [python3, " + standin + "]\n"
         + "    run_config: {input: http, output: dyn}\n"
         + "    parameters: {port: " + frontPort + frontExtra + "}\n"
+        + "    environment: {DEMO_TOKEN: \"${{ secrets.DEMO_TOKEN }}\"}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n");
   }
 
@@ -240,5 +247,41 @@ class SlurmUpdatesClusterTest {
     assertTrue(answers(leaderPort), "revision 1 answers again");
     assertEquals(1, state(v1).currentRevision());
     assertEquals(DeployState.Status.ROLLED_BACK, state(v1).entry(2).status());
+  }
+
+  @Test
+  void diffPlansLikeTheDeployAndNeverShowsASecretValue() throws Exception {
+    String name = name();
+    Graph v1 = graph(name, "", "");
+    assertEquals(Phase.READY, deploy(v1).phase());
+
+    DeployRequest request = DeployRequest.of(graph(name, ", max_batch_size: 16", ", route_mode: x"),
+        new TargetSpec("slurm", location, settings(Map.of())), DeployOptions.defaults("updates-test"));
+    DeployDiff diff = DeployDiffs.diff(env.client(), request);
+    assertEquals(1, diff.plan().liveRevision());
+    assertTrue(diff.plan().change("decode").verb().equals("update (recreate)"), diff.plan().toString());
+    assertTrue(diff.plan().change("decode").reason().contains("no room for a second 2x8-GPU allocation"),
+        diff.plan().change("decode").reason());
+    String all = diff.diffs().stream().map(DeployDiff.ComponentDiff::unified).reduce("", String::concat);
+    assertTrue(all.contains("--- live/rev-1/frontend-0/frontend-0.sbatch"), all);
+    assertTrue(all.contains("DEMO_TOKEN"), "the secret is referenced by name: " + all);
+    assertFalse(all.contains(SECRET), all);
+    // Payloads as protobuf text: the JSON data of every input and result, readable (the JSON form base64-encodes them).
+    for (String id : List.of(diffWorkflowId(name), "deploy/slurm/" + location + "/" + name)) {
+      StringBuilder events = new StringBuilder();
+      env.client().fetchHistory(id).getEvents().forEach(e -> events.append(e));
+      assertFalse(events.toString().contains(SECRET), "secret value in the history of " + id);
+      if (id.startsWith("diff/")) assertTrue(events.toString().contains("live/rev-1/"), "the diff is its result");
+    }
+    assertEquals(1, state(v1).history().size(), "diff records nothing");
+  }
+
+  /** The workflow ID of the last diff of graph {@code name} (closed: the Java test server lists it). */
+  private String diffWorkflowId(String name) {
+    return env.client().getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+            io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace("default")
+                .build())
+        .getExecutionsList().stream().map(e -> e.getExecution().getWorkflowId())
+        .filter(id -> id.startsWith("diff/") && id.contains("/" + name + "/")).findFirst().orElseThrow();
   }
 }
