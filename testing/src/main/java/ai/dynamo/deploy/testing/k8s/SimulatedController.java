@@ -3,7 +3,6 @@ package ai.dynamo.deploy.testing.k8s;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -75,7 +74,6 @@ public final class SimulatedController implements AutoCloseable {
   static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
   static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
   static final String JOB_COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
-  static final String GPU = "nvidia.com/gpu";
   private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
       new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
@@ -87,13 +85,13 @@ public final class SimulatedController implements AutoCloseable {
   private volatile boolean paused;
   /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
   private volatile boolean keepOldPods;
-  /** The simulated GPU nodes (empty: no scheduling, every pod runs at once, as before). */
-  private final List<String> gpuNodes = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.Set<String> failedScheduling = ConcurrentHashMap.newKeySet();
+  /** Scheduling onto simulated GPU nodes, once {@link #withGpuNodes} made some (before: every pod runs at once). */
+  private final SimulatedScheduler scheduler;
 
   public SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
+    this.scheduler = new SimulatedScheduler(client, namespace);
   }
 
   public SimulatedController start() {
@@ -113,25 +111,13 @@ public final class SimulatedController implements AutoCloseable {
 
   /** Creates {@code count} nodes with {@code gpus} allocatable {@code nvidia.com/gpu} each and schedules onto them. */
   public SimulatedController withGpuNodes(int count, int gpus) {
-    for (int i = 1; i <= count; i++) {
-      String name = "gpu-node-" + i;
-      Map<String, io.fabric8.kubernetes.api.model.Quantity> size = Map.of(GPU, new io.fabric8.kubernetes.api.model.Quantity(
-          Integer.toString(gpus)), "cpu", new io.fabric8.kubernetes.api.model.Quantity("64"));
-      client.resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
-          .addToLabels("kubernetes.io/hostname", name).endMetadata()
-          .withNewStatus().withAllocatable(size).withCapacity(size).endStatus().build()).create();
-      gpuNodes.add(name);
-    }
+    scheduler.addNodes(count, gpus);
     return this;
   }
 
   /** The events this controller wrote, as {@code reason object} lines (FailedScheduling, Scheduled, Killing). */
   public List<String> events() {
-    List<String> out = new ArrayList<>();
-    for (io.fabric8.kubernetes.api.model.Event e : client.v1().events().inNamespace(namespace).list().getItems()) {
-      out.add(e.getReason() + " " + e.getInvolvedObject().getName());
-    }
-    return out;
+    return scheduler.events();
   }
 
   public SimulatedController keepOldPods(boolean keep) {
@@ -188,7 +174,7 @@ public final class SimulatedController implements AutoCloseable {
     int ready = readyPods(d, b, replicas);
     List<String> names = new ArrayList<>();
     // Scheduling mode names pods by template, as ReplicaSets do: a reverted template finds its old pods again.
-    String hash = gpuNodes.isEmpty() ? "g" + gen
+    String hash = !scheduler.on() ? "g" + gen
         : "t" + Integer.toHexString(SERIALIZATION.asJson(d.getSpec().getTemplate()).hashCode() & 0x7fffffff);
     for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-" + hash + "-" + i);
     replicaSet(d, gen, hash);
@@ -224,7 +210,7 @@ public final class SimulatedController implements AutoCloseable {
           .endMetadata()
           .withNewSpec().withReplicas(d.getSpec().getReplicas()).withSelector(d.getSpec().getSelector()).endSpec()
           .build()).inNamespace(namespace).create();
-    } else if (!gpuNodes.isEmpty()) {
+    } else if (scheduler.on()) {
       // A reverted template re-uses its ReplicaSet, which takes the Deployment's new revision number (as Kubernetes does).
       io.fabric8.kubernetes.api.model.apps.ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
       if (rs.getMetadata().getAnnotations() == null || !revision.equals(rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION))) {
@@ -311,7 +297,7 @@ public final class SimulatedController implements AutoCloseable {
    */
   private int syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
       int ready, Map<String, String> extraLabels) {
-    if (!gpuNodes.isEmpty()) return syncScheduledPods(owner, template, names, b, ready, extraLabels);
+    if (scheduler.on()) return syncScheduledPods(owner, template, names, b, ready, extraLabels);
     String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
       boolean old = !names.contains(p.getMetadata().getName());
@@ -319,16 +305,7 @@ public final class SimulatedController implements AutoCloseable {
     }
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-      if (pod == null) {
-        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
-        labels.putAll(extraLabels);
-        labels.put("sim/owner", ownerKey);
-        pod = client.resource(new PodBuilder()
-            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-            .withAnnotations(new LinkedHashMap<>()).endMetadata()
-            .withSpec(template.getSpec()).build()).inNamespace(namespace).create();
-      }
+      Pod pod = podOf(ownerKey, template, name, extraLabels);
       PodStatus want = podStatus(template, b, i < ready);
       if (!Objects.equals(want, pod.getStatus())) {
         pod.setStatus(want);
@@ -336,6 +313,19 @@ public final class SimulatedController implements AutoCloseable {
       }
     }
     return Math.min(ready, names.size());
+  }
+
+  /** The pod {@code name} of an owner, created from its template when it does not exist yet. */
+  private Pod podOf(String ownerKey, PodTemplateSpec template, String name, Map<String, String> extraLabels) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    if (pod != null) return pod;
+    Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+    labels.putAll(extraLabels);
+    labels.put("sim/owner", ownerKey);
+    return client.resource(new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+        .withAnnotations(new LinkedHashMap<>()).endMetadata()
+        .withSpec(SERIALIZATION.clone(template.getSpec())).build()).inNamespace(namespace).create();
   }
 
   /** {@link #syncPods} with a scheduler: pods bind to nodes with room for their GPUs, or stay Unschedulable. */
@@ -346,7 +336,7 @@ public final class SimulatedController implements AutoCloseable {
         && "RollingUpdate".equals(d.getSpec().getStrategy().getType())
         && d.getSpec().getStrategy().getRollingUpdate() != null
         && d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable() != null
-        && isZero(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable());
+        && SimulatedScheduler.isZero(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable());
     boolean newReady = true;
     for (String name : names) {
       Pod p = client.pods().inNamespace(namespace).withName(name).get();
@@ -356,43 +346,24 @@ public final class SimulatedController implements AutoCloseable {
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
       if (names.contains(p.getMetadata().getName()) || surge && !newReady) continue;
       client.resource(p).inNamespace(namespace).delete();
-      event(p.getMetadata().getName(), "Killing", "Stopping container");
+      scheduler.event(p.getMetadata().getName(), "Killing", "Stopping container");
     }
-    long perPod = gpus(template);
+    long perPod = SimulatedScheduler.gpus(template.getSpec());
     int readyNow = 0;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-      if (pod == null) {
-        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
-        labels.putAll(extraLabels);
-        labels.put("sim/owner", ownerKey);
-        pod = client.resource(new PodBuilder()
-            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-            .withAnnotations(new LinkedHashMap<>()).endMetadata()
-            .withSpec(SERIALIZATION.clone(template.getSpec())).build()).inNamespace(namespace).create();
-      }
+      Pod pod = podOf(ownerKey, template, name, extraLabels);
       if (pod.getSpec().getNodeName() == null) {
-        String node = fit(perPod);
+        String node = scheduler.fit(perPod);
         if (node == null) {
-          PodStatus pending = new PodStatusBuilder().withPhase("Pending").withConditions(condition("PodScheduled",
-              "False", "Unschedulable", "0/" + gpuNodes.size() + " nodes are available: " + gpuNodes.size()
-                  + " Insufficient nvidia.com/gpu.")).build();
-          if (!Objects.equals(pending, pod.getStatus())) {
-            pod.setStatus(pending);
-            client.resource(pod).inNamespace(namespace).patchStatus();
-          }
-          if (failedScheduling.add(name)) {
-            event(name, "FailedScheduling", "0/" + gpuNodes.size() + " nodes are available: " + gpuNodes.size()
-                + " Insufficient nvidia.com/gpu.");
-          }
+          scheduler.unschedulable(pod);
           continue;
         }
         pod = client.pods().inNamespace(namespace).withName(name).edit(x -> {
           x.getSpec().setNodeName(node);
           return x;
         });
-        event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
+        scheduler.event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
       }
       PodStatus want = podStatus(template, b, i < ready);
       if (i < ready) readyNow++;
@@ -402,49 +373,6 @@ public final class SimulatedController implements AutoCloseable {
       }
     }
     return readyNow;
-  }
-
-  private static boolean isZero(io.fabric8.kubernetes.api.model.IntOrString v) {
-    return v.getIntVal() != null ? v.getIntVal() == 0 : "0%".equals(v.getStrVal()) || "0".equals(v.getStrVal());
-  }
-
-  /** A node with {@code gpus} free (allocatable minus the requests of the pods bound to it), or null. */
-  private String fit(long gpus) {
-    Map<String, Long> used = new LinkedHashMap<>();
-    for (Pod p : client.pods().inAnyNamespace().list().getItems()) {
-      if (p.getSpec() != null && p.getSpec().getNodeName() != null) {
-        used.merge(p.getSpec().getNodeName(), gpus(p.getSpec()), Long::sum);
-      }
-    }
-    for (String node : gpuNodes) {
-      Node n = client.nodes().withName(node).get();
-      long allocatable = n.getStatus().getAllocatable().get(GPU).getNumericalAmount().longValue();
-      if (allocatable - used.getOrDefault(node, 0L) >= gpus) return node;
-    }
-    return null;
-  }
-
-  private static long gpus(PodTemplateSpec template) {
-    return gpus(template.getSpec());
-  }
-
-  private static long gpus(io.fabric8.kubernetes.api.model.PodSpec spec) {
-    long sum = 0;
-    for (var c : spec.getContainers()) {
-      if (c.getResources() == null) continue;
-      var q = c.getResources().getLimits() != null ? c.getResources().getLimits().get(GPU) : null;
-      if (q == null && c.getResources().getRequests() != null) q = c.getResources().getRequests().get(GPU);
-      if (q != null) sum += q.getNumericalAmount().longValue();
-    }
-    return sum;
-  }
-
-  private void event(String pod, String reason, String message) {
-    client.v1().events().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
-        .withNewMetadata().withGenerateName(pod + ".").withNamespace(namespace).endMetadata()
-        .withNewInvolvedObject().withKind("Pod").withName(pod).withNamespace(namespace).endInvolvedObject()
-        .withReason(reason).withMessage(message).withType(reason.startsWith("Failed") ? "Warning" : "Normal")
-        .withNewSource().withComponent("simulated-controller").endSource().build()).create();
   }
 
   private final String since = Instant.now().toString();
