@@ -87,7 +87,11 @@ public final class DeployCommand implements Callable<Integer> {
         DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
         startedBy());
     options = failurePolicy(options);
-    choice.location(); // a Slurm deploy without a login host fails here, before anything connects
+    if (choice.kind().equals(TargetChoice.SLURM)) {
+      // Without a login host, or with a bad ssh config, the deploy fails here, before anything connects.
+      TargetChoice.LoginNode login = choice.loginNode();
+      login.warnings().forEach(w -> spec.commandLine().getErr().println("warning: ssh config: " + w));
+    }
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .document(output == OutputFormat.table ? null : output::write)
         .run(graph, choice, options, waitForEnd);

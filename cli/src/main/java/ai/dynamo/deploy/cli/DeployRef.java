@@ -1,7 +1,6 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.PlaceFlags;
-import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.workflows.DeployIds;
@@ -84,7 +83,7 @@ final class DeployRef {
   /** Flags given for a deploy found by name must belong to its target (e.g. no --ssh-key for a k8s deploy). */
   private void checkFlagsApply(String kind) {
     try {
-      TargetChoice.checkFlagsApply(kind, target.given());
+      target.checkApplyTo(kind);
     } catch (UserError e) {
       throw new UserError(ExitCodes.INVALID, e.getMessage() + " (" + name + " is deployed on " + kind + ")", e);
     }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.testing.k8s.MockCluster;
 import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.MockKubeconfig;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,38 +33,20 @@ class K8sDeployCliTest {
   private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
 
   @TempDir Path dir;
-  @RegisterExtension
+  @RegisterExtension @Order(1)
   final MockCluster cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").withController(NS);
+  @RegisterExtension @Order(2) final MockKubeconfig kubeconfig = new MockKubeconfig(cluster);
   private LocalService service;
-  private String previousKubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + cluster.masterUrl() + "\"}",
-        "users:",
-        "- name: tester",
-        "  user: {token: not-a-real-token}",
-        "contexts:",
-        "- name: mock",
-        "  context: {cluster: mock, user: tester}",
-        "current-context: mock",
-        ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
     service = LocalService.start(0, DeployRegistration.production());
   }
 
+  /** Before the kubeconfig and the cluster close (the extensions' turn comes after {@code @AfterEach}). */
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
   }
 
   private Path graph(String name, String engineImage) throws Exception {

@@ -8,6 +8,9 @@ import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -39,6 +42,10 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   private final KubeClients clients;
   private final Clock clock;
+  /** One informer per client, namespace and kind, shared by every readiness wait of this worker. */
+  private final SharedInformers informers = new SharedInformers();
+  /** {@code multinode=auto} as decided for each deploy run. */
+  private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
@@ -68,10 +75,22 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return KIND;
   }
 
-  /** Closes the API clients this target opened (call on worker shutdown). */
+  /** Stops the shared informers and closes the API clients this target opened (call on worker shutdown). */
   @Override
   public void close() {
+    informers.close();
     clients.close();
+  }
+
+  /** Renders with {@code multinode=auto} decided by the cluster (see {@link #settings}). */
+  @Override
+  public Rendering render(DeployContext ctx) {
+    return Renderers.render(ctx.graph(), KIND, settings(ctx));
+  }
+
+  /** The request's settings with {@code multinode=auto} decided by the cluster ({@link MultiNodeDecisions}). */
+  Map<String, String> settings(DeployContext ctx) {
+    return multiNode.settings(ctx, () -> client(ctx));
   }
 
   @Override
@@ -82,7 +101,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public List<String> preflight(DeployContext ctx) {
     ManifestSet set = manifests(ctx, 0);
-    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx));
+    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx),
+        MultiNodeMode.of(ctx.settings()), settings(ctx));
   }
 
   @Override
@@ -106,7 +126,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
     ManifestSet set = manifests(ctx, revision);
-    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
         .await(component, stage, set.component(component.name()), stage.units(component), watch);
   }
 
@@ -231,7 +251,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         if (objects.isEmpty()) continue;
         restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
       }
-      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
           .awaitRestored(restored, watch);
     }
     return previous != null
@@ -264,7 +284,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   }
 
   private ManifestSet manifests(DeployContext ctx, int revision) {
-    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
+    // the run: multinode=auto may render differently in another run of the same spec
+    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
     synchronized (recent) {
       ManifestSet cached = recent.get(key);
       if (cached != null) return cached;

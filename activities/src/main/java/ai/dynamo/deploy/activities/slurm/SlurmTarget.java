@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
+import net.schmizz.sshj.sftp.SFTPException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,14 +70,23 @@ public final class SlurmTarget implements DeployTarget {
     return SlurmSettings.problems(ctx.settings());
   }
 
+  /**
+   * The first contact: a login node (or jump host) that cannot be reached, has no Slurm commands, or where the
+   * remote directory cannot be written fails the deploy at once (not retried for minutes), saying what to fix.
+   */
   @Override
   public List<String> preflight(DeployContext ctx) {
+    List<String> warnings = new ArrayList<>();
+    try {
+      SshEndpoints endpoints = SlurmSettings.endpoints(ctx.settings());
+      endpoints.resolve(ctx.settings().get(SlurmSettings.SSH_HOST));
+      endpoints.warnings().forEach(w -> warnings.add("ssh config: " + w));
+    } catch (SlurmError e) {
+      throw failure(e);
+    }
     return guard(ctx, true, s -> {
-      RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
-      if (!tools.ok()) {
-        throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
-            + " lacks Slurm's commands (sbatch, squeue, scancel, scontrol must be on the login shell's PATH)");
-      }
+      String display = s.ssh.endpoint().display();
+      LoginNodeChecks.requireSlurmCommands(s.ssh, display);
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
       if (partition != null && !partition.isBlank()) {
         RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
@@ -90,8 +100,15 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      s.ssh.mkdirs(s.layout.graphDir(), 0700);
-      return List.of();
+      try {
+        s.ssh.mkdirs(s.layout.graphDir(), 0700);
+      } catch (SFTPException e) {
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), e.getMessage());
+      }
+      if (!s.ssh.run("test -w " + Shell.quote(s.layout.graphDir()), RemoteShell.Retry.SAFE).ok()) {
+        throw LoginNodeChecks.unwritable(display, s.layout.graphDir(), "not writable");
+      }
+      return warnings;
     });
   }
 

@@ -3,6 +3,7 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.k8s.K8sRenderer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * <pre>
  * k8s:
  *   namespace: team-a
+ *   imagePullSecrets: [ngc-registry]
+ *   podLabels: {team: llm}
  * slurm:
  *   sshHost: alice@login1
  *   partition: gpu
@@ -51,7 +54,17 @@ public final class TargetProfile {
                   TargetSettings.K8S_SERVER,
                   TargetSettings.K8S_CREATE_NAMESPACE,
                   TargetSettings.K8S_FORCE_CONFLICTS,
-                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS),
+                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS,
+                  TargetSettings.K8S_MULTINODE,
+                  TargetSettings.K8S_TOLERATIONS,
+                  TargetSettings.K8S_GPU_TOLERATIONS,
+                  TargetSettings.K8S_IMAGE_PULL_SECRETS,
+                  TargetSettings.K8S_SERVICE_ACCOUNT,
+                  TargetSettings.K8S_PRIORITY_CLASS,
+                  TargetSettings.K8S_RUNTIME_CLASS,
+                  TargetSettings.K8S_SCHEDULER,
+                  TargetSettings.K8S_POD_LABELS,
+                  TargetSettings.K8S_POD_ANNOTATIONS),
           "slurm",
               Set.of(
                   TargetSettings.SLURM_SSH_HOST,
@@ -102,20 +115,43 @@ public final class TargetProfile {
           throw error(file, setting.getKeyNode().getStartMark(), field,
               "unknown setting (valid for " + sectionName + ": " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
         }
-        String value = value(file, setting.getValueNode(), field);
+        String value = value(file, setting.getValueNode(), field, MAP_KEYS.contains(key));
+        if (sectionName.equals("k8s")) {
+          String problem = K8sRenderer.settingProblem(key, value);
+          if (problem != null) throw error(file, setting.getValueNode().getStartMark(), field, problem);
+        }
         if (sectionName.equals(kind)) result.put(key, value);
       }
     }
     return result;
   }
 
-  private static String value(Path file, Node node, String field) {
+  /** Settings written as a mapping ({@code podLabels: {team: llm}}), kept as {@code KEY=VALUE} lines. */
+  static final Set<String> MAP_KEYS = Set.of(TargetSettings.K8S_POD_LABELS, TargetSettings.K8S_POD_ANNOTATIONS);
+
+  private static String value(Path file, Node node, String field, boolean mapping) {
+    List<String> lines = new ArrayList<>();
     if (node instanceof SequenceNode list) {
-      List<String> lines = new ArrayList<>();
-      for (Node item : list.getValue()) lines.add(scalar(file, item, field));
+      for (Node item : list.getValue()) lines.add(line(file, item, field));
       return String.join("\n", lines);
     }
+    if (mapping && node instanceof MappingNode map) {
+      for (NodeTuple entry : map.getValue()) {
+        lines.add(line(file, entry.getKeyNode(), field) + "=" + line(file, entry.getValueNode(), field));
+      }
+      return String.join("\n", lines);
+    }
+    if (node instanceof MappingNode) {
+      throw error(file, node.getStartMark(), field, "expected a single value or a list");
+    }
     return scalar(file, node, field);
+  }
+
+  /** One entry of a list or mapping setting: a scalar on one line. */
+  private static String line(Path file, Node node, String field) {
+    String value = scalar(file, node, field);
+    if (value.contains("\n")) throw error(file, node.getStartMark(), field, "a list entry must be one line");
+    return value;
   }
 
   private static String scalar(Path file, Node node, String field) {

@@ -29,9 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TEST-ONLY stand-in for the Deployment, StatefulSet, Job controllers, the scheduler and the kubelet: every tick it
@@ -76,12 +73,10 @@ public final class SimulatedController implements AutoCloseable {
   private final String namespace;
   private final Map<String, Behaviour> byName = new ConcurrentHashMap<>();
   private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final SimulationLoop loop = new SimulationLoop(this::tick);
   private volatile boolean paused;
   /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
   private volatile boolean keepOldPods;
-  /** The last error a tick hit, for diagnosing a test that waits in vain. */
-  volatile RuntimeException lastError;
 
   public SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
@@ -89,7 +84,7 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   public SimulatedController start() {
-    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    loop.start();
     return this;
   }
 
@@ -110,28 +105,15 @@ public final class SimulatedController implements AutoCloseable {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 
-  private void tickSafely() {
+  private void tick() {
     if (paused) return;
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      // Injected API faults hit the controller too, and objects vanish between a list and a write; the next tick
-      // tries again, as a real controller would. Any exception escaping here would stop the scheduled loop for good.
-      lastError = e;
-    }
-  }
-
-  void tick() {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
-    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) statefulSet(s);
+    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+      if (!controlledByAnother(s)) statefulSet(s);
+    }
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
     collectGarbage();
   }
@@ -151,6 +133,12 @@ public final class SimulatedController implements AutoCloseable {
 
   private static String ownerKey(HasMetadata owner) {
     return owner.getKind() + "." + owner.getMetadata().getName();
+  }
+
+  /** StatefulSets another controller runs (LeaderWorkerSet's: {@link SimulatedLeaderWorkerSets}) are left to it. */
+  private static boolean controlledByAnother(HasMetadata o) {
+    return o.getMetadata().getOwnerReferences() != null
+        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()));
   }
 
   private Behaviour behaviour(HasMetadata workload, PodTemplateSpec template) {
