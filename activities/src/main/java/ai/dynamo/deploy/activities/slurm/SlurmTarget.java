@@ -6,16 +6,12 @@ import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
-import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
-import ai.dynamo.deploy.workflows.RevisionStatus;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
@@ -47,6 +43,8 @@ public final class SlurmTarget implements DeployTarget {
   private final Duration firstPoll;
   private final Duration maxPoll;
   private final Duration cancelGrace;
+  /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
+  private Duration commandTimeout;
 
   /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
   public SlurmTarget() {
@@ -58,6 +56,15 @@ public final class SlurmTarget implements DeployTarget {
     this.firstPoll = firstPoll;
     this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
+  }
+
+  /**
+   * This target with every remote command bounded by {@code timeout} (the CLI's {@code --request-timeout}, for
+   * {@code logs}); a worker's commands keep the longer default, room for sbatch under a loaded controller.
+   */
+  public SlurmTarget withCommandTimeout(Duration timeout) {
+    this.commandTimeout = timeout;
+    return this;
   }
 
   @Override
@@ -95,7 +102,7 @@ public final class SlurmTarget implements DeployTarget {
           throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
         }
       }
-      List<String> missing = missingSecrets(ctx);
+      List<String> missing = secrets.missing(ctx.graph());
       if (!missing.isEmpty()) {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
@@ -170,8 +177,8 @@ public final class SlurmTarget implements DeployTarget {
         jobs(ctx, s, record.revision(), c).forEach((r, id) -> jobs.put(SlurmNames.stem(c.name(), r), id));
       }
       // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-      s.ssh.writeFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE,
-          SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
+      new SlurmRecords(s.ssh, s.layout).writeSpec(record.revision(),
+          new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
       int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
           record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
@@ -219,27 +226,12 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    return guard(ctx, true, s -> {
-      List<RevisionEntry> out = new ArrayList<>();
-      for (DeployState.Entry e : new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).history()) {
-        out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
-            e.startedBy(), e.note(), e.workflowId(), e.runId()));
-      }
-      return out;
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh, s.layout).history(ctx.graph().name()));
   }
 
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
-    return guard(ctx, true, s -> {
-      DeployState.Entry entry = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).entry(revision);
-      if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
-        return Optional.empty();
-      }
-      Optional<String> json = s.ssh.readFile(s.layout.revisionDir(revision) + "/" + SPEC_FILE);
-      if (json.isEmpty()) return Optional.empty();
-      return Optional.of(SPEC_JSON.readValue(json.get(), RevisionSpec.class));
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh, s.layout).spec(ctx.graph().name(), revision));
   }
 
   /** Every replica has a live job of this deploy and revision, started from this very spec: nothing to apply. */
@@ -279,11 +271,6 @@ public final class SlurmTarget implements DeployTarget {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
-  static final String SPEC_FILE = "spec.json";
-
-  private static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-
   private static String specDigestFile(Session s, int revision, Component c) {
     return s.layout.revisionDir(revision) + "/" + c.name() + ".spec-digest";
   }
@@ -295,7 +282,7 @@ public final class SlurmTarget implements DeployTarget {
     T run(Session s) throws IOException;
   }
 
-  private static <T> T guard(DeployContext ctx, Body<T> body) {
+  private <T> T guard(DeployContext ctx, Body<T> body) {
     return guard(ctx, false, body);
   }
 
@@ -303,9 +290,10 @@ public final class SlurmTarget implements DeployTarget {
    * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
    * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
    */
-  private static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
-    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-        SlurmSettings.options(ctx.settings()))) {
+  private <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
+    SshOptions options = SlurmSettings.options(ctx.settings());
+    if (commandTimeout != null) options = options.withCommandTimeout(commandTimeout);
+    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()), options)) {
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       return body.run(new Session(ssh, new SlurmClient(ssh), layout));
     } catch (SlurmError e) {
@@ -361,21 +349,6 @@ public final class SlurmTarget implements DeployTarget {
       if (e.status() == DeployState.Status.SUPERSEDED && e.revision() != revision) last = e;
     }
     return last;
-  }
-
-  private List<String> missingSecrets(DeployContext ctx) throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (Component c : ctx.graph().components()) {
-      for (EnvVar e : c.environment()) {
-        if (e.isSecret() && secrets.value(e.secretRef()).isEmpty() && !missing.contains(e.secretRef())) {
-          missing.add(e.secretRef());
-        }
-      }
-      for (String w : c.secrets()) {
-        if (secrets.whole(w).isEmpty() && !missing.contains(w)) missing.add(w);
-      }
-    }
-    return missing;
   }
 
   private static SlurmStage slurmStage(Stage stage) {
