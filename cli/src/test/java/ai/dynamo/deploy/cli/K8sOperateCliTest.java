@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.MockKubeconfig;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,41 +34,25 @@ import org.junit.jupiter.api.io.TempDir;
 class K8sOperateCliTest {
   private static final String NS = "llm";
   private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
-  private static final String TOKEN = "k8s-token-" + System.nanoTime();
+  private static final String TOKEN = "not-a-real-token"; // MockKubeconfig's
 
   @TempDir Path dir;
-  @RegisterExtension
+  @RegisterExtension @Order(1)
   final MockCluster cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").withController(NS);
+  /** The worker's own kubeconfig, and the one --kubeconfig names: context "mock", a token that must stay out. */
+  @RegisterExtension @Order(2) final MockKubeconfig mockKubeconfig = new MockKubeconfig(cluster);
   private LocalService service;
   private Path kubeconfig;
-  private String previousKubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
-    kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + cluster.masterUrl() + "\"}",
-        "users:",
-        "- name: tester",
-        "  user: {token: " + TOKEN + "}",
-        "contexts:",
-        "- name: mock",
-        "  context: {cluster: mock, user: tester}",
-        "current-context: mock",
-        ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString()); // the worker's own kubeconfig
+    kubeconfig = mockKubeconfig.file();
     service = LocalService.start(0, DeployRegistration.production());
   }
 
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
   }
 
   private CliRun dynamo(String... args) {
