@@ -76,7 +76,7 @@ public final class DeployCommand implements Callable<Integer> {
     }
     TargetChoice choice = target.resolve();
     Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
-    checkUpdateSettings(choice, graph);
+    checkUpdateSettings(choice.settings(), graph);
     if (outDir != null) {
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
@@ -132,8 +132,8 @@ public final class DeployCommand implements Callable<Integer> {
   }
 
   /** A strategy for a component the graph does not have, or a bad value: exit 2 before anything starts. */
-  static void checkUpdateSettings(TargetChoice choice, Graph graph) {
-    java.util.List<String> problems = UpdateSettings.problems(choice.settings(), graph);
+  static void checkUpdateSettings(java.util.Map<String, String> settings, Graph graph) {
+    java.util.List<String> problems = UpdateSettings.problems(settings, graph);
     if (!problems.isEmpty()) throw new UserError(ExitCodes.INVALID, "error: " + String.join("; ", problems));
   }
 

@@ -30,8 +30,7 @@ public final class RunDeploy {
   private PrintWriter out;
   private final PrintWriter err;
   private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
-  // Tests run on shared machines where 7233 may be someone's dynamo server: they name another port.
-  private int localPort = Integer.getInteger("dynamo.localTemporalPort", TemporalConnection.LOCAL_PORT);
+  private int localPort = TemporalService.localPort();
   private Function<Object, String> document;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {

@@ -30,6 +30,11 @@ import java.util.concurrent.TimeoutException;
 public record TemporalService(TemporalConnection connection, WorkflowServiceStubs stubs, WorkflowClient client,
     LocalService embedded) implements AutoCloseable {
 
+  /** Where an unconfigured client looks for a {@code dynamo server}; tests name another port than 7233. */
+  public static int localPort() {
+    return Integer.getInteger("dynamo.localTemporalPort", TemporalConnection.LOCAL_PORT);
+  }
+
   public static TemporalService pick(TemporalConnection configured, int localPort, PrintWriter err, String what) {
     TemporalConnection dial = configured;
     if (!configured.addressConfigured()) {
