@@ -67,7 +67,7 @@ final class DeployDiffCommand implements Callable<Integer> {
           if (flagged == null) graph = GraphFiles.load(file, where.kind(), new PrintWriter(PrintWriter.nullWriter()));
           DeployCommand.checkUpdateSettings(where.settings(), graph);
           DeployRequest request = DeployRequest.of(graph, where, DeployOptions.defaults(DeployCommand.startedBy()));
-          diff = DeployDiffs.diff(service.client(), request);
+          diff = DeployDiffs.diff(service.client(), request, temporal.requestTimeout());
         }
       } catch (StatusRuntimeException e) {
         throw service.connection().unreachable(e);

@@ -257,7 +257,7 @@ class SlurmUpdatesClusterTest {
 
     DeployRequest request = DeployRequest.of(graph(name, ", max_batch_size: 16", ", route_mode: x"),
         new TargetSpec("slurm", location, settings(Map.of())), DeployOptions.defaults("updates-test"));
-    DeployDiff diff = DeployDiffs.diff(env.client(), request);
+    DeployDiff diff = DeployDiffs.diff(env.client(), request, java.time.Duration.ofMinutes(2));
     assertEquals(1, diff.plan().liveRevision());
     assertTrue(diff.plan().change("decode").verb().equals("update (recreate)"), diff.plan().toString());
     assertTrue(diff.plan().change("decode").reason().contains("no room for a second 2x8-GPU allocation"),
