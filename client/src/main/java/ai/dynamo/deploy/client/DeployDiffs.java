@@ -12,8 +12,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code dynamo deploy diff} (client side): runs a {@link DiffWorkflow} for the request, whose one activity plans
@@ -47,20 +45,12 @@ public final class DeployDiffs {
             .setStaticSummary("diff " + request.graph().name() + " against its live revision")
             .build());
     WorkflowClient.start(workflow::diff, request);
-    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
     try {
-      return stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, DeployDiff.class);
-    } catch (TimeoutException e) {
-      String why = PendingWork.why(client, stub.getExecution(), wait);
-      stub.terminate("no answer within " + wait);
-      throw new TargetUnreachableException("cannot diff " + request.graph().name() + " on " + where + ": " + why);
+      return BoundedRead.await(client, WorkflowStub.fromTyped(workflow), wait, DeployDiff.class,
+          "cannot diff " + request.graph().name() + " on " + where);
     } catch (WorkflowFailedException e) {
-      String message = DeployRecords.rootMessage(e);
-      String type = DeployRecords.rootType(e);
-      if (DeployFailures.INVALID_IR.equals(type)) throw new InvalidRequestException(message);
-      if (DeployWatcher.UNREACHABLE_TYPES.contains(type)) {
-        throw new TargetUnreachableException("cannot diff " + request.graph().name() + " on " + where + ": " + message);
-      }
+      String message = BoundedRead.rootMessage(e);
+      if (DeployFailures.INVALID_IR.equals(BoundedRead.rootType(e))) throw new InvalidRequestException(message);
       throw new IllegalStateException("diff of " + request.graph().name() + " failed: " + message, e);
     }
   }
