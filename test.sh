@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# A real local Slurm cluster (slurmctld, node1..node3, sshd on 127.0.0.1:2222) for the Slurm tests; see
-# docs/local-slurm.md. With DYNAMO_REQUIRE_SLURM=1 a Slurm test fails (never skips) when the cluster is missing.
-# `DYNAMO_REQUIRE_SLURM=0 ./test.sh` skips the cluster and the tests that need it.
+# A real local Slurm cluster (slurmctld, node1..node3, sshds on 127.0.0.1:2222-2223 and 127.0.0.2:2224) for the
+# Slurm tests; see docs/local-slurm.md. With DYNAMO_REQUIRE_SLURM=1 a Slurm test fails (never skips) when the
+# cluster is missing. `DYNAMO_REQUIRE_SLURM=0 ./test.sh` skips the cluster and the tests that need it.
 export DYNAMO_LOCAL_SLURM_DIR="${DYNAMO_LOCAL_SLURM_DIR:-/var/tmp/dynamo-local-slurm}"
 export DYNAMO_REQUIRE_SLURM="${DYNAMO_REQUIRE_SLURM:-1}"
 if [[ "$DYNAMO_REQUIRE_SLURM" == 1 ]]; then

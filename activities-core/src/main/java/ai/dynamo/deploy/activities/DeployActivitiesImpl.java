@@ -18,6 +18,11 @@ import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
+import ai.dynamo.deploy.workflows.UpdatePlan;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import ai.dynamo.deploy.workflows.ChangeKind;
+import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.StepRequest;
 import ai.dynamo.deploy.workflows.UninstallActivities;
 import ai.dynamo.deploy.workflows.UninstallRequest;
@@ -55,6 +60,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
   public void validate() {
     DeployContext ctx = context();
     List<String> problems = new ArrayList<>(graphProblems(ctx.graph()));
+    problems.addAll(UpdateSettings.problems(ctx.settings(), ctx.graph()));
     problems.addAll(call(() -> target(ctx).validate(ctx)));
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -90,6 +96,45 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
   }
 
   @Override
+  public UpdatePlan planUpdate() {
+    DeployContext ctx = context();
+    return call(() -> new UpdatePlanner(target(ctx)).plan(ctx));
+  }
+
+  /** Cap of the diff text returned (it is an activity result, kept in the diff workflow's history). */
+  static final int DIFF_LIMIT = 256 * 1024;
+
+  @Override
+  public DeployDiff diff() {
+    DeployContext ctx = context();
+    DeployTarget target = target(ctx);
+    return call(() -> {
+      UpdatePlan plan = new UpdatePlanner(target).plan(ctx);
+      LiveRevision live = target.liveRevision(ctx);
+      List<DeployDiff.ComponentDiff> diffs = new ArrayList<>();
+      List<String> warnings = new ArrayList<>(target.render(ctx).warnings());
+      int size = 0;
+      for (ComponentChange change : plan.components()) {
+        if (change.kind() == ChangeKind.UNCHANGED) continue;
+        LiveRevision.Component now = live.components().get(change.component());
+        java.util.Map<String, String> before = now == null ? java.util.Map.of()
+            : target.liveFiles(ctx, change.component(), now);
+        java.util.Map<String, String> after = change.kind() == ChangeKind.REMOVE ? java.util.Map.of()
+            : target.wantedFiles(ctx, ctx.component(change.component()));
+        String unified = RenderedDiff.unified(before, after, change.liveRevision());
+        if (size + unified.length() > DIFF_LIMIT) {
+          warnings.add("the diff of " + change.component() + " and later components is left out (over "
+              + DIFF_LIMIT / 1024 + " KiB); render with --out_dir to compare whole files");
+          unified = "";
+        }
+        size += unified.length();
+        diffs.add(new DeployDiff.ComponentDiff(change.component(), unified));
+      }
+      return new DeployDiff(plan, diffs, warnings);
+    });
+  }
+
+  @Override
   public ReadyState apply(StepRequest step) {
     DeployContext ctx = context();
     Component component = call(() -> ctx.component(step.component()));
@@ -99,7 +144,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
       return new ReadyState(0, step.stage().units(component),
           "already running as revision " + step.revision() + ": checked, not re-applied");
     }
-    return call(() -> target.apply(ctx, step.revision(), component, step.stage()));
+    return call(() -> target.apply(ctx, step.revision(), component, step.stage(), step.change()));
   }
 
   @Override
@@ -110,7 +155,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     int desired = step.stage().units(component);
     HeartbeatWatch watch =
         new HeartbeatWatch(activity, clock, step.component(), step.stage(), desired, step.timeout());
-    return call(() -> target(ctx).awaitReady(ctx, step.revision(), component, step.stage(), watch));
+    return call(() -> target(ctx).awaitReady(ctx, step.revision(), component, step.stage(), step.change(), watch));
   }
 
   @Override

@@ -2,14 +2,18 @@ package ai.dynamo.deploy.activities;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -93,6 +97,53 @@ public interface DeployTarget {
    */
   default boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
     return false;
+  }
+
+  // ---- per-component updates (docs/workflow.md); defaults so that targets without them replace everything ------
+
+  /**
+   * The live revision per component from the target's own records: digest, the revision that runs it, and a cheap,
+   * bounded health check. Default: no per-component records, so every component counts as changed.
+   */
+  default LiveRevision liveRevision(DeployContext ctx) {
+    return LiveRevision.unknown(currentRevision(ctx));
+  }
+
+  /**
+   * For the {@code auto} strategy: whether a second copy of {@code c} fits beside {@code live} right now (double
+   * capacity). Default: it does (a target that cannot tell behaves as before strategies: blue/green).
+   */
+  default Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
+    return Room.fits("the " + kind() + " target reports no free capacity, so blue/green as before");
+  }
+
+  /**
+   * The live revision's files of a component as the target kept them (path to text), for {@code deploy diff};
+   * default none.
+   */
+  default Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
+    return Map.of();
+  }
+
+  /** The files a deploy of the request would run for {@code c} (path to text), for {@code deploy diff}. */
+  default Map<String, String> wantedFiles(DeployContext ctx, Component c) {
+    Map<String, String> files = new LinkedHashMap<>();
+    for (RenderedFile f : ComponentDigests.alone(this, ctx, c)) files.put(f.relativePath(), f.content());
+    return files;
+  }
+
+  /**
+   * {@link #apply(DeployContext, int, Component, Stage)} with the planned change (strategy, nodes to avoid; null in
+   * deploys from before per-component updates). Default: the change is ignored.
+   */
+  default ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage, ComponentChange change) {
+    return apply(ctx, revision, component, stage);
+  }
+
+  /** {@link #awaitReady(DeployContext, int, Component, Stage, ReadinessWatch)} with the planned change. */
+  default ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage,
+      ComponentChange change, ReadinessWatch watch) {
+    return awaitReady(ctx, revision, component, stage, watch);
   }
 
   /**

@@ -7,6 +7,7 @@ import ai.dynamo.deploy.cli.action.RunDeploy;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +74,7 @@ public final class DeployCommand implements Callable<Integer> {
     }
     TargetChoice choice = target.resolve();
     Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
+    checkUpdateSettings(choice.settings(), graph);
     if (outDir != null) {
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
@@ -85,7 +87,11 @@ public final class DeployCommand implements Callable<Integer> {
         DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
         startedBy());
     options = failurePolicy(options);
-    choice.location(); // a Slurm deploy without a login host fails here, before anything connects
+    if (choice.kind().equals(TargetChoice.SLURM)) {
+      // Without a login host, or with a bad ssh config, the deploy fails here, before anything connects.
+      TargetChoice.LoginNode login = choice.loginNode();
+      login.warnings().forEach(w -> spec.commandLine().getErr().println("warning: ssh config: " + w));
+    }
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .document(output == OutputFormat.table ? null : output::write)
         .run(graph, choice, options, waitForEnd);
@@ -121,6 +127,12 @@ public final class DeployCommand implements Callable<Integer> {
       default -> throw new UserError(ExitCodes.INVALID,
           "error: --on-failure must be rollback or pause, not \"" + onFailure + "\"");
     }
+  }
+
+  /** A strategy for a component the graph does not have, or a bad value: exit 2 before anything starts. */
+  static void checkUpdateSettings(java.util.Map<String, String> settings, Graph graph) {
+    java.util.List<String> problems = UpdateSettings.problems(settings, graph);
+    if (!problems.isEmpty()) throw new UserError(ExitCodes.INVALID, "error: " + String.join("; ", problems));
   }
 
   static String startedBy() {

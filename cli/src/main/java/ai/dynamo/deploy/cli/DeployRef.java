@@ -1,7 +1,6 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.PlaceFlags;
-import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.workflows.DeployIds;
@@ -38,12 +37,8 @@ final class DeployRef {
   }
 
   Resolution resolve(WorkflowClient client, String verb, boolean needsTarget) {
-    TargetSpec place = placeFromFlags();
     try {
-      Resolution found = new DeployResolver(client).resolve(
-          new DeployResolver.Query(name, place, place == null ? target.kindGiven() : null, target.given()));
-      if (place == null) checkFlagsApply(found.target().kind());
-      return found;
+      return byName(client, name, placeFromFlags(), target, verb, true);
     } catch (DeployResolver.NotFound e) {
       if (needsTarget && target.kindGiven() != null) {
         // Only --target: the default place of that kind (e.g. namespace default), as the flags say.
@@ -55,12 +50,33 @@ final class DeployRef {
           + (needsTarget ? ".\n" + verb + " reaches the target itself, whose records outlive Temporal: name it with"
               + " its flags, e.g. `dynamo deploy " + verb + " " + name + " --target slurm --ssh-host HOST` or `dynamo"
               + " deploy " + verb + " " + name + " --target k8s -n NAMESPACE`" : ""), e);
+    }
+  }
+
+  /**
+   * The one resolution rule of every verb (and {@code diff -f FILE}, whose graph names itself): the deploy of
+   * {@code name} at {@code place} (flags that name one), else wherever Temporal says it is, with the flags given
+   * winning over the memo's settings. Several places are a usage error listing the flags that pick each.
+   *
+   * @param command how the message's commands start after {@code dynamo deploy} ({@code status}, {@code diff -f F})
+   * @param nameInCommand whether the command takes the graph's name (not {@code diff}, whose file names it)
+   * @throws DeployResolver.NotFound when Temporal knows no deploy of the graph (each verb says what then)
+   */
+  static Resolution byName(WorkflowClient client, String name, TargetSpec place, TargetOptions target, String command,
+      boolean nameInCommand) {
+    try {
+      Resolution found = new DeployResolver(client).resolve(
+          new DeployResolver.Query(name, place, place == null ? target.kindGiven() : null, target.given()));
+      if (place == null) checkFlagsApply(target, name, found.target().kind());
+      return found;
     } catch (DeployResolver.Ambiguous e) {
       StringBuilder m = new StringBuilder("error: " + name + " is deployed in " + e.places().size()
           + " places; say which:");
       for (DeployResolver.Place p : e.places()) {
-        m.append("\n  ").append(String.format("%-36s %-10s dynamo deploy %s %s", p.label(), p.status(), verb,
-            PlaceFlags.pick(name, p)));
+        String pick = PlaceFlags.pick(name, p);
+        if (!nameInCommand && pick.startsWith(name + " ")) pick = pick.substring(name.length() + 1);
+        m.append("\n  ").append(String.format("%-36s %-10s dynamo deploy %s %s", p.label(), p.status(), command,
+            pick));
       }
       throw new UserError(ExitCodes.INVALID, m.toString(), e);
     }
@@ -82,9 +98,9 @@ final class DeployRef {
   }
 
   /** Flags given for a deploy found by name must belong to its target (e.g. no --ssh-key for a k8s deploy). */
-  private void checkFlagsApply(String kind) {
+  private static void checkFlagsApply(TargetOptions target, String name, String kind) {
     try {
-      TargetChoice.checkFlagsApply(kind, target.given());
+      target.checkApplyTo(kind);
     } catch (UserError e) {
       throw new UserError(ExitCodes.INVALID, e.getMessage() + " (" + name + " is deployed on " + kind + ")", e);
     }

@@ -60,7 +60,7 @@ final class DeployStatusCommand implements Callable<Integer> {
         v.revision() == null ? 0 : v.revision(), v.message(),
         v.components().stream()
             .map(c -> new ComponentProgress(c.name(), ComponentPhase.valueOf(c.phase()), c.ready(), c.desired(),
-                c.message(), 0))
+                c.message(), 0, c.change()))
             .toList(),
         0, 0);
     TableView.render(p, null).forEach(out::println);

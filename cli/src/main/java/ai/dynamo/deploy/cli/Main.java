@@ -26,8 +26,8 @@ public final class Main {
   /** The verbs of a verb ({@code dynamo deploy status}, ...), added the same way. */
   static final Map<Class<?>, List<Class<?>>> SUBVERBS = Map.of(DeployCommand.class, List.of(
       DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class, DeployRetryCommand.class,
-      DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class, DeployUninstallCommand.class,
-      DeployLogsCommand.class));
+      DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class, DeployDiffCommand.class,
+      DeployUninstallCommand.class, DeployLogsCommand.class));
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;

@@ -3,6 +3,10 @@ package ai.dynamo.deploy.cli;
 import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.workflows.Durations;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import ai.dynamo.deploy.workflows.UpdateStrategy;
+import ai.dynamo.deploy.render.k8s.K8sRenderer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +47,41 @@ public final class TargetOptions {
   @Option(names = "--force-conflicts", description = "k8s: take over fields another field manager owns.")
   boolean forceConflicts;
 
+  @Option(names = "--multinode", paramLabel = "MODE",
+      description = "k8s: multi-node groups as statefulset (default), lws (LeaderWorkerSet) or auto (lws when the cluster serves it).")
+  String multinode;
+
+  @Option(names = "--toleration", paramLabel = "KEY[=VALUE][:EFFECT]",
+      description = "k8s: toleration of every pod, kubectl taint syntax (repeatable).")
+  List<String> tolerations = new ArrayList<>();
+
+  // The default (nvidia.com/gpu:NoSchedule on GPU pods) is documented; this flag replaces it, `none` removes it.
+  @Option(names = "--gpu-toleration", paramLabel = "KEY[=VALUE][:EFFECT]",
+      description = "k8s: toleration of pods that request GPUs, replacing the default nvidia.com/gpu:NoSchedule; none for none (repeatable).")
+  List<String> gpuTolerations = new ArrayList<>();
+
+  @Option(names = "--image-pull-secret", paramLabel = "NAME", description = "k8s: imagePullSecrets entry of every pod (repeatable).")
+  List<String> imagePullSecrets = new ArrayList<>();
+
+  @Option(names = "--service-account", paramLabel = "NAME", description = "k8s: serviceAccountName of every pod.")
+  String serviceAccount;
+
+  @Option(names = "--priority-class", paramLabel = "NAME", description = "k8s: priorityClassName of every pod.")
+  String priorityClass;
+
+  @Option(names = "--runtime-class", paramLabel = "NAME", description = "k8s: runtimeClassName of every pod, e.g. nvidia.")
+  String runtimeClass;
+
+  @Option(names = "--scheduler-name", paramLabel = "NAME", description = "k8s: schedulerName of every pod.")
+  String schedulerName;
+
+  @Option(names = "--pod-label", paramLabel = "KEY=VALUE", description = "k8s: extra label of every pod (repeatable).")
+  List<String> podLabels = new ArrayList<>();
+
+  @Option(names = "--pod-annotation", paramLabel = "KEY=VALUE",
+      description = "k8s: extra annotation of every pod (repeatable).")
+  List<String> podAnnotations = new ArrayList<>();
+
   @Option(names = "--ssh-host", paramLabel = "[USER@]HOST[:PORT]", description = "slurm: login node (or ~/.ssh/config alias).")
   String sshHost;
 
@@ -80,6 +119,16 @@ public final class TargetOptions {
   @Option(names = "--container", paramLabel = "RUNTIME", description = "slurm: container runtime, none or pyxis.")
   String container;
 
+  @Option(names = "--strategy", paramLabel = "STRATEGY",
+      description = {"How changed components are replaced: auto (default: blue-green when a second copy fits now,",
+          "else recreate), recreate (stop, then start) or blue-green (new beside old). Per component: the profile's",
+          "components: {NAME: {strategy: ...}} or --set strategy.NAME=..."})
+  String strategy;
+
+  @Option(names = "--blue-green-grace", paramLabel = "DURATION",
+      description = "How long a blue/green copy may stay pending for lack of resources before its component fails (default: 2m).")
+  String blueGreenGrace;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Any target setting by its key (repeatable), for settings without a flag of their own.")
   Map<String, String> extra = new LinkedHashMap<>();
@@ -110,41 +159,112 @@ public final class TargetOptions {
 
   /** The settings the flags give (no profile, no defaults): they win over a deploy's memo. */
   Map<String, String> given() {
-    Map<String, String> flags = flags();
-    flags.values().removeIf(java.util.Objects::isNull);
-    return flags;
+    return collect().settings();
   }
 
+  /**
+   * The settings the flags give, each with the flag it came from ({@code --partition}, {@code --set key}), for
+   * messages that name the flag.
+   */
+  record Given(Map<String, String> settings, Map<String, String> origin) {}
+
   public TargetChoice resolve() {
-    Map<String, String> flags = flags();
+    Given given = collect();
+    Map<String, String> flags = new LinkedHashMap<>(given.settings());
     // A flag of the other target is a mistake worth reporting rather than silently ignoring.
-    TargetChoice.checkFlagsApply(kind(), flags);
+    TargetChoice.checkFlagsApply(kind(), kind == null, flags, given.origin());
+    if (TargetChoice.K8S.equals(kind())) {
+      flags.forEach((key, value) -> {
+        String problem = K8sRenderer.settingProblem(key, value);
+        if (problem != null) {
+          throw new UserError(ExitCodes.INVALID, "error: " + given.origin().getOrDefault(key, key) + ": " + problem);
+        }
+      });
+    }
     if (kubeconfig != null) {
       if (!kind().equals(TargetChoice.K8S)) {
-        throw new UserError(ExitCodes.INVALID, "error: --kubeconfig applies to --target k8s, not " + kind());
+        throw new UserError(ExitCodes.INVALID, "error: --kubeconfig applies to --target k8s, not --target " + kind());
       }
       flags.putAll(KubeconfigIdentity.read(kubeconfig, context).settings());
     }
     return TargetChoice.of(kind(), profile, flags);
   }
 
-  private Map<String, String> flags() {
+  /** Checks the flags given for a deploy found by name against the target it is on. */
+  void checkApplyTo(String deployedKind) {
+    Given given = collect();
+    TargetChoice.checkFlagsApply(deployedKind, false, given.settings(), given.origin());
+  }
+
+  private Given collect() {
     Map<String, String> flags = new LinkedHashMap<>(extra);
-    flags.put(TargetSettings.K8S_NAMESPACE, namespace);
-    flags.put(TargetSettings.K8S_CONTEXT, context);
-    flags.put(TargetSettings.K8S_CREATE_NAMESPACE, createNamespace ? "true" : null);
-    flags.put(TargetSettings.K8S_FORCE_CONFLICTS, forceConflicts ? "true" : null);
-    flags.put(TargetSettings.SLURM_SSH_HOST, sshHost);
-    flags.put(TargetSettings.SLURM_SSH_KEY, sshKey);
-    flags.put(TargetSettings.SLURM_SSH_CONFIG, sshConfig);
-    flags.put(TargetSettings.SLURM_KNOWN_HOSTS, knownHosts);
-    flags.put(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, acceptNewHostKey ? "true" : null);
-    flags.put(TargetSettings.SLURM_PARTITION, partition);
-    flags.put(TargetSettings.SLURM_ACCOUNT, account);
-    flags.put(TargetSettings.SLURM_TIME, time);
-    flags.put(TargetSettings.SLURM_SBATCH_EXTRA, sbatchArgs.isEmpty() ? null : String.join("\n", sbatchArgs));
-    flags.put(TargetSettings.SLURM_REMOTE_DIR, remoteDir);
-    flags.put(TargetSettings.SLURM_CONTAINER, container);
-    return flags;
+    // which flag a setting came from, for error messages
+    Map<String, String> origin = new LinkedHashMap<>();
+    extra.keySet().forEach(key -> origin.put(key, "--set " + key));
+    flag(flags, origin, TargetSettings.K8S_NAMESPACE, "--namespace", namespace);
+    flag(flags, origin, TargetSettings.K8S_CONTEXT, "--context", context);
+    flag(flags, origin, TargetSettings.K8S_CREATE_NAMESPACE, "--create-namespace", createNamespace ? "true" : null);
+    flag(flags, origin, TargetSettings.K8S_FORCE_CONFLICTS, "--force-conflicts", forceConflicts ? "true" : null);
+    flag(flags, origin, TargetSettings.K8S_MULTINODE, "--multinode", multinode);
+    flag(flags, origin, TargetSettings.K8S_TOLERATIONS, "--toleration", lines(tolerations));
+    flag(flags, origin, TargetSettings.K8S_GPU_TOLERATIONS, "--gpu-toleration", lines(gpuTolerations));
+    flag(flags, origin, TargetSettings.K8S_IMAGE_PULL_SECRETS, "--image-pull-secret", lines(imagePullSecrets));
+    flag(flags, origin, TargetSettings.K8S_SERVICE_ACCOUNT, "--service-account", serviceAccount);
+    flag(flags, origin, TargetSettings.K8S_PRIORITY_CLASS, "--priority-class", priorityClass);
+    flag(flags, origin, TargetSettings.K8S_RUNTIME_CLASS, "--runtime-class", runtimeClass);
+    flag(flags, origin, TargetSettings.K8S_SCHEDULER, "--scheduler-name", schedulerName);
+    flag(flags, origin, TargetSettings.K8S_POD_LABELS, "--pod-label", lines(podLabels));
+    flag(flags, origin, TargetSettings.K8S_POD_ANNOTATIONS, "--pod-annotation", lines(podAnnotations));
+    flag(flags, origin, TargetSettings.SLURM_SSH_HOST, "--ssh-host", sshHost);
+    flag(flags, origin, TargetSettings.SLURM_SSH_KEY, "--ssh-key", sshKey);
+    flag(flags, origin, TargetSettings.SLURM_SSH_CONFIG, "--ssh-config", sshConfig);
+    flag(flags, origin, TargetSettings.SLURM_KNOWN_HOSTS, "--known-hosts", knownHosts);
+    flag(flags, origin, TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, "--accept-new-host-key",
+        acceptNewHostKey ? "true" : null);
+    flag(flags, origin, TargetSettings.SLURM_PARTITION, "--partition", partition);
+    flag(flags, origin, TargetSettings.SLURM_ACCOUNT, "--account", account);
+    flag(flags, origin, TargetSettings.SLURM_TIME, "--time", time);
+    flag(flags, origin, TargetSettings.SLURM_SBATCH_EXTRA, "--sbatch-arg", lines(sbatchArgs));
+    flag(flags, origin, TargetSettings.SLURM_REMOTE_DIR, "--remote-dir", remoteDir);
+    flag(flags, origin, TargetSettings.SLURM_CONTAINER, "--container", container);
+    flag(flags, origin, UpdateSettings.STRATEGY, "--strategy", checkedStrategy(strategy));
+    flag(flags, origin, UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "--blue-green-grace", graceSeconds(blueGreenGrace));
+    return new Given(flags, origin);
+  }
+
+  private static String checkedStrategy(String value) {
+    if (value == null) return null;
+    try {
+      return UpdateStrategy.parse(value).label();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --strategy: " + e.getMessage());
+    }
+  }
+
+  private static String graceSeconds(String value) {
+    if (value == null) return null;
+    try {
+      return Long.toString(Durations.parse(value).toSeconds());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --blue-green-grace: " + e.getMessage());
+    }
+  }
+
+  private static void flag(Map<String, String> flags, Map<String, String> origin, String key, String name,
+      String value) {
+    if (value == null) return;
+    flags.put(key, value);
+    origin.put(key, name);
+  }
+
+  /** A repeatable flag as a list setting (one entry per line), or null when not given. */
+  private static String lines(List<String> values) {
+    for (String v : values) {
+      if (v.contains("\n")) {
+        throw new UserError(ExitCodes.INVALID, "error: a line break in \"" + v.replace("\n", "\\n")
+            + "\": each value of a repeatable flag is one line");
+      }
+    }
+    return values.isEmpty() ? null : String.join("\n", values);
   }
 }

@@ -41,6 +41,7 @@ final class WorkerCommand implements Callable<Integer> {
     out.println("dynamo worker polling task queue " + DeployIds.TASK_QUEUE + " at " + connection.address()
         + " (namespace " + connection.namespace() + "; targets: " + String.join(", ", registration.kinds())
         + "). Stop with Ctrl-C or SIGTERM.");
+    out.println("Kubernetes: " + registration.kubernetesConfiguration());
     out.flush();
     awaitShutdown(() -> {
       worker.shutdown(graceperiod);

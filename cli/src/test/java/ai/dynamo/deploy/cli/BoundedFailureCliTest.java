@@ -94,6 +94,7 @@ class BoundedFailureCliTest {
         List.of("deploy", "history", "down"),
         List.of("deploy", "uninstall", "down"),
         List.of("deploy", "logs", "down", "frontend"),
+        List.of("deploy", "diff", "-f", "GRAPH"),
         List.of("worker"));
   }
 
@@ -116,7 +117,8 @@ class BoundedFailureCliTest {
         with(List.of("deploy", "history", "down"), place),
         with(List.of("deploy", "rollback", "down", "--to-revision", "1"), place),
         with(List.of("deploy", "uninstall", "down", "--wait"), place),
-        with(List.of("deploy", "logs", "down", "frontend"), place));
+        with(List.of("deploy", "logs", "down", "frontend"), place),
+        with(List.of("deploy", "diff", "-f", "GRAPH"), place));
   }
 
   static Stream<List<String>> kubernetesVerbs() {

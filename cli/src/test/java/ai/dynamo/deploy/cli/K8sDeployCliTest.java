@@ -1,21 +1,24 @@
 package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.testing.k8s.MockCluster;
 import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.MockKubeconfig;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,38 +35,20 @@ class K8sDeployCliTest {
   private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
 
   @TempDir Path dir;
-  @RegisterExtension
+  @RegisterExtension @Order(1)
   final MockCluster cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").withController(NS);
+  @RegisterExtension @Order(2) final MockKubeconfig kubeconfig = new MockKubeconfig(cluster);
   private LocalService service;
-  private String previousKubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + cluster.masterUrl() + "\"}",
-        "users:",
-        "- name: tester",
-        "  user: {token: not-a-real-token}",
-        "contexts:",
-        "- name: mock",
-        "  context: {cluster: mock, user: tester}",
-        "current-context: mock",
-        ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
     service = LocalService.start(0, DeployRegistration.production());
   }
 
+  /** Before the kubeconfig and the cluster close (the extensions' turn comes after {@code @AfterEach}). */
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
   }
 
   private Path graph(String name, String engineImage) throws Exception {
@@ -145,9 +130,11 @@ class K8sDeployCliTest {
     assertTrue(rollback.out().startsWith("Rolling back g to revision 1"), rollback.out());
     CliRun status = CliRun.of("deploy", "status", "deploy/k8s/llm/g", "--wait", "--address", address);
     assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
-    Map<String, String> expected = new TreeMap<>();
-    revisionOne.forEach((name, imageAndRevision) -> expected.put(name, imageAndRevision.replace("rev 1", "rev 3")));
-    assertEquals(expected, deployments(), "revision 1's images, as revision 3");
+    // Revision 3 is revision 1's spec: the engine (changed in revision 2) is applied again as revision 3; the front end,
+    // the same in all three, was adopted unchanged each time and still carries the label of revision 1.
+    Map<String, String> expected = new TreeMap<>(revisionOne);
+    expected.put("g-vllm-worker", revisionOne.get("g-vllm-worker").replace("rev 1", "rev 3"));
+    assertEquals(expected, deployments(), "revision 1's images; only what revision 2 changed was applied again");
 
     CliRun json = CliRun.of("deploy", "history", "g", "--target", "k8s", "-n", NS, "-o", "json", "--address", address);
     assertEquals(ExitCodes.OK, json.exitCode(), json.err());
@@ -161,5 +148,46 @@ class K8sDeployCliTest {
         "--address", address);
     assertEquals(ExitCodes.INVALID, missing.exitCode());
     assertTrue(missing.err().contains("no recorded revision 9"), missing.err());
+  }
+
+  private CliRun diff(Path graph, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("deploy", "diff", "--target", "k8s", "-n", NS, "-f",
+        graph.toString(), "--address", service.connection().address()));
+    args.addAll(List.of(extra));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void diffExitsLikeKubectlDiffShowsNoSecretValueAndStrategyRecreateSetsTheDeploymentStrategy() throws Exception {
+    Path v1 = graph("v1.yaml", IMAGE);
+    CliRun first = deploy(v1);
+    assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
+
+    CliRun same = diff(v1);
+    assertEquals(ExitCodes.OK, same.exitCode(), same.out() + same.err());
+    assertTrue(same.out().contains("live revision 1): 2 unchanged"), same.out());
+
+    Path v2 = graph("v2.yaml", IMAGE.replace("0.4.0", "0.4.1"));
+    CliRun changed = diff(v2, "--strategy", "recreate");
+    assertEquals(ExitCodes.DEPLOY_FAILED, changed.exitCode(), changed.out() + changed.err());
+    assertTrue(changed.out().matches("(?s).*\\n  vllm_worker +update \\(recreate\\) .*"), changed.out());
+    assertTrue(changed.out().matches("(?s).*\\n  frontend +unchanged .*"), changed.out());
+    assertTrue(changed.out().contains("--- live/rev-1/Deployment/") && changed.out().contains("+++ new/Deployment/"),
+        changed.out());
+    assertTrue(changed.out().contains("vllm-runtime:0.4.1"), changed.out());
+    assertTrue(changed.out().contains("hf-token"), "the Secret is referenced by name: " + changed.out());
+    assertFalse(changed.out().contains("secret-value") || changed.out().contains("c2VjcmV0LXZhbHVl"), changed.out());
+
+    CliRun invalid = diff(v2, "--strategy", "sideways");
+    assertEquals(ExitCodes.INVALID, invalid.exitCode(), invalid.err());
+
+    CliRun updated = CliRun.of("deploy", "--target", "k8s", "-n", NS, "-f", v2.toString(), "--wait",
+        "--address", service.connection().address(), "--strategy", "recreate");
+    assertEquals(ExitCodes.OK, updated.exitCode(), updated.out() + updated.err());
+    String strategy = cluster.client.apps().deployments().inNamespace(NS).withLabel("deploy.dynamo.ai/component")
+        .list().getItems().stream().filter(d -> d.getMetadata().getName().contains("vllm"))
+        .map(d -> d.getSpec().getStrategy().getType()).findFirst().orElse("none");
+    assertEquals("Recreate", strategy);
+    assertEquals(ExitCodes.OK, diff(v2).exitCode(), "nothing left to do");
   }
 }

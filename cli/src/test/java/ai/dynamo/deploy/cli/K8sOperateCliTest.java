@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.testing.k8s.MockCluster;
+import ai.dynamo.deploy.testing.k8s.MockKubeconfig;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,41 +34,25 @@ import org.junit.jupiter.api.io.TempDir;
 class K8sOperateCliTest {
   private static final String NS = "llm";
   private static final String IMAGE = "nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0";
-  private static final String TOKEN = "k8s-token-" + System.nanoTime();
+  private static final String TOKEN = "not-a-real-token"; // MockKubeconfig's
 
   @TempDir Path dir;
-  @RegisterExtension
+  @RegisterExtension @Order(1)
   final MockCluster cluster = new MockCluster().namespace(NS).secret(NS, "hf-token", "HF_TOKEN").withController(NS);
+  /** The worker's own kubeconfig, and the one --kubeconfig names: context "mock", a token that must stay out. */
+  @RegisterExtension @Order(2) final MockKubeconfig mockKubeconfig = new MockKubeconfig(cluster);
   private LocalService service;
   private Path kubeconfig;
-  private String previousKubeconfig;
 
   @BeforeEach
   void setUp() throws Exception {
-    kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + cluster.masterUrl() + "\"}",
-        "users:",
-        "- name: tester",
-        "  user: {token: " + TOKEN + "}",
-        "contexts:",
-        "- name: mock",
-        "  context: {cluster: mock, user: tester}",
-        "current-context: mock",
-        ""));
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString()); // the worker's own kubeconfig
+    kubeconfig = mockKubeconfig.file();
     service = LocalService.start(0, DeployRegistration.production());
   }
 
   @AfterEach
   void tearDown() {
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
   }
 
   private CliRun dynamo(String... args) {
@@ -77,14 +62,19 @@ class K8sOperateCliTest {
   }
 
   private Path graph() throws Exception {
+    return graph("8000", IMAGE);
+  }
+
+  /** The graph with the front end's port and image given (the group stays the same). */
+  private Path graph(String frontPort, String frontImage) throws Exception {
     return Files.writeString(dir.resolve("g.yaml"), String.join("\n",
         "version: 1",
         "name: g",
         "components:",
         "  - name: frontend",
-        "    image: " + IMAGE,
+        "    image: " + frontImage,
         "    run_config: {input: http, output: dyn}",
-        "    parameters: {port: 8000}",
+        "    parameters: {port: " + frontPort + "}",
         "    environment:",
         "      HF_TOKEN: \"${{ secrets.HF_TOKEN }}\"",
         "  - name: group",
@@ -161,5 +151,54 @@ class K8sOperateCliTest {
     for (String output : all(deployed, status, rank, uninstall, history, kept, keptHistory, again)) {
       assertFalse(output.contains(TOKEN) || output.contains("secret-value"), output);
     }
+  }
+
+  /** The group's StatefulSets by name with their resourceVersions: a rollback or retry of the front end leaves them. */
+  private Map<String, String> groupVersions() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    cluster.client.apps().statefulSets().inNamespace(NS).list().getItems()
+        .forEach(s -> out.put(s.getMetadata().getName(), s.getMetadata().getResourceVersion()));
+    return out;
+  }
+
+  private String frontendImage() {
+    return cluster.client.apps().deployments().inNamespace(NS).withName("g-frontend").get().getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getImage();
+  }
+
+  @Test
+  void rollbackAndRetryWaitByNameAfterPerComponentUpdatesTouchOnlyTheFrontEnd() throws Exception {
+    List<String> k8s = List.of("deploy", "--target", "k8s", "--kubeconfig", kubeconfig.toString(), "-n", NS);
+    List<String> deploy = new ArrayList<>(k8s);
+    deploy.addAll(List.of("-f", graph().toString(), "--wait"));
+    assertEquals(ExitCodes.OK, dynamo(deploy.toArray(String[]::new)).exitCode());
+    Map<String, String> group = groupVersions();
+    assertFalse(group.isEmpty());
+
+    deploy = new ArrayList<>(k8s);
+    deploy.addAll(List.of("-f", graph("8000", IMAGE + "-2").toString(), "--wait"));
+    CliRun updated = dynamo(deploy.toArray(String[]::new));
+    assertEquals(ExitCodes.OK, updated.exitCode(), updated.out() + updated.err());
+    assertEquals(IMAGE + "-2", frontendImage());
+    assertEquals(group, groupVersions(), "the group was adopted unchanged");
+
+    CliRun rollback = dynamo("deploy", "rollback", "g", "--to-revision", "1", "--wait");
+    assertEquals(ExitCodes.OK, rollback.exitCode(), rollback.out() + rollback.err());
+    assertTrue(rollback.out().lines().anyMatch(l -> l.startsWith("READY: ") && l.contains("revision 3")),
+        rollback.out());
+    assertEquals(IMAGE, frontendImage(), "revision 1's front end is back");
+    assertEquals(group, groupVersions(), "the rollback left the unchanged group alone");
+
+    deploy = new ArrayList<>(k8s);
+    deploy.addAll(List.of("-f", graph("8000", IMAGE + "-next:crashloop").toString(), "--wait"));
+    CliRun broken = dynamo(deploy.toArray(String[]::new));
+    assertEquals(ExitCodes.DEPLOY_FAILED, broken.exitCode(), broken.out() + broken.err());
+    CliRun retried = dynamo("deploy", "retry", "g", "--wait");
+    assertEquals(ExitCodes.DEPLOY_FAILED, retried.exitCode(), retried.out() + retried.err());
+    assertTrue(retried.out().startsWith("retrying g as run "), retried.out());
+    assertTrue((retried.out() + retried.err()).lines().anyMatch(l -> l.startsWith("ROLLED_BACK: ")),
+        retried.out() + retried.err());
+    assertEquals(IMAGE, frontendImage(), "each failed update was rolled back to revision 3's front end");
+    assertEquals(group, groupVersions(), "neither the failed updates nor their rollbacks touched the group");
   }
 }

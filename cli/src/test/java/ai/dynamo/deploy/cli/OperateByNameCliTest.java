@@ -123,6 +123,39 @@ class OperateByNameCliTest {
   }
 
   @Test
+  void diffFindsTheFilesGraphAsEveryVerbDoes() throws Exception {
+    // none: a deploy would add every component; no target is asked
+    Path fresh = graph("diffnew");
+    CliRun none = run("deploy", "diff", "-f", fresh.toString());
+    assertEquals(ExitCodes.DEPLOY_FAILED, none.exitCode(), none.out() + none.err());
+    assertTrue(none.out().startsWith("diff diffnew -> nowhere (not deployed: first install)"), none.out());
+    List<String> rows = none.out().lines().filter(l -> l.startsWith("  ")).toList();
+    assertEquals(3, rows.size(), none.out());
+    assertTrue(rows.stream().allMatch(l -> l.matches("  \\S+ +add +not deployed anywhere .*")), none.out());
+
+    // one place: that one, with the settings it was deployed with
+    deploy("diffone", "diff-one");
+    CliRun one = run("deploy", "diff", "-f", graph("diffone").toString());
+    assertEquals(ExitCodes.DEPLOY_FAILED, one.exitCode(), one.out() + one.err());
+    assertTrue(one.out().startsWith("diff diffone -> fake@diff-one (live revision 1)"), one.out());
+
+    // several: exit 2, each with the flags that pick it; flags still win
+    deploy("difftwo", "diff-a");
+    deploy("difftwo", "diff-b");
+    Path two = graph("difftwo");
+    CliRun several = run("deploy", "diff", "-f", two.toString());
+    assertEquals(ExitCodes.INVALID, several.exitCode(), several.out() + several.err());
+    assertTrue(several.err().startsWith("error: difftwo is deployed in 2 places; say which:"), several.err());
+    assertTrue(several.err().contains("dynamo deploy diff -f " + two + " --target fake --set location=diff-a"),
+        several.err());
+    assertTrue(several.err().contains("dynamo deploy diff -f " + two + " --target fake --set location=diff-b"),
+        several.err());
+    CliRun picked = run("deploy", "diff", "-f", two.toString(), "--target", "fake", "--set", "location=diff-b");
+    assertEquals(ExitCodes.DEPLOY_FAILED, picked.exitCode(), picked.out() + picked.err());
+    assertTrue(picked.out().startsWith("diff difftwo -> fake@diff-b (live revision 1)"), picked.out());
+  }
+
+  @Test
   void uninstallIsRefusedWhileADeployRunsThenRemovesItAndListAndHistoryShowIt() throws Exception {
     CliRun running = run("deploy", "--target", "fake", "--set", "location=uninst", "--set", "fake.readyAfterSeconds=60",
         "-f", graph("gone").toString());

@@ -5,18 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.slurm.RemoteShell;
-import ai.dynamo.deploy.activities.slurm.SshConnection;
-import ai.dynamo.deploy.cli.temporal.LocalService;
-import ai.dynamo.deploy.worker.DeployRegistration;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,90 +24,69 @@ import org.junit.jupiter.api.io.TempDir;
  * verification, real sbatch, and a 2-node group whose job log shows the leader ready before the workers started.
  */
 @Timeout(240)
+@ExtendWith(LocalSlurm.class)
 class SlurmDeployCliTest {
-  // Ports away from the demo graph (18701-18702) and the activities tests (18800-19399); all nodes share one host.
-  private static final int BASE_PORT = 19500 + (int) (ProcessHandle.current().pid() % 50) * 4;
-
   @TempDir Path dir;
-  private SlurmLogin login;
-  private SshConnection ssh;
-  private LocalService service;
-  private String remoteDir;
-  private String standin;
-  private final List<String> graphs = new ArrayList<>();
+  private SlurmCliSession slurm;
+  /** The group leader's port in the last graph written. */
+  private int leaderPort;
 
   @BeforeEach
-  void setUp() throws Exception {
-    login = SlurmLogin.open();
-    ssh = login.ssh;
-    standin = login.standin;
-    remoteDir = "dynamo-tests/cli/" + System.nanoTime();
-    service = LocalService.start(0, DeployRegistration.production());
+  void setUp(LocalSlurmCluster cluster) throws Exception {
+    slurm = new SlurmCliSession(cluster, dir, "cli");
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    try {
-      service.shutdown(Duration.ofSeconds(5));
-      List<String> jobs = new ArrayList<>();
-      for (String g : graphs) jobs.addAll(List.of(g + ".frontend.0", g + ".group.0"));
-      login.cleanUp(remoteDir, jobs);
-    } finally {
-      login.close();
-    }
-  }
-
-  private String host() {
-    return login.host();
+    slurm.close();
   }
 
   private Path graph(String name) throws Exception {
-    graphs.add(name);
-    return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-        "version: 1",
-        "name: " + name,
-        "components:",
-        "  - name: frontend",
-        "    cmd: [python3, " + standin + "]",
-        "    run_config: {input: http, output: dyn}",
-        "    parameters: {port: " + BASE_PORT + "}",
-        "    readiness: {http: {port: " + BASE_PORT + ", path: /health}}",
-        "    resources: {cpu: 1, memory: 128Mi}",
+    return graph(name, 1, SlurmCliSession.nextPort(), SlurmCliSession.nextPort());
+  }
+
+  /** The graph with the group's startup delay {@code delay} (a change to the group alone) on the given ports. */
+  private Path graph(String name, int delay, int frontPort, int groupPort) throws Exception {
+    leaderPort = groupPort;
+    return slurm.graph(name, slurm.frontend(frontPort), String.join("\n",
         "  - name: group",
-        "    cmd: [python3, " + standin + "]",
+        "    cmd: [python3, " + slurm.standin + "]",
         "    run_config:",
         "      input: dyn://cli.large.generate",
         "      output: echo",
-        "      startup_delay: 1",
+        "      startup_delay: " + delay,
         "      num_nodes: 2",
-        "      leader_addr: \"127.0.0.1:" + (BASE_PORT + 1) + "\"",
-        "    resources: {cpu: 1, memory: 128Mi}",
-        ""));
+        "      leader_addr: \"127.0.0.1:" + leaderPort + "\"",
+        "    resources: {cpu: 1, memory: 128Mi}"));
   }
 
   private CliRun deploy(Path graph, Path knownHosts) {
-    List<String> args = new ArrayList<>(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--wait",
-        "--timeout", "3m", "--address", service.connection().address()));
-    args.addAll(login.flags(remoteDir, knownHosts));
-    return CliRun.of(args.toArray(String[]::new));
+    return slurm.deploy(graph, slurm.directLogin(knownHosts));
   }
 
   @Test
   void deployWaitReachesReadyWithTheLeaderBeforeItsWorkers() throws Exception {
     String name = "cli-" + System.nanoTime();
-    CliRun run = deploy(graph(name), login.knownHosts());
+    CliRun run = deploy(graph(name), slurm.knownHosts());
     String all = run.out() + run.err();
     assertEquals(ExitCodes.OK, run.exitCode(), all);
-    assertTrue(run.out().contains("deploy/slurm/" + host() + "/" + name), all);
+    // The location in the deploy ID is the resolved login: user@host:port.
+    assertTrue(run.out().contains("deploy/slurm/" + slurm.login() + "/" + name), all);
     assertTrue(all.contains("READY"), all);
+    // The CLI polls progress once a second. It always shows the leader's wait; the workers' wait can be shorter than
+    // a poll (their steps start within a second of the leader being ready), so it is shown on most runs, not all:
+    // when it is, it comes between the leader's wait and READY. The job log below proves the order either way.
     int leaderWait = all.indexOf("group: WAITING_LEADER");
     int workersWait = all.indexOf("group: WAITING_WORKERS");
-    assertTrue(leaderWait >= 0 && workersWait > leaderWait, "progress shows the leader wait, then the workers': " + all);
+    int groupReady = all.indexOf("group: READY");
+    assertTrue(leaderWait >= 0 && groupReady > leaderWait
+        && (workersWait < 0 || workersWait > leaderWait && workersWait < groupReady),
+        "progress shows the leader wait, then (if a poll caught it) the workers', then READY: " + all);
 
     // The job's own log, on the cluster: the leader listened before the workers were started.
-    String log = ssh.run("cat " + ssh.home() + "/" + remoteDir + "/" + name + "/rev-1/group-0/slurm-*.out",
-        RemoteShell.Retry.SAFE).stdout();
-    int listening = log.indexOf("listening on port " + (BASE_PORT + 1));
+    String log = slurm.ssh.run("cat " + slurm.ssh.home() + "/" + slurm.remoteDir + "/" + name
+        + "/rev-1/group-0/slurm-*.out", RemoteShell.Retry.SAFE).stdout();
+    int listening = log.indexOf("listening on port " + leaderPort);
     int workersStarted = log.indexOf("workers started");
     assertTrue(listening >= 0 && workersStarted > listening, log);
   }
@@ -123,8 +101,58 @@ class SlurmDeployCliTest {
     assertTrue(all.contains("SHA256:"), "the message shows the fingerprint to check: " + all);
     assertFalse(all.contains("Exception"), all);
     assertEquals("", Files.readString(emptyKnownHosts), "the unknown key was not trusted behind the user's back");
-    String jobs = ssh.run("squeue --noheader --name=" + name + ".frontend.0," + name + ".group.0",
-        RemoteShell.Retry.SAFE).stdout();
-    assertEquals("", jobs.strip(), "nothing submitted");
+    assertEquals("", slurm.queue(null, name + ".frontend.0", name + ".group.0"), "nothing submitted");
+  }
+
+  private CliRun diff(Path graph, String... flags) {
+    List<String> all = new ArrayList<>(slurm.directLogin(slurm.knownHosts()));
+    all.addAll(List.of(flags));
+    return slurm.diff(graph, all);
+  }
+
+  @Test
+  void diffShowsWhatADeployWouldDoAndStrategyRecreateReplacesTheChangedGroupOnly() throws Exception {
+    String name = "cli-upd-" + System.nanoTime();
+    int frontPort = SlurmCliSession.nextPort();
+    int groupPort = SlurmCliSession.nextPort();
+    Path v1 = graph(name, 1, frontPort, groupPort);
+    CliRun first = deploy(v1, slurm.knownHosts());
+    assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
+
+    CliRun same = diff(v1);
+    assertEquals(ExitCodes.OK, same.exitCode(), same.out() + same.err());
+    assertTrue(same.out().contains("live revision 1): 2 unchanged"), same.out());
+    assertFalse(same.out().contains("+++"), same.out());
+
+    Path v2 = graph(name, 2, frontPort, groupPort);
+    CliRun changed = diff(v2, "--strategy", "recreate");
+    assertEquals(ExitCodes.DEPLOY_FAILED, changed.exitCode(), "1: a deploy would change something\n" + changed.out()
+        + changed.err());
+    assertTrue(changed.out().matches("(?s).*\\n  group +update \\(recreate\\) +spec changed; --strategy recreate.*"),
+        changed.out());
+    assertTrue(changed.out().matches("(?s).*\\n  frontend +unchanged .*"), changed.out());
+    assertTrue(changed.out().contains("--- live/rev-1/group-0/group-0.sbatch\n+++ new/group-0/group-0.sbatch"),
+        changed.out());
+    List<String> lines = changed.out().lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("-") && !l.startsWith("---") && l.contains("startup")),
+        changed.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("+") && !l.startsWith("+++") && l.contains("startup")),
+        changed.out());
+
+    CliRun invalid = diff(v2, "--strategy", "sideways");
+    assertEquals(ExitCodes.INVALID, invalid.exitCode(), invalid.err());
+    assertTrue(invalid.err().contains("--strategy: \"sideways\" is not an update strategy (valid: auto, recreate,"
+        + " blue-green)"), invalid.err());
+    CliRun unknown = diff(v2, "--set", "strategy.nosuch=recreate");
+    assertEquals(ExitCodes.INVALID, unknown.exitCode(), unknown.err());
+    assertTrue(unknown.err().contains("the graph has no component \"nosuch\""), unknown.err());
+
+    List<String> flags = new ArrayList<>(slurm.directLogin(slurm.knownHosts()));
+    flags.addAll(List.of("--strategy", "recreate"));
+    CliRun updated = slurm.deploy(v2, flags);
+    String all = updated.out() + updated.err();
+    assertEquals(ExitCodes.OK, updated.exitCode(), all);
+    assertTrue(all.contains("[updated (recreate)]") && all.contains("[unchanged]"), all);
+    assertEquals(ExitCodes.OK, diff(v2).exitCode(), "nothing left to do");
   }
 }

@@ -8,12 +8,12 @@ import ai.dynamo.deploy.activities.slurm.RemoteShell;
 import ai.dynamo.deploy.activities.slurm.SecretSource;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.activities.slurm.SshConnection;
-import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,23 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
  * the secret files gone, state.json saying so) and list and history showing it. A secret value never shows.
  */
 @Timeout(300)
+@ExtendWith(LocalSlurm.class)
 class SlurmOperateCliTest {
   // This worktree's port range (27000-27999); every node of the local cluster is on this one host.
   private static final int BASE_PORT = 27000 + (int) (ProcessHandle.current().pid() % 200) * 4;
   private static final String SECRET = "ops-secret-" + System.nanoTime();
 
   @TempDir Path dir;
-  private SlurmLogin login;
+  private SlurmCliSession slurm;
   private SshConnection ssh;
-  private LocalService service;
   private String remoteDir;
   private String name;
 
   @BeforeEach
-  void setUp() throws Exception {
-    login = SlurmLogin.open();
-    ssh = login.ssh;
-    remoteDir = "dynamo-tests/ops/" + System.nanoTime();
+  void setUp(LocalSlurmCluster cluster) throws Exception {
     SecretSource secrets = new SecretSource() {
       @Override
       public Optional<byte[]> value(String secret) {
@@ -61,59 +59,42 @@ class SlurmOperateCliTest {
         return Optional.empty();
       }
     };
-    service = LocalService.start(0, DeployRegistration.of(
+    slurm = new SlurmCliSession(cluster, dir, "ops", DeployRegistration.of(
         new SlurmTarget(secrets, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5))));
+    ssh = slurm.ssh;
+    remoteDir = slurm.remoteDir;
     name = "ops-" + System.nanoTime();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    if (login == null) return; // no cluster: the test was skipped (or failed) before it started anything
-    try {
-      service.shutdown(Duration.ofSeconds(5));
-      login.cleanUp(remoteDir, List.of(name + ".frontend.0", name + ".group.0"));
-    } finally {
-      login.close();
-    }
+    slurm.close();
   }
 
   private CliRun dynamo(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--address", service.connection().address()));
+    all.addAll(List.of("--address", slurm.service.connection().address()));
     return CliRun.of(all.toArray(String[]::new));
   }
 
   private Path graph() throws Exception {
-    String standin = login.standin;
-    return Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-        "version: 1",
-        "name: " + name,
-        "components:",
-        "  - name: frontend",
-        "    cmd: [python3, " + standin + "]",
-        "    run_config: {input: http, output: dyn}",
-        "    parameters: {port: " + BASE_PORT + "}",
-        "    readiness: {http: {port: " + BASE_PORT + ", path: /health}}",
-        "    resources: {cpu: 1, memory: 128Mi}",
+    return slurm.graph(name, String.join("\n",
+        slurm.frontend(BASE_PORT),
         "    environment:",
         "      OPS_TOKEN: \"${{ secrets.OPS_TOKEN }}\"",
         "  - name: group",
-        "    cmd: [python3, " + standin + "]",
+        "    cmd: [python3, " + slurm.standin + "]",
         "    run_config:",
         "      input: dyn://ops.large.generate",
         "      output: echo",
         "      num_nodes: 2",
         "      leader_addr: \"127.0.0.1:" + (BASE_PORT + 1) + "\"",
-        "    resources: {cpu: 1, memory: 128Mi}",
-        ""));
+        "    resources: {cpu: 1, memory: 128Mi}"));
   }
 
   @Test
   void byNameLogsOfEachRankFollowThenUninstallAndItShows() throws Exception {
-    List<String> deploy = new ArrayList<>(List.of("deploy", "--target", "slurm", "-f", graph().toString(), "--wait",
-        "--timeout", "3m"));
-    deploy.addAll(login.flags(remoteDir, login.knownHosts()));
-    CliRun deployed = dynamo(deploy.toArray(String[]::new));
+    CliRun deployed = slurm.deploy(graph(), slurm.directLogin(slurm.knownHosts()));
     assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
 
     CliRun status = dynamo("deploy", "status", name, "-o", "json");

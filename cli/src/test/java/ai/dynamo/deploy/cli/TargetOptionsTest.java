@@ -19,7 +19,8 @@ class TargetOptionsTest {
     @Mixin TargetOptions target;
   }
 
-  private static TargetChoice parse(String... args) {
+  /** The target flags of one command line, resolved (also for {@link K8sPodFlagsTest}). */
+  static TargetChoice parse(String... args) {
     Probe probe = new Probe();
     new CommandLine(probe).parseArgs(args);
     return probe.target.resolve();
@@ -39,9 +40,9 @@ class TargetOptionsTest {
 
   @Test
   void sshFlagsReachTheSlurmSettingsAndNewHostKeysAreRefusedByDefault() {
-    TargetChoice plain = parse("--target", "slurm", "--ssh-host", "alice@login1:2222");
+    TargetChoice plain = parse("--target", "slurm", "--ssh-host", "alice@login1:2222", "--ssh-config", "/nonexistent");
     assertFalse(plain.settings().containsKey(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY));
-    assertEquals("login1", plain.location());
+    assertEquals("alice@login1:2222", plain.location(), "the location is the resolved user@host:port");
 
     TargetChoice all = parse("--target", "slurm", "--ssh-host", "login1", "--ssh-key", "/k/id", "--ssh-config", "/k/cfg",
         "--known-hosts", "/k/kh", "--accept-new-host-key");
@@ -55,8 +56,10 @@ class TargetOptionsTest {
   void aFlagOfTheOtherTargetIsRefused() {
     UserError k8sFlagOnSlurm = assertThrows(UserError.class, () -> parse("--target", "slurm", "--create-namespace"));
     assertEquals(ExitCodes.INVALID, k8sFlagOnSlurm.exitCode());
-    assertTrue(k8sFlagOnSlurm.getMessage().contains("createNamespace"), k8sFlagOnSlurm.getMessage());
+    assertTrue(k8sFlagOnSlurm.getMessage().contains("--create-namespace applies to --target k8s, not --target slurm"),
+        k8sFlagOnSlurm.getMessage());
     UserError sshFlagOnK8s = assertThrows(UserError.class, () -> parse("--target", "k8s", "--known-hosts", "/kh"));
-    assertTrue(sshFlagOnK8s.getMessage().contains("knownHosts"), sshFlagOnK8s.getMessage());
+    assertTrue(sshFlagOnK8s.getMessage().contains("--known-hosts applies to --target slurm, not --target k8s"),
+        sshFlagOnK8s.getMessage());
   }
 }

@@ -51,7 +51,7 @@ public final class DeployDecisions {
     try {
       return new Outcome(workflowId, runId, stub.update(decision, String.class), false);
     } catch (WorkflowUpdateException e) {
-      throw new DecisionRejectedException(DeployRecords.rootMessage(e));
+      throw new DecisionRejectedException(BoundedRead.rootMessage(e));
     }
   }
 

@@ -13,9 +13,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import ai.dynamo.deploy.workflows.TargetLabels;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -56,21 +53,11 @@ public final class DeployRecords {
                 .setStaticSummary("records of " + graph)
                 .build());
     WorkflowClient.start(workflow::read, new RecordsRequest(graph, target, specOf));
-    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
     try {
-      return stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, TargetRecords.class);
-    } catch (TimeoutException e) {
-      String why = PendingWork.why(client, stub.getExecution(), wait);
-      stub.terminate("no answer within " + wait);
-      throw new TargetUnreachableException("cannot read the records of " + graph + " on " + TargetLabels.of(target)
-          + ": " + why);
+      return BoundedRead.await(client, WorkflowStub.fromTyped(workflow), wait, TargetRecords.class,
+          "cannot read the records of " + graph + " on " + TargetLabels.of(target));
     } catch (WorkflowFailedException e) {
-      String message = rootMessage(e);
-      if (DeployWatcher.UNREACHABLE_TYPES.contains(rootType(e))) {
-        throw new TargetUnreachableException("cannot read the records of " + graph + " on " + TargetLabels.of(target)
-            + ": " + message);
-      }
-      throw new DecisionRejectedException(message);
+      throw new DecisionRejectedException(BoundedRead.rootMessage(e));
     }
   }
 
@@ -130,22 +117,5 @@ public final class DeployRecords {
       throw new DeployRefusedException("no deploy " + workflowId + " is known to Temporal; name the graph with its"
           + " target flags (--target, --ssh-host, ...) to read the target's records", e);
     }
-  }
-
-  /** The type of the innermost application failure, or empty. */
-  static String rootType(Throwable e) {
-    String type = "";
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure af) type = af.getType();
-    }
-    return type;
-  }
-
-  static String rootMessage(Throwable e) {
-    String message = e.getMessage();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure af) message = af.getOriginalMessage();
-    }
-    return message;
   }
 }

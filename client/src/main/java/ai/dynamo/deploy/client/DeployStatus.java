@@ -53,7 +53,9 @@ public final class DeployStatus {
       List<ComponentView> components) {}
 
   /** One component in {@link View}. */
-  public record ComponentView(String name, String phase, int ready, int desired, String message, String since) {}
+  /** @param change what the deploy does to it (unchanged, updated (strategy): why, added, removed); empty before planning */
+  public record ComponentView(String name, String phase, int ready, int desired, String message, String since,
+      String change) {}
 
   /** The deploy with this workflow ID (latest run). */
   public View status(String workflowId) {
@@ -104,7 +106,7 @@ public final class DeployStatus {
 
   private static ComponentView component(ComponentProgress c) {
     return new ComponentView(c.name(), c.phase().name(), c.ready(), c.desired(), c.message(),
-        instant(c.sinceEpochMillis()));
+        instant(c.sinceEpochMillis()), c.change());
   }
 
   private static String instant(Instant i) {

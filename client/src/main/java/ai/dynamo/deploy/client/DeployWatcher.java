@@ -117,7 +117,8 @@ public final class DeployWatcher {
 
   /**
    * Whether the deploy failed because its preflight could not reach the target: refused credentials, an unknown
-   * host key, or a transient error (network) that outlasted the retries. Read from the run's history, where the
+   * host key, a target unusable as configured (an unreachable jump host, no Slurm commands, an unwritable remote
+   * directory), or a transient error (network) that outlasted the retries. Read from the run's history, where the
    * preflight's failure keeps its type; the deploy's own failure only carries the message.
    */
   static boolean targetUnreachable(WorkflowClient client, WorkflowExecution execution) {

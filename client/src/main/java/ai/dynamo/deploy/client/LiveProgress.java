@@ -72,7 +72,8 @@ public final class LiveProgress {
       // A group's workers stage counts only workers; its leaders are ready by then.
       int ready = beat.stage() == Stage.WORKERS ? c.desired() - beat.desired() + beat.ready() : beat.ready();
       String message = beat.message().isEmpty() ? c.message() : beat.message();
-      components.add(new ComponentProgress(c.name(), c.phase(), ready, c.desired(), message, c.sinceEpochMillis()));
+      components.add(new ComponentProgress(c.name(), c.phase(), ready, c.desired(), message, c.sinceEpochMillis(),
+          c.change()));
     }
     return new DeployProgress(
         progress.graph(),

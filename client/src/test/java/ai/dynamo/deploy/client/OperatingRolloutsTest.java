@@ -82,7 +82,7 @@ class OperatingRolloutsTest {
     String details = stub.query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
         .getCurrentDetails();
     assertTrue(details.startsWith("**PAUSED** · rev 1"), details);
-    assertTrue(details.contains("| http_ingress | FAILED | 0/2 | pod http-ingress-0: CrashLoopBackOff"), details);
+    assertTrue(details.contains("| http_ingress | added | FAILED | 0/2 | pod http-ingress-0: CrashLoopBackOff"), details);
 
     env.fake().fix("lab", "dynamo-graph", "http_ingress");
     DeployDecisions.Outcome retried = DeployDecisions.retry(env.client(), WF, null, ATTRIBUTES);

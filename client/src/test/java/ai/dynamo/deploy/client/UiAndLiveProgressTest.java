@@ -66,8 +66,8 @@ class UiAndLiveProgressTest {
 
       WorkflowMetadata metadata = stub.query("__temporal_workflow_metadata", WorkflowMetadata.class);
       String details = metadata.getCurrentDetails();
-      assertTrue(details.contains("| component | phase | ready | message |"), details);
-      assertTrue(details.contains("| vllm_worker | WAITING | 0/2 |"), details);
+      assertTrue(details.contains("| component | change | phase | ready | message |"), details);
+      assertTrue(details.contains("| vllm_worker | added | WAITING | 0/2 |"), details);
       assertTrue(details.contains("rev 1"), details);
       stub.cancel();
       assertNotNull(Optional.ofNullable(DeployOutcomes.await(stub)).orElse(null));

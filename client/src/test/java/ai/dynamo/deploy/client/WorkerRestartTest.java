@@ -1,15 +1,19 @@
 package ai.dynamo.deploy.client;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.TestGraphs;
 import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.testing.Eventually;
 import ai.dynamo.deploy.testing.fake.FakeDeploys;
-import static org.junit.jupiter.api.Assertions.*;
-
 import ai.dynamo.deploy.testing.fake.FakeTarget;
-import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.Phase;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -39,6 +43,9 @@ class WorkerRestartTest {
       WorkflowStub stub = Deploys.start(env.client(), request);
 
       Eventually.within(Duration.ofSeconds(30), () -> firstTarget.calls().contains("await engine ALL"));
+      // The SDK sends heartbeats asynchronously (and throttles them): the wait has started, but the service may not
+      // have its progress yet. Only once it has can a new attempt resume from it.
+      Eventually.within(Duration.ofSeconds(30), () -> heartbeatRecorded(env.client(), stub));
       // As on SIGTERM: the wait's next heartbeat fails the attempt, handing it back to the service.
       first.shutdown();
       first.awaitTermination(30, TimeUnit.SECONDS);
@@ -60,5 +67,13 @@ class WorkerRestartTest {
         second.shutdownNow();
       }
     }
+  }
+
+  /** Whether the service holds heartbeat details of a pending activity of the run (DescribeWorkflowExecution). */
+  private static boolean heartbeatRecorded(WorkflowClient client, WorkflowStub stub) {
+    DescribeWorkflowExecutionResponse described = client.getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace()).setExecution(stub.getExecution()).build());
+    return described.getPendingActivitiesList().stream().anyMatch(PendingActivityInfo::hasHeartbeatDetails);
   }
 }

@@ -49,7 +49,12 @@ public final class ComponentProcess {
 
   /** The flags every node of a multi-node group gets; rank and leader address are target expressions. */
   public static List<String> multiNodeArgs(int numNodes, String nodeRank, String leaderAddr) {
-    return List.of("--num-nodes", Integer.toString(numNodes), "--node-rank", nodeRank, "--leader-addr", leaderAddr);
+    return multiNodeArgs(Integer.toString(numNodes), nodeRank, leaderAddr);
+  }
+
+  /** As {@link #multiNodeArgs(int, String, String)}, with the group size as a target expression too. */
+  public static List<String> multiNodeArgs(String numNodes, String nodeRank, String leaderAddr) {
+    return List.of("--num-nodes", numNodes, "--node-rank", nodeRank, "--leader-addr", leaderAddr);
   }
 
   /** The leader's port: the port of the user's {@code leader_addr}, else {@link #DEFAULT_LEADER_PORT}. */

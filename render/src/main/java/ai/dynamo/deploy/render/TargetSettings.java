@@ -24,6 +24,33 @@ public final class TargetSettings {
   public static final String K8S_FORCE_CONFLICTS = "forceConflicts";
   /** seconds a pod may stay Unschedulable before the deploy fails; default 300 */
   public static final String K8S_UNSCHEDULABLE_GRACE_SECONDS = "unschedulableGraceSeconds";
+  /**
+   * how a multi-node service group is run: {@code statefulset} (default: leader and worker StatefulSets),
+   * {@code lws} (one LeaderWorkerSet), {@code auto} ({@code lws} when the cluster serves the LeaderWorkerSet API;
+   * decided at deploy time, so files cannot be rendered with it)
+   */
+  public static final String K8S_MULTINODE = "multinode";
+  /** tolerations of every pod, one {@code KEY[=VALUE][:EFFECT]} per line (kubectl taint syntax); default none */
+  public static final String K8S_TOLERATIONS = "tolerations";
+  /**
+   * tolerations of the pods that request GPUs, one {@code KEY[=VALUE][:EFFECT]} per line; default
+   * {@code nvidia.com/gpu:NoSchedule}; {@code none} for none
+   */
+  public static final String K8S_GPU_TOLERATIONS = "gpuTolerations";
+  /** Secrets holding registry credentials, one name per line ({@code imagePullSecrets} of every pod) */
+  public static final String K8S_IMAGE_PULL_SECRETS = "imagePullSecrets";
+  /** {@code serviceAccountName} of every pod; default: the namespace's default service account */
+  public static final String K8S_SERVICE_ACCOUNT = "serviceAccountName";
+  /** {@code priorityClassName} of every pod */
+  public static final String K8S_PRIORITY_CLASS = "priorityClassName";
+  /** {@code runtimeClassName} of every pod (e.g. {@code nvidia}) */
+  public static final String K8S_RUNTIME_CLASS = "runtimeClassName";
+  /** {@code schedulerName} of every pod; default: the cluster's default scheduler */
+  public static final String K8S_SCHEDULER = "schedulerName";
+  /** extra labels of every pod, one {@code KEY=VALUE} per line (pods only, never selectors) */
+  public static final String K8S_POD_LABELS = "podLabels";
+  /** extra annotations of every pod, one {@code KEY=VALUE} per line */
+  public static final String K8S_POD_ANNOTATIONS = "podAnnotations";
 
   // Slurm
   /** {@code [user@]host[:port]} or an ~/.ssh/config alias of the login node */

@@ -102,10 +102,19 @@ public final class DeployEnvironment extends Lifecycle {
     return client().fetchHistory(stub.getExecution().getWorkflowId(), stub.getExecution().getRunId()).getEvents();
   }
 
+  /** Stops the workers and the test service, then closes the targets it serves that hold resources. */
   @Override
   public void close() {
     for (WorkerFactory factory : activityWorkers) factory.shutdownNow();
     temporal.close();
+    for (DeployTarget target : targets) {
+      if (!(target instanceof AutoCloseable closeable)) continue;
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot close the " + target.kind() + " target", e);
+      }
+    }
   }
 
   private static void register(Worker worker, List<DeployTarget> targets) {

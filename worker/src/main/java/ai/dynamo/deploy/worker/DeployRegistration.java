@@ -4,6 +4,7 @@ import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
+import ai.dynamo.deploy.activities.k8s.KubeClients;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflows;
 import io.temporal.worker.Worker;
@@ -38,6 +39,14 @@ public final class DeployRegistration {
   /** The target kinds served, e.g. {@code [k8s, slurm]}. */
   public Set<String> kinds() {
     return targets.kinds();
+  }
+
+  /**
+   * Where the Kubernetes target finds its cluster (kubeconfig, in-cluster service account, or nothing), for the
+   * worker's start-up line.
+   */
+  public String kubernetesConfiguration() {
+    return KubeClients.describeDefault();
   }
 
   void register(Worker worker) {

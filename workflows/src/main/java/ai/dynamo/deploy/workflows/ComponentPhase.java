@@ -10,5 +10,7 @@ public enum ComponentPhase {
   READY,
   FAILED,
   ROLLING_BACK,
-  ROLLED_BACK
+  ROLLED_BACK,
+  /** in the live revision, not in the graph: deleted once the new revision is READY */
+  REMOVED
 }

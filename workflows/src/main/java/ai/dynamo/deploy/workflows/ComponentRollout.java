@@ -21,6 +21,8 @@ final class ComponentRollout {
   private final Duration readinessTimeout;
   private final ProgressPublisher progress;
   private final Consumer<String> touched;
+  /** The planned change (strategy, nodes to avoid), passed to the target with every step; null in older runs. */
+  private final ComponentChange change;
   private int stageIndex = -1;
   private boolean awaiting;
   private boolean finished;
@@ -34,7 +36,8 @@ final class ComponentRollout {
    */
   ComponentRollout(
       ComponentPlan plan, int revision, Duration readinessTimeout, ProgressPublisher progress,
-      Consumer<String> touched) {
+      Consumer<String> touched, ComponentChange change) {
+    this.change = change;
     this.plan = plan;
     this.stages = plan.stages();
     this.revision = revision;
@@ -115,12 +118,12 @@ final class ComponentRollout {
     progress.component(plan.name(), ComponentPhase.APPLYING);
     String what =
         switch (stage()) {
-          case ALL -> "apply ";
+          case ALL -> change != null && change.kind() == ChangeKind.UPDATE ? change.verb() + " " : "apply ";
           case LEADER -> "apply leader of ";
           case WORKERS -> "start workers of ";
         };
     DeployActivities applies = DeploySteps.apply(what + plan.name() + " (" + plan.summary() + ")");
-    StepRequest step = StepRequest.apply(revision, plan.name(), stage());
+    StepRequest step = StepRequest.apply(revision, plan.name(), stage(), change);
     // Detached: a cancelled deploy waits for its applies to finish before it rolls back.
     Workflow.newDetachedCancellationScope(() -> current = Async.function(applies::apply, step)).run();
   }
@@ -139,7 +142,7 @@ final class ComponentRollout {
     String summary = "await " + plan.name() + what + " ready (" + plan.summary() + ")";
     DeployActivities waits =
         DeploySteps.awaitReady(left, TestServerWorkarounds.stoppedWaitCancellation(), summary);
-    StepRequest step = new StepRequest(revision, plan.name(), stage(), left);
+    StepRequest step = new StepRequest(revision, plan.name(), stage(), left, change);
     waitScope = Workflow.newCancellationScope(() -> current = Async.function(waits::awaitReady, step));
     waitScope.run();
   }

@@ -28,6 +28,17 @@ public interface DeployActivities {
   @ActivityMethod(name = "Preflight")
   PreflightResult preflight();
 
+  /**
+   * Compares the request with the live revision per component (spec digests, health of the live copy) and decides
+   * each changed component's strategy (auto probes the target's free capacity). Read-only.
+   */
+  @ActivityMethod(name = "PlanUpdate")
+  UpdatePlan planUpdate();
+
+  /** {@link #planUpdate} plus a unified diff of each changed component's rendered files ({@code deploy diff}). */
+  @ActivityMethod(name = "Diff")
+  DeployDiff diff();
+
   /** Applies (or, for a group's workers, starts) one stage of one component. Returns the desired units. */
   @ActivityMethod(name = "Apply")
   ReadyState apply(StepRequest step);

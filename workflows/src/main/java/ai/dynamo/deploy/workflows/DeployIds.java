@@ -9,7 +9,7 @@ public final class DeployIds {
 
   /**
    * The workflow ID of a graph's deploy at one place: only one deploy of a graph runs at a time per place.
-   * Example: {@code deploy/slurm/login1/dynamo-graph}.
+   * Example: {@code deploy/slurm/alice@login1:22/dynamo-graph} (a Slurm location is the login after the ssh config).
    */
   public static String workflowId(String targetKind, String location, String graphName) {
     return "deploy/" + targetKind + "/" + location + "/" + graphName;

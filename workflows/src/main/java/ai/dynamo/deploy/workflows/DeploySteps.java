@@ -31,6 +31,14 @@ final class DeploySteps {
     return stub(ActivityPolicies.preflight(), "preflight " + target).preflight();
   }
 
+  UpdatePlan planUpdate() {
+    return stub(ActivityPolicies.preflight(), "plan the update of " + graph + " on " + target).planUpdate();
+  }
+
+  DeployDiff diff() {
+    return stub(ActivityPolicies.preflight(), "diff " + graph + " against " + target).diff();
+  }
+
   void record(RevisionRecord record) {
     stub(ActivityPolicies.record(), "record " + graph + " rev " + record.revision()).recordRevision(record);
   }

@@ -25,6 +25,11 @@ import org.slf4j.Logger;
 public class DeployWorkflowImpl implements DeployWorkflow {
   private static final Logger log = Workflow.getLogger(DeployWorkflowImpl.class);
   private static final String CANCELLED_EARLY = "cancelled before anything was applied";
+  /**
+   * Version of per-component updates (the {@code PlanUpdate} step; unchanged components adopted, strategies):
+   * runs recorded before it applied every component.
+   */
+  static final String UPDATE_PLANNING_CHANGE = "per-component-updates";
 
   private DeployOptions options;
   private ProgressPublisher progress;
@@ -34,6 +39,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   /** Render and preflight warnings: they do not stop the deploy and are repeated in its last message. */
   private final List<String> warnings = new ArrayList<>();
   private Rollback rollback;
+  /** What the deploy does per component; null in runs from before per-component updates (everything applied). */
+  private UpdatePlan update;
 
   @Override
   public DeployResult deploy(DeployRequest request) {
@@ -55,13 +62,18 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       throw failed(Phase.FAILED, "nothing was applied: " + FailureReasons.reason(e));
     }
 
-    rollback = new Rollback(progress, steps, previousRevision, revision, options.rollbackTimeout());
-    WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched);
+    if (update != null && update.nothingToDo()) return unchanged();
+    List<ComponentChange> changes = update == null ? null : update.components();
+    rollback = new Rollback(progress, steps, previousRevision, revision, options.rollbackTimeout(), changes);
+    WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched, update);
     try {
       runWaves(waves);
       progress.enter(Phase.RECORDING, "recording revision " + revision);
       steps.record(new RevisionRecord(revision, request.specDigest(), options.startedBy(),
           Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(), Workflow.currentTimeMillis()));
+      if (update != null) {
+        for (String removed : update.names(ChangeKind.REMOVE)) progress.component(removed, ComponentPhase.REMOVED);
+      }
     } catch (CanceledFailure e) {
       throw rollback.afterCancel(e, waves);
     } catch (StepFailed e) {
@@ -75,7 +87,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
       throw failed(rollback.failed() ? Phase.FAILED : Phase.ROLLED_BACK, FailureReasons.reason(e) + "; " + outcome);
     }
 
-    String ready = plan.components().size() + " components ready, revision " + revision;
+    String ready = plan.components().size() + " components ready, revision " + revision
+        + (update == null ? "" : " (" + update.summary() + ")");
     progress.enter(Phase.READY, warnings.isEmpty() ? ready : ready + " (warnings: " + String.join("; ", warnings) + ")");
     return new DeployResult(Phase.READY, revision, progress.snapshot().message(), progress.snapshot());
   }
@@ -96,7 +109,24 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     previousRevision = preflight.previousRevision();
     revision = preflight.nextRevision();
     progress.revision(revision);
+    if (Workflow.getVersion(UPDATE_PLANNING_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      progress.enter(Phase.PREFLIGHT, previousRevision == 0 ? "first install of " + progress.graph()
+          : "comparing with revision " + previousRevision + ", per component");
+      update = steps.planUpdate();
+      progress.planned(update);
+      for (String note : update.notes()) log.info("deploy {}: {}", progress.graph(), note);
+    }
     return plan;
+  }
+
+  /** Nothing changed and the live revision is healthy: READY at once, nothing applied, no revision recorded. */
+  private DeployResult unchanged() {
+    progress.revision(previousRevision);
+    String message = "unchanged: revision " + previousRevision + " is live and healthy ("
+        + update.components().size() + " component" + (update.components().size() == 1 ? "" : "s")
+        + "); nothing applied";
+    progress.enter(Phase.READY, message);
+    return new DeployResult(Phase.READY, previousRevision, message, progress.snapshot());
   }
 
   /** Every wave in order; a failed wave pauses for a decision when the deploy asked for that. */

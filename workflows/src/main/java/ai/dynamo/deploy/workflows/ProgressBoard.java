@@ -76,7 +76,30 @@ final class ProgressBoard {
     ComponentProgress old = components.get(name);
     long since = old != null && old.phase() == phase ? old.sinceEpochMillis() : now;
     String text = message == null ? (old == null ? "" : old.message()) : message;
-    components.put(name, new ComponentProgress(name, phase, ready, desired, text, since));
+    String change = old == null ? "" : old.change();
+    components.put(name, new ComponentProgress(name, phase, ready, desired, text, since, change));
+    updatedEpochMillis = now;
+  }
+
+  /**
+   * What the deploy does to each component: its change label; an unchanged component is READY at once (adopted as it
+   * runs), a removed one gets a row of its own (PENDING until the new revision is recorded).
+   */
+  void planned(UpdatePlan plan, long now) {
+    for (ComponentChange c : plan.components()) {
+      ComponentProgress old = components.get(c.component());
+      if (c.kind() == ChangeKind.REMOVE) {
+        components.put(c.component(), new ComponentProgress(c.component(), ComponentPhase.PENDING, 0, 0,
+            "deleted once the new revision is ready", now, c.described()));
+      } else if (old != null) {
+        ComponentPhase phase = c.kind() == ChangeKind.UNCHANGED ? ComponentPhase.READY : old.phase();
+        int ready = c.kind() == ChangeKind.UNCHANGED ? old.desired() : old.ready();
+        String message = c.kind() == ChangeKind.UNCHANGED
+            ? "unchanged: runs as before (revision " + c.liveRevision() + ")" : c.reason();
+        components.put(c.component(), new ComponentProgress(c.component(), phase, ready, old.desired(), message,
+            now, c.described()));
+      }
+    }
     updatedEpochMillis = now;
   }
 
@@ -105,13 +128,16 @@ final class ProgressBoard {
     if (revision > 0) md.append(" · rev ").append(revision);
     md.append(" · ").append(graph).append(" → ").append(target).append('\n');
     if (!message.isEmpty()) md.append('\n').append(escape(message)).append('\n');
-    md.append("\n| component | phase | ready | message |\n|---|---|---|---|\n");
+    boolean changes = components.values().stream().anyMatch(c -> !c.change().isEmpty());
+    md.append(changes ? "\n| component | change | phase | ready | message |\n|---|---|---|---|---|\n"
+        : "\n| component | phase | ready | message |\n|---|---|---|---|\n");
     List<ComponentProgress> all = new ArrayList<>(components.values());
     for (int i = 0; i < Math.min(MARKDOWN_ROWS, all.size()); i++) {
       ComponentProgress c = all.get(i);
       md.append("| ")
           .append(escape(c.name()))
           .append(" | ")
+          .append(changes ? escape(ComponentChange.label(c.change())) + " | " : "")
           .append(c.phase())
           .append(" | ")
           .append(c.ready())

@@ -81,6 +81,11 @@ final class ProgressPublisher {
     board.component(name, phase, ready, desired, message, now());
   }
 
+  /** The update plan: change labels per component, unchanged ones READY, rows for removed ones. */
+  void planned(UpdatePlan plan) {
+    board.planned(plan, now());
+  }
+
   boolean isReady(String name) {
     ComponentProgress c = board.component(name);
     return c != null && c.phase() == ComponentPhase.READY;

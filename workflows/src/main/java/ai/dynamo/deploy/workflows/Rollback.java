@@ -22,11 +22,19 @@ final class Rollback {
   private final int previousRevision;
   private final int revision;
   private final Duration budget;
+  /** The update plan's changes (null in runs from before per-component updates). */
+  private final List<ComponentChange> changes;
   /** Components the new revision touched (an apply was started): what a rollback must undo. */
   private final Set<String> touched = new LinkedHashSet<>();
   private boolean failed;
 
   Rollback(ProgressPublisher progress, DeploySteps steps, int previousRevision, int revision, Duration budget) {
+    this(progress, steps, previousRevision, revision, budget, null);
+  }
+
+  Rollback(ProgressPublisher progress, DeploySteps steps, int previousRevision, int revision, Duration budget,
+      List<ComponentChange> changes) {
+    this.changes = changes;
     this.progress = progress;
     this.steps = steps;
     this.previousRevision = previousRevision;
@@ -66,6 +74,12 @@ final class Rollback {
     return cause;
   }
 
+  /** The slim changes ({@link ComponentChange#forStep}) of the touched components only: what the rollback acts on. */
+  private List<ComponentChange> touchedChanges() {
+    if (changes == null) return null;
+    return changes.stream().filter(c -> touched.contains(c.component())).map(ComponentChange::forStep).toList();
+  }
+
   /** Rolls back what this revision touched; returns one phrase saying how it went. */
   private String undo(String reason) {
     if (touched.isEmpty()) return "nothing to roll back";
@@ -74,7 +88,7 @@ final class Rollback {
     progress.refreshDetails();
     try {
       String outcome =
-          steps.rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason), budget);
+          steps.rollback(new RollbackRequest(revision, previousRevision, List.copyOf(touched), reason, touchedChanges()), budget);
       for (String name : touched) progress.component(name, ComponentPhase.ROLLED_BACK);
       return outcome == null || outcome.isEmpty()
           ? (previousRevision > 0 ? "rolled back to revision " + previousRevision : "removed revision " + revision)

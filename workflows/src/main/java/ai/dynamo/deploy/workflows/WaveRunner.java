@@ -16,6 +16,8 @@ final class WaveRunner {
   private final DeployOptions options;
   private final ProgressPublisher progress;
   private final Consumer<String> touched;
+  /** The update plan (null in runs from before per-component updates): each rollout's change. */
+  private final UpdatePlan update;
   /** Rollouts of the running wave: a cancelled deploy waits for their applies to settle before rolling back. */
   private final List<ComponentRollout> running = new ArrayList<>();
 
@@ -24,6 +26,12 @@ final class WaveRunner {
    */
   WaveRunner(DeployPlan plan, int revision, DeployOptions options, ProgressPublisher progress,
       Consumer<String> touched) {
+    this(plan, revision, options, progress, touched, null);
+  }
+
+  WaveRunner(DeployPlan plan, int revision, DeployOptions options, ProgressPublisher progress,
+      Consumer<String> touched, UpdatePlan update) {
+    this.update = update;
     this.plan = plan;
     this.revision = revision;
     this.options = options;
@@ -48,7 +56,9 @@ final class WaveRunner {
         + names.size() + " component" + (names.size() == 1 ? "" : "s"));
     running.clear();
     for (String name : names) {
-      running.add(new ComponentRollout(plan.component(name), revision, options.readinessTimeout(), progress, touched));
+      ComponentChange change = update == null || update.change(name) == null ? null : update.change(name).forStep();
+      running.add(new ComponentRollout(plan.component(name), revision, options.readinessTimeout(), progress, touched,
+          change));
     }
     StepFailed failure = null;
     for (ComponentRollout r : running) r.start();

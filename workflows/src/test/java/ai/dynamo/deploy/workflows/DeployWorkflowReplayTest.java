@@ -50,6 +50,10 @@ class DeployWorkflowReplayTest {
       for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
         assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
       }
+      // Per-component updates: nothing to do, a partial update with a removal, a recreate rolled back.
+      for (String update : List.of("update-unchanged", "update-partial", "update-recreate-rollback")) {
+        assertTrue(found.contains(DIR.resolve(update + ".json")), update + ".json missing in " + DIR.toAbsolutePath());
+      }
       return found;
     }
   }

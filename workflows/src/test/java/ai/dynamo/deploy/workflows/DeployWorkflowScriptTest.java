@@ -51,7 +51,7 @@ class DeployWorkflowScriptTest {
     assertEquals(request(TestGraphs.sample()).specDigest(), record.specDigest());
     assertEquals("test@host", record.startedBy());
     assertTrue(record.workflowId().startsWith("deploy/scripted/lab/dynamo-graph/"), record.workflowId());
-    assertEquals("4 components ready, revision 3", result.message());
+    assertEquals("4 components ready, revision 3 (4 updated)", result.message());
     assertTrue(result.progress().components().stream().allMatch(c -> c.phase() == ComponentPhase.READY));
     assertTrue(script.rollbacks().isEmpty());
   }

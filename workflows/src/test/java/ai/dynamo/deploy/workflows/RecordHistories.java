@@ -103,6 +103,25 @@ class RecordHistories {
         o -> o.deploy(pausing(small, Duration.ofMinutes(30))), Phase.ROLLED_BACK);
   }
 
+  /**
+   * The paths of per-component updates, recorded on their own so the older files stay as they were:
+   * {@code DYNAMO_RECORD_HISTORIES=updates}.
+   */
+  @Test
+  void recordUpdatePaths() throws Exception {
+    Assumptions.assumeTrue("updates".equals(System.getenv("DYNAMO_RECORD_HISTORIES")),
+        "set DYNAMO_RECORD_HISTORIES=updates");
+    Graph sample = TestGraphs.sample();
+    String[] all = {"vllm_worker", "sglang_worker", "http_ingress", "batch_processor"};
+    record("update-unchanged", new ScriptedActivities(sample).live(2).unchanged(all),
+        o -> o.deploy(request(sample)), Phase.READY);
+    record("update-partial", new ScriptedActivities(sample).live(2).unchanged("vllm_worker", "sglang_worker")
+        .removed("old_router").strategy(UpdateStrategy.RECREATE), o -> o.deploy(request(sample)), Phase.READY);
+    record("update-recreate-rollback", new ScriptedActivities(sample).live(1)
+        .unchanged("vllm_worker", "sglang_worker", "batch_processor").strategy(UpdateStrategy.RECREATE)
+        .fail("http_ingress", "await"), o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
+  }
+
   private static DeployRequest pausing(Graph graph, Duration timeout) {
     DeployRequest r = request(graph);
     return r.withOptions(r.options().pausingOnFailure(timeout));

@@ -30,6 +30,10 @@ final class ScriptedActivities implements DeployActivities {
   private volatile String preflightFailure;
   private volatile boolean rollbackFails;
   private volatile int liveRevision;
+  private final Set<String> unchanged = ConcurrentHashMap.newKeySet();
+  private final List<String> removed = new CopyOnWriteArrayList<>();
+  private volatile UpdateStrategy strategy = UpdateStrategy.BLUE_GREEN;
+  private final Map<String, ComponentChange> appliedChanges = new ConcurrentHashMap<>();
   private volatile int lastRevision;
 
   ScriptedActivities(Graph graph) {
@@ -78,6 +82,24 @@ final class ScriptedActivities implements DeployActivities {
     return this;
   }
 
+  /** The update planning finds these components unchanged (and healthy) in the live revision. */
+  ScriptedActivities unchanged(String... names) {
+    unchanged.addAll(List.of(names));
+    return this;
+  }
+
+  /** The live revision has these components, which the graph no longer has. */
+  ScriptedActivities removed(String... names) {
+    removed.addAll(List.of(names));
+    return this;
+  }
+
+  /** The strategy the planning picks for updated components. */
+  ScriptedActivities strategy(UpdateStrategy chosen) {
+    strategy = chosen;
+    return this;
+  }
+
   /** The highest revision the target's records hold (after an uninstall: above the live one, which is 0). */
   ScriptedActivities last(int revision) {
     lastRevision = revision;
@@ -88,6 +110,11 @@ final class ScriptedActivities implements DeployActivities {
     synchronized (calls) {
       return List.copyOf(calls);
     }
+  }
+
+  /** The change each applied component's step carried. */
+  Map<String, ComponentChange> appliedChanges() {
+    return Map.copyOf(appliedChanges);
   }
 
   List<RollbackRequest> rollbacks() {
@@ -120,8 +147,33 @@ final class ScriptedActivities implements DeployActivities {
   }
 
   @Override
+  public UpdatePlan planUpdate() {
+    calls.add("plan update");
+    List<ComponentChange> changes = new ArrayList<>();
+    int live = liveRevision;
+    for (Component c : graph.components()) {
+      if (unchanged.contains(c.name())) {
+        changes.add(new ComponentChange(c.name(), ChangeKind.UNCHANGED, null, "same spec", "d", "d", live, ""));
+      } else if (live == 0) {
+        changes.add(new ComponentChange(c.name(), ChangeKind.ADD, null, "new", "d", "", 0, ""));
+      } else {
+        changes.add(new ComponentChange(c.name(), ChangeKind.UPDATE, strategy, "spec changed", "d2", "d", live, ""));
+      }
+    }
+    for (String r : removed) changes.add(new ComponentChange(r, ChangeKind.REMOVE, null, "not in the graph", "", "d", live, ""));
+    return new UpdatePlan(live, changes, List.of());
+  }
+
+  @Override
+  public DeployDiff diff() {
+    calls.add("diff");
+    return new DeployDiff(planUpdate(), List.of(), List.of());
+  }
+
+  @Override
   public ReadyState apply(StepRequest step) {
     calls.add("apply " + step.component() + " " + step.stage());
+    if (step.change() != null) appliedChanges.put(step.component(), step.change());
     if ("apply".equals(failures.get(step.component()))) throw componentFailed(step.component());
     return new ReadyState(0, step.stage().units(component(step)), "applied " + step.stage().name().toLowerCase());
   }

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 
 /**
  * {@code dynamo deploy logs} on Kubernetes: the log of one pod of the component, as {@code kubectl logs} reads it.
- * Which pod: in a multi-node group, the group's leader (rank 0) or the worker of that rank; otherwise the
- * replica-th pod of the component by name. Secret values reach containers as environment from Secrets, never
+ * Which pod: in a multi-node group, the group's leader (rank 0) or the worker of that rank (StatefulSets, Indexed
+ * Jobs or a LeaderWorkerSet); otherwise the replica-th pod of the component by name. Secret values reach containers as environment from Secrets, never
  * through the deployer, so they are in a log only when the process prints them.
  */
 final class K8sLogs {
@@ -79,7 +79,8 @@ final class K8sLogs {
   static Pod pick(List<Pod> pods, LogRequest request) {
     int replica = request.replica();
     int rank = request.rankOrLeader();
-    boolean group = pods.stream().anyMatch(p -> role(p, "leader") || role(p, "worker") || label(p, Labels.GROUP) != null);
+    boolean group = pods.stream().anyMatch(p -> role(p, "leader") || role(p, "worker") || label(p, Labels.GROUP) != null
+        || label(p, LeaderWorkerSetApi.WORKER_INDEX_LABEL) != null);
     Predicate<Pod> wanted;
     String what;
     if (!group) {
@@ -91,6 +92,11 @@ final class K8sLogs {
       if (replica < sorted.size()) return sorted.get(replica);
       wanted = p -> false;
       what = "replica " + replica + " (pods are numbered by name from 0)";
+    } else if (pods.stream().anyMatch(p -> label(p, LeaderWorkerSetApi.WORKER_INDEX_LABEL) != null)) {
+      // A LeaderWorkerSet: its own labels say which group and which worker (0: the leader).
+      wanted = p -> String.valueOf(replica).equals(label(p, LeaderWorkerSetApi.GROUP_INDEX_LABEL))
+          && String.valueOf(rank).equals(label(p, LeaderWorkerSetApi.WORKER_INDEX_LABEL));
+      what = "group " + replica + " rank " + rank;
     } else if (pods.stream().anyMatch(p -> role(p, "leader"))) {
       // StatefulSets: the leader of group G is <leader>-G; a group's workers are <workers-G>-R (ordinals from 1).
       wanted = rank == 0 ? p -> role(p, "leader") && ordinal(p) == replica

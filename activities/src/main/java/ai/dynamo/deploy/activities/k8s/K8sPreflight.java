@@ -2,9 +2,11 @@ package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,8 +17,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -35,10 +35,12 @@ import java.util.Set;
  *
  * <ol>
  *   <li>the namespace exists (or is created with {@code createNamespace=true})
- *   <li>SelfSubjectAccessReview: we may create, patch, delete, list and watch every kind we render, list and watch
- *       pods, and create, patch, get and list Secrets (the revision records)
+ *   <li>{@code multinode=lws} with a multi-node service: the cluster serves the LeaderWorkerSet API (discovery);
+ *       {@code multinode=auto} says which it chose
+ *   <li>SelfSubjectAccessReview of every permission in {@link K8sAccess} (the table the in-cluster RBAC grants)
  *   <li>every Secret a {@code secretKeyRef} or {@code envFrom} in the manifests names exists, with the key; only key
  *       names are looked at, never a value
+ *   <li>the objects the pod settings name exist ({@link PodSettingsPreflight})
  *   <li>no object we would write exists without being ours (another graph's or someone else's)
  *   <li>warning: allocatable {@code nvidia.com/gpu} over all nodes below what the graph asks for
  * </ol>
@@ -54,14 +56,29 @@ final class K8sPreflight {
     this.namespace = namespace;
   }
 
-  List<String> run(Graph graph, ManifestSet set, boolean createNamespace) {
+  /**
+   * @param requested the multi-node mode as requested ({@code auto} undecided)
+   * @param settings the settings as rendered ({@code auto} decided)
+   */
+  List<String> run(Graph graph, ManifestSet set, boolean createNamespace, MultiNodeMode requested,
+      Map<String, String> settings) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     try {
       if (!namespaceReady(createNamespace, problems, warnings)) throw failure(problems);
-      problems.addAll(accessProblems(set));
+      boolean lwsServed = LeaderWorkerSetApi.served(client);
+      multiNodeMode(graph, requested, lwsServed, problems, warnings);
+      K8sAccess.Review access = K8sAccess.review(client, namespace, lwsServed);
+      if (!access.denied().isEmpty()) {
+        problems.add("the current user may not " + String.join(", ", access.denied()) + " in namespace " + namespace);
+      }
+      if (!access.unchecked().isEmpty()) {
+        warnings.add("the current user may not " + String.join(", ", access.unchecked())
+            + ", so preflight cannot check what needs it");
+      }
       if (!problems.isEmpty()) throw failure(problems);
       problems.addAll(secretProblems(set));
+      new PodSettingsPreflight(client, namespace).check(settings, problems, warnings);
       problems.addAll(foreignObjects(set));
       if (!problems.isEmpty()) throw failure(problems);
       gpuWarning(graph, warnings);
@@ -69,6 +86,21 @@ final class K8sPreflight {
       throw KubeErrors.translate(e, "preflight in namespace " + namespace);
     }
     return warnings;
+  }
+
+  private static void multiNodeMode(Graph graph, MultiNodeMode requested, boolean served, List<String> problems,
+      List<String> warnings) {
+    boolean groups = graph.components().stream().anyMatch(c -> c.multiNode().isMultiNode() && !c.isBatch());
+    if (!groups) return;
+    if (requested == MultiNodeMode.LWS && !served) {
+      problems.add("multinode=lws needs the LeaderWorkerSet API (" + LeaderWorkerSetApi.API_VERSION + "), which "
+          + "this cluster does not serve: install LeaderWorkerSet (https://lws.sigs.k8s.io/docs/installation/) or "
+          + "deploy with --multinode statefulset");
+    } else if (requested == MultiNodeMode.AUTO) {
+      warnings.add(served
+          ? "multinode=auto: the cluster serves LeaderWorkerSet, so multi-node groups run as LeaderWorkerSets"
+          : "multinode=auto: the cluster does not serve LeaderWorkerSet, so multi-node groups run as StatefulSets");
+    }
   }
 
   private TargetFailure failure(List<String> problems) {
@@ -99,60 +131,22 @@ final class K8sPreflight {
     return false;
   }
 
-  /** group, resource, verbs. */
-  private record Access(String group, String resource, List<String> verbs) {}
-
-  private List<String> accessProblems(ManifestSet set) {
-    Set<Access> needed = new LinkedHashSet<>();
-    List<String> workloadVerbs = List.of("create", "patch", "delete", "list", "watch");
-    for (HasMetadata o : set.all()) {
-      String api = o.getApiVersion();
-      String group = api.contains("/") ? api.substring(0, api.indexOf('/')) : "";
-      needed.add(new Access(group, o.getKind().toLowerCase() + "s", workloadVerbs));
-    }
-    needed.add(new Access("", "pods", List.of("list", "watch")));
-    needed.add(new Access("apps", "replicasets", List.of("list", "watch")));
-    needed.add(new Access("", "secrets", List.of("create", "patch", "get", "list")));
-    List<String> denied = new ArrayList<>();
-    for (Access a : needed) {
-      for (String verb : a.verbs()) {
-        SelfSubjectAccessReview review =
-            new SelfSubjectAccessReviewBuilder()
-                .withNewSpec()
-                .withNewResourceAttributes()
-                .withNamespace(namespace)
-                .withGroup(a.group())
-                .withResource(a.resource())
-                .withVerb(verb)
-                .endResourceAttributes()
-                .endSpec()
-                .build();
-        SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(review);
-        boolean allowed = answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
-        if (!allowed) denied.add(verb + " " + (a.group().isEmpty() ? "" : a.group() + "/") + a.resource());
-      }
-    }
-    return denied.isEmpty()
-        ? List.of()
-        : List.of("the current user may not " + String.join(", ", denied) + " in namespace " + namespace);
-  }
-
   private List<String> secretProblems(ManifestSet set) {
     // secret name -> keys needed (empty: the whole Secret, envFrom)
     Map<String, Set<String>> needed = new LinkedHashMap<>();
     for (HasMetadata o : set.all()) {
-      PodTemplateSpec template = template(o);
-      if (template == null) continue;
-      for (Container c : template.getSpec().getContainers()) {
-        for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-          SecretKeySelector ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
-          if (ref != null && !Boolean.TRUE.equals(ref.getOptional())) {
-            needed.computeIfAbsent(ref.getName(), k -> new LinkedHashSet<>()).add(ref.getKey());
+      for (PodTemplateSpec template : templates(o)) {
+        for (Container c : template.getSpec().getContainers()) {
+          for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+            SecretKeySelector ref = e.getValueFrom() == null ? null : e.getValueFrom().getSecretKeyRef();
+            if (ref != null && !Boolean.TRUE.equals(ref.getOptional())) {
+              needed.computeIfAbsent(ref.getName(), k -> new LinkedHashSet<>()).add(ref.getKey());
+            }
           }
-        }
-        for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
-          if (from.getSecretRef() != null && !Boolean.TRUE.equals(from.getSecretRef().getOptional())) {
-            needed.computeIfAbsent(from.getSecretRef().getName(), k -> new LinkedHashSet<>());
+          for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
+            if (from.getSecretRef() != null && !Boolean.TRUE.equals(from.getSecretRef().getOptional())) {
+              needed.computeIfAbsent(from.getSecretRef().getName(), k -> new LinkedHashSet<>());
+            }
           }
         }
       }
@@ -210,6 +204,15 @@ final class K8sPreflight {
       warnings.add("the graph asks for " + asked + " " + GPU + " but the cluster's nodes have "
           + allocatable.stripTrailingZeros().toPlainString() + " allocatable; some pods may stay Pending");
     }
+  }
+
+  /** The pod templates of a workload (a LeaderWorkerSet has two), none for other objects. */
+  static List<PodTemplateSpec> templates(HasMetadata o) {
+    if (o instanceof GenericKubernetesResource lws && LeaderWorkerSetApi.is(lws)) {
+      return LeaderWorkerSetApi.podTemplates(lws);
+    }
+    PodTemplateSpec template = template(o);
+    return template == null ? List.of() : List.of(template);
   }
 
   static PodTemplateSpec template(HasMetadata o) {

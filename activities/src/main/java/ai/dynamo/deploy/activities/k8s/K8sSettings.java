@@ -46,7 +46,7 @@ final class K8sSettings {
     return value == null ? DEFAULT_UNSCHEDULABLE_GRACE : Duration.ofSeconds(Long.parseLong(value));
   }
 
-  /** Problems with the values of our settings (the renderer checks the namespace). */
+  /** Problems with the values of our settings and the render settings (namespace, multinode, pod settings). */
   static List<String> problems(DeployContext ctx) {
     List<String> problems = new ArrayList<>();
     for (String key : BOOLEANS) {
@@ -55,6 +55,7 @@ final class K8sSettings {
         problems.add("setting " + key + " must be true or false, not \"" + value + "\"");
       }
     }
+    problems.addAll(K8sRenderer.settingProblems(ctx.settings()));
     String grace = ctx.settings().get(UNSCHEDULABLE_GRACE_SECONDS);
     if (grace != null && !grace.matches("[0-9]{1,9}")) {
       problems.add("setting " + UNSCHEDULABLE_GRACE_SECONDS + " must be a whole number of seconds, not \"" + grace + "\"");

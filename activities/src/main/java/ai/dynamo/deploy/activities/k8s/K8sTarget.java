@@ -1,6 +1,9 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.LiveRevision;
+import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
@@ -8,8 +11,16 @@ import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.Renderers;
+import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import ai.dynamo.deploy.render.k8s.Labels;
+import ai.dynamo.deploy.workflows.ChangeKind;
+import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.TargetRecords;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
@@ -20,6 +31,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +51,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   private final KubeClients clients;
   private final Clock clock;
+  /** One informer per client, namespace and kind, shared by every readiness wait of this worker. */
+  private final SharedInformers informers = new SharedInformers();
+  /** {@code multinode=auto} as decided for each deploy run. */
+  private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
+  private final K8sRevisions revisions = new K8sRevisions(this);
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
@@ -68,10 +85,22 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return KIND;
   }
 
-  /** Closes the API clients this target opened (call on worker shutdown). */
+  /** Stops the shared informers and closes the API clients this target opened (call on worker shutdown). */
   @Override
   public void close() {
+    informers.close();
     clients.close();
+  }
+
+  /** Renders with {@code multinode=auto} decided by the cluster (see {@link #settings}). */
+  @Override
+  public Rendering render(DeployContext ctx) {
+    return Renderers.render(ctx.graph(), KIND, settings(ctx));
+  }
+
+  /** The request's settings with {@code multinode=auto} decided by the cluster ({@link MultiNodeDecisions}). */
+  Map<String, String> settings(DeployContext ctx) {
+    return multiNode.settings(ctx, () -> client(ctx));
   }
 
   @Override
@@ -82,7 +111,8 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public List<String> preflight(DeployContext ctx) {
     ManifestSet set = manifests(ctx, 0);
-    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx));
+    return new K8sPreflight(client(ctx), set.namespace()).run(ctx.graph(), set, K8sSettings.createNamespace(ctx),
+        MultiNodeMode.of(ctx.settings()), settings(ctx));
   }
 
   @Override
@@ -93,8 +123,18 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
+    return apply(ctx, revision, component, stage, null);
+  }
+
+  /** A replaced Deployment gets the planned strategy: Recreate, or a full surge for blue/green. */
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage, ComponentChange change) {
     ManifestSet set = manifests(ctx, revision);
     List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
+    if (change != null && change.kind() == ChangeKind.UPDATE) {
+      objects = ManifestSet.copies(objects);
+      K8sUpdates.strategy(objects, change);
+    }
     int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
     int desired = stage.units(component);
     String what = objects.isEmpty()
@@ -105,15 +145,37 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage, ReadinessWatch watch) {
+    return awaitReady(ctx, revision, component, stage, null, watch);
+  }
+
+  /** A blue/green copy Unschedulable for longer than {@code blueGreenGraceSeconds} fails with the hint to recreate. */
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage,
+      ComponentChange change, ReadinessWatch watch) {
     ManifestSet set = manifests(ctx, revision);
-    return new ReadinessWaiter(client(ctx), set.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
-        .await(component, stage, set.component(component.name()), stage.units(component), watch);
+    boolean blueGreen = change != null && change.blueGreen();
+    Duration grace = K8sSettings.unschedulableGrace(ctx);
+    if (blueGreen && UpdateSettings.blueGreenGrace(ctx.settings()).compareTo(grace) < 0) {
+      grace = UpdateSettings.blueGreenGrace(ctx.settings());
+    }
+    try {
+      return new ReadinessWaiter(client(ctx), set.namespace(), clock, grace, informers)
+          .await(component, stage, set.component(component.name()), stage.units(component), watch);
+    } catch (TargetFailure f) {
+      if (!blueGreen || !f.getMessage().contains("nschedulable")) throw f;
+      throw TargetFailure.componentFailed(f.getMessage() + " (Pending for " + Durations.human(grace)
+          + "): not enough free GPUs for blue/green beside revision " + change.liveRevision()
+          + "; use --strategy recreate");
+    }
   }
 
   /** Prunes objects of components the graph no longer has, then writes the revision record. */
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
-    ManifestSet set = manifests(ctx, record.revision());
+    ManifestSet rendered = manifests(ctx, record.revision());
+    RevisionStore store = new RevisionStore(client(ctx), rendered.namespace());
+    Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>();
+    ManifestSet set = revisions.recorded(ctx, record, rendered, store, entries);
     ServerSideApplier applier = applier(ctx, set, K8sTarget::sleep);
     Set<String> keep = keys(set.all());
     for (HasMetadata o : applier.owned(set.graphLabel())) {
@@ -121,9 +183,9 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
     int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
     // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-    new RevisionStore(client(ctx), set.namespace()).write(set, record, GraphDigest.sha256(ctx.graph()),
+    store.write(set, record, GraphDigest.sha256(ctx.graph()),
         new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()),
-        restores > 0 ? "rolled back to " + restores : "");
+        restores > 0 ? "rolled back to " + restores : "", entries);
   }
 
   /**
@@ -202,6 +264,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
                 + failed.namespace());
       }
     }
+    if (request.changes() != null && previous != null) {
+      return new K8sRollback(client, applier, clock,
+          new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers))
+          .undo(ctx, request, failed, previous, watch);
+    }
     int reapplied = 0;
     if (previous != null) {
       for (HasMetadata o : previous.all()) {
@@ -231,7 +298,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         if (objects.isEmpty()) continue;
         restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
       }
-      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx))
+      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
           .awaitRestored(restored, watch);
     }
     return previous != null
@@ -239,6 +306,30 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
             + " removed; its services are ready again)"
         : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
   }
+
+  // ---- per-component updates (K8sRevisions) ------------------------------------------------------------------
+
+  @Override
+  public LiveRevision liveRevision(DeployContext ctx) {
+    return revisions.liveRevision(ctx);
+  }
+
+  @Override
+  public Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
+    return K8sUpdates.room(client(ctx), c, manifests(ctx, 0).component(c.name()));
+  }
+
+  @Override
+  public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
+    return revisions.liveFiles(ctx, component);
+  }
+
+  @Override
+  public Map<String, String> wantedFiles(DeployContext ctx, Component c) {
+    return K8sUpdates.asFiles(manifests(ctx, 0).component(c.name()));
+  }
+
+  // ---- operating by name (K8sUninstall, K8sLogs) -------------------------------------------------------------
 
   @Override
   public int lastRevision(DeployContext ctx) {
@@ -263,8 +354,9 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return Labels.graphValue(graphName);
   }
 
-  private ManifestSet manifests(DeployContext ctx, int revision) {
-    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision;
+  ManifestSet manifests(DeployContext ctx, int revision) {
+    // the run: multinode=auto may render differently in another run of the same spec
+    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
     synchronized (recent) {
       ManifestSet cached = recent.get(key);
       if (cached != null) return cached;
@@ -281,7 +373,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return set;
   }
 
-  private KubernetesClient client(DeployContext ctx) {
+  KubernetesClient client(DeployContext ctx) {
     try {
       KubernetesClient client = clients.client(K8sSettings.context(ctx));
       KubeConfigs.checkServer(client.getConfiguration(), K8sSettings.context(ctx),
@@ -296,7 +388,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
   }
 
-  private ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
+  ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
     return new ServerSideApplier(client(ctx), set.namespace(), K8sSettings.forceConflicts(ctx), pauser);
   }
 
@@ -313,7 +405,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return String.join(", ", names);
   }
 
-  private static void sleep(java.time.Duration d) {
+  static void sleep(java.time.Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {

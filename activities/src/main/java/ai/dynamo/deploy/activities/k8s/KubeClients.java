@@ -1,7 +1,9 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Utils;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +62,35 @@ public interface KubeClients extends AutoCloseable {
         clients.clear();
       }
     };
+  }
+
+  /**
+   * Where the default clients find their cluster, for the worker's start-up line: a kubeconfig file (and its current
+   * context), the in-cluster service account (a worker running in a pod: the token fabric8 reads from
+   * {@code /var/run/secrets/kubernetes.io/serviceaccount/} and {@code KUBERNETES_SERVICE_HOST}/{@code _PORT}), or
+   * nothing. Never the token itself.
+   */
+  static String describeDefault() {
+    Config config;
+    try {
+      config = Config.autoConfigure(null);
+    } catch (RuntimeException e) {
+      return "cannot read the Kubernetes configuration: " + e.getMessage();
+    }
+    return describe(config);
+  }
+
+  static String describe(Config config) {
+    if (config.getFile() != null) {
+      String context = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
+      return "kubeconfig " + config.getFile() + (context == null ? "" : " (context " + context + ")");
+    }
+    if (config.getAutoOAuthToken() != null
+        && Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_SERVICE_HOST_PROPERTY) != null) {
+      return "in-cluster service account (API " + config.getMasterUrl()
+          + (config.getNamespace() == null ? "" : ", namespace " + config.getNamespace()) + ")";
+    }
+    return "no kubeconfig and no in-cluster service account: Kubernetes deploys fail until one is configured";
   }
 
   /** Always the given client (tests, and callers that built their own). */

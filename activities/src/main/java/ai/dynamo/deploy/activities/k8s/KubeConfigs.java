@@ -58,8 +58,10 @@ public final class KubeConfigs {
       if (name != null && new File(name).isFile()) return true;
     }
     if (Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null) return true;
-    return Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_SERVICE_HOST_PROPERTY) != null
-        && new File(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH).isFile();
+    // the token where fabric8 reads it: kubernetes.auth.serviceAccount.token (property or env), else the pod's path
+    String token = Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN_FILE_SYSTEM_PROPERTY,
+        Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH);
+    return Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_SERVICE_HOST_PROPERTY) != null && new File(token).isFile();
   }
 
   /**

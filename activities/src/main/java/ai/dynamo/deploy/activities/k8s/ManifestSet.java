@@ -6,6 +6,7 @@ import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.Stage;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -22,8 +23,9 @@ import java.util.Map;
 /**
  * The rendered objects of one graph for one revision, as fabric8 objects grouped by component, with what apply
  * adds to the renderer's output: the {@link #REVISION} label and the {@link #SPEC_DIGEST} annotation on every object
- * (which revision of which deploy request wrote it: what {@code isCurrent} compares), and on Jobs the
- * {@link #SPEC_HASH} annotation (a Job's pod template is immutable, so a changed Job is deleted and created again).
+ * (which revision of which deploy request wrote it: what {@code isCurrent} compares), on Jobs the
+ * {@link #SPEC_HASH} annotation (a Job's pod template is immutable, so a changed Job is deleted and created again),
+ * and on LeaderWorkerSets' pod templates {@link LeaderWorkerSetApi#TEMPLATE_HASH}.
  *
  * <p>The renderer writes one file per component in graph order; file i holds component i's objects.
  */
@@ -74,6 +76,25 @@ final class ManifestSet {
     return new ManifestSet(namespace, graphLabel, revision, byComponent);
   }
 
+  /** A set put together from objects already labelled (a record with adopted components), keyed as given. */
+  static ManifestSet composed(String namespace, String graphLabel, int revision,
+      Map<String, List<HasMetadata>> byComponent) {
+    return new ManifestSet(namespace, graphLabel, revision, new LinkedHashMap<>(byComponent));
+  }
+
+  /** The component label of {@code name}'s objects in this set, or null when it has none. */
+  String label(String name) {
+    List<HasMetadata> objects = component(name);
+    return objects.isEmpty() ? null : objects.get(0).getMetadata().getLabels().get(COMPONENT);
+  }
+
+  /** Copies of the objects (a cached set's own objects are never modified). */
+  static List<HasMetadata> copies(List<HasMetadata> objects) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (HasMetadata o : objects) out.add(SERIALIZATION.clone(o));
+    return out;
+  }
+
   /** Objects read back from a revision record (already labelled), grouped by our component label. */
   static ManifestSet fromRecord(String yaml, String namespace, String graphLabel, int revision) {
     Map<String, List<HasMetadata>> byComponent = new LinkedHashMap<>();
@@ -107,6 +128,7 @@ final class ManifestSet {
     if (o instanceof Job job) {
       annotations.put(SPEC_HASH, sha256(SERIALIZATION.asJson(job.getSpec())).substring(0, 16));
     }
+    if (LeaderWorkerSetApi.is(o)) LeaderWorkerSetApi.stampTemplateHash((GenericKubernetesResource) o);
     o.getMetadata().setAnnotations(annotations);
   }
 
@@ -144,10 +166,13 @@ final class ManifestSet {
   /**
    * What one stage applies. A multi-node service group: {@link Stage#LEADER} is everything but the worker
    * StatefulSets, {@link Stage#WORKERS} the worker StatefulSets. A multi-node batch group's pods must all run
-   * together (one Indexed Job per group), so its leader stage applies everything and its workers stage nothing.
+   * together (one Indexed Job per group), and a LeaderWorkerSet starts its workers itself, so for both the leader
+   * stage applies everything and the workers stage nothing.
    */
   static List<HasMetadata> forStage(Component c, List<HasMetadata> objects, Stage stage) {
-    if (stage == Stage.ALL || c.isBatch()) return stage == Stage.WORKERS ? List.of() : objects;
+    // A LeaderWorkerSet starts a group's workers itself once its leader is ready (startupPolicy LeaderReady).
+    boolean oneObjectPerGroup = c.isBatch() || objects.stream().anyMatch(LeaderWorkerSetApi::is);
+    if (stage == Stage.ALL || oneObjectPerGroup) return stage == Stage.WORKERS ? List.of() : objects;
     List<HasMetadata> out = new ArrayList<>();
     for (HasMetadata o : objects) {
       boolean workers = isWorkerStatefulSet(o);

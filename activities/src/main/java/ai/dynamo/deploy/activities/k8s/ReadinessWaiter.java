@@ -2,11 +2,13 @@ package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.activities.k8s.SharedInformers.Kind;
 import ai.dynamo.deploy.activities.k8s.WorkloadReadiness.State;
 import ai.dynamo.deploy.activities.k8s.WorkloadReadiness.Verdict;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.Stage;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,21 +17,23 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for one stage of one component with informers (list, then watch; fabric8 re-lists and re-watches by itself
- * after a dropped watch), re-evaluating {@link WorkloadReadiness} on every change and at least every
- * {@link #TICK}, and reporting the ready counts to the {@link ReadinessWatch} (a heartbeat) each time.
+ * Waits for one stage of one component on the worker's {@link SharedInformers} (one list-and-watch per kind and
+ * namespace, whatever the number of waits; fabric8 re-lists and re-watches by itself after a dropped watch): every
+ * change to the component's objects wakes the wait at once and re-evaluates {@link WorkloadReadiness}; so does a
+ * tick every {@link #TICK} (the unschedulable grace period), and each evaluation reports the ready counts to the
+ * {@link ReadinessWatch} (a heartbeat).
  */
 final class ReadinessWaiter {
   /** Longest time between evaluations (and heartbeats) when nothing changes. */
@@ -41,12 +45,15 @@ final class ReadinessWaiter {
   private final String namespace;
   private final Clock clock;
   private final Duration unschedulableGrace;
+  private final SharedInformers informers;
 
-  ReadinessWaiter(KubernetesClient client, String namespace, Clock clock, Duration unschedulableGrace) {
+  ReadinessWaiter(KubernetesClient client, String namespace, Clock clock, Duration unschedulableGrace,
+      SharedInformers informers) {
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
     this.unschedulableGrace = unschedulableGrace;
+    this.informers = informers;
   }
 
   /**
@@ -59,34 +66,34 @@ final class ReadinessWaiter {
       watch.report(desired, desired, "nothing to wait for", "");
       return new ReadyState(desired, desired, "nothing to wait for");
     }
-    Map<String, String> selector = new LinkedHashMap<>();
-    selector.put(ManifestSet.GRAPH, workloads.get(0).getMetadata().getLabels().get(ManifestSet.GRAPH));
-    selector.put(ManifestSet.COMPONENT, workloads.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT));
+    Map<String, String> labels = workloads.get(0).getMetadata().getLabels();
+    Kind kind = Kind.of(workloads.get(0));
+    Set<Kind> kinds = EnumSet.of(kind, Kind.PODS);
+    // A Deployment's current ReplicaSet tells its new pods from the old ones that are leaving.
+    if (kind == Kind.DEPLOYMENTS) kinds.add(Kind.REPLICASETS);
     Semaphore changed = new Semaphore(0);
-    ResourceEventHandler<HasMetadata> wake = new Wake(changed);
-    List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
-    try {
-      Class<? extends HasMetadata> kind = workloads.get(0).getClass();
-      SharedIndexInformer<? extends HasMetadata> workloadInformer = inform(kind, selector, wake);
-      informers.add(workloadInformer);
-      SharedIndexInformer<Pod> podInformer = inform(Pod.class, selector, wake);
-      informers.add(podInformer);
-      // A Deployment's current ReplicaSet tells its new pods from the old ones that are leaving.
-      SharedIndexInformer<ReplicaSet> replicaSetInformer =
-          kind == Deployment.class ? inform(ReplicaSet.class, selector, wake) : null;
-      if (replicaSetInformer != null) informers.add(replicaSetInformer);
+    GroupRestarts restarts = new GroupRestarts();
+    try (SharedInformers.Lease lease = informers.lease(client, namespace, labels.get(ManifestSet.GRAPH),
+        labels.get(ManifestSet.COMPONENT), kinds, o -> {
+          restarts.observe(o);
+          changed.release();
+        })) {
+      while (!lease.synced(TICK)) watch.report(0, desired, "starting the watch on " + c.name(), "");
+      Map<String, HasMetadata> applied = applied(workloads);
       while (true) {
-        for (SharedIndexInformer<? extends HasMetadata> i : informers) {
-          if (i.stopped().toCompletableFuture().isDone()) {
-            throw TargetFailure.transientFailure("the watch on " + c.name() + " stopped; retrying", null);
-          }
+        Kind stopped = lease.stopped();
+        if (stopped != null) {
+          throw TargetFailure.transientFailure("the watch on " + stopped.name().toLowerCase() + " in namespace "
+              + namespace + " stopped (waiting for " + c.name() + "); retrying", null);
         }
         Map<String, HasMetadata> live = new LinkedHashMap<>();
-        for (HasMetadata o : workloadInformer.getStore().list()) live.put(o.getMetadata().getName(), o);
+        for (HasMetadata o : lease.list(kind)) {
+          if (caughtUp(o, applied.get(o.getMetadata().getName()))) live.put(o.getMetadata().getName(), o);
+        }
         List<HasMetadata> current = new ArrayList<>(live.values());
-        List<Pod> pods = WorkloadReadiness.currentPods(current, pods(c, stage, podInformer.getStore().list()),
-            replicaSetInformer == null ? List.of() : replicaSetInformer.getStore().list());
-        Verdict v = evaluate(c, stage, workloads, live, pods, desired);
+        List<Pod> pods = WorkloadReadiness.currentPods(current, pods(c, stage, typed(lease.list(Kind.PODS), Pod.class)),
+            kinds.contains(Kind.REPLICASETS) ? typed(lease.list(Kind.REPLICASETS), ReplicaSet.class) : List.of());
+        Verdict v = evaluate(c, stage, workloads, live, pods, desired, restarts);
         String token = workloads.stream()
             .map(w -> live.get(w.getMetadata().getName()))
             .filter(o -> o != null)
@@ -103,21 +110,50 @@ final class ReadinessWaiter {
       throw TargetFailure.transientFailure("interrupted while waiting for " + c.name(), e);
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, "watch " + c.name());
-    } finally {
-      for (SharedIndexInformer<? extends HasMetadata> i : informers) i.close();
     }
   }
 
   /**
-   * After a rollback: waits until the restored long-running workloads (Deployments, StatefulSets; Jobs are not
-   * waited for) are ready again by the workload rules. Pod failures are not checked here: the failed revision's
-   * crashing pods are still there until the controllers replace them. A handful of objects that were ready
-   * before, so this polls every {@link #TICK} instead of starting informers; each look heartbeats, and the
+   * The workloads as the API server has them now. A shared informer's cache may still hold a workload as it was
+   * before this revision's apply (its watch event can be on the way), and judging the pods by the old spec would
+   * count the old pods; so a cached workload counts only once it is at least this fresh.
+   */
+  private Map<String, HasMetadata> applied(List<HasMetadata> workloads) {
+    Map<String, HasMetadata> out = new LinkedHashMap<>();
+    for (HasMetadata w : workloads) {
+      HasMetadata live = client.resource(w).inNamespace(namespace).get();
+      if (live != null) out.put(live.getMetadata().getName(), live);
+    }
+    return out;
+  }
+
+  /** Whether a cached object is the same object as {@code applied} and not older (by generation). */
+  static boolean caughtUp(HasMetadata cached, HasMetadata applied) {
+    if (applied == null) return true;
+    if (!java.util.Objects.equals(cached.getMetadata().getUid(), applied.getMetadata().getUid())) return false;
+    Long have = cached.getMetadata().getGeneration();
+    Long want = applied.getMetadata().getGeneration();
+    return have == null || want == null || have >= want;
+  }
+
+  private static <T> List<T> typed(List<HasMetadata> objects, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (HasMetadata o : objects) out.add(type.cast(o));
+    return out;
+  }
+
+  /**
+   * After a rollback: waits until the restored long-running workloads (Deployments, StatefulSets, LeaderWorkerSets;
+   * Jobs are not waited for) are ready again by the workload rules. Pod failures are not checked here: the failed
+   * revision's crashing pods are still there until the controllers replace them. A handful of objects that were
+   * ready before, so this polls every {@link #TICK} instead of leasing informers; each look heartbeats, and the
    * rollback's own time budget bounds the wait.
    */
   void awaitRestored(List<HasMetadata> restored, ReadinessWatch watch) {
     List<HasMetadata> workloads = new ArrayList<>();
-    for (HasMetadata o : restored) if (o instanceof Deployment || o instanceof StatefulSet) workloads.add(o);
+    for (HasMetadata o : restored) {
+      if (o instanceof Deployment || o instanceof StatefulSet || LeaderWorkerSetApi.is(o)) workloads.add(o);
+    }
     while (!workloads.isEmpty()) {
       int ready = 0;
       int desired = 0;
@@ -128,7 +164,8 @@ final class ReadinessWaiter {
           Verdict v = live == null
               ? Verdict.waiting(0, 0, ManifestSet.key(want) + ": not found yet")
               : live instanceof Deployment d ? WorkloadReadiness.deployment(d)
-              : WorkloadReadiness.statefulSet((StatefulSet) live);
+              : live instanceof StatefulSet set ? WorkloadReadiness.statefulSet(set)
+              : WorkloadReadiness.leaderWorkerSet((GenericKubernetesResource) live);
           ready += v.ready();
           desired += v.desired();
           if (v.state() == State.FAILED) throw TargetFailure.componentFailed("restored " + v.message());
@@ -143,16 +180,13 @@ final class ReadinessWaiter {
     }
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      Class<T> kind, Map<String, String> selector, ResourceEventHandler<HasMetadata> wake) {
-    return client.resources(kind).inNamespace(namespace).withLabels(selector).inform(wake, 0);
-  }
-
   /** The workloads whose status decides this stage. */
   static List<HasMetadata> workloads(Component c, Stage stage, List<HasMetadata> objects) {
     List<HasMetadata> out = new ArrayList<>();
     for (HasMetadata o : objects) {
-      if (o instanceof Deployment || o instanceof Job) {
+      if (LeaderWorkerSetApi.is(o)) {
+        out.add(o); // both stages: its leaders, then its whole groups
+      } else if (o instanceof Deployment || o instanceof Job) {
         if (stage != Stage.WORKERS || c.isBatch()) out.add(o);
       } else if (o instanceof StatefulSet) {
         boolean worker = ManifestSet.isWorkerStatefulSet(o);
@@ -181,7 +215,7 @@ final class ReadinessWaiter {
   /** Combines the verdicts of the stage's workloads and the problems of its pods. */
   Verdict evaluate(
       Component c, Stage stage, List<HasMetadata> workloads, Map<String, HasMetadata> live, List<Pod> pods,
-      int desired) {
+      int desired, GroupRestarts restarts) {
     int ready = 0;
     String waiting = null;
     for (HasMetadata want : workloads) {
@@ -200,6 +234,11 @@ final class ReadinessWaiter {
     // Pod problems count only once the controllers have seen the new spec: before that, the pods are the old ones.
     boolean observed = live.values().stream().allMatch(WorkloadReadiness::specObserved);
     String podProblem = observed ? WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace) : null;
+    for (HasMetadata w : workloads) {
+      if (podProblem == null && LeaderWorkerSetApi.is(w)) {
+        podProblem = WorkloadReadiness.groupRestartFailure(w.getMetadata().getName(), restarts.worst());
+      }
+    }
     if (podProblem != null) return Verdict.failed(Math.min(ready, desired), desired, podProblem);
     String pending = WorkloadReadiness.pendingReason(pods);
     return Verdict.waiting(Math.min(ready, desired), desired, pending != null ? pending : waiting);
@@ -209,6 +248,7 @@ final class ReadinessWaiter {
   private static Verdict verdict(Component c, Stage stage, HasMetadata o, List<Pod> pods) {
     if (o instanceof Deployment d) return WorkloadReadiness.deployment(d);
     if (o instanceof StatefulSet s) return WorkloadReadiness.statefulSet(s);
+    if (LeaderWorkerSetApi.is(o)) return leaderWorkerSet(stage, (GenericKubernetesResource) o, pods);
     Job job = (Job) o;
     Verdict v = WorkloadReadiness.job(job);
     if (!c.multiNode().isMultiNode() || v.state() == State.FAILED) return v;
@@ -227,6 +267,19 @@ final class ReadinessWaiter {
     return new Verdict(v.state(), v.isReady() ? workers : Math.min(v.ready(), workers), workers, v.message());
   }
 
+  /**
+   * A LeaderWorkerSet in the units of the stage: its leader stage counts Ready leaders, its workers stage workers
+   * (the whole LeaderWorkerSet ready counts every worker; before that, the Ready worker pods).
+   */
+  private static Verdict leaderWorkerSet(Stage stage, GenericKubernetesResource lws, List<Pod> pods) {
+    if (stage == Stage.LEADER) return WorkloadReadiness.leaderWorkerSetLeaders(lws, pods);
+    Verdict groups = WorkloadReadiness.leaderWorkerSet(lws);
+    int workers = LeaderWorkerSetApi.replicas(lws) * (LeaderWorkerSetApi.size(lws) - 1);
+    if (groups.isReady()) return new Verdict(State.READY, workers, workers, groups.message());
+    int ready = (int) pods.stream().filter(WorkloadReadiness::podReady).count();
+    return new Verdict(groups.state(), Math.min(ready, workers), workers, groups.message());
+  }
+
   private static String readyMessage(Component c, Stage stage, int desired) {
     String units = c.isBatch() ? " completed" : " ready";
     String what = switch (stage) {
@@ -239,23 +292,5 @@ final class ReadinessWaiter {
 
   private static String annotation(Pod p, String key) {
     return p.getMetadata().getAnnotations() == null ? null : p.getMetadata().getAnnotations().get(key);
-  }
-
-  /** Any change wakes the waiting loop; the loop reads the informers' caches itself. */
-  private record Wake(Semaphore changed) implements ResourceEventHandler<HasMetadata> {
-    @Override
-    public void onAdd(HasMetadata obj) {
-      changed.release();
-    }
-
-    @Override
-    public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
-      changed.release();
-    }
-
-    @Override
-    public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-      changed.release();
-    }
   }
 }

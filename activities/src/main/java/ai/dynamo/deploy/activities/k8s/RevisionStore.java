@@ -79,14 +79,27 @@ final class RevisionStore {
    * @param note e.g. {@code rolled back to 1}; empty for an ordinary deploy
    */
   void write(ManifestSet set, RevisionRecord record, String irDigest, RevisionSpec spec, String note) {
+    write(set, record, irDigest, spec, note, Map.of());
+  }
+
+  /**
+   * One component of a recorded revision: its digest, the revision that applied its objects (older when adopted
+   * unchanged), and its component label (how its objects are found in the record).
+   */
+  record ComponentEntry(String digest, int revision, String label) {}
+
+  /** As {@link #write(ManifestSet, RevisionRecord, String, RevisionSpec, String)}, with per-component entries. */
+  void write(ManifestSet set, RevisionRecord record, String irDigest, RevisionSpec spec, String note,
+      Map<String, ComponentEntry> components) {
     byte[] specJson;
     try {
       specJson = SPEC_JSON.writeValueAsBytes(spec);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise the spec of revision " + record.revision(), e);
     }
-    Secret secret = recordSecret(set.graphLabel(), record, recordFields(set.graphLabel(), record, irDigest, note),
-        SUCCEEDED)
+    Map<String, Object> fields = recordFields(set.graphLabel(), record, irDigest, note);
+    if (!components.isEmpty()) fields.put("components", components);
+    Secret secret = recordSecret(set.graphLabel(), record, fields, SUCCEEDED)
         .addToData(MANIFESTS_KEY, Base64.getEncoder().encodeToString(gzip(set.toYaml())))
         .addToData(SPEC_KEY, Base64.getEncoder().encodeToString(gzip(specJson)))
         .build();
@@ -288,6 +301,18 @@ final class RevisionStore {
 
   private static String text(JsonNode json, String field) {
     return json.hasNonNull(field) ? json.get(field).asText() : "";
+  }
+
+  /** The per-component entries of a recorded revision; empty for records from before per-component updates. */
+  Map<String, ComponentEntry> components(String graphLabel, int revision) {
+    Secret secret = secret(graphLabel, revision);
+    if (secret == null || secret.getData() == null) return Map.of();
+    JsonNode json = recordJson(secret.getData().get(RECORD_KEY));
+    Map<String, ComponentEntry> out = new LinkedHashMap<>();
+    if (!json.has("components")) return out;
+    json.get("components").fields().forEachRemaining(e -> out.put(e.getKey(), new ComponentEntry(
+        text(e.getValue(), "digest"), e.getValue().path("revision").asInt(), text(e.getValue(), "label"))));
+    return out;
   }
 
   /** The objects of a recorded revision, or null when there is no such record. */

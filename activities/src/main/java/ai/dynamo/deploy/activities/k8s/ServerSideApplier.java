@@ -100,33 +100,49 @@ final class ServerSideApplier {
     }
   }
 
-  /** Objects of the rendered kinds that belong to the graph and that we manage. */
+  /**
+   * Objects of the rendered kinds that belong to the graph and that we manage; LeaderWorkerSets too when the cluster
+   * serves them (a graph may have switched from LeaderWorkerSets to StatefulSets).
+   */
   List<HasMetadata> owned(String graphLabel) {
     List<HasMetadata> out = new ArrayList<>();
-    for (Class<? extends HasMetadata> kind : RENDERED_KINDS) {
-      try {
-        for (HasMetadata o :
-            client.resources(kind).inNamespace(namespace)
-                .withLabel(ManifestSet.GRAPH, graphLabel)
-                .withLabel(ManifestSet.MANAGED_BY, ManifestSet.MANAGER)
-                .list().getItems()) {
+    String kindName = "LeaderWorkerSet";
+    try {
+      for (Class<? extends HasMetadata> kind : RENDERED_KINDS) {
+        kindName = kind.getSimpleName();
+        for (HasMetadata o : client.resources(kind).inNamespace(namespace)
+            .withLabel(ManifestSet.GRAPH, graphLabel).withLabel(ManifestSet.MANAGED_BY, ManifestSet.MANAGER)
+            .list().getItems()) {
           if (owned(o, graphLabel)) out.add(o);
         }
-      } catch (KubernetesClientException e) {
-        throw KubeErrors.translate(e, "list " + kind.getSimpleName() + "s of graph " + graphLabel);
       }
+      kindName = "LeaderWorkerSet";
+      if (LeaderWorkerSetApi.served(client)) {
+        for (HasMetadata o : client.genericKubernetesResources(LeaderWorkerSetApi.CONTEXT).inNamespace(namespace)
+            .withLabel(ManifestSet.GRAPH, graphLabel).withLabel(ManifestSet.MANAGED_BY, ManifestSet.MANAGER)
+            .list().getItems()) {
+          if (owned(o, graphLabel)) out.add(o);
+        }
+      }
+    } catch (KubernetesClientException e) {
+      throw KubeErrors.translate(e, "list " + kindName + "s of graph " + graphLabel);
     }
     return out;
   }
 
   /**
-   * Ours: labelled with the graph and our manager label, and (where the server records field managers, as every
-   * real API server does) written by our field manager.
+   * Ours: labelled with the graph and our manager label, not controlled by another object, and (where the server
+   * records field managers, as every real API server does) written by our field manager.
    */
   static boolean owned(HasMetadata o, String graphLabel) {
     Map<String, String> labels = o.getMetadata().getLabels();
     if (labels == null || !graphLabel.equals(labels.get(ManifestSet.GRAPH))
         || !ManifestSet.MANAGER.equals(labels.get(ManifestSet.MANAGED_BY))) {
+      return false;
+    }
+    // Run by a controller (LeaderWorkerSet copies our labels onto the StatefulSets it creates): that controller's.
+    if (o.getMetadata().getOwnerReferences() != null
+        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()))) {
       return false;
     }
     List<ManagedFieldsEntry> managers = o.getMetadata().getManagedFields();

@@ -2,6 +2,7 @@ package ai.dynamo.deploy.activities.k8s;
 
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -33,6 +35,10 @@ import java.util.Set;
  *       {@code updatedReplicas == replicas} and {@code currentRevision == updateRevision}.
  *   <li>Job: ready (done) when {@code succeeded >= completions}; failed when a {@code Failed} condition is true or
  *       {@code failed > backoffLimit}.
+ *   <li>LeaderWorkerSet, leaders: one Ready leader pod of the current template per group. Whole groups: ready when
+ *       {@code observedGeneration >= generation}, {@code readyReplicas} and {@code updatedReplicas} reach
+ *       {@code replicas}, and the {@code Available} condition is true; failed when a group was recreated
+ *       {@value #MAX_GROUP_RESTARTS} times during the wait ({@code RecreateGroupOnPodRestart}: a crash loop).
  *   <li>Pods: a container (or init container) waiting with {@code CrashLoopBackOff}, {@code ImagePullBackOff},
  *       {@code ErrImagePull}, {@code CreateContainerConfigError} or {@code InvalidImageName} fails at once, naming the
  *       pod and reason; a pod {@code Unschedulable} for longer than the grace period fails too.
@@ -156,6 +162,69 @@ final class WorkloadReadiness {
         + active + " running" + (failed > 0 ? ", " + failed + " failed" : ""));
   }
 
+  /** Group recreations (of one template, during one wait) after which a LeaderWorkerSet group counts as failed. */
+  static final int MAX_GROUP_RESTARTS = 3;
+
+  /** Whole groups of a LeaderWorkerSet, counted in groups. */
+  static Verdict leaderWorkerSet(GenericKubernetesResource lws) {
+    String name = "leaderworkerset " + lws.getMetadata().getName();
+    int replicas = LeaderWorkerSetApi.replicas(lws);
+    Map<String, Object> s = LeaderWorkerSetApi.status(lws);
+    if (s == null) return Verdict.waiting(0, replicas, name + ": no status yet");
+    int ready = LeaderWorkerSetApi.intOr(s.get("readyReplicas"), 0);
+    int updated = LeaderWorkerSetApi.intOr(s.get("updatedReplicas"), 0);
+    int counted = Math.min(Math.min(ready, updated), replicas);
+    Long observed = s.get("observedGeneration") instanceof Number n ? n.longValue() : null;
+    if (!generationObserved(lws.getMetadata().getGeneration(), observed)) {
+      return Verdict.waiting(counted, replicas, name + ": waiting for the controller to see the new spec");
+    }
+    if (updated < replicas) {
+      return Verdict.waiting(counted, replicas, name + ": " + updated + " of " + replicas + " groups updated");
+    }
+    if (ready < replicas) {
+      return Verdict.waiting(counted, replicas, name + ": " + ready + " of " + replicas + " groups ready");
+    }
+    if (!conditionTrue(s, "Available")) {
+      return Verdict.waiting(counted, replicas, name + ": not Available yet");
+    }
+    return new Verdict(State.READY, replicas, replicas, name + ": " + replicas + "/" + replicas + " groups ready");
+  }
+
+  /** The leaders of a LeaderWorkerSet: {@code leaders} are its current-template leader pods. */
+  static Verdict leaderWorkerSetLeaders(GenericKubernetesResource lws, List<Pod> leaders) {
+    String name = "leaderworkerset " + lws.getMetadata().getName();
+    int replicas = LeaderWorkerSetApi.replicas(lws);
+    java.util.Set<String> readyGroups = new java.util.HashSet<>();
+    for (Pod p : leaders) {
+      String group = p.getMetadata().getLabels() == null ? null
+          : p.getMetadata().getLabels().get(LeaderWorkerSetApi.GROUP_INDEX_LABEL);
+      if (group != null && group.matches("[0-9]{1,9}") && podReady(p) && Integer.parseInt(group) < replicas) {
+        readyGroups.add(group);
+      }
+    }
+    int ready = readyGroups.size();
+    return ready >= replicas
+        ? new Verdict(State.READY, replicas, replicas, name + ": " + replicas + "/" + replicas + " leaders ready")
+        : Verdict.waiting(ready, replicas, name + ": " + ready + " of " + replicas + " leaders ready");
+  }
+
+  /** A LeaderWorkerSet group recreated {@link #MAX_GROUP_RESTARTS} times: the message, else null. */
+  static String groupRestartFailure(String lwsName, GroupRestarts.Group worst) {
+    if (worst == null || worst.restarts() < MAX_GROUP_RESTARTS) return null;
+    return "leaderworkerset " + lwsName + ": group " + worst.index() + " was recreated " + worst.restarts()
+        + " times (restartPolicy RecreateGroupOnPodRestart restarts a group when any of its pods fails)"
+        + (worst.lastCrash() == null ? "" : "; last failure: " + worst.lastCrash());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean conditionTrue(Map<String, Object> status, String type) {
+    if (!(status.get("conditions") instanceof List<?> conditions)) return false;
+    for (Object c : conditions) {
+      if (c instanceof Map<?, ?> m && type.equals(m.get("type"))) return "True".equals(m.get("status"));
+    }
+    return false;
+  }
+
   /**
    * The first pod problem that waiting cannot fix, or null. {@code now} and {@code unschedulableGrace} decide when an
    * Unschedulable pod counts as failed.
@@ -228,6 +297,11 @@ final class WorkloadReadiness {
       return generationObserved(s.getMetadata().getGeneration(),
           s.getStatus() == null ? null : s.getStatus().getObservedGeneration());
     }
+    if (w instanceof GenericKubernetesResource lws && LeaderWorkerSetApi.is(lws)) {
+      Map<String, Object> s = LeaderWorkerSetApi.status(lws);
+      return generationObserved(lws.getMetadata().getGeneration(),
+          s != null && s.get("observedGeneration") instanceof Number n ? n.longValue() : null);
+    }
     return true;
   }
 
@@ -238,7 +312,8 @@ final class WorkloadReadiness {
   /**
    * Leaves out pods of an older revision of the given workloads, which are on their way out during an update and
    * must not fail the new revision: a StatefulSet's pods whose {@code controller-revision-hash} (named
-   * {@code <statefulset>-<hash>}) is not its {@code updateRevision}, and a Deployment's pods whose
+   * {@code <statefulset>-<hash>}) is not its {@code updateRevision}, a LeaderWorkerSet's pods whose template hash is
+   * not that of its templates, and a Deployment's pods whose
    * {@code pod-template-hash} is not that of its current ReplicaSet (the one it owns with the Deployment's
    * {@code deployment.kubernetes.io/revision}). Pods without these labels are kept.
    */
@@ -261,6 +336,12 @@ final class WorkloadReadiness {
           String current = currentTemplateHash(d, replicaSets);
           if (current != null && !current.equals(templateHash)) old = true;
         }
+        if (w instanceof GenericKubernetesResource lws && LeaderWorkerSetApi.is(lws)) {
+          String current = LeaderWorkerSetApi.templateHash(lws);
+          String ours = pod.getMetadata().getAnnotations() == null ? null
+              : pod.getMetadata().getAnnotations().get(LeaderWorkerSetApi.TEMPLATE_HASH);
+          if (current != null && ours != null && !current.equals(ours)) old = true;
+        }
       }
       if (!old) out.add(pod);
     }
@@ -280,7 +361,9 @@ final class WorkloadReadiness {
         return rs.getMetadata().getLabels().get(POD_TEMPLATE_HASH);
       }
     }
-    return null;
+    // The revision is known but its ReplicaSet not seen yet (each kind comes through its own watch): no pod is
+    // known to be current, so none is judged until it is.
+    return "";
   }
 
   /** Whether a pod is Running with every container ready (for multi-node batch leaders). */

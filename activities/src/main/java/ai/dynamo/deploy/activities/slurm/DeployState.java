@@ -31,10 +31,41 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
    * @param startedBy who started the deploy
    * @param epochMillis when this entry was written
    * @param note why (for FAILED and ROLLED_BACK)
+   * @param components per component: the digest it runs, the revision whose files run it (an unchanged component
+   *     adopted into this revision keeps its older revision and jobs), and its jobs; empty in records written before
+   *     per-component updates
    */
   public record Entry(int revision, Status status, Map<String, String> jobs, String specDigest, String workflowId,
-      String runId, String startedBy, long epochMillis, String note) {
+      String runId, String startedBy, long epochMillis, String note, Map<String, ComponentRecord> components) {
     public Entry {
+      jobs = new TreeMap<>(jobs);
+      components = components == null ? new TreeMap<>() : new TreeMap<>(components);
+    }
+
+    public Entry(int revision, Status status, Map<String, String> jobs, String specDigest, String workflowId,
+        String runId, String startedBy, long epochMillis, String note) {
+      this(revision, status, jobs, specDigest, workflowId, runId, startedBy, epochMillis, note, null);
+    }
+
+    /** The same entry with one component's record replaced (a rollback re-submitted it). */
+    public Entry withComponent(String name, ComponentRecord record) {
+      Map<String, ComponentRecord> c = new TreeMap<>(components);
+      c.put(name, record);
+      Map<String, String> j = new TreeMap<>(jobs);
+      j.putAll(record.jobs());
+      return new Entry(revision, status, j, specDigest, workflowId, runId, startedBy, epochMillis, note, c);
+    }
+  }
+
+  /**
+   * One component of a revision.
+   *
+   * @param digest its component digest ({@code ComponentDigests})
+   * @param revision the revision directory ({@code rev-N/}) holding its scripts, where its jobs were submitted
+   * @param jobs job ID per replica ({@code <component>-<replica>})
+   */
+  public record ComponentRecord(String digest, int revision, Map<String, String> jobs) {
+    public ComponentRecord {
       jobs = new TreeMap<>(jobs);
     }
   }
@@ -101,6 +132,13 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
 
   private static Entry withStatus(Entry e, Status s) {
     return new Entry(e.revision(), s, e.jobs(), e.specDigest(), e.workflowId(), e.runId(), e.startedBy(),
-        e.epochMillis(), e.note());
+        e.epochMillis(), e.note(), e.components());
+  }
+
+  /** The live entry with one component's record replaced (a rollback re-submitted it from its kept files). */
+  public DeployState withCurrentComponent(String name, ComponentRecord record) {
+    List<Entry> h = new ArrayList<>();
+    for (Entry e : history) h.add(e.revision() == currentRevision ? e.withComponent(name, record) : e);
+    return new DeployState(graph, currentRevision, h);
   }
 }

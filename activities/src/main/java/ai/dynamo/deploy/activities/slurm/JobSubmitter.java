@@ -31,8 +31,20 @@ public final class JobSubmitter {
 
   public Submitted submit(Graph graph, RemoteLayout layout, JobIdentity identity, String component, int replica)
       throws IOException {
+    return submit(graph, layout, identity, component, replica, "", false);
+  }
+
+  /**
+   * @param exclude nodes the job must not use ({@code sbatch --exclude}), empty for none
+   * @param workersAtOnce a multi-node group starts its workers without waiting for start-workers (a rollback
+   *     restoring a known-good revision)
+   */
+  public Submitted submit(Graph graph, RemoteLayout layout, JobIdentity identity, String component, int replica,
+      String exclude, boolean workersAtOnce) throws IOException {
     String name = SlurmNames.jobName(graph, component, replica);
-    Map<String, String> env = Map.of("DYNAMO_SECRETS_DIR", layout.secretsDir());
+    Map<String, String> env = workersAtOnce
+        ? new java.util.TreeMap<>(Map.of("DYNAMO_SECRETS_DIR", layout.secretsDir(), "DYNAMO_START_WORKERS", "now"))
+        : Map.of("DYNAMO_SECRETS_DIR", layout.secretsDir());
     IOException lost = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Optional<SlurmJob> existing = find(name, identity);
@@ -43,7 +55,7 @@ public final class JobSubmitter {
       }
       try {
         String id = slurm.sbatch(layout.revisionDir(identity.revision()), layout.script(component, replica),
-            identity.comment(), env);
+            identity.comment(), env, exclude);
         recordJobId(layout, identity.revision(), component, replica, id);
         log.info("submitted job {} ({}, revision {})", id, name, identity.revision());
         return new Submitted(id, false);

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
+import java.util.List;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
@@ -51,15 +52,47 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
     return false;
   }
 
+  /** Trusts an unknown key now: appends it to this file (the {@code accept-new} choice, made by the caller). */
+  boolean accept(String hostname, int port, PublicKey key) {
+    String adjusted = port == 22 ? hostname : "[" + hostname + "]:" + port;
+    try {
+      write(new HostEntry(null, adjusted, KeyType.fromKey(key), key));
+      refusal = null;
+      return true;
+    } catch (IOException e) {
+      refusal = new SlurmError(SlurmError.Kind.INVALID_SETTING,
+          "cannot add the host key of " + adjusted + " to " + khFile + ": " + e.getMessage());
+      return false;
+    }
+  }
+
   @Override
   protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
     refusal = new SlurmError(SlurmError.Kind.CHANGED_HOST_KEY,
         "the host key of " + hostname + " has CHANGED: it presents " + KeyType.fromKey(key) + " key "
-            + fingerprint(key) + ", which is not the key recorded in " + khFile + ". This can be an attack. "
+            + fingerprint(key) + ", which is not the key recorded in " + khFile + recordedAt(hostname, key)
+            + ". This can be an attack. "
             + "If the administrators confirm the new key, remove the old entry with: ssh-keygen -R '" + hostname
             + "' -f " + khFile + " and add the new one with: " + keyscan(hostname, KeyType.fromKey(key)) + " >> "
             + khFile);
     return false;
+  }
+
+  /** {@code ":N"}: the line where the file records another key for the host, as ssh's "Offending key" line. */
+  private String recordedAt(String hostname, PublicKey key) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(khFile.toPath());
+      EntryFactory parser = new EntryFactory();
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (line.isEmpty() || line.startsWith("#")) continue;
+        KnownHostEntry e = parser.parseEntry(line);
+        if (e != null && e.appliesTo(hostname) && !e.verify(key)) return ":" + (i + 1);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the message stays useful without the line
+    }
+    return "";
   }
 
   /** The OpenSSH-style fingerprint {@code SHA256:<base64>} of a public key. */

@@ -38,7 +38,12 @@ public final class ReadinessCheck {
   }
 
   /** ready/desired in units (nodes), and what the least advanced replica is doing. */
-  public record Status(int ready, int desired, String message) {
+  /** @param pendingReason Slurm's reason of the first replica job still PENDING, or null when none is */
+  public record Status(int ready, int desired, String message, String pendingReason) {
+    public Status(int ready, int desired, String message) {
+      this(ready, desired, message, null);
+    }
+
     public boolean done() {
       return ready >= desired;
     }
@@ -99,7 +104,9 @@ public final class ReadinessCheck {
       if (units.get(i) < perReplica) waiting.add(replicaJobs.get(i).describe() + waitingFor(c, stage, replicaJobs.get(i)));
     }
     String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
-    return new Status(ready, perReplica * jobs.size(), message);
+    String pending = replicaJobs.stream().filter(j -> j.state() == SlurmJobState.PENDING).map(SlurmJob::reason)
+        .findFirst().orElse(null);
+    return new Status(ready, perReplica * jobs.size(), message, pending);
   }
 
   /** Units decided by the job's state alone (failures throw), or null when the processes must be looked at. */

@@ -132,9 +132,22 @@ public final class SlurmClient {
    * repeat on its own: callers look for the job first ({@link JobSubmitter}).
    */
   public String sbatch(String dir, String script, String comment, Map<String, String> env) throws IOException {
+    return sbatch(dir, script, comment, env, "");
+  }
+
+  /**
+   * The same with nodes the job must not use ({@code --exclude}, which overrides the script's own; empty for none).
+   */
+  public String sbatch(String dir, String script, String comment, Map<String, String> env, String exclude)
+      throws IOException {
     StringBuilder cmd = new StringBuilder("cd ").append(Shell.quote(dir)).append(" && env");
     env.forEach((k, v) -> cmd.append(' ').append(Shell.quote(k + "=" + v)));
-    cmd.append(" sbatch --parsable --comment=").append(Shell.quote(comment)).append(' ').append(Shell.quote(script));
+    cmd.append(" sbatch --parsable --comment=").append(Shell.quote(comment));
+    if (exclude != null && !exclude.isBlank()) {
+      check(NODE_LIST, exclude, "node list");
+      cmd.append(" --exclude=").append(Shell.quote(exclude));
+    }
+    cmd.append(' ').append(Shell.quote(script));
     Result r = shell.run(cmd.toString(), Retry.UNSAFE);
     if (!r.ok()) {
       throw new SlurmError(SlurmError.Kind.SUBMIT_REFUSED, "sbatch " + script + " refused: " + r.stderr().strip());
@@ -142,6 +155,56 @@ public final class SlurmClient {
     String id = r.stdout().strip().split(";")[0];
     check(JOB_ID, id, "sbatch's job id");
     return id;
+  }
+
+  /**
+   * {@code sbatch --test-only} of a script given as text (nothing is written or submitted): when Slurm expects it to
+   * start, in seconds from now, or empty when it cannot say or refuses (then {@code detail} has Slurm's words).
+   */
+  public record StartEstimate(Optional<Long> secondsFromNow, String detail) {}
+
+  public StartEstimate testOnly(String scriptText, String exclude) throws IOException {
+    String marker = "DYNAMO_TEST_ONLY_SCRIPT";
+    if (scriptText.contains(marker)) throw new IllegalArgumentException("script contains " + marker);
+    StringBuilder cmd = new StringBuilder("cd /tmp && out=$(sbatch --test-only");
+    if (exclude != null && !exclude.isBlank()) {
+      check(NODE_LIST, exclude, "node list");
+      cmd.append(" --exclude=").append(Shell.quote(exclude));
+    }
+    cmd.append(" 2>&1 <<'").append(marker).append("'\n").append(scriptText);
+    if (!scriptText.endsWith("\n")) cmd.append('\n');
+    cmd.append(marker).append("\n); now=$(date +%s); printf 'now %s\\n%s\\n' \"$now\" \"$out\"; ")
+        .append("t=$(printf '%s' \"$out\" | sed -n 's/.* to start at \\([^ ]*\\) .*/\\1/p' | head -n 1); ")
+        .append("if [ -n \"$t\" ]; then printf 'start %s\\n' \"$(date -d \"$t\" +%s)\"; fi");
+    Result r = shell.run(cmd.toString(), Retry.SAFE);
+    return parseTestOnly(r.stdout());
+  }
+
+  static StartEstimate parseTestOnly(String out) {
+    Long now = null;
+    Long start = null;
+    StringBuilder detail = new StringBuilder();
+    for (String line : out.split("\n")) {
+      if (line.startsWith("now ")) now = Long.parseLong(line.substring(4).strip());
+      else if (line.startsWith("start ")) start = Long.parseLong(line.substring(6).strip());
+      else if (!line.isBlank()) detail.append(detail.length() == 0 ? "" : "; ").append(line.strip());
+    }
+    return new StartEstimate(now == null || start == null ? Optional.empty() : Optional.of(start - now),
+        detail.toString());
+  }
+
+  /** Node name to address ({@code NodeAddr}) of every node, from one {@code scontrol show node}. */
+  public Map<String, String> nodeAddresses() throws IOException {
+    Result r = shell.run("scontrol show node --oneliner", Retry.SAFE);
+    if (!r.ok()) throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "scontrol show node: " + r.stderr().strip());
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String line : r.stdout().split("\n")) {
+      if (line.isBlank()) continue;
+      Map<String, String> f = ScontrolFields.parse(line);
+      String name = f.get("NodeName");
+      if (name != null) out.put(name, f.getOrDefault("NodeAddr", name));
+    }
+    return out;
   }
 
   /** {@code scancel} (SIGTERM, then Slurm's KillWait, then SIGKILL). Cancelling an ended job is harmless. */

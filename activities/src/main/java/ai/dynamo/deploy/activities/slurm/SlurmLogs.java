@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code dynamo deploy logs} on Slurm: the job's output file over SSH ({@code tail}; {@code tail -F} to follow).
- * Which file: the replica's job directory of the revision asked for, else the live one, else the newest revision
- * that ran the replica; rank 0 reads the job's output file, worker rank R its own {@code slurm-<id>.rank-R.out}.
+ * Which file: the replica's job directory of the revision asked for, else the one the live revision runs it from
+ * (an older revision's for a component adopted unchanged), else the newest revision that ran the replica; rank 0
+ * reads the job's output file, worker rank R its own {@code slurm-<id>.rank-R.out}.
  * Jobs read secrets from files at run time, so no secret value is in their output unless the process prints one.
  */
 final class SlurmLogs {
@@ -62,7 +63,7 @@ final class SlurmLogs {
     r.stdout().lines().forEach(lines);
   }
 
-  /** The revision asked for; else the live one when it ran the replica; else the newest that did. */
+  /** The revision asked for; else the one the live revision runs the component from; else the newest that ran it. */
   private int revision(String graph, LogRequest request, String stem) throws IOException {
     RemoteShell.Result found = ssh.run("cd " + Shell.quote(layout.graphDir()) + " 2>/dev/null && ls -1d rev-*/*/job-id",
         RemoteShell.Retry.SAFE);
@@ -79,8 +80,13 @@ final class SlurmLogs {
       throw TargetFailure.invalidIr("revision " + request.revision() + " of " + graph + " did not run "
           + request.component() + " replica " + request.replica() + " (it ran: " + revisions + ")");
     }
-    int live = new DeployStateStore(ssh, layout).read(graph).currentRevision();
-    if (revisions.contains(live)) return live;
+    DeployState.Entry live = new DeployStateStore(ssh, layout).read(graph).current();
+    if (live != null) {
+      // A component adopted unchanged by an update runs from an older revision's directory: its record says which.
+      DeployState.ComponentRecord adopted = live.components().get(request.component());
+      if (adopted != null && revisions.contains(adopted.revision())) return adopted.revision();
+      if (revisions.contains(live.revision())) return live.revision();
+    }
     if (revisions.isEmpty()) {
       throw TargetFailure.invalidIr("no job of " + graph + " ran " + request.component() + " replica "
           + request.replica() + " in " + layout.graphDir()

@@ -55,20 +55,31 @@ public final class SlurmSettings {
     return problems;
   }
 
-  /** The endpoint after ~/.ssh/config and --ssh-key. */
+  /** The endpoint and its hops after ~/.ssh/config and the explicit settings (worker side). */
   public static SshEndpoint endpoint(Map<String, String> settings) {
+    return endpoints(settings).resolveForConnection(settings.get(SSH_HOST));
+  }
+
+  /**
+   * The resolver for these settings: the config file named by {@code sshConfig} (default {@code ~/.ssh/config}),
+   * {@code sshKey}, {@code knownHosts} and {@code acceptNewHostKey} as explicit overrides.
+   */
+  public static SshEndpoints endpoints(Map<String, String> settings) {
     String home = System.getProperty("user.home");
     String user = System.getProperty("user.name");
     Path configFile = Path.of(settings.getOrDefault(SSH_CONFIG, home + "/.ssh/config"));
     SshConfigFile config;
     try {
-      config = SshConfigFile.read(configFile);
+      config = SshConfigFile.read(configFile, home);
     } catch (IOException e) {
       throw new SlurmError(SlurmError.Kind.INVALID_SETTING, "cannot read ssh config " + configFile + ": " + e.getMessage());
     }
     String key = settings.get(SSH_KEY);
-    return SshEndpoint.resolve(settings.get(SSH_HOST), config, key == null || key.isBlank() ? null : Path.of(key),
-        home, user);
+    String knownHosts = settings.get(KNOWN_HOSTS);
+    return new SshEndpoints(config, new SshEndpoints.Overrides(
+        key == null || key.isBlank() ? null : Path.of(key),
+        knownHosts == null || knownHosts.isBlank() ? null : Path.of(knownHosts),
+        "true".equals(settings.get(ACCEPT_NEW_HOST_KEY))), home, user);
   }
 
   public static SshOptions options(Map<String, String> settings) {

@@ -1,31 +1,35 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.LiveRevision;
+import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
-import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
+import ai.dynamo.deploy.workflows.ChangeKind;
+import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ReadyState;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
-import ai.dynamo.deploy.workflows.RevisionStatus;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
+import net.schmizz.sshj.sftp.SFTPException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -46,6 +50,9 @@ public final class SlurmTarget implements DeployTarget {
   private final Duration firstPoll;
   private final Duration maxPoll;
   private final Duration cancelGrace;
+  private final SlurmRevisions revisions;
+  /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
+  private Duration commandTimeout;
 
   /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
   public SlurmTarget() {
@@ -57,6 +64,16 @@ public final class SlurmTarget implements DeployTarget {
     this.firstPoll = firstPoll;
     this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
+    this.revisions = new SlurmRevisions(this, firstPoll, cancelGrace);
+  }
+
+  /**
+   * This target with every remote command bounded by {@code timeout} (the CLI's {@code --request-timeout}, for
+   * {@code logs}); a worker's commands keep the longer default, room for sbatch under a loaded controller.
+   */
+  public SlurmTarget withCommandTimeout(Duration timeout) {
+    this.commandTimeout = timeout;
+    return this;
   }
 
   @Override
@@ -69,73 +86,110 @@ public final class SlurmTarget implements DeployTarget {
     return SlurmSettings.problems(ctx.settings());
   }
 
+  /**
+   * The first contact: a login node (or jump host) that cannot be reached, has no Slurm commands, or where the
+   * remote directory cannot be written fails the deploy at once (not retried for minutes), saying what to fix.
+   */
   @Override
   public List<String> preflight(DeployContext ctx) {
+    List<String> warnings = new ArrayList<>();
+    try {
+      SshEndpoints endpoints = SlurmSettings.endpoints(ctx.settings());
+      endpoints.resolve(ctx.settings().get(SlurmSettings.SSH_HOST));
+      endpoints.warnings().forEach(w -> warnings.add("ssh config: " + w));
+    } catch (SlurmError e) {
+      throw SlurmSession.failure(e);
+    }
     return guard(ctx, true, s -> {
-      RemoteShell.Result tools = s.ssh.run("command -v sbatch squeue scancel scontrol", RemoteShell.Retry.SAFE);
-      if (!tools.ok()) {
-        throw TargetFailure.preflightFailed("the login node " + s.ssh.endpoint().display()
-            + " lacks Slurm's commands (sbatch, squeue, scancel, scontrol must be on the login shell's PATH)");
-      }
+      String display = s.ssh().endpoint().display();
+      LoginNodeChecks.requireSlurmCommands(s.ssh(), display);
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
       if (partition != null && !partition.isBlank()) {
-        RemoteShell.Result p = s.ssh.run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
+        RemoteShell.Result p = s.ssh().run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
             RemoteShell.Retry.SAFE);
         if (p.ok() && p.stdout().isBlank()) {
           throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
         }
       }
-      List<String> missing = missingSecrets(ctx);
+      List<String> missing = secrets.missing(ctx.graph());
       if (!missing.isEmpty()) {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      s.ssh.mkdirs(s.layout.graphDir(), 0700);
-      return List.of();
+      try {
+        s.ssh().mkdirs(s.layout().graphDir(), 0700);
+      } catch (SFTPException e) {
+        throw LoginNodeChecks.unwritable(display, s.layout().graphDir(), e.getMessage());
+      }
+      if (!s.ssh().run("test -w " + Shell.quote(s.layout().graphDir()), RemoteShell.Retry.SAFE).ok()) {
+        throw LoginNodeChecks.unwritable(display, s.layout().graphDir(), "not writable");
+      }
+      return warnings;
     });
   }
 
   @Override
   public int currentRevision(DeployContext ctx) {
-    return guard(ctx, s -> new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).currentRevision());
+    return guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).currentRevision());
   }
 
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage) {
+    return apply(ctx, revision, c, stage, null);
+  }
+
+  /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
+  @Override
+  public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
     return guard(ctx, s -> {
       int desired = stage.units(c);
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
         for (int r : jobs.keySet()) {
-          s.ssh.writeFile(s.layout.startWorkersFile(revision, c.name(), r), new byte[0], 0600);
+          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), new byte[0], 0600);
         }
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
-      new RevisionUploader(s.ssh, secrets).upload(ctx.graph(), ctx.settings(), s.layout, revision, c);
+      String stopped = change != null && change.recreates() ? revisions.stopLive(ctx, s, c, revision) : "";
+      new RevisionUploader(s.ssh(), secrets).upload(ctx.graph(), ctx.settings(), s.layout(), revision, c);
       // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
-      s.ssh.writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
-      JobSubmitter submitter = new JobSubmitter(s.slurm);
+      s.ssh().writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
+      JobSubmitter submitter = new JobSubmitter(s.slurm());
       JobIdentity identity = identity(ctx, revision);
       StringJoiner ids = new StringJoiner(", ");
       for (int r = 0; r < c.replicas(); r++) {
-        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout, identity, c.name(), r);
+        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout(), identity, c.name(), r,
+            change == null ? "" : change.avoid(), false);
         ids.add(sub.jobId() + (sub.adopted() ? " (already submitted)" : ""));
       }
-      return new ReadyState(0, desired, "submitted job(s) " + ids);
+      String exclude = change == null || change.avoid().isEmpty() ? "" : " with --exclude=" + change.avoid();
+      return new ReadyState(0, desired, stopped + "submitted job(s) " + ids + exclude);
     });
   }
 
   @Override
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ReadinessWatch watch) {
+    return awaitReady(ctx, revision, c, stage, null, watch);
+  }
+
+  /**
+   * A blue/green copy whose job stays PENDING for lack of resources longer than the grace fails the component at
+   * once ({@link BlueGreenGrace}): it would otherwise wait for the readiness timeout.
+   */
+  @Override
+  public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
+      ReadinessWatch watch) {
+    BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
     return guard(ctx, s -> {
       Map<Integer, String> jobs = jobs(ctx, s, revision, c);
       String token = token(jobs);
-      ReadinessCheck check = new ReadinessCheck(s.slurm);
+      ReadinessCheck check = new ReadinessCheck(s.slurm());
       Duration delay = firstPoll;
       while (true) {
-        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout, jobs);
+        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout(), jobs);
         watch.report(status.ready(), status.desired(), status.message(), token);
         if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
+        grace.check(status.pendingReason());
         watch.pause(delay);
         delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
       }
@@ -145,25 +199,38 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
     guard(ctx, s -> {
-      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
       DeployState state = store.read(ctx.graph().name());
       DeployState.Entry previous = previousOf(state, record.revision());
+      Map<String, DeployState.ComponentRecord> live = revisions.liveRecords(ctx, previous);
+      Map<String, String> digests = ComponentDigests.of(this, ctx);
+      Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
+      Set<String> appliedNow = revisions.submittedIn(ctx, s, record.revision());
       for (Component c : ctx.graph().components()) {
-        jobs(ctx, s, record.revision(), c).forEach((r, id) -> jobs.put(SlurmNames.stem(c.name(), r), id));
+        DeployState.ComponentRecord adopted = live.get(c.name());
+        if (!appliedNow.contains(c.name()) && adopted != null) {
+          components.put(c.name(), adopted); // adopted as it runs: same jobs, files in its older revision
+        } else {
+          Map<String, String> own = new TreeMap<>();
+          jobs(ctx, s, record.revision(), c).forEach((r, id) -> own.put(SlurmNames.stem(c.name(), r), id));
+          components.put(c.name(), new DeployState.ComponentRecord(digests.get(c.name()), record.revision(), own));
+        }
+        jobs.putAll(components.get(c.name()).jobs());
       }
       // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-      s.ssh.writeFile(s.layout.revisionDir(record.revision()) + "/" + SPEC_FILE,
-          SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
+      new SlurmRecords(s.ssh(), s.layout()).writeSpec(record.revision(),
+          new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
       int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
           record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
-          restores > 0 ? "rolled back to " + restores : "")));
+          restores > 0 ? "rolled back to " + restores : "", components)));
       if (previous != null) {
-        // Blue/green: the new revision is ready and recorded; only now does the previous one go.
+        // Blue/green and removed components: the new revision is ready and recorded; only now do their old jobs go.
+        // Adopted components keep their jobs (they are in both entries).
         List<String> old = new ArrayList<>(previous.jobs().values());
         old.removeAll(jobs.values());
-        new JobCanceller(s.slurm, SlurmTarget::sleep, cancelGrace).cancel(old);
+        new JobCanceller(s.slurm(), SlurmTarget::sleep, cancelGrace).cancel(old);
       }
       return null;
     });
@@ -179,14 +246,14 @@ public final class SlurmTarget implements DeployTarget {
       JobIdentity failed = identity(ctx, request.failedRevision());
       Map<String, String> owned = new TreeMap<>();
       List<String> running = new ArrayList<>();
-      for (SlurmJob j : s.slurm.jobsByName(names)) {
+      for (SlurmJob j : s.slurm().jobsByName(names)) {
         JobIdentity id = JobIdentity.parse(j.comment());
         if (!failed.sameRevision(id)) continue; // never touch another revision's (or anyone else's) jobs
         owned.put(j.name() + "#" + j.id(), j.id());
         if (!j.state().ended()) running.add(j.id());
       }
-      List<String> alive = new JobCanceller(s.slurm, watch::pause, cancelGrace).cancel(running);
-      DeployStateStore store = new DeployStateStore(s.ssh, s.layout);
+      List<String> alive = new JobCanceller(s.slurm(), watch::pause, cancelGrace).cancel(running);
+      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
       DeployState state = store.read(ctx.graph().name());
       store.write(state.withFailed(new DeployState.Entry(request.failedRevision(), DeployState.Status.ROLLED_BACK,
           owned, "", ctx.workflowId(), ctx.runId(), ctx.request().options().startedBy(), System.currentTimeMillis(),
@@ -195,34 +262,31 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
             + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
       }
+      // Recreated components lost their old jobs: re-submit them from the previous revision's kept files.
+      List<String> restored = new ArrayList<>();
+      for (String name : request.components()) {
+        ComponentChange change = request.change(name);
+        if (change == null || !change.recreates()) continue;
+        DeployState.ComponentRecord record = revisions.liveRecords(ctx, state.current()).get(name);
+        if (record == null) continue;
+        restored.add(name + " (job(s) " + String.join(", ", revisions.restore(ctx, s, store, name, record, watch)) + ")");
+      }
       return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
-          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision() + " keeps running" : "");
+          + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
+              + request.previousRevision() + "'s files, ready again")
+          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision()
+              + (restored.isEmpty() ? " keeps running" : " runs again") : "");
     });
   }
 
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    return guard(ctx, true, s -> {
-      List<RevisionEntry> out = new ArrayList<>();
-      for (DeployState.Entry e : new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).history()) {
-        out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
-            e.startedBy(), e.note(), e.workflowId(), e.runId()));
-      }
-      return out;
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh(), s.layout()).history(ctx.graph().name()));
   }
 
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
-    return guard(ctx, true, s -> {
-      DeployState.Entry entry = new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).entry(revision);
-      if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
-        return Optional.empty();
-      }
-      Optional<String> json = s.ssh.readFile(s.layout.revisionDir(revision) + "/" + SPEC_FILE);
-      if (json.isEmpty()) return Optional.empty();
-      return Optional.of(SPEC_JSON.readValue(json.get(), RevisionSpec.class));
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh(), s.layout()).spec(ctx.graph().name(), revision));
   }
 
   /** Every replica has a live job of this deploy and revision, started from this very spec: nothing to apply. */
@@ -230,9 +294,9 @@ public final class SlurmTarget implements DeployTarget {
   public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
     if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
     return guard(ctx, s -> {
-      Optional<String> digest = s.ssh.readFile(specDigestFile(s, revision, c)).map(String::strip);
+      Optional<String> digest = s.ssh().readFile(specDigestFile(s, revision, c)).map(String::strip);
       if (digest.isEmpty() || !digest.get().equals(ctx.request().specDigest())) return false;
-      JobSubmitter finder = new JobSubmitter(s.slurm);
+      JobSubmitter finder = new JobSubmitter(s.slurm());
       for (int r = 0; r < c.replicas(); r++) {
         Optional<SlurmJob> job = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision));
         if (job.isEmpty() || job.get().state().ended()) return false;
@@ -241,76 +305,57 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
+  // ---- per-component updates (SlurmRevisions) ----------------------------------------------------------------
+
+  @Override
+  public LiveRevision liveRevision(DeployContext ctx) {
+    return revisions.liveRevision(ctx);
+  }
+
+  @Override
+  public Room roomBeside(DeployContext ctx, Component c, LiveRevision.Component live) {
+    return revisions.roomBeside(ctx, c, live);
+  }
+
+  @Override
+  public Map<String, String> liveFiles(DeployContext ctx, String component, LiveRevision.Component live) {
+    return revisions.liveFiles(ctx, component, live);
+  }
+
+  // ---- operating by name (SlurmUninstall, SlurmLogs) ---------------------------------------------------------
+
   @Override
   public int lastRevision(DeployContext ctx) {
-    return guard(ctx, s -> new DeployStateStore(s.ssh, s.layout).read(ctx.graph().name()).lastRevision());
+    return guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).lastRevision());
   }
 
   /** Slurm keeps its records in any case ({@code keepHistory} changes nothing): they hold no secret. */
   @Override
   public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
-    return guard(ctx, true, s -> new SlurmUninstall(s.ssh, s.slurm, s.layout, cancelGrace).run(ctx, watch));
+    return guard(ctx, true, s -> new SlurmUninstall(s.ssh(), s.slurm(), s.layout(), cancelGrace).run(ctx, watch));
   }
 
   @Override
   public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
     guard(ctx, true, s -> {
-      new SlurmLogs(s.ssh, s.layout).read(ctx.graph().name(), request, lines);
+      new SlurmLogs(s.ssh(), s.layout()).read(ctx.graph().name(), request, lines);
       return null;
     });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
-  static final String SPEC_FILE = "spec.json";
-
-  private static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-
-  private static String specDigestFile(Session s, int revision, Component c) {
-    return s.layout.revisionDir(revision) + "/" + c.name() + ".spec-digest";
+  private static String specDigestFile(SlurmSession s, int revision, Component c) {
+    return s.layout().revisionDir(revision) + "/" + c.name() + ".spec-digest";
   }
 
-  /** One SSH connection and what hangs off it, for the length of one activity. */
-  private record Session(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {}
-
-  private interface Body<T> {
-    T run(Session s) throws IOException;
-  }
-
-  private static <T> T guard(DeployContext ctx, Body<T> body) {
+  private <T> T guard(DeployContext ctx, SlurmSession.Body<T> body) {
     return guard(ctx, false, body);
   }
 
-  /**
-   * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
-   * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
-   */
-  private static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
-    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-        SlurmSettings.options(ctx.settings()))) {
-      RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
-      return body.run(new Session(ssh, new SlurmClient(ssh), layout));
-    } catch (SlurmError e) {
-      if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
-      throw failure(e);
-    } catch (IOException e) {
-      throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
-    }
-  }
-
-  /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */
-  static TargetFailure failure(SlurmError e) {
-    return switch (e.kind()) {
-      case UNKNOWN_HOST_KEY, CHANGED_HOST_KEY -> TargetFailure.unknownHostKey(e.getMessage());
-      case AUTHENTICATION_REFUSED -> TargetFailure.authenticationRefused(e.getMessage());
-      case INVALID_SETTING -> TargetFailure.invalidIr(e.getMessage());
-      case SECRET_MISSING -> TargetFailure.preflightFailed(e.getMessage());
-      case SUBMIT_REFUSED -> e.getMessage().contains("limit") || e.getMessage().contains("QOS")
-          ? TargetFailure.quotaExceeded(e.getMessage()) : TargetFailure.preflightFailed(e.getMessage());
-      case JOB_FAILED -> TargetFailure.componentFailed(e.getMessage());
-      case UNREACHABLE, COMMAND_FAILED -> TargetFailure.transientFailure(e.getMessage(), e);
-    };
+  /** {@link SlurmSession#guard} with this target's command bound ({@link #withCommandTimeout}). */
+  private <T> T guard(DeployContext ctx, boolean firstContact, SlurmSession.Body<T> body) {
+    return SlurmSession.guard(ctx, firstContact, commandTimeout, body);
   }
 
   private static JobIdentity identity(DeployContext ctx, int revision) {
@@ -318,11 +363,11 @@ public final class SlurmTarget implements DeployTarget {
   }
 
   /** Job ID per replica: from the job-id files apply wrote, else from Slurm by name and identity. */
-  private static Map<Integer, String> jobs(DeployContext ctx, Session s, int revision, Component c) throws IOException {
+  private static Map<Integer, String> jobs(DeployContext ctx, SlurmSession s, int revision, Component c) throws IOException {
     Map<Integer, String> jobs = new LinkedHashMap<>();
-    JobSubmitter finder = new JobSubmitter(s.slurm);
+    JobSubmitter finder = new JobSubmitter(s.slurm());
     for (int r = 0; r < c.replicas(); r++) {
-      Optional<String> id = s.ssh.readFile(s.layout.jobIdFile(revision, c.name(), r)).map(String::strip);
+      Optional<String> id = s.ssh().readFile(s.layout().jobIdFile(revision, c.name(), r)).map(String::strip);
       if (id.isEmpty() || id.get().isEmpty()) {
         id = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision)).map(SlurmJob::id);
       }
@@ -346,21 +391,6 @@ public final class SlurmTarget implements DeployTarget {
     return last;
   }
 
-  private List<String> missingSecrets(DeployContext ctx) throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (Component c : ctx.graph().components()) {
-      for (EnvVar e : c.environment()) {
-        if (e.isSecret() && secrets.value(e.secretRef()).isEmpty() && !missing.contains(e.secretRef())) {
-          missing.add(e.secretRef());
-        }
-      }
-      for (String w : c.secrets()) {
-        if (secrets.whole(w).isEmpty() && !missing.contains(w)) missing.add(w);
-      }
-    }
-    return missing;
-  }
-
   private static SlurmStage slurmStage(Stage stage) {
     return SlurmStage.valueOf(stage.name());
   }
@@ -371,7 +401,7 @@ public final class SlurmTarget implements DeployTarget {
     return j.toString();
   }
 
-  private static void sleep(Duration d) {
+  static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {

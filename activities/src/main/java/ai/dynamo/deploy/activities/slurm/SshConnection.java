@@ -19,6 +19,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
+import net.schmizz.keepalive.KeepAliveRunner;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.connection.channel.OpenFailException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.keepalive.KeepAliveProvider;
@@ -29,23 +33,23 @@ import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
 /**
  * One SSH connection to the login node, opened lazily and reused for every command and file of an activity, with
- * keepalive. A dropped connection is re-established on the next use; a command that was running when it dropped
- * is re-run only when it is {@link RemoteShell.Retry#SAFE}. Host keys are always verified
- * ({@link KnownHostsVerifier}); authentication is by key only.
+ * keepalive. With {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the
+ * one before, with its own host key check and login. A dropped connection (any hop) is re-established on the next
+ * use, the whole chain at once; a command that was running when it dropped is re-run only when it is
+ * {@link RemoteShell.Retry#SAFE}. Host keys are always verified ({@link HostKeyCheck}); authentication is by
+ * public key, from ssh-agent or key files ({@link SshAuthenticator}).
  */
 public final class SshConnection implements RemoteShell, AutoCloseable {
-  private static final long COMMAND_TIMEOUT_SECONDS = 120;
-
   private final SshEndpoint endpoint;
   private final SshOptions options;
   private SSHClient client;
+  private final List<SSHClient> chain = new ArrayList<>();
   private SFTPClient sftp;
   private String home;
 
@@ -67,6 +71,9 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   public synchronized Result run(String command, Retry retry) throws IOException {
     try {
       return exec(connection(), command);
+    } catch (CommandTimeout e) {
+      drop(); // the command's channel may still be open; a fresh connection for what comes next
+      throw e; // not run again: it had its time
     } catch (IOException e) {
       drop();
       if (retry != Retry.SAFE) {
@@ -141,6 +148,11 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     drop();
   }
 
+  /** Drops one hop's connection (0: the first jump host), as a network failure would. */
+  synchronized void dropHopForTest(int hop) {
+    closeQuietly(chain.get(hop));
+  }
+
   @Override
   public synchronized void close() {
     drop();
@@ -168,22 +180,27 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return sftp;
   }
 
-  private static Result exec(SSHClient c, String command) throws IOException {
+  /**
+   * Runs one command and collects its output, bounded by the options' command timeout: a command that does not end
+   * in time (a hung file system, a controller that does not answer) is abandoned with an error, never waited on.
+   */
+  private Result exec(SSHClient c, String command) throws IOException {
     try (Session session = c.startSession()) {
       Session.Command cmd = session.exec(command);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread errReader = new Thread(() -> {
-        try {
-          cmd.getErrorStream().transferTo(err);
-        } catch (IOException ignored) {
-          // the exit status below tells what happened
-        }
-      }, "ssh-stderr");
-      errReader.setDaemon(true);
-      errReader.start();
-      byte[] out = cmd.getInputStream().readAllBytes();
-      cmd.join(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Thread outReader = drain(cmd.getInputStream(), out, "ssh-stdout");
+      Thread errReader = drain(cmd.getErrorStream(), err, "ssh-stderr");
       try {
+        cmd.join(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ConnectionException e) {
+        if (cmd.getExitStatus() == null) {
+          throw new CommandTimeout("a command on " + endpoint.display() + " did not finish within "
+              + options.commandTimeout().toSeconds() + "s", e);
+        }
+      }
+      try {
+        outReader.join(TimeUnit.SECONDS.toMillis(5));
         errReader.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -191,62 +208,106 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       }
       Integer exit = cmd.getExitStatus();
       if (exit == null) throw new IOException("no exit status for a command (connection lost?)");
-      return new Result(exit, new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      synchronized (out) {
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      }
     }
   }
 
-  private SSHClient connection() throws IOException {
-    if (client != null && client.isConnected() && client.isAuthenticated()) return client;
-    drop();
-    DefaultConfig config = new DefaultConfig();
-    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-    SSHClient c = new SSHClient(config);
-    KnownHostsVerifier verifier = knownHosts();
-    c.addHostKeyVerifier(verifier);
-    c.setConnectTimeout((int) options.connectTimeout().toMillis());
-    try {
+  /** A command that did not end within the command timeout. */
+  static final class CommandTimeout extends IOException {
+    CommandTimeout(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Copies a command's stream into {@code into} on a thread of its own (it ends when the channel closes). */
+  private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
+    Thread reader = new Thread(() -> {
       try {
-        c.connect(endpoint.hostName(), endpoint.port());
-      } catch (UnknownHostException e) {
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot resolve ssh host " + endpoint.hostName(), e);
-      } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE,
-            "cannot connect to " + endpoint.display() + ": " + e.getMessage(), e);
-      } catch (IOException e) {
-        if (verifier.refusal() != null) throw verifier.refusal();
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE,
-            "ssh connection to " + endpoint.display() + " failed: " + e.getMessage(), e);
+        stream.transferTo(into);
+      } catch (IOException ignored) {
+        // the exit status tells what happened
       }
-      c.getConnection().getKeepAlive().setKeepAliveInterval((int) options.keepAlive().toSeconds());
-      authenticate(c);
-      client = c;
-      return c;
+    }, name);
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
+  }
+
+  private SSHClient connection() throws IOException {
+    if (client != null && chainAlive()) return client;
+    drop();
+    List<SshEndpoint> hops = new ArrayList<>(endpoint.jumps());
+    hops.add(endpoint);
+    try {
+      for (int i = 0; i < hops.size(); i++) {
+        SshEndpoint hop = hops.get(i);
+        String label = hops.size() == 1 ? hop.display()
+            : (i + 1 < hops.size() ? "jump host " : "login node ") + hop.display() + " (hop " + (i + 1) + " of "
+                + hops.size() + ": " + endpoint.route() + ")";
+        chain.add(open(hop, label, i == 0 ? null : chain.get(i - 1)));
+      }
+      client = chain.get(chain.size() - 1);
+      return client;
     } catch (RuntimeException | IOException e) {
-      closeQuietly(c);
+      drop();
       throw e;
     }
   }
 
-  private void authenticate(SSHClient c) throws IOException {
-    if (endpoint.identityFiles().isEmpty()) {
-      throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "no ssh key for " + endpoint.display()
-          + ": give one with --ssh-key, an IdentityFile in ~/.ssh/config, or ~/.ssh/id_ed25519");
+  private boolean chainAlive() {
+    for (SSHClient c : chain) {
+      if (!c.isConnected() || !c.isAuthenticated()) return false;
     }
-    List<KeyProvider> keys = new ArrayList<>();
-    for (Path p : endpoint.identityFiles()) {
-      if (!Files.isReadable(p)) {
-        throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "ssh key " + p + " cannot be read");
-      }
-      keys.add(loadKey(c, p, options.passphrase()));
-    }
+    return true;
+  }
+
+  /** Connects to one hop (directly, or through {@code via}), verifies its host key and logs in. */
+  private SSHClient open(SshEndpoint hop, String label, SSHClient via) throws IOException {
+    SshEndpoint.HostPolicy policy = hop.policy();
+    DefaultConfig config = new DefaultConfig();
+    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+    SSHClient c = new SSHClient(config);
+    HostKeyCheck verifier = new HostKeyCheck(
+        policy.knownHosts().isEmpty() ? List.of(options.knownHosts()) : policy.knownHosts(),
+        policy.acceptNew() != null ? policy.acceptNew() || options.acceptNewHostKey() : options.acceptNewHostKey(),
+        hop.display());
+    c.addHostKeyVerifier(verifier);
+    Duration timeout = policy.connectTimeout() != null ? policy.connectTimeout() : options.connectTimeout();
+    c.setConnectTimeout((int) timeout.toMillis());
+    c.setTimeout((int) Math.max(timeout.toMillis(), 30_000)); // a stalled key exchange or channel open ends too
     try {
-      c.authPublickey(endpoint.user(), keys);
-    } catch (UserAuthException e) {
-      String hint = options.passphrase() == null
-          ? " (if the key is encrypted, set " + SshOptions.PASSPHRASE_ENV + " in the worker's environment)"
-          : "";
-      throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "ssh login to " + endpoint.display()
-          + " refused for key(s) " + endpoint.identityFiles() + hint, e);
+      try {
+        if (via == null) {
+          c.connect(hop.hostName(), hop.port());
+        } else {
+          c.connectVia(via.newDirectConnection(hop.hostName(), hop.port()));
+        }
+      } catch (UnknownHostException e) {
+        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": the name " + hop.hostName()
+            + " does not resolve (check HostName in the ssh config: ssh -G " + hop.alias() + ")", e);
+      } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
+        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": " + e.getMessage()
+            + " (check the host and port, and that the worker can reach it" + (via == null ? ""
+                : "; the jump host forwards") + ")", e);
+      } catch (OpenFailException e) {
+        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": the jump host refused to"
+            + " open a connection to " + hop.hostName() + ":" + hop.port() + " (" + e.getMessage() + ")", e);
+      } catch (IOException e) {
+        if (verifier.refusal() != null) throw verifier.refusal();
+        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "ssh connection to " + label + " failed: " + e.getMessage(), e);
+      }
+      Duration alive = policy.aliveInterval() != null ? policy.aliveInterval() : options.keepAlive();
+      c.getConnection().getKeepAlive().setKeepAliveInterval((int) alive.toSeconds());
+      if (policy.aliveCountMax() != null && c.getConnection().getKeepAlive() instanceof KeepAliveRunner runner) {
+        runner.setMaxAliveCount(Math.max(1, policy.aliveCountMax()));
+      }
+      SshAuthenticator.authenticate(c, hop, label, options);
+      return c;
+    } catch (RuntimeException | IOException e) {
+      closeQuietly(c);
+      throw e;
     }
   }
 
@@ -282,24 +343,6 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     };
   }
 
-  private KnownHostsVerifier knownHosts() {
-    Path file = options.knownHosts();
-    if (!Files.isRegularFile(file) && !options.acceptNewHostKey()) {
-      throw new SlurmError(SlurmError.Kind.UNKNOWN_HOST_KEY, "known_hosts file " + file + " does not exist, so the"
-          + " host key of " + endpoint.display() + " cannot be verified; create it with ssh-keyscan -p "
-          + endpoint.port() + " " + endpoint.hostName() + " >> " + file + " after checking the fingerprint");
-    }
-    try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.createFile(file);
-      }
-      return new KnownHostsVerifier(file.toFile(), options.acceptNewHostKey());
-    } catch (IOException e) {
-      throw new SlurmError(SlurmError.Kind.INVALID_SETTING, "cannot read known_hosts " + file + ": " + e.getMessage());
-    }
-  }
-
   private void drop() {
     if (sftp != null) {
       try {
@@ -309,10 +352,10 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       }
       sftp = null;
     }
-    if (client != null) {
-      closeQuietly(client);
-      client = null;
-    }
+    // The target first, then the hops it runs through.
+    for (int i = chain.size() - 1; i >= 0; i--) closeQuietly(chain.get(i));
+    chain.clear();
+    client = null;
   }
 
   private static void closeQuietly(SSHClient c) {

@@ -1,30 +1,68 @@
 package ai.dynamo.deploy.activities.slurm;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where and as whom to log in, after applying {@code ~/.ssh/config}: what the user wrote in
- * {@code [user@]host[:port]} wins over the config file (as on ssh's command line), and {@code --ssh-key} replaces
- * the config's IdentityFile.
+ * Where and as whom to log in, after applying {@code ~/.ssh/config} ({@link SshEndpoints#resolve}), and the hops
+ * on the way ({@code ProxyJump}). What the user wrote in {@code [user@]host[:port]} wins over the config file (as
+ * on ssh's command line), and {@code --ssh-key} replaces the target's {@code IdentityFile}.
  *
  * @param alias the host as the user wrote it (for messages)
  * @param hostName the host to connect to
  * @param port the port
  * @param user the remote user
  * @param identityFiles private keys to offer, in order
+ * @param policy how to authenticate and verify this host (defaults: {@link SshOptions})
+ * @param jumps the hosts to pass through first, in order (empty: connect directly)
  */
-public record SshEndpoint(String alias, String hostName, int port, String user, List<Path> identityFiles) {
+public record SshEndpoint(String alias, String hostName, int port, String user, List<Path> identityFiles,
+    HostPolicy policy, List<SshEndpoint> jumps) {
+
+  /**
+   * Per-host choices from the config; null or empty falls back to the connection's {@link SshOptions}.
+   *
+   * @param identitiesOnly offer only {@code identityFiles} (agent keys only when they are one of them)
+   * @param identityAgent the agent socket path, {@code none}, or null for {@code $SSH_AUTH_SOCK}
+   * @param knownHosts known_hosts files to check the host key against (a new key is added to the first)
+   * @param acceptNew trust and record an unknown host key ({@code StrictHostKeyChecking accept-new})
+   * @param connectTimeout TCP connect timeout ({@code ConnectTimeout})
+   * @param aliveInterval keepalive interval ({@code ServerAliveInterval})
+   * @param aliveCountMax unanswered keepalives before the connection is dropped ({@code ServerAliveCountMax})
+   */
+  public record HostPolicy(boolean identitiesOnly, String identityAgent, List<Path> knownHosts, Boolean acceptNew,
+      Duration connectTimeout, Duration aliveInterval, Integer aliveCountMax) {
+    public static final HostPolicy DEFAULTS = new HostPolicy(false, null, List.of(), null, null, null, null);
+
+    public HostPolicy {
+      knownHosts = List.copyOf(knownHosts);
+    }
+  }
+
   public SshEndpoint {
     identityFiles = List.copyOf(identityFiles);
+    jumps = List.copyOf(jumps);
+  }
+
+  /** A direct endpoint with the connection's defaults. */
+  public SshEndpoint(String alias, String hostName, int port, String user, List<Path> identityFiles) {
+    this(alias, hostName, port, user, identityFiles, HostPolicy.DEFAULTS, List.of());
   }
 
   /** {@code user@host:port}, for messages and locations. */
   public String display() {
     String h = hostName.contains(":") ? "[" + hostName + "]" : hostName;
     return user + "@" + h + ":" + port;
+  }
+
+  /** The way there, e.g. {@code jump@bastion:22 -> alice@login1:22}. */
+  public String route() {
+    List<String> parts = new ArrayList<>();
+    for (SshEndpoint j : jumps) parts.add(j.display());
+    parts.add(display());
+    return String.join(" -> ", parts);
   }
 
   /**
@@ -36,27 +74,7 @@ public record SshEndpoint(String alias, String hostName, int port, String user, 
    */
   public static SshEndpoint resolve(
       String spec, SshConfigFile config, Path keyOverride, String localHome, String localUser) {
-    SshHostSpec hs = SshHostSpec.parse(spec);
-    SshConfigFile.Entry e = config.lookup(hs.host());
-    String hostName = e.hostName() != null ? e.hostName().replace("%h", hs.host()) : hs.host();
-    int port = hs.port() != null ? hs.port() : e.port() != null ? e.port() : 22;
-    String user = hs.user() != null ? hs.user() : e.user() != null ? e.user() : localUser;
-    List<Path> keys = new ArrayList<>();
-    if (keyOverride != null) {
-      if (!Files.isReadable(keyOverride)) {
-        throw new SlurmError(SlurmError.Kind.INVALID_SETTING, "ssh key " + keyOverride + " cannot be read");
-      }
-      keys.add(keyOverride);
-    } else if (!e.identityFiles().isEmpty()) {
-      for (String f : e.identityFiles()) {
-        keys.add(Path.of(SshConfigFile.expandPath(f, localHome, localUser, hostName, user)));
-      }
-    } else {
-      for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
-        Path p = Path.of(localHome, ".ssh", name);
-        if (Files.isReadable(p)) keys.add(p);
-      }
-    }
-    return new SshEndpoint(hs.host(), hostName, port, user, keys);
+    return new SshEndpoints(config, new SshEndpoints.Overrides(keyOverride, null, false), localHome, localUser)
+        .resolveForConnection(spec);
   }
 }

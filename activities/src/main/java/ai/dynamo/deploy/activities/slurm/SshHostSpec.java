@@ -1,8 +1,9 @@
 package ai.dynamo.deploy.activities.slurm;
 
 /**
- * The login node as the user wrote it: {@code [user@]host[:port]}, where host may be an {@code ~/.ssh/config}
- * alias, a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]:2222}).
+ * A destination as OpenSSH users write it (for {@code --ssh-host} and each {@code ProxyJump} hop):
+ * {@code [user@]host[:port]}, {@code ssh://[user@]host[:port]}, a bracketed IPv6 address ({@code [::1]:2222}), or
+ * an {@code ~/.ssh/config} alias.
  *
  * @param user the user, or null when not written
  * @param host the host or alias (brackets removed)
@@ -10,16 +11,32 @@ package ai.dynamo.deploy.activities.slurm;
  */
 public record SshHostSpec(String user, String host, Integer port) {
 
-  /** @throws SlurmError of kind INVALID_SETTING naming what is wrong */
+  /** The forms, for messages. */
+  public static final String FORMS =
+      "[user@]host[:port], ssh://[user@]host[:port], [user@][IPv6]:port (e.g. [::1]:2222) or an ~/.ssh/config alias";
+
+  /** @throws SlurmError of kind INVALID_SETTING naming what is wrong and the accepted forms */
   public static SshHostSpec parse(String spec) {
     if (spec == null || spec.isBlank()) throw invalid(spec, "it is empty");
     String s = spec.strip();
+    if (s.regionMatches(true, 0, "ssh://", 0, 6)) {
+      s = s.substring(6);
+      if (s.endsWith("/")) s = s.substring(0, s.length() - 1);
+      if (s.contains("/") || s.contains("?") || s.contains("#")) throw invalid(spec, "an ssh:// URI has no path");
+    } else if (s.contains("://")) {
+      throw invalid(spec, "only ssh:// URIs are destinations");
+    }
     String user = null;
     int at = s.lastIndexOf('@');
     if (at >= 0) {
       user = s.substring(0, at);
       s = s.substring(at + 1);
       if (user.isEmpty()) throw invalid(spec, "the user before '@' is empty");
+      for (char c : user.toCharArray()) {
+        if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == ':' || c == '@') {
+          throw invalid(spec, "the user contains '" + c + "'");
+        }
+      }
     }
     String host;
     String portText = null;
@@ -40,17 +57,16 @@ public record SshHostSpec(String user, String host, Integer port) {
     }
     if (host.isEmpty()) throw invalid(spec, "the host is empty");
     for (char c : host.toCharArray()) {
-      if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '\'' || c == '"') {
+      if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '\'' || c == '"'
+          || c == '[' || c == ']' || c == ',') {
         throw invalid(spec, "the host contains '" + c + "'");
       }
     }
+    if (host.startsWith("-")) throw invalid(spec, "the host starts with '-'");
     Integer port = null;
     if (portText != null) {
-      try {
-        port = Integer.valueOf(portText);
-      } catch (NumberFormatException e) {
-        throw invalid(spec, "the port \"" + portText + "\" is not a number");
-      }
+      if (!portText.matches("[0-9]{1,5}")) throw invalid(spec, "the port \"" + portText + "\" is not a number");
+      port = Integer.valueOf(portText);
       if (port < 1 || port > 65535) throw invalid(spec, "the port must be 1-65535");
     }
     return new SshHostSpec(user, host, port);
@@ -58,6 +74,6 @@ public record SshHostSpec(String user, String host, Integer port) {
 
   private static SlurmError invalid(String spec, String why) {
     return new SlurmError(SlurmError.Kind.INVALID_SETTING,
-        "ssh host \"" + spec + "\" is not [user@]host[:port]: " + why);
+        "ssh host \"" + spec + "\" is not a destination (" + why + "); write " + FORMS);
   }
 }

@@ -11,16 +11,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.ComponentPhase;
 import ai.dynamo.deploy.workflows.ComponentProgress;
-import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.Phase;
-import ai.dynamo.deploy.client.DeployOutcomes;
-import ai.dynamo.deploy.client.DeployStarter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowStub;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,13 +30,9 @@ class K8sDeployWorkflowTest {
   @RegisterExtension @Order(1) final MockCluster cluster = K8sGraphs.cluster();
   @RegisterExtension @Order(2) final DeployEnvironment env = K8sGraphs.deploys(cluster);
   private final SimulatedController controller = cluster.controller();
-  private final WorkflowClient client = env.client();
 
   private DeployResult deploy(Graph graph) {
-    DeployRequest request = K8sGraphs.request(graph, Map.of());
-    DeployStarter.Started started = DeployStarter.startOrAttach(client, request);
-    WorkflowStub stub = client.newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty());
-    return DeployOutcomes.await(stub);
+    return K8sGraphs.deploy(env, K8sGraphs.request(graph, Map.of()));
   }
 
   /** Kind/name -> labels and spec of every object of graph g. */

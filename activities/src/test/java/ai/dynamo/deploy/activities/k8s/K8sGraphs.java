@@ -1,18 +1,22 @@
 package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.DeployContext;
-import ai.dynamo.deploy.testing.DeployEnvironment;
-import ai.dynamo.deploy.testing.k8s.MockCluster;
-import java.time.Clock;
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployStarter;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.MultiNode;
 import ai.dynamo.deploy.ir.Parameter;
 import ai.dynamo.deploy.ir.Resources;
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.k8s.MockCluster;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.TargetSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +78,17 @@ final class K8sGraphs {
 
   /** Temporal's test service with a worker whose Kubernetes target talks to {@code cluster}. */
   static DeployEnvironment deploys(MockCluster cluster) {
-    return DeployEnvironment.serving(new K8sTarget(KubeClients.of(cluster.client), Clock.systemUTC()));
+    return DeployEnvironment.serving(target(cluster.client));
+  }
+
+  /** A Kubernetes target using {@code client} (which stays its owner's to close). */
+  static K8sTarget target(KubernetesClient client) {
+    return new K8sTarget(KubeClients.of(client), Clock.systemUTC());
+  }
+
+  /** Starts the deploy as the CLI does (or attaches to it) and waits for its end, however it ends. */
+  static DeployResult deploy(DeployEnvironment env, DeployRequest request) {
+    return DeployOutcomes.await(DeployStarter.startOrAttach(env.client(), request).stub(env.client()));
   }
 
   static DeployContext context(Graph graph, Map<String, String> extra) {

@@ -56,4 +56,15 @@ class K8sLogsTest {
     assertEquals("g-c-group-0-1-y", K8sLogs.pick(pods, request(0, 1)).getMetadata().getName());
     assertEquals("g-c-group-0-0-x", K8sLogs.pick(pods, request(0, null)).getMetadata().getName());
   }
+
+  @Test
+  void aLeaderWorkerSetGroupHasItsOwnIndexLabels() {
+    List<Pod> pods = List.of(
+        pod("g-c-1", Map.of("app.kubernetes.io/component", "group", LeaderWorkerSetApi.GROUP_INDEX_LABEL, "1",
+            LeaderWorkerSetApi.WORKER_INDEX_LABEL, "0"), Map.of()),
+        pod("g-c-1-1", Map.of("app.kubernetes.io/component", "group", LeaderWorkerSetApi.GROUP_INDEX_LABEL, "1",
+            LeaderWorkerSetApi.WORKER_INDEX_LABEL, "1"), Map.of()));
+    assertEquals("g-c-1", K8sLogs.pick(pods, request(1, null)).getMetadata().getName());
+    assertEquals("g-c-1-1", K8sLogs.pick(pods, request(1, 1)).getMetadata().getName());
+  }
 }

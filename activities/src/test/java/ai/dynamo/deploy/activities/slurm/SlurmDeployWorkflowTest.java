@@ -105,6 +105,13 @@ class SlurmDeployWorkflowTest {
     return DeployOutcomes.await(start(request(g, settings(fx.knownHosts()))));
   }
 
+  /** With an explicit strategy (auto would recreate these fixed-port services: all local nodes share one host). */
+  private DeployResult deploy(Graph g, String strategy) {
+    Map<String, String> s = settings(fx.knownHosts());
+    s.put(ai.dynamo.deploy.workflows.UpdateSettings.STRATEGY, strategy);
+    return DeployOutcomes.await(start(request(g, s)));
+  }
+
   private Graph load(String yaml) {
     return fx.graph(yaml);
   }
@@ -177,7 +184,7 @@ class SlurmDeployWorkflowTest {
       assertEquals(Phase.READY, deploy(v1).phase());
       String rev1Job = live(v1, 1).get(0).id();
 
-      DeployResult failed = deploy(broken);
+      DeployResult failed = deploy(broken, "blue-green");
       assertEquals(Phase.ROLLED_BACK, failed.phase(), failed.message());
       assertEquals(1, failed.revision(), "revision 1 is still the live one");
       assertTrue(failed.message().contains("exiting at once with status 7"), failed.message());
@@ -187,7 +194,7 @@ class SlurmDeployWorkflowTest {
       assertEquals(1, state.currentRevision());
       assertEquals(DeployState.Status.ROLLED_BACK, state.entry(2).status());
 
-      DeployResult updated = deploy(v2);
+      DeployResult updated = deploy(v2, "blue-green");
       assertEquals(Phase.READY, updated.phase(), updated.message());
       assertEquals(2, updated.revision());
       assertEquals(1, live(v2, 2).size());

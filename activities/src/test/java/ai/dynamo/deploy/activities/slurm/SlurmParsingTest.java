@@ -116,7 +116,7 @@ class SlurmParsingTest {
     assertTrue(map(SlurmError.Kind.UNKNOWN_HOST_KEY).nonRetryable());
     assertFalse(map(SlurmError.Kind.UNREACHABLE).nonRetryable());
     assertFalse(map(SlurmError.Kind.COMMAND_FAILED).nonRetryable());
-    assertEquals(DeployFailures.QUOTA_EXCEEDED, SlurmTarget.failure(new SlurmError(SlurmError.Kind.SUBMIT_REFUSED,
+    assertEquals(DeployFailures.QUOTA_EXCEEDED, SlurmSession.failure(new SlurmError(SlurmError.Kind.SUBMIT_REFUSED,
         "sbatch refused: Job violates accounting/QOS policy (job submit limit)")).type());
   }
 
@@ -129,7 +129,7 @@ class SlurmParsingTest {
   }
 
   private static TargetFailure map(SlurmError.Kind kind) {
-    return SlurmTarget.failure(new SlurmError(kind, "x"));
+    return SlurmSession.failure(new SlurmError(kind, "x"));
   }
 
   private static DeployState.Entry entry(int rev, DeployState.Status status) {

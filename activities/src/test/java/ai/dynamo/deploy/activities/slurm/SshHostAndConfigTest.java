@@ -1,7 +1,6 @@
 package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,14 +20,20 @@ class SshHostAndConfigTest {
     assertEquals(new SshHostSpec("alice", "login1.example.org", 2222), SshHostSpec.parse("alice@login1.example.org:2222"));
     assertEquals(new SshHostSpec("bob", "::1", 22), SshHostSpec.parse("bob@[::1]:22"));
     assertEquals(new SshHostSpec(null, "10.0.0.5", 2200), SshHostSpec.parse("10.0.0.5:2200"));
+    assertEquals(new SshHostSpec("alice", "login1", 2222), SshHostSpec.parse("ssh://alice@login1:2222"));
+    assertEquals(new SshHostSpec(null, "login1", null), SshHostSpec.parse("SSH://login1/"));
+    assertEquals(new SshHostSpec(null, "::1", 2222), SshHostSpec.parse("[::1]:2222"));
+    assertEquals(new SshHostSpec("a.b-c_d", "h", null), SshHostSpec.parse("a.b-c_d@h"));
   }
 
   @Test
   void badHostSpecsNameTheProblem() {
-    for (String bad : List.of("", "@host", "host:0", "host:99999", "host:ssh", "fe80::1", "[::1", "a b", "h/x")) {
+    for (String bad : List.of("", "@host", "host:0", "host:99999", "host:ssh", "fe80::1", "[::1", "a b", "h/x",
+        "alice@login1:abc", "ssh://alice@login1:abc", "ssh://host/path", "http://host", "-oProxyCommand=x",
+        "a,b", "host:", "[::1]x")) {
       SlurmError e = assertThrows(SlurmError.class, () -> SshHostSpec.parse(bad), bad);
       assertEquals(SlurmError.Kind.INVALID_SETTING, e.kind());
-      assertTrue(e.getMessage().contains("[user@]host[:port]"), e.getMessage());
+      assertTrue(e.getMessage().contains(SshHostSpec.FORMS), e.getMessage());
     }
   }
 
@@ -50,13 +55,13 @@ class SshHostAndConfigTest {
         Match host x
           User never
         """);
-    SshConfigFile.Entry e = config.lookup("slurm-prod");
-    assertEquals("login.%h.example", e.hostName());
+    SshHostConfig e = config.lookup("slurm-prod");
+    assertEquals("login.slurm-prod.example", e.hostName(), "%h is the host as typed");
     assertEquals(2222, e.port());
     assertEquals("alice", e.user());
     assertEquals(List.of("~/.ssh/cluster_key", "%d/.ssh/id_%u"), e.identityFiles());
-    SshConfigFile.Entry old = config.lookup("slurm-old");
-    assertNull(old.hostName(), "negated pattern excludes");
+    SshHostConfig old = config.lookup("slurm-old");
+    assertEquals("slurm-old", old.hostName(), "negated pattern excludes");
     assertEquals("fallback", old.user());
     assertEquals(22, old.port());
   }
@@ -87,7 +92,10 @@ class SshHostAndConfigTest {
 
   @Test
   void identityFileTokens() {
-    assertEquals("/h/.ssh/id_me_host_u", SshConfigFile.expandPath("~/.ssh/id_%u_%h_%r", "/h", "me", "host", "u"));
-    assertEquals("/h/k%", SshConfigFile.expandPath("%d/k%%", "/h", "me", "host", "u"));
+    SshEndpoints.Tokens t = new SshEndpoints.Tokens("/h", "me", "host", "u", 2222, "alias");
+    assertEquals("/h/.ssh/id_me_host_u", t.expand("~/.ssh/id_%u_%h_%r", "f:1"));
+    assertEquals("/h/k%-2222-alias", t.expand("%d/k%%-%p-%n", "f:1"));
+    SlurmError e = assertThrows(SlurmError.class, () -> t.expand("%C", "f:1"));
+    assertTrue(e.getMessage().contains("f:1") && e.getMessage().contains("%C"), e.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import java.io.PrintWriter;
@@ -8,12 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One plain line per change, for CI logs and pipes: the deploy's phase when it changes, and a component's line
- * when its phase, counts or message change.
+ * One plain line per change, for CI logs and pipes: the deploy's phase when it changes, a component's planned
+ * change with its reason once ({@code decode: updated (recreate): ...; auto: recreate, the cluster has no room ...}),
+ * and a component's line when its phase, counts or message change.
  */
 public final class LineView implements ProgressView {
   private final PrintWriter out;
   private final Map<String, String> lastComponentLine = new HashMap<>();
+  private final Map<String, String> shownChange = new HashMap<>();
   private String lastDeployLine;
   private String lastNote;
 
@@ -32,8 +35,12 @@ public final class LineView implements ProgressView {
       lastDeployLine = deployLine;
     }
     for (ComponentProgress c : progress.components()) {
+      if (c.change().contains(": ") && !Objects.equals(shownChange.put(c.name(), c.change()), c.change())) {
+        out.println("  " + c.name() + ": " + c.change());
+      }
       String line =
           "  " + c.name() + ": " + c.phase() + " " + c.ready() + "/" + c.desired()
+              + (blank(c.change()) ? "" : " [" + ComponentChange.label(c.change()) + "]")
               + (blank(c.message()) ? "" : ": " + c.message());
       if (!Objects.equals(lastComponentLine.put(c.name(), line), line)) out.println(line);
     }

@@ -54,7 +54,7 @@ public final class ReadLogs {
   private DeployTarget target(String kind) {
     return switch (kind) {
       case TargetChoice.K8S -> new K8sTarget(KubeClients.fromFile(kubeconfig, requestTimeout), Clock.systemUTC());
-      case TargetChoice.SLURM -> new SlurmTarget();
+      case TargetChoice.SLURM -> new SlurmTarget().withCommandTimeout(requestTimeout);
       default -> DeployTargets.contributed().stream().filter(t -> t.kind().equals(kind)).findFirst()
           .orElseThrow(() -> new UserError(ExitCodes.INVALID, "error: no target " + kind + " in this program"));
     };

@@ -1,27 +1,18 @@
 package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
-import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.client.DeployStarter;
 import ai.dynamo.deploy.client.SearchAttributeRegistration;
 import ai.dynamo.deploy.client.DeployWatcher;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import ai.dynamo.deploy.client.DeployStatus;
-import ai.dynamo.deploy.workflows.Durations;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -39,8 +30,7 @@ public final class RunDeploy {
   private PrintWriter out;
   private final PrintWriter err;
   private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
-  // Tests run on shared machines where 7233 may be someone's dynamo server: they name another port.
-  private int localPort = Integer.getInteger("dynamo.localTemporalPort", TemporalConnection.LOCAL_PORT);
+  private int localPort = TemporalService.localPort();
   private Function<Object, String> document;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
@@ -73,23 +63,13 @@ public final class RunDeploy {
 
   /** Runs the deploy; returns the exit code. */
   public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) {
-    LocalService embedded = null;
-    TemporalConnection connection = configured;
-    if (!configured.addressConfigured()) {
-      if (TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, Duration.ofMillis(500))) {
-        connection = configured.withAddress(TemporalConnection.LOCAL_HOST + ":" + localPort);
-      } else {
-        embedded = startEmbedded();
-        connection = embedded.connection();
-        wait = true;
-      }
-    }
-    TemporalConnection dial = connection;
-    WorkflowServiceStubs stubs = embedded != null ? embedded.stubs()
-        : Spinner.around(err, ProgressView.interactiveTerminal(), "connecting to Temporal at " + dial.address(),
-            dial::connect);
+    TemporalService service = TemporalService.pick(configured, localPort, err, "deploy");
+    LocalService embedded = service.embedded();
+    TemporalConnection connection = service.connection();
+    if (embedded != null) wait = true;
+    WorkflowServiceStubs stubs = service.stubs();
     try {
-      WorkflowClient client = embedded != null ? embedded.client() : connection.client(stubs);
+      WorkflowClient client = service.client();
       DeployStarter.Started started = start(client, stubs, connection, graph, target, options);
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
@@ -104,41 +84,7 @@ public final class RunDeploy {
       if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) throw connection.unreachable(e);
       throw e;
     } finally {
-      if (embedded != null) embedded.close();
-      else stubs.shutdown();
-    }
-  }
-
-  private LocalService startEmbedded() {
-    err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
-        + ": running an embedded one in this process for this deploy (run 'dynamo server' to keep deploys across CLI restarts).");
-    err.flush();
-    // Starting is local work (a gRPC server in this process and a worker), bounded like a request all the same.
-    ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "dynamo-embedded-start");
-      t.setDaemon(true);
-      return t;
-    });
-    Future<LocalService> starting = starter.submit(() -> LocalService.start(0, DeployRegistration.production()));
-    Duration bound = configured.requestTimeout();
-    try {
-      return Spinner.around(err, ProgressView.interactiveTerminal(), "starting the embedded Temporal service", () -> {
-        try {
-          return starting.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new UserError(ExitCodes.UNREACHABLE, "error: interrupted while starting the embedded Temporal service", e);
-        } catch (TimeoutException e) {
-          starting.cancel(true);
-          throw new UserError(ExitCodes.UNREACHABLE, "error: the embedded Temporal service did not start within "
-              + Durations.human(bound) + " (a loaded machine? give --request-timeout more time, or run 'dynamo server')", e);
-        } catch (ExecutionException e) {
-          throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: "
-              + e.getCause().getMessage(), e.getCause());
-        }
-      });
-    } finally {
-      starter.shutdown();
+      service.close();
     }
   }
 

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import java.io.PrintWriter;
@@ -44,17 +45,25 @@ public final class TableView implements ProgressView {
     if (note != null) lines.add(note);
     int nameWidth = "COMPONENT".length();
     int phaseWidth = "PHASE".length();
+    int changeWidth = 0;
     for (ComponentProgress c : p.components()) {
       nameWidth = Math.max(nameWidth, c.name().length());
       phaseWidth = Math.max(phaseWidth, c.phase().name().length());
+      changeWidth = Math.max(changeWidth, ComponentChange.label(c.change()).length());
     }
-    String format = "%-" + nameWidth + "s  %-" + phaseWidth + "s  %7s  %-" + (BAR_WIDTH + 2) + "s  %s";
-    lines.add(String.format(format, "COMPONENT", "PHASE", "READY", "PROGRESS", "MESSAGE").stripTrailing());
+    // The CHANGE column (unchanged, updated (recreate), added, removed) only for deploys that planned per component.
+    String change = changeWidth == 0 ? "%s" : "%-" + Math.max("CHANGE".length(), changeWidth) + "s  ";
+    String format = "%-" + nameWidth + "s  " + change + "%-" + phaseWidth + "s  %7s  %-" + (BAR_WIDTH + 2) + "s  %s";
+    lines.add(String.format(format, "COMPONENT", changeWidth == 0 ? "" : "CHANGE", "PHASE", "READY", "PROGRESS",
+        "MESSAGE").stripTrailing());
     for (ComponentProgress c : p.components()) {
       lines.add(
-          String.format(format, c.name(), c.phase(), c.ready() + "/" + c.desired(), bar(c.ready(), c.desired()),
-                  clip(c.message()))
+          String.format(format, c.name(), ComponentChange.label(c.change()), c.phase(), c.ready() + "/" + c.desired(),
+                  bar(c.ready(), c.desired()), clip(c.message()))
               .stripTrailing());
+    }
+    for (ComponentProgress c : p.components()) {
+      if (c.change().contains(": ")) lines.add(c.name() + ": " + c.change());
     }
     return lines;
   }

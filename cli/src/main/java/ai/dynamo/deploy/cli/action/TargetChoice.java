@@ -1,16 +1,21 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.slurm.SlurmError;
+import ai.dynamo.deploy.activities.slurm.SlurmSettings;
+import ai.dynamo.deploy.activities.slurm.SshEndpoints;
+import ai.dynamo.deploy.activities.slurm.SshHostSpec;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.TargetSpec;
-import ai.dynamo.deploy.activities.DeployTarget;
-import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,28 +54,54 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     flags.forEach((key, value) -> {
       if (value != null) merged.put(key, value);
     });
+    String sshHost = merged.get(TargetSettings.SLURM_SSH_HOST);
+    if (kind.equals(SLURM) && sshHost != null) {
+      try {
+        SshHostSpec.parse(sshHost); // a bad destination stops every command here, rendering included
+      } catch (SlurmError e) {
+        throw new UserError(ExitCodes.INVALID, "error: --ssh-host: " + e.getMessage());
+      }
+    }
     return new TargetChoice(kind, merged);
   }
 
   /** Refuses a setting that does not belong to the target kind (e.g. --partition with --target k8s). */
   public static void checkFlagsApply(String kind, Map<String, String> flags) {
+    checkFlagsApply(kind, false, flags, Map.of());
+  }
+
+  /**
+   * Refuses a setting that does not belong to the target kind, naming the flag it came from and the
+   * {@code --target} it belongs to: {@code --partition applies to --target slurm, not --target k8s}.
+   *
+   * @param byDefault the kind is the default (no --target given): the message says to add the right one
+   * @param origin the flag each setting came from ({@code --partition}, {@code --set key}); the key when absent
+   */
+  public static void checkFlagsApply(String kind, boolean byDefault, Map<String, String> flags,
+      Map<String, String> origin) {
     java.util.Set<String> allowed = TargetProfile.KEYS.get(kind);
     if (allowed == null) return; // a contributed target takes any setting
     flags.forEach((key, value) -> {
-      if (value != null && !allowed.contains(key)) {
-        throw new UserError(ExitCodes.INVALID,
-            "error: setting \"" + key + "\" does not apply to --target " + kind + " (its settings: "
-                + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+      if (value == null || allowed.contains(key) || UpdateSettings.isUpdateSetting(key)) return;
+      String flag = origin.getOrDefault(key, "setting \"" + key + "\"");
+      String owner = TargetProfile.KEYS.entrySet().stream().filter(e -> e.getValue().contains(key))
+          .map(Map.Entry::getKey).findFirst().orElse(null);
+      if (owner == null) {
+        throw new UserError(ExitCodes.INVALID, "error: " + flag + ": no such setting for --target " + kind
+            + " (its settings: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
       }
+      throw new UserError(ExitCodes.INVALID, "error: " + flag + " applies to --target " + owner + ", not --target "
+          + kind + (byDefault ? " (the default): add --target " + owner : ""));
     });
   }
 
   /**
    * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the API server's
-   * {@code host:port} with {@code --kubeconfig}, else with the context when one is given), the Slurm login host, or
-   * a contributed target's {@code location} setting.
+   * {@code host:port} with {@code --kubeconfig}, else with the context when one is given), the Slurm login node as
+   * {@code user@hostname:port} after the ssh config ({@link #loginNode}), or a contributed target's {@code location}
+   * setting.
    *
-   * @throws UserError when a Slurm target has no login host
+   * @throws UserError when a Slurm target has no login host or a bad ssh config
    */
   public String location() {
     return switch (kind) {
@@ -82,7 +113,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
         if (server != null && !server.isBlank()) yield KubeconfigIdentity.hostPort(server) + "/" + namespace;
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
-      case SLURM -> loginHost(settings.get(TargetSettings.SLURM_SSH_HOST));
+      case SLURM -> loginNode().location();
       default -> settings.getOrDefault(LOCATION, "local");
     };
   }
@@ -111,15 +142,26 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     return new TargetSpec(kind, location(), settings);
   }
 
-  /** {@code [user@]host[:port]} to {@code host}: the place is the cluster, not the account or the port. */
-  static String loginHost(String sshHost) {
+  /**
+   * The login node as the worker will reach it: {@code user@hostname:port} after the ssh config (the
+   * {@code sshConfig} setting, else ~/.ssh/config, read here on the client), so an alias and the name it stands for
+   * are one place; and the config's warnings (keys the deployer does not support, with file and line).
+   */
+  public record LoginNode(String location, String route, List<String> warnings) {}
+
+  /** @throws UserError (exit 2) without a login host, or with a bad value in the ssh config */
+  public LoginNode loginNode() {
+    String sshHost = settings.get(TargetSettings.SLURM_SSH_HOST);
     if (sshHost == null || sshHost.isBlank()) {
-      throw new UserError(ExitCodes.INVALID,
-          "error: a Slurm deploy needs the login node: give --ssh-host [user@]host[:port] or sshHost in the --profile file");
+      throw new UserError(ExitCodes.INVALID, "error: a Slurm deploy needs the login node: give --ssh-host "
+          + SshHostSpec.FORMS + ", or sshHost in the --profile file");
     }
-    String host = sshHost.substring(sshHost.lastIndexOf('@') + 1);
-    if (host.startsWith("[")) return host.substring(1, host.indexOf(']') > 0 ? host.indexOf(']') : host.length());
-    int colon = host.indexOf(':');
-    return colon >= 0 && colon == host.lastIndexOf(':') ? host.substring(0, colon) : host;
+    try {
+      SshEndpoints endpoints = SlurmSettings.endpoints(settings);
+      var endpoint = endpoints.resolve(sshHost);
+      return new LoginNode(endpoint.display(), endpoint.route(), endpoints.warnings());
+    } catch (SlurmError e) {
+      throw new UserError(ExitCodes.INVALID, "error: --ssh-host " + sshHost + ": " + e.getMessage());
+    }
   }
 }

@@ -3,6 +3,9 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.k8s.K8sRenderer;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import ai.dynamo.deploy.workflows.UpdateStrategy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +33,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * <pre>
  * k8s:
  *   namespace: team-a
+ *   imagePullSecrets: [ngc-registry]
+ *   podLabels: {team: llm}
  * slurm:
  *   sshHost: alice@login1
  *   partition: gpu
  *   sbatchExtra: ["--qos=high"]
  * </pre>
+ *
+ * Both sections also take the update settings: {@code strategy} (auto, recreate, blue-green),
+ * {@code blueGreenGraceSeconds}, and per component {@code components: {decode: {strategy: recreate}}}.
  *
  * Every mistake is reported with file, line, column and field, like graph files.
  */
@@ -51,7 +59,19 @@ public final class TargetProfile {
                   TargetSettings.K8S_SERVER,
                   TargetSettings.K8S_CREATE_NAMESPACE,
                   TargetSettings.K8S_FORCE_CONFLICTS,
-                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS),
+                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS,
+                  TargetSettings.K8S_MULTINODE,
+                  TargetSettings.K8S_TOLERATIONS,
+                  TargetSettings.K8S_GPU_TOLERATIONS,
+                  TargetSettings.K8S_IMAGE_PULL_SECRETS,
+                  TargetSettings.K8S_SERVICE_ACCOUNT,
+                  TargetSettings.K8S_PRIORITY_CLASS,
+                  TargetSettings.K8S_RUNTIME_CLASS,
+                  TargetSettings.K8S_SCHEDULER,
+                  TargetSettings.K8S_POD_LABELS,
+                  TargetSettings.K8S_POD_ANNOTATIONS,
+                  UpdateSettings.STRATEGY,
+                  UpdateSettings.BLUE_GREEN_GRACE_SECONDS),
           "slurm",
               Set.of(
                   TargetSettings.SLURM_SSH_HOST,
@@ -64,7 +84,12 @@ public final class TargetProfile {
                   TargetSettings.SLURM_TIME,
                   TargetSettings.SLURM_SBATCH_EXTRA,
                   TargetSettings.SLURM_REMOTE_DIR,
-                  TargetSettings.SLURM_CONTAINER));
+                  TargetSettings.SLURM_CONTAINER,
+                  UpdateSettings.STRATEGY,
+                  UpdateSettings.BLUE_GREEN_GRACE_SECONDS));
+
+  /** The section key holding per-component settings: {@code components: {NAME: {strategy: ...}}}. */
+  static final String COMPONENTS = "components";
 
   /**
    * Reads the section for one target kind; other sections are checked too, so a typo anywhere is reported.
@@ -98,24 +123,87 @@ public final class TargetProfile {
       for (NodeTuple setting : settings.getValue()) {
         String key = scalar(file, setting.getKeyNode(), sectionName);
         String field = sectionName + "." + key;
+        if (key.equals(COMPONENTS)) {
+          Map<String, String> perComponent = components(file, setting.getValueNode(), field);
+          if (sectionName.equals(kind)) result.putAll(perComponent);
+          continue;
+        }
         if (allowed != null && !allowed.contains(key)) {
           throw error(file, setting.getKeyNode().getStartMark(), field,
               "unknown setting (valid for " + sectionName + ": " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
         }
-        String value = value(file, setting.getValueNode(), field);
+        String value = value(file, setting.getValueNode(), field, MAP_KEYS.contains(key));
+        if (sectionName.equals("k8s")) {
+          String problem = K8sRenderer.settingProblem(key, value);
+          if (problem != null) throw error(file, setting.getValueNode().getStartMark(), field, problem);
+        }
+        if (key.equals(UpdateSettings.STRATEGY)) checkStrategy(file, setting.getValueNode(), field, value);
         if (sectionName.equals(kind)) result.put(key, value);
       }
     }
     return result;
   }
 
-  private static String value(Path file, Node node, String field) {
+  /** {@code components: {decode: {strategy: recreate}}} as {@code strategy.decode=recreate}. */
+  private static Map<String, String> components(Path file, Node node, String field) {
+    if (!(node instanceof MappingNode byName)) {
+      throw error(file, node.getStartMark(), field, "expected a mapping of component name to settings");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (NodeTuple component : byName.getValue()) {
+      String name = scalar(file, component.getKeyNode(), field);
+      String where = field + "." + name;
+      if (!(component.getValueNode() instanceof MappingNode settings)) {
+        throw error(file, component.getValueNode().getStartMark(), where, "expected a mapping such as {strategy: recreate}");
+      }
+      for (NodeTuple s : settings.getValue()) {
+        String key = scalar(file, s.getKeyNode(), where);
+        if (!key.equals(UpdateSettings.STRATEGY)) {
+          throw error(file, s.getKeyNode().getStartMark(), where + "." + key,
+              "unknown per-component setting (valid: " + UpdateSettings.STRATEGY + ")");
+        }
+        String value = scalar(file, s.getValueNode(), where + "." + key);
+        checkStrategy(file, s.getValueNode(), where + "." + key, value);
+        out.put(UpdateSettings.STRATEGY + "." + name, value);
+      }
+    }
+    return out;
+  }
+
+  private static void checkStrategy(Path file, Node node, String field, String value) {
+    try {
+      UpdateStrategy.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw error(file, node.getStartMark(), field, e.getMessage());
+    }
+  }
+
+  /** Settings written as a mapping ({@code podLabels: {team: llm}}), kept as {@code KEY=VALUE} lines. */
+  static final Set<String> MAP_KEYS = Set.of(TargetSettings.K8S_POD_LABELS, TargetSettings.K8S_POD_ANNOTATIONS);
+
+  private static String value(Path file, Node node, String field, boolean mapping) {
+    List<String> lines = new ArrayList<>();
     if (node instanceof SequenceNode list) {
-      List<String> lines = new ArrayList<>();
-      for (Node item : list.getValue()) lines.add(scalar(file, item, field));
+      for (Node item : list.getValue()) lines.add(line(file, item, field));
       return String.join("\n", lines);
     }
+    if (mapping && node instanceof MappingNode map) {
+      for (NodeTuple entry : map.getValue()) {
+        lines.add(line(file, entry.getKeyNode(), field) + "=" + line(file, entry.getValueNode(), field));
+      }
+      return String.join("\n", lines);
+    }
+    if (node instanceof MappingNode) {
+      throw error(file, node.getStartMark(), field, "expected a single value or a list");
+    }
     return scalar(file, node, field);
+  }
+
+  /** One entry of a list or mapping setting: a scalar on one line. */
+  private static String line(Path file, Node node, String field) {
+    String value = scalar(file, node, field);
+    if (value.contains("\n")) throw error(file, node.getStartMark(), field, "a list entry must be one line");
+    return value;
   }
 
   private static String scalar(Path file, Node node, String field) {

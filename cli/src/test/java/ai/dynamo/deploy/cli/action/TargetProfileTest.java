@@ -56,14 +56,14 @@ class TargetProfileTest {
 
   @Test
   void flagsOverrideTheProfile() throws IOException {
-    Path p = profile("slurm:\n  sshHost: login1\n  partition: gpu\n  account: a1\n");
+    Path p = profile("slurm:\n  sshHost: login1\n  sshConfig: /nonexistent\n  partition: gpu\n  account: a1\n");
     Map<String, String> flags = new HashMap<>();
     flags.put("partition", "debug");
     flags.put("account", null);
     TargetChoice choice = TargetChoice.of("slurm", p, flags);
     assertEquals("debug", choice.settings().get("partition"));
     assertEquals("a1", choice.settings().get("account"));
-    assertEquals("login1", choice.location());
+    assertEquals(System.getProperty("user.name") + "@login1:22", choice.location());
   }
 
   @Test
@@ -71,10 +71,17 @@ class TargetProfileTest {
     assertEquals("default", TargetChoice.of("k8s", null, Map.of()).location());
     assertEquals("prod/team-a",
         TargetChoice.of("k8s", null, Map.of("namespace", "team-a", "context", "prod")).location());
-    assertEquals("login1", TargetChoice.of("slurm", null, Map.of("sshHost", "bob@login1:2222")).location());
-    assertEquals("deploy/slurm/login1/g", TargetChoice.of("slurm", null, Map.of("sshHost", "login1")).workflowId("g"));
+    Map<String, String> noConfig = Map.of("sshConfig", "/nonexistent");
+    assertEquals("bob@login1:2222", slurm(noConfig, "bob@login1:2222").location());
+    assertEquals("deploy/slurm/bob@login1:22/g", slurm(noConfig, "ssh://bob@login1").workflowId("g"));
     UserError e = assertThrows(UserError.class, () -> TargetChoice.of("slurm", null, Map.of()).location());
     assertTrue(e.getMessage().contains("--ssh-host"), e.getMessage());
+  }
+
+  private static TargetChoice slurm(Map<String, String> settings, String sshHost) {
+    Map<String, String> all = new HashMap<>(settings);
+    all.put("sshHost", sshHost);
+    return TargetChoice.of("slurm", null, all);
   }
 
   @Test

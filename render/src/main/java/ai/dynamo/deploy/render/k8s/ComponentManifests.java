@@ -21,7 +21,11 @@ import java.util.Map;
  *   <li>batch: Job; multi-node batch: a headless Service and one Indexed Job per group
  *   <li>multi-node: headless Services for leaders and workers, a client Service when a {@code port} is known, the
  *       leader StatefulSet (one pod per group) and one worker StatefulSet per group
+ *   <li>multi-node with {@code multinode=lws}: a client Service when a {@code port} is known and one LeaderWorkerSet
+ *       ({@link LeaderWorkerSets})
  * </ul>
+ *
+ * Every pod template carries the pod settings ({@link PodSettings}).
  */
 final class ComponentManifests {
   /**
@@ -42,13 +46,30 @@ final class ComponentManifests {
   private final String namespace;
   private final String digest;
   private final List<String> warnings;
+  private final PodSettings pods;
+  private final MultiNodeMode mode;
 
-  ComponentManifests(Component c, K8sNames names, String namespace, String digest, List<String> warnings) {
+  ComponentManifests(Component c, K8sNames names, String namespace, String digest, List<String> warnings,
+      PodSettings pods, MultiNodeMode mode) {
     this.c = c;
     this.names = names;
     this.namespace = namespace;
     this.digest = digest;
     this.warnings = warnings;
+    this.pods = pods;
+    this.mode = mode;
+  }
+
+  Component component() {
+    return c;
+  }
+
+  K8sNames names() {
+    return names;
+  }
+
+  PodSettings pods() {
+    return pods;
   }
 
   List<Map<String, Object>> objects() {
@@ -58,11 +79,14 @@ final class ComponentManifests {
           "component \"" + c.name() + "\": Kubernetes needs a container image, got "
               + (c.image() == null ? "none" : "\"" + c.image() + "\""));
     }
-    if (c.multiNode().isMultiNode()) return c.isBatch() ? multiNodeBatch() : multiNode();
+    if (c.multiNode().isMultiNode()) {
+      if (c.isBatch()) return multiNodeBatch();
+      return mode == MultiNodeMode.LWS ? LeaderWorkerSets.objects(this) : multiNode();
+    }
     return c.isBatch() ? List.of(job()) : singleNode();
   }
 
-  private Map<String, Object> metadata(String name, Role role, Integer group) {
+  Map<String, Object> metadata(String name, Role role, Integer group) {
     return map(
         "name", name,
         "namespace", namespace,
@@ -88,7 +112,7 @@ final class ComponentManifests {
                     "replicas", c.replicas(),
                     "progressDeadlineSeconds", PROGRESS_DEADLINE_SECONDS,
                     "selector", map("matchLabels", Labels.selector(names, Role.SERVICE)),
-                    "template", PodTemplates.template(c, names, pod))));
+                    "template", PodTemplates.template(c, names, pod, pods))));
     return objects;
   }
 
@@ -105,7 +129,7 @@ final class ComponentManifests {
                 "completions", c.replicas(),
                 "backoffLimit", JOB_BACKOFF_LIMIT,
                 // The Job controller adds its own selector and labels; ours are on the template for listing.
-                "template", PodTemplates.template(c, names, pod)));
+                "template", PodTemplates.template(c, names, pod, pods)));
   }
 
   /**
@@ -149,12 +173,12 @@ final class ComponentManifests {
                       "completions", numNodes,
                       "parallelism", numNodes,
                       "backoffLimit", JOB_BACKOFF_LIMIT,
-                      "template", PodTemplates.template(c, names, pod))));
+                      "template", PodTemplates.template(c, names, pod, pods))));
     }
     return objects;
   }
 
-  private String pinnedLeaderHost() {
+  String pinnedLeaderHost() {
     String pinnedHost = ComponentProcess.pinnedLeaderHost(c);
     if (pinnedHost != null && c.replicas() > 1) {
       warnings.add(
@@ -251,10 +275,10 @@ final class ComponentManifests {
                 // workflow enforces leader-before-workers by applying the worker StatefulSets later.
                 "podManagementPolicy", "Parallel",
                 "selector", map("matchLabels", selector),
-                "template", PodTemplates.template(c, names, pod)));
+                "template", PodTemplates.template(c, names, pod, pods)));
   }
 
-  private Map<String, Object> clientService(Role role, int port) {
+  Map<String, Object> clientService(Role role, int port) {
     String portName = c.inputKind() == InputKind.HTTP ? "http" : "port";
     return map(
         "apiVersion", "v1",

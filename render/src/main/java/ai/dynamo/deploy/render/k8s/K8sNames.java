@@ -33,6 +33,7 @@ final class K8sNames {
   static final String LEADER_SUFFIX = "-leader";
   static final String WORKER_SUFFIX = "-worker";
   static final String GROUP_SUFFIX = "-group";
+  static final String LWS_SUFFIX = "-lws";
 
   private final String base;
   private final String graphLabel;
@@ -142,6 +143,16 @@ final class K8sNames {
   /** Multi-node: the worker StatefulSet of group {@code group} (0-based, the same as its leader's pod index). */
   String workers(int group) {
     return base + WORKER_SUFFIX + "-" + group;
+  }
+
+  /**
+   * Multi-node with LeaderWorkerSet: the LeaderWorkerSet. LWS names its leader StatefulSet and headless Service
+   * after it, group g's worker StatefulSet {@code <name>-<g>} and its pods {@code <name>-<g>-<rank>}; the suffix
+   * keeps the headless Service clear of the client Service {@code <base>}. {@code -lws-<g>} is shorter than
+   * {@code -worker-<g>}, which the base is already cut for, so these names fit too.
+   */
+  String leaderWorkerSet() {
+    return base + LWS_SUFFIX;
   }
 
   /** Multi-node batch: the headless Service that names the pods of every group's Indexed Job. */

@@ -30,6 +30,19 @@ public final class K8sRenderer {
    */
   public static Rendering render(Graph graph, Map<String, String> settings) {
     String namespace = namespace(settings);
+    PodSettings pods = PodSettings.of(settings);
+    MultiNodeMode mode = MultiNodeMode.of(settings);
+    if (mode == MultiNodeMode.AUTO) {
+      for (Component c : graph.components()) {
+        if (c.multiNode().isMultiNode() && !c.isBatch()) {
+          throw new IllegalArgumentException(
+              "setting " + TargetSettings.K8S_MULTINODE + "=auto is decided by the cluster at deploy time (lws when "
+                  + "it serves the LeaderWorkerSet API); to render files, choose " + TargetSettings.K8S_MULTINODE
+                  + "=statefulset or " + TargetSettings.K8S_MULTINODE + "=lws (component \"" + c.name()
+                  + "\" spans " + c.multiNode().numNodes() + " nodes)");
+        }
+      }
+    }
     String digest = GraphDigest.sha256(graph);
     List<String> warnings = new ArrayList<>();
     List<RenderedFile> files = new ArrayList<>();
@@ -42,19 +55,44 @@ public final class K8sRenderer {
             "components \"" + previous + "\" and \"" + c.name() + "\" have the same Kubernetes name \""
                 + names.componentLabel() + "\"");
       }
-      List<Map<String, Object>> objects = new ComponentManifests(c, names, namespace, digest, warnings).objects();
+      List<Map<String, Object>> objects =
+          new ComponentManifests(c, names, namespace, digest, warnings, pods, mode).objects();
       files.add(new RenderedFile(names.fileName(), KubeYaml.documents(objects), false));
     }
     return new Rendering(files, warnings);
   }
 
+  /**
+   * What is wrong with the value of one Kubernetes render setting, or null when it is fine or not a render setting:
+   * for the CLI, which names the flag or profile line it came from.
+   */
+  public static String settingProblem(String key, String value) {
+    if (key.equals(TargetSettings.K8S_NAMESPACE)) return namespaceProblem(value);
+    if (key.equals(TargetSettings.K8S_MULTINODE)) return MultiNodeMode.problem(value);
+    return PodSettings.problem(key, value);
+  }
+
+  /** Every problem with the render settings, each as {@code setting KEY: message}. */
+  public static List<String> settingProblems(Map<String, String> settings) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(settings).entrySet()) {
+      String problem = settingProblem(e.getKey(), e.getValue());
+      if (problem != null) problems.add("setting " + e.getKey() + ": " + problem);
+    }
+    return problems;
+  }
+
+  private static String namespaceProblem(String namespace) {
+    return namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches()
+        ? "\"" + namespace + "\" is not a Kubernetes namespace name (lower-case letters, digits and '-', starting "
+            + "and ending with a letter or digit, at most 63)"
+        : null;
+  }
+
   private static String namespace(Map<String, String> settings) {
     String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, DEFAULT_NAMESPACE);
-    if (namespace.length() > 63 || !DNS_LABEL.matcher(namespace).matches()) {
-      throw new IllegalArgumentException(
-          "setting " + TargetSettings.K8S_NAMESPACE + ": \"" + namespace + "\" is not a Kubernetes namespace name "
-              + "(lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63)");
-    }
+    String problem = namespaceProblem(namespace);
+    if (problem != null) throw new IllegalArgumentException("setting " + TargetSettings.K8S_NAMESPACE + ": " + problem);
     return namespace;
   }
 }

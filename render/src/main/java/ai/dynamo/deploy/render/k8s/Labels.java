@@ -52,7 +52,9 @@ public final class Labels {
     /** rank 0 of each multi-node group (leader StatefulSet) */
     LEADER("leader"),
     /** ranks 1..N-1 of a multi-node group (worker StatefulSets) */
-    WORKER("worker");
+    WORKER("worker"),
+    /** a multi-node group as one LeaderWorkerSet (its pods are leaders and workers) */
+    GROUP("group");
 
     final String value;
 

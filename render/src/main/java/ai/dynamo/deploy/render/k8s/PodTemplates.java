@@ -52,22 +52,32 @@ final class PodTemplates {
       String restartPolicy,
       String subdomain) {}
 
-  static Map<String, Object> template(Component c, K8sNames names, Pod pod) {
+  /** The pod template: our labels plus the user's pod labels (templates only, never selectors) and annotations. */
+  static Map<String, Object> template(Component c, K8sNames names, Pod pod, PodSettings settings) {
+    Map<String, Object> labels = new LinkedHashMap<>(Labels.all(names, pod.role(), pod.group()));
+    labels.putAll(settings.podLabels());
     return map(
-        "metadata", map("labels", Labels.all(names, pod.role(), pod.group())),
-        "spec", podSpec(c, names, pod));
+        "metadata", map("labels", labels, "annotations", new LinkedHashMap<>(settings.podAnnotations())),
+        "spec", podSpec(c, names, pod, settings));
   }
 
-  private static Map<String, Object> podSpec(Component c, K8sNames names, Pod pod) {
+  private static Map<String, Object> podSpec(Component c, K8sNames names, Pod pod, PodSettings settings) {
     boolean gpu = c.resources().gpu() > 0;
     return map(
         "restartPolicy", pod.restartPolicy(),
         // Indexed Job pods: DNS name <job>-<index>.<subdomain> through the headless Service of that name
         "subdomain", pod.subdomain(),
+        "serviceAccountName", settings.serviceAccountName(),
+        "priorityClassName", settings.priorityClassName(),
+        "runtimeClassName", settings.runtimeClassName(),
+        "schedulerName", settings.schedulerName(),
         // Service links inject <SERVICE>_PORT-style variables for every Service in the namespace; engines read
         // such names (vLLM reads VLLM_PORT), so the process should see only the environment the user wrote.
         "enableServiceLinks", false,
+        "imagePullSecrets", settings.imagePullSecrets(),
         "nodeSelector", c.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(c.nodeSelector()),
+        // GPU nodes are usually tainted nvidia.com/gpu:NoSchedule; GPU pods tolerate that by default (a setting)
+        "tolerations", settings.tolerations(gpu),
         "containers", List.of(container(c, names, pod, gpu)),
         // GPU engines exchange tensors through /dev/shm (NCCL, PyTorch workers); the container default is 64 MiB.
         "volumes", gpu ? List.of(map("name", "dshm", "emptyDir", map("medium", "Memory"))) : null);

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -17,24 +19,59 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The examples render exactly as the golden files under {@code render/src/test/resources/golden/k8s/<example>/}
- * (namespace {@code default}). After an intended change, regenerate them with
+ * The examples render exactly as the golden files under {@code render/src/test/resources/golden/<set>/<example>/}:
+ * {@code k8s} with the default settings (namespace {@code default}), {@code k8s-lws} with {@code multinode=lws}, and
+ * {@code k8s-pod-settings} with every pod setting and LeaderWorkerSet. After an intended change, regenerate them with
  * {@code mvn -o -pl render -am test -Dtest=K8sGoldenTest -Dsurefire.failIfNoSpecifiedTests=false -Dgolden.update=true}
  * and review the diff.
  */
 class K8sGoldenTest {
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
+  /** Every pod setting, as flags and profiles give them (lists one entry per line). */
+  static final Map<String, String> POD_SETTINGS = podSettings();
+
+  private static Map<String, String> podSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("multinode", "lws");
+    s.put("namespace", "llm");
+    s.put("tolerations", "dedicated=inference:NoSchedule");
+    s.put("gpuTolerations", "nvidia.com/gpu:NoSchedule\nnvidia.com/gpu.product=H100:NoExecute");
+    s.put("imagePullSecrets", "ngc-registry\nmirror-registry");
+    s.put("serviceAccountName", "inference");
+    s.put("priorityClassName", "inference-high");
+    s.put("runtimeClassName", "nvidia");
+    s.put("schedulerName", "volcano");
+    s.put("podLabels", "team=llm\ncost-center=42");
+    s.put("podAnnotations", "prometheus.io/scrape=true\nnote=serves: \"llama\" # not a comment");
+    return s;
+  }
+
+  record Case(String set, String example, Map<String, String> settings) {
+    @Override
+    public String toString() {
+      return set + "/" + example;
+    }
+  }
+
+  static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    for (String example : Examples.NAMES) cases.add(new Case("k8s", example, Map.of()));
+    for (String example : Examples.NAMES) cases.add(new Case("k8s-lws", example, Map.of("multinode", "lws")));
+    cases.add(new Case("k8s-pod-settings", "demo-graph", POD_SETTINGS));
+    return cases;
+  }
+
   static List<String> examples() {
     return Examples.NAMES;
   }
 
   @ParameterizedTest
-  @MethodSource("examples")
-  void rendersAsTheGoldenFiles(String example) throws IOException {
-    Rendering rendering = K8sRenderer.render(Examples.load(example), Map.of());
+  @MethodSource("cases")
+  void rendersAsTheGoldenFiles(Case c) throws IOException {
+    Rendering rendering = K8sRenderer.render(Examples.load(c.example()), c.settings());
     assertEquals(List.of(), rendering.warnings());
-    Path dir = Examples.repoRoot().resolve("render/src/test/resources/golden/k8s").resolve(example);
+    Path dir = Examples.repoRoot().resolve("render/src/test/resources/golden").resolve(c.set()).resolve(c.example());
     if (UPDATE) write(dir, rendering);
 
     TreeSet<String> expectedNames = new TreeSet<>();
@@ -46,8 +83,10 @@ class K8sGoldenTest {
     assertEquals(expectedNames, renderedNames, "the same files, none stale, none missing");
     for (RenderedFile f : rendering.files()) {
       assertEquals(Files.readString(dir.resolve(f.relativePath()), StandardCharsets.UTF_8), f.content(),
-          example + "/" + f.relativePath());
+          c + "/" + f.relativePath());
     }
+    // every golden file is valid for the fabric8 model (LeaderWorkerSets: their pod templates and LWS's fields)
+    FabricModels.loadAll(rendering);
   }
 
   @ParameterizedTest

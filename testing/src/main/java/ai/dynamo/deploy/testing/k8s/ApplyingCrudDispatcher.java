@@ -35,7 +35,9 @@ import org.yaml.snakeyaml.Yaml;
  *       (fields as {@code f:} paths, a list counts as one field); refuses with 409 and {@code FieldManagerConflict}
  *       causes when an applied value differs from a field another manager owns, unless {@code force=true}, which
  *       moves the field to the applier
- *   <li>SelfSubjectAccessReview: allowed unless the test denied {@code verb resource}
+ *   <li>SelfSubjectAccessReview: allowed unless the test denied {@code verb resource} (or {@code verb path} for a
+ *       non-resource URL); every review is recorded
+ *   <li>a record of every request with its Authorization header
  *   <li>fault injection: the next matching requests answer with a given status code
  *   <li>watch disconnects: {@link #dropWatches()} closes every open watch
  * </ul>
@@ -49,6 +51,11 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   private final List<WebSocket> watches = new CopyOnWriteArrayList<>();
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, String> podLogs = new ConcurrentHashMap<>();
+  private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+  private final List<Map<String, Object>> reviews = Collections.synchronizedList(new ArrayList<>());
+
+  /** A request with the credentials it came with (tests tell the target's requests from the simulators'). */
+  public record Seen(String method, String path, String contentType, String authorization) {}
 
   private static final class Fault {
     final String method;
@@ -84,6 +91,20 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
     return n;
   }
 
+  /** Every request so far, with its content type and Authorization header. */
+  public List<Seen> seen() {
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
+  /** The spec of every SelfSubjectAccessReview so far (resourceAttributes or nonResourceAttributes). */
+  public List<Map<String, Object>> reviews() {
+    synchronized (reviews) {
+      return List.copyOf(reviews);
+    }
+  }
+
   /** What the kubelet would return as the log of pod {@code name} (the stock mock has no logs at all). */
   public void podLog(String namespace, String name, String text) {
     podLogs.put(namespace + "/" + name, text);
@@ -99,6 +120,8 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     requests.add(request.getMethod() + " " + request.getPath());
+    seen.add(new Seen(request.getMethod(), request.getPath(), request.getHeader("Content-Type"),
+        request.getHeader("Authorization")));
     MockResponse fault = fault(request);
     if (fault != null) return fault;
     String path = request.getPath();
@@ -316,8 +339,11 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   private MockResponse review(RecordedRequest request) {
     Map<String, Object> review = (Map<String, Object>) new Yaml().load(request.getUtf8Body());
     Map<String, Object> spec = (Map<String, Object>) review.getOrDefault("spec", Map.of());
-    Map<String, Object> attrs = (Map<String, Object>) spec.getOrDefault("resourceAttributes", Map.of());
-    boolean allowed = !denied.contains(attrs.get("verb") + " " + attrs.get("resource"));
+    reviews.add(spec);
+    Map<String, Object> attrs = (Map<String, Object>) spec.getOrDefault("resourceAttributes",
+        spec.getOrDefault("nonResourceAttributes", Map.of()));
+    Object target = attrs.containsKey("resource") ? attrs.get("resource") : attrs.get("path");
+    boolean allowed = !denied.contains(attrs.get("verb") + " " + target);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("allowed", allowed);
     if (!allowed) status.put("reason", "denied by test");

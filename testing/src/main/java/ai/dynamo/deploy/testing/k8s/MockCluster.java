@@ -17,8 +17,9 @@ import java.util.List;
 
 /**
  * fabric8's mock API server (a real HTTP server on a local port) with the test-only {@link ApplyingCrudDispatcher},
- * a client for it, and optionally {@link SimulatedController}s that play the workload controllers. Kubernetes itself
- * cannot run on the build machine; this is what the Kubernetes target is tested against.
+ * a client for it, and optionally {@link SimulatedController}s that play the workload controllers and
+ * {@link SimulatedLeaderWorkerSets} that play LeaderWorkerSet. Kubernetes itself cannot run on the build machine;
+ * this is what the Kubernetes target is tested against.
  *
  * <p>A JUnit 5 extension: declared as a {@code @RegisterExtension} field it starts with the field and closes after
  * each test (a {@code static} field: after the class), e.g.
@@ -33,9 +34,16 @@ public final class MockCluster extends Lifecycle {
   private final KubernetesMockServer server;
   public final KubernetesClient client;
   private final List<SimulatedController> controllers = new ArrayList<>();
+  private final List<SimulatedLeaderWorkerSets> leaderWorkerSets = new ArrayList<>();
+  private final List<KubernetesClient> otherClients = new ArrayList<>();
 
   public MockCluster() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
+    this(false);
+  }
+
+  /** With {@code https}, the server speaks TLS with a self-signed certificate (as an in-cluster API endpoint). */
+  public MockCluster(boolean https) {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, https);
     server.init();
     // fabric8 retries 5xx answers itself (with backoff); the tests inject 5xx to see what the target does when the
     // API keeps failing, so the client's own retries are off.
@@ -70,6 +78,35 @@ public final class MockCluster extends Lifecycle {
     return this;
   }
 
+  /**
+   * Serves the LeaderWorkerSet API (its CRD) and starts {@link SimulatedLeaderWorkerSets} for {@code namespace};
+   * closed with the cluster.
+   */
+  public MockCluster withLeaderWorkerSets(String namespace) {
+    SimulatedLeaderWorkerSets.installCrd(client);
+    leaderWorkerSets.add(new SimulatedLeaderWorkerSets(client, namespace).start());
+    return this;
+  }
+
+  /** The simulator of the first {@link #withLeaderWorkerSets} call. */
+  public SimulatedLeaderWorkerSets leaderWorkerSets() {
+    if (leaderWorkerSets.isEmpty()) {
+      throw new IllegalStateException("no LeaderWorkerSet simulator: declare the cluster withLeaderWorkerSets(ns)");
+    }
+    return leaderWorkerSets.get(0);
+  }
+
+  /**
+   * Another client of this server that sends {@code token} as its bearer token, so that the {@link
+   * ApplyingCrudDispatcher#seen() requests} it makes can be told from the simulators'; closed with the cluster.
+   */
+  public KubernetesClient clientWithToken(String token) {
+    KubernetesClient other = server.createClient(b -> b.withConfig(
+        new ConfigBuilder(client.getConfiguration()).withOauthToken(token).build()));
+    otherClients.add(other);
+    return other;
+  }
+
   /** The controller of the first {@link #withController} call. */
   public SimulatedController controller() {
     if (controllers.isEmpty()) throw new IllegalStateException("no controller: declare the cluster withController(ns)");
@@ -87,8 +124,10 @@ public final class MockCluster extends Lifecycle {
    */
   @Override
   public void close() {
+    leaderWorkerSets.forEach(SimulatedLeaderWorkerSets::close);
     controllers.forEach(SimulatedController::close);
     api.dropWatches();
+    otherClients.forEach(KubernetesClient::close);
     client.close();
     try {
       server.destroy();

@@ -29,9 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TEST-ONLY stand-in for the Deployment, StatefulSet, Job controllers, the scheduler and the kubelet: every tick it
@@ -39,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  * writes the workloads' status (generations, replica counts, revisions, Job counts and conditions), according to a
  * {@link Behaviour} per workload. The behaviour comes from {@link #behave}, else from the image tag
  * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}.
+ *
+ * <p>With {@link #withGpuNodes} it also schedules: nodes with {@code nvidia.com/gpu} allocatable, each pod bound to a
+ * node with room for its GPU requests or left Pending (PodScheduled=False, Unschedulable) with a
+ * {@code FailedScheduling} event; a Deployment names its pods by template (as ReplicaSets do), so reverting the
+ * template finds the old pods, and with {@code RollingUpdate} and {@code maxUnavailable: 0} keeps its old pods until
+ * the new ones are ready (surge), while {@code Recreate} deletes them first.
  */
 public final class SimulatedController implements AutoCloseable {
 
@@ -71,25 +74,28 @@ public final class SimulatedController implements AutoCloseable {
   static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
   static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
   static final String JOB_COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Behaviour> byName = new ConcurrentHashMap<>();
   private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final SimulationLoop loop = new SimulationLoop(this::tick);
   private volatile boolean paused;
   /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
   private volatile boolean keepOldPods;
-  /** The last error a tick hit, for diagnosing a test that waits in vain. */
-  volatile RuntimeException lastError;
+  /** Scheduling onto simulated GPU nodes, once {@link #withGpuNodes} made some (before: every pod runs at once). */
+  private final SimulatedScheduler scheduler;
 
   public SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
+    this.scheduler = new SimulatedScheduler(client, namespace);
   }
 
   public SimulatedController start() {
-    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    loop.start();
     return this;
   }
 
@@ -103,6 +109,17 @@ public final class SimulatedController implements AutoCloseable {
     this.paused = paused;
   }
 
+  /** Creates {@code count} nodes with {@code gpus} allocatable {@code nvidia.com/gpu} each and schedules onto them. */
+  public SimulatedController withGpuNodes(int count, int gpus) {
+    scheduler.addNodes(count, gpus);
+    return this;
+  }
+
+  /** The events this controller wrote, as {@code reason object} lines (FailedScheduling, Scheduled, Killing). */
+  public List<String> events() {
+    return scheduler.events();
+  }
+
   public SimulatedController keepOldPods(boolean keep) {
     this.keepOldPods = keep;
     return this;
@@ -110,28 +127,15 @@ public final class SimulatedController implements AutoCloseable {
 
   @Override
   public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 
-  private void tickSafely() {
+  private void tick() {
     if (paused) return;
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      // Injected API faults hit the controller too, and objects vanish between a list and a write; the next tick
-      // tries again, as a real controller would. Any exception escaping here would stop the scheduled loop for good.
-      lastError = e;
-    }
-  }
-
-  void tick() {
     for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
-    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) statefulSet(s);
+    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+      if (!controlledByAnother(s)) statefulSet(s);
+    }
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
     collectGarbage();
   }
@@ -151,6 +155,12 @@ public final class SimulatedController implements AutoCloseable {
 
   private static String ownerKey(HasMetadata owner) {
     return owner.getKind() + "." + owner.getMetadata().getName();
+  }
+
+  /** StatefulSets another controller runs (LeaderWorkerSet's: {@link SimulatedLeaderWorkerSets}) are left to it. */
+  private static boolean controlledByAnother(HasMetadata o) {
+    return o.getMetadata().getOwnerReferences() != null
+        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Boolean.TRUE.equals(r.getController()));
   }
 
   private Behaviour behaviour(HasMetadata workload, PodTemplateSpec template) {
@@ -181,10 +191,12 @@ public final class SimulatedController implements AutoCloseable {
     Behaviour b = behaviour(d, d.getSpec().getTemplate());
     int ready = readyPods(d, b, replicas);
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-g" + gen + "-" + i);
-    String hash = "g" + gen;
+    // Scheduling mode names pods by template, as ReplicaSets do: a reverted template finds its old pods again.
+    String hash = !scheduler.on() ? "g" + gen
+        : "t" + Integer.toHexString(SERIALIZATION.asJson(d.getSpec().getTemplate()).hashCode() & 0x7fffffff);
+    for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-" + hash + "-" + i);
     replicaSet(d, gen, hash);
-    syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
+    ready = syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
         Map.of(POD_TEMPLATE_HASH, hash));
     DeploymentStatusBuilder status = new DeploymentStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -216,6 +228,15 @@ public final class SimulatedController implements AutoCloseable {
           .endMetadata()
           .withNewSpec().withReplicas(d.getSpec().getReplicas()).withSelector(d.getSpec().getSelector()).endSpec()
           .build()).inNamespace(namespace).create();
+    } else if (scheduler.on()) {
+      // A reverted template re-uses its ReplicaSet, which takes the Deployment's new revision number (as Kubernetes does).
+      io.fabric8.kubernetes.api.model.apps.ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
+      if (rs.getMetadata().getAnnotations() == null || !revision.equals(rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION))) {
+        client.apps().replicaSets().inNamespace(namespace).withName(name).edit(x -> {
+          x.getMetadata().getAnnotations().put(DEPLOYMENT_REVISION, revision);
+          return x;
+        });
+      }
     }
     Map<String, String> annotations = d.getMetadata().getAnnotations();
     if (annotations == null || !revision.equals(annotations.get(DEPLOYMENT_REVISION))) {
@@ -236,7 +257,7 @@ public final class SimulatedController implements AutoCloseable {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
     String revision = s.getMetadata().getName() + "-rev" + gen;
-    syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
+    ready = syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
         Map.of(CONTROLLER_REVISION_HASH, revision));
     StatefulSetStatus want = new StatefulSetStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -259,7 +280,7 @@ public final class SimulatedController implements AutoCloseable {
     int done = readyPods(j, b, completions);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < completions; i++) names.add(j.getMetadata().getName() + "-" + i);
-    syncPods(j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
+    done = syncPods(j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
     if (indexed) {
       for (int i = 0; i < completions; i++) {
         Pod p = client.pods().inNamespace(namespace).withName(names.get(i)).get();
@@ -288,9 +309,13 @@ public final class SimulatedController implements AutoCloseable {
     }
   }
 
-  /** Creates the wanted pods, deletes pods of other generations, and sets each pod's status. */
-  private void syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
+  /**
+   * Creates the wanted pods, deletes pods of other generations, and sets each pod's status; returns how many of the
+   * wanted pods are ready.
+   */
+  private int syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
       int ready, Map<String, String> extraLabels) {
+    if (scheduler.on()) return syncScheduledPods(owner, template, names, b, ready, extraLabels);
     String ownerKey = ownerKey(owner);
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
       boolean old = !names.contains(p.getMetadata().getName());
@@ -298,22 +323,74 @@ public final class SimulatedController implements AutoCloseable {
     }
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-      if (pod == null) {
-        Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
-        labels.putAll(extraLabels);
-        labels.put("sim/owner", ownerKey);
-        pod = client.resource(new PodBuilder()
-            .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-            .withAnnotations(new LinkedHashMap<>()).endMetadata()
-            .withSpec(template.getSpec()).build()).inNamespace(namespace).create();
-      }
+      Pod pod = podOf(ownerKey, template, name, extraLabels);
       PodStatus want = podStatus(template, b, i < ready);
       if (!Objects.equals(want, pod.getStatus())) {
         pod.setStatus(want);
         client.resource(pod).inNamespace(namespace).patchStatus();
       }
     }
+    return Math.min(ready, names.size());
+  }
+
+  /** The pod {@code name} of an owner, created from its template when it does not exist yet. */
+  private Pod podOf(String ownerKey, PodTemplateSpec template, String name, Map<String, String> extraLabels) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    if (pod != null) return pod;
+    Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
+    labels.putAll(extraLabels);
+    labels.put("sim/owner", ownerKey);
+    return client.resource(new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
+        .withAnnotations(new LinkedHashMap<>()).endMetadata()
+        .withSpec(SERIALIZATION.clone(template.getSpec())).build()).inNamespace(namespace).create();
+  }
+
+  /** {@link #syncPods} with a scheduler: pods bind to nodes with room for their GPUs, or stay Unschedulable. */
+  private int syncScheduledPods(HasMetadata owner, PodTemplateSpec template, List<String> names, Behaviour b,
+      int ready, Map<String, String> extraLabels) {
+    String ownerKey = ownerKey(owner);
+    boolean surge = owner instanceof Deployment d && d.getSpec().getStrategy() != null
+        && "RollingUpdate".equals(d.getSpec().getStrategy().getType())
+        && d.getSpec().getStrategy().getRollingUpdate() != null
+        && d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable() != null
+        && SimulatedScheduler.isZero(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable());
+    boolean newReady = true;
+    for (String name : names) {
+      Pod p = client.pods().inNamespace(namespace).withName(name).get();
+      newReady &= p != null && p.getStatus() != null && p.getStatus().getConditions() != null
+          && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
+      if (names.contains(p.getMetadata().getName()) || surge && !newReady) continue;
+      client.resource(p).inNamespace(namespace).delete();
+      scheduler.event(p.getMetadata().getName(), "Killing", "Stopping container");
+    }
+    long perPod = SimulatedScheduler.gpus(template.getSpec());
+    int readyNow = 0;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      Pod pod = podOf(ownerKey, template, name, extraLabels);
+      if (pod.getSpec().getNodeName() == null) {
+        String node = scheduler.fit(perPod);
+        if (node == null) {
+          scheduler.unschedulable(pod);
+          continue;
+        }
+        pod = client.pods().inNamespace(namespace).withName(name).edit(x -> {
+          x.getSpec().setNodeName(node);
+          return x;
+        });
+        scheduler.event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
+      }
+      PodStatus want = podStatus(template, b, i < ready);
+      if (i < ready) readyNow++;
+      if (!Objects.equals(want, pod.getStatus())) {
+        pod.setStatus(want);
+        client.resource(pod).inNamespace(namespace).patchStatus();
+      }
+    }
+    return readyNow;
   }
 
   private final String since = Instant.now().toString();

@@ -1,0 +1,55 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.TargetFailure;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
+ * step runs in {@link #guard}, which opens it, runs the step and maps the Slurm layer's errors to the engine's
+ * failure types ({@link #failure}, the one mapping).
+ */
+record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
+
+  interface Body<T> {
+    T run(SlurmSession s) throws IOException;
+  }
+
+  static <T> T guard(DeployContext ctx, Body<T> body) {
+    return guard(ctx, false, null, body);
+  }
+
+  /**
+   * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
+   * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
+   * {@code commandTimeout} bounds each remote command (null: {@link SshOptions#COMMAND_TIMEOUT}).
+   */
+  static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
+    SshOptions options = SlurmSettings.options(ctx.settings());
+    if (commandTimeout != null) options = options.withCommandTimeout(commandTimeout);
+    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()), options)) {
+      RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
+      return body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
+    } catch (SlurmError e) {
+      if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
+      throw failure(e);
+    } catch (IOException e) {
+      throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
+    }
+  }
+
+  /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */
+  static TargetFailure failure(SlurmError e) {
+    return switch (e.kind()) {
+      case UNKNOWN_HOST_KEY, CHANGED_HOST_KEY -> TargetFailure.unknownHostKey(e.getMessage());
+      case AUTHENTICATION_REFUSED -> TargetFailure.authenticationRefused(e.getMessage());
+      case INVALID_SETTING -> TargetFailure.invalidIr(e.getMessage());
+      case SECRET_MISSING -> TargetFailure.preflightFailed(e.getMessage());
+      case SUBMIT_REFUSED -> e.getMessage().contains("limit") || e.getMessage().contains("QOS")
+          ? TargetFailure.quotaExceeded(e.getMessage()) : TargetFailure.preflightFailed(e.getMessage());
+      case JOB_FAILED -> TargetFailure.componentFailed(e.getMessage());
+      case UNREACHABLE, COMMAND_FAILED -> TargetFailure.transientFailure(e.getMessage(), e);
+    };
+  }
+}
