@@ -170,26 +170,17 @@ public final class K8sDeployMockBenchmark {
     return (DeployTarget) Proxy.newProxyInstance(DeployTarget.class.getClassLoader(),
         new Class<?>[] {DeployTarget.class}, (proxy, method, args) -> {
           if (method.getName().equals("awaitReady")) {
-            String key = ((ai.dynamo.deploy.activities.DeployContext) args[0]).request().graph().name() + "-"
-                + ((Component) args[2]).name();
-            ReadinessWatch watch = (ReadinessWatch) args[4];
-            args[4] = new ReadinessWatch() {
-              @Override
-              public Optional<ai.dynamo.deploy.workflows.ReadinessHeartbeat> resumedFrom() {
-                return watch.resumedFrom();
-              }
-
-              @Override
-              public void report(int ready, int desired, String message, String token) {
-                REPORTS.put(key, new long[] {System.nanoTime(), ready == desired ? 1 : 0});
-                watch.report(ready, desired, message, token);
-              }
-
-              @Override
-              public void pause(java.time.Duration duration) {
-                watch.pause(duration);
-              }
-            };
+            // found by type: the method's parameters are the SPI's to change
+            String graph = null;
+            String component = null;
+            for (Object a : args) {
+              if (a instanceof ai.dynamo.deploy.activities.DeployContext ctx) graph = ctx.request().graph().name();
+              if (a instanceof Component c) component = c.name();
+            }
+            String key = graph + "-" + component;
+            for (int i = 0; i < args.length; i++) {
+              if (args[i] instanceof ReadinessWatch watch) args[i] = recording(key, watch);
+            }
           }
           try {
             return method.invoke(real, args);
@@ -197,6 +188,27 @@ public final class K8sDeployMockBenchmark {
             throw e.getCause();
           }
         });
+  }
+
+  /** {@code watch}, with each report's time and whether all were ready recorded under {@code key}. */
+  private static ReadinessWatch recording(String key, ReadinessWatch watch) {
+    return new ReadinessWatch() {
+      @Override
+      public Optional<ai.dynamo.deploy.workflows.ReadinessHeartbeat> resumedFrom() {
+        return watch.resumedFrom();
+      }
+
+      @Override
+      public void report(int ready, int desired, String message, String token) {
+        REPORTS.put(key, new long[] {System.nanoTime(), ready == desired ? 1 : 0});
+        watch.report(ready, desired, message, token);
+      }
+
+      @Override
+      public void pause(java.time.Duration duration) {
+        watch.pause(duration);
+      }
+    };
   }
 
   private static void row(String what, List<Long> samples, String goal) {
