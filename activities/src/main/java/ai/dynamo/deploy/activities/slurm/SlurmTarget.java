@@ -49,22 +49,29 @@ public final class SlurmTarget implements DeployTarget {
   public static final String KIND = "slurm";
 
   private final SecretSource secrets;
-  private final Duration firstPoll;
-  private final Duration maxPoll;
   private final Duration cancelGrace;
   private final SlurmRevisions revisions;
+  private final StatusFollowers followers;
 
-  /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
+  /**
+   * The worker's target: secrets from the worker's environment; readiness pushed by the jobs and followed
+   * ({@link StatusFollower}, one squeue per deploy every 10 s); a rollback's restore polls from 1 s backing off to 15 s.
+   */
   public SlurmTarget() {
     this(WorkerSecretSource.fromEnvironment(), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(30));
   }
 
   public SlurmTarget(SecretSource secrets, Duration firstPoll, Duration maxPoll, Duration cancelGrace) {
+    this(secrets, firstPoll, maxPoll, cancelGrace, StatusFollower.SQUEUE_EVERY);
+  }
+
+  /** @param squeueEvery how often the deploy's status follower asks Slurm about its jobs (one squeue for all) */
+  public SlurmTarget(SecretSource secrets, Duration firstPoll, Duration maxPoll, Duration cancelGrace,
+      Duration squeueEvery) {
+    this.followers = new StatusFollowers(squeueEvery);
     this.secrets = secrets;
-    this.firstPoll = firstPoll;
-    this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
-    this.revisions = new SlurmRevisions(this, firstPoll, cancelGrace);
+    this.revisions = new SlurmRevisions(this, firstPoll, maxPoll, cancelGrace);
   }
 
   @Override
@@ -137,7 +144,7 @@ public final class SlurmTarget implements DeployTarget {
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
         for (int r : jobs.keySet()) {
-          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), new byte[0], 0600);
+          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), START_WORKERS, 0600);
         }
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
@@ -175,16 +182,47 @@ public final class SlurmTarget implements DeployTarget {
       Map<Integer, String> jobs = jobs(ctx, s, revision, c);
       String token = token(jobs);
       ReadinessCheck check = new ReadinessCheck(s.slurm());
-      Duration delay = firstPoll;
-      while (true) {
-        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout(), jobs);
-        watch.report(status.ready(), status.desired(), status.message(), token);
-        if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
-        grace.check(status.pendingReason());
-        watch.pause(delay);
-        delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
+      try (StatusFollowers.Lease lease = followers.follow(s.ssh().endpoint().display(), s.layout().graphDir(),
+          statusFiles(ctx, revision), jobs.values(), () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()),
+              SlurmSettings.options(ctx.settings())))) {
+        StatusFollower.Snapshot seen = lease.follower().snapshot();
+        long lastContact = System.nanoTime();
+        while (true) {
+          ReadinessCheck.Status status = check.evaluate(c, slurmStage(stage), revision, s.layout(), jobs, seen);
+          watch.report(status.ready(), status.desired(), status.message() + problem(seen), token);
+          if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
+          grace.check(status.pendingReason());
+          long version = seen.version();
+          seen = lease.follower().awaitChange(version, AWAIT_SLICE);
+          if (seen.version() != version || seen.problem() == null) lastContact = System.nanoTime();
+          if (System.nanoTime() - lastContact > FOLLOWER_SILENCE.toNanos()) {
+            throw TargetFailure.transientFailure(c.name() + ": no word from the cluster for "
+                + FOLLOWER_SILENCE.toSeconds() + "s: " + seen.problem(), null);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw TargetFailure.transientFailure("interrupted while waiting for " + c.name() + " (worker stopping)", e);
       }
     });
+  }
+
+  /** How long a wait sleeps at most between reports (each report heartbeats and checks the readiness timeout). */
+  private static final Duration AWAIT_SLICE = Duration.ofSeconds(2);
+  /** A follower that can neither follow nor squeue for this long fails the attempt (retried, maybe elsewhere). */
+  private static final Duration FOLLOWER_SILENCE = Duration.ofSeconds(90);
+
+  private static String problem(StatusFollower.Snapshot seen) {
+    return seen.problem() == null ? "" : " (" + seen.problem() + ")";
+  }
+
+  /** Every replica's status file of this revision: one follower serves every wait of the deploy. */
+  private static List<String> statusFiles(DeployContext ctx, int revision) {
+    List<String> files = new ArrayList<>();
+    for (Component c : ctx.graph().components()) {
+      for (int r = 0; r < c.replicas(); r++) files.add(RemoteLayout.statusFileInGraphDir(revision, c.name(), r));
+    }
+    return files;
   }
 
   @Override
@@ -330,6 +368,9 @@ public final class SlurmTarget implements DeployTarget {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
+
+  /** The content of start-workers: a line, so that the job's tail -F wakes its read at once (docs/slurm.md). */
+  static final byte[] START_WORKERS = "start\n".getBytes(StandardCharsets.UTF_8);
 
   /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
   static final String SPEC_FILE = "spec.json";
