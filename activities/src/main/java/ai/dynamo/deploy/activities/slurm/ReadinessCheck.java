@@ -156,8 +156,8 @@ public final class ReadinessCheck {
       if (units < perReplica) {
         String what = job != null ? job.describe() : "job " + id + " (" + c.name() + " replica " + replica + ")"
             + (report.started() ? " is running" : " has not started yet");
-        waiting.add(what + (report.started() || job != null && job.state() == SlurmJobState.RUNNING
-            ? waitingFor(c, stage) : ""));
+        boolean running = report.started() || job != null && job.state() == SlurmJobState.RUNNING;
+        waiting.add(what + (running ? waitingFor(c, stage) + lastSaid(report) : ""));
       }
     }
     String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
@@ -216,6 +216,13 @@ public final class ReadinessCheck {
     List<String> all = slurm.hostnames(job.nodes());
     long up = all.stream().filter(running::contains).count() - 1;
     return (int) Math.max(0, Math.min(perReplica, up));
+  }
+
+  /** The job's last status line, so a wait that does not end shows what the job last said. */
+  private static String lastSaid(JobReport report) {
+    JobStatusLine l = report.lastLine();
+    return l == null ? "; no status line yet" : "; its status file says " + l.state()
+        + (l.detail().isEmpty() ? "" : " " + l.detail()) + " at " + l.time();
   }
 
   /** What a running replica still waits for. */

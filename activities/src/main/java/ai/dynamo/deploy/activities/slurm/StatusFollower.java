@@ -51,7 +51,9 @@ public final class StatusFollower implements AutoCloseable {
   private int squeueRuns;
   private int connects;
   private int lines;
-  private String problem;
+  /** The follower's and the squeue's last trouble, each cleared by its own next success. */
+  private String followProblem;
+  private String squeueProblem;
   private volatile boolean closed;
   private volatile boolean holdReconnects;
   private SshConnection.Streaming stream;
@@ -102,7 +104,7 @@ public final class StatusFollower implements AutoCloseable {
   public Snapshot snapshot() {
     synchronized (lock) {
       return new Snapshot(version, Map.copyOf(reports), Map.copyOf(squeued), Set.copyOf(gone), squeueRuns, connects,
-          lines, problem);
+          lines, followProblem != null ? followProblem : squeueProblem);
     }
   }
 
@@ -133,13 +135,14 @@ public final class StatusFollower implements AutoCloseable {
           String line;
           while ((line = in.readLine()) != null) {
             backoff = FIRST_BACKOFF_MILLIS;
+            if (followProblem != null) changed(() -> followProblem = null);
             parser.accept(line).ifPresent(e -> changed(() -> lines++, () -> reports.merge(e.line().jobId(),
                 JobReport.empty(e.line().jobId()).with(e.line()), (old, fresh) -> old.with(e.line()))));
           }
-          if (!closed) setProblem("the status follower on " + ssh.endpoint().display() + " ended; restarting it");
+          if (!closed) setProblem(true, "the status follower on " + ssh.endpoint().display() + " ended; restarting it");
         } catch (IOException | RuntimeException e) {
           if (closed) return;
-          setProblem("status follower on " + ssh.endpoint().display() + ": " + e.getMessage() + "; reconnecting");
+          setProblem(true, "status follower on " + ssh.endpoint().display() + ": " + e.getMessage() + "; reconnecting");
         }
       }
       if (!sleep(backoff)) return;
@@ -158,6 +161,7 @@ public final class StatusFollower implements AutoCloseable {
         try {
           List<SlurmJob> jobs = slurm.jobsById(ids);
           changed(() -> {
+            squeueProblem = null;
             squeueRuns++;
             Set<String> found = new HashSet<>();
             for (SlurmJob j : jobs) {
@@ -170,7 +174,7 @@ public final class StatusFollower implements AutoCloseable {
           });
         } catch (IOException | RuntimeException e) {
           if (closed) return;
-          setProblem("squeue on " + ssh.endpoint().display() + ": " + e.getMessage());
+          setProblem(false, "squeue on " + ssh.endpoint().display() + ": " + e.getMessage());
         }
       }
       if (!sleep(squeueEvery.toMillis())) return;
@@ -180,15 +184,15 @@ public final class StatusFollower implements AutoCloseable {
   private void changed(Runnable... updates) {
     synchronized (lock) {
       for (Runnable u : updates) u.run();
-      problem = null;
       version++;
       lock.notifyAll();
     }
   }
 
-  private void setProblem(String p) {
+  private void setProblem(boolean following, String p) {
     synchronized (lock) {
-      problem = p;
+      if (following) followProblem = p;
+      else squeueProblem = p;
     }
   }
 
