@@ -23,21 +23,26 @@ final class JobStatusScript {
       dyn_state() { printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${SLURM_JOB_ID:-0}" "$*" >>"$DYN_STATUS_FILE"; }
       """;
 
-  /** The watcher of one rule (TCP or HTTP), probing {@code $DYN_PROBE_HOST}; started by {@link #START_WATCHER}. */
+  /**
+   * The watcher of one rule (TCP or HTTP), probing {@code $DYN_PROBE_HOST}; started by {@link #START_WATCHER}. A check
+   * costs one fork and no exec (bash's {@code /dev/tcp} in a subshell; the 0.5 s pause is a timed read), because
+   * on a shared node, or the local test cluster where every job shares one host, many watchers run side by side.
+   */
   static String watcher(Readiness rule) {
     StringBuilder s = new StringBuilder();
     s.append("# The readiness rule (").append(describe(rule)).append("), checked on the node itself every 0.5 s.\n");
+    String connect = "exec 3<>\"/dev/tcp/$DYN_PROBE_HOST/" + rule.port() + "\"";
     if (rule.type() == Readiness.Type.HTTP) {
       String path = rule.path() == null || rule.path().isBlank() ? "/" : rule.path();
       s.append("dyn_ready() {\n");
-      s.append("  local line\n");
-      s.append("  line=\"$(timeout 2 bash -c ").append(ShellQuote.quote(HTTP_GET)).append(" dyn-probe \"$DYN_PROBE_HOST\" ")
-          .append(rule.port()).append(' ').append(ShellQuote.quote(path)).append(" 2>/dev/null)\"\n");
-      s.append("  case \"$line\" in HTTP/*' '[23]*) return 0 ;; *) return 1 ;; esac\n");
+      s.append("  ( ").append(connect).append(" || exit 1\n");
+      s.append("    printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' ")
+          .append(ShellQuote.quote(path)).append(" \"$DYN_PROBE_HOST\" >&3\n");
+      s.append("    IFS= read -r -t 2 dyn_line <&3 || exit 1\n");
+      s.append("    case \"$dyn_line\" in HTTP/*' '[23]*) exit 0 ;; *) exit 1 ;; esac ) 2>/dev/null\n");
       s.append("}\n");
     } else {
-      s.append("dyn_ready() { timeout 2 bash -c ").append(ShellQuote.quote(TCP_CONNECT))
-          .append(" dyn-probe \"$DYN_PROBE_HOST\" ").append(rule.port()).append(" 2>/dev/null; }\n");
+      s.append("dyn_ready() { ( ").append(connect).append(" ) 2>/dev/null; }\n");
     }
     s.append(WATCH_LOOP);
     return s.toString();
@@ -51,18 +56,16 @@ final class JobStatusScript {
     };
   }
 
-  private static final String TCP_CONNECT = "exec 3<>/dev/tcp/\"$1\"/\"$2\"";
-  private static final String HTTP_GET = TCP_CONNECT
-      + " && printf \"GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n\" \"$3\" \"$1\" >&3 && head -n 1 <&3";
-
+  /** The pause is a read with a timeout on a pipe nobody writes to (no sleep process every 0.5 s). */
   private static final String WATCH_LOOP =
       """
       dyn_watch() {
-        local was="" now
+        local was="" now dyn_tick dyn_x
+        exec {dyn_tick}<> <(:)
         while kill -0 "$DYN_SHELL_PID" 2>/dev/null; do
           if dyn_ready; then now=ready; else now=unready; fi
           if [[ "$now" != "$was" ]]; then dyn_state "$now"; was="$now"; fi
-          sleep 0.5
+          read -r -t 0.5 -u "$dyn_tick" dyn_x
         done
       }
       """;
