@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The status follower against the real local cluster: the remote tail over one channel, lines written while the
- * connection is down arrive once after the reconnect, a file that appears later is followed, a job that dies
+ * connection is down arrive once after the reconnect, files that appear later are followed (the first with no header
+ * from tail), a job that dies
  * without writing is noticed through squeue, and closing the follower ends the remote tail.
  */
 class StatusFollowerClusterTest {
@@ -61,8 +62,10 @@ class StatusFollowerClusterTest {
 
   @Test
   void linesArriveOnceAcrossReconnectsAndFromFilesThatAppearLater() throws Exception {
-    append("rev-1/a-0/status", "901", "started");
+    // Neither file exists when the follower starts: tail names a file that appears only in its message.
     start(Duration.ofSeconds(10));
+    await(x -> x.connects() == 1, Duration.ofSeconds(10));
+    append("rev-1/a-0/status", "901", "started");
     StatusFollower.Snapshot s = await(x -> x.report("901").started(), Duration.ofSeconds(10));
     append("rev-1/a-0/status", "901", "ready");
     s = await(x -> x.report("901").ready(), Duration.ofSeconds(5));

@@ -77,6 +77,22 @@ class StatusParsingTest {
   }
 
   @Test
+  void aFileThatAppearsLaterIsNamedByTailsMessageWhenNoHeaderFollows() {
+    TailFollowParser p = new TailFollowParser();
+    List<TailFollowParser.Event> events = new ArrayList<>();
+    String out = """
+        tail: cannot open '/d/rev-2/web-0/status' for reading: No such file or directory
+        tail: '/d/rev-2/web-0/status' has appeared;  following new file
+        2026-11-29T03:20:01.000Z 41 started on node1
+        tail: '/d/rev-2/web-0/status' has been replaced;  following new file
+        2026-11-29T03:21:01.000Z 42 started on node2
+        """;
+    out.lines().forEach(l -> p.accept(l).ifPresent(events::add));
+    assertEquals(List.of("41", "42"), events.stream().map(e -> e.line().jobId()).toList());
+    assertEquals("/d/rev-2/web-0/status", events.get(0).file());
+  }
+
+  @Test
   void aReportFoldsTheJobsLines() {
     JobReport r = JobReport.empty("7");
     assertFalse(r.started() || r.ready() || r.ended());
