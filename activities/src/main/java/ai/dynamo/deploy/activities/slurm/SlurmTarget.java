@@ -178,51 +178,8 @@ public final class SlurmTarget implements DeployTarget {
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
       ReadinessWatch watch) {
     BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
-    return SlurmSession.guard(ctx, s -> {
-      Map<Integer, String> jobs = jobs(ctx, s, revision, c);
-      String token = token(jobs);
-      ReadinessCheck check = new ReadinessCheck(s.slurm());
-      try (StatusFollowers.Lease lease = followers.follow(s.ssh().endpoint().display(), s.layout().graphDir(),
-          statusFiles(ctx, revision), jobs.values(), () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-              SlurmSettings.options(ctx.settings())))) {
-        StatusFollower.Snapshot seen = lease.follower().snapshot();
-        long lastContact = System.nanoTime();
-        while (true) {
-          ReadinessCheck.Status status = check.evaluate(c, slurmStage(stage), revision, s.layout(), jobs, seen);
-          watch.report(status.ready(), status.desired(), status.message() + problem(seen), token);
-          if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
-          grace.check(status.pendingReason());
-          long version = seen.version();
-          seen = lease.follower().awaitChange(version, AWAIT_SLICE);
-          if (seen.version() != version || seen.problem() == null) lastContact = System.nanoTime();
-          if (System.nanoTime() - lastContact > FOLLOWER_SILENCE.toNanos()) {
-            throw TargetFailure.transientFailure(c.name() + ": no word from the cluster for "
-                + FOLLOWER_SILENCE.toSeconds() + "s: " + seen.problem(), null);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw TargetFailure.transientFailure("interrupted while waiting for " + c.name() + " (worker stopping)", e);
-      }
-    });
-  }
-
-  /** How long a wait sleeps at most between reports (each report heartbeats and checks the readiness timeout). */
-  private static final Duration AWAIT_SLICE = Duration.ofSeconds(2);
-  /** A follower that can neither follow nor squeue for this long fails the attempt (retried, maybe elsewhere). */
-  private static final Duration FOLLOWER_SILENCE = Duration.ofSeconds(90);
-
-  private static String problem(StatusFollower.Snapshot seen) {
-    return seen.problem() == null ? "" : " (" + seen.problem() + ")";
-  }
-
-  /** Every replica's status file of this revision: one follower serves every wait of the deploy. */
-  private static List<String> statusFiles(DeployContext ctx, int revision) {
-    List<String> files = new ArrayList<>();
-    for (Component c : ctx.graph().components()) {
-      for (int r = 0; r < c.replicas(); r++) files.add(RemoteLayout.statusFileInGraphDir(revision, c.name(), r));
-    }
-    return files;
+    return SlurmSession.guard(ctx, s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
+        .await(jobs(ctx, s, revision, c), grace, watch));
   }
 
   @Override
@@ -431,12 +388,6 @@ public final class SlurmTarget implements DeployTarget {
 
   private static SlurmStage slurmStage(Stage stage) {
     return SlurmStage.valueOf(stage.name());
-  }
-
-  private static String token(Map<Integer, String> jobs) {
-    StringJoiner j = new StringJoiner(",");
-    jobs.forEach((r, id) -> j.add(r + "=" + id));
-    return j.toString();
   }
 
   static void sleep(Duration d) {
