@@ -5,8 +5,6 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.DeployActivities;
 import ai.dynamo.deploy.workflows.DeployFailures;
-import ai.dynamo.deploy.workflows.DeployIds;
-import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.RecordsRequest;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionSpec;
@@ -26,6 +24,8 @@ import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.StepRequest;
+import ai.dynamo.deploy.workflows.UninstallActivities;
+import ai.dynamo.deploy.workflows.UninstallRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * {@link DeployTarget} of the request's kind. {@link TargetFailure}s become {@code ApplicationFailure}s of their
  * type (non-retryable where retrying cannot help); other exceptions are retried by the activity's policy.
  */
-public class DeployActivitiesImpl implements DeployActivities {
+public class DeployActivitiesImpl implements DeployActivities, UninstallActivities {
   private final DeployTargets targets;
   private final RequestSource requests;
   private final Clock clock;
@@ -91,7 +91,8 @@ public class DeployActivitiesImpl implements DeployActivities {
     DeployTarget target = target(ctx);
     List<String> warnings = call(() -> target.preflight(ctx));
     int previous = call(() -> target.currentRevision(ctx));
-    return new PreflightResult(previous, warnings);
+    int last = call(() -> target.lastRevision(ctx));
+    return new PreflightResult(previous, warnings, last);
   }
 
   @Override
@@ -178,12 +179,8 @@ public class DeployActivitiesImpl implements DeployActivities {
 
   @Override
   public TargetRecords readRecords(RecordsRequest request) {
-    ActivityExecutionContext activity = Activity.getExecutionContext();
     // Not a deploy: the context names the graph only (no components) and the deploy's workflow ID.
-    Graph named = new Graph("1.0", request.graph(), List.of());
-    DeployRequest synthetic = new DeployRequest(named, "", request.target(), DeployOptions.defaults(""));
-    String workflowId = DeployIds.workflowId(request.target().kind(), request.target().location(), request.graph());
-    DeployContext ctx = new DeployContext(synthetic, workflowId, "");
+    DeployContext ctx = DeployContext.named(request.graph(), request.target(), "");
     DeployTarget target = target(ctx);
     List<RevisionEntry> history = call(() -> target.history(ctx));
     int live = history.stream().filter(e -> e.status() == RevisionStatus.READY)
@@ -192,6 +189,16 @@ public class DeployActivitiesImpl implements DeployActivities {
     if (wanted <= 0) return new TargetRecords(history, live, 0, null);
     RevisionSpec spec = call(() -> target.revisionSpec(ctx, wanted)).orElse(null);
     return new TargetRecords(history, live, spec == null ? 0 : wanted, spec);
+  }
+
+  /** Runs in the uninstall workflow, whose workflow ID is the deploy's own. */
+  @Override
+  public String uninstall(UninstallRequest request) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    DeployContext ctx = new DeployContext(request.asDeployRequest(), activity.getInfo().getWorkflowId(),
+        activity.getInfo().getRunId());
+    HeartbeatWatch watch = new HeartbeatWatch(activity, clock, "uninstall", Stage.ALL, 0, null);
+    return call(() -> target(ctx).uninstall(ctx, request.keepHistory(), watch));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

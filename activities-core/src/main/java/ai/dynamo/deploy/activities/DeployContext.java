@@ -2,7 +2,9 @@ package ai.dynamo.deploy.activities;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.UninstallRequest;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import java.util.Map;
 
@@ -14,6 +16,15 @@ import java.util.Map;
  * @param runId the deploy's run ID
  */
 public record DeployContext(DeployRequest request, String workflowId, String runId) {
+
+  /**
+   * The context of a call that is not part of a deploy (records, logs): the graph with its name only, no
+   * components, and the deploy's workflow ID at that place.
+   */
+  public static DeployContext named(String graph, TargetSpec target, String startedBy) {
+    DeployRequest request = new UninstallRequest(graph, target, false, startedBy).asDeployRequest();
+    return new DeployContext(request, DeployIds.workflowId(target.kind(), target.location(), graph), "");
+  }
 
   public Graph graph() {
     return request.graph();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The target side of each deploy step, one implementation per target kind ({@code k8s}, {@code slurm}, and
@@ -143,5 +144,36 @@ public interface DeployTarget {
   default ReadyState awaitReady(DeployContext ctx, int revision, Component component, Stage stage,
       ComponentChange change, ReadinessWatch watch) {
     return awaitReady(ctx, revision, component, stage, watch);
+  }
+
+  /**
+   * The highest revision number the target's records hold, live or not (after an uninstall that kept its records,
+   * nothing is live but the next deploy numbers on). Defaults to the live revision.
+   */
+  default int lastRevision(DeployContext ctx) {
+    return currentRevision(ctx);
+  }
+
+  // ---- operating a graph by name (docs/operating.md) -------------------------------------------------------
+
+  /**
+   * Removes everything the graph runs at this place ({@code dynamo deploy uninstall}): only what this deploy owns
+   * (its labels, its jobs), waiting until it is gone and heartbeating through {@code watch}; records the uninstall
+   * in the target's own history. With {@code keepHistory} false the revision records go too where the target keeps
+   * them as objects beside the graph (Kubernetes). Idempotent. The context's graph carries only the name. Returns one
+   * phrase saying what went.
+   */
+  default String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    throw TargetFailure.notSupported(kind(), "uninstall");
+  }
+
+  /**
+   * Writes a component's output to {@code lines}, line by line ({@code dynamo deploy logs}); with
+   * {@code follow}, keeps writing until the thread is interrupted or the output ends. Runs in the CLI with the
+   * user's own credentials (kubectl's habit), not on a worker: logs never pass through Temporal. The context's
+   * graph carries only the name. Never writes anything but the process's own output.
+   */
+  default void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    throw TargetFailure.notSupported(kind(), "logs");
   }
 }

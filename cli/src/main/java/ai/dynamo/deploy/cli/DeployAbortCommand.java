@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 /** {@code dynamo deploy abort NAME}: a paused deploy ends without rollback. */
 @Command(name = "abort", mixinStandardHelpOptions = true,
     description = {"End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is",
-        "(half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."})
+        "(half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."},
+    footerHeading = "%nExample:%n", footer = "  dynamo deploy abort my-graph")
 final class DeployAbortCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -18,8 +19,8 @@ final class DeployAbortCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String workflowId = deploy.workflowId();
-    DeployDecisions.Outcome r = deploy.withClient(c -> DeployDecisions.decide(c, workflowId, "abort"));
+    DeployDecisions.Outcome r = deploy.run("abort", false,
+        (client, found) -> DeployDecisions.decide(client, found.workflowId(), "abort"));
     spec.commandLine().getOut().println(r.message());
     return ExitCodes.OK;
   }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dynamo deploy cancel NAME}: asks a running deploy to stop; the workflow rolls back. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-    description = "Cancel a running deploy; its workflow rolls back what it applied.")
+    description = "Cancel a running deploy; its workflow rolls back what it applied.",
+    footerHeading = "%nExample:%n", footer = "  dynamo deploy cancel my-graph")
 final class DeployCancelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -17,10 +18,12 @@ final class DeployCancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String workflowId = deploy.workflowId();
-    String runId = deploy.withClient(c -> DeployDecisions.cancel(c, workflowId, "dynamo deploy cancel"));
-    spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
-        + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
-    return ExitCodes.OK;
+    return deploy.run("cancel", false, (client, found) -> {
+      String workflowId = found.workflowId();
+      String runId = DeployDecisions.cancel(client, workflowId, "dynamo deploy cancel");
+      spec.commandLine().getOut().println("Cancellation requested for " + workflowId + " (run " + runId
+          + "); it rolls back. Watch: dynamo deploy status " + workflowId + " --wait");
+      return ExitCodes.OK;
+    });
   }
 }

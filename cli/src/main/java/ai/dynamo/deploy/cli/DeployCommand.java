@@ -29,9 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
       "Render a graph to files (--out_dir), or deploy it through Temporal (prints the workflow ID; --wait follows it).",
       "Exit codes: 0 ready/written, 1 deploy failed (rolled back), 2 invalid input or usage, 3 timed out, 4 cannot reach Temporal or the target."
     },
+    footerHeading = "%nExample:%n",
+    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait --timeout 2h",
     subcommands = {DeployStatusCommand.class, DeployListCommand.class, DeployCancelCommand.class,
         DeployRetryCommand.class, DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class,
-        DeployDiffCommand.class})
+        DeployDiffCommand.class, DeployUninstallCommand.class, DeployLogsCommand.class})
 public final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,6 +60,11 @@ public final class DeployCommand implements Callable<Integer> {
       description = "With --on-failure pause: how long to wait for a decision before rolling back (default: 12h).")
   String pauseTimeout;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = {"table (default): progress for people; json or yaml: only the final result on stdout (the files",
+          "written, or the deploy's status document as `dynamo deploy status -o json` prints it), progress on stderr."})
+  OutputFormat output;
+
   @Mixin TargetOptions target;
   @Mixin TemporalOptions temporal;
 
@@ -69,11 +76,12 @@ public final class DeployCommand implements Callable<Integer> {
     }
     TargetChoice choice = target.resolve();
     Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
-    checkUpdateSettings(choice, graph);
+    checkUpdateSettings(choice.settings(), graph);
     if (outDir != null) {
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
-      result.written().forEach(p -> spec.commandLine().getOut().println(p));
+      if (output == OutputFormat.table) result.written().forEach(p -> spec.commandLine().getOut().println(p));
+      else spec.commandLine().getOut().println(output.write(result.document(outDir)));
       return ExitCodes.OK;
     }
     DeployOptions options = new DeployOptions(
@@ -87,6 +95,7 @@ public final class DeployCommand implements Callable<Integer> {
       login.warnings().forEach(w -> spec.commandLine().getErr().println("warning: ssh config: " + w));
     }
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
+        .document(output == OutputFormat.table ? null : output::write)
         .run(graph, choice, options, waitForEnd);
   }
 
@@ -123,8 +132,8 @@ public final class DeployCommand implements Callable<Integer> {
   }
 
   /** A strategy for a component the graph does not have, or a bad value: exit 2 before anything starts. */
-  static void checkUpdateSettings(TargetChoice choice, Graph graph) {
-    java.util.List<String> problems = UpdateSettings.problems(choice.settings(), graph);
+  static void checkUpdateSettings(java.util.Map<String, String> settings, Graph graph) {
+    java.util.List<String> problems = UpdateSettings.problems(settings, graph);
     if (!problems.isEmpty()) throw new UserError(ExitCodes.INVALID, "error: " + String.join("; ", problems));
   }
 

@@ -3,17 +3,23 @@ package ai.dynamo.deploy.cli;
 import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.cli.action.TemporalService;
-import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.client.DeployDiffs;
+import ai.dynamo.deploy.client.DeployResolver;
+import ai.dynamo.deploy.client.DeployResolver.Resolution;
+import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.TargetLabels;
+import ai.dynamo.deploy.workflows.TargetSpec;
+import ai.dynamo.deploy.workflows.UpdatePlan;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,13 +30,17 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dynamo deploy diff -f FILE [target flags]}: what a deploy would do, per component, with a unified diff of
  * the rendered files against the live revision's; exit 0 no change, 1 changes, 2 invalid (as {@code kubectl diff}).
+ * Where: the place the flags name; else, as every verb, where Temporal says the file's graph is deployed
+ * ({@link DeployRef#byName}); deployed nowhere: every component is an {@code add}, without asking any target.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
     description = {
       "Show what a deploy of the file would do, per component (unchanged, update (strategy), add, remove), with a",
       "unified diff of the rendered sbatch scripts or manifests against the live revision's. Nothing is applied.",
-      "Exit codes: 0 no change, 1 changes, 2 invalid input, 4 cannot reach Temporal or the target.",
-      "Example: dynamo deploy diff -f graph.yaml --target slurm --ssh-host login1 --strategy auto"})
+      "Without target flags, the graph is found where Temporal says it is deployed (as every verb finds it).",
+      "Exit codes: 0 no change, 1 changes, 2 invalid input, 4 cannot reach Temporal or the target."},
+    footerHeading = "%nExample:%n",
+    footer = "  dynamo deploy diff -f graph.yaml --target slurm --ssh-host login1 --strategy auto")
 final class DeployDiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,25 +53,52 @@ final class DeployDiffCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    TargetChoice choice = target.resolve();
-    Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
-    DeployCommand.checkUpdateSettings(choice, graph);
-    DeployRequest request = DeployRequest.of(graph, choice.spec(), DeployOptions.defaults(DeployCommand.startedBy()));
-    TemporalConnection configured = temporal.resolve();
+    PrintWriter err = spec.commandLine().getErr();
+    TargetChoice flagged = target.namesPlace() ? target.resolve() : null;
+    Graph graph = GraphFiles.load(file, flagged != null ? flagged.kind() : target.kindGiven(), err);
     DeployDiff diff;
-    try (TemporalService service =
-        TemporalService.pick(configured, TemporalConnection.LOCAL_PORT, spec.commandLine().getErr(), "diff")) {
+    TargetSpec where;
+    try (TemporalService service = TemporalService.pick(temporal.resolve(), TemporalService.localPort(), err, "diff")) {
       try {
-        diff = DeployDiffs.diff(service.client(), request);
+        where = flagged != null ? flagged.spec() : located(service, graph.name());
+        if (where == null) {
+          diff = nowhere(graph);
+        } else {
+          if (flagged == null) graph = GraphFiles.load(file, where.kind(), new PrintWriter(PrintWriter.nullWriter()));
+          DeployCommand.checkUpdateSettings(where.settings(), graph);
+          DeployRequest request = DeployRequest.of(graph, where, DeployOptions.defaults(DeployCommand.startedBy()));
+          diff = DeployDiffs.diff(service.client(), request, temporal.requestTimeout());
+        }
       } catch (StatusRuntimeException e) {
         throw service.connection().unreachable(e);
       } catch (DeployDiffs.InvalidRequestException e) {
         throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage());
       }
     }
-    print(out, graph.name(), TargetLabels.of(request.target()), diff);
-    diff.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+    print(out, graph.name(), where == null ? "nowhere" : TargetLabels.of(where), diff);
+    diff.warnings().forEach(w -> err.println("warning: " + w));
     return diff.changes() ? ExitCodes.DEPLOY_FAILED : ExitCodes.OK;
+  }
+
+  /** Where Temporal says the graph is deployed (the memo's settings, the flags given winning); null: nowhere. */
+  private TargetSpec located(TemporalService service, String graph) {
+    if (service.embedded() != null) return null; // a service started for this command knows no deploy
+    try {
+      Resolution found = DeployRef.byName(service.client(), graph, null, target, "diff -f " + file, false);
+      return found.target();
+    } catch (DeployResolver.NotFound e) {
+      if (target.kindGiven() != null) return target.resolve().spec(); // --target alone: that kind's default place
+      return null;
+    }
+  }
+
+  /** A graph deployed nowhere: a deploy would add every component. */
+  private static DeployDiff nowhere(Graph graph) {
+    List<ComponentChange> adds = graph.components().stream().map(Component::name)
+        .map(n -> new ComponentChange(n, ChangeKind.ADD, null, "not deployed anywhere this Temporal service knows",
+            "", "", 0, ""))
+        .toList();
+    return new DeployDiff(new UpdatePlan(0, adds, List.of()), List.of(), List.of());
   }
 
   static void print(PrintWriter out, String graph, String target, DeployDiff diff) {

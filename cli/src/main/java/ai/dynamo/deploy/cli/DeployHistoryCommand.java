@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy history NAME}: revisions from the target's own records, like {@code helm history}. */
 @Command(name = "history", mixinStandardHelpOptions = true,
-    description = "List a graph's revisions from the target's own records (not from Temporal), oldest first.")
+    description = "List a graph's revisions from the target's own records (not from Temporal), oldest first.",
+    footerHeading = "%nExample:%n", footer = "  dynamo deploy history my-graph -o json")
 final class DeployHistoryCommand implements Callable<Integer> {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -25,14 +26,13 @@ final class DeployHistoryCommand implements Callable<Integer> {
   @Mixin DeployRef deploy;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+      description = "Output format: table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
-
 
   @Override
   public Integer call() {
-    String workflowId = deploy.workflowId();
-    List<RevisionEntry> history = deploy.withClient(c -> DeployRecords.history(c, workflowId, deploy.targetOrNull()));
+    List<RevisionEntry> history = deploy.run("history", true, (client, found) -> DeployRecords.history(client,
+        found.workflowId(), found.target(), deploy.temporal.requestTimeout()));
     PrintWriter out = spec.commandLine().getOut();
     if (output != OutputFormat.table) {
       out.println(output.write(history));
@@ -45,6 +45,10 @@ final class DeployHistoryCommand implements Callable<Integer> {
       String digest = e.specDigest() == null ? "" : e.specDigest().substring(0, Math.min(12, e.specDigest().length()));
       out.println(String.format(format, e.revision(), TIME.format(Instant.ofEpochMilli(e.epochMillis())), e.status(),
           e.startedBy(), digest, e.note() == null ? "" : e.note().replace('\n', ' ')).stripTrailing());
+    }
+    if (history.isEmpty()) {
+      spec.commandLine().getErr().println("(no revisions recorded on the target: never deployed there, or uninstalled"
+          + " without --keep-history; `dynamo deploy status " + deploy.name + "` shows the last run)");
     }
     return ExitCodes.OK;
   }

@@ -9,10 +9,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dynamo deploy rollback NAME [--to-revision N]}. */
+/** {@code dynamo deploy rollback NAME [--to-revision N] [--wait]}. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
     description = {"Roll back: a paused deploy rolls back now; otherwise the recorded revision N (default: the one",
-        "before the live one) is deployed again and recorded as a new revision \"rolled back to N\"."})
+        "before the live one) is deployed again and recorded as a new revision \"rolled back to N\"."},
+    footerHeading = "%nExample:%n", footer = "  dynamo deploy rollback my-graph --to-revision 2 --wait")
 final class DeployRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -22,14 +23,16 @@ final class DeployRollbackCommand implements Callable<Integer> {
       description = "The recorded revision to restore (see `dynamo deploy history`); default: the previous one.")
   int toRevision;
 
+  @Option(names = "--wait", description = "Follow the rollback until it ends; exit code as for 'dynamo deploy --wait'.")
+  boolean waitForEnd;
 
   @Override
   public Integer call() {
     if (toRevision < 0) throw new UserError(ExitCodes.INVALID, "error: --to-revision must be a revision number (1, 2, ...)");
-    String workflowId = deploy.workflowId();
-    DeployDecisions.Outcome r = deploy.withClient(c -> DeployDecisions.rollback(c, workflowId,
-        deploy.targetOrNull(), toRevision, DeployOptions.defaults(DeployCommand.startedBy())));
-    spec.commandLine().getOut().println(r.message() + ". Watch: dynamo deploy status " + workflowId + " --wait");
-    return ExitCodes.OK;
+    return deploy.run("rollback", true, (client, found) -> {
+      DeployDecisions.Outcome r = DeployDecisions.rollback(client, found.workflowId(), found.target(), toRevision,
+          DeployOptions.defaults(DeployCommand.startedBy()), deploy.temporal.requestTimeout());
+      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine());
+    });
   }
 }

@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.ProgressView;
+import ai.dynamo.deploy.cli.action.FollowRun;
 import ai.dynamo.deploy.cli.action.TableView;
 import ai.dynamo.deploy.client.DeployStatus;
 import ai.dynamo.deploy.client.DeployWatcher;
@@ -8,7 +8,6 @@ import ai.dynamo.deploy.workflows.ComponentPhase;
 import ai.dynamo.deploy.workflows.ComponentProgress;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.Phase;
-import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dynamo deploy status NAME}: one deploy's state; {@code --wait} follows it like {@code deploy --wait}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show a deploy: NAME is the graph name (with the target flags used to deploy it) or the workflow ID.")
+    description = "Show a deploy's state, or follow it to its end with --wait.",
+    footerHeading = "%nExample:%n", footer = "  dynamo deploy status my-graph --wait")
 final class DeployStatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -29,41 +29,28 @@ final class DeployStatusCommand implements Callable<Integer> {
   boolean waitForEnd;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+      description = "Output format: table, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
-
   @Override
-  public Integer call() throws Exception {
-    String workflowId = deploy.workflowId();
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (waitForEnd) {
-      DeployWatcher.Ending ending = deploy.withClient(client -> {
+    PrintWriter err = spec.commandLine().getErr();
+    return deploy.run("status", false, (client, found) -> {
+      String workflowId = found.workflowId();
+      if (waitForEnd) {
         String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
             .getExecution().getRunId();
-        return watch(client, workflowId, runId, out);
-      });
-      int code = ExitCodes.of(ending);
-      (code == ExitCodes.OK ? out : spec.commandLine().getErr()).println(ending.summary());
-      return code;
-    }
-    DeployStatus.View view = deploy.withClient(client -> new DeployStatus(client).status(workflowId));
-    if (output == OutputFormat.table) printTable(out, view);
-    else out.println(output.write(view));
-    return ExitCodes.OK;
+        return FollowRun.follow(client, workflowId, runId, out, err, DeployWatcher.POLL_INTERVAL, false);
+      }
+      DeployStatus.View view = new DeployStatus(client).status(workflowId);
+      if (output == OutputFormat.table) printTable(out, view);
+      else out.println(output.write(view));
+      return ExitCodes.OK;
+    });
   }
 
-  private static DeployWatcher.Ending watch(WorkflowClient client, String workflowId, String runId, PrintWriter out) {
-    try {
-      return new DeployWatcher(client, DeployWatcher.POLL_INTERVAL)
-          .watch(workflowId, runId, ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserError(ExitCodes.DEPLOY_FAILED, "interrupted while watching " + workflowId, e);
-    }
-  }
-
-  private static void printTable(PrintWriter out, DeployStatus.View v) {
+  static void printTable(PrintWriter out, DeployStatus.View v) {
     out.println("workflow  " + v.workflowId() + "   run " + v.runId() + "   " + v.status());
     if (v.phase() == null) {
       if (v.message() != null) out.println(v.message());

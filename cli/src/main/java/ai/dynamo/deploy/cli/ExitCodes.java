@@ -17,10 +17,13 @@ public final class ExitCodes {
   /** Temporal or the target could not be reached. */
   public static final int UNREACHABLE = 4;
 
-  /** The exit code of a watched deploy: 0 READY, 3 TIMED_OUT, 4 target unreachable, 1 every other ending. */
+  /**
+   * The exit code of a watched deploy (or uninstall): 0 READY or UNINSTALLED, 3 TIMED_OUT, 4 target unreachable, 1
+   * every other ending.
+   */
   public static int of(DeployWatcher.Ending ending) {
     return switch (ending.phase()) {
-      case READY -> OK;
+      case READY, UNINSTALLED -> OK;
       case TIMED_OUT -> TIMED_OUT;
       case FAILED -> ending.targetUnreachable() ? UNREACHABLE : DEPLOY_FAILED;
       default -> DEPLOY_FAILED;

@@ -1,6 +1,5 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.client.DeployRefusedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +11,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Deploy Dynamo inference graphs to Kubernetes or Slurm.",
+    footerHeading = "%nExample:%n",
+    footer = "  dynamo deploy --target slurm --ssh-host login1 -f graph.yaml --wait",
     subcommands = {
       DeployCommand.class,
       ValidateCommand.class,
       WorkerCommand.class,
       ServerCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
@@ -25,7 +27,15 @@ public final class Main {
   boolean debug;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    java.nio.file.Path log = LogSetup.configure(args, System.getenv());
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = run(args, new PrintWriter(System.out, true), err);
+    if (code != ExitCodes.OK) {
+      String where = LogSetup.whereOnFailure(log);
+      if (where != null) err.println(where);
+    }
+    LogSetup.finish(log);
+    System.exit(code);
   }
 
   /** Runs one command line; the entry point for tests too (no System.exit). */
@@ -41,29 +51,26 @@ public final class Main {
     cli.setExecutionExceptionHandler(Main::handle);
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
     cli.setAllowSubcommandsAsOptionParameters(true);
-    cli.setParameterExceptionHandler(
-        (ex, args) -> {
-          PrintWriter err = ex.getCommandLine().getErr();
-          err.println("error: " + ex.getMessage());
-          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          return ExitCodes.INVALID;
-        });
+    cli.setParameterExceptionHandler(Main::usage);
     return cli;
+  }
+
+  /** A mistyped verb or flag: the message, what was probably meant, and where help is. */
+  private static int usage(CommandLine.ParameterException ex, String[] args) {
+    PrintWriter err = ex.getCommandLine().getErr();
+    err.println("error: " + Suggestions.describe(ex));
+    err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+    return ExitCodes.INVALID;
   }
 
   private static int handle(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     boolean debug = parsed.hasMatchedOption("--debug") || hasDebug(parsed);
-    if (ex instanceof UserError user) {
-      err.println(user.getMessage());
+    ErrorOutput.Known known = ErrorOutput.of(ex);
+    if (known != null) {
+      err.println(known.message());
       if (debug) ex.printStackTrace(err);
-      return user.exitCode();
-    }
-    if (ex instanceof DeployRefusedException refused) {
-      // Not now, and nothing changed (no such deploy, a decision that does not apply): a usage error.
-      err.println("error: " + refused.getMessage());
-      if (debug) ex.printStackTrace(err);
-      return ExitCodes.INVALID;
+      return known.exitCode();
     }
     // Anything else is our bug or an unexpected environment: one line by default, the trace on --debug.
     err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));

@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = "Run a local development Temporal service on 127.0.0.1 and a worker, until Ctrl-C/SIGTERM. "
-        + "State is in memory: it is lost when the server stops.")
+        + "State is in memory: it is lost when the server stops.",
+    footerHeading = "%nExample:%n", footer = "  dynamo server --port 7300")
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.Durations;
@@ -18,8 +19,11 @@ import picocli.CommandLine.Option;
  * {@link TargetSettings}.
  */
 public final class TargetOptions {
-  @Option(names = "--target", paramLabel = "TARGET", defaultValue = "k8s",
-      description = "k8s or slurm (default: ${DEFAULT-VALUE}).")
+  /** The default target when none is named: Kubernetes. */
+  static final String DEFAULT_KIND = TargetChoice.K8S;
+
+  @Option(names = "--target", paramLabel = "TARGET",
+      description = "The target: k8s or slurm (default: k8s; for a deployed graph: where it is deployed).")
   String kind;
 
   @Option(names = "--profile", paramLabel = "FILE",
@@ -31,6 +35,10 @@ public final class TargetOptions {
 
   @Option(names = "--context", paramLabel = "CTX", description = "k8s: kubeconfig context (default: current).")
   String context;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "k8s: kubeconfig file; its context and API server go to the worker and into the deploy's location.")
+  Path kubeconfig;
 
   @Option(names = "--create-namespace", description = "k8s: create the namespace when it is missing.")
   boolean createNamespace;
@@ -125,15 +133,78 @@ public final class TargetOptions {
       description = "Any target setting by its key (repeatable), for settings without a flag of their own.")
   Map<String, String> extra = new LinkedHashMap<>();
 
+  /** {@code --target}, else {@link #DEFAULT_KIND}. */
+  public String kind() {
+    return kind == null ? DEFAULT_KIND : kind;
+  }
+
+  /** {@code --target} when given, else null. */
+  String kindGiven() {
+    return kind;
+  }
+
+  /** The {@code --kubeconfig} file, or null. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /**
+   * Whether the flags name a place (namespace, context, kubeconfig, login node, a contributed target's location, or
+   * a profile): then a graph name means the deploy there, without asking Temporal where it is.
+   */
+  boolean namesPlace() {
+    return namespace != null || context != null || kubeconfig != null || sshHost != null || profile != null
+        || extra.containsKey(TargetChoice.LOCATION);
+  }
+
+  /** The settings the flags give (no profile, no defaults): they win over a deploy's memo. */
+  Map<String, String> given() {
+    return collect().settings();
+  }
+
+  /**
+   * The settings the flags give, each with the flag it came from ({@code --partition}, {@code --set key}), for
+   * messages that name the flag.
+   */
+  record Given(Map<String, String> settings, Map<String, String> origin) {}
+
   public TargetChoice resolve() {
+    Given given = collect();
+    Map<String, String> flags = new LinkedHashMap<>(given.settings());
+    // A flag of the other target is a mistake worth reporting rather than silently ignoring.
+    TargetChoice.checkFlagsApply(kind(), kind == null, flags, given.origin());
+    if (TargetChoice.K8S.equals(kind())) {
+      flags.forEach((key, value) -> {
+        String problem = K8sRenderer.settingProblem(key, value);
+        if (problem != null) {
+          throw new UserError(ExitCodes.INVALID, "error: " + given.origin().getOrDefault(key, key) + ": " + problem);
+        }
+      });
+    }
+    if (kubeconfig != null) {
+      if (!kind().equals(TargetChoice.K8S)) {
+        throw new UserError(ExitCodes.INVALID, "error: --kubeconfig applies to --target k8s, not --target " + kind());
+      }
+      flags.putAll(KubeconfigIdentity.read(kubeconfig, context).settings());
+    }
+    return TargetChoice.of(kind(), profile, flags);
+  }
+
+  /** Checks the flags given for a deploy found by name against the target it is on. */
+  void checkApplyTo(String deployedKind) {
+    Given given = collect();
+    TargetChoice.checkFlagsApply(deployedKind, false, given.settings(), given.origin());
+  }
+
+  private Given collect() {
     Map<String, String> flags = new LinkedHashMap<>(extra);
     // which flag a setting came from, for error messages
     Map<String, String> origin = new LinkedHashMap<>();
     extra.keySet().forEach(key -> origin.put(key, "--set " + key));
-    flags.put(TargetSettings.K8S_CONTEXT, context);
-    flags.put(TargetSettings.K8S_CREATE_NAMESPACE, createNamespace ? "true" : null);
-    flags.put(TargetSettings.K8S_FORCE_CONFLICTS, forceConflicts ? "true" : null);
     flag(flags, origin, TargetSettings.K8S_NAMESPACE, "--namespace", namespace);
+    flag(flags, origin, TargetSettings.K8S_CONTEXT, "--context", context);
+    flag(flags, origin, TargetSettings.K8S_CREATE_NAMESPACE, "--create-namespace", createNamespace ? "true" : null);
+    flag(flags, origin, TargetSettings.K8S_FORCE_CONFLICTS, "--force-conflicts", forceConflicts ? "true" : null);
     flag(flags, origin, TargetSettings.K8S_MULTINODE, "--multinode", multinode);
     flag(flags, origin, TargetSettings.K8S_TOLERATIONS, "--toleration", lines(tolerations));
     flag(flags, origin, TargetSettings.K8S_GPU_TOLERATIONS, "--gpu-toleration", lines(gpuTolerations));
@@ -144,30 +215,21 @@ public final class TargetOptions {
     flag(flags, origin, TargetSettings.K8S_SCHEDULER, "--scheduler-name", schedulerName);
     flag(flags, origin, TargetSettings.K8S_POD_LABELS, "--pod-label", lines(podLabels));
     flag(flags, origin, TargetSettings.K8S_POD_ANNOTATIONS, "--pod-annotation", lines(podAnnotations));
-    flags.put(TargetSettings.SLURM_SSH_HOST, sshHost);
-    flags.put(TargetSettings.SLURM_SSH_KEY, sshKey);
-    flags.put(TargetSettings.SLURM_SSH_CONFIG, sshConfig);
-    flags.put(TargetSettings.SLURM_KNOWN_HOSTS, knownHosts);
-    flags.put(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, acceptNewHostKey ? "true" : null);
-    flags.put(TargetSettings.SLURM_PARTITION, partition);
-    flags.put(TargetSettings.SLURM_ACCOUNT, account);
-    flags.put(TargetSettings.SLURM_TIME, time);
-    flags.put(TargetSettings.SLURM_SBATCH_EXTRA, sbatchArgs.isEmpty() ? null : String.join("\n", sbatchArgs));
-    flags.put(TargetSettings.SLURM_REMOTE_DIR, remoteDir);
-    flags.put(TargetSettings.SLURM_CONTAINER, container);
-    flags.put(UpdateSettings.STRATEGY, checkedStrategy(strategy));
-    flags.put(UpdateSettings.BLUE_GREEN_GRACE_SECONDS, graceSeconds(blueGreenGrace));
-    // A flag of the other target is a mistake worth reporting rather than silently ignoring.
-    TargetChoice.checkFlagsApply(kind, flags);
-    if (TargetChoice.K8S.equals(kind)) {
-      flags.forEach((key, value) -> {
-        String problem = value == null ? null : K8sRenderer.settingProblem(key, value);
-        if (problem != null) {
-          throw new UserError(ExitCodes.INVALID, "error: " + origin.getOrDefault(key, key) + ": " + problem);
-        }
-      });
-    }
-    return TargetChoice.of(kind, profile, flags);
+    flag(flags, origin, TargetSettings.SLURM_SSH_HOST, "--ssh-host", sshHost);
+    flag(flags, origin, TargetSettings.SLURM_SSH_KEY, "--ssh-key", sshKey);
+    flag(flags, origin, TargetSettings.SLURM_SSH_CONFIG, "--ssh-config", sshConfig);
+    flag(flags, origin, TargetSettings.SLURM_KNOWN_HOSTS, "--known-hosts", knownHosts);
+    flag(flags, origin, TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, "--accept-new-host-key",
+        acceptNewHostKey ? "true" : null);
+    flag(flags, origin, TargetSettings.SLURM_PARTITION, "--partition", partition);
+    flag(flags, origin, TargetSettings.SLURM_ACCOUNT, "--account", account);
+    flag(flags, origin, TargetSettings.SLURM_TIME, "--time", time);
+    flag(flags, origin, TargetSettings.SLURM_SBATCH_EXTRA, "--sbatch-arg", lines(sbatchArgs));
+    flag(flags, origin, TargetSettings.SLURM_REMOTE_DIR, "--remote-dir", remoteDir);
+    flag(flags, origin, TargetSettings.SLURM_CONTAINER, "--container", container);
+    flag(flags, origin, UpdateSettings.STRATEGY, "--strategy", checkedStrategy(strategy));
+    flag(flags, origin, UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "--blue-green-grace", graceSeconds(blueGreenGrace));
+    return new Given(flags, origin);
   }
 
   private static String checkedStrategy(String value) {

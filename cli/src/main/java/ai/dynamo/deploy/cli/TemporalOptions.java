@@ -1,10 +1,16 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.cli.action.ProgressView;
+import ai.dynamo.deploy.cli.action.Spinner;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
+import ai.dynamo.deploy.workflows.Durations;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
 import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Connection flags shared by every command that talks to Temporal. They override Temporal's own configuration
@@ -12,6 +18,8 @@ import picocli.CommandLine.Option;
  * flag is {@code --temporal-namespace} because {@code -n/--namespace} is the Kubernetes namespace.
  */
 public final class TemporalOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
   @Option(names = "--address", paramLabel = "HOST:PORT",
       description = "Temporal frontend address (default: TEMPORAL_ADDRESS, the temporal.toml profile, else 127.0.0.1:7233).")
   String address;
@@ -24,16 +32,48 @@ public final class TemporalOptions {
       description = "Profile in temporal.toml (default: TEMPORAL_PROFILE, else 'default'; file: TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml).")
   String profile;
 
+  @Option(names = "--request-timeout", paramLabel = "DURATION",
+      description = "How long one call to Temporal, Kubernetes or SSH may take, e.g. 10s, 2m (default: 30s; connecting: 10s).")
+  String requestTimeout;
+
   public TemporalConnection resolve() {
-    return TemporalConnection.resolve(address, namespace, profile, System.getenv());
+    return TemporalConnection.resolve(address, namespace, profile, System.getenv()).withRequestTimeout(requestTimeout());
+  }
+
+  /** {@code --request-timeout}, else 30 s. */
+  public Duration requestTimeout() {
+    if (requestTimeout == null) return TemporalConnection.REQUEST_TIMEOUT;
+    try {
+      Duration d = Durations.parse(requestTimeout);
+      if (d.isZero() || d.isNegative()) throw new IllegalArgumentException("must be longer than zero");
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new UserError(ExitCodes.INVALID, "error: --request-timeout: " + e.getMessage());
+    }
+  }
+
+  /** The command's stderr (a mixin's spec may not know its command line: then the process's). */
+  java.io.PrintWriter err() {
+    for (CommandSpec s = command; s != null; s = s.parent()) {
+      if (s.commandLine() != null) return s.commandLine().getErr();
+    }
+    return new java.io.PrintWriter(System.err, true);
   }
 
   /** Connects (or fails with exit code 4 naming the address), runs {@code body} with a client, disconnects. */
   public <T> T withClient(Function<WorkflowClient, T> body) {
     TemporalConnection connection = resolve();
-    WorkflowServiceStubs stubs = connection.connect();
+    WorkflowServiceStubs stubs = Spinner.around(err(), ProgressView.interactiveTerminal(),
+        "connecting to Temporal at " + connection.address(), connection::connect);
     try {
       return body.apply(connection.client(stubs));
+    } catch (io.grpc.StatusRuntimeException e) {
+      // a call that found no service, or no answer within its deadline
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+          || e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        throw connection.unreachable(e);
+      }
+      throw e;
     } finally {
       stubs.shutdown();
     }

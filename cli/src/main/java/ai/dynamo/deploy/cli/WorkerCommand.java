@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code dynamo worker}: runs deploys from the task queue until SIGTERM or Ctrl-C. Run as many as you like. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run a worker on task queue " + DeployIds.TASK_QUEUE
-        + " until SIGTERM/Ctrl-C (then: stop polling, let in-flight work finish within --grace).")
+        + " until SIGTERM/Ctrl-C (then: stop polling, let in-flight work finish within --grace).",
+    footerHeading = "%nExample:%n", footer = "  dynamo worker --address temporal.example:7233 --grace 1m")
 final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -48,7 +48,8 @@ class ArchitectureTest {
       .whereLayer("client").mayOnlyAccessLayers("workflows", "ir")
       .whereLayer("worker").mayOnlyAccessLayers("targets", "activities-core", "workflows", "ir")
       // cli reads the Slurm target's own parser of --ssh-host and the ssh config (activities.slurm), so that the
-      // deploy ID names the resolved login node and a bad destination is exit 2 before anything starts
+      // deploy ID names the resolved login node and a bad destination is exit 2 before anything starts; and it reaches
+      // the targets itself for what never passes through Temporal: logs (with the user's own credentials)
       .whereLayer("cli").mayOnlyAccessLayers("client", "worker", "targets", "activities-core", "workflows", "render",
           "ir")
       .whereLayer("testing").mayOnlyAccessLayers("activities-core", "workflows", "render", "ir");

@@ -63,9 +63,9 @@ class DeployOperateCommandTest {
 
     CliRun listed = run("deploy", "list", "--phase", "paused");
     assertEquals(ExitCodes.OK, listed.exitCode(), listed.err());
-    assertTrue(listed.out().lines().anyMatch(l -> l.startsWith("deploy/fake/cli-pause/demo")), listed.out());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("demo +fake +cli-pause +PAUSED .*")), listed.out());
     CliRun notListed = run("deploy", "list", "--phase", "READY");
-    assertTrue(notListed.out().lines().noneMatch(l -> l.startsWith("deploy/fake/cli-pause/demo")), notListed.out());
+    assertTrue(notListed.out().lines().noneMatch(l -> l.matches("demo +fake +cli-pause .*")), notListed.out());
 
     new FakeTarget(state).fix("cli-pause", "demo", "frontend");
     CliRun retry = run("deploy", "retry", "demo", "--target", "fake", "--set", "location=cli-pause");

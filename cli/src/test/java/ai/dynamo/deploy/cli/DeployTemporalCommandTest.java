@@ -83,7 +83,8 @@ class DeployTemporalCommandTest {
 
     CliRun list = CliRun.of("deploy", "list", "--address", address);
     assertEquals(ExitCodes.OK, list.exitCode(), list.err());
-    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("deploy/fake/cli-nowait/demo") && l.contains("RUNNING")),
+    assertTrue(list.out().startsWith("GRAPH"), list.out());
+    assertTrue(list.out().lines().anyMatch(l -> l.matches("demo +fake +cli-nowait +(APPLYING|WAITING) +1 +[-0-9: ]+ +-")),
         list.out());
 
     CliRun cancel = CliRun.of("deploy", "cancel", "deploy/fake/cli-nowait/demo", "--address", address);

@@ -80,7 +80,8 @@ class K8sPodFlagsTest {
     }
     UserError onSlurm = assertThrows(UserError.class,
         () -> parse("--target", "slurm", "--ssh-host", "login1", "--toleration", "spot"));
-    assertTrue(onSlurm.getMessage().contains("\"tolerations\" does not apply to --target slurm"), onSlurm.getMessage());
+    assertTrue(onSlurm.getMessage().contains("--toleration applies to --target k8s, not --target slurm"),
+        onSlurm.getMessage());
   }
 
   @Test

@@ -39,10 +39,16 @@ class ServerProcessTest {
     final List<String> seen = new ArrayList<>();
 
     Dynamo(Map<String, String> env, String... args) throws IOException {
+      this(env, List.of(), args);
+    }
+
+    /** With options for the JVM (e.g. {@code -Dname=value}) before the main class. */
+    Dynamo(Map<String, String> env, List<String> jvmOptions, String... args) throws IOException {
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"),
-          Main.class.getName()));
+          "-cp", System.getProperty("java.class.path")));
+      command.addAll(jvmOptions);
+      command.add(Main.class.getName());
       command.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().putAll(env);

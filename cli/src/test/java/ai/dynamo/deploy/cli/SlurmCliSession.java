@@ -52,6 +52,12 @@ final class SlurmCliSession implements AutoCloseable {
    * @param name names the remote directory
    */
   SlurmCliSession(LocalSlurmCluster cluster, Path dir, String name) throws Exception {
+    this(cluster, dir, name, DeployRegistration.production());
+  }
+
+  /** As above, the service's worker serving {@code registration} (e.g. a Slurm target with a test secret source). */
+  SlurmCliSession(LocalSlurmCluster cluster, Path dir, String name, DeployRegistration registration)
+      throws Exception {
     this.cluster = cluster;
     this.dir = dir;
     ssh = new SshConnection(new SshEndpoint("local", host(), port(), cluster.user(), List.of(key())),
@@ -60,7 +66,7 @@ final class SlurmCliSession implements AutoCloseable {
     standin = ssh.home() + "/dynamo-standin/dynamo-standin.py";
     ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
     ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
-    service = LocalService.start(0, DeployRegistration.production());
+    service = LocalService.start(0, registration);
   }
 
   static int nextPort() {

@@ -56,8 +56,10 @@ class TargetOptionsTest {
   void aFlagOfTheOtherTargetIsRefused() {
     UserError k8sFlagOnSlurm = assertThrows(UserError.class, () -> parse("--target", "slurm", "--create-namespace"));
     assertEquals(ExitCodes.INVALID, k8sFlagOnSlurm.exitCode());
-    assertTrue(k8sFlagOnSlurm.getMessage().contains("createNamespace"), k8sFlagOnSlurm.getMessage());
+    assertTrue(k8sFlagOnSlurm.getMessage().contains("--create-namespace applies to --target k8s, not --target slurm"),
+        k8sFlagOnSlurm.getMessage());
     UserError sshFlagOnK8s = assertThrows(UserError.class, () -> parse("--target", "k8s", "--known-hosts", "/kh"));
-    assertTrue(sshFlagOnK8s.getMessage().contains("knownHosts"), sshFlagOnK8s.getMessage());
+    assertTrue(sshFlagOnK8s.getMessage().contains("--known-hosts applies to --target slurm, not --target k8s"),
+        sshFlagOnK8s.getMessage());
   }
 }

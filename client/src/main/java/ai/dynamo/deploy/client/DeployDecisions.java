@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.client.WorkflowUpdateException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,6 +22,9 @@ import java.util.Set;
  */
 public final class DeployDecisions {
   private DeployDecisions() {}
+
+  /** The workflow type of an uninstall run (under the deploy's own workflow ID). */
+  static final String UNINSTALL = "uninstall";
 
   /**
    * @param workflowId the deploy's workflow ID
@@ -39,11 +43,15 @@ public final class DeployDecisions {
           + DeployIds.graphOf(workflowId) + " is running (" + workflowId + ")");
     }
     String runId = running.getExecution().getRunId();
+    if (UNINSTALL.equals(running.getWorkflowType())) {
+      throw new DecisionRejectedException(decision + " applies only to a paused deploy, and " + DeployIds.graphOf(
+          workflowId) + " is being uninstalled (" + workflowId + ", run " + runId + ")");
+    }
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.of(runId), Optional.empty());
     try {
       return new Outcome(workflowId, runId, stub.update(decision, String.class), false);
     } catch (WorkflowUpdateException e) {
-      throw new DecisionRejectedException(DeployRecords.rootMessage(e));
+      throw new DecisionRejectedException(BoundedRead.rootMessage(e));
     }
   }
 
@@ -72,6 +80,11 @@ public final class DeployDecisions {
     if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return decide(client, workflowId, "retry");
     }
+    if (UNINSTALL.equals(d.getWorkflowType())) {
+      throw new DecisionRejectedException("the last run of " + DeployIds.graphOf(workflowId) + " was an uninstall (run "
+          + runId + "): nothing to retry; deploy it again with `dynamo deploy -f FILE`, or a recorded revision with"
+          + " `dynamo deploy rollback " + workflowId + " --to-revision N`");
+    }
     if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
       throw new DecisionRejectedException("the last deploy of " + DeployIds.graphOf(workflowId) + " ended READY (run "
           + runId + "): nothing to retry");
@@ -92,12 +105,18 @@ public final class DeployDecisions {
    */
   public static Outcome rollback(
       WorkflowClient client, String workflowId, TargetSpec target, int toRevision, DeployOptions options) {
+    return rollback(client, workflowId, target, toRevision, options, DeployRecords.DEFAULT_WAIT);
+  }
+
+  /** As above, waiting at most {@code wait} for the target's records. */
+  public static Outcome rollback(WorkflowClient client, String workflowId, TargetSpec target, int toRevision,
+      DeployOptions options, Duration wait) {
     if (toRevision <= 0 && DeployStarter.describeRunning(client, workflowId) != null) {
       return decide(client, workflowId, "rollback");
     }
     TargetSpec where = target != null ? target : DeployRecords.lastTarget(client, workflowId);
     String graph = DeployIds.graphOf(workflowId);
-    DeployStarter.Started s = DeployRecords.rollbackTo(client, graph, where, toRevision, options, null);
+    DeployStarter.Started s = DeployRecords.rollbackTo(client, graph, where, toRevision, options, null, wait);
     String what = toRevision > 0 ? "revision " + toRevision : "the previous revision";
     return new Outcome(s.workflowId(), s.runId(), (s.attached() ? "Attached to running deploy " : "Rolling back "
         + graph + " to " + what + ": started deploy ") + s.workflowId() + " (run " + s.runId() + ")", !s.attached());

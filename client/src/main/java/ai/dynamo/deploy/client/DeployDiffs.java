@@ -5,10 +5,11 @@ import ai.dynamo.deploy.workflows.DeployFailures;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DiffWorkflow;
+import ai.dynamo.deploy.workflows.TargetLabels;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.failure.ApplicationFailure;
+import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -27,26 +28,29 @@ public final class DeployDiffs {
     }
   }
 
-  public static DeployDiff diff(WorkflowClient client, DeployRequest request) {
+  /**
+   * Runs the diff, waiting at most {@code wait} for its answer (the verbs' request bound): a target that cannot be
+   * reached (or no worker) ends the call with {@link TargetUnreachableException} naming the cause, never a silent
+   * wait; the run is then terminated.
+   */
+  public static DeployDiff diff(WorkflowClient client, DeployRequest request, Duration wait) {
     String deploy = DeployIds.workflowId(request.target().kind(), request.target().location(), request.graph().name());
+    String where = TargetLabels.of(request.target());
     DiffWorkflow workflow = client.newWorkflowStub(DiffWorkflow.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId("diff/" + deploy + "/" + UUID.randomUUID())
             .setTaskQueue(DeployIds.TASK_QUEUE)
-            .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+            // the server ends it even when this client is gone
+            .setWorkflowExecutionTimeout(wait.plus(Duration.ofMinutes(1)))
             .setStaticSummary("diff " + request.graph().name() + " against its live revision")
             .build());
+    WorkflowClient.start(workflow::diff, request);
     try {
-      return workflow.diff(request);
+      return BoundedRead.await(client, WorkflowStub.fromTyped(workflow), wait, DeployDiff.class,
+          "cannot diff " + request.graph().name() + " on " + where);
     } catch (WorkflowFailedException e) {
-      ApplicationFailure cause = null;
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof ApplicationFailure af) cause = af;
-      }
-      String message = cause == null ? e.getMessage() : cause.getOriginalMessage();
-      if (cause != null && DeployFailures.INVALID_IR.equals(cause.getType())) {
-        throw new InvalidRequestException(message);
-      }
+      String message = BoundedRead.rootMessage(e);
+      if (DeployFailures.INVALID_IR.equals(BoundedRead.rootType(e))) throw new InvalidRequestException(message);
       throw new IllegalStateException("diff of " + request.graph().name() + " failed: " + message, e);
     }
   }

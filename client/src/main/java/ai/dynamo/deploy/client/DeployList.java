@@ -2,45 +2,49 @@ package ai.dynamo.deploy.client;
 
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeployProgress;
+import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.Phase;
-import io.temporal.client.WorkflowStub;
-import java.util.Optional;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.filter.v1.WorkflowTypeFilter;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
-import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.client.WorkflowClient;
-import com.google.protobuf.ByteString;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowStub;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Optional;
 
 /**
- * Lists deploys (workflows of type {@code deploy}), newest first. Uses a visibility query where the server has
- * one; Temporal's Java test server lacks ListWorkflowExecutions, so there it lists open and closed runs.
+ * Lists deploys ({@code dynamo deploy list}): the runs of deploys' workflow IDs (deploys and uninstalls), newest
+ * first, each with its graph, target, location (from its memo), phase and revision (the {@code DynamoPhase} and
+ * {@code DynamoRevision} search attributes where the run carries them, else its progress or how it ended).
  */
 public final class DeployList {
-  static final String WORKFLOW_TYPE = "deploy";
-  private static final int PAGE = 100;
-
   private final WorkflowClient client;
 
   public DeployList(WorkflowClient client) {
     this.client = client;
   }
 
-  /** One row of {@code dynamo deploy list}; also its stable {@code -o json} element. */
-  public record Row(String workflowId, String runId, String status, String startedAt, String closedAt) {}
+  /**
+   * One row of {@code dynamo deploy list}; also its stable {@code -o json} element (fields are only added).
+   *
+   * @param workflowId the deploy's workflow ID
+   * @param runId the run
+   * @param status Temporal's execution status (RUNNING, COMPLETED, FAILED, CANCELED, TERMINATED, TIMED_OUT)
+   * @param startedAt ISO-8601 UTC
+   * @param closedAt ISO-8601 UTC, null while it runs
+   * @param graph the graph name
+   * @param target the target kind
+   * @param location the place within the kind
+   * @param phase the deploy's phase (READY, ROLLED_BACK, UNINSTALLED, ...), null when unknown
+   * @param revision the revision the run deployed (0: none, e.g. an uninstall), null when unknown
+   * @param type {@code deploy} or {@code uninstall}
+   */
+  public record Row(String workflowId, String runId, String status, String startedAt, String closedAt, String graph,
+      String target, String location, String phase, Integer revision, String type) {}
 
   /** Up to {@code limit} deploys, newest first. */
   public List<Row> list(int limit) {
@@ -49,109 +53,81 @@ public final class DeployList {
 
   /**
    * Up to {@code limit} deploys in {@code phase} (null: any), newest first. The phase is a {@code DynamoPhase}
-   * search-attribute query where the server has advanced visibility and the attribute; elsewhere (Java test
-   * server, attribute not registered) each deploy's phase is read (progress query, or how its run ended) and
-   * filtered here.
+   * visibility query where the server can answer one, else filtered here.
    */
   public List<Row> list(int limit, Phase phase) {
-    List<WorkflowExecutionInfo> infos;
-    boolean filtered = false;
-    try {
-      infos = query(limit, phase == null ? "" : " AND " + DeploySearchAttributes.PHASE.getName() + " = '" + phase + "'");
-      filtered = true;
-    } catch (StatusRuntimeException e) {
-      Status.Code code = e.getStatus().getCode();
-      boolean unknownAttribute = phase != null && code == Status.Code.INVALID_ARGUMENT;
-      if (code != Status.Code.UNIMPLEMENTED && !unknownAttribute) throw e;
-      infos = openAndClosed(phase == null ? limit : Math.max(limit, 200));
-    }
-    boolean filterHere = phase != null && !filtered;
-    return infos.stream()
-        .filter(i -> i.getExecution().getWorkflowId().startsWith("deploy/"))
-        .filter(i -> !filterHere || phase == phaseOf(i))
-        .sorted(Comparator.comparing((WorkflowExecutionInfo i) -> i.getStartTime().getSeconds()).reversed())
+    String condition = phase == null ? "" : DeploySearchAttributes.PHASE.getName() + " = '" + phase + "'";
+    DeployExecutions.Listing listing = new DeployExecutions(client).list(phase == null ? limit : Math.max(limit, 200),
+        condition, run -> true);
+    return listing.runs().stream()
+        .map(this::row)
+        .filter(r -> phase == null || listing.queried() || phase.name().equals(r.phase()))
         .limit(limit)
-        .map(DeployList::row)
         .toList();
   }
 
-  /** A deploy's phase: the progress query while it runs, else how its run ended (null when unknown). */
-  Phase phaseOf(WorkflowExecutionInfo info) {
-    WorkflowStub stub = client.newUntypedWorkflowStub(info.getExecution().getWorkflowId(),
-        Optional.of(info.getExecution().getRunId()), Optional.empty());
+  Row row(WorkflowExecutionMetadata run) {
+    String workflowId = run.getExecution().getWorkflowId();
+    DeployMemo memo = DeployMemo.of(run);
+    Snapshot s = snapshot(run);
+    return new Row(workflowId, run.getExecution().getRunId(),
+        run.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
+        instant(run.getStartTime()), instant(closeTime(run)), DeployIds.graphOf(workflowId), memo.kind(),
+        memo.location(), s.phase() == null ? null : s.phase().name(), s.revision(), run.getWorkflowType());
+  }
+
+  /**
+   * When a closed run ended. Temporal's Java test server leaves the close time out of its listings; its history's
+   * close event has it (one event, asked for alone).
+   */
+  private Instant closeTime(WorkflowExecutionMetadata run) {
+    if (run.getCloseTime() != null || run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return run.getCloseTime();
+    }
     try {
-      return switch (info.getStatus()) {
-        case WORKFLOW_EXECUTION_STATUS_RUNNING -> {
-          DeployProgress p = stub.query("progress", DeployProgress.class);
-          yield p == null ? null : p.phase();
-        }
-        case WORKFLOW_EXECUTION_STATUS_COMPLETED -> Phase.READY;
-        case WORKFLOW_EXECUTION_STATUS_CANCELED -> Phase.CANCELLED;
-        case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> Phase.TIMED_OUT;
-        case WORKFLOW_EXECUTION_STATUS_TERMINATED -> Phase.FAILED;
-        default -> DeployOutcomes.await(stub).phase(); // failed: the DeployResult in the failure's details
-      };
+      GetWorkflowExecutionHistoryResponse close = client.getWorkflowServiceStubs().blockingStub()
+          .getWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace()).setExecution(run.getExecution())
+              .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT).build());
+      int n = close.getHistory().getEventsCount();
+      if (n == 0) return null;
+      com.google.protobuf.Timestamp t = close.getHistory().getEvents(n - 1).getEventTime();
+      return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     } catch (RuntimeException e) {
-      return null; // no worker answers the query now: not listed under any phase
+      return null;
     }
   }
 
-  private List<WorkflowExecutionInfo> query(int limit, String condition) {
-    WorkflowServiceBlockingStub stub = client.getWorkflowServiceStubs().blockingStub();
-    String query = "WorkflowType = '" + WORKFLOW_TYPE + "' AND TaskQueue = '" + DeployIds.TASK_QUEUE + "'" + condition;
-    return pages(limit, token -> {
-      ListWorkflowExecutionsResponse page = stub.listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
-          .setNamespace(client.getOptions().getNamespace()).setQuery(query).setPageSize(PAGE)
-          .setNextPageToken(token).build());
-      return new Page(page.getExecutionsList(), page.getNextPageToken());
-    });
+  /** Phase and revision of a run. */
+  record Snapshot(Phase phase, Integer revision) {}
+
+  /** From the run's search attributes where it carries them, else its progress (running) or how it ended. */
+  Snapshot snapshot(WorkflowExecutionMetadata run) {
+    String phase = run.getTypedSearchAttributes().get(DeploySearchAttributes.PHASE);
+    Long revision = run.getTypedSearchAttributes().get(DeploySearchAttributes.REVISION);
+    boolean running = run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    if (phase != null && revision != null && (running || Phase.valueOf(phase).isTerminal())) {
+      return new Snapshot(Phase.valueOf(phase), revision.intValue());
+    }
+    WorkflowStub stub = client.newUntypedWorkflowStub(run.getExecution().getWorkflowId(),
+        Optional.of(run.getExecution().getRunId()), Optional.empty());
+    try {
+      DeployProgress p = running ? stub.query("progress", DeployProgress.class) : ended(stub);
+      return p == null ? new Snapshot(null, null) : new Snapshot(p.phase(), p.revision());
+    } catch (RuntimeException e) {
+      return new Snapshot(null, null); // no worker answers the query now: shown as unknown
+    }
   }
 
-  private List<WorkflowExecutionInfo> openAndClosed(int limit) {
-    WorkflowServiceBlockingStub stub = client.getWorkflowServiceStubs().blockingStub();
-    String namespace = client.getOptions().getNamespace();
-    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(WORKFLOW_TYPE).build();
-    List<WorkflowExecutionInfo> infos = new ArrayList<>(pages(limit, token -> {
-      ListOpenWorkflowExecutionsResponse page = stub.listOpenWorkflowExecutions(
-          ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setTypeFilter(type)
-              .setMaximumPageSize(PAGE).setNextPageToken(token).build());
-      return new Page(page.getExecutionsList(), page.getNextPageToken());
-    }));
-    // Closed runs until open and closed together make twice the limit: the newest may be of either kind.
-    infos.addAll(pages(2 * limit - infos.size(), token -> {
-      ListClosedWorkflowExecutionsResponse page = stub.listClosedWorkflowExecutions(
-          ListClosedWorkflowExecutionsRequest.newBuilder().setNamespace(namespace).setTypeFilter(type)
-              .setMaximumPageSize(PAGE).setNextPageToken(token).build());
-      return new Page(page.getExecutionsList(), page.getNextPageToken());
-    }));
-    return infos;
+  private static DeployProgress ended(WorkflowStub stub) {
+    DeployResult result = DeployOutcomes.await(stub);
+    DeployProgress p = result.progress();
+    if (p == null) return new DeployProgress("", "", result.phase(), result.revision(), result.message(), List.of(), 0, 0);
+    return p.phase() == result.phase() ? p : new DeployProgress(p.graph(), p.target(), result.phase(), p.revision(),
+        p.message(), p.components(), p.startedEpochMillis(), p.updatedEpochMillis());
   }
 
-  /** One page of a listing and the token of the next ({@code empty}: the last page). */
-  private record Page(List<WorkflowExecutionInfo> executions, ByteString next) {}
-
-  /** Follows the pages of one listing until it ends or {@code limit} executions are in. */
-  private static List<WorkflowExecutionInfo> pages(int limit, Function<ByteString, Page> fetch) {
-    List<WorkflowExecutionInfo> infos = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      Page page = fetch.apply(token);
-      infos.addAll(page.executions());
-      token = page.next();
-    } while (!token.isEmpty() && infos.size() < limit);
-    return infos;
-  }
-
-  private static Row row(WorkflowExecutionInfo i) {
-    return new Row(
-        i.getExecution().getWorkflowId(),
-        i.getExecution().getRunId(),
-        i.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
-        i.hasStartTime() ? instant(i.getStartTime()) : null,
-        i.hasCloseTime() ? instant(i.getCloseTime()) : null);
-  }
-
-  private static String instant(com.google.protobuf.Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+  private static String instant(Instant i) {
+    return i == null ? null : i.toString();
   }
 }

@@ -11,7 +11,8 @@ import ai.dynamo.deploy.workflows.TargetSpec;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.failure.ApplicationFailure;
+import io.temporal.client.WorkflowStub;
+import ai.dynamo.deploy.workflows.TargetLabels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +27,20 @@ import java.util.UUID;
 public final class DeployRecords {
   private DeployRecords() {}
 
+  /** How long the client waits for a worker to read a target's records, unless told otherwise. */
+  public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
   /** Reads the graph's records; {@code specOf}: 0 none, a revision, or {@link RecordsRequest#PREVIOUS}. */
   public static TargetRecords read(WorkflowClient client, String graph, TargetSpec target, int specOf) {
+    return read(client, graph, target, specOf, DEFAULT_WAIT);
+  }
+
+  /**
+   * As {@link #read(WorkflowClient, String, TargetSpec, int)}, waiting at most {@code wait} for the answer: a
+   * target that cannot be reached (or no worker) ends the call with {@link TargetUnreachableException} naming the
+   * cause, never a silent wait; the run is then terminated.
+   */
+  public static TargetRecords read(WorkflowClient client, String graph, TargetSpec target, int specOf, Duration wait) {
     String id = "records/" + DeployIds.workflowId(target.kind(), target.location(), graph) + "/" + UUID.randomUUID();
     TargetRecordsWorkflow workflow =
         client.newWorkflowStub(
@@ -35,13 +48,16 @@ public final class DeployRecords {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(DeployIds.TASK_QUEUE)
-                .setWorkflowExecutionTimeout(Duration.ofMinutes(20))
+                // the server ends it even when this client is gone
+                .setWorkflowExecutionTimeout(wait.plus(Duration.ofMinutes(1)))
                 .setStaticSummary("records of " + graph)
                 .build());
+    WorkflowClient.start(workflow::read, new RecordsRequest(graph, target, specOf));
     try {
-      return workflow.read(new RecordsRequest(graph, target, specOf));
+      return BoundedRead.await(client, WorkflowStub.fromTyped(workflow), wait, TargetRecords.class,
+          "cannot read the records of " + graph + " on " + TargetLabels.of(target));
     } catch (WorkflowFailedException e) {
-      throw new DecisionRejectedException(rootMessage(e));
+      throw new DecisionRejectedException(BoundedRead.rootMessage(e));
     }
   }
 
@@ -54,7 +70,14 @@ public final class DeployRecords {
   public static DeployStarter.Started rollbackTo(
       WorkflowClient client, String graph, TargetSpec target, int revision, DeployOptions options,
       Set<String> registered) {
-    TargetRecords records = read(client, graph, target, revision > 0 ? revision : RecordsRequest.PREVIOUS);
+    return rollbackTo(client, graph, target, revision, options, registered, DEFAULT_WAIT);
+  }
+
+  /** As above, waiting at most {@code wait} for the records. */
+  public static DeployStarter.Started rollbackTo(
+      WorkflowClient client, String graph, TargetSpec target, int revision, DeployOptions options,
+      Set<String> registered, Duration wait) {
+    TargetRecords records = read(client, graph, target, revision > 0 ? revision : RecordsRequest.PREVIOUS, wait);
     if (records.spec() == null) {
       throw new DecisionRejectedException(
           revision > 0
@@ -76,8 +99,14 @@ public final class DeployRecords {
    * @param target how to reach the target; null: the one the deploy's last run used
    */
   public static List<RevisionEntry> history(WorkflowClient client, String workflowId, TargetSpec target) {
+    return history(client, workflowId, target, DEFAULT_WAIT);
+  }
+
+  /** As above, waiting at most {@code wait} for the records. */
+  public static List<RevisionEntry> history(WorkflowClient client, String workflowId, TargetSpec target,
+      Duration wait) {
     TargetSpec where = target != null ? target : lastTarget(client, workflowId);
-    return read(client, DeployIds.graphOf(workflowId), where, 0).history();
+    return read(client, DeployIds.graphOf(workflowId), where, 0, wait).history();
   }
 
   /** The target the deploy's last run used (its start event); refused when Temporal knows no such deploy. */
@@ -88,13 +117,5 @@ public final class DeployRecords {
       throw new DeployRefusedException("no deploy " + workflowId + " is known to Temporal; name the graph with its"
           + " target flags (--target, --ssh-host, ...) to read the target's records", e);
     }
-  }
-
-  static String rootMessage(Throwable e) {
-    String message = e.getMessage();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure af) message = af.getOriginalMessage();
-    }
-    return message;
   }
 }

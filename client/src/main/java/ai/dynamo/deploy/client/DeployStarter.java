@@ -6,6 +6,7 @@ import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.TargetLabels;
+import ai.dynamo.deploy.workflows.TargetSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -18,7 +19,6 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.SearchAttributeKey;
-import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 
@@ -28,7 +28,7 @@ import java.util.Optional;
  *
  * <p>Sets at start: the static summary {@code deploy <graph> -> <kind@location>} (the revision is not known
  * before the preflight; it shows in the current details and in {@code DynamoRevision}), the memo
- * {@code specDigest}, and the typed search attributes {@code DynamoGraph}, {@code DynamoTarget},
+ * ({@code specDigest} and {@link DeployMemo}: target, location, reach settings), and the typed search attributes {@code DynamoGraph}, {@code DynamoTarget},
  * {@code DynamoPhase}, {@code DynamoRevision}: each only when the server has it registered (asked with the
  * operator service's ListSearchAttributes), so deploys work on servers without them.
  */
@@ -116,21 +116,32 @@ public final class DeployStarter {
 
   private static WorkflowExecution start(
       WorkflowClient client, DeployRequest request, String workflowId, Set<String> registered) {
-    WorkflowOptions.Builder options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
-            .setTaskQueue(DeployIds.TASK_QUEUE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-            .setStaticSummary(staticSummary(request))
-            .setMemo(Map.of(DeploySearchAttributes.MEMO_SPEC_DIGEST, request.specDigest()));
-    SearchAttributes.Builder attributes = SearchAttributes.newBuilder();
-    setIfRegistered(attributes, registered, DeploySearchAttributes.GRAPH, request.graph().name());
-    setIfRegistered(attributes, registered, DeploySearchAttributes.TARGET, TargetLabels.of(request.target()));
-    setIfRegistered(attributes, registered, DeploySearchAttributes.PHASE, Phase.VALIDATING.name());
-    setIfRegistered(attributes, registered, DeploySearchAttributes.REVISION, 0L);
-    options.setTypedSearchAttributes(attributes.build());
-    DeployWorkflow workflow = client.newWorkflowStub(DeployWorkflow.class, options.build());
+    WorkflowOptions options = options(workflowId, staticSummary(request), request.graph().name(), request.target(),
+        request.specDigest(), Phase.VALIDATING, registered)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build();
+    DeployWorkflow workflow = client.newWorkflowStub(DeployWorkflow.class, options);
     return WorkflowClient.start(workflow::deploy, request);
+  }
+
+  /**
+   * The options every run of a deploy's workflow ID starts with (a deploy, an uninstall): task queue, summary, the
+   * memo ({@link DeployMemo}: the target and how to reach it, and the spec digest when there is one) and the typed
+   * search attributes the server has registered.
+   */
+  static WorkflowOptions.Builder options(String workflowId, String summary, String graph, TargetSpec target,
+      String specDigest, Phase phase, Set<String> registered) {
+    SearchAttributes.Builder attributes = SearchAttributes.newBuilder();
+    setIfRegistered(attributes, registered, DeploySearchAttributes.GRAPH, graph);
+    setIfRegistered(attributes, registered, DeploySearchAttributes.TARGET, TargetLabels.of(target));
+    setIfRegistered(attributes, registered, DeploySearchAttributes.PHASE, phase.name());
+    setIfRegistered(attributes, registered, DeploySearchAttributes.REVISION, 0L);
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(DeployIds.TASK_QUEUE)
+        .setStaticSummary(summary)
+        .setMemo(DeployMemo.of(target).entries(specDigest))
+        .setTypedSearchAttributes(attributes.build());
   }
 
   /** The running execution of a workflow ID, or null when none runs. */

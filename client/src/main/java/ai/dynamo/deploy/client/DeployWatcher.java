@@ -112,7 +112,8 @@ public final class DeployWatcher {
   static final Set<String> UNREACHABLE_TYPES =
       Set.of(DeployFailures.AUTHENTICATION_REFUSED, DeployFailures.UNKNOWN_HOST_KEY, DeployFailures.TARGET_UNUSABLE);
 
-  private static final String PREFLIGHT = "Preflight";
+  /** The activities that make first contact with the target: a deploy's preflight, an uninstall. */
+  private static final Set<String> FIRST_CONTACT = Set.of("Preflight", "Uninstall");
 
   /**
    * Whether the deploy failed because its preflight could not reach the target: refused credentials, an unknown
@@ -124,7 +125,7 @@ public final class DeployWatcher {
     Set<Long> preflights = new HashSet<>();
     for (HistoryEvent event : client.fetchHistory(execution.getWorkflowId(), execution.getRunId()).getEvents()) {
       if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-          && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals(PREFLIGHT)) {
+          && FIRST_CONTACT.contains(event.getActivityTaskScheduledEventAttributes().getActivityType().getName())) {
         preflights.add(event.getEventId());
       }
       if (event.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED

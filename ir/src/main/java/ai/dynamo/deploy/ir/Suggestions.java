@@ -3,12 +3,12 @@ package ai.dynamo.deploy.ir;
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean" for misspelt keys and values. */
-final class Suggestions {
+/** "Did you mean" for misspelt keys and values (and, in the CLI, verbs and flags). */
+public final class Suggestions {
   private Suggestions() {}
 
   /** The closest candidate within a small edit distance, or null when none is close enough to be a typo. */
-  static String closest(String typed, Collection<String> candidates) {
+  public static String closest(String typed, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     String t = typed.toLowerCase(Locale.ROOT);

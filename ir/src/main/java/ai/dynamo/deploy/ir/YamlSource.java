@@ -23,6 +23,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
@@ -114,7 +118,9 @@ final class YamlSource {
       else problems.errorAt(mark.getLine() + 1, mark.getColumn() + 1, "", "invalid YAML: " + oneLine(what));
       return null;
     } catch (YAMLException e) {
-      problems.fileError(describeLimit(e));
+      Mark alias = isAliasLimit(e) ? aliasOverLimit(text) : null;
+      if (alias != null) problems.errorAt(alias.getLine() + 1, alias.getColumn() + 1, "", describeLimit(e));
+      else problems.fileError(describeLimit(e));
       return null;
     } catch (StackOverflowError e) {
       // The nesting limit should make this unreachable; refuse rather than crash if it is not.
@@ -156,9 +162,33 @@ final class YamlSource {
     return o;
   }
 
+  private static boolean isAliasLimit(YAMLException e) {
+    return e.getMessage() != null && e.getMessage().contains("aliases");
+  }
+
+  /**
+   * Where the alias that crossed {@link #MAX_COLLECTION_ALIASES} is: SnakeYAML's composer refuses it without a
+   * position, so the events are read again (cheap: events do not expand aliases) counting aliases of anchored
+   * collections the way the composer does. Null when the count does not cross the limit after all.
+   */
+  static Mark aliasOverLimit(String text) {
+    Map<String, Boolean> collectionAnchors = new HashMap<>();
+    int count = 0;
+    for (Event event : new Yaml(options()).parse(new StringReader(text))) {
+      if (event instanceof CollectionStartEvent start && start.getAnchor() != null) {
+        collectionAnchors.put(start.getAnchor(), true);
+      } else if (event instanceof ScalarEvent scalar && scalar.getAnchor() != null) {
+        collectionAnchors.put(scalar.getAnchor(), false);
+      } else if (event instanceof AliasEvent alias && collectionAnchors.getOrDefault(alias.getAnchor(), false)) {
+        if (++count > MAX_COLLECTION_ALIASES) return alias.getStartMark();
+      }
+    }
+    return null;
+  }
+
   private static String describeLimit(YAMLException e) {
     String m = e.getMessage() == null ? "" : e.getMessage();
-    if (m.contains("aliases")) {
+    if (isAliasLimit(e)) {
       return "too many aliases (more than " + MAX_COLLECTION_ALIASES + " references to anchored blocks); refusing a possible alias bomb";
     }
     if (m.contains("Nesting Depth")) return "nesting is too deep (the limit is " + MAX_NESTING_DEPTH + " levels)";

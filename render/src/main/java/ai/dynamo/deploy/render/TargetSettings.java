@@ -12,6 +12,11 @@ public final class TargetSettings {
   public static final String K8S_NAMESPACE = "namespace";
   /** kubeconfig context; default: the current context */
   public static final String K8S_CONTEXT = "context";
+  /**
+   * the API server URL the context must point at (set from {@code --kubeconfig}: the worker checks its own kubeconfig
+   * agrees, and the server is part of the deploy's location)
+   */
+  public static final String K8S_SERVER = "server";
 
   /** {@code true}: create the namespace when it is missing; default {@code false} (a missing namespace is an error) */
   public static final String K8S_CREATE_NAMESPACE = "createNamespace";

@@ -84,6 +84,14 @@ public final class ActivityPolicies {
         .build();
   }
 
+  /**
+   * uninstall: cancel jobs or delete objects and wait until they are gone (heartbeating), retried within a budget
+   * like a rollback's.
+   */
+  public static ActivityOptions uninstall() {
+    return rollback(DeployOptions.DEFAULT_ROLLBACK_TIMEOUT);
+  }
+
   /** rollback: its own time budget ({@link DeployOptions#rollbackTimeout}), retried within it. */
   public static ActivityOptions rollback(Duration budget) {
     return ActivityOptions.newBuilder()

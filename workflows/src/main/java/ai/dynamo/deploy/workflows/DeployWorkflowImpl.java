@@ -107,7 +107,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     warnings.addAll(preflight.warnings());
     for (String w : warnings) log.warn("deploy {}: {}", progress.graph(), w);
     previousRevision = preflight.previousRevision();
-    revision = previousRevision + 1;
+    revision = preflight.nextRevision();
     progress.revision(revision);
     if (Workflow.getVersion(UPDATE_PLANNING_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
       progress.enter(Phase.PREFLIGHT, previousRevision == 0 ? "first install of " + progress.graph()

@@ -8,7 +8,8 @@ public final class DeployWorkflows {
 
   /** Every workflow implementation a dynamo worker serves on {@link DeployIds#TASK_QUEUE}. */
   public static final List<Class<?>> IMPLEMENTATIONS =
-      List.of(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class, DiffWorkflowImpl.class);
+      List.of(DeployWorkflowImpl.class, TargetRecordsWorkflowImpl.class, DiffWorkflowImpl.class,
+          UninstallWorkflowImpl.class);
 
   /** {@link #IMPLEMENTATIONS} as the array {@code Worker.registerWorkflowImplementationTypes} takes. */
   public static Class<?>[] implementations() {

@@ -15,9 +15,14 @@ public enum Phase {
   ROLLED_BACK,
   FAILED,
   TIMED_OUT,
-  CANCELLED;
+  CANCELLED,
+  /** {@code dynamo deploy uninstall}: removing everything the graph runs on the target */
+  UNINSTALLING,
+  /** everything the graph ran on the target is gone */
+  UNINSTALLED;
 
   public boolean isTerminal() {
-    return this == READY || this == ROLLED_BACK || this == FAILED || this == TIMED_OUT || this == CANCELLED;
+    return this == READY || this == ROLLED_BACK || this == FAILED || this == TIMED_OUT || this == CANCELLED
+        || this == UNINSTALLED;
   }
 }

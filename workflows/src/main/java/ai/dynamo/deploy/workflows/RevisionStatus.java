@@ -9,5 +9,7 @@ public enum RevisionStatus {
   /** failed and was rolled back (the number is reused by the next deploy) */
   ROLLED_BACK,
   /** failed and left as it was (aborted, or its rollback failed) */
-  FAILED
+  FAILED,
+  /** was live until {@code dynamo deploy uninstall} removed it (kept as history; the next deploy is a fresh install) */
+  UNINSTALLED
 }

@@ -34,6 +34,7 @@ final class ScriptedActivities implements DeployActivities {
   private final List<String> removed = new CopyOnWriteArrayList<>();
   private volatile UpdateStrategy strategy = UpdateStrategy.BLUE_GREEN;
   private final Map<String, ComponentChange> appliedChanges = new ConcurrentHashMap<>();
+  private volatile int lastRevision;
 
   ScriptedActivities(Graph graph) {
     this.graph = graph;
@@ -99,6 +100,12 @@ final class ScriptedActivities implements DeployActivities {
     return this;
   }
 
+  /** The highest revision the target's records hold (after an uninstall: above the live one, which is 0). */
+  ScriptedActivities last(int revision) {
+    lastRevision = revision;
+    return this;
+  }
+
   List<String> calls() {
     synchronized (calls) {
       return List.copyOf(calls);
@@ -136,7 +143,7 @@ final class ScriptedActivities implements DeployActivities {
       throw ApplicationFailure.newNonRetryableFailure("scripted preflight refusal: " + preflightFailure,
           preflightFailure);
     }
-    return new PreflightResult(liveRevision, List.of());
+    return new PreflightResult(liveRevision, List.of(), Math.max(liveRevision, lastRevision));
   }
 
   @Override

@@ -5,10 +5,12 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.LiveRevision;
 import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.k8s.MultiNodeMode;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The Kubernetes deploy target (kind {@value #KIND}), with fabric8. Every step re-renders the graph from the IR
@@ -192,12 +195,13 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
    */
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    List<RevisionStore.Entry> records =
-        new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).entries(graphLabel(ctx.graph().name()));
-    int live = records.stream().filter(e -> !e.rolledBack()).mapToInt(RevisionStore.Entry::revision).max().orElse(0);
+    RevisionStore store = new RevisionStore(client(ctx), K8sSettings.namespace(ctx));
+    List<RevisionStore.Entry> records = store.entries(graphLabel(ctx.graph().name()));
+    int live = store.current(graphLabel(ctx.graph().name()));
     List<RevisionEntry> out = new ArrayList<>();
     for (RevisionStore.Entry e : records) {
       RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
+          : e.uninstalled() ? RevisionStatus.UNINSTALLED
           : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
       out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
           e.workflowId(), e.runId()));
@@ -325,6 +329,24 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return K8sUpdates.asFiles(manifests(ctx, 0).component(c.name()));
   }
 
+  // ---- operating by name (K8sUninstall, K8sLogs) -------------------------------------------------------------
+
+  @Override
+  public int lastRevision(DeployContext ctx) {
+    return new RevisionStore(client(ctx), K8sSettings.namespace(ctx)).last(graphLabel(ctx.graph().name()));
+  }
+
+  @Override
+  public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    return new K8sUninstall(client(ctx), K8sSettings.namespace(ctx)).run(graphLabel(ctx.graph().name()), keepHistory,
+        "uninstalled by " + ctx.request().options().startedBy(), clock.millis(), watch);
+  }
+
+  @Override
+  public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    new K8sLogs(client(ctx), K8sSettings.namespace(ctx)).read(ctx.graph().name(), request, lines);
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   /** The graph's label value as the renderer writes it, for calls that carry only the graph's name. */
@@ -353,7 +375,12 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   KubernetesClient client(DeployContext ctx) {
     try {
-      return clients.client(K8sSettings.context(ctx));
+      KubernetesClient client = clients.client(K8sSettings.context(ctx));
+      KubeConfigs.checkServer(client.getConfiguration(), K8sSettings.context(ctx),
+          ctx.setting(TargetSettings.K8S_SERVER, null));
+      return client;
+    } catch (TargetFailure e) {
+      throw e;
     } catch (RuntimeException e) {
       throw TargetFailure.preflightFailed("cannot configure a Kubernetes client"
           + (K8sSettings.context(ctx) == null ? "" : " for context " + K8sSettings.context(ctx)) + ": "

@@ -31,10 +31,29 @@ public interface KubeClients extends AutoCloseable {
       public KubernetesClient client(String context) {
         return clients.computeIfAbsent(
             context == null ? "" : context,
-            key -> {
-              Config config = Config.autoConfigure(key.isEmpty() ? null : key);
-              return new KubernetesClientBuilder().withConfig(config).build();
-            });
+            key -> new KubernetesClientBuilder()
+                .withConfig(KubeConfigs.load(key.isEmpty() ? null : key, null, KubeConfigs.REQUEST_TIMEOUT)).build());
+      }
+
+      @Override
+      public void close() {
+        clients.values().forEach(KubernetesClient::close);
+        clients.clear();
+      }
+    };
+  }
+
+  /**
+   * Clients from one kubeconfig file (the CLI's {@code --kubeconfig}), one per context; {@code null}: as
+   * {@link #fromKubeconfig}. Each call is bounded by {@code requestTimeout}.
+   */
+  static KubeClients fromFile(java.nio.file.Path file, java.time.Duration requestTimeout) {
+    Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    return new KubeClients() {
+      @Override
+      public KubernetesClient client(String context) {
+        return clients.computeIfAbsent(context == null ? "" : context, key -> new KubernetesClientBuilder()
+            .withConfig(KubeConfigs.load(key.isEmpty() ? null : key, file, requestTimeout)).build());
       }
 
       @Override

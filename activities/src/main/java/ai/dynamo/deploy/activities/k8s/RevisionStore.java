@@ -47,6 +47,8 @@ final class RevisionStore {
   static final String OUTCOME = ManifestSet.PREFIX + "outcome";
   static final String SUCCEEDED = "succeeded";
   static final String ROLLED_BACK = "rolled-back";
+  /** A revision that was live until {@code dynamo deploy uninstall --keep-history} removed the graph. */
+  static final String UNINSTALLED = "uninstalled";
   static final String MANIFESTS_KEY = "manifests.yaml.gz";
   static final String RECORD_KEY = "record.json";
   static final String SPEC_KEY = "spec.json.gz";
@@ -68,7 +70,7 @@ final class RevisionStore {
 
   /** One record as read back (what {@code history} lists). */
   record Entry(int revision, long epochMillis, String specDigest, String irDigest, String deployedBy, String note,
-      String workflowId, String runId, boolean hasSpec, boolean rolledBack) {}
+      String workflowId, String runId, boolean hasSpec, boolean rolledBack, boolean uninstalled) {}
 
   /**
    * Writes (or rewrites, idempotently) the record of a successful revision.
@@ -161,16 +163,72 @@ final class RevisionStore {
   }
 
   static boolean isRolledBack(Secret record) {
-    Map<String, String> labels = record.getMetadata().getLabels();
-    return labels != null && ROLLED_BACK.equals(labels.get(OUTCOME));
+    return outcome(record, ROLLED_BACK);
   }
 
-  /** The highest successfully recorded revision of the graph, 0 when none. */
+  /** The live revision: the highest successfully recorded one, unless the graph was uninstalled since; 0 when none. */
   int current(String graphLabel) {
-    return records(graphLabel).stream()
-        .filter(s -> !isRolledBack(s))
-        .mapToInt(s -> Integer.parseInt(s.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0")))
-        .max().orElse(0);
+    Secret newest = newest(graphLabel);
+    return newest == null || outcome(newest, UNINSTALLED) ? 0 : revision(newest);
+  }
+
+  /** The highest successfully recorded revision, uninstalled or not (the next deploy numbers on after it). */
+  int last(String graphLabel) {
+    Secret newest = newest(graphLabel);
+    return newest == null ? 0 : revision(newest);
+  }
+
+  private Secret newest(String graphLabel) {
+    return records(graphLabel).stream().filter(s -> !isRolledBack(s))
+        .max(Comparator.comparingInt(RevisionStore::revision)).orElse(null);
+  }
+
+  private static int revision(Secret record) {
+    return Integer.parseInt(record.getMetadata().getLabels().getOrDefault(ManifestSet.REVISION, "0"));
+  }
+
+  private static boolean outcome(Secret record, String outcome) {
+    Map<String, String> labels = record.getMetadata().getLabels();
+    return labels != null && outcome.equals(labels.get(OUTCOME));
+  }
+
+  /**
+   * {@code uninstall --keep-history}: the live record says it was uninstalled ({@code note}, e.g. who); its spec stays,
+   * so {@code rollback --to-revision} can deploy it again. Returns what it did.
+   */
+  String markUninstalled(String graphLabel, String note, long epochMillis) {
+    Secret newest = newest(graphLabel);
+    if (newest == null) return "no revision records to keep";
+    if (outcome(newest, UNINSTALLED)) return "kept " + records(graphLabel).size() + " revision records";
+    Map<String, Object> json = SPEC_JSON.convertValue(recordJson(newest.getData().get(RECORD_KEY)),
+        new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
+    json.put("outcome", UNINSTALLED);
+    json.put("note", note);
+    json.put("uninstalledAt", Instant.ofEpochMilli(epochMillis).toString());
+    Map<String, String> labels = new LinkedHashMap<>(newest.getMetadata().getLabels());
+    labels.put(OUTCOME, UNINSTALLED);
+    Secret marked = new SecretBuilder(newest)
+        .editMetadata().withLabels(labels).withResourceVersion(null).withManagedFields().withUid(null)
+        .withCreationTimestamp(null).endMetadata()
+        .addToData(RECORD_KEY, Base64.getEncoder().encodeToString(
+            ManifestSet.SERIALIZATION.asJson(json).getBytes(StandardCharsets.UTF_8)))
+        .build();
+    apply(marked, "record the uninstall of revision " + revision(newest));
+    return "kept " + records(graphLabel).size() + " revision records (revision " + revision(newest)
+        + " marked uninstalled)";
+  }
+
+  /** {@code uninstall} without {@code --keep-history}: every record of the graph goes. Returns how many went. */
+  int deleteAll(String graphLabel) {
+    List<Secret> all = records(graphLabel);
+    for (Secret s : all) {
+      try {
+        client.resource(s).inNamespace(namespace).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) throw KubeErrors.translate(e, "delete revision record " + s.getMetadata().getName());
+      }
+    }
+    return all.size();
   }
 
   /** Every record of the graph, oldest first. */
@@ -183,7 +241,7 @@ final class RevisionStore {
       long at = json.hasNonNull("deployedAt") ? Instant.parse(json.get("deployedAt").asText()).toEpochMilli() : 0;
       out.add(new Entry(revision, at, text(json, "specDigest"), text(json, "irDigest"), text(json, "deployedBy"),
           text(json, "note"), text(json, "workflowId"), text(json, "runId"), data.containsKey(SPEC_KEY),
-          isRolledBack(s)));
+          isRolledBack(s), outcome(s, UNINSTALLED)));
     }
     out.sort(Comparator.comparingInt(Entry::revision));
     return out;

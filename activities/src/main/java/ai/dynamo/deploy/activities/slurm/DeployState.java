@@ -19,7 +19,7 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
   }
 
   /** Status of a revision in the history. */
-  public enum Status { READY, SUPERSEDED, FAILED, ROLLED_BACK }
+  public enum Status { READY, SUPERSEDED, FAILED, ROLLED_BACK, UNINSTALLED }
 
   /**
    * @param revision revision number
@@ -86,9 +86,14 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
     return null;
   }
 
-  /** The highest revision number ever recorded (a new deploy takes the next one). */
+  /**
+   * The highest revision that was live (READY, SUPERSEDED, UNINSTALLED): the next deploy numbers on after it (a
+   * failed revision's number is reused).
+   */
   public int lastRevision() {
-    return history.stream().mapToInt(Entry::revision).max().orElse(0);
+    return history.stream()
+        .filter(e -> e.status() != Status.ROLLED_BACK && e.status() != Status.FAILED)
+        .mapToInt(Entry::revision).max().orElse(0);
   }
 
   /** {@code entry} becomes live; the previously live revision becomes SUPERSEDED. Replaces an entry of the same revision. */
@@ -108,6 +113,21 @@ public record DeployState(String graph, int currentRevision, List<Entry> history
         || e.revision() == currentRevision).toList());
     if (entry.revision() != currentRevision) h.add(entry);
     return new DeployState(graph, currentRevision, h);
+  }
+
+  /**
+   * {@code dynamo deploy uninstall}: nothing is live any more; the live revision's entry says UNINSTALLED with
+   * {@code note} and when. The history stays, so the next deploy numbers on after {@link #lastRevision}.
+   */
+  public DeployState withUninstalled(String note, long epochMillis) {
+    List<Entry> h = new ArrayList<>();
+    for (Entry e : history) {
+      h.add(e.revision() == currentRevision && e.status() == Status.READY
+          ? new Entry(e.revision(), Status.UNINSTALLED, e.jobs(), e.specDigest(), e.workflowId(), e.runId(),
+              e.startedBy(), epochMillis, note)
+          : e);
+    }
+    return new DeployState(graph, 0, h);
   }
 
   private static Entry withStatus(Entry e, Status s) {

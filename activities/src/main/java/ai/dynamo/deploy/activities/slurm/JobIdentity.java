@@ -45,6 +45,11 @@ public record JobIdentity(int revision, String workflowId, String runId) {
     return other != null && other.revision == revision && other.workflowId.equals(workflowId);
   }
 
+  /** A job of the deploy with this workflow ID (any revision, any run). */
+  public boolean ofDeploy(String deployWorkflowId) {
+    return workflowId.equals(clean(deployWorkflowId));
+  }
+
   private static String clean(String s) {
     return s == null ? "" : s.replaceAll("[\\s|]", "_");
   }

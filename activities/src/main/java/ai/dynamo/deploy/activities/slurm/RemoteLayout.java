@@ -13,8 +13,8 @@ import ai.dynamo.deploy.render.slurm.SlurmNames;
  *   state.json                    current revision and history (written atomically)
  *   secrets/                      0700, secret files 0600 (docs/slurm.md: secrets); DYNAMO_SECRETS_DIR points here
  *   rev-&lt;N&gt;/                       0700, the rendered scripts of revision N; sbatch runs here
- *     &lt;component&gt;-&lt;replica&gt;/        the job's directory: script, slurm-&lt;jobid&gt;.out, job-id, leader-addr,
- *                                   start-workers, status
+ *     &lt;component&gt;-&lt;replica&gt;/        the job's directory: script, slurm-&lt;jobid&gt;.out (and a group's
+ *                                   slurm-&lt;jobid&gt;.rank-&lt;R&gt;.out), job-id, leader-addr, start-workers, status
  * </pre>
  */
 public final class RemoteLayout {
@@ -71,7 +71,12 @@ public final class RemoteLayout {
   }
 
   public String output(int revision, String component, int replica, String jobId) {
-    return jobDir(revision, component, replica) + "/slurm-" + jobId + ".out";
+    return jobDir(revision, component, replica) + "/" + SlurmNames.output(jobId);
+  }
+
+  /** A multi-node group's worker rank's own output file (rank 0, the leader, writes to {@link #output}). */
+  public String rankOutput(int revision, String component, int replica, String jobId, int rank) {
+    return jobDir(revision, component, replica) + "/" + SlurmNames.rankOutput(jobId, rank);
   }
 
   /** Written by a multi-node job: {@code host:port} of its leader. */

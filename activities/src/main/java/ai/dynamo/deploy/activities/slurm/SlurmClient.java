@@ -41,6 +41,11 @@ public final class SlurmClient {
     return squeue("--name=" + String.join(",", names));
   }
 
+  /** Every job of the login user that Slurm still lists (pending, running, recently ended). */
+  public List<SlurmJob> jobsOfUser() throws IOException {
+    return squeue("--me");
+  }
+
   /**
    * The given jobs in one {@code squeue}; a job Slurm no longer lists is looked up with {@code scontrol show job}
    * (which keeps ended jobs for MinJobAge), then with {@code sacct} where the cluster keeps accounting, and left out

@@ -74,9 +74,8 @@ final class SlurmRevisions {
     }
     store.write(store.read(ctx.graph().name()).withCurrentComponent(name,
         new DeployState.ComponentRecord(record.digest(), record.revision(), byStem)));
-    Optional<String> spec = s.ssh().readFile(s.layout().revisionDir(record.revision()) + "/" + SlurmTarget.SPEC_FILE);
-    Component old = spec.isEmpty() ? null : SlurmTarget.SPEC_JSON.readValue(spec.get(), RevisionSpec.class).graph().components()
-        .stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    Optional<RevisionSpec> spec = new SlurmRecords(s.ssh(), s.layout()).storedSpec(record.revision());
+    Component old = spec.isEmpty() ? null : spec.get().graph().components().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     if (old == null) {
       // No spec to read the readiness rule from: release a group's workers at once and leave the wait to the user.
       for (int r : jobs.keySet()) s.ssh().writeFile(s.layout().startWorkersFile(record.revision(), name, r), SlurmTarget.START_WORKERS, 0600);

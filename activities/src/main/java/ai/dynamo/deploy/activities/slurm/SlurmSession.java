@@ -3,6 +3,7 @@ package ai.dynamo.deploy.activities.slurm;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.TargetFailure;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
@@ -14,25 +15,27 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   /** Connections reused by the next activity of the same deploy run on this worker. */
   private static final SshConnectionPool POOL = new SshConnectionPool();
 
-
   interface Body<T> {
     T run(SlurmSession s) throws IOException;
   }
 
   static <T> T guard(DeployContext ctx, Body<T> body) {
-    return guard(ctx, false, body);
+    return guard(ctx, false, null, body);
   }
 
   /**
    * Opens the activity's connection, runs the body, and turns Slurm errors into the engine's failure types. On
    * the first contact ({@code firstContact}) an unreachable host is final; later it is transient and retried.
+   * {@code commandTimeout} bounds each remote command (null: {@link SshOptions#COMMAND_TIMEOUT}).
    */
-  static <T> T guard(DeployContext ctx, boolean firstContact, Body<T> body) {
-    String key = ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings();
+  static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
+    SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
+        : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
+    // Reused by the run's next step with the same options (a bounded logs command has its own).
+    String key = ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n" + options.commandTimeout();
     SshConnection ssh = null;
     try {
-      ssh = POOL.borrow(key, () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-          SlurmSettings.options(ctx.settings())));
+      ssh = POOL.borrow(key, () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()), options));
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       T result = body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
       POOL.giveBack(key, ssh);

@@ -5,10 +5,10 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.LiveRevision;
 import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
-import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.workflows.ChangeKind;
@@ -18,9 +18,6 @@ import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
-import ai.dynamo.deploy.workflows.RevisionStatus;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
@@ -35,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity,
@@ -52,6 +50,8 @@ public final class SlurmTarget implements DeployTarget {
   private final Duration cancelGrace;
   private final SlurmRevisions revisions;
   private final StatusFollowers followers;
+  /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
+  private Duration commandTimeout;
 
   /**
    * The worker's target: secrets from the worker's environment; readiness pushed by the jobs and followed
@@ -72,6 +72,15 @@ public final class SlurmTarget implements DeployTarget {
     this.secrets = secrets;
     this.cancelGrace = cancelGrace;
     this.revisions = new SlurmRevisions(this, firstPoll, maxPoll, cancelGrace);
+  }
+
+  /**
+   * This target with every remote command bounded by {@code timeout} (the CLI's {@code --request-timeout}, for
+   * {@code logs}); a worker's commands keep the longer default, room for sbatch under a loaded controller.
+   */
+  public SlurmTarget withCommandTimeout(Duration timeout) {
+    this.commandTimeout = timeout;
+    return this;
   }
 
   @Override
@@ -98,7 +107,7 @@ public final class SlurmTarget implements DeployTarget {
     } catch (SlurmError e) {
       throw SlurmSession.failure(e);
     }
-    return SlurmSession.guard(ctx, true, s -> {
+    return guard(ctx, true, s -> {
       String display = s.ssh().endpoint().display();
       LoginNodeChecks.requireSlurmCommands(s.ssh(), display);
       String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
@@ -109,7 +118,7 @@ public final class SlurmTarget implements DeployTarget {
           throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
         }
       }
-      List<String> missing = missingSecrets(ctx);
+      List<String> missing = secrets.missing(ctx.graph());
       if (!missing.isEmpty()) {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
@@ -128,7 +137,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public int currentRevision(DeployContext ctx) {
-    return SlurmSession.guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).currentRevision());
+    return guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).currentRevision());
   }
 
   @Override
@@ -139,7 +148,7 @@ public final class SlurmTarget implements DeployTarget {
   /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
-    return SlurmSession.guard(ctx, s -> {
+    return guard(ctx, s -> {
       int desired = stage.units(c);
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
@@ -178,13 +187,13 @@ public final class SlurmTarget implements DeployTarget {
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
       ReadinessWatch watch) {
     BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
-    return SlurmSession.guard(ctx, s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
+    return guard(ctx, s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
         .await(jobs(ctx, s, revision, c), grace, watch));
   }
 
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
-    SlurmSession.guard(ctx, s -> {
+    guard(ctx, s -> {
       DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
       DeployState state = store.read(ctx.graph().name());
       DeployState.Entry previous = previousOf(state, record.revision());
@@ -205,9 +214,8 @@ public final class SlurmTarget implements DeployTarget {
         jobs.putAll(components.get(c.name()).jobs());
       }
       // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-      s.ssh().mkdirs(s.layout().revisionDir(record.revision()), 0700);
-      s.ssh().writeFile(s.layout().revisionDir(record.revision()) + "/" + SPEC_FILE,
-          SPEC_JSON.writeValueAsBytes(new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings())), 0600);
+      new SlurmRecords(s.ssh(), s.layout()).writeSpec(record.revision(),
+          new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
       int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
       store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
           record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
@@ -225,7 +233,7 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
-    return SlurmSession.guard(ctx, s -> {
+    return guard(ctx, s -> {
       List<String> names = new ArrayList<>();
       for (Component c : ctx.graph().components()) {
         for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), r));
@@ -268,34 +276,19 @@ public final class SlurmTarget implements DeployTarget {
 
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    return SlurmSession.guard(ctx, s -> {
-      List<RevisionEntry> out = new ArrayList<>();
-      for (DeployState.Entry e : new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).history()) {
-        out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), RevisionStatus.valueOf(e.status().name()),
-            e.startedBy(), e.note(), e.workflowId(), e.runId()));
-      }
-      return out;
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh(), s.layout()).history(ctx.graph().name()));
   }
 
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
-    return SlurmSession.guard(ctx, s -> {
-      DeployState.Entry entry = new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).entry(revision);
-      if (entry == null || entry.status() == DeployState.Status.ROLLED_BACK || entry.status() == DeployState.Status.FAILED) {
-        return Optional.empty();
-      }
-      Optional<String> json = s.ssh().readFile(s.layout().revisionDir(revision) + "/" + SPEC_FILE);
-      if (json.isEmpty()) return Optional.empty();
-      return Optional.of(SPEC_JSON.readValue(json.get(), RevisionSpec.class));
-    });
+    return guard(ctx, true, s -> new SlurmRecords(s.ssh(), s.layout()).spec(ctx.graph().name(), revision));
   }
 
   /** Every replica has a live job of this deploy and revision, started from this very spec: nothing to apply. */
   @Override
   public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
     if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
-    return SlurmSession.guard(ctx, s -> {
+    return guard(ctx, s -> {
       Optional<String> digest = s.ssh().readFile(specDigestFile(s, revision, c)).map(String::strip);
       if (digest.isEmpty() || !digest.get().equals(ctx.request().specDigest())) return false;
       JobSubmitter finder = new JobSubmitter(s.slurm());
@@ -324,18 +317,43 @@ public final class SlurmTarget implements DeployTarget {
     return revisions.liveFiles(ctx, component, live);
   }
 
+  // ---- operating by name (SlurmUninstall, SlurmLogs) ---------------------------------------------------------
+
+  @Override
+  public int lastRevision(DeployContext ctx) {
+    return guard(ctx, s -> new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name()).lastRevision());
+  }
+
+  /** Slurm keeps its records in any case ({@code keepHistory} changes nothing): they hold no secret. */
+  @Override
+  public String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    return guard(ctx, true, s -> new SlurmUninstall(s.ssh(), s.slurm(), s.layout(), cancelGrace).run(ctx, watch));
+  }
+
+  @Override
+  public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    guard(ctx, true, s -> {
+      new SlurmLogs(s.ssh(), s.layout()).read(ctx.graph().name(), request, lines);
+      return null;
+    });
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   /** The content of start-workers: a line, so that the job's tail -F wakes its read at once (docs/slurm.md). */
   static final byte[] START_WORKERS = "start\n".getBytes(StandardCharsets.UTF_8);
 
-  /** A recorded revision's spec, beside its scripts in {@code rev-N/}. */
-  static final String SPEC_FILE = "spec.json";
-
-  static final ObjectMapper SPEC_JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
-
   private static String specDigestFile(SlurmSession s, int revision, Component c) {
     return s.layout().revisionDir(revision) + "/" + c.name() + ".spec-digest";
+  }
+
+  private <T> T guard(DeployContext ctx, SlurmSession.Body<T> body) {
+    return guard(ctx, false, body);
+  }
+
+  /** {@link SlurmSession#guard} with this target's command bound ({@link #withCommandTimeout}). */
+  private <T> T guard(DeployContext ctx, boolean firstContact, SlurmSession.Body<T> body) {
+    return SlurmSession.guard(ctx, firstContact, commandTimeout, body);
   }
 
   private static JobIdentity identity(DeployContext ctx, int revision) {
@@ -369,21 +387,6 @@ public final class SlurmTarget implements DeployTarget {
       if (e.status() == DeployState.Status.SUPERSEDED && e.revision() != revision) last = e;
     }
     return last;
-  }
-
-  private List<String> missingSecrets(DeployContext ctx) throws IOException {
-    List<String> missing = new ArrayList<>();
-    for (Component c : ctx.graph().components()) {
-      for (EnvVar e : c.environment()) {
-        if (e.isSecret() && secrets.value(e.secretRef()).isEmpty() && !missing.contains(e.secretRef())) {
-          missing.add(e.secretRef());
-        }
-      }
-      for (String w : c.secrets()) {
-        if (secrets.whole(w).isEmpty() && !missing.contains(w)) missing.add(w);
-      }
-    }
-    return missing;
   }
 
   private static SlurmStage slurmStage(Stage stage) {

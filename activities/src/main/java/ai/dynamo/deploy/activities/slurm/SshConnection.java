@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +21,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.time.Duration;
 import net.schmizz.keepalive.KeepAliveRunner;
+import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
@@ -42,8 +46,6 @@ import net.schmizz.sshj.userauth.password.Resource;
  * public key, from ssh-agent or key files ({@link SshAuthenticator}).
  */
 public final class SshConnection implements RemoteShell, AutoCloseable {
-  private static final long COMMAND_TIMEOUT_SECONDS = 120;
-
   private final SshEndpoint endpoint;
   private final SshOptions options;
   private SSHClient client;
@@ -69,6 +71,9 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   public synchronized Result run(String command, Retry retry) throws IOException {
     try {
       return exec(connection(), command);
+    } catch (CommandTimeout e) {
+      drop(); // the command's channel may still be open; a fresh connection for what comes next
+      throw e; // not run again: it had its time
     } catch (IOException e) {
       drop();
       if (retry != Retry.SAFE) {
@@ -83,7 +88,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * Starts a long-running command whose output is read as it comes (the status follower): one channel of this
    * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
    */
-  public synchronized Streaming stream(String command) throws IOException {
+  public synchronized Streaming follow(String command) throws IOException {
     Session session = connection().startSession();
     try {
       return new Streaming(session, session.exec(command));
@@ -119,6 +124,21 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       } catch (IOException ignored) {
         // the channel is gone already
       }
+    }
+  }
+
+  /**
+   * Runs {@code command} and hands each line of its output to {@code lines} as it arrives, until the command ends
+   * or this thread is interrupted ({@code dynamo deploy logs -f}); the connection's keepalive notices a dead peer.
+   *
+   * @throws InterruptedIOException when interrupted: the caller's way of stopping
+   */
+  public synchronized void stream(String command, Consumer<String> lines) throws IOException {
+    try (Session session = connection().startSession()) {
+      Session.Command cmd = session.exec(command);
+      BufferedReader out = new BufferedReader(new InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null; line = out.readLine()) lines.accept(line);
+      cmd.join(5, TimeUnit.SECONDS);
     }
   }
 
@@ -203,22 +223,27 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return sftp;
   }
 
-  private static Result exec(SSHClient c, String command) throws IOException {
+  /**
+   * Runs one command and collects its output, bounded by the options' command timeout: a command that does not end
+   * in time (a hung file system, a controller that does not answer) is abandoned with an error, never waited on.
+   */
+  private Result exec(SSHClient c, String command) throws IOException {
     try (Session session = c.startSession()) {
       Session.Command cmd = session.exec(command);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread errReader = new Thread(() -> {
-        try {
-          cmd.getErrorStream().transferTo(err);
-        } catch (IOException ignored) {
-          // the exit status below tells what happened
-        }
-      }, "ssh-stderr");
-      errReader.setDaemon(true);
-      errReader.start();
-      byte[] out = cmd.getInputStream().readAllBytes();
-      cmd.join(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Thread outReader = drain(cmd.getInputStream(), out, "ssh-stdout");
+      Thread errReader = drain(cmd.getErrorStream(), err, "ssh-stderr");
       try {
+        cmd.join(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ConnectionException e) {
+        if (cmd.getExitStatus() == null) {
+          throw new CommandTimeout("a command on " + endpoint.display() + " did not finish within "
+              + options.commandTimeout().toSeconds() + "s", e);
+        }
+      }
+      try {
+        outReader.join(TimeUnit.SECONDS.toMillis(5));
         errReader.join(TimeUnit.SECONDS.toMillis(5));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -226,8 +251,31 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       }
       Integer exit = cmd.getExitStatus();
       if (exit == null) throw new IOException("no exit status for a command (connection lost?)");
-      return new Result(exit, new String(out, StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      synchronized (out) {
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      }
     }
+  }
+
+  /** A command that did not end within the command timeout. */
+  static final class CommandTimeout extends IOException {
+    CommandTimeout(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Copies a command's stream into {@code into} on a thread of its own (it ends when the channel closes). */
+  private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
+    Thread reader = new Thread(() -> {
+      try {
+        stream.transferTo(into);
+      } catch (IOException ignored) {
+        // the exit status tells what happened
+      }
+    }, name);
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
   }
 
   private SSHClient connection() throws IOException {

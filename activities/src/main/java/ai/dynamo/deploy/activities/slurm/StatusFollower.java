@@ -125,7 +125,7 @@ public final class StatusFollower implements AutoCloseable {
     long backoff = FIRST_BACKOFF_MILLIS;
     while (!closed) {
       if (!holdReconnects) {
-        try (SshConnection.Streaming s = ssh.stream(command())) {
+        try (SshConnection.Streaming s = ssh.follow(command())) {
           synchronized (lock) {
             stream = s;
             connects++;

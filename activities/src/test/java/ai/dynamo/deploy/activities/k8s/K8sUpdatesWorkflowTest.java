@@ -129,6 +129,43 @@ class K8sUpdatesWorkflowTest {
     assertEquals(decodePods, pods("g-decode-"), "the decode pods run on");
   }
 
+  /**
+   * Operating by name meets per-component updates: the decode Deployment adopted unchanged keeps its revision-1
+   * objects and pods; {@code logs} reads one of them, {@code uninstall} deletes them with the rest, and the next
+   * deploy finds nothing unchanged and creates every component again.
+   */
+  @Test
+  void logsAndUninstallReachTheObjectsOfAComponentAdoptedFromAnOlderRevision() {
+    assertEquals(Phase.READY, deploy(graph(decode(K8sGraphs.IMAGE, null), frontend("8000"))).phase());
+    Graph v2 = graph(decode(K8sGraphs.IMAGE, null), frontend("8001"));
+    DeployResult updated = deploy(v2);
+    assertEquals("unchanged", change(updated, "decode"));
+    List<String> decodePods = pods("g-decode-");
+    assertEquals(2, decodePods.size(), decodePods.toString());
+
+    K8sTarget target = K8sGraphs.target(cluster.client);
+    ai.dynamo.deploy.activities.DeployContext ctx =
+        ai.dynamo.deploy.activities.DeployContext.named("g", K8sGraphs.request(v2, Map.of()).target(), "");
+    cluster.api.podLog(K8sGraphs.NS, decodePods.get(1), "decode replica 1 of revision 1\n");
+    List<String> lines = new java.util.ArrayList<>();
+    target.logs(ctx, new ai.dynamo.deploy.activities.LogRequest("decode", 1, null, 0, -1, false), lines::add);
+    assertEquals(List.of("decode replica 1 of revision 1"), lines);
+
+    DeployStarter.Started u = ai.dynamo.deploy.client.DeployUninstall.start(env.client(), "g",
+        K8sGraphs.request(v2, Map.of()).target(), true, "test@host", null);
+    DeployResult gone = DeployOutcomes.await(
+        env.client().newUntypedWorkflowStub(u.workflowId(), Optional.of(u.runId()), Optional.empty()));
+    assertEquals(Phase.UNINSTALLED, gone.phase(), gone.message());
+    assertEquals(null, deployment("g-decode"), "the adopted Deployment went too");
+    assertEquals(List.of(), pods("g-"));
+
+    DeployResult again = deploy(v2);
+    assertEquals(Phase.READY, again.phase(), again.message());
+    assertEquals(3, again.revision(), "numbered after the last recorded revision (--keep-history kept it)");
+    assertTrue(change(again, "decode").startsWith("added"), change(again, "decode"));
+    assertTrue(change(again, "frontend").startsWith("added"), change(again, "frontend"));
+  }
+
   @Test
   void aDecodeChangeWithAutoChoosesRecreateBecauseNoNodeHasRoom() {
     assertEquals(Phase.READY, deploy(graph(decode(K8sGraphs.IMAGE, null), frontend("8000"))).phase());

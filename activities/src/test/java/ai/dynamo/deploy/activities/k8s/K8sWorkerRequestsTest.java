@@ -114,7 +114,7 @@ class K8sWorkerRequestsTest {
   }
 
   @Test
-  void everyRequestOfADeployRollbackAndPruneIsInThePermissionTable() {
+  void everyRequestOfADeployRollbackPruneAndUninstallIsInThePermissionTable() {
     Map<String, String> settings = Map.of("multinode", "lws", "imagePullSecrets", "ngc");
     cluster.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("ngc")
         .withNamespace(NS).endMetadata().withType("kubernetes.io/dockerconfigjson").build()).create();
@@ -122,6 +122,11 @@ class K8sWorkerRequestsTest {
     assertEquals(Phase.ROLLED_BACK, deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE),
         K8sGraphs.engine(IMAGE + "-2:crashloop"), K8sGraphs.group(IMAGE)), settings).phase());
     assertEquals(Phase.READY, deploy(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE)), settings).phase());
+    // uninstall, removing the revision records too
+    ai.dynamo.deploy.client.DeployStarter.Started u = ai.dynamo.deploy.client.DeployUninstall.start(env.client(), "g",
+        K8sGraphs.request(K8sGraphs.graph("g", K8sGraphs.frontend(IMAGE)), settings).target(), false, "test@host", null);
+    assertEquals(Phase.UNINSTALLED, ai.dynamo.deploy.client.DeployOutcomes.await(env.client().newUntypedWorkflowStub(
+        u.workflowId(), java.util.Optional.of(u.runId()), java.util.Optional.empty())).phase());
 
     Set<String> used = new TreeSet<>();
     for (ApplyingCrudDispatcher.Seen s : workerRequests()) {
@@ -136,5 +141,6 @@ class K8sWorkerRequestsTest {
         "the LeaderWorkerSet was applied: " + used);
     assertTrue(used.contains(K8sAccessTable.resource("delete", "apps", "deployments", true)), used.toString());
     assertTrue(used.contains(K8sAccessTable.resource("watch", "", "pods", true)), used.toString());
+    assertTrue(used.contains(K8sAccessTable.resource("delete", "", "secrets", true)), "uninstall: " + used);
   }
 }

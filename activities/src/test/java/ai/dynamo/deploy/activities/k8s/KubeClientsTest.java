@@ -77,4 +77,45 @@ class KubeClientsTest {
       assertTrue(f.getMessage().contains("cannot reach the Kubernetes API"), f.getMessage());
     }
   }
+
+  @Test
+  void noConfigurationAnywhereIsFinalAndSaysWhatToDo(@TempDir Path dir) {
+    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, dir.resolve("absent").toString());
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)), Map.of());
+      TargetFailure f = assertThrows(TargetFailure.class, () -> target.preflight(ctx));
+      assertTrue(f.nonRetryable(), f.type());
+      assertEquals(KubeConfigs.NONE, f.getMessage());
+    }
+  }
+
+  @Test
+  void aNamedContextMustExistAndPointAtTheServerTheDeployWasMadeFor(@TempDir Path dir) throws Exception {
+    kubeconfig(dir);
+    try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
+      DeployContext missing = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)),
+          Map.of("context", "prod"));
+      TargetFailure noContext = assertThrows(TargetFailure.class, () -> target.currentRevision(missing));
+      assertTrue(noContext.nonRetryable());
+      assertTrue(noContext.getMessage().contains("context \"prod\" is not in kubeconfig " + dir.resolve("config")),
+          noContext.getMessage());
+      DeployContext elsewhere = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)),
+          Map.of("context", "mock-ctx", "server", "https://10.1.2.3:6443"));
+      TargetFailure wrongServer = assertThrows(TargetFailure.class, () -> target.currentRevision(elsewhere));
+      assertTrue(wrongServer.getMessage().contains("but the deploy is for https://10.1.2.3:6443"),
+          wrongServer.getMessage());
+    }
+    String url = cluster.client.getConfiguration().getMasterUrl();
+    assertTrue(KubeConfigs.sameServer(url, url.endsWith("/") ? url.substring(0, url.length() - 1) : url + "/"));
+    assertTrue(KubeConfigs.sameServer("https://api.example", "https://API.example:443/"));
+    assertFalse(KubeConfigs.sameServer("https://api.example:6443", "https://api.example"));
+  }
+
+  @Test
+  void clientsHaveBoundedTimeouts(@TempDir Path dir) throws Exception {
+    kubeconfig(dir);
+    Config config = KubeConfigs.load("mock-ctx", dir.resolve("config"), java.time.Duration.ofSeconds(7));
+    assertEquals(10_000, config.getConnectionTimeout());
+    assertEquals(7_000, config.getRequestTimeout());
+  }
 }

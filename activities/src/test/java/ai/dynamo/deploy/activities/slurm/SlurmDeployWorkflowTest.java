@@ -2,6 +2,7 @@ package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.DeployEnvironment;
@@ -158,7 +159,11 @@ class SlurmDeployWorkflowTest {
       int leaderReady = log.indexOf("listening on port 18702");
       int workersStarted = log.indexOf("workers started");
       assertTrue(leaderReady >= 0 && workersStarted > leaderReady, "leader ready, then workers started:\n" + log);
-      assertTrue(log.contains("worker rank 1: leader ") && log.contains("answered before this worker started"), log);
+      // each worker rank writes to a file of its own
+      String rank1 = fx.ssh.readFile(layout.rankOutput(1, "group", 0, groupJob, 1)).orElseThrow();
+      assertTrue(rank1.contains("worker rank 1: leader ") && rank1.contains("answered before this worker started"),
+          rank1);
+      assertFalse(log.contains("worker rank 1: leader "), "not in the leader's file: " + log);
       DeployState state = new DeployStateStore(fx.ssh, layout).read(g.name());
       assertEquals(1, state.currentRevision());
       assertEquals(3, state.current().jobs().size(), state.toString());

@@ -159,7 +159,10 @@ class SlurmJobsClusterTest {
     SlurmError e = assertThrows(SlurmError.class, () -> waitFor(check, g.components().get(0), SlurmStage.ALL, 1,
         layout, Map.of(0, job), Duration.ofSeconds(40)));
     assertEquals(SlurmError.Kind.JOB_FAILED, e.kind());
-    assertTrue(e.getMessage().contains("job " + job + " FAILED"), e.getMessage());
+    // Slurm shows the job COMPLETING (reason NonZeroExitCode) while its steps are cleaned up, then FAILED; the wait
+    // fails at whichever it sees first, naming that state.
+    assertTrue(e.getMessage().contains("job " + job + " FAILED")
+        || e.getMessage().contains("job " + job + " COMPLETING (ending, NonZeroExitCode)"), e.getMessage());
     assertTrue(e.getMessage().contains("exiting at once with status 7"), "the output's last lines: " + e.getMessage());
   }
 
@@ -180,16 +183,18 @@ class SlurmJobsClusterTest {
     fx.ssh.writeFile(layout.startWorkersFile(1, "grp", 0), new byte[0], 0600);
     ReadinessCheck.Status workers = waitFor(check, grp, SlurmStage.WORKERS, 1, layout, Map.of(0, job), Duration.ofSeconds(40));
     assertEquals(1, workers.ready(), workers.toString());
-    // Workers count as started when their srun step runs; the worker's own log line follows a moment later.
-    String log = slurm.tail(layout.output(1, "grp", 0, job), 50);
-    for (int i = 0; i < 60 && !log.contains("answered before this worker started"); i++) {
+    // Workers count as started when their srun step runs; the worker's own log line (in its rank's file) follows.
+    String worker = slurm.tail(layout.rankOutput(1, "grp", 0, job, 1), 50);
+    for (int i = 0; i < 60 && !worker.contains("answered before this worker started"); i++) {
       Thread.sleep(500);
-      log = slurm.tail(layout.output(1, "grp", 0, job), 50);
+      worker = slurm.tail(layout.rankOutput(1, "grp", 0, job, 1), 50);
     }
+    String log = slurm.tail(layout.output(1, "grp", 0, job), 50);
     int leaderListening = log.indexOf("listening on port " + leaderPort);
     int workersStarted = log.indexOf("workers started");
     assertTrue(leaderListening >= 0 && workersStarted > leaderListening, log);
-    assertTrue(log.contains("worker rank 1: leader ") && log.contains("answered before this worker started"), log);
+    assertTrue(worker.contains("worker rank 1: leader ") && worker.contains("answered before this worker started"),
+        worker);
   }
 
   @Test

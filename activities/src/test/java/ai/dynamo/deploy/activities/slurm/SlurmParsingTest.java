@@ -89,12 +89,21 @@ class SlurmParsingTest {
     s = s.withReady(r1);
     s = s.withFailed(entry(2, DeployState.Status.ROLLED_BACK));
     assertEquals(1, s.currentRevision());
-    assertEquals(2, s.lastRevision());
+    assertEquals(1, s.lastRevision(), "a rolled-back number is reused");
     s = s.withReady(entry(2, DeployState.Status.READY));
     assertEquals(2, s.currentRevision());
     assertEquals(DeployState.Status.SUPERSEDED, s.entry(1).status());
     assertEquals(DeployState.Status.READY, s.entry(2).status());
     assertEquals(2, s.history().size(), "the rolled-back attempt at revision 2 is replaced by the ready one");
+
+    s = s.withUninstalled("uninstalled by op@ws", 42);
+    assertEquals(0, s.currentRevision(), "nothing is live after an uninstall");
+    assertEquals(2, s.lastRevision(), "but the next deploy numbers on");
+    assertEquals(DeployState.Status.UNINSTALLED, s.entry(2).status());
+    assertEquals("uninstalled by op@ws", s.entry(2).note());
+    assertEquals(DeployState.Status.SUPERSEDED, s.entry(1).status());
+    s = s.withReady(entry(3, DeployState.Status.READY));
+    assertEquals(DeployState.Status.UNINSTALLED, s.entry(2).status(), "stays uninstalled");
   }
 
   @Test

@@ -249,6 +249,66 @@ class SlurmUpdatesClusterTest {
     assertEquals(DeployState.Status.ROLLED_BACK, state(v1).entry(2).status());
   }
 
+  /**
+   * Operating by name meets per-component updates: after a failed blue/green decode update (rolled back; its
+   * revision directory holds a decode job that never ran) and a front-end-only update that reuses that revision
+   * number and adopts the decode group as it runs, {@code logs} reads the adopted group's live job from rev-1's
+   * directory; {@code uninstall} cancels every live job, the adopted ones included; the next deploy finds nothing
+   * unchanged, creates every component again and numbers on after the last revision.
+   */
+  @Test
+  void logsAndUninstallFindTheJobsOfComponentsAdoptedFromAnOlderRevision() throws Exception {
+    String name = name();
+    Graph v1 = graph(name, "", "");
+    assertEquals(Phase.READY, deploy(v1).phase());
+    String decode = job(v1, "decode");
+    DeployResult failed = deploy(graph(name, ", max_batch_size: 16", ""),
+        Map.of(UpdateSettings.STRATEGY, "blue-green", UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "5"));
+    assertEquals(Phase.ROLLED_BACK, failed.phase(), failed.message());
+
+    Graph v3 = graph(name, "", ", route_mode: round-robin");
+    DeployResult updated = deploy(v3);
+    assertEquals(Phase.READY, updated.phase(), updated.message());
+    assertEquals("unchanged", change(updated, "decode"));
+    int live = updated.revision();
+    assertTrue(fx.ssh.readFile(fx.layout(v3).jobIdFile(live, "decode", 0)).isPresent(),
+        "the rolled-back attempt left a decode job in rev-" + live + "'s directory, which logs must not read");
+    assertEquals(1, state(v3).current().components().get("decode").revision());
+
+    // logs: the adopted group's leader, as it runs from rev-1's files
+    TargetSpec spec = new TargetSpec("slurm", location, settings(Map.of()));
+    String leaderOutput = fx.layout(v3).output(1, "decode", 0, decode);
+    ai.dynamo.deploy.activities.DeployContext ctx = ai.dynamo.deploy.activities.DeployContext.named(name, spec, "");
+    List<String> lines = new java.util.ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    do { // the leader is READY, so it has written; a line may still be on its way to the file
+      lines.clear();
+      target().logs(ctx, new ai.dynamo.deploy.activities.LogRequest("decode", 0, null, 0, -1, false), lines::add);
+    } while (lines.isEmpty() && System.nanoTime() < deadline);
+    assertFalse(lines.isEmpty(), "no output read from " + leaderOutput);
+    String file = fx.ssh.readFile(leaderOutput).orElseThrow();
+    assertTrue(file.startsWith(String.join("\n", lines)), "logs read " + leaderOutput + ": " + lines);
+
+    // uninstall: every live job goes, the adopted decode group included
+    DeployStarter.Started u = ai.dynamo.deploy.client.DeployUninstall.start(env.client(), name, spec, false,
+        "updates-test", null);
+    DeployResult gone = DeployOutcomes.await(
+        env.client().newUntypedWorkflowStub(u.workflowId(), Optional.of(u.runId()), Optional.empty()));
+    assertEquals(Phase.UNINSTALLED, gone.phase(), gone.message());
+    assertTrue(slurmJob(decode).state().ended(), slurmJob(decode).describe());
+    assertTrue(fx.jobsOf(v3).stream().allMatch(j -> j.state().ended()), fx.jobsOf(v3).toString());
+    assertEquals(0, state(v3).currentRevision());
+
+    // the next deploy: nothing counts as unchanged against an uninstalled graph; numbered after the last revision
+    DeployResult again = deploy(v3);
+    assertEquals(Phase.READY, again.phase(), again.message());
+    assertEquals(live + 1, again.revision());
+    assertTrue(change(again, "decode").startsWith("added"), change(again, "decode"));
+    assertTrue(change(again, "frontend").startsWith("added"), change(again, "frontend"));
+    assertNotEquals(decode, job(v3, "decode"));
+    assertEquals(SlurmJobState.RUNNING, slurmJob(job(v3, "decode")).state());
+  }
+
   @Test
   void diffPlansLikeTheDeployAndNeverShowsASecretValue() throws Exception {
     String name = name();
@@ -257,7 +317,7 @@ class SlurmUpdatesClusterTest {
 
     DeployRequest request = DeployRequest.of(graph(name, ", max_batch_size: 16", ", route_mode: x"),
         new TargetSpec("slurm", location, settings(Map.of())), DeployOptions.defaults("updates-test"));
-    DeployDiff diff = DeployDiffs.diff(env.client(), request);
+    DeployDiff diff = DeployDiffs.diff(env.client(), request, java.time.Duration.ofMinutes(2));
     assertEquals(1, diff.plan().liveRevision());
     assertTrue(diff.plan().change("decode").verb().equals("update (recreate)"), diff.plan().toString());
     assertTrue(diff.plan().change("decode").reason().contains("no room for a second 2x8-GPU allocation"),

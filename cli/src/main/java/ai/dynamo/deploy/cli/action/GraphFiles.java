@@ -20,8 +20,8 @@ public final class GraphFiles {
    * @throws UserError ({@link ExitCodes#INVALID}) listing every error, one {@link Problem#format()} per line
    */
   public static Graph load(Path file, String targetKind, PrintWriter warnings) {
-    // A contributed target (the tests' fake) has no checks of its own: target-agnostic checks only.
-    Target target = TargetChoice.isBuiltIn(targetKind) ? Target.parse(targetKind) : null;
+    // A contributed target (the tests' fake), or none yet (diff by name): target-agnostic checks only.
+    Target target = targetKind != null && TargetChoice.isBuiltIn(targetKind) ? Target.parse(targetKind) : null;
     LoadResult result = GraphLoader.load(file, target);
     result.warnings().forEach(w -> warnings.println(w.format()));
     warnings.flush();

@@ -19,7 +19,16 @@ public final class RenderDeploy {
    * @param written the paths written, in the renderer's order
    * @param warnings the renderer's warnings
    */
-  public record Result(List<Path> written, List<String> warnings) {}
+  public record Result(List<Path> written, List<String> warnings) {
+    /** The {@code -o json} document: the output directory, the files written (in order) and the warnings. */
+    public java.util.Map<String, Object> document(Path outDir) {
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("outDir", outDir.toString());
+      doc.put("files", written.stream().map(Path::toString).toList());
+      doc.put("warnings", warnings);
+      return doc;
+    }
+  }
 
   public static Result render(Graph graph, TargetChoice target, Path outDir) {
     if (!target.builtIn()) {

@@ -1,20 +1,19 @@
 package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
-import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.client.DeployStarter;
 import ai.dynamo.deploy.client.SearchAttributeRegistration;
 import ai.dynamo.deploy.client.DeployWatcher;
 import ai.dynamo.deploy.ir.Graph;
-import ai.dynamo.deploy.worker.DeployRegistration;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import java.io.IOException;
+import ai.dynamo.deploy.client.DeployStatus;
+import java.util.function.Function;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,15 +26,28 @@ import java.util.Set;
  */
 public final class RunDeploy {
   private final TemporalConnection configured;
-  private final PrintWriter out;
+  private final PrintWriter stdout;
+  private PrintWriter out;
   private final PrintWriter err;
   private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
-  private int localPort = TemporalConnection.LOCAL_PORT;
+  private int localPort = TemporalService.localPort();
+  private Function<Object, String> document;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
     this.configured = configured;
+    this.stdout = out;
     this.out = out;
     this.err = err;
+  }
+
+  /**
+   * {@code -o json|yaml}: stdout gets only the deploy's status document at the end (as {@code dynamo deploy status}
+   * prints it), written by {@code writer}; the progress goes to stderr. Null: the human output on stdout.
+   */
+  public RunDeploy document(Function<Object, String> writer) {
+    this.document = writer;
+    this.out = writer == null ? stdout : err;
+    return this;
   }
 
   /** Where an unconfigured client looks for a running {@code dynamo server} (tests use a free port). */
@@ -50,7 +62,7 @@ public final class RunDeploy {
   }
 
   /** Runs the deploy; returns the exit code. */
-  public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) throws InterruptedException {
+  public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) {
     TemporalService service = TemporalService.pick(configured, localPort, err, "deploy");
     LocalService embedded = service.embedded();
     TemporalConnection connection = service.connection();
@@ -62,13 +74,14 @@ public final class RunDeploy {
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
       out.flush();
-      if (!wait) {
-        out.println("Follow it: dynamo deploy status " + started.workflowId() + " --wait");
-        return ExitCodes.OK;
-      }
-      return follow(client, started, embedded != null);
+      int code = ExitCodes.OK;
+      if (!wait) out.println("Follow it: dynamo deploy status " + started.workflowId() + " --wait");
+      else code = follow(client, started, embedded != null);
+      if (document != null) stdout.println(document.apply(new DeployStatus(client).status(started.workflowId())));
+      return code;
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) throw connection.unreachable(e);
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) throw connection.unreachable(e);
       throw e;
     } finally {
       service.close();
@@ -93,32 +106,7 @@ public final class RunDeploy {
     return starter.start(graph, target, options, registered);
   }
 
-  private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) throws InterruptedException {
-    Thread detach = new Thread(() -> {
-      out.println();
-      if (embedded) {
-        out.println("Interrupted: the embedded Temporal service stops with this process, and the deploy with it."
-            + " Use 'dynamo server' (or a Temporal service) for deploys that outlive the CLI.");
-      } else {
-        out.println("Detached; the deploy keeps running. Re-attach: dynamo deploy status " + started.workflowId()
-            + " --wait");
-      }
-      out.flush();
-    }, "dynamo-detach");
-    Runtime.getRuntime().addShutdownHook(detach);
-    DeployWatcher.Ending ending;
-    try {
-      ending = new DeployWatcher(client, pollInterval)
-          .watch(started.workflowId(), started.runId(), ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(detach);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting: the hook prints the detach message
-      }
-    }
-    int code = ExitCodes.of(ending);
-    (code == ExitCodes.OK ? out : err).println(ending.summary());
-    return code;
+  private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) {
+    return FollowRun.follow(client, started.workflowId(), started.runId(), out, err, pollInterval, embedded);
   }
 }

@@ -67,21 +67,39 @@ public record TargetChoice(String kind, Map<String, String> settings) {
 
   /** Refuses a setting that does not belong to the target kind (e.g. --partition with --target k8s). */
   public static void checkFlagsApply(String kind, Map<String, String> flags) {
+    checkFlagsApply(kind, false, flags, Map.of());
+  }
+
+  /**
+   * Refuses a setting that does not belong to the target kind, naming the flag it came from and the
+   * {@code --target} it belongs to: {@code --partition applies to --target slurm, not --target k8s}.
+   *
+   * @param byDefault the kind is the default (no --target given): the message says to add the right one
+   * @param origin the flag each setting came from ({@code --partition}, {@code --set key}); the key when absent
+   */
+  public static void checkFlagsApply(String kind, boolean byDefault, Map<String, String> flags,
+      Map<String, String> origin) {
     java.util.Set<String> allowed = TargetProfile.KEYS.get(kind);
     if (allowed == null) return; // a contributed target takes any setting
     flags.forEach((key, value) -> {
-      if (value != null && !allowed.contains(key) && !UpdateSettings.isUpdateSetting(key)) {
-        throw new UserError(ExitCodes.INVALID,
-            "error: setting \"" + key + "\" does not apply to --target " + kind + " (its settings: "
-                + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+      if (value == null || allowed.contains(key) || UpdateSettings.isUpdateSetting(key)) return;
+      String flag = origin.getOrDefault(key, "setting \"" + key + "\"");
+      String owner = TargetProfile.KEYS.entrySet().stream().filter(e -> e.getValue().contains(key))
+          .map(Map.Entry::getKey).findFirst().orElse(null);
+      if (owner == null) {
+        throw new UserError(ExitCodes.INVALID, "error: " + flag + ": no such setting for --target " + kind
+            + " (its settings: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
       }
+      throw new UserError(ExitCodes.INVALID, "error: " + flag + " applies to --target " + owner + ", not --target "
+          + kind + (byDefault ? " (the default): add --target " + owner : ""));
     });
   }
 
   /**
-   * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the context when one is
-   * given), the Slurm login node as {@code user@hostname:port} after the ssh config ({@link #loginNode}), or a
-   * contributed target's {@code location} setting.
+   * Where within the target kind the deploy goes: the Kubernetes namespace (prefixed with the API server's
+   * {@code host:port} with {@code --kubeconfig}, else with the context when one is given), the Slurm login node as
+   * {@code user@hostname:port} after the ssh config ({@link #loginNode}), or a contributed target's {@code location}
+   * setting.
    *
    * @throws UserError when a Slurm target has no login host or a bad ssh config
    */
@@ -90,6 +108,9 @@ public record TargetChoice(String kind, Map<String, String> settings) {
       case K8S -> {
         String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, "default");
         String context = settings.get(TargetSettings.K8S_CONTEXT);
+        String server = settings.get(TargetSettings.K8S_SERVER);
+        // With --kubeconfig the cluster is named by its API server: two clusters never share a deploy ID.
+        if (server != null && !server.isBlank()) yield KubeconfigIdentity.hostPort(server) + "/" + namespace;
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
       case SLURM -> loginNode().location();

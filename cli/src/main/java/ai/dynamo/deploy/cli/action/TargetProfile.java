@@ -56,6 +56,7 @@ public final class TargetProfile {
               Set.of(
                   TargetSettings.K8S_NAMESPACE,
                   TargetSettings.K8S_CONTEXT,
+                  TargetSettings.K8S_SERVER,
                   TargetSettings.K8S_CREATE_NAMESPACE,
                   TargetSettings.K8S_FORCE_CONFLICTS,
                   TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS,

@@ -5,15 +5,22 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.worker.DeployRegistration;
+import ai.dynamo.deploy.workflows.Durations;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Temporal service a command that needs a worker uses (deploy, diff): the configured one; else a
- * {@code dynamo server} on 127.0.0.1; else an embedded one with a worker, for this command only. Close it when done.
+ * {@code dynamo server} on 127.0.0.1; else an embedded one with a worker, for this command only. Connecting and
+ * starting are bounded by the connection's request timeout, with a spinner on a terminal. Close it when done.
  *
  * @param connection how it was reached
  * @param stubs the service stubs
@@ -23,26 +30,57 @@ import java.time.Duration;
 public record TemporalService(TemporalConnection connection, WorkflowServiceStubs stubs, WorkflowClient client,
     LocalService embedded) implements AutoCloseable {
 
+  /** Where an unconfigured client looks for a {@code dynamo server}; tests name another port than 7233. */
+  public static int localPort() {
+    return Integer.getInteger("dynamo.localTemporalPort", TemporalConnection.LOCAL_PORT);
+  }
+
   public static TemporalService pick(TemporalConnection configured, int localPort, PrintWriter err, String what) {
+    TemporalConnection dial = configured;
     if (!configured.addressConfigured()) {
-      if (TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, Duration.ofMillis(500))) {
-        TemporalConnection local = configured.withAddress(TemporalConnection.LOCAL_HOST + ":" + localPort);
-        WorkflowServiceStubs stubs = local.connect();
-        return new TemporalService(local, stubs, local.client(stubs), null);
-      }
-      err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
-          + ": running an embedded one in this process for this " + what
-          + " (run 'dynamo server' to keep deploys across CLI restarts).");
-      err.flush();
-      try {
-        LocalService embedded = LocalService.start(0, DeployRegistration.production());
+      if (!TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, Duration.ofMillis(500))) {
+        err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
+            + ": running an embedded one in this process for this " + what
+            + " (run 'dynamo server' to keep deploys across CLI restarts).");
+        err.flush();
+        LocalService embedded = startEmbedded(configured.requestTimeout(), err);
         return new TemporalService(embedded.connection(), embedded.stubs(), embedded.client(), embedded);
-      } catch (IOException e) {
-        throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: " + e.getMessage(), e);
       }
+      dial = configured.withAddress(TemporalConnection.LOCAL_HOST + ":" + localPort);
     }
-    WorkflowServiceStubs stubs = configured.connect();
-    return new TemporalService(configured, stubs, configured.client(stubs), null);
+    TemporalConnection reached = dial;
+    WorkflowServiceStubs stubs = Spinner.around(err, ProgressView.interactiveTerminal(),
+        "connecting to Temporal at " + reached.address(), reached::connect);
+    return new TemporalService(reached, stubs, reached.client(stubs), null);
+  }
+
+  // Starting is local work (a gRPC server in this process and a worker), bounded like a request all the same.
+  private static LocalService startEmbedded(Duration bound, PrintWriter err) {
+    ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "dynamo-embedded-start");
+      t.setDaemon(true);
+      return t;
+    });
+    Future<LocalService> starting = starter.submit(() -> LocalService.start(0, DeployRegistration.production()));
+    try {
+      return Spinner.around(err, ProgressView.interactiveTerminal(), "starting the embedded Temporal service", () -> {
+        try {
+          return starting.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new UserError(ExitCodes.UNREACHABLE, "error: interrupted while starting the embedded Temporal service", e);
+        } catch (TimeoutException e) {
+          starting.cancel(true);
+          throw new UserError(ExitCodes.UNREACHABLE, "error: the embedded Temporal service did not start within "
+              + Durations.human(bound) + " (a loaded machine? give --request-timeout more time, or run 'dynamo server')", e);
+        } catch (ExecutionException e) {
+          throw new UserError(ExitCodes.UNREACHABLE, "error: cannot start the embedded Temporal service: "
+              + e.getCause().getMessage(), e.getCause());
+        }
+      });
+    } finally {
+      starter.shutdown();
+    }
   }
 
   @Override

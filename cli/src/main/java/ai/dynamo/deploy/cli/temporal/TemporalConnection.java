@@ -27,14 +27,22 @@ public final class TemporalConnection {
 
   public static final int LOCAL_PORT = 7233;
   public static final String DEFAULT_NAMESPACE = "default";
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** How long connecting may take (the first health check answered). */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** How long one call may take unless {@code --request-timeout} says otherwise (gRPC deadline). */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The longest a query waits for a worker's answer (the SDK's default). */
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
   private final ClientConfigProfile profile;
   private final boolean addressConfigured;
+  private final Duration requestTimeout;
 
-  private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured) {
+  private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured, Duration requestTimeout) {
     this.profile = profile;
     this.addressConfigured = addressConfigured;
+    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -61,13 +69,24 @@ public final class TemporalConnection {
     if (namespaceFlag != null && !namespaceFlag.isBlank()) effective.setNamespace(namespaceFlag);
     ClientConfigProfile profile = effective.build();
     boolean configured = profile.getAddress() != null && !profile.getAddress().isBlank();
-    return new TemporalConnection(profile, configured);
+    return new TemporalConnection(profile, configured, REQUEST_TIMEOUT);
   }
 
   /** Settings for a service this process runs itself ({@code dynamo server}, the embedded default). */
   public static TemporalConnection local(int port, String namespace) {
     return new TemporalConnection(
-        ClientConfigProfile.newBuilder().setAddress(LOCAL_HOST + ":" + port).setNamespace(namespace).build(), true);
+        ClientConfigProfile.newBuilder().setAddress(LOCAL_HOST + ":" + port).setNamespace(namespace).build(), true,
+        REQUEST_TIMEOUT);
+  }
+
+  /** This connection with another deadline for each call ({@code --request-timeout}). */
+  public TemporalConnection withRequestTimeout(Duration timeout) {
+    return new TemporalConnection(profile, addressConfigured, timeout);
+  }
+
+  /** The deadline of each call, and how long the CLI waits for a worker's short answers (records). */
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 
   /** Whether an address came from a flag, the environment or a profile (otherwise the local default applies). */
@@ -87,7 +106,7 @@ public final class TemporalConnection {
 
   /** This connection with another address (the embedded service's), keeping namespace and credentials. */
   public TemporalConnection withAddress(String address) {
-    return new TemporalConnection(profile.toBuilder().setAddress(address).build(), true);
+    return new TemporalConnection(profile.toBuilder().setAddress(address).build(), true, requestTimeout);
   }
 
   /**
@@ -96,8 +115,13 @@ public final class TemporalConnection {
    * @throws UserError with {@link ExitCodes#UNREACHABLE} when it does not
    */
   public WorkflowServiceStubs connect() {
+    // Every call has a deadline: a service that accepts the connection but never answers ends in an error too.
     WorkflowServiceStubsOptions options =
-        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address()).build();
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address())
+            .setRpcTimeout(requestTimeout)
+            // a query waits for a worker to answer; a missing worker is reported after this, not after 30 s
+            .setRpcQueryTimeout(requestTimeout.compareTo(QUERY_TIMEOUT) < 0 ? requestTimeout : QUERY_TIMEOUT)
+            .build();
     try {
       return WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
@@ -114,6 +138,10 @@ public final class TemporalConnection {
   /** The error for a service that does not answer, saying how to get one. */
   public UserError unreachable(Throwable cause) {
     String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (why.contains("DEADLINE_EXCEEDED") || why.toLowerCase(java.util.Locale.ROOT).contains("deadline")) {
+      why = "no answer within " + ai.dynamo.deploy.workflows.Durations.human(
+          cause instanceof java.util.concurrent.TimeoutException ? CONNECT_TIMEOUT : requestTimeout) + " (" + why + ")";
+    }
     return new UserError(
         ExitCodes.UNREACHABLE,
         "error: cannot reach Temporal at "

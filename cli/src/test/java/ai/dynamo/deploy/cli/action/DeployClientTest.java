@@ -189,6 +189,10 @@ class DeployClientTest {
     assertEquals("COMPLETED", doneRow.status());
     assertEquals("RUNNING", openRow.status());
     assertNull(openRow.closedAt());
+    assertNotEquals(null, doneRow.closedAt(), "a closed run has its end");
+    assertEquals(List.of("demo", "fake", "list-done", "READY", 1, "deploy"), List.of(doneRow.graph(), doneRow.target(),
+        doneRow.location(), doneRow.phase(), doneRow.revision(), doneRow.type()));
+    assertEquals("list-open", openRow.location());
     DeployDecisions.cancel(client, open.workflowId(), "test cleanup");
   }
 }

@@ -38,6 +38,11 @@ public final class Labels {
     return K8sNames.fit(ai.dynamo.deploy.ir.Names.dnsLabel(graphName), K8sNames.MAX_LABEL);
   }
 
+  /** The value of {@link #COMPONENT} for a component name, as every rendered object and pod carries it. */
+  public static String componentValue(String componentName) {
+    return K8sNames.fit(ai.dynamo.deploy.ir.Names.dnsLabel(componentName), K8sNames.MAX_LABEL);
+  }
+
   /** What a set of pods does within its component. */
   enum Role {
     /** single-node long-running service (Deployment) */

@@ -52,7 +52,7 @@ final class SbatchScript {
     if (c.resources().memory() != null) sbatch(s, "--mem=" + memoryMiB(c) + "M");
     if (c.resources().gpu() > 0) sbatch(s, "--gres=gpu:" + c.resources().gpu());
     if (!c.nodeSelector().isEmpty()) sbatch(s, "--constraint=" + SlurmNames.constraint(c.nodeSelector()));
-    sbatch(s, "--output=" + stem + "/slurm-%j.out");
+    sbatch(s, "--output=" + stem + "/" + SlurmNames.output("%j"));
     if (options.partition() != null) sbatch(s, "--partition=" + options.partition());
     if (options.account() != null) sbatch(s, "--account=" + options.account());
     if (options.time() != null) sbatch(s, "--time=" + options.time());
@@ -174,8 +174,10 @@ final class SbatchScript {
       readiness(s, c, "\"$DYN_LEADER_HOST\"");
       s.append(JobStatusScript.WAIT_FOR_START_WORKERS);
       s.append("dyn_rank=1\n");
+      s.append("# Each worker rank writes to a file of its own (rank 0, the leader, to the job's output file).\n");
       s.append("for dyn_node in \"${DYN_WORKER_NODES[@]}\"; do\n");
-      s.append("  ").append(srun).append(" --nodelist=\"$dyn_node\" -- ").append(processWords(argv, nodes)).append(" &\n");
+      s.append("  ").append(srun).append(" --nodelist=\"$dyn_node\" --output=\"$DYN_JOB_DIR/")
+          .append(SlurmNames.RANK_OUTPUT_PATTERN).append("\" -- ").append(processWords(argv, nodes)).append(" &\n");
       s.append("  DYN_PIDS+=(\"$!\")\n");
       s.append("  dyn_rank=$((dyn_rank + 1))\n");
       s.append("done\n");

@@ -35,6 +35,19 @@ public final class SlurmNames {
     return stem + "/" + stem + ".sbatch";
   }
 
+  /** The job's output file in its directory (rank 0 of a multi-node group writes here too). */
+  public static String output(String jobId) {
+    return "slurm-" + jobId + ".out";
+  }
+
+  /** A multi-node group's worker rank {@code rank} (1..N-1) writes to a file of its own beside the job's. */
+  public static String rankOutput(String jobId, int rank) {
+    return "slurm-" + jobId + ".rank-" + rank + ".out";
+  }
+
+  /** {@link #rankOutput} as the srun {@code --output} pattern of a script ({@code %j}: the job ID). */
+  static final String RANK_OUTPUT_PATTERN = "slurm-%j.rank-$dyn_rank.out";
+
   /**
    * A Slurm node feature for one {@code node_selector} entry: {@code key_value}, every character outside
    * {@code [A-Za-z0-9_]} replaced by {@code _} ({@code role: leader} is {@code role_leader},

@@ -114,7 +114,10 @@ class SbatchScriptBashTest {
   private static final String NODE_SRUN = """
       #!/bin/bash
       while (( $# > 0 )) && [[ "$1" != -- ]]; do
-        case "$1" in --nodelist=*) export SLURMD_NODENAME="${1#--nodelist=}" ;; esac
+        case "$1" in
+          --nodelist=*) export SLURMD_NODENAME="${1#--nodelist=}" ;;
+          --output=*) printf '%s' "${1#--output=}" >"${DYN_TEST_OUT:-/dev/null}/$SLURMD_NODENAME.output" ;;
+        esac
         shift
       done
       shift
@@ -159,6 +162,10 @@ class SbatchScriptBashTest {
             "node1:29500"), words);
       }
     }
+    // Rank 0 writes to the job's output file; each worker rank to a file of its own (dynamo deploy logs --rank).
+    assertFalse(Files.exists(out.resolve("node1.output")), "the leader keeps the job's output file");
+    String workerOutput = Files.readString(out.resolve("node2.output"));
+    assertTrue(workerOutput.endsWith("/grp-0/" + SlurmNames.rankOutput("%j", 1)), workerOutput);
   }
 
   @Test

@@ -2,6 +2,7 @@ package ai.dynamo.deploy.testing.fake;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -64,18 +66,6 @@ public final class FakeTarget implements DeployTarget {
   public static final String TRANSIENT_APPLY_FAILURES = "fake.transientApplyFailures";
   public static final String POLL_MILLIS = "fake.pollMillis";
   public static final String PREFLIGHT_SECONDS = "fake.preflightSeconds";
-
-  static final Set<String> SETTINGS =
-      Set.of(
-          READY_AFTER_SECONDS,
-          FAIL_COMPONENT,
-          FAIL_STAGE,
-          FAIL_MESSAGE,
-          NEVER_READY,
-          PREFLIGHT_FAILURE,
-          TRANSIENT_APPLY_FAILURES,
-          POLL_MILLIS,
-          PREFLIGHT_SECONDS);
 
   private final Clock clock;
   private final FakeStateStore store;
@@ -141,17 +131,7 @@ public final class FakeTarget implements DeployTarget {
 
   @Override
   public List<String> validate(DeployContext ctx) {
-    List<String> problems = new ArrayList<>();
-    for (String key : ctx.settings().keySet()) {
-      boolean perComponent = key.startsWith(READY_AFTER_SECONDS + ".");
-      if (key.startsWith("fake.") && !SETTINGS.contains(key) && !perComponent) {
-        problems.add("unknown setting " + key);
-      }
-      boolean whole = perComponent || List.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS).contains(key);
-      String value = ctx.settings().get(key);
-      if (whole && !value.matches("[0-9]+")) problems.add(key + " must be a whole number, not " + value);
-    }
-    return problems;
+    return FakeSettings.problems(ctx.settings());
   }
 
   @Override
@@ -272,14 +252,7 @@ public final class FakeTarget implements DeployTarget {
         record.revision(), ctx.graph().components().stream().map(Component::name).toList());
     s.units.values().removeIf(u -> u.revision != record.revision());
     int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
-    List<RevisionEntry> history = new ArrayList<>();
-    for (RevisionEntry e : s.history) {
-      if (e.revision() == record.revision()) continue;
-      history.add(e.status() == RevisionStatus.READY ? withStatus(e, RevisionStatus.SUPERSEDED) : e);
-    }
-    history.add(new RevisionEntry(record.revision(), record.epochMillis(), record.specDigest(), RevisionStatus.READY,
-        record.startedBy(), restores > 0 ? "rolled back to " + restores : "", record.workflowId(), record.runId()));
-    s.history = history;
+    FakeHistory.ready(s, record, restores > 0 ? "rolled back to " + restores : "");
     s.specs.put(record.revision(), new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
     store.save();
   }
@@ -304,11 +277,6 @@ public final class FakeTarget implements DeployTarget {
     return current;
   }
 
-  private static RevisionEntry withStatus(RevisionEntry e, RevisionStatus status) {
-    return new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.startedBy(), e.note(),
-        e.workflowId(), e.runId());
-  }
-
   @Override
   public synchronized String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     calls.add("rollback " + ctx.graph().name() + " rev " + request.failedRevision() + " -> " + request.previousRevision());
@@ -329,14 +297,41 @@ public final class FakeTarget implements DeployTarget {
       }
     }
     s.liveRevision = request.previousRevision();
-    s.history.removeIf(e -> e.revision() == request.failedRevision() && e.status() != RevisionStatus.READY);
-    s.history.add(new RevisionEntry(request.failedRevision(), clock.millis(), ctx.request().specDigest(),
+    FakeHistory.rolledBack(s, new RevisionEntry(request.failedRevision(), clock.millis(), ctx.request().specDigest(),
         RevisionStatus.ROLLED_BACK, ctx.request().options() == null ? "" : ctx.request().options().startedBy(),
         request.reason(), ctx.workflowId(), ctx.runId()));
     store.save();
     return request.previousRevision() > 0
         ? "restored revision " + request.previousRevision()
         : "removed " + request.components().size() + " components of revision " + request.failedRevision();
+  }
+
+  @Override
+  public synchronized int lastRevision(DeployContext ctx) {
+    return FakeHistory.last(state(ctx));
+  }
+
+  /** Everything stops; the live revision's entry says UNINSTALLED (kept) or every record goes. */
+  @Override
+  public synchronized String uninstall(DeployContext ctx, boolean keepHistory, ReadinessWatch watch) {
+    calls.add("uninstall " + ctx.graph().name() + (keepHistory ? " keep-history" : ""));
+    FakeState s = state(ctx);
+    int removed = s.units.size();
+    s.units.clear();
+    String by = ctx.request().options().startedBy();
+    FakeHistory.uninstalled(s, "uninstalled by " + by, clock.millis(), keepHistory);
+    store.save();
+    return "removed " + removed + " components";
+  }
+
+  /** Ten numbered lines ({@code <component> replica R rank K: line N}), whatever runs; nothing to follow. */
+  @Override
+  public void logs(DeployContext ctx, LogRequest request, Consumer<String> lines) {
+    int from = request.tailLines() < 0 ? 1 : Math.max(1, 11 - request.tailLines());
+    for (int n = from; n <= 10; n++) {
+      lines.accept(request.component() + " replica " + request.replica() + " rank " + request.rankOrLeader()
+          + ": line " + n);
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

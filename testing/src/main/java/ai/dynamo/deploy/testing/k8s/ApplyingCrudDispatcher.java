@@ -50,6 +50,7 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<WebSocket> watches = new CopyOnWriteArrayList<>();
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, String> podLogs = new ConcurrentHashMap<>();
   private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
   private final List<Map<String, Object>> reviews = Collections.synchronizedList(new ArrayList<>());
 
@@ -104,6 +105,11 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
     }
   }
 
+  /** What the kubelet would return as the log of pod {@code name} (the stock mock has no logs at all). */
+  public void podLog(String namespace, String name, String text) {
+    podLogs.put(namespace + "/" + name, text);
+  }
+
   /** "METHOD path" of every request so far. */
   public List<String> requests() {
     synchronized (requests) {
@@ -120,6 +126,9 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
     if (fault != null) return fault;
     String path = request.getPath();
     if ("POST".equals(request.getMethod()) && path.contains("/selfsubjectaccessreviews")) return review(request);
+    if ("GET".equals(request.getMethod()) && path.matches("/api/v1/namespaces/[^/]+/pods/[^/]+/log([?].*)?")) {
+      return log(path);
+    }
     String contentType = request.getHeader("Content-Type");
     if ("PATCH".equals(request.getMethod()) && contentType != null && contentType.startsWith(APPLY_CONTENT_TYPE)) {
       synchronized (this) {
@@ -127,6 +136,18 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return super.dispatch(request);
+  }
+
+  /** A pod's log as set by {@link #podLog} (else empty), its last {@code tailLines} lines when asked. */
+  private MockResponse log(String path) {
+    String[] parts = path.split("[/?]");
+    String namespace = parts[4];
+    String pod = parts[6];
+    List<String> lines = List.of(podLogs.getOrDefault(namespace + "/" + pod, "").split("\n", -1));
+    if (lines.size() > 0 && lines.get(lines.size() - 1).isEmpty()) lines = lines.subList(0, lines.size() - 1);
+    java.util.regex.Matcher tail = java.util.regex.Pattern.compile("[?&]tailLines=([0-9]+)").matcher(path);
+    if (tail.find()) lines = lines.subList(Math.max(0, lines.size() - Integer.parseInt(tail.group(1))), lines.size());
+    return new MockResponse().setResponseCode(200).setBody(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
   }
 
   @Override

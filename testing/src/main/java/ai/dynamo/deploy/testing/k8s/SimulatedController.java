@@ -137,6 +137,24 @@ public final class SimulatedController implements AutoCloseable {
       if (!controlledByAnother(s)) statefulSet(s);
     }
     for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
+    collectGarbage();
+  }
+
+  /** The garbage collector's part: pods whose workload is gone go too (as they do once their owner is deleted). */
+  private void collectGarbage() {
+    java.util.Set<String> owners = new java.util.HashSet<>();
+    client.apps().deployments().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
+    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner").list().getItems()) {
+      if (!owners.contains(p.getMetadata().getLabels().get("sim/owner"))) {
+        client.resource(p).inNamespace(namespace).delete();
+      }
+    }
+  }
+
+  private static String ownerKey(HasMetadata owner) {
+    return owner.getKind() + "." + owner.getMetadata().getName();
   }
 
   /** StatefulSets another controller runs (LeaderWorkerSet's: {@link SimulatedLeaderWorkerSets}) are left to it. */
@@ -298,7 +316,7 @@ public final class SimulatedController implements AutoCloseable {
   private int syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
       int ready, Map<String, String> extraLabels) {
     if (scheduler.on()) return syncScheduledPods(owner, template, names, b, ready, extraLabels);
-    String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
+    String ownerKey = ownerKey(owner);
     for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
       boolean old = !names.contains(p.getMetadata().getName());
       if (old && !(keepOldPods && owner instanceof Deployment)) client.resource(p).inNamespace(namespace).delete();
@@ -331,7 +349,7 @@ public final class SimulatedController implements AutoCloseable {
   /** {@link #syncPods} with a scheduler: pods bind to nodes with room for their GPUs, or stay Unschedulable. */
   private int syncScheduledPods(HasMetadata owner, PodTemplateSpec template, List<String> names, Behaviour b,
       int ready, Map<String, String> extraLabels) {
-    String ownerKey = owner.getKind() + "." + owner.getMetadata().getName();
+    String ownerKey = ownerKey(owner);
     boolean surge = owner instanceof Deployment d && d.getSpec().getStrategy() != null
         && "RollingUpdate".equals(d.getSpec().getStrategy().getType())
         && d.getSpec().getStrategy().getRollingUpdate() != null
