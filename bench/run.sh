@@ -11,8 +11,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=bench/classpath.sh
-source bench/classpath.sh
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(cli k8s slurm rerun)
 rounds="${BENCH_ROUNDS:-15}"
@@ -98,7 +96,7 @@ if wants k8s; then
   echo
   echo "### Kubernetes (fabric8 mock API server + simulated controller; ms)"
   echo
-  cp="$(test_classpath activities)"
+  cp="$(activities/bench/classpath.sh)"  # the one class-path script, shared with activities/bench and bench/slurm
   echo "| measurement | median | min | max | goal |"
   echo "|---|---:|---:|---:|---|"
   java -cp "$cp" ai.dynamo.deploy.activities.k8s.K8sDeployMockBenchmark 10 2>"$logs/k8s.log" \

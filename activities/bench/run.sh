@@ -6,15 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-cp_file="$(mktemp)"
-# One reactor run: the sibling modules resolve to their target/ directories (nothing is installed); the last module
-# written, activities, leaves its test class path in the file.
-mvn -o -B -q -pl activities -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$cp_file" >/dev/null
-classpath="activities/target/classes:activities/target/test-classes:$(cat "$cp_file")"
-rm -f "$cp_file"
-for m in ir render workflows activities-core testing client; do classpath="$m/target/classes:$classpath"; done
-classpath="ir/target/test-classes:$classpath"
+classpath="$(activities/bench/classpath.sh)"
 
 log="$(mktemp)"
 echo "Commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), $(java -version 2>&1 | head -1)"

@@ -101,12 +101,83 @@ public final class ReadinessCheck {
     List<String> waiting = new ArrayList<>();
     for (int i = 0; i < units.size(); i++) {
       ready += units.get(i);
-      if (units.get(i) < perReplica) waiting.add(replicaJobs.get(i).describe() + waitingFor(c, stage, replicaJobs.get(i)));
+      if (units.get(i) < perReplica) {
+        waiting.add(replicaJobs.get(i).describe()
+            + (replicaJobs.get(i).state() == SlurmJobState.RUNNING ? waitingFor(c, stage) : ""));
+      }
     }
     String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
     String pending = replicaJobs.stream().filter(j -> j.state() == SlurmJobState.PENDING).map(SlurmJob::reason)
         .findFirst().orElse(null);
     return new Status(ready, perReplica * jobs.size(), message, pending);
+  }
+
+  /**
+   * The same rules over what the jobs pushed ({@link StatusFollower}): a service replica is ready when its status
+   * file's last verdict is {@code ready} (a group's LEADER stage: the leader's rule; WORKERS: {@code workers-started});
+   * a batch replica when it wrote {@code exited 0} or Slurm says COMPLETED. A job that wrote {@code exited} or
+   * {@code failed}, that Slurm's last squeue shows ended, or that Slurm no longer knows, has failed.
+   *
+   * @throws SlurmError JOB_FAILED when a job failed (not retryable)
+   */
+  public Status evaluate(Component c, SlurmStage stage, int revision, RemoteLayout layout, Map<Integer, String> jobs,
+      StatusFollower.Snapshot seen) throws IOException {
+    int nodes = c.multiNode().numNodes();
+    int perReplica = switch (stage) {
+      case ALL -> nodes;
+      case LEADER -> 1;
+      case WORKERS -> nodes - 1;
+    };
+    int ready = 0;
+    List<String> waiting = new ArrayList<>();
+    String pending = null;
+    for (Map.Entry<Integer, String> e : new LinkedHashMap<>(jobs).entrySet()) {
+      int replica = e.getKey();
+      String id = e.getValue();
+      JobReport report = seen.report(id);
+      SlurmJob job = seen.squeued().get(id);
+      boolean completed = c.isBatch() && (report.ended() && report.exitStatus() == 0
+          || job != null && job.state().category() == SlurmJobState.Category.COMPLETED);
+      if (!completed) failIfEnded(c, revision, layout, replica, id, report, job, seen.gone().contains(id));
+      int units;
+      if (completed) {
+        units = perReplica;
+      } else if (c.isBatch() && stage == SlurmStage.ALL) {
+        units = 0;
+      } else {
+        units = switch (stage) {
+          case ALL -> report.ready() && (nodes == 1 || report.workersStarted()) ? perReplica : 0;
+          case LEADER -> report.ready() ? 1 : 0;
+          case WORKERS -> report.workersStarted() ? perReplica : 0;
+        };
+      }
+      ready += units;
+      if (job != null && job.state() == SlurmJobState.PENDING && pending == null) pending = job.reason();
+      if (units < perReplica) {
+        String what = job != null ? job.describe() : "job " + id + " (" + c.name() + " replica " + replica + ")"
+            + (report.started() ? " is running" : " has not started yet");
+        boolean running = report.started() || job != null && job.state() == SlurmJobState.RUNNING;
+        waiting.add(what + (running ? waitingFor(c, stage) + lastSaid(report) : ""));
+      }
+    }
+    String message = waiting.isEmpty() ? "ready" : waiting.get(0) + (waiting.size() > 1 ? " (+" + (waiting.size() - 1) + " more)" : "");
+    return new Status(ready, perReplica * jobs.size(), message, pending);
+  }
+
+  private void failIfEnded(Component c, int revision, RemoteLayout layout, int replica, String id, JobReport report,
+      SlurmJob job, boolean gone) throws IOException {
+    if (report.ended()) {
+      String how = report.failure() != null ? "failed: " + report.failure() : "a process exited with status "
+          + report.exitStatus() + (c.isBatch() ? "" : " (a service must not end)");
+      throw failedWith(c, revision, layout, replica, id, "job " + id + " " + how);
+    }
+    if (job != null && (job.state().ended() || !c.isBatch() && job.state().category() == SlurmJobState.Category.ENDING)) {
+      throw failed(c, revision, layout, replica, job);
+    }
+    if (job == null && gone) {
+      throw new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": job " + id
+          + " is no longer known to Slurm (it ended and was purged)");
+    }
   }
 
   /** Units decided by the job's state alone (failures throw), or null when the processes must be looked at. */
@@ -147,8 +218,15 @@ public final class ReadinessCheck {
     return (int) Math.max(0, Math.min(perReplica, up));
   }
 
-  private static String waitingFor(Component c, SlurmStage stage, SlurmJob job) {
-    if (job.state() != SlurmJobState.RUNNING) return "";
+  /** The job's last status line, so a wait that does not end shows what the job last said. */
+  private static String lastSaid(JobReport report) {
+    JobStatusLine l = report.lastLine();
+    return l == null ? "; no status line yet" : "; its status file says " + l.state()
+        + (l.detail().isEmpty() ? "" : " " + l.detail()) + " at " + l.time();
+  }
+
+  /** What a running replica still waits for. */
+  private static String waitingFor(Component c, SlurmStage stage) {
     if (stage == SlurmStage.WORKERS) return "; waiting for its workers to start";
     if (c.isBatch()) return "; waiting for it to complete";
     Readiness rule = ComponentProcess.readiness(c);
@@ -158,12 +236,18 @@ public final class ReadinessCheck {
 
   private SlurmError failed(Component c, int revision, RemoteLayout layout, int replica, SlurmJob job)
       throws IOException {
-    String out = layout.output(revision, c.name(), replica, job.id());
-    String tail = slurm.tail(out, OUTPUT_LINES).stripTrailing();
     String what = c.isBatch() ? job.state().meaning() : job.state() == SlurmJobState.COMPLETED
         ? "the service's job ended" : job.state().meaning();
-    return new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": job " + job.id() + " "
-        + job.stateText() + " (" + what + (job.reason() == null || job.reason().equals("None") ? "" : ", " + job.reason())
-        + ")" + (tail.isEmpty() ? "" : "; last lines of " + out + ":\n" + tail));
+    return failedWith(c, revision, layout, replica, job.id(), "job " + job.id() + " " + job.stateText() + " (" + what
+        + (job.reason() == null || job.reason().equals("None") ? "" : ", " + job.reason()) + ")");
+  }
+
+  /** JOB_FAILED with what happened and the last lines of the job's output. */
+  private SlurmError failedWith(Component c, int revision, RemoteLayout layout, int replica, String jobId, String what)
+      throws IOException {
+    String out = layout.output(revision, c.name(), replica, jobId);
+    String tail = slurm.tail(out, OUTPUT_LINES).stripTrailing();
+    return new SlurmError(SlurmError.Kind.JOB_FAILED, c.name() + " replica " + replica + ": " + what
+        + (tail.isEmpty() ? "" : "; last lines of " + out + ":\n" + tail));
   }
 }

@@ -14,7 +14,7 @@ import ai.dynamo.deploy.render.slurm.SlurmNames;
  *   secrets/                      0700, secret files 0600 (docs/slurm.md: secrets); DYNAMO_SECRETS_DIR points here
  *   rev-&lt;N&gt;/                       0700, the rendered scripts of revision N; sbatch runs here
  *     &lt;component&gt;-&lt;replica&gt;/        the job's directory: script, slurm-&lt;jobid&gt;.out (and a group's
- *                                   slurm-&lt;jobid&gt;.rank-&lt;R&gt;.out), job-id, leader-addr, start-workers
+ *                                   slurm-&lt;jobid&gt;.rank-&lt;R&gt;.out), job-id, leader-addr, start-workers, status
  * </pre>
  */
 public final class RemoteLayout {
@@ -82,6 +82,11 @@ public final class RemoteLayout {
   /** Written by a multi-node job: {@code host:port} of its leader. */
   public String leaderAddrFile(int revision, String component, int replica) {
     return jobDir(revision, component, replica) + "/leader-addr";
+  }
+
+  /** The job's status file (docs/slurm.md: status file), relative to {@link #graphDir()}. */
+  public static String statusFileInGraphDir(int revision, String component, int replica) {
+    return "rev-" + revision + "/" + SlurmNames.stem(component, replica) + "/status";
   }
 
   /** Created by the target once the leader is ready; the job then starts its workers. */

@@ -29,11 +29,14 @@ import java.util.TreeMap;
 final class SlurmRevisions {
   private final SlurmTarget target;
   private final Duration firstPoll;
+  private final Duration maxPoll;
   private final Duration cancelGrace;
 
-  SlurmRevisions(SlurmTarget target, Duration firstPoll, Duration cancelGrace) {
+  /** A restore's readiness polls back off from firstPoll to maxPoll (a rollback is rare: it polls). */
+  SlurmRevisions(SlurmTarget target, Duration firstPoll, Duration maxPoll, Duration cancelGrace) {
     this.target = target;
     this.firstPoll = firstPoll;
+    this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
   }
 
@@ -75,21 +78,23 @@ final class SlurmRevisions {
     Component old = spec.isEmpty() ? null : spec.get().graph().components().stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     if (old == null) {
       // No spec to read the readiness rule from: release a group's workers at once and leave the wait to the user.
-      for (int r : jobs.keySet()) s.ssh().writeFile(s.layout().startWorkersFile(record.revision(), name, r), new byte[0], 0600);
+      for (int r : jobs.keySet()) s.ssh().writeFile(s.layout().startWorkersFile(record.revision(), name, r), SlurmTarget.START_WORKERS, 0600);
       return List.copyOf(jobs.values());
     }
     List<SlurmStage> stages = old.multiNode().isMultiNode() && !old.isBatch()
         ? List.of(SlurmStage.LEADER, SlurmStage.WORKERS) : List.of(SlurmStage.ALL);
     ReadinessCheck check = new ReadinessCheck(s.slurm());
+    Duration delay = firstPoll;
     for (SlurmStage stage : stages) {
       if (stage == SlurmStage.WORKERS) {
-        for (int r : jobs.keySet()) s.ssh().writeFile(s.layout().startWorkersFile(record.revision(), name, r), new byte[0], 0600);
+        for (int r : jobs.keySet()) s.ssh().writeFile(s.layout().startWorkersFile(record.revision(), name, r), SlurmTarget.START_WORKERS, 0600);
       }
       while (true) {
         ReadinessCheck.Status status = check.check(old, stage, record.revision(), s.layout(), jobs);
         watch.report(status.ready(), status.desired(), "restoring " + name + ": " + status.message(), "");
         if (status.done()) break;
-        watch.pause(firstPoll);
+        watch.pause(delay);
+        delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
       }
     }
     return List.copyOf(jobs.values());

@@ -7,10 +7,13 @@ import java.time.Duration;
 
 /**
  * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
- * step runs in {@link #guard}, which opens it, runs the step and maps the Slurm layer's errors to the engine's
+ * step runs in {@link #guard}, which opens it (or takes the one the run's last step left, {@link SshConnectionPool}),
+ * runs the step and maps the Slurm layer's errors to the engine's
  * failure types ({@link #failure}, the one mapping).
  */
 record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
+  /** Connections reused by the next activity of the same deploy run on this worker. */
+  private static final SshConnectionPool POOL = new SshConnectionPool();
 
   interface Body<T> {
     T run(SlurmSession s) throws IOException;
@@ -26,16 +29,25 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
    * {@code commandTimeout} bounds each remote command (null: {@link SshOptions#COMMAND_TIMEOUT}).
    */
   static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
-    SshOptions options = SlurmSettings.options(ctx.settings());
-    if (commandTimeout != null) options = options.withCommandTimeout(commandTimeout);
-    try (SshConnection ssh = new SshConnection(SlurmSettings.endpoint(ctx.settings()), options)) {
+    SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
+        : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
+    // Reused by the run's next step with the same options (a bounded logs command has its own).
+    String key = ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n" + options.commandTimeout();
+    SshConnection ssh = null;
+    try {
+      ssh = POOL.borrow(key, () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()), options));
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
-      return body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
+      T result = body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
+      POOL.giveBack(key, ssh);
+      ssh = null;
+      return result;
     } catch (SlurmError e) {
       if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
       throw failure(e);
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
+    } finally {
+      if (ssh != null) ssh.close(); // a step that failed does not hand its connection on
     }
   }
 

@@ -47,24 +47,31 @@ public final class SlurmTarget implements DeployTarget {
   public static final String KIND = "slurm";
 
   private final SecretSource secrets;
-  private final Duration firstPoll;
-  private final Duration maxPoll;
   private final Duration cancelGrace;
   private final SlurmRevisions revisions;
+  private final StatusFollowers followers;
   /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
   private Duration commandTimeout;
 
-  /** The worker's target: secrets from the worker's environment, polls from 1 s backing off to 15 s. */
+  /**
+   * The worker's target: secrets from the worker's environment; readiness pushed by the jobs and followed
+   * ({@link StatusFollower}, one squeue per deploy every 10 s); a rollback's restore polls from 1 s backing off to 15 s.
+   */
   public SlurmTarget() {
     this(WorkerSecretSource.fromEnvironment(), Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(30));
   }
 
   public SlurmTarget(SecretSource secrets, Duration firstPoll, Duration maxPoll, Duration cancelGrace) {
+    this(secrets, firstPoll, maxPoll, cancelGrace, StatusFollower.SQUEUE_EVERY);
+  }
+
+  /** @param squeueEvery how often the deploy's status follower asks Slurm about its jobs (one squeue for all) */
+  public SlurmTarget(SecretSource secrets, Duration firstPoll, Duration maxPoll, Duration cancelGrace,
+      Duration squeueEvery) {
+    this.followers = new StatusFollowers(squeueEvery);
     this.secrets = secrets;
-    this.firstPoll = firstPoll;
-    this.maxPoll = maxPoll;
     this.cancelGrace = cancelGrace;
-    this.revisions = new SlurmRevisions(this, firstPoll, cancelGrace);
+    this.revisions = new SlurmRevisions(this, firstPoll, maxPoll, cancelGrace);
   }
 
   /**
@@ -146,7 +153,7 @@ public final class SlurmTarget implements DeployTarget {
       if (stage == Stage.WORKERS) {
         Map<Integer, String> jobs = jobs(ctx, s, revision, c);
         for (int r : jobs.keySet()) {
-          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), new byte[0], 0600);
+          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), START_WORKERS, 0600);
         }
         return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
       }
@@ -180,20 +187,8 @@ public final class SlurmTarget implements DeployTarget {
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
       ReadinessWatch watch) {
     BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
-    return guard(ctx, s -> {
-      Map<Integer, String> jobs = jobs(ctx, s, revision, c);
-      String token = token(jobs);
-      ReadinessCheck check = new ReadinessCheck(s.slurm());
-      Duration delay = firstPoll;
-      while (true) {
-        ReadinessCheck.Status status = check.check(c, slurmStage(stage), revision, s.layout(), jobs);
-        watch.report(status.ready(), status.desired(), status.message(), token);
-        if (status.done()) return new ReadyState(status.ready(), status.desired(), status.message());
-        grace.check(status.pendingReason());
-        watch.pause(delay);
-        delay = Duration.ofMillis(Math.min(maxPoll.toMillis(), (long) (delay.toMillis() * 1.5)));
-      }
-    });
+    return guard(ctx, s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
+        .await(jobs(ctx, s, revision, c), grace, watch));
   }
 
   @Override
@@ -345,6 +340,9 @@ public final class SlurmTarget implements DeployTarget {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
+  /** The content of start-workers: a line, so that the job's tail -F wakes its read at once (docs/slurm.md). */
+  static final byte[] START_WORKERS = "start\n".getBytes(StandardCharsets.UTF_8);
+
   private static String specDigestFile(SlurmSession s, int revision, Component c) {
     return s.layout().revisionDir(revision) + "/" + c.name() + ".spec-digest";
   }
@@ -393,12 +391,6 @@ public final class SlurmTarget implements DeployTarget {
 
   private static SlurmStage slurmStage(Stage stage) {
     return SlurmStage.valueOf(stage.name());
-  }
-
-  private static String token(Map<Integer, String> jobs) {
-    StringJoiner j = new StringJoiner(",");
-    jobs.forEach((r, id) -> j.add(r + "=" + id));
-    return j.toString();
   }
 
   static void sleep(Duration d) {

@@ -85,6 +85,49 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   /**
+   * Starts a long-running command whose output is read as it comes (the status follower): one channel of this
+   * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
+   */
+  public synchronized Streaming follow(String command) throws IOException {
+    Session session = connection().startSession();
+    try {
+      return new Streaming(session, session.exec(command));
+    } catch (IOException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** A running command's output (stdout; the command merges stderr into it if it wants it). */
+  public static final class Streaming implements AutoCloseable {
+    private final Session session;
+    private final Session.Command command;
+
+    private Streaming(Session session, Session.Command command) {
+      this.session = session;
+      this.command = command;
+    }
+
+    public InputStream output() {
+      return command.getInputStream();
+    }
+
+    @Override
+    public void close() {
+      try {
+        command.getOutputStream().close(); // EOF on the remote stdin: the command's own signal to stop
+      } catch (IOException ignored) {
+        // the channel is gone already
+      }
+      try {
+        session.close();
+      } catch (IOException ignored) {
+        // the channel is gone already
+      }
+    }
+  }
+
+  /**
    * Runs {@code command} and hands each line of its output to {@code lines} as it arrives, until the command ends
    * or this thread is interrupted ({@code dynamo deploy logs -f}); the connection's keepalive notices a dead peer.
    *

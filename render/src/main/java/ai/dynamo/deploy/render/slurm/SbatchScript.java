@@ -5,6 +5,7 @@ import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.ir.Quantities;
+import ai.dynamo.deploy.ir.Readiness;
 import ai.dynamo.deploy.render.ComponentProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +61,15 @@ final class SbatchScript {
     boolean secretVars = c.environment().stream().anyMatch(EnvVar::isSecret);
     boolean secretDirs = !c.secrets().isEmpty();
     s.append("\nset -uo pipefail\n");
-    if (nodes > 1) s.append("DYN_JOB_DIR=\"${SLURM_SUBMIT_DIR:-$PWD}/").append(stem).append("\"\n");
+    s.append("DYN_JOB_DIR=\"${SLURM_SUBMIT_DIR:-$PWD}/").append(stem).append("\"\n");
+    s.append("DYN_STATUS_FILE=\"$DYN_JOB_DIR/").append(JobStatusScript.STATUS_FILE).append("\"\n");
     if (secretVars || secretDirs) {
       s.append("DYN_SECRETS_DIR=\"${DYNAMO_SECRETS_DIR:-").append(DEFAULT_SECRETS_DIR)
           .append(Names.dnsLabel(graph.name())).append("}\"\n");
     }
     // Only the helpers this script calls, so every line of a script is used.
     s.append(LOG_HELPER);
+    s.append(JobStatusScript.STATE_HELPER);
     if (nodes > 1 || secretVars || secretDirs) s.append(FAIL_HELPER);
     if (secretVars || secretDirs) s.append(SECRET_FILE_HELPER);
     if (secretDirs) s.append(SECRET_DIR_HELPER);
@@ -133,6 +136,8 @@ final class SbatchScript {
       s.append(srun).append(" -- ").append(ShellQuote.quoteAll(argv)).append(" &\n");
       s.append("DYN_PIDS=(\"$!\")\n");
       s.append("dyn_log \"process started\"\n");
+      s.append("dyn_state started \"on ${SLURMD_NODENAME:-$(hostname)}\"\n");
+      readiness(s, c, "\"${SLURMD_NODENAME:-$(hostname)}\"");
     } else {
       String pinned = ComponentProcess.pinnedLeaderHost(c);
       int port = ComponentProcess.leaderPort(c);
@@ -165,7 +170,9 @@ final class SbatchScript {
       s.append(srun).append(" --nodelist=\"$DYN_LEADER_NODE\" -- ").append(processWords(argv, nodes)).append(" &\n");
       s.append("DYN_PIDS=(\"$!\")\n");
       s.append("dyn_log \"leader started (rank 0 on $DYN_LEADER_NODE)\"\n");
-      s.append(WAIT_FOR_START_WORKERS);
+      s.append("dyn_state started \"leader on $DYN_LEADER_NODE\"\n");
+      readiness(s, c, "\"$DYN_LEADER_HOST\"");
+      s.append(JobStatusScript.WAIT_FOR_START_WORKERS);
       s.append("dyn_rank=1\n");
       s.append("# Each worker rank writes to a file of its own (rank 0, the leader, to the job's output file).\n");
       s.append("for dyn_node in \"${DYN_WORKER_NODES[@]}\"; do\n");
@@ -175,8 +182,25 @@ final class SbatchScript {
       s.append("  dyn_rank=$((dyn_rank + 1))\n");
       s.append("done\n");
       s.append("dyn_log \"workers started (ranks 1..").append(nodes - 1).append(" on ${DYN_WORKER_NODES[*]})\"\n");
+      s.append("dyn_state workers-started \"on ${DYN_WORKER_NODES[*]}\"\n");
     }
     s.append(c.isBatch() ? WAIT_ALL : WAIT_ANY);
+  }
+
+  /**
+   * How the job tells the deployer it is ready: a batch job by its exit, a running rule at once, a port or HTTP rule
+   * by the watcher probing {@code host} (the node itself, or a group's leader address).
+   */
+  private static void readiness(StringBuilder s, Component c, String host) {
+    if (c.isBatch()) return;
+    Readiness rule = ComponentProcess.readiness(c);
+    if (rule.type() == Readiness.Type.RUNNING) {
+      s.append("dyn_state ready\n");
+      return;
+    }
+    s.append("DYN_PROBE_HOST=").append(host).append('\n');
+    s.append(JobStatusScript.watcher(rule));
+    s.append(JobStatusScript.START_WATCHER);
   }
 
   private static String srunPrefix(Component c, Integer cpus, SlurmOptions options) {
@@ -212,7 +236,7 @@ final class SbatchScript {
 
   private static final String FAIL_HELPER =
       """
-      dyn_fail() { dyn_log "error: $*"; exit 1; }
+      dyn_fail() { dyn_log "error: $*"; dyn_state failed "$*"; exit 1; }
       """;
 
   private static final String SECRET_FILE_HELPER =
@@ -245,23 +269,6 @@ final class SbatchScript {
       }
       """;
 
-  private static final String WAIT_FOR_START_WORKERS =
-      """
-      # Worker-start hook: the deploy workflow creates start-workers in the job's directory once the leader is
-      # ready. DYNAMO_START_WORKERS=now (in sbatch's environment) starts the workers at once.
-      if [[ "${DYNAMO_START_WORKERS:-}" != now ]]; then
-        dyn_log "waiting for $DYN_JOB_DIR/start-workers"
-        while [[ ! -e "$DYN_JOB_DIR/start-workers" ]]; do
-          if ! kill -0 "${DYN_PIDS[0]}" 2>/dev/null; then
-            wait "${DYN_PIDS[0]}"
-            dyn_status=$?
-            dyn_fail "leader exited with status $dyn_status before the workers started"
-          fi
-          sleep 1
-        done
-      fi
-      """;
-
   /** A batch job ends when every process has ended; it fails when any did. */
   private static final String WAIT_ALL =
       """
@@ -272,6 +279,7 @@ final class SbatchScript {
         if (( dyn_rc != 0 && dyn_status == 0 )); then dyn_status=$dyn_rc; fi
       done
       dyn_log "finished with status $dyn_status"
+      dyn_state exited "$dyn_status"
       exit "$dyn_status"
       """;
 
@@ -281,6 +289,7 @@ final class SbatchScript {
       wait -n
       dyn_status=$?
       dyn_log "a process exited with status $dyn_status; stopping the job"
+      dyn_state exited "$dyn_status"
       kill "${DYN_PIDS[@]}" 2>/dev/null
       wait
       if (( dyn_status == 0 )); then dyn_status=1; fi

@@ -177,6 +177,55 @@ class SbatchScriptBashTest {
     assertFalse(res.stdout().contains("workers started (ranks"), res.stdout());
   }
 
+  @Test
+  void aGroupReportsEachStateInItsStatusFileAndWakesWhenStartWorkersAppears() throws Exception {
+    Path leader = executable(tmp.resolve("serve.sh"), "#!/bin/bash\nexec sleep 8\n");
+    // A service group (a batch job has no readiness rule to watch: it is done when it exits).
+    Graph graph = new Graph("1.0", "grp", List.of(new Component("grp", null, List.of(leader.toString()),
+        "dyn://grp.serve.generate", "dyn", List.of(), 1, Resources.NONE, List.of(), List.of(), Map.of(),
+        new MultiNode(2, null, null), null)));
+    Path dir = Files.createDirectories(tmp.resolve("run"));
+    Golden.materialise(dir, SlurmRenderer.render(graph, Map.of()));
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    executable(bin.resolve("srun"), NODE_SRUN);
+    executable(bin.resolve("scontrol"), FAKE_SCONTROL);
+    ProcessBuilder pb = new ProcessBuilder("bash", SlurmNames.scriptPath("grp", 0)).directory(dir.toFile());
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.environment().put("SLURM_JOB_NODELIST", "node[1-2]");
+    pb.environment().put("SLURM_JOB_ID", "77");
+    pb.redirectErrorStream(true).redirectOutput(tmp.resolve("job.out").toFile());
+    Process job = pb.start();
+    try {
+      Path status = dir.resolve("grp-0/status");
+      // Nothing listens on the leader port (29500 on node1): the watcher says unready; the job waits for the file.
+      awaitLine(status, "77 unready");
+      String before = Files.readString(status);
+      assertTrue(before.contains(" 77 started leader on node1\n"), before);
+      assertFalse(before.contains("workers-started"), before);
+      Files.writeString(dir.resolve("grp-0/start-workers"), "start\n");
+      awaitLine(status, "77 workers-started on node2");
+      assertTrue(job.waitFor(30, TimeUnit.SECONDS), "the job ends when its processes do");
+      List<String> states = Files.readAllLines(status).stream().map(l -> l.split(" ", 4)[2]).toList();
+      assertEquals(List.of("started", "unready", "workers-started", "exited"), states, Files.readString(status));
+      for (String l : Files.readAllLines(status)) {
+        assertTrue(l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z 77 .*"), l);
+      }
+    } finally {
+      job.destroyForcibly();
+    }
+  }
+
+  /** Waits (bounded) until the file has a line containing {@code text}. */
+  private static void awaitLine(Path file, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file) && Files.readString(file).contains(text)) return;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no line with \"" + text + "\" in " + file + ": "
+        + (Files.exists(file) ? Files.readString(file) : "(missing)"));
+  }
+
   private static Graph groupGraph(Path cmd) {
     Component c = new Component("grp", null, List.of(cmd.toString()), "batch:/x", "dyn", List.of(), 1, Resources.NONE,
         List.of(), List.of(), Map.of(), new MultiNode(2, null, null), null);

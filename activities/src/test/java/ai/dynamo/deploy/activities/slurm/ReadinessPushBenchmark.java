@@ -1,0 +1,301 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.client.DeployOutcomes;
+import ai.dynamo.deploy.client.DeployStarter;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployResult;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.Optional;
+import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.TargetSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 14's Slurm measurements on the real local cluster (not a unit test: run by bench/slurm/run.sh, which prints
+ * Markdown for BENCHMARKS.md): the deploy workflow on Temporal's Java test server with the real Slurm target, from
+ * the start of the deploy to READY. The steps come from the jobs' own clocks (status files, the stand-in's log with
+ * milliseconds; the local cluster is one host, so one clock). Overhead is READY time minus the processes' own
+ * start time (each critical-path process from its start to its port opening). Ports from 19001 up.
+ *
+ * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence).
+ */
+public final class ReadinessPushBenchmark {
+  private static final Pattern LISTENING = Pattern.compile("(\\S+Z) standin listening on port (\\d+)");
+
+  private final ClusterFixture fx;
+  private final DeployEnvironment env;
+  private final String standin;
+  /** Every component gets its own ports (all local nodes share one host; cancelled jobs may linger a moment). */
+  private int nextPort = 19001;
+
+  private ReadinessPushBenchmark(ClusterFixture fx, DeployEnvironment env) throws IOException {
+    this.fx = fx;
+    this.env = env;
+    this.standin = fx.standinPath();
+  }
+
+  public static void main(String[] args) throws Exception {
+    try (ClusterFixture fx = new ClusterFixture("bench-push");
+        DeployEnvironment env = DeployEnvironment.serving(new SlurmTarget())) {
+      ReadinessPushBenchmark b = new ReadinessPushBenchmark(fx, env);
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "steps" -> b.steps();
+          case "twenty" -> b.twenty(0);
+          case "scale" -> b.scale(Integer.parseInt(args[++i]));
+          case "load" -> b.twenty(Integer.parseInt(args[++i]));
+          default -> throw new IllegalArgumentException("unknown measurement " + args[i]);
+        }
+      }
+    }
+  }
+
+  // ---- graphs ---------------------------------------------------------------------------------------------------
+
+  private String group(String name, int leaderPort, int delay) {
+    return "  - name: " + name + "\n    cmd: [python3, " + standin + "]\n"
+        + "    run_config: {input: \"dyn://b." + name + ".generate\", output: echo, num_nodes: 2,"
+        + " leader_addr: \"127.0.0.1:" + leaderPort + "\", startup_delay: " + delay + "}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n";
+  }
+
+  private String service(String name, String input, int port, int delay) {
+    return "  - name: " + name + "\n    cmd: [python3, " + standin + "]\n"
+        + "    run_config: {input: \"" + input + "\", output: echo}\n"
+        + "    parameters: {port: " + port + ", startup_delay: " + delay + "}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n    readiness: {tcp: {port: " + port + "}}\n";
+  }
+
+  private Graph graph(String prefix, String components) {
+    return fx.graph("version: 1\nname: " + prefix + "-" + UUID.randomUUID().toString().substring(0, 6)
+        + "\ncomponents:\n" + components);
+  }
+
+  /** Deploys, returns start and READY instants; the jobs stay until {@link #cancel}. */
+  private Instant[] deploy(Graph g) {
+    Map<String, String> settings = new TreeMap<>(fx.settings());
+    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
+    settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
+    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
+    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    settings.put("time", "00:30:00");
+    DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "bench", settings),
+        new DeployOptions(Duration.ofMinutes(5), Duration.ofMinutes(5), "bench"));
+    Instant start = Instant.now();
+    DeployStarter.Started started = DeployStarter.startOrAttach(env.client(), request);
+    DeployResult result = DeployOutcomes.await(
+        env.client().newUntypedWorkflowStub(started.workflowId(), Optional.of(started.runId()), Optional.empty()));
+    Instant ready = Instant.now();
+    if (result.phase() != Phase.READY) throw new IllegalStateException(result.phase() + " " + result.message());
+    if (Boolean.getBoolean("bench.profile")) profile(started.workflowId());
+    return new Instant[] {start, ready};
+  }
+
+  /** Each activity's start and end, from the workflow's history (stderr): where the deployer's time goes. */
+  private void profile(String workflowId) {
+    Map<Long, String> names = new TreeMap<>();
+    Instant first = null;
+    for (HistoryEvent e : env.client().fetchHistory(workflowId).getEvents()) {
+      Instant at = Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+      if (first == null) first = at;
+      String what = switch (e.getEventType()) {
+        case EVENT_TYPE_ACTIVITY_TASK_SCHEDULED -> {
+          names.put(e.getEventId(), e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+          yield "scheduled " + names.get(e.getEventId());
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "started " + names.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
+        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "completed " + names.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+        default -> null;
+      };
+      if (what != null) System.err.printf("profile %6d ms %s%n", Duration.between(first, at).toMillis(), what);
+    }
+  }
+
+  private void cancel(Graph g) throws IOException {
+    List<String> live = new ArrayList<>();
+    for (SlurmJob j : fx.jobsOf(g)) if (!j.state().ended()) live.add(j.id());
+    new SlurmClient(fx.ssh).kill(live);
+  }
+
+  /** A replica's status lines and the stand-in's "listening" time from its output. */
+  private record Replica(Map<String, Instant> firstOf, Instant listening, Instant submitted) {
+    Instant at(String state) {
+      Instant t = firstOf.get(state);
+      if (t == null) throw new IllegalStateException("no " + state + " line: " + firstOf);
+      return t;
+    }
+  }
+
+  private Replica replica(Graph g, String component) throws IOException {
+    RemoteLayout layout = fx.layout(g);
+    Map<String, Instant> first = new TreeMap<>();
+    String status = fx.ssh.readFile(layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, component, 0))
+        .orElse("");
+    for (String line : status.split("\n")) {
+      JobStatusLine.parse(line).ifPresent(l -> first.putIfAbsent(l.state(), l.time()));
+    }
+    String job = fx.ssh.readFile(layout.jobIdFile(1, component, 0)).orElseThrow().strip();
+    String out = fx.ssh.readFile(layout.output(1, component, 0, job)).orElse("");
+    Matcher m = LISTENING.matcher(out);
+    Instant listening = m.find() ? Instant.parse(m.group(1)) : null;
+    // The job-id file is written as sbatch returns: its modification time (ms) is when Slurm had the job.
+    String mtime = fx.ssh.run("stat -c %.3Y " + Shell.quote(layout.jobIdFile(1, component, 0)), RemoteShell.Retry.SAFE)
+        .stdout().strip();
+    Instant submitted = Instant.ofEpochMilli(Math.round(Double.parseDouble(mtime) * 1000));
+    return new Replica(first, listening, submitted);
+  }
+
+  private static double s(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
+  }
+
+  private static void row(String what, double value, String goal, boolean met) {
+    System.out.printf("| %s | %.2f s | %s | %s |%n", what, value, goal, met ? "met" : "NOT met");
+  }
+
+  // ---- measurements ---------------------------------------------------------------------------------------------
+
+  /**
+   * Issue 14's table: a 2-node group whose leader opens after 6 s, a front end that opens after 1 s. Deployed twice:
+   * the first deploy of a fresh JVM (cold: class loading, first workflow task) and again (warm, as in a running
+   * worker). Steps that include a job start show Slurm's own part beside them: from the job-id file (written as
+   * sbatch returns) to the job's {@code started} line.
+   */
+  void steps() throws Exception {
+    System.out.println("| 2-component graph (issue 14) | value | of which Slurm (sbatch returned -> process running) | goal | |");
+    System.out.println("|---|---:|---:|---|---|");
+    stepsOnce("cold");
+    stepsOnce("warm");
+  }
+
+  private void stepsOnce(String label) throws IOException {
+    Graph g = graph("steps", group("group", nextPort++, 6) + service("frontend", "http", nextPort++, 1));
+    Instant[] t = deploy(g);
+    Replica group = replica(g, "group");
+    Replica front = replica(g, "frontend");
+    double own = s(group.at("started"), group.listening()) + s(front.at("started"), front.listening());
+    double total = s(t[0], t[1]);
+    double s1 = s(t[0], group.at("started"));
+    double s2 = s(group.listening(), group.at("workers-started"));
+    double s3 = s(group.at("workers-started"), front.at("started"));
+    double s4 = s(front.listening(), t[1]);
+    double slurmGroup = s(group.submitted(), group.at("started"));
+    double slurmFront = s(front.submitted(), front.at("started"));
+    step(label + ": deploy start -> leader process running", s1, slurmGroup);
+    step(label + ": leader port open -> worker ranks started", s2, 0);
+    step(label + ": worker ranks started -> front-end process running", s3, slurmFront);
+    step(label + ": front-end port open -> READY", s4, 0);
+    System.out.printf("| %s: READY after start (processes' own start time %.2f s) | %.2f s | | | |%n", label, own, total);
+    System.out.printf("| %s: **overhead** (READY minus own start time) | %.2f s | %.2f s | <= 3 s | %s |%n", label,
+        total - own, slurmGroup + slurmFront, total - own <= 3 ? "met" : "NOT met");
+    cancel(g);
+  }
+
+  /** A step and its deployer time (the step minus Slurm's own job start, when it includes one) against 0.5 s. */
+  private static void step(String what, double value, double slurm) {
+    double deployer = value - slurm;
+    System.out.printf("| %s | %.2f s | %s | <= 0.5 s deployer time | %s (deployer %.2f s) |%n", what, value,
+        slurm > 0 ? String.format("%.2f s", slurm) : "", deployer <= 0.5 ? "met" : "NOT met", deployer);
+  }
+
+  /** 20 components, 4 of them 2-node groups; with {@code holdMinutes > 0}, slurmctld's RPCs during and after. */
+  void twenty(int holdMinutes) throws Exception {
+    StringBuilder c = new StringBuilder();
+    for (int i = 0; i < 4; i++) c.append(group("group" + i, nextPort++, 6));
+    for (int i = 0; i < 12; i++) c.append(service("engine" + i, "dyn://b.engine" + i + ".generate", nextPort++, 1));
+    for (int i = 0; i < 4; i++) c.append(service("frontend" + i, "http", nextPort++, 1));
+    Graph g = graph("twenty", c.toString());
+    Sdiag sdiag = holdMinutes > 0 ? Sdiag.reset(fx) : null;
+    Instant[] t = deploy(g);
+    double own = 0;
+    double wave1 = 0;
+    double wave2 = 0;
+    for (var comp : g.components()) {
+      Replica r = replica(g, comp.name());
+      double o = s(r.at("started"), r.listening());
+      if (comp.name().startsWith("frontend")) wave2 = Math.max(wave2, o);
+      else wave1 = Math.max(wave1, o);
+    }
+    own = wave1 + wave2;
+    double total = s(t[0], t[1]);
+    if (sdiag == null) {
+      System.out.println("| 20 components, 4 two-node groups | value | goal | |");
+      System.out.println("|---|---:|---|---|");
+      row("READY after start (own start time " + String.format("%.2f", own) + " s)", total, "", true);
+      row("overhead", total - own, "<= 3 s", total - own <= 3);
+    } else {
+      sdiag.print("during the 20-component deploy (" + String.format("%.0f", total) + " s to READY)");
+      sdiag = Sdiag.reset(fx);
+      Thread.sleep(Duration.ofMinutes(holdMinutes).toMillis());
+      sdiag.print("20 components held READY for " + holdMinutes + " min");
+    }
+    cancel(g);
+  }
+
+  /** N single-node services in one wave: overhead per component. */
+  void scale(int n) throws IOException {
+    StringBuilder c = new StringBuilder();
+    for (int i = 0; i < n; i++) c.append(service("svc" + i, "http", nextPort++, 1));
+    Graph g = graph("scale" + n, c.toString());
+    Instant[] t = deploy(g);
+    double own = 0;
+    for (var comp : g.components()) {
+      Replica r = replica(g, comp.name());
+      own = Math.max(own, s(r.at("started"), r.listening()));
+    }
+    double total = s(t[0], t[1]);
+    System.out.printf("| %d jobs | %.2f s | %.2f s | %.3f s |%n", n, total, total - own, (total - own) / n);
+    cancel(g);
+  }
+
+  /** slurmctld's RPC counters ({@code sdiag}), reset at construction; needs root or SlurmUser. */
+  record Sdiag(ClusterFixture fx, Instant since) {
+    static Sdiag reset(ClusterFixture fx) throws IOException, InterruptedException {
+      run(fx, "--reset");
+      return new Sdiag(fx, Instant.now());
+    }
+
+    private static String run(ClusterFixture fx, String... args) throws IOException, InterruptedException {
+      List<String> cmd = new ArrayList<>(List.of("sdiag"));
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("SLURM_CONF", fx.cluster.setting("DYNAMO_SLURM_CONF"));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (p.waitFor() != 0) throw new IOException("sdiag " + String.join(" ", args) + ": " + out);
+      return out;
+    }
+
+    void print(String phase) throws IOException, InterruptedException {
+      String out = run(fx);
+      double minutes = Duration.between(since, Instant.now()).toMillis() / 60000.0;
+      System.out.printf("%nslurmctld RPCs %s, %.1f min (per minute):%n%n", phase, minutes);
+      System.out.println("| by | name | count | per minute |");
+      System.out.println("|---|---|---:|---:|");
+      String section = "";
+      Pattern line = Pattern.compile("\\s*(\\S+)\\s+\\(\\s*\\d+\\)\\s+count:(\\d+).*");
+      for (String l : out.split("\n")) {
+        if (l.startsWith("Remote Procedure Call statistics by message type")) section = "type";
+        else if (l.startsWith("Remote Procedure Call statistics by user")) section = "user";
+        else if (l.startsWith("Pending RPC")) section = "";
+        Matcher m = line.matcher(l);
+        if (!section.isEmpty() && m.matches()) {
+          long count = Long.parseLong(m.group(2));
+          System.out.printf("| %s | %s | %d | %.1f |%n", section, m.group(1), count, count / minutes);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package ai.dynamo.deploy.render.slurm;
+
+import ai.dynamo.deploy.ir.Readiness;
+
+/**
+ * The parts of a job's script that push its state to the deployer instead of being polled (docs/slurm.md: status
+ * file): {@code dyn_state} appends one line per state change to {@code <job dir>/status}, a watcher checks the
+ * readiness rule on the node every 0.5 s, and a group waiting for {@code start-workers} wakes on the file.
+ *
+ * <p>A status line is {@code <UTC time with ms> <job id> <state>[ <detail>]}; the states are {@code started},
+ * {@code ready}, {@code unready}, {@code workers-started}, {@code exited <status>} and {@code failed <message>}.
+ * The file is only appended to, so a job re-submitted into the same directory adds lines under its own job ID.
+ */
+final class JobStatusScript {
+  private JobStatusScript() {}
+
+  /** The file name, in the job's directory. */
+  static final String STATUS_FILE = "status";
+
+  static final String STATE_HELPER =
+      """
+      # One line per state change, which the deployer follows (docs/slurm.md: status file). Appends only.
+      dyn_state() { printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${SLURM_JOB_ID:-0}" "$*" >>"$DYN_STATUS_FILE"; }
+      """;
+
+  /**
+   * The watcher of one rule (TCP or HTTP), probing {@code $DYN_PROBE_HOST}; started by {@link #START_WATCHER}. A check
+   * costs one fork and no exec (bash's {@code /dev/tcp} in a subshell; the 0.5 s pause is a timed read), because
+   * on a shared node, or the local test cluster where every job shares one host, many watchers run side by side.
+   */
+  static String watcher(Readiness rule) {
+    StringBuilder s = new StringBuilder();
+    s.append("# The readiness rule (").append(describe(rule)).append("), checked on the node itself every 0.5 s.\n");
+    String connect = "exec 3<>\"/dev/tcp/$DYN_PROBE_HOST/" + rule.port() + "\"";
+    if (rule.type() == Readiness.Type.HTTP) {
+      String path = rule.path() == null || rule.path().isBlank() ? "/" : rule.path();
+      s.append("dyn_ready() {\n");
+      s.append("  ( ").append(connect).append(" || exit 1\n");
+      s.append("    printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' ")
+          .append(ShellQuote.quote(path)).append(" \"$DYN_PROBE_HOST\" >&3\n");
+      s.append("    IFS= read -r -t 2 dyn_line <&3 || exit 1\n");
+      s.append("    case \"$dyn_line\" in HTTP/*' '[23]*) exit 0 ;; *) exit 1 ;; esac ) 2>/dev/null\n");
+      s.append("}\n");
+    } else {
+      s.append("dyn_ready() { ( ").append(connect).append(" ) 2>/dev/null; }\n");
+    }
+    s.append(WATCH_LOOP);
+    return s.toString();
+  }
+
+  static String describe(Readiness rule) {
+    return switch (rule.type()) {
+      case TCP -> "tcp port " + rule.port();
+      case HTTP -> "http port " + rule.port() + " path " + (rule.path() == null ? "/" : rule.path());
+      case RUNNING -> "running";
+    };
+  }
+
+  /** The pause is a read with a timeout on a pipe nobody writes to (no sleep process every 0.5 s). */
+  private static final String WATCH_LOOP =
+      """
+      dyn_watch() {
+        local was="" now dyn_tick dyn_x
+        exec {dyn_tick}<> <(:)
+        while kill -0 "$DYN_SHELL_PID" 2>/dev/null; do
+          if dyn_ready; then now=ready; else now=unready; fi
+          if [[ "$now" != "$was" ]]; then dyn_state "$now"; was="$now"; fi
+          read -r -t 0.5 -u "$dyn_tick" dyn_x
+        done
+      }
+      """;
+
+  /** Starts the watcher apart from the job's processes (a grandchild: `wait -n` sees only them); it ends with the job. */
+  static final String START_WATCHER =
+      """
+      DYN_SHELL_PID=$$
+      ( dyn_watch </dev/null >/dev/null 2>&1 & )
+      """;
+
+  /**
+   * The worker-start hook: the deploy workflow creates start-workers once the leader is ready. {@code tail -F}
+   * wakes the bounded read as soon as the file appears (inotify where the file system has it, else every 0.2 s);
+   * the bound lets the loop notice a leader that ended first.
+   */
+  static final String WAIT_FOR_START_WORKERS =
+      """
+      # Worker-start hook: the deploy workflow creates start-workers in the job's directory once the leader is
+      # ready; tail -F wakes the read below when it appears. DYNAMO_START_WORKERS=now starts the workers at once.
+      if [[ "${DYNAMO_START_WORKERS:-}" != now ]]; then
+        dyn_log "waiting for $DYN_JOB_DIR/start-workers"
+        exec {dyn_fd}< <(exec tail -F -s 0.2 -n +1 -- "$DYN_JOB_DIR/start-workers" 2>/dev/null)
+        dyn_tail_pid=$!
+        while [[ ! -e "$DYN_JOB_DIR/start-workers" ]]; do
+          if ! kill -0 "${DYN_PIDS[0]}" 2>/dev/null; then
+            kill "$dyn_tail_pid" 2>/dev/null
+            wait "${DYN_PIDS[0]}"
+            dyn_status=$?
+            dyn_fail "leader exited with status $dyn_status before the workers started"
+          fi
+          read -r -t 1 -u "$dyn_fd" dyn_line || (( $? > 128 )) || sleep 1
+        done
+        kill "$dyn_tail_pid" 2>/dev/null
+        wait "$dyn_tail_pid" 2>/dev/null
+        exec {dyn_fd}<&-
+      fi
+      """;
+}
