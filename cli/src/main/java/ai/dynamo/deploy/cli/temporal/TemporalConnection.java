@@ -116,17 +116,26 @@ public final class TemporalConnection {
    */
   public WorkflowServiceStubs connect() {
     // Every call has a deadline: a service that accepts the connection but never answers ends in an error too.
-    WorkflowServiceStubsOptions options =
-        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address())
-            .setRpcTimeout(requestTimeout)
-            // a query waits for a worker to answer; a missing worker is reported after this, not after 30 s
-            .setRpcQueryTimeout(requestTimeout.compareTo(QUERY_TIMEOUT) < 0 ? requestTimeout : QUERY_TIMEOUT)
-            .build();
     try {
-      return WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
+      return WorkflowServiceStubs.newConnectedServiceStubs(stubsOptions(), CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
+  }
+
+  /**
+   * The stubs' options: every bound is ours. The SDK's hidden 5 s bounds on one health-check attempt and on the
+   * first GetSystemInfo call would otherwise end a connection to a slow (busy) service sooner than the
+   * connect and request timeouts we document, with a bare DEADLINE_EXCEEDED.
+   */
+  WorkflowServiceStubsOptions stubsOptions() {
+    return WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions()).setTarget(address())
+        .setRpcTimeout(requestTimeout)
+        // a query waits for a worker to answer; a missing worker is reported after this, not after 30 s
+        .setRpcQueryTimeout(requestTimeout.compareTo(QUERY_TIMEOUT) < 0 ? requestTimeout : QUERY_TIMEOUT)
+        .setHealthCheckAttemptTimeout(CONNECT_TIMEOUT)
+        .setSystemInfoTimeout(requestTimeout)
+        .build();
   }
 
   /** A client on the resolved namespace. */

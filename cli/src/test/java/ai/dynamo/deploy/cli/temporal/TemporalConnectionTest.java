@@ -95,4 +95,14 @@ class TemporalConnectionTest {
     assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     assertTrue(e.getMessage().contains("dynamo server"), e.getMessage());
   }
+
+  @Test
+  void theStubsCarryOurBoundsNotTheSdksHiddenFiveSeconds() {
+    TemporalConnection c = TemporalConnection.resolve("127.0.0.1:7233", null, null, bareEnv())
+        .withRequestTimeout(java.time.Duration.ofSeconds(45));
+    io.temporal.serviceclient.WorkflowServiceStubsOptions options = c.stubsOptions();
+    assertEquals(java.time.Duration.ofSeconds(45), options.getRpcTimeout());
+    assertEquals(java.time.Duration.ofSeconds(45), options.getSystemInfoTimeout());
+    assertEquals(TemporalConnection.CONNECT_TIMEOUT, options.getHealthCheckAttemptTimeout());
+  }
 }
