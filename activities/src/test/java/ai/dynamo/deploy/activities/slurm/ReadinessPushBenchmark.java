@@ -27,9 +27,12 @@ import java.util.regex.Pattern;
  * Markdown for BENCHMARKS.md): the deploy workflow on Temporal's Java test server with the real Slurm target, from
  * the start of the deploy to READY. The steps come from the jobs' own clocks (status files, the stand-in's log with
  * milliseconds; the local cluster is one host, so one clock). Overhead is READY time minus the processes' own
- * start time (each critical-path process from its start to its port opening). Ports from 19001 up.
+ * start time (each critical-path process from its start to its port opening). Ports from 19001 up, or from
+ * {@code ports FIRST} (two runs on one host at once need apart ranges: all local nodes share the host).
  *
- * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence).
+ * <p>Arguments: {@code ports FIRST}, {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any
+ * sequence). {@code load} prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a
+ * caller running other work meanwhile waits for it), then the hold's table.
  */
 public final class ReadinessPushBenchmark {
   private static final Pattern LISTENING = Pattern.compile("(\\S+Z) standin listening on port (\\d+)");
@@ -52,6 +55,7 @@ public final class ReadinessPushBenchmark {
       ReadinessPushBenchmark b = new ReadinessPushBenchmark(fx, env);
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
+          case "ports" -> b.nextPort = Integer.parseInt(args[++i]);
           case "steps" -> b.steps();
           case "twenty" -> b.twenty(0);
           case "scale" -> b.scale(Integer.parseInt(args[++i]));
@@ -233,11 +237,14 @@ public final class ReadinessPushBenchmark {
     if (sdiag == null) {
       System.out.println("| 20 components, 4 two-node groups | value | goal | |");
       System.out.println("|---|---:|---|---|");
-      row("READY after start (own start time " + String.format("%.2f", own) + " s)", total, "", true);
+      System.out.printf("| READY after start (own start time %.2f s) | %.2f s | | |%n", own, total);
       row("overhead", total - own, "<= 3 s", total - own <= 3);
     } else {
       sdiag.print("during the 20-component deploy (" + String.format("%.0f", total) + " s to READY)");
       sdiag = Sdiag.reset(fx);
+      System.out.println();
+      System.out.println("held READY from " + sdiag.since());
+      System.out.flush();
       Thread.sleep(Duration.ofMinutes(holdMinutes).toMillis());
       sdiag.print("20 components held READY for " + holdMinutes + " min");
     }
