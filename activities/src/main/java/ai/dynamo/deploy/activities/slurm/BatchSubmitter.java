@@ -105,7 +105,8 @@ final class BatchSubmitter {
     }
     secretFiles.forEach(request::secret);
     JobIdentity whose = new JobIdentity(0, workflowId, runId);
-    Map<Integer, String[]> answers = run(request.control(whose), request.archive(), layout);
+    Map<Integer, String[]> answers = jobNames.isEmpty() ? Map.of() // every component failed before the login node
+        : run(request.control(whose), request.archive(), layout);
     return results(applies, failed, answers, jobNames);
   }
 

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * Markdown for BENCHMARKS.md): the deploy workflow on Temporal's Java test server with the real Slurm target, from
  * the start of the deploy to READY. The steps come from the jobs' own clocks (status files, the stand-in's log with
  * milliseconds; the local cluster is one host, so one clock). Overhead is READY time minus the processes' own
- * start time (each critical-path process from its start to its port opening). Ports from 19001 up.
+ * start time (each critical-path process from its start to its port opening). Ports from 19001 up (another range
+ * with {@code -Dbench.firstPort=N}, when several people measure on one host).
  *
  * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence).
  */
@@ -38,7 +39,7 @@ public final class ReadinessPushBenchmark {
   private final DeployEnvironment env;
   private final String standin;
   /** Every component gets its own ports (all local nodes share one host; cancelled jobs may linger a moment). */
-  private int nextPort = 19001;
+  private int nextPort = Integer.getInteger("bench.firstPort", 19001);
 
   private ReadinessPushBenchmark(ClusterFixture fx, DeployEnvironment env) throws IOException {
     this.fx = fx;
