@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class BatchSubmitter {
   private static final Logger log = LoggerFactory.getLogger(BatchSubmitter.class);
   static final String PROGRAM = program();
-  private static final Pattern SECRET_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
   private static final Pattern NODE_LIST = Pattern.compile("[A-Za-z0-9_.,\\[\\]-]+");
 
@@ -182,23 +181,18 @@ final class BatchSubmitter {
     for (EnvVar e : c.environment()) {
       if (!e.isSecret()) continue;
       Optional<byte[]> v = secrets.value(e.secretRef());
-      if (v.isEmpty()) throw missing(e.secretRef(), WorkerSecretSource.envName(e.secretRef()));
+      if (v.isEmpty()) throw RevisionUploader.missing(e.secretRef(), WorkerSecretSource.envName(e.secretRef()));
       files.put(layout.secretsDir() + "/" + e.secretRef(), v.get());
     }
     for (String name : c.secrets()) {
       Optional<Map<String, byte[]>> v = secrets.whole(name);
-      if (v.isEmpty()) throw missing(name, WorkerSecretSource.DIR_ENV + "/" + name + "/");
+      if (v.isEmpty()) throw RevisionUploader.missing(name, WorkerSecretSource.DIR_ENV + "/" + name + "/");
       for (Map.Entry<String, byte[]> kv : v.get().entrySet()) {
-        if (!SECRET_KEY.matcher(kv.getKey()).matches()) continue; // the job would skip it too (docs/slurm.md)
+        if (!RevisionUploader.SECRET_KEY.matcher(kv.getKey()).matches()) continue; // the job skips it too
         files.put(layout.secretsDir() + "/" + name + "/" + kv.getKey(), kv.getValue());
       }
     }
     return files;
-  }
-
-  private static SlurmError missing(String name, String where) {
-    return new SlurmError(SlurmError.Kind.SECRET_MISSING, "the graph uses secret \"" + name
-        + "\" but the worker has no value for it (set " + where + " on the worker; docs/slurm-target.md)");
   }
 
   /** The program's stdin: the control lines (no secret in them), then a tar archive of the files. */
