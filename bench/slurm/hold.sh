@@ -27,6 +27,6 @@ trap down EXIT
 
 echo "Own Slurm instance ($DYNAMO_LOCAL_SLURM_DIR, slurmctld port 16837), commit $(git rev-parse --short HEAD)," \
   "$(date -u '+%Y-%m-%d %H:%M') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
-java -cp "$classpath" ai.dynamo.deploy.activities.slurm.ReadinessPushBenchmark ports 19501 load "$minutes" 2>>"$log"
+java -Dbench.firstPort=19501 -cp "$classpath" ai.dynamo.deploy.activities.slurm.ReadinessPushBenchmark load "$minutes" 2>>"$log"
 echo
 echo "Load average at the end of the hold: $(cut -d' ' -f1-3 /proc/loadavg). (JVM, SDK and instance output: $log)"

@@ -73,8 +73,13 @@ public final class JobSubmitter {
    * A failed job is never adopted: an apply after it failed (retry of a paused deploy) submits a new one.
    */
   public Optional<SlurmJob> find(String name, JobIdentity identity) throws IOException {
-    List<SlurmJob> jobs = slurm.jobsByName(List.of(name));
+    return pick(slurm.jobsByName(List.of(name)), name, identity);
+  }
+
+  /** {@link #find}'s choice among jobs squeue listed (for several names at once: {@link SlurmApplies}). */
+  static Optional<SlurmJob> pick(List<SlurmJob> jobs, String name, JobIdentity identity) {
     return jobs.stream()
+        .filter(j -> j.name().equals(name))
         .filter(j -> {
           JobIdentity other = JobIdentity.parse(j.comment());
           if (!identity.sameRevision(other)) return false;

@@ -31,6 +31,14 @@ public interface RemoteShell {
    */
   Result run(String command, Retry retry) throws IOException;
 
+  /**
+   * The same with {@code stdin} as the command's input (then end of input): how content that must not appear on a
+   * command line (secrets) reaches a remote program ({@link BatchSubmitter}).
+   */
+  default Result run(String command, byte[] stdin, Retry retry) throws IOException {
+    throw new IOException("this shell cannot give a command its input"); // test doubles that never need it
+  }
+
   /** Creates a directory and its parents, and sets the directory's mode. */
   void mkdirs(String path, int mode) throws IOException;
 

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * same files.
  */
 public final class RevisionUploader {
-  private static final Pattern SECRET_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** The keys of a whole secret that become files (the job skips others too, docs/slurm.md). */
+  static final Pattern SECRET_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final RemoteShell shell;
   private final SecretSource secrets;
@@ -98,7 +99,7 @@ public final class RevisionUploader {
     }
   }
 
-  private static SlurmError missing(String name, String where) {
+  static SlurmError missing(String name, String where) {
     return new SlurmError(SlurmError.Kind.SECRET_MISSING, "the graph uses secret \"" + name
         + "\" but the worker has no value for it (set " + where + " on the worker; docs/slurm-target.md)");
   }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class SlurmClient {
   /** squeue columns, {@code |}-separated; the comment (ours, {@code |}-free) is last. */
-  private static final String JOB_FORMAT = "%i|%j|%T|%N|%r|%k";
+  static final String JOB_FORMAT = "%i|%j|%T|%N|%r|%k";
   private static final Pattern JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
   private static final Pattern JOB_NAME = Pattern.compile("[a-z0-9.-]+");
   private static final Pattern SINGLE_NODE = Pattern.compile("[A-Za-z0-9_.-]+");

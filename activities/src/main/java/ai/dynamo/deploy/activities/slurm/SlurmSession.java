@@ -31,8 +31,7 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
     SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
         : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
-    // Reused by the run's next step with the same options (a bounded logs command has its own).
-    String key = ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n" + options.commandTimeout();
+    String key = key(ctx, options);
     SshConnection ssh = null;
     try {
       ssh = POOL.borrow(key, () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()), options));
@@ -49,6 +48,20 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     } finally {
       if (ssh != null) ssh.close(); // a step that failed does not hand its connection on
     }
+  }
+
+  /**
+   * Which steps may share a connection (and a remote command, {@link Coalescer}): the same deploy run with the same
+   * options (a bounded logs command has its own).
+   */
+  static String key(DeployContext ctx, Duration commandTimeout) {
+    SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
+        : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
+    return key(ctx, options);
+  }
+
+  private static String key(DeployContext ctx, SshOptions options) {
+    return ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n" + options.commandTimeout();
   }
 
   /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */

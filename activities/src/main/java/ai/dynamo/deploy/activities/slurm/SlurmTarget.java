@@ -50,6 +50,7 @@ public final class SlurmTarget implements DeployTarget {
   private final Duration cancelGrace;
   private final SlurmRevisions revisions;
   private final StatusFollowers followers;
+  private final SlurmApplies applies;
   /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
   private Duration commandTimeout;
 
@@ -70,6 +71,7 @@ public final class SlurmTarget implements DeployTarget {
       Duration squeueEvery) {
     this.followers = new StatusFollowers(squeueEvery);
     this.secrets = secrets;
+    this.applies = new SlurmApplies(secrets);
     this.cancelGrace = cancelGrace;
     this.revisions = new SlurmRevisions(this, firstPoll, maxPoll, cancelGrace);
   }
@@ -148,30 +150,27 @@ public final class SlurmTarget implements DeployTarget {
   /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
+    if (stage != Stage.WORKERS) return submit(ctx, revision, c, stage, change);
     return guard(ctx, s -> {
-      int desired = stage.units(c);
-      if (stage == Stage.WORKERS) {
-        Map<Integer, String> jobs = jobs(ctx, s, revision, c);
-        for (int r : jobs.keySet()) {
-          s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), START_WORKERS, 0600);
-        }
-        return new ReadyState(0, desired, "released the workers of job(s) " + String.join(", ", jobs.values()));
+      Map<Integer, String> jobs = jobs(ctx, s, revision, c);
+      for (int r : jobs.keySet()) {
+        s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), START_WORKERS, 0600);
       }
-      String stopped = change != null && change.recreates() ? revisions.stopLive(ctx, s, c, revision) : "";
-      new RevisionUploader(s.ssh(), secrets).upload(ctx.graph(), ctx.settings(), s.layout(), revision, c);
-      // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
-      s.ssh().writeFile(specDigestFile(s, revision, c), ctx.request().specDigest().getBytes(StandardCharsets.UTF_8), 0600);
-      JobSubmitter submitter = new JobSubmitter(s.slurm());
-      JobIdentity identity = identity(ctx, revision);
-      StringJoiner ids = new StringJoiner(", ");
-      for (int r = 0; r < c.replicas(); r++) {
-        JobSubmitter.Submitted sub = submitter.submit(ctx.graph(), s.layout(), identity, c.name(), r,
-            change == null ? "" : change.avoid(), false);
-        ids.add(sub.jobId() + (sub.adopted() ? " (already submitted)" : ""));
-      }
-      String exclude = change == null || change.avoid().isEmpty() ? "" : " with --exclude=" + change.avoid();
-      return new ReadyState(0, desired, stopped + "submitted job(s) " + ids + exclude);
+      return new ReadyState(0, stage.units(c), "released the workers of job(s) " + String.join(", ", jobs.values()));
     });
+  }
+
+  /** The files and jobs of a wave's components go in one remote command per deploy ({@link SlurmApplies}). */
+  private ReadyState submit(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
+    String stopped = change != null && change.recreates()
+        ? guard(ctx, s -> revisions.stopLive(ctx, s, c, revision)) : "";
+    String avoid = change == null ? "" : change.avoid();
+    StringJoiner ids = new StringJoiner(", ");
+    for (BatchSubmitter.Job job : applies.submit(ctx, revision, c, avoid, commandTimeout)) {
+      ids.add(job.id() + (job.adopted() ? " (already submitted)" : ""));
+    }
+    String exclude = avoid.isEmpty() ? "" : " with --exclude=" + avoid;
+    return new ReadyState(0, stage.units(c), stopped + "submitted job(s) " + ids + exclude);
   }
 
   @Override
@@ -288,16 +287,7 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
     if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
-    return guard(ctx, s -> {
-      Optional<String> digest = s.ssh().readFile(specDigestFile(s, revision, c)).map(String::strip);
-      if (digest.isEmpty() || !digest.get().equals(ctx.request().specDigest())) return false;
-      JobSubmitter finder = new JobSubmitter(s.slurm());
-      for (int r = 0; r < c.replicas(); r++) {
-        Optional<SlurmJob> job = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision));
-        if (job.isEmpty() || job.get().state().ended()) return false;
-      }
-      return true;
-    });
+    return applies.isCurrent(ctx, revision, c, commandTimeout);
   }
 
   // ---- per-component updates (SlurmRevisions) ----------------------------------------------------------------
@@ -342,10 +332,6 @@ public final class SlurmTarget implements DeployTarget {
 
   /** The content of start-workers: a line, so that the job's tail -F wakes its read at once (docs/slurm.md). */
   static final byte[] START_WORKERS = "start\n".getBytes(StandardCharsets.UTF_8);
-
-  private static String specDigestFile(SlurmSession s, int revision, Component c) {
-    return s.layout().revisionDir(revision) + "/" + c.name() + ".spec-digest";
-  }
 
   private <T> T guard(DeployContext ctx, SlurmSession.Body<T> body) {
     return guard(ctx, false, body);

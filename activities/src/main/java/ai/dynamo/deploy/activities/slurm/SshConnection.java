@@ -69,8 +69,13 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
   @Override
   public synchronized Result run(String command, Retry retry) throws IOException {
+    return run(command, null, retry);
+  }
+
+  @Override
+  public synchronized Result run(String command, byte[] stdin, Retry retry) throws IOException {
     try {
-      return exec(connection(), command);
+      return exec(connection(), command, stdin);
     } catch (CommandTimeout e) {
       drop(); // the command's channel may still be open; a fresh connection for what comes next
       throw e; // not run again: it had its time
@@ -80,7 +85,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
         throw new IOException("the connection to " + endpoint.display()
             + " dropped while a command ran; whether it took effect is unknown", e);
       }
-      return exec(connection(), command);
+      return exec(connection(), command, stdin);
     }
   }
 
@@ -227,13 +232,18 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * Runs one command and collects its output, bounded by the options' command timeout: a command that does not end
    * in time (a hung file system, a controller that does not answer) is abandoned with an error, never waited on.
    */
-  private Result exec(SSHClient c, String command) throws IOException {
+  private Result exec(SSHClient c, String command, byte[] stdin) throws IOException {
     try (Session session = c.startSession()) {
       Session.Command cmd = session.exec(command);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       Thread outReader = drain(cmd.getInputStream(), out, "ssh-stdout");
       Thread errReader = drain(cmd.getErrorStream(), err, "ssh-stderr");
+      if (stdin != null) {
+        try (OutputStream in = cmd.getOutputStream()) { // closing it is the command's end of input
+          in.write(stdin);
+        }
+      }
       try {
         cmd.join(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (ConnectionException e) {

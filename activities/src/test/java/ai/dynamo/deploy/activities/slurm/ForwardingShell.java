@@ -17,6 +17,11 @@ class ForwardingShell implements RemoteShell {
   }
 
   @Override
+  public Result run(String command, byte[] stdin, Retry retry) throws IOException {
+    return delegate.run(command, stdin, retry);
+  }
+
+  @Override
   public void mkdirs(String path, int mode) throws IOException {
     delegate.mkdirs(path, mode);
   }

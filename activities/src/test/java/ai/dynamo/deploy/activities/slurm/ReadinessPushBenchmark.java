@@ -27,11 +27,10 @@ import java.util.regex.Pattern;
  * Markdown for BENCHMARKS.md): the deploy workflow on Temporal's Java test server with the real Slurm target, from
  * the start of the deploy to READY. The steps come from the jobs' own clocks (status files, the stand-in's log with
  * milliseconds; the local cluster is one host, so one clock). Overhead is READY time minus the processes' own
- * start time (each critical-path process from its start to its port opening). Ports from 19001 up, or from
- * {@code ports FIRST} (two runs on one host at once need apart ranges: all local nodes share the host).
+ * start time (each critical-path process from its start to its port opening). Ports from 19001 up (another range
+ * with {@code -Dbench.firstPort=N}, when several people measure on one host).
  *
- * <p>Arguments: {@code ports FIRST}, {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any
- * sequence). {@code load} prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a
+ * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence). {@code load} prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a
  * caller running other work meanwhile waits for it), then the hold's table.
  */
 public final class ReadinessPushBenchmark {
@@ -41,7 +40,7 @@ public final class ReadinessPushBenchmark {
   private final DeployEnvironment env;
   private final String standin;
   /** Every component gets its own ports (all local nodes share one host; cancelled jobs may linger a moment). */
-  private int nextPort = 19001;
+  private int nextPort = Integer.getInteger("bench.firstPort", 19001);
 
   private ReadinessPushBenchmark(ClusterFixture fx, DeployEnvironment env) throws IOException {
     this.fx = fx;
@@ -55,7 +54,6 @@ public final class ReadinessPushBenchmark {
       ReadinessPushBenchmark b = new ReadinessPushBenchmark(fx, env);
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "ports" -> b.nextPort = Integer.parseInt(args[++i]);
           case "steps" -> b.steps();
           case "twenty" -> b.twenty(0);
           case "scale" -> b.scale(Integer.parseInt(args[++i]));

@@ -1,0 +1,135 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Lets concurrent calls with the same key (the activities of one wave of one deploy run) share one remote command.
+ * The first caller leads: it waits {@code gather} for the others, runs the batch for everyone who joined, hands each
+ * caller its own outcome, and, when more callers arrived while the batch ran, makes one of them lead the next batch.
+ * A caller that is alone pays only {@code gather}. Nothing in the workflow changes: each activity still returns or
+ * fails on its own.
+ *
+ * @param <Q> a caller's request
+ * @param <R> a caller's result
+ */
+final class Coalescer<Q, R> {
+  /** Runs one batch: one outcome per request, in the requests' order; an exception fails every caller alike. */
+  interface Batch<Q, R> {
+    List<Outcome<R>> run(List<Q> requests);
+  }
+
+  /** One caller's result or its own failure. */
+  record Outcome<R>(R value, RuntimeException failure) {
+    static <R> Outcome<R> ok(R value) {
+      return new Outcome<>(value, null);
+    }
+
+    static <R> Outcome<R> failed(RuntimeException failure) {
+      return new Outcome<>(null, failure);
+    }
+  }
+
+  private final class Waiting {
+    final Q request;
+    final CompletableFuture<Outcome<R>> answer = new CompletableFuture<>();
+    /** completed when this caller is to lead the next batch (which includes it) */
+    final CompletableFuture<Void> lead = new CompletableFuture<>();
+
+    Waiting(Q request) {
+      this.request = request;
+    }
+  }
+
+  private final Duration gather;
+  private final int maxBatch;
+  private final Map<String, List<Waiting>> queued = new HashMap<>();
+  private final Set<String> leading = new HashSet<>();
+
+  /** @param maxBatch the most callers one batch serves (a remote command line has a size limit) */
+  Coalescer(Duration gather, int maxBatch) {
+    this.gather = gather;
+    this.maxBatch = maxBatch;
+  }
+
+  /** The caller's outcome, from a batch it shares with whoever calls with the same key at about the same time. */
+  R submit(String key, Q request, Batch<Q, R> batch) {
+    Waiting me = new Waiting(request);
+    boolean lead;
+    synchronized (this) {
+      queued.computeIfAbsent(key, k -> new ArrayList<>()).add(me);
+      lead = leading.add(key);
+    }
+    if (lead) {
+      pause(gather);
+      runBatches(key, batch);
+    }
+    await(CompletableFuture.anyOf(me.answer, me.lead));
+    if (!me.answer.isDone()) runBatches(key, batch); // promoted: those who arrived meanwhile, this caller included
+    Outcome<R> outcome = await(me.answer);
+    if (outcome.failure() != null) throw outcome.failure();
+    return outcome.value();
+  }
+
+  /** Runs one batch of everything queued, then hands the lead to a caller of the next batch (or gives it up). */
+  private void runBatches(String key, Batch<Q, R> batch) {
+    List<Waiting> taken;
+    synchronized (this) {
+      List<Waiting> all = queued.getOrDefault(key, new ArrayList<>());
+      taken = new ArrayList<>(all.subList(0, Math.min(maxBatch, all.size())));
+      all.subList(0, taken.size()).clear();
+    }
+    if (!taken.isEmpty()) {
+      List<Outcome<R>> outcomes;
+      try {
+        outcomes = batch.run(taken.stream().map(w -> w.request).toList());
+        if (outcomes.size() != taken.size()) {
+          throw new IllegalStateException(outcomes.size() + " outcomes for " + taken.size() + " requests");
+        }
+      } catch (RuntimeException e) {
+        outcomes = taken.stream().map(w -> Outcome.<R>failed(e)).toList();
+      } catch (Error e) { // every caller must get an answer, whatever happened
+        IllegalStateException failure = new IllegalStateException("a shared remote command failed: " + e, e);
+        outcomes = taken.stream().map(w -> Outcome.<R>failed(failure)).toList();
+      }
+      for (int i = 0; i < taken.size(); i++) taken.get(i).answer.complete(outcomes.get(i));
+    }
+    synchronized (this) {
+      List<Waiting> next = queued.get(key);
+      if (next == null || next.isEmpty()) {
+        leading.remove(key);
+        queued.remove(key);
+      } else {
+        next.get(0).lead.complete(null); // that caller leads the next batch
+      }
+    }
+  }
+
+  /** Bounded: the leader's batch ends within its remote commands' bounds and always completes every answer. */
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a shared remote command", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static void pause(Duration d) {
+    if (d.isZero()) return;
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.render.slurm.SlurmNames;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The apply step of the Slurm target, wave-wide (docs/slurm-target.md "What one apply runs"): the applies of one
+ * deploy run that arrive together (the components of a wave, started at once by the workflow) share one connection
+ * and ONE remote command ({@link BatchSubmitter}), and so do their {@code isCurrent} checks (one command reading the
+ * spec digests and one {@code squeue} for every job name). Each activity still gets its own result or error.
+ */
+final class SlurmApplies {
+  /** How long the first apply of a wave waits for the others to join: they start within milliseconds. */
+  static final Duration GATHER = Duration.ofMillis(20);
+  /** Components per remote command: its request travels on the command line (Linux: 128 KiB per argument). */
+  static final int MAX_BATCH = 100;
+
+  private record Request(DeployContext ctx, BatchSubmitter.Apply apply) {}
+
+  private final SecretSource secrets;
+  private final Coalescer<Request, List<BatchSubmitter.Job>> submits = new Coalescer<>(GATHER, MAX_BATCH);
+  private final Coalescer<Request, Boolean> checks = new Coalescer<>(GATHER, MAX_BATCH);
+
+  SlurmApplies(SecretSource secrets) {
+    this.secrets = secrets;
+  }
+
+  /** Writes the component's files and submits its jobs (or finds them: a retry submits nothing twice). */
+  List<BatchSubmitter.Job> submit(DeployContext ctx, int revision, Component c, String exclude,
+      Duration commandTimeout) {
+    Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, exclude == null ? "" : exclude));
+    return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, batch -> SlurmSession.guard(ctx, false,
+        commandTimeout, s -> {
+          List<BatchSubmitter.Apply> applies = batch.stream().map(Request::apply).toList();
+          List<Coalescer.Outcome<List<BatchSubmitter.Job>>> outcomes = new ArrayList<>();
+          for (BatchSubmitter.Result r : new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
+              .submit(ctx.graph(), ctx.settings(), s.layout(), ctx.workflowId(), ctx.runId(),
+                  ctx.request().specDigest(), applies)) {
+            outcomes.add(r.failure() == null ? Coalescer.Outcome.ok(r.jobs())
+                : Coalescer.Outcome.failed(SlurmSession.failure(r.failure())));
+          }
+          return outcomes;
+        }));
+  }
+
+  /** Every replica has a live job of this deploy and revision, started from this very spec. */
+  boolean isCurrent(DeployContext ctx, int revision, Component c, Duration commandTimeout) {
+    Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, ""));
+    return checks.submit(SlurmSession.key(ctx, commandTimeout), mine, batch -> SlurmSession.guard(ctx, false,
+        commandTimeout, s -> check(ctx, s, batch)));
+  }
+
+  /** One command: each component's spec digest, then one squeue of all their job names. */
+  private static List<Coalescer.Outcome<Boolean>> check(DeployContext ctx, SlurmSession s, List<Request> batch)
+      throws IOException {
+    List<String> files = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Request r : batch) {
+      Component c = r.apply().component();
+      files.add(s.layout().revisionDir(r.apply().revision()) + "/" + c.name() + ".spec-digest");
+      for (int i = 0; i < c.replicas(); i++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), i));
+    }
+    String program = "for f; do d=; if [ -r \"$f\" ]; then IFS= read -r d < \"$f\"; printf 'digest %s\\n' \"$d\";"
+        + " else echo none; fi; done; echo squeue; exec squeue --noheader --states=all "
+        + Shell.quote("--name=" + String.join(",", names)) + " --format=" + Shell.quote(SlurmClient.JOB_FORMAT);
+    RemoteShell.Result out = s.ssh().run("sh -c " + Shell.quote(program) + " dynamo-check "
+        + Shell.quoteAll(files), RemoteShell.Retry.SAFE);
+    String[] parts = out.stdout().split("(?m)^squeue\n", 2);
+    if (!out.ok() || parts.length < 2) {
+      throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "squeue on " + s.ssh().endpoint().display()
+          + " failed: " + out.stderr().strip());
+    }
+    List<String> digests = parts[0].lines().toList();
+    List<SlurmJob> jobs = SlurmClient.parseSqueue(parts[1]);
+    List<Coalescer.Outcome<Boolean>> outcomes = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Component c = batch.get(i).apply().component();
+      JobIdentity identity = new JobIdentity(batch.get(i).apply().revision(), ctx.workflowId(), ctx.runId());
+      boolean current = i < digests.size() && digests.get(i).equals("digest " + ctx.request().specDigest());
+      for (int r = 0; r < c.replicas() && current; r++) {
+        Optional<SlurmJob> job = JobSubmitter.pick(jobs, SlurmNames.jobName(ctx.graph(), c.name(), r), identity);
+        current = job.isPresent() && !job.get().state().ended();
+      }
+      outcomes.add(Coalescer.Outcome.ok(current));
+    }
+    return outcomes;
+  }
+}

@@ -1,0 +1,145 @@
+# dynamo-deploy's apply on the login node (docs/slurm-target.md "What one apply runs"): one run writes the files of
+# a wave's components and submits their jobs. Run as: sh -c "<this program>" dynamo-submit <graph dir> <request>.
+# The request (no secret in it) is lines of TAB-separated fields:
+#   identity <workflow id> <run id>
+#   states <ended states, space separated> <failed states>
+#   dir <path>                                 (created 0700: where secrets go)
+#   stage <directory in the graph dir>         (where the archive puts secrets; removed at the end)
+#   secret <path in the graph dir> <path>      (renamed into place: replaced atomically)
+#   job <index> <name> <revision> <revision dir> <script> <job-id file> <comment> <exclude or -> <secrets dir>
+# stdin is a tar archive of the files (paths relative to the graph dir): file contents, secrets among them, never
+# appear on a command line. The answer is one line per job: "adopted|submitted <TAB> <index> <TAB> <job id>" or
+# "refused <TAB> <index> <TAB> <sbatch's message>"; or "error <TAB> <message>" for the whole batch (then nothing
+# was submitted).
+set -u
+umask 077
+dyn_g=$1
+dyn_ctl=$2
+dyn_tab=$(printf '\t')
+dyn_fail() {
+  printf 'error\t%s\n' "$*"
+  exit 3
+}
+if [ ! -d "$dyn_g" ]; then
+  mkdir -p -- "$dyn_g" && chmod 700 -- "$dyn_g" || dyn_fail "cannot create $dyn_g"
+fi
+cd -- "$dyn_g" || dyn_fail "cannot enter $dyn_g"
+dyn_tmp="$dyn_g/.submit.$$"
+dyn_stage=
+trap 'rm -rf -- "$dyn_tmp" ${dyn_stage:+"$dyn_g/$dyn_stage"}' EXIT
+mkdir -- "$dyn_tmp" || dyn_fail "cannot write in $dyn_g"
+
+# Every file from one tar (a process per file is slow on a busy login node); secrets then renamed into place.
+set --
+while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_rest; do
+  case $dyn_kind in
+    dir) set -- "$@" "$dyn_a" ;;
+    stage) dyn_stage=$dyn_a ;;
+  esac
+done <<EOF
+$dyn_ctl
+EOF
+if [ $# -gt 0 ]; then
+  mkdir -p -- "$@" && chmod 700 -- "$@" || dyn_fail "cannot create the directories in $dyn_g"
+fi
+tar -x -f - 2> "$dyn_tmp/err" || dyn_fail "cannot write the files in $dyn_g: tar: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b; do
+  [ "$dyn_kind" = secret ] || continue
+  mv -f -- "$dyn_a" "$dyn_b" || dyn_fail "cannot write $dyn_b"
+done <<EOF
+$dyn_ctl
+EOF
+
+# One submitter per graph at a time (where flock exists): a retried run waits for the one whose answer was lost,
+# then finds its jobs below instead of submitting again.
+if command -v flock > /dev/null 2>&1; then
+  exec 9>> "$dyn_g/.submit.lock"
+  flock -w 100 9 || dyn_fail "another apply of this graph holds $dyn_g/.submit.lock"
+fi
+
+dyn_wf= dyn_run= dyn_ended= dyn_failed= dyn_names= dyn_want=
+while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b dyn_c dyn_rest; do
+  case $dyn_kind in
+    identity) dyn_wf=$dyn_a dyn_run=$dyn_b ;;
+    states) dyn_ended=$dyn_a dyn_failed=$dyn_b ;;
+    job) dyn_names="$dyn_names,$dyn_b" dyn_want="$dyn_want $dyn_b=$dyn_c" ;;
+  esac
+done <<EOF
+$dyn_ctl
+EOF
+[ -n "$dyn_names" ] || exit 0
+
+# The jobs this deploy already has (JobSubmitter.find's rule): same workflow and revision in the comment; live, or
+# ended without failing in this very run. The newest per name. Values reach awk through its environment (-v would
+# interpret backslashes).
+dyn_sq=$(squeue --noheader --states=all --name="${dyn_names#,}" --format='%i|%j|%T|%k' 2> "$dyn_tmp/err") \
+  || dyn_fail "squeue failed: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+dyn_found=$(printf '%s\n' "$dyn_sq" | DYN_WF=$dyn_wf DYN_RUN=$dyn_run DYN_ENDED=$dyn_ended DYN_FAILED=$dyn_failed \
+  DYN_WANT=$dyn_want awk -F'|' '
+  BEGIN {
+    wf = ENVIRON["DYN_WF"]; run = ENVIRON["DYN_RUN"]
+    n = split(ENVIRON["DYN_ENDED"], a, " "); for (i = 1; i <= n; i++) E[a[i]] = 1
+    n = split(ENVIRON["DYN_FAILED"], a, " "); for (i = 1; i <= n; i++) F[a[i]] = 1
+    n = split(ENVIRON["DYN_WANT"], a, " ")
+    for (i = 1; i <= n; i++) { eq = index(a[i], "="); W[substr(a[i], 1, eq - 1)] = substr(a[i], eq + 1) }
+  }
+  NF >= 4 {
+    name = $2
+    if (!(name in W)) next
+    comment = $0; sub(/^[^|]*\|[^|]*\|[^|]*\|/, "", comment)
+    nt = split(comment, t, " ")
+    if (t[1] != "dynamo-deploy") next
+    rev = ""; jwf = ""; jrun = ""
+    for (i = 2; i <= nt; i++) {
+      if (t[i] ~ /^rev=/) rev = substr(t[i], 5)
+      else if (t[i] ~ /^wf=/) jwf = substr(t[i], 4)
+      else if (t[i] ~ /^run=/) jrun = substr(t[i], 5)
+    }
+    if (rev != W[name] || jwf != wf) next
+    st = toupper($3); sub(/ .*/, "", st); sub(/\+$/, "", st)
+    if ((st in E) && !(jrun == run && !(st in F))) next
+    id = $1; gsub(/ /, "", id); num = id; sub(/_.*/, "", num)
+    if (!(name in best) || num + 0 > top[name]) { best[name] = id; top[name] = num + 0 }
+  }
+  END { for (name in best) print name, best[name] }') || dyn_fail "awk failed on squeue's answer"
+
+# Adopt what exists; submit the rest, all at once (each sbatch waits on the controller: overlap the waits). The job
+# ID goes to the job-id file right after sbatch answers, in the same run.
+dyn_submit() { # index name dir script job-id-file comment exclude secrets-dir
+  dyn_x=
+  [ "$7" = - ] || dyn_x="--exclude=$7"
+  if dyn_out=$(cd -- "$3" && DYNAMO_SECRETS_DIR=$8 sbatch --parsable --comment="$6" ${dyn_x:+"$dyn_x"} "$4" \
+      < /dev/null 2> "$dyn_tmp/err.$1"); then
+    dyn_id=${dyn_out%%;*}
+    case $dyn_id in
+      '' | *[!0-9_]*) printf 'refused\t%s\tsbatch printed no job id: %s\n' "$1" "$(printf '%s' "$dyn_out" | tr '\n\t' '  ')" ;;
+      *) printf '%s\n' "$dyn_id" > "$5"; printf 'submitted\t%s\t%s\n' "$1" "$dyn_id" ;;
+    esac
+  else
+    printf 'refused\t%s\t%s\n' "$1" "$(tr '\n\t' '  ' < "$dyn_tmp/err.$1")"
+  fi
+}
+while IFS=$dyn_tab read -r dyn_kind dyn_i dyn_name dyn_rev dyn_dir dyn_script dyn_idfile dyn_comment dyn_exclude \
+    dyn_secrets; do
+  [ "$dyn_kind" = job ] || continue
+  dyn_id=
+  while read -r dyn_fn dyn_fid; do
+    [ "$dyn_fn" = "$dyn_name" ] && dyn_id=$dyn_fid
+  done <<EOF
+$dyn_found
+EOF
+  if [ -n "$dyn_id" ]; then
+    printf '%s\n' "$dyn_id" > "$dyn_idfile"
+    printf 'adopted\t%s\t%s\n' "$dyn_i" "$dyn_id"
+  else
+    dyn_submit "$dyn_i" "$dyn_name" "$dyn_dir" "$dyn_script" "$dyn_idfile" "$dyn_comment" "$dyn_exclude" \
+      "$dyn_secrets" > "$dyn_tmp/answer.$dyn_i" &
+  fi
+done <<EOF
+$dyn_ctl
+EOF
+wait
+for dyn_answer in "$dyn_tmp"/answer.*; do
+  [ -f "$dyn_answer" ] || continue
+  IFS= read -r dyn_line < "$dyn_answer" && printf '%s\n' "$dyn_line"
+done

@@ -1,0 +1,171 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.GraphLoader;
+import ai.dynamo.deploy.ir.LoadResult;
+import ai.dynamo.deploy.ir.Target;
+import ai.dynamo.deploy.render.slurm.SlurmNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * submit-batch.sh run locally with stand-ins for squeue and sbatch (no cluster needed): its choice of the job to
+ * adopt agrees with {@link JobSubmitter#pick} on every case of the rule, and it submits only what it did not find.
+ */
+class SubmitProgramTest {
+  private static final String WF = "deploy/slurm/test/prog";
+  private static final String RUN = "run-A";
+
+  @TempDir
+  Path home;
+
+  /** Runs commands on this machine with the stand-ins first on the PATH. */
+  private final class LocalShell implements RemoteShell {
+    @Override
+    public Result run(String command, Retry retry) throws IOException {
+      return run(command, new byte[0], retry);
+    }
+
+    @Override
+    public Result run(String command, byte[] stdin, Retry retry) throws IOException {
+      ProcessBuilder pb = new ProcessBuilder("sh", "-c", command);
+      pb.environment().put("PATH", home.resolve("bin") + ":" + System.getenv("PATH"));
+      pb.environment().put("FAKE_DIR", home.toString());
+      Process p = pb.start();
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(stdin);
+      }
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        return new Result(p.waitFor(), out, err);
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public void mkdirs(String path, int mode) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void writeFile(String path, byte[] content, int mode) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<String> readFile(String path) throws IOException {
+      Path p = Path.of(path);
+      return Files.exists(p) ? Optional.of(Files.readString(p)) : Optional.empty();
+    }
+
+    @Override
+    public String home() {
+      return home.toString();
+    }
+  }
+
+  private void standIns(String squeueLines) throws IOException {
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    Files.writeString(home.resolve("squeue.out"), squeueLines);
+    script(bin.resolve("squeue"), "cat \"$FAKE_DIR/squeue.out\"\n");
+    // Each submission gets the next id from 900 up and is logged with its arguments.
+    script(bin.resolve("sbatch"), "n=$(wc -l < \"$FAKE_DIR/sbatch.log\" 2>/dev/null || echo 0)\n"
+        + "echo \"$*\" >> \"$FAKE_DIR/sbatch.log\"\necho \"$((900 + n));local\"\n");
+  }
+
+  private static void script(Path p, String body) throws IOException {
+    Files.writeString(p, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static Graph graph() {
+    LoadResult r = GraphLoader.load("g.yaml", "version: 1\nname: prog\ncomponents:\n"
+        + "  - name: web\n    cmd: [sleep, \"1\"]\n    run_config: {input: http, output: dyn}\n"
+        + "    resources: {cpu: 1, memory: 64Mi}\n", Target.SLURM);
+    if (!r.ok()) throw new IllegalStateException(r.errors().toString());
+    return r.graph();
+  }
+
+  private BatchSubmitter.Result submitWith(Graph g, String squeueLines) throws IOException {
+    standIns(squeueLines);
+    RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+    return new BatchSubmitter(new LocalShell(), new WorkerSecretSource(Map.of(), null), "local")
+        .submit(g, Map.of("partition", "debug"), layout, WF, RUN, "digest",
+            List.of(new BatchSubmitter.Apply(1, g.components().get(0), ""))).get(0);
+  }
+
+  @Test
+  void theProgramAdoptsExactlyTheJobJobSubmitterWouldPick() throws IOException {
+    Graph g = graph();
+    String name = SlurmNames.jobName(g, "web", 0);
+    String ours = "dynamo-deploy rev=1 wf=" + WF + " run=" + RUN;
+    String otherRun = "dynamo-deploy rev=1 wf=" + WF + " run=run-B";
+    List<List<String>> cases = List.of(
+        List.of("11|" + name + "|RUNNING|" + otherRun), // live, another run of the deploy: adopted
+        List.of("12|" + name + "|COMPLETED|" + ours), // ended well in this run: adopted
+        List.of("13|" + name + "|FAILED|" + ours), // failed: submitted anew
+        List.of("14|" + name + "|CANCELLED|" + otherRun), // ended in another run: submitted anew
+        List.of("15|" + name + "|PENDING|dynamo-deploy rev=2 wf=" + WF + " run=" + RUN), // another revision
+        List.of("16|" + name + "|RUNNING|dynamo-deploy rev=1 wf=deploy/other run=" + RUN), // another deploy
+        List.of("17|" + name + "|RUNNING|someone else's job"),
+        List.of("18|" + name + "|COMPLETING|" + otherRun), // on its way out but not ended
+        List.of("19|" + name + "|RUNNING|" + otherRun, "27|" + name + "|PENDING|" + ours, "5|" + name
+            + "|FAILED|" + ours), // the newest live one
+        List.of("20_3|" + name + "|RUNNING|" + ours),
+        List.of("21|" + name + "|NEW_STATE_FROM_A_LATER_SLURM|" + ours)); // unknown: not ended, adopted
+    for (List<String> lines : cases) {
+      Files.deleteIfExists(home.resolve("sbatch.log"));
+      List<SlurmJob> jobs = new ArrayList<>();
+      for (String l : lines) {
+        String[] f = l.split("\\|", 4);
+        jobs.add(new SlurmJob(f[0], f[1], SlurmJobState.parse(f[2]), f[2], "", "", f[3]));
+      }
+      Optional<SlurmJob> pick = JobSubmitter.pick(jobs, name, new JobIdentity(1, WF, RUN));
+      BatchSubmitter.Result r = submitWith(g, String.join("\n", lines) + "\n");
+      assertNull(r.failure(), lines.toString());
+      BatchSubmitter.Job job = r.jobs().get(0);
+      if (pick.isPresent()) {
+        assertEquals(new BatchSubmitter.Job(pick.get().id(), true), job, lines.toString());
+        assertFalse(Files.exists(home.resolve("sbatch.log")), "nothing submitted: " + lines);
+      } else {
+        assertEquals(new BatchSubmitter.Job("900", false), job, lines.toString());
+        String args = Files.readString(home.resolve("sbatch.log"));
+        assertTrue(args.contains("--comment=" + ours) && args.contains("web-0/"), args);
+      }
+      RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+      assertEquals(job.id() + "\n", Files.readString(Path.of(layout.jobIdFile(1, "web", 0))));
+    }
+  }
+
+  @Test
+  void aFailingSqueueSubmitsNothing() throws IOException {
+    Graph g = graph();
+    standIns("");
+    script(home.resolve("bin/squeue"), "echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2\nexit 1\n");
+    RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+    SlurmError e = org.junit.jupiter.api.Assertions.assertThrows(SlurmError.class, () ->
+        new BatchSubmitter(new LocalShell(), new WorkerSecretSource(Map.of(), null), "login.example:22")
+            .submit(g, Map.of("partition", "debug"), layout, WF, RUN, "digest",
+                List.of(new BatchSubmitter.Apply(1, g.components().get(0), ""))));
+    assertTrue(e.getMessage().contains("login.example:22") && e.getMessage().contains("Unable to contact"),
+        e.getMessage());
+    assertFalse(Files.exists(home.resolve("sbatch.log")), "without the look-up nothing may be submitted");
+  }
+}
