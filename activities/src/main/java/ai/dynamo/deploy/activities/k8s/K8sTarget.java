@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -56,16 +58,19 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   /** {@code multinode=auto} as decided for each deploy run. */
   private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
   private final K8sRevisions revisions = new K8sRevisions(this);
+  /** The answers to this worker's applies: the readiness wait after an apply need not read the workloads again. */
+  private final AppliedObjects applied = new AppliedObjects();
 
   /**
    * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
-   * and without this a 1,000-component deploy would render and parse the graph once per component step. Entries are
-   * never modified (apply only reads them).
+   * and without this a 1,000-component deploy would render and parse the graph once per component step. A wave's
+   * steps start together, so the first one renders and the others wait for its result instead of rendering too.
+   * Entries are never modified (apply only reads them).
    */
-  private final Map<String, ManifestSet> recent =
+  private final Map<String, CompletableFuture<ManifestSet>> recent =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ManifestSet> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<ManifestSet>> eldest) {
           return size() > 8;
         }
       };
@@ -135,7 +140,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
       objects = ManifestSet.copies(objects);
       K8sUpdates.strategy(objects, change);
     }
-    int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
+    ServerSideApplier applier = applier(ctx, set, d -> sleep(d));
+    for (HasMetadata o : objects) {
+      this.applied.remember(AppliedObjects.key(ctx.runId(), revision, set.namespace(), o), applier.applyOne(o));
+    }
+    int applied = objects.size();
     int desired = stage.units(component);
     String what = objects.isEmpty()
         ? "nothing to apply for " + stage.name().toLowerCase() + " (started with the leaders)"
@@ -160,6 +169,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
     try {
       return new ReadinessWaiter(client(ctx), set.namespace(), clock, grace, informers)
+          .appliedHere(w -> applied.recall(AppliedObjects.key(ctx.runId(), revision, set.namespace(), w)))
           .await(component, stage, set.component(component.name()), stage.units(component), watch);
     } catch (TargetFailure f) {
       if (!blueGreen || !f.getMessage().contains("nschedulable")) throw f;
@@ -357,20 +367,31 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   ManifestSet manifests(DeployContext ctx, int revision) {
     // the run: multinode=auto may render differently in another run of the same spec
     String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
+    CompletableFuture<ManifestSet> mine = new CompletableFuture<>();
+    CompletableFuture<ManifestSet> cached;
     synchronized (recent) {
-      ManifestSet cached = recent.get(key);
-      if (cached != null) return cached;
+      cached = recent.putIfAbsent(key, mine);
     }
-    ManifestSet set;
+    if (cached != null) {
+      try {
+        return cached.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) throw r;
+        throw e;
+      }
+    }
     try {
-      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision, ctx.request().specDigest());
-    } catch (IllegalArgumentException e) {
-      throw TargetFailure.invalidIr(e.getMessage());
+      mine.complete(ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision,
+          ctx.request().specDigest()));
+    } catch (RuntimeException e) {
+      RuntimeException failure = e instanceof IllegalArgumentException ? TargetFailure.invalidIr(e.getMessage()) : e;
+      synchronized (recent) {
+        recent.remove(key, mine); // not kept: the next step tries again
+      }
+      mine.completeExceptionally(failure);
+      throw failure;
     }
-    synchronized (recent) {
-      recent.put(key, set);
-    }
-    return set;
+    return mine.join();
   }
 
   KubernetesClient client(DeployContext ctx) {

@@ -46,6 +46,8 @@ final class ReadinessWaiter {
   private final Clock clock;
   private final Duration unschedulableGrace;
   private final SharedInformers informers;
+  /** What this worker's apply got back for a workload (null: not known here, so read it). */
+  private java.util.function.Function<HasMetadata, HasMetadata> appliedHere = w -> null;
 
   ReadinessWaiter(KubernetesClient client, String namespace, Clock clock, Duration unschedulableGrace,
       SharedInformers informers) {
@@ -54,6 +56,12 @@ final class ReadinessWaiter {
     this.clock = clock;
     this.unschedulableGrace = unschedulableGrace;
     this.informers = informers;
+  }
+
+  /** Uses what this worker's apply of the workloads got back instead of reading them again (see AppliedObjects). */
+  ReadinessWaiter appliedHere(java.util.function.Function<HasMetadata, HasMetadata> recall) {
+    this.appliedHere = recall;
+    return this;
   }
 
   /**
@@ -116,12 +124,14 @@ final class ReadinessWaiter {
   /**
    * The workloads as the API server has them now. A shared informer's cache may still hold a workload as it was
    * before this revision's apply (its watch event can be on the way), and judging the pods by the old spec would
-   * count the old pods; so a cached workload counts only once it is at least this fresh.
+   * count the old pods; so a cached workload counts only once it is at least this fresh. What this worker's apply
+   * got back is as fresh (one GET per workload saved).
    */
   private Map<String, HasMetadata> applied(List<HasMetadata> workloads) {
     Map<String, HasMetadata> out = new LinkedHashMap<>();
     for (HasMetadata w : workloads) {
-      HasMetadata live = client.resource(w).inNamespace(namespace).get();
+      HasMetadata live = appliedHere.apply(w);
+      if (live == null) live = client.resource(w).inNamespace(namespace).get();
       if (live != null) out.put(live.getMetadata().getName(), live);
     }
     return out;
