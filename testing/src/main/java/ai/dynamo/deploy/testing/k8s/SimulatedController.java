@@ -120,6 +120,14 @@ public final class SimulatedController implements AutoCloseable {
     return scheduler.events();
   }
 
+  /**
+   * {ticks, total milliseconds of their work} since the start (a tick lists the workloads and writes pods and
+   * status; 50 ms pass between ticks): how long this simulation takes to react, apart from the code under test.
+   */
+  public long[] ticks() {
+    return loop.ticks();
+  }
+
   public SimulatedController keepOldPods(boolean keep) {
     this.keepOldPods = keep;
     return this;
