@@ -99,7 +99,7 @@ final class ReadinessWaiter {
           if (caughtUp(o, applied.get(o.getMetadata().getName()))) live.put(o.getMetadata().getName(), o);
         }
         List<HasMetadata> current = new ArrayList<>(live.values());
-        List<Pod> pods = WorkloadReadiness.currentPods(current, pods(c, stage, typed(lease.list(Kind.PODS), Pod.class)),
+        List<Pod> pods = CurrentPods.of(current, pods(c, stage, typed(lease.list(Kind.PODS), Pod.class)),
             kinds.contains(Kind.REPLICASETS) ? typed(lease.list(Kind.REPLICASETS), ReplicaSet.class) : List.of());
         Verdict v = evaluate(c, stage, workloads, live, pods, desired, restarts);
         String token = workloads.stream()
