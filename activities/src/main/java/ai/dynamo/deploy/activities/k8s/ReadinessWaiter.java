@@ -241,8 +241,10 @@ final class ReadinessWaiter {
       if (v.state() == State.WAITING && waiting == null) waiting = v.message();
     }
     if (waiting == null) return new Verdict(State.READY, desired, desired, readyMessage(c, stage, desired));
-    // Pod problems count only once the controllers have seen the new spec: before that, the pods are the old ones.
-    boolean observed = live.values().stream().allMatch(WorkloadReadiness::specObserved);
+    // Pod problems count only once the cache holds every workload of the stage as applied (not an older copy) and
+    // the controllers have seen the new spec: before that, the pods may be the old ones.
+    boolean observed = workloads.stream().allMatch(w -> live.containsKey(w.getMetadata().getName()))
+        && live.values().stream().allMatch(WorkloadReadiness::specObserved);
     String podProblem = observed ? WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace) : null;
     for (HasMetadata w : workloads) {
       if (podProblem == null && LeaderWorkerSetApi.is(w)) {
