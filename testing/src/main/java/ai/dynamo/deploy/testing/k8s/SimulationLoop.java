@@ -15,9 +15,6 @@ final class SimulationLoop implements AutoCloseable {
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   /** The last error a tick hit, for diagnosing a test that waits in vain. */
   volatile RuntimeException lastError;
-  /** Ticks run and their total time, for benchmarks that must tell the simulation's pace from the deployer's. */
-  private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong tickNanos = new java.util.concurrent.atomic.AtomicLong();
 
   SimulationLoop(Runnable tick) {
     this.tick = tick;
@@ -28,20 +25,11 @@ final class SimulationLoop implements AutoCloseable {
   }
 
   private void tickSafely() {
-    long start = System.nanoTime();
     try {
       tick.run();
     } catch (RuntimeException e) {
       lastError = e;
-    } finally {
-      ticks.incrementAndGet();
-      tickNanos.addAndGet(System.nanoTime() - start);
     }
-  }
-
-  /** {ticks, total milliseconds of their work} since the start; the pause between ticks (50 ms) not counted. */
-  long[] ticks() {
-    return new long[] {ticks.get(), tickNanos.get() / 1_000_000};
   }
 
   @Override
