@@ -74,20 +74,25 @@ final class K8sAccess {
   /** The outcome of reviewing the table: denials that fail the deploy, and what could not be checked. */
   record Review(List<String> denied, List<String> unchecked) {}
 
-  /** Reviews every rule (the LWS ones only when the cluster serves the API) in {@code namespace}. */
+  /**
+   * Reviews every rule (the LWS ones only when the cluster serves the API) in {@code namespace}; the reviews are
+   * independent, so they go out in parallel ({@link ParallelCalls}).
+   */
   static Review review(KubernetesClient client, String namespace, boolean lwsServed) {
-    List<String> denied = new ArrayList<>();
-    List<String> unchecked = new ArrayList<>();
+    List<SelfSubjectAccessReview> reviews = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    List<Boolean> advisory = new ArrayList<>();
     for (NonResourceRule r : NON_RESOURCE_RULES) {
-      SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
+      reviews.add(new SelfSubjectAccessReviewBuilder().withNewSpec()
           .withNewNonResourceAttributes().withPath(r.path()).withVerb(r.verb()).endNonResourceAttributes()
-          .endSpec().build();
-      if (!allowed(client, review)) denied.add(r.verb() + " " + r.path());
+          .endSpec().build());
+      described.add(r.verb() + " " + r.path());
+      advisory.add(false);
     }
     for (Rule rule : RULES) {
       if (rule.need() == Need.LWS && !lwsServed) continue;
       for (String verb : rule.verbs()) {
-        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
+        reviews.add(new SelfSubjectAccessReviewBuilder().withNewSpec()
             .withNewResourceAttributes()
             .withNamespace(rule.namespaced() ? namespace : null)
             .withGroup(rule.group())
@@ -95,10 +100,16 @@ final class K8sAccess {
             .withVerb(verb)
             .endResourceAttributes()
             .endSpec()
-            .build();
-        if (allowed(client, review)) continue;
-        (rule.need() == Need.ADVISORY ? unchecked : denied).add(rule.describe(verb));
+            .build());
+        described.add(rule.describe(verb));
+        advisory.add(rule.need() == Need.ADVISORY);
       }
+    }
+    List<Boolean> allowed = ParallelCalls.map(reviews, review -> allowed(client, review));
+    List<String> denied = new ArrayList<>();
+    List<String> unchecked = new ArrayList<>();
+    for (int i = 0; i < reviews.size(); i++) {
+      if (!allowed.get(i)) (advisory.get(i) ? unchecked : denied).add(described.get(i));
     }
     return new Review(denied, unchecked);
   }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -173,8 +174,13 @@ final class K8sPreflight {
 
   private List<String> foreignObjects(ManifestSet set) {
     List<String> problems = new ArrayList<>();
-    for (HasMetadata o : set.all()) {
-      HasMetadata existing = client.resource(o).inNamespace(namespace).get();
+    List<HasMetadata> wanted = set.all();
+    // One GET per object, independent of each other: in parallel.
+    List<Optional<HasMetadata>> live =
+        ParallelCalls.map(wanted, o -> Optional.ofNullable(client.resource(o).inNamespace(namespace).get()));
+    for (int i = 0; i < wanted.size(); i++) {
+      HasMetadata o = wanted.get(i);
+      HasMetadata existing = live.get(i).orElse(null);
       if (existing != null && !ServerSideApplier.owned(existing, set.graphLabel())) {
         problems.add(o.getKind() + " " + o.getMetadata().getName()
             + " already exists and is not managed by dynamo-deploy for graph " + set.graphLabel());

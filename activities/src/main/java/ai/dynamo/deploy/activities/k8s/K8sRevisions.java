@@ -6,9 +6,11 @@ import ai.dynamo.deploy.activities.LiveRevision;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
+import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.TargetRecords;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,5 +102,25 @@ final class K8sRevisions {
     String label = entry != null ? entry.label() : rendered.label(component);
     ManifestSet recorded = current > 0 ? store.read(rendered.graphLabel(), current) : null;
     return recorded == null || label == null ? Map.of() : K8sUpdates.asFiles(recorded.component(label));
+  }
+
+  /**
+   * The records, oldest first: the newest successful one is live ({@code READY}), older successful ones
+   * {@code SUPERSEDED}; a failed revision that was rolled back is {@code ROLLED_BACK} until the next successful
+   * deploy reuses its number.
+   */
+  List<RevisionEntry> history(DeployContext ctx) {
+    RevisionStore store = new RevisionStore(target.client(ctx), K8sSettings.namespace(ctx));
+    List<RevisionStore.Entry> records = store.entries(K8sTarget.graphLabel(ctx.graph().name()));
+    int live = store.current(K8sTarget.graphLabel(ctx.graph().name()));
+    List<RevisionEntry> out = new ArrayList<>();
+    for (RevisionStore.Entry e : records) {
+      RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
+          : e.uninstalled() ? RevisionStatus.UNINSTALLED
+          : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
+      out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
+          e.workflowId(), e.runId()));
+    }
+    return out;
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The rollback of a per-component update: only what the failed revision touched is undone. An updated component gets
+ * The rollbacks: of a whole revision ({@link #restore}), and of a per-component update ({@link #undo}), where only
+ * what the failed revision touched is undone. An updated component gets
  * the previous revision's objects back from its record (a recreated Deployment with strategy Recreate again, so the
  * rollback needs no spare GPUs either), an added one is deleted, and everything else (components adopted unchanged,
  * components the failed revision would have removed) is not touched at all.
@@ -70,5 +71,49 @@ final class K8sRollback {
     return "restored revision " + request.previousRevision() + " for " + String.join(", ", request.components())
         + " (" + reapplied + " objects re-applied, " + removed + " removed; components it did not change were not"
         + " touched; its services are ready again)";
+  }
+
+  /**
+   * The rollback of a whole revision: with a previous revision, every object of its record is applied again and
+   * every object of the graph it did not have is deleted, then its restored services are waited for; on a failed
+   * first install ({@code previous} null) every object of the graph is deleted. Idempotent: a retry finds less to do.
+   */
+  String restore(DeployContext ctx, RollbackRequest request, ManifestSet failed, ManifestSet previous,
+      ReadinessWatch watch) {
+    int reapplied = 0;
+    if (previous != null) {
+      for (HasMetadata o : previous.all()) {
+        applier.applyOne(o);
+        reapplied++;
+        watch.report(reapplied, 0, "re-applied " + ManifestSet.key(o), "");
+      }
+    }
+    Set<String> keep = previous == null ? Set.of() : ManifestSet.keys(previous.all());
+    int removed = 0;
+    for (HasMetadata o : applier.owned(failed.graphLabel())) {
+      if (keep.contains(ManifestSet.key(o))) continue;
+      applier.delete(o);
+      removed++;
+      watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
+    }
+    // The failed revision goes into the history as rolled back (its number is reused by the next deploy).
+    new RevisionStore(client, failed.namespace()).writeRolledBack(failed.graphLabel(),
+        new RevisionRecord(request.failedRevision(), ctx.request().specDigest(),
+            ctx.request().options() == null ? "" : ctx.request().options().startedBy(), ctx.workflowId(), ctx.runId(),
+            clock.millis()),
+        GraphDigest.sha256(ctx.graph()), request.reason());
+    if (previous != null) {
+      List<HasMetadata> restored = new ArrayList<>();
+      for (String name : request.components()) {
+        List<HasMetadata> objects = failed.component(name);
+        if (objects.isEmpty()) continue;
+        restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
+      }
+      waiter.awaitRestored(restored, watch);
+    }
+    return previous != null
+        ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
+            + " removed; its services are ready again)"
+        : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
   }
 }

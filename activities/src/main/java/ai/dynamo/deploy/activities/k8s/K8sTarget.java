@@ -1,6 +1,5 @@
 package ai.dynamo.deploy.activities.k8s;
 
-import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.LiveRevision;
 import ai.dynamo.deploy.activities.Room;
@@ -19,12 +18,10 @@ import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
-import ai.dynamo.deploy.workflows.TargetRecords;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
-import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,7 +30,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,19 +52,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   /** {@code multinode=auto} as decided for each deploy run. */
   private final MultiNodeDecisions multiNode = new MultiNodeDecisions();
   private final K8sRevisions revisions = new K8sRevisions(this);
+  /** The answers to this worker's applies: the readiness wait after an apply need not read the workloads again. */
+  private final AppliedObjects applied = new AppliedObjects();
 
-  /**
-   * Parsed manifests of recent requests, by spec digest, namespace and revision: every step re-renders the whole graph,
-   * and without this a 1,000-component deploy would render and parse the graph once per component step. Entries are
-   * never modified (apply only reads them).
-   */
-  private final Map<String, ManifestSet> recent =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ManifestSet> eldest) {
-          return size() > 8;
-        }
-      };
+  /** The parsed manifests of recent runs: a wave's steps share one rendering. */
+  private final ManifestCache manifests = new ManifestCache();
 
   /** Clusters from KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   public K8sTarget() {
@@ -135,7 +123,11 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
       objects = ManifestSet.copies(objects);
       K8sUpdates.strategy(objects, change);
     }
-    int applied = applier(ctx, set, d -> sleep(d)).apply(objects);
+    ServerSideApplier applier = applier(ctx, set, d -> sleep(d));
+    for (HasMetadata o : objects) {
+      this.applied.remember(AppliedObjects.key(ctx.runId(), revision, set.namespace(), o), applier.applyOne(o));
+    }
+    int applied = objects.size();
     int desired = stage.units(component);
     String what = objects.isEmpty()
         ? "nothing to apply for " + stage.name().toLowerCase() + " (started with the leaders)"
@@ -160,6 +152,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     }
     try {
       return new ReadinessWaiter(client(ctx), set.namespace(), clock, grace, informers)
+          .appliedHere(w -> applied.recall(AppliedObjects.key(ctx.runId(), revision, set.namespace(), w)))
           .await(component, stage, set.component(component.name()), stage.units(component), watch);
     } catch (TargetFailure f) {
       if (!blueGreen || !f.getMessage().contains("nschedulable")) throw f;
@@ -177,7 +170,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     Map<String, RevisionStore.ComponentEntry> entries = new LinkedHashMap<>();
     ManifestSet set = revisions.recorded(ctx, record, rendered, store, entries);
     ServerSideApplier applier = applier(ctx, set, K8sTarget::sleep);
-    Set<String> keep = keys(set.all());
+    Set<String> keep = ManifestSet.keys(set.all());
     for (HasMetadata o : applier.owned(set.graphLabel())) {
       if (!keep.contains(ManifestSet.key(o))) applier.delete(o);
     }
@@ -188,25 +181,10 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
         restores > 0 ? "rolled back to " + restores : "", entries);
   }
 
-  /**
-   * The records, oldest first: the newest successful one is live ({@code READY}), older successful ones
-   * {@code SUPERSEDED}; a failed revision that was rolled back is {@code ROLLED_BACK} until the next successful
-   * deploy reuses its number.
-   */
+  /** The records, oldest first, with their statuses ({@link K8sRevisions#history}). */
   @Override
   public List<RevisionEntry> history(DeployContext ctx) {
-    RevisionStore store = new RevisionStore(client(ctx), K8sSettings.namespace(ctx));
-    List<RevisionStore.Entry> records = store.entries(graphLabel(ctx.graph().name()));
-    int live = store.current(graphLabel(ctx.graph().name()));
-    List<RevisionEntry> out = new ArrayList<>();
-    for (RevisionStore.Entry e : records) {
-      RevisionStatus status = e.rolledBack() ? RevisionStatus.ROLLED_BACK
-          : e.uninstalled() ? RevisionStatus.UNINSTALLED
-          : e.revision() == live ? RevisionStatus.READY : RevisionStatus.SUPERSEDED;
-      out.add(new RevisionEntry(e.revision(), e.epochMillis(), e.specDigest(), status, e.deployedBy(), e.note(),
-          e.workflowId(), e.runId()));
-    }
-    return out;
+    return revisions.history(ctx);
   }
 
   /** The graph and settings kept in revision N's record; a record from before specs were kept is a clear failure. */
@@ -251,60 +229,22 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     ManifestSet failed = manifests(ctx, request.failedRevision());
-    String graph = failed.graphLabel();
     KubernetesClient client = client(ctx);
-    ServerSideApplier applier = applier(ctx, failed, watch::pause);
     ManifestSet previous = null;
     if (request.previousRevision() > 0) {
-      previous = new RevisionStore(client, failed.namespace()).read(graph, request.previousRevision());
+      previous = new RevisionStore(client, failed.namespace()).read(failed.graphLabel(), request.previousRevision());
       if (previous == null) {
         throw TargetFailure.preflightFailed(
             "cannot roll back: the record of revision " + request.previousRevision() + " ("
-                + RevisionStore.name(graph, request.previousRevision()) + ") is missing in namespace "
+                + RevisionStore.name(failed.graphLabel(), request.previousRevision()) + ") is missing in namespace "
                 + failed.namespace());
       }
     }
-    if (request.changes() != null && previous != null) {
-      return new K8sRollback(client, applier, clock,
-          new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers))
-          .undo(ctx, request, failed, previous, watch);
-    }
-    int reapplied = 0;
-    if (previous != null) {
-      for (HasMetadata o : previous.all()) {
-        applier.applyOne(o);
-        reapplied++;
-        watch.report(reapplied, 0, "re-applied " + ManifestSet.key(o), "");
-      }
-    }
-    Set<String> keep = previous == null ? Set.of() : keys(previous.all());
-    int removed = 0;
-    for (HasMetadata o : applier.owned(graph)) {
-      if (keep.contains(ManifestSet.key(o))) continue;
-      applier.delete(o);
-      removed++;
-      watch.report(reapplied, 0, "deleted " + ManifestSet.key(o), "");
-    }
-    // The failed revision goes into the history as rolled back (its number is reused by the next deploy).
-    new RevisionStore(client, failed.namespace()).writeRolledBack(graph,
-        new RevisionRecord(request.failedRevision(), ctx.request().specDigest(),
-            ctx.request().options() == null ? "" : ctx.request().options().startedBy(), ctx.workflowId(), ctx.runId(),
-            clock.millis()),
-        GraphDigest.sha256(ctx.graph()), request.reason());
-    if (previous != null) {
-      List<HasMetadata> restored = new ArrayList<>();
-      for (String name : request.components()) {
-        List<HasMetadata> objects = failed.component(name);
-        if (objects.isEmpty()) continue;
-        restored.addAll(previous.component(objects.get(0).getMetadata().getLabels().get(ManifestSet.COMPONENT)));
-      }
-      new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers)
-          .awaitRestored(restored, watch);
-    }
-    return previous != null
-        ? "restored revision " + request.previousRevision() + " (" + reapplied + " objects re-applied, " + removed
-            + " removed; its services are ready again)"
-        : "removed revision " + request.failedRevision() + " (" + removed + " objects deleted; first install)";
+    K8sRollback rollback = new K8sRollback(client, applier(ctx, failed, watch::pause), clock,
+        new ReadinessWaiter(client, failed.namespace(), clock, K8sSettings.unschedulableGrace(ctx), informers));
+    return request.changes() != null && previous != null
+        ? rollback.undo(ctx, request, failed, previous, watch)
+        : rollback.restore(ctx, request, failed, previous, watch);
   }
 
   // ---- per-component updates (K8sRevisions) ------------------------------------------------------------------
@@ -355,22 +295,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   }
 
   ManifestSet manifests(DeployContext ctx, int revision) {
-    // the run: multinode=auto may render differently in another run of the same spec
-    String key = ctx.request().specDigest() + "/" + K8sSettings.namespace(ctx) + "/" + revision + "/" + ctx.runId();
-    synchronized (recent) {
-      ManifestSet cached = recent.get(key);
-      if (cached != null) return cached;
-    }
-    ManifestSet set;
-    try {
-      set = ManifestSet.of(ctx.graph(), render(ctx), K8sSettings.namespace(ctx), revision, ctx.request().specDigest());
-    } catch (IllegalArgumentException e) {
-      throw TargetFailure.invalidIr(e.getMessage());
-    }
-    synchronized (recent) {
-      recent.put(key, set);
-    }
-    return set;
+    return manifests.get(ctx, revision, () -> render(ctx));
   }
 
   KubernetesClient client(DeployContext ctx) {
@@ -390,12 +315,6 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   ServerSideApplier applier(DeployContext ctx, ManifestSet set, ServerSideApplier.Pauser pauser) {
     return new ServerSideApplier(client(ctx), set.namespace(), K8sSettings.forceConflicts(ctx), pauser);
-  }
-
-  private static Set<String> keys(List<HasMetadata> objects) {
-    Set<String> keys = new HashSet<>();
-    for (HasMetadata o : objects) keys.add(ManifestSet.key(o));
-    return keys;
   }
 
   private static String describe(List<HasMetadata> objects) {

@@ -200,4 +200,11 @@ final class ManifestSet {
   static String key(HasMetadata o) {
     return o.getKind() + "/" + o.getMetadata().getName();
   }
+
+  /** The keys ({@link #key}) of some objects. */
+  static java.util.Set<String> keys(List<HasMetadata> objects) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (HasMetadata o : objects) keys.add(key(o));
+    return keys;
+  }
 }

@@ -46,6 +46,8 @@ final class ReadinessWaiter {
   private final Clock clock;
   private final Duration unschedulableGrace;
   private final SharedInformers informers;
+  /** What this worker's apply got back for a workload (null: not known here, so read it). */
+  private java.util.function.Function<HasMetadata, HasMetadata> appliedHere = w -> null;
 
   ReadinessWaiter(KubernetesClient client, String namespace, Clock clock, Duration unschedulableGrace,
       SharedInformers informers) {
@@ -54,6 +56,12 @@ final class ReadinessWaiter {
     this.clock = clock;
     this.unschedulableGrace = unschedulableGrace;
     this.informers = informers;
+  }
+
+  /** Uses what this worker's apply of the workloads got back instead of reading them again (see AppliedObjects). */
+  ReadinessWaiter appliedHere(java.util.function.Function<HasMetadata, HasMetadata> recall) {
+    this.appliedHere = recall;
+    return this;
   }
 
   /**
@@ -91,7 +99,7 @@ final class ReadinessWaiter {
           if (caughtUp(o, applied.get(o.getMetadata().getName()))) live.put(o.getMetadata().getName(), o);
         }
         List<HasMetadata> current = new ArrayList<>(live.values());
-        List<Pod> pods = WorkloadReadiness.currentPods(current, pods(c, stage, typed(lease.list(Kind.PODS), Pod.class)),
+        List<Pod> pods = CurrentPods.of(current, pods(c, stage, typed(lease.list(Kind.PODS), Pod.class)),
             kinds.contains(Kind.REPLICASETS) ? typed(lease.list(Kind.REPLICASETS), ReplicaSet.class) : List.of());
         Verdict v = evaluate(c, stage, workloads, live, pods, desired, restarts);
         String token = workloads.stream()
@@ -116,12 +124,14 @@ final class ReadinessWaiter {
   /**
    * The workloads as the API server has them now. A shared informer's cache may still hold a workload as it was
    * before this revision's apply (its watch event can be on the way), and judging the pods by the old spec would
-   * count the old pods; so a cached workload counts only once it is at least this fresh.
+   * count the old pods; so a cached workload counts only once it is at least this fresh. What this worker's apply
+   * got back is as fresh (one GET per workload saved).
    */
   private Map<String, HasMetadata> applied(List<HasMetadata> workloads) {
     Map<String, HasMetadata> out = new LinkedHashMap<>();
     for (HasMetadata w : workloads) {
-      HasMetadata live = client.resource(w).inNamespace(namespace).get();
+      HasMetadata live = appliedHere.apply(w);
+      if (live == null) live = client.resource(w).inNamespace(namespace).get();
       if (live != null) out.put(live.getMetadata().getName(), live);
     }
     return out;
@@ -231,8 +241,10 @@ final class ReadinessWaiter {
       if (v.state() == State.WAITING && waiting == null) waiting = v.message();
     }
     if (waiting == null) return new Verdict(State.READY, desired, desired, readyMessage(c, stage, desired));
-    // Pod problems count only once the controllers have seen the new spec: before that, the pods are the old ones.
-    boolean observed = live.values().stream().allMatch(WorkloadReadiness::specObserved);
+    // Pod problems count only once the cache holds every workload of the stage as applied (not an older copy) and
+    // the controllers have seen the new spec: before that, the pods may be the old ones.
+    boolean observed = workloads.stream().allMatch(w -> live.containsKey(w.getMetadata().getName()))
+        && live.values().stream().allMatch(WorkloadReadiness::specObserved);
     String podProblem = observed ? WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace) : null;
     for (HasMetadata w : workloads) {
       if (podProblem == null && LeaderWorkerSetApi.is(w)) {

@@ -48,20 +48,15 @@ final class ServerSideApplier {
     this.pauser = pauser;
   }
 
-  /** Applies the objects in order; returns how many. */
-  int apply(List<HasMetadata> objects) {
-    for (HasMetadata o : objects) applyOne(o);
-    return objects.size();
-  }
-
-  void applyOne(HasMetadata object) {
+  /** Applies one object; returns the API server's answer (the object as it is now). */
+  HasMetadata applyOne(HasMetadata object) {
     String what = "apply " + ManifestSet.key(object);
     try {
       if (object instanceof Job job) replaceChangedJob(job);
       ServerSideApplicable<HasMetadata> apply =
           client.resource(object).inNamespace(namespace).fieldManager(FIELD_MANAGER);
       if (forceConflicts) apply = apply.forceConflicts();
-      apply.serverSideApply();
+      return apply.serverSideApply();
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, what);
     }
@@ -105,18 +100,23 @@ final class ServerSideApplier {
    * serves them (a graph may have switched from LeaderWorkerSets to StatefulSets).
    */
   List<HasMetadata> owned(String graphLabel) {
-    List<HasMetadata> out = new ArrayList<>();
-    String kindName = "LeaderWorkerSet";
-    try {
-      for (Class<? extends HasMetadata> kind : RENDERED_KINDS) {
-        kindName = kind.getSimpleName();
-        for (HasMetadata o : client.resources(kind).inNamespace(namespace)
+    // One LIST per kind, independent of each other: in parallel (pruning and rollback run on the deploy's path).
+    List<List<HasMetadata>> lists = ParallelCalls.map(RENDERED_KINDS, kind -> {
+      try {
+        return List.<HasMetadata>copyOf(client.resources(kind).inNamespace(namespace)
             .withLabel(ManifestSet.GRAPH, graphLabel).withLabel(ManifestSet.MANAGED_BY, ManifestSet.MANAGER)
-            .list().getItems()) {
-          if (owned(o, graphLabel)) out.add(o);
-        }
+            .list().getItems());
+      } catch (KubernetesClientException e) {
+        throw KubeErrors.translate(e, "list " + kind.getSimpleName() + "s of graph " + graphLabel);
       }
-      kindName = "LeaderWorkerSet";
+    });
+    List<HasMetadata> out = new ArrayList<>();
+    for (List<HasMetadata> list : lists) {
+      for (HasMetadata o : list) {
+        if (owned(o, graphLabel)) out.add(o);
+      }
+    }
+    try {
       if (LeaderWorkerSetApi.served(client)) {
         for (HasMetadata o : client.genericKubernetesResources(LeaderWorkerSetApi.CONTEXT).inNamespace(namespace)
             .withLabel(ManifestSet.GRAPH, graphLabel).withLabel(ManifestSet.MANAGED_BY, ManifestSet.MANAGER)
@@ -125,7 +125,7 @@ final class ServerSideApplier {
         }
       }
     } catch (KubernetesClientException e) {
-      throw KubeErrors.translate(e, "list " + kindName + "s of graph " + graphLabel);
+      throw KubeErrors.translate(e, "list LeaderWorkerSets of graph " + graphLabel);
     }
     return out;
   }

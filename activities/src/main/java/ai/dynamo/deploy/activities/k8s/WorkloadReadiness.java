@@ -25,7 +25,7 @@ import java.util.Set;
 /**
  * Every readiness rule of the Kubernetes target, in one place (like Helm's pkg/kube ready checker). Pure: objects
  * and pods in, a {@link Verdict} out. docs/kubernetes-target.md lists the rules; each has a test in
- * WorkloadReadinessTest.
+ * WorkloadReadinessTest. Which pods belong to the current revision is a helper of the pod rules, {@link CurrentPods}.
  *
  * <ul>
  *   <li>Deployment: ready when {@code observedGeneration >= generation}, {@code updatedReplicas == replicas},
@@ -303,67 +303,6 @@ final class WorkloadReadiness {
           s != null && s.get("observedGeneration") instanceof Number n ? n.longValue() : null);
     }
     return true;
-  }
-
-  static final String POD_TEMPLATE_HASH = "pod-template-hash";
-  static final String CONTROLLER_REVISION_HASH = "controller-revision-hash";
-  static final String DEPLOYMENT_REVISION = "deployment.kubernetes.io/revision";
-
-  /**
-   * Leaves out pods of an older revision of the given workloads, which are on their way out during an update and
-   * must not fail the new revision: a StatefulSet's pods whose {@code controller-revision-hash} (named
-   * {@code <statefulset>-<hash>}) is not its {@code updateRevision}, a LeaderWorkerSet's pods whose template hash is
-   * not that of its templates, and a Deployment's pods whose
-   * {@code pod-template-hash} is not that of its current ReplicaSet (the one it owns with the Deployment's
-   * {@code deployment.kubernetes.io/revision}). Pods without these labels are kept.
-   */
-  static List<Pod> currentPods(List<? extends io.fabric8.kubernetes.api.model.HasMetadata> workloads, List<Pod> pods,
-      List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> replicaSets) {
-    List<Pod> out = new ArrayList<>();
-    for (Pod pod : pods) {
-      java.util.Map<String, String> labels = pod.getMetadata().getLabels();
-      String revision = labels == null ? null : labels.get(CONTROLLER_REVISION_HASH);
-      String templateHash = labels == null ? null : labels.get(POD_TEMPLATE_HASH);
-      boolean old = false;
-      for (io.fabric8.kubernetes.api.model.HasMetadata w : workloads) {
-        if (w instanceof StatefulSet s && revision != null && s.getStatus() != null
-            && s.getStatus().getUpdateRevision() != null
-            && revision.startsWith(s.getMetadata().getName() + "-")
-            && !revision.equals(s.getStatus().getUpdateRevision())) {
-          old = true;
-        }
-        if (w instanceof Deployment d && templateHash != null) {
-          String current = currentTemplateHash(d, replicaSets);
-          if (current != null && !current.equals(templateHash)) old = true;
-        }
-        if (w instanceof GenericKubernetesResource lws && LeaderWorkerSetApi.is(lws)) {
-          String current = LeaderWorkerSetApi.templateHash(lws);
-          String ours = pod.getMetadata().getAnnotations() == null ? null
-              : pod.getMetadata().getAnnotations().get(LeaderWorkerSetApi.TEMPLATE_HASH);
-          if (current != null && ours != null && !current.equals(ours)) old = true;
-        }
-      }
-      if (!old) out.add(pod);
-    }
-    return out;
-  }
-
-  private static String currentTemplateHash(Deployment d, List<io.fabric8.kubernetes.api.model.apps.ReplicaSet> sets) {
-    String revision = d.getMetadata().getAnnotations() == null ? null
-        : d.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
-    if (revision == null) return null;
-    for (io.fabric8.kubernetes.api.model.apps.ReplicaSet rs : sets) {
-      boolean owned = rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
-          .anyMatch(o -> Objects.equals(o.getUid(), d.getMetadata().getUid()));
-      String rsRevision = rs.getMetadata().getAnnotations() == null ? null
-          : rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION);
-      if (owned && revision.equals(rsRevision) && rs.getMetadata().getLabels() != null) {
-        return rs.getMetadata().getLabels().get(POD_TEMPLATE_HASH);
-      }
-    }
-    // The revision is known but its ReplicaSet not seen yet (each kind comes through its own watch): no pod is
-    // known to be current, so none is judged until it is.
-    return "";
   }
 
   /** Whether a pod is Running with every container ready (for multi-node batch leaders). */

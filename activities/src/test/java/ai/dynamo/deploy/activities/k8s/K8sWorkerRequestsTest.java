@@ -86,6 +86,30 @@ class K8sWorkerRequestsTest {
     watches.forEach((path, n) -> assertEquals(1, n, "watches of " + path));
   }
 
+  /**
+   * Per component, from preflight to READY, the deployer reads its Deployment twice (preflight's ownership check, the
+   * apply step's "already current?" check) and writes it once; the readiness wait uses what the apply got back
+   * instead of reading it a third time, and learns the rest from the shared informers.
+   */
+  @Test
+  void aComponentsWorkloadIsReadTwiceAndAppliedOnceOnItsWayToReady() {
+    List<Component> components = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      components.add(K8sGraphs.component("w" + i, IMAGE, "dyn://g.w" + i + ".generate", 1, 1, 0, List.of()));
+    }
+    assertEquals(Phase.READY, deploy(new Graph("1.0", "g", components), Map.of()).phase());
+
+    for (int i = 0; i < 3; i++) {
+      String path = "/apis/apps/v1/namespaces/llm/deployments/g-w" + i;
+      Map<String, Integer> byMethod = new TreeMap<>();
+      for (ApplyingCrudDispatcher.Seen s : workerRequests()) {
+        String p = s.path().contains("?") ? s.path().substring(0, s.path().indexOf('?')) : s.path();
+        if (p.equals(path)) byMethod.merge(s.method(), 1, Integer::sum);
+      }
+      assertEquals(Map.of("GET", 2, "PATCH", 1), byMethod, "the deployer's requests to " + path);
+    }
+  }
+
   /** verb, resource and scope of a request path, as in {@link K8sAccessTable}. */
   private static final Pattern RESOURCE_PATH = Pattern.compile(
       "/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)(?:/namespaces/(?<ns>[^/]+))?/(?<resource>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<sub>[^/]+))?");

@@ -95,7 +95,7 @@ class LeaderWorkerSetReadinessTest {
   @Test
   void podsOfThePreviousTemplateAreNotJudged() {
     GenericKubernetesResource lws = lws(1, null);
-    List<Pod> pods = WorkloadReadiness.currentPods(List.of(lws),
+    List<Pod> pods = CurrentPods.of(List.of(lws),
         List.of(leader(0, "a", true, "previous"), leader(1, "b", true, "current")), List.of());
     assertEquals(List.of("g-x-lws-1"), pods.stream().map(p -> p.getMetadata().getName()).toList());
   }

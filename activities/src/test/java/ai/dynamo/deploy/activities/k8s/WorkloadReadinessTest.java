@@ -192,12 +192,12 @@ class WorkloadReadinessTest {
   void podsOfAnOlderStatefulSetRevisionAreLeftOut() {
     StatefulSet set = statefulSet(2, settled().withUpdateRevision("s-2"));
     Pod old = new PodBuilder().withNewMetadata().withName("s-0")
-        .addToLabels(WorkloadReadiness.CONTROLLER_REVISION_HASH, "s-1").endMetadata().build();
+        .addToLabels(CurrentPods.CONTROLLER_REVISION_HASH, "s-1").endMetadata().build();
     Pod current = new PodBuilder().withNewMetadata().withName("s-1")
-        .addToLabels(WorkloadReadiness.CONTROLLER_REVISION_HASH, "s-2").endMetadata().build();
+        .addToLabels(CurrentPods.CONTROLLER_REVISION_HASH, "s-2").endMetadata().build();
     Pod unlabelled = new PodBuilder().withNewMetadata().withName("s-2").endMetadata().build();
     assertEquals(List.of(current, unlabelled),
-        WorkloadReadiness.currentPods(List.of(set), List.of(old, current, unlabelled), List.of()));
+        CurrentPods.of(List.of(set), List.of(old, current, unlabelled), List.of()));
   }
 
   @Test

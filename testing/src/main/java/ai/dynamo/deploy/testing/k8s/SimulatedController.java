@@ -81,6 +81,8 @@ public final class SimulatedController implements AutoCloseable {
   private final String namespace;
   private final Map<String, Behaviour> byName = new ConcurrentHashMap<>();
   private final Map<String, Integer> ticksAtGeneration = new ConcurrentHashMap<>();
+  /** When a Deployment's or StatefulSet's status last said all replicas ready (System.nanoTime), by name. */
+  private final Map<String, Long> readyAt = new ConcurrentHashMap<>();
   private final SimulationLoop loop = new SimulationLoop(this::tick);
   private volatile boolean paused;
   /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
@@ -118,6 +120,11 @@ public final class SimulatedController implements AutoCloseable {
   /** The events this controller wrote, as {@code reason object} lines (FailedScheduling, Scheduled, Killing). */
   public List<String> events() {
     return scheduler.events();
+  }
+
+  /** When this controller last wrote the status of Deployment or StatefulSet {@code name} all ready (nanoTime), or null. */
+  public Long readyAt(String name) {
+    return readyAt.get(name);
   }
 
   public SimulatedController keepOldPods(boolean keep) {
@@ -210,6 +217,7 @@ public final class SimulatedController implements AutoCloseable {
     if (!Objects.equals(want, d.getStatus())) {
       d.setStatus(want);
       client.resource(d).inNamespace(namespace).patchStatus();
+      if (ready == replicas) readyAt.put(d.getMetadata().getName(), System.nanoTime());
     }
   }
 
@@ -268,6 +276,7 @@ public final class SimulatedController implements AutoCloseable {
     if (!Objects.equals(want, s.getStatus())) {
       s.setStatus(want);
       client.resource(s).inNamespace(namespace).patchStatus();
+      if (ready == replicas) readyAt.put(s.getMetadata().getName(), System.nanoTime());
     }
   }
 
