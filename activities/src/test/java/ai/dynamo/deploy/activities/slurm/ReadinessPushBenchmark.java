@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * Markdown for BENCHMARKS.md): the deploy workflow on Temporal's Java test server with the real Slurm target, from
  * the start of the deploy to READY. The steps come from the jobs' own clocks (status files, the stand-in's log with
  * milliseconds; the local cluster is one host, so one clock). Overhead is READY time minus the processes' own
- * start time (each critical-path process from its start to its port opening). Ports from 19001 up.
+ * start time (each critical-path process from its start to its port opening). Ports from 19001 up, or from
+ * {@code -Dbench.firstPort} (engineers benchmarking side by side on one host each take their own range).
  *
  * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence).
  */
@@ -38,7 +39,7 @@ public final class ReadinessPushBenchmark {
   private final DeployEnvironment env;
   private final String standin;
   /** Every component gets its own ports (all local nodes share one host; cancelled jobs may linger a moment). */
-  private int nextPort = 19001;
+  private int nextPort = Integer.getInteger("bench.firstPort", 19001);
 
   private ReadinessPushBenchmark(ClusterFixture fx, DeployEnvironment env) throws IOException {
     this.fx = fx;
@@ -119,7 +120,7 @@ public final class ReadinessPushBenchmark {
         case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "completed " + names.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
         default -> null;
       };
-      if (what != null) System.err.printf("profile %6d ms %s%n", Duration.between(first, at).toMillis(), what);
+      if (what != null) System.err.printf("profile %6d ms %s %s%n", Duration.between(first, at).toMillis(), at, what);
     }
   }
 
@@ -185,6 +186,9 @@ public final class ReadinessPushBenchmark {
     Instant[] t = deploy(g);
     Replica group = replica(g, "group");
     Replica front = replica(g, "frontend");
+    if (Boolean.getBoolean("bench.profile")) {
+      System.err.println("profile group " + group + "\nprofile front end " + front);
+    }
     double own = s(group.at("started"), group.listening()) + s(front.at("started"), front.listening());
     double total = s(t[0], t[1]);
     double s1 = s(t[0], group.at("started"));
