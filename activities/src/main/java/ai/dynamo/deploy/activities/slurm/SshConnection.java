@@ -32,6 +32,7 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.RenameFlags;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
@@ -154,16 +155,21 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   @Override
   public synchronized void writeFile(String path, byte[] content, int mode) throws IOException {
     String tmp = path + ".tmp-" + UUID.randomUUID();
-    withSftp(s -> {
+    boolean renamed = withSftp(s -> {
       FileAttributes attrs = new FileAttributes.Builder().withPermissions(mode).build();
       try (RemoteFile f = s.open(tmp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), attrs);
           OutputStream out = f.new RemoteFileOutputStream()) {
         out.write(content);
       }
       s.chmod(tmp, mode);
-      return null;
+      // Plain SFTP v3 cannot rename over an existing file; OpenSSH's posix-rename extension can (rename(2)), in the
+      // same session: no command, so no login shell started for it.
+      if (!s.getSFTPEngine().supportsServerExtension("posix-rename", "openssh.com")) return false;
+      s.rename(tmp, path, EnumSet.of(RenameFlags.OVERWRITE));
+      return true;
     });
-    // SFTP v3 (OpenSSH) cannot rename over an existing file; mv can, atomically within a directory.
+    if (renamed) return;
+    // Elsewhere mv can, atomically within a directory.
     Result mv = run("mv -f -- " + Shell.quote(tmp) + " " + Shell.quote(path), Retry.SAFE);
     if (!mv.ok() && readFile(path).isEmpty()) {
       throw new IOException("cannot move " + tmp + " to " + path + ": " + mv.stderr().strip());
