@@ -185,7 +185,8 @@ public final class SlurmTarget implements DeployTarget {
       Map<String, String> digests = ComponentDigests.of(this, ctx);
       Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
-      Set<String> appliedNow = revisions.submittedIn(ctx, s, record.revision());
+      // Only a component with a live record can be adopted; with none (a first install) the squeue would not matter.
+      Set<String> appliedNow = live.isEmpty() ? Set.of() : revisions.submittedIn(ctx, s, record.revision());
       for (Component c : ctx.graph().components()) {
         DeployState.ComponentRecord adopted = live.get(c.name());
         if (!appliedNow.contains(c.name()) && adopted != null) {
