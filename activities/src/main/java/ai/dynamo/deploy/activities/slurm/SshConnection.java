@@ -33,6 +33,8 @@ import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.RenameFlags;
+import net.schmizz.sshj.sftp.Response;
+import net.schmizz.sshj.sftp.SFTPException;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
@@ -179,9 +181,12 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   @Override
   public synchronized Optional<String> readFile(String path) throws IOException {
     return withSftp(s -> {
-      if (s.statExistence(path) == null) return Optional.<String>empty();
+      // Opened directly, no stat first: one round trip fewer per file (the record reads one job-id file a replica).
       try (RemoteFile f = s.open(path); InputStream in = f.new RemoteFileInputStream()) {
         return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (SFTPException e) {
+        if (e.getStatusCode() == Response.StatusCode.NO_SUCH_FILE) return Optional.<String>empty();
+        throw e;
       }
     });
   }

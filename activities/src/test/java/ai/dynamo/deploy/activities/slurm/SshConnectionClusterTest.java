@@ -55,6 +55,7 @@ class SshConnectionClusterTest {
       String dir = file.substring(0, file.lastIndexOf('/'));
       assertEquals("f", ssh.run("ls -A " + Shell.quote(dir), RemoteShell.Retry.SAFE).stdout().strip());
       assertTrue(ssh.readFile(file + ".missing").isEmpty());
+      assertTrue(ssh.readFile(dir + "/no-such-dir/f").isEmpty());
     }
   }
 
