@@ -29,12 +29,7 @@ class LoginNodeChecksClusterTest {
   @Test
   void aLoginShellWithoutSlurmIsRefusedNamingTheMissingCommandsAndNothingIsMade() throws IOException {
     try (ClusterFixture f = new ClusterFixture("no-slurm")) {
-      RemoteShell noSlurm = new ForwardingShell(f.ssh) {
-        @Override
-        public Result run(String command, Retry retry) throws IOException {
-          return super.run("PATH=/nonexistent; " + command, retry);
-        }
-      };
+      RemoteShell noSlurm = prefixed(f.ssh, "PATH=/nonexistent; ");
       String dir = f.ssh.home() + "/" + f.remoteDir + "/graph";
       TargetFailure e = assertThrows(TargetFailure.class,
           () -> LoginNodeChecks.run(noSlurm, f.endpoint.display(), null, dir));
@@ -70,13 +65,18 @@ class LoginNodeChecksClusterTest {
   @Test
   void whatALoginShellPrintsItselfIsNotTakenForAnAnswer() throws IOException {
     try (ClusterFixture f = new ClusterFixture("noisy")) {
-      RemoteShell noisy = new ForwardingShell(f.ssh) {
-        @Override
-        public Result run(String command, Retry retry) throws IOException {
-          return super.run("echo 'Welcome! missing nothing'; " + command, retry);
-        }
-      };
+      RemoteShell noisy = prefixed(f.ssh, "echo 'Welcome! missing nothing'; ");
       LoginNodeChecks.run(noisy, f.endpoint.display(), null, f.ssh.home() + "/" + f.remoteDir);
     }
+  }
+
+  /** The login node with {@code prefix} run before every command (another PATH, a chatty login shell). */
+  private static RemoteShell prefixed(RemoteShell shell, String prefix) {
+    return new ForwardingShell(shell) {
+      @Override
+      public Result run(String command, Retry retry) throws IOException {
+        return super.run(prefix + command, retry);
+      }
+    };
   }
 }
