@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import java.io.IOException;
-import net.schmizz.sshj.sftp.SFTPException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,29 +109,14 @@ public final class SlurmTarget implements DeployTarget {
       throw SlurmSession.failure(e);
     }
     return guard(ctx, true, s -> {
-      String display = s.ssh().endpoint().display();
-      LoginNodeChecks.requireSlurmCommands(s.ssh(), display);
-      String partition = ctx.settings().get(TargetSettings.SLURM_PARTITION);
-      if (partition != null && !partition.isBlank()) {
-        RemoteShell.Result p = s.ssh().run("sinfo --noheader --format=%P --partition=" + Shell.quote(partition),
-            RemoteShell.Retry.SAFE);
-        if (p.ok() && p.stdout().isBlank()) {
-          throw TargetFailure.preflightFailed("partition \"" + partition + "\" does not exist on the cluster");
-        }
-      }
+      // The worker's own check first: it needs no round trip, and nothing is created on the cluster when it fails.
       List<String> missing = secrets.missing(ctx.graph());
       if (!missing.isEmpty()) {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      try {
-        s.ssh().mkdirs(s.layout().graphDir(), 0700);
-      } catch (SFTPException e) {
-        throw LoginNodeChecks.unwritable(display, s.layout().graphDir(), e.getMessage());
-      }
-      if (!s.ssh().run("test -w " + Shell.quote(s.layout().graphDir()), RemoteShell.Retry.SAFE).ok()) {
-        throw LoginNodeChecks.unwritable(display, s.layout().graphDir(), "not writable");
-      }
+      LoginNodeChecks.run(s.ssh(), s.ssh().endpoint().display(), ctx.settings().get(TargetSettings.SLURM_PARTITION),
+          s.layout().graphDir());
       return warnings;
     });
   }
@@ -200,7 +184,8 @@ public final class SlurmTarget implements DeployTarget {
       Map<String, String> digests = ComponentDigests.of(this, ctx);
       Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
       Map<String, String> jobs = new TreeMap<>();
-      Set<String> appliedNow = revisions.submittedIn(ctx, s, record.revision());
+      // Only a component with a live record can be adopted; with none (a first install) the squeue would not matter.
+      Set<String> appliedNow = live.isEmpty() ? Set.of() : revisions.submittedIn(ctx, s, record.revision());
       for (Component c : ctx.graph().components()) {
         DeployState.ComponentRecord adopted = live.get(c.name());
         if (!appliedNow.contains(c.name()) && adopted != null) {

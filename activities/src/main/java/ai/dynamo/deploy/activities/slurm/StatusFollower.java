@@ -82,7 +82,7 @@ public final class StatusFollower implements AutoCloseable {
 
   /** The remote command: tail with a header per file, ended by EOF on its stdin (the channel closing) or its bound. */
   String command() {
-    StringBuilder tail = new StringBuilder("timeout " + TAIL_SECONDS + " tail -F -v -n +1 -s 0.2 --");
+    StringBuilder tail = new StringBuilder("timeout " + TAIL_SECONDS + " tail -F -v -n +1 -s 0.1 --");
     for (String f : files) tail.append(' ').append(Shell.quote(dir + "/" + f));
     // tail in the background; a reader of stdin kills it when the channel closes (EOF), and the shell ends with it.
     return tail + " 2>&1 & t=$!; ( cat >/dev/null; kill $t ) <&0 >/dev/null 2>&1 & wait $t";

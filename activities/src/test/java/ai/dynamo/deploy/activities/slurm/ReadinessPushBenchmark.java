@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * start time (each critical-path process from its start to its port opening). Ports from 19001 up (another range
  * with {@code -Dbench.firstPort=N}, when several people measure on one host).
  *
- * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence). {@code load} prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a
- * caller running other work meanwhile waits for it), then the hold's table.
+ * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence). {@code load}
+ * prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a caller running other work
+ * meanwhile waits for it), then the hold's table.
  */
 public final class ReadinessPushBenchmark {
   private static final Pattern LISTENING = Pattern.compile("(\\S+Z) standin listening on port (\\d+)");
@@ -121,7 +122,7 @@ public final class ReadinessPushBenchmark {
         case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "completed " + names.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
         default -> null;
       };
-      if (what != null) System.err.printf("profile %6d ms %s%n", Duration.between(first, at).toMillis(), what);
+      if (what != null) System.err.printf("profile %6d ms %s %s%n", Duration.between(first, at).toMillis(), at, what);
     }
   }
 
@@ -187,6 +188,9 @@ public final class ReadinessPushBenchmark {
     Instant[] t = deploy(g);
     Replica group = replica(g, "group");
     Replica front = replica(g, "frontend");
+    if (Boolean.getBoolean("bench.profile")) {
+      System.err.println("profile group " + group + "\nprofile front end " + front);
+    }
     double own = s(group.at("started"), group.listening()) + s(front.at("started"), front.listening());
     double total = s(t[0], t[1]);
     double s1 = s(t[0], group.at("started"));

@@ -79,6 +79,10 @@ class SlurmTargetClusterTest {
       target.recordRevision(c1, record(1, wf, c1));
       assertEquals(1, target.currentRevision(c1));
       String rev1Job = applied.message().replaceAll("\\D+", " ").strip().split(" ")[0];
+      // A first install has nothing to adopt: its record comes from its own job-id files (no squeue asked).
+      DeployState.ComponentRecord first = new DeployStateStore(fx.ssh, fx.layout(v1)).read(name).current()
+          .components().get("web");
+      assertEquals(new DeployState.ComponentRecord(first.digest(), 1, Map.of("web-0", rev1Job)), first);
 
       Graph v2 = fx.register(graph(fx, name, ClusterFixture.port()));
       DeployContext c2 = context(fx, v2, wf);

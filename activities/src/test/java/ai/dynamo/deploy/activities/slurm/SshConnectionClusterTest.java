@@ -51,7 +51,11 @@ class SshConnectionClusterTest {
       ssh.writeFile(file, "two\n".getBytes(StandardCharsets.UTF_8), 0600); // replaces
       assertEquals("two\n", ssh.readFile(file).orElseThrow());
       assertEquals("600", ssh.run("stat -c %a " + Shell.quote(file), RemoteShell.Retry.SAFE).stdout().strip());
+      // Replaced by a rename over it (OpenSSH's posix-rename): no file written beside it is left behind.
+      String dir = file.substring(0, file.lastIndexOf('/'));
+      assertEquals("f", ssh.run("ls -A " + Shell.quote(dir), RemoteShell.Retry.SAFE).stdout().strip());
       assertTrue(ssh.readFile(file + ".missing").isEmpty());
+      assertTrue(ssh.readFile(dir + "/no-such-dir/f").isEmpty());
     }
   }
 

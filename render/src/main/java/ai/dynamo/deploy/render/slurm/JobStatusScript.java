@@ -5,7 +5,8 @@ import ai.dynamo.deploy.ir.Readiness;
 /**
  * The parts of a job's script that push its state to the deployer instead of being polled (docs/slurm.md: status
  * file): {@code dyn_state} appends one line per state change to {@code <job dir>/status}, a watcher checks the
- * readiness rule on the node every 0.5 s, and a group waiting for {@code start-workers} wakes on the file.
+ * readiness rule on the node (every 0.1 s until it holds, then every 0.5 s), and a group waiting for
+ * {@code start-workers} wakes on the file.
  *
  * <p>A status line is {@code <UTC time with ms> <job id> <state>[ <detail>]}; the states are {@code started},
  * {@code ready}, {@code unready}, {@code workers-started}, {@code exited <status>} and {@code failed <message>}.
@@ -25,24 +26,27 @@ final class JobStatusScript {
 
   /**
    * The watcher of one rule (TCP or HTTP), probing {@code $DYN_PROBE_HOST}; started by {@link #START_WATCHER}. A check
-   * costs one fork and no exec (bash's {@code /dev/tcp} in a subshell; the 0.5 s pause is a timed read), because
-   * on a shared node, or the local test cluster where every job shares one host, many watchers run side by side.
+   * forks nothing: bash's {@code /dev/tcp} redirection on a builtin ({@code :}, or a group command for HTTP) opens
+   * and closes the socket in the watcher's own shell, and the pause is a timed read. So checking often costs only
+   * a connect attempt, which matters where many watchers share a node (the local test cluster: one host for all).
    */
   static String watcher(Readiness rule) {
     StringBuilder s = new StringBuilder();
-    s.append("# The readiness rule (").append(describe(rule)).append("), checked on the node itself every 0.5 s.\n");
-    String connect = "exec 3<>\"/dev/tcp/$DYN_PROBE_HOST/" + rule.port() + "\"";
+    s.append("# The readiness rule (").append(describe(rule)).append("), checked on the node itself: every 0.1 s until")
+        .append(" it holds, then every 0.5 s.\n");
+    String socket = "3<>\"/dev/tcp/$DYN_PROBE_HOST/" + rule.port() + "\"";
     if (rule.type() == Readiness.Type.HTTP) {
       String path = rule.path() == null || rule.path().isBlank() ? "/" : rule.path();
       s.append("dyn_ready() {\n");
-      s.append("  ( ").append(connect).append(" || exit 1\n");
-      s.append("    printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' ")
+      s.append("  local dyn_line\n");
+      s.append("  { printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' ")
           .append(ShellQuote.quote(path)).append(" \"$DYN_PROBE_HOST\" >&3\n");
-      s.append("    IFS= read -r -t 2 dyn_line <&3 || exit 1\n");
-      s.append("    case \"$dyn_line\" in HTTP/*' '[23]*) exit 0 ;; *) exit 1 ;; esac ) 2>/dev/null\n");
-      s.append("}\n");
+      s.append("    IFS= read -r -t 2 dyn_line <&3 || return 1\n");
+      s.append("    [[ \"$dyn_line\" == HTTP/*' '[23]* ]]\n");
+      s.append("  } ").append(socket).append("\n");
+      s.append("} 2>/dev/null\n");
     } else {
-      s.append("dyn_ready() { ( ").append(connect).append(" ) 2>/dev/null; }\n");
+      s.append("dyn_ready() { : ").append(socket).append("; } 2>/dev/null\n");
     }
     s.append(WATCH_LOOP);
     return s.toString();
@@ -56,16 +60,19 @@ final class JobStatusScript {
     };
   }
 
-  /** The pause is a read with a timeout on a pipe nobody writes to (no sleep process every 0.5 s). */
+  /**
+   * Quick (0.1 s) while the rule does not hold, since the port opening is what the deploy waits for; 0.5 s once it
+   * holds. The pause is a read with a timeout on a pipe nobody writes to (no sleep process).
+   */
   private static final String WATCH_LOOP =
       """
       dyn_watch() {
-        local was="" now dyn_tick dyn_x
+        local was="" now dyn_pause dyn_tick dyn_x
         exec {dyn_tick}<> <(:)
         while kill -0 "$DYN_SHELL_PID" 2>/dev/null; do
-          if dyn_ready; then now=ready; else now=unready; fi
+          if dyn_ready; then now=ready dyn_pause=0.5; else now=unready dyn_pause=0.1; fi
           if [[ "$now" != "$was" ]]; then dyn_state "$now"; was="$now"; fi
-          read -r -t 0.5 -u "$dyn_tick" dyn_x
+          read -r -t "$dyn_pause" -u "$dyn_tick" dyn_x
         done
       }
       """;
@@ -79,8 +86,10 @@ final class JobStatusScript {
 
   /**
    * The worker-start hook: the deploy workflow creates start-workers once the leader is ready. {@code tail -F}
-   * wakes the bounded read as soon as the file appears (inotify where the file system has it, else every 0.2 s);
-   * the bound lets the loop notice a leader that ended first.
+   * wakes the bounded read as soon as the file appears; the bound lets the loop notice a leader that ended first.
+   * The tail follows the status file too, which exists by now: GNU tail uses inotify only when one of its files
+   * exists (on a local file system; it polls every {@code -s} on a network one, or when none exists), and a
+   * status line merely wakes the loop once more.
    */
   static final String WAIT_FOR_START_WORKERS =
       """
@@ -88,7 +97,7 @@ final class JobStatusScript {
       # ready; tail -F wakes the read below when it appears. DYNAMO_START_WORKERS=now starts the workers at once.
       if [[ "${DYNAMO_START_WORKERS:-}" != now ]]; then
         dyn_log "waiting for $DYN_JOB_DIR/start-workers"
-        exec {dyn_fd}< <(exec tail -F -s 0.2 -n +1 -- "$DYN_JOB_DIR/start-workers" 2>/dev/null)
+        exec {dyn_fd}< <(exec tail -F -s 0.1 -n 0 -- "$DYN_STATUS_FILE" "$DYN_JOB_DIR/start-workers" 2>/dev/null)
         dyn_tail_pid=$!
         while [[ ! -e "$DYN_JOB_DIR/start-workers" ]]; do
           if ! kill -0 "${DYN_PIDS[0]}" 2>/dev/null; then
