@@ -47,6 +47,15 @@ class ClassDataArchiveTest {
     assertTrue(loads.stream().anyMatch(l -> l.contains(" ai.dynamo.deploy.cli.Main source: shared objects file")));
   }
 
+  @Test
+  void aStepThatFailsEndsTheBuildNamingItsLog() {
+    Path archive = dir.resolve("never.jsa");
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> ClassDataArchive.make(
+        "short", archive, dir.resolve("absent.yaml"), "", Path.of("/bin/false")));
+    assertTrue(e.getMessage().contains("exit 1") && e.getMessage().contains(archive + ".log"), e.getMessage());
+    assertTrue(!Files.exists(archive));
+  }
+
   private String run(String classPath, String... jvmOptions) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(java().toString()));
     command.addAll(List.of(jvmOptions));
