@@ -25,17 +25,27 @@ logs="$(mktemp -d)"
 wants() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# Wall time of one run of a command in milliseconds (output discarded; a failure is reported, not timed).
-wall_ms() {
-  local start end
+# Wall time of one run of a command in milliseconds, then its CPU time (user + system, children included) when
+# /usr/bin/time is there ("-" otherwise): on a machine shared with other builds, CPU time moves less with their load
+# than wall time does. Output discarded; a failure is reported, not timed.
+timed() {
+  local start end cpu="-"
   start=$(date +%s%N)
-  if ! "$@" >/dev/null 2>>"$logs/failures"; then echo "bench: failed: $*" >>"$logs/failures"; fi
-  end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
+  if [ -x /usr/bin/time ]; then
+    if ! /usr/bin/time -f '%U %S' -o "$logs/cpu" "$@" >/dev/null 2>>"$logs/failures"; then echo "bench: failed: $*" >>"$logs/failures"; fi
+    end=$(date +%s%N)
+    cpu=$(awk 'END {printf "%d", ($1 + $2) * 1000}' "$logs/cpu")
+  else
+    if ! "$@" >/dev/null 2>>"$logs/failures"; then echo "bench: failed: $*" >>"$logs/failures"; fi
+    end=$(date +%s%N)
+  fi
+  echo "$(( (end - start) / 1000000 )) $cpu"
 }
 
-# median min max of the numbers on stdin
-stats() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2); print m, v[1], v[NR]}'; }
+# median min max of the numbers on stdin (the first column)
+stats() { cut -d' ' -f1 | sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2); print m, v[1], v[NR]}'; }
+# median of the second column (CPU ms), or "-"
+cpu_median() { cut -d' ' -f2 | grep -v -- - | sort -n | awk '{v[NR]=$1} END {if (NR == 0) print "-"; else print (NR % 2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'; }
 
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -66,23 +76,24 @@ if wants cli; then
   echo
   echo "### CLI start (wall time of a whole command, $rounds rounds interleaved; ms)"
   echo
-  echo "| command | median | min | max | median vs kubectl | goal |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| command | median | min | max | median vs kubectl | CPU median | goal |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
   : >"$logs/kubectl"; : >"$logs/help"; : >"$logs/validate"; : >"$logs/help-plain"; : >"$logs/validate-plain"
   for _ in $(seq "$rounds"); do
-    wall_ms kubectl version --client >>"$logs/kubectl"
-    wall_ms ./dynamo --help >>"$logs/help"
-    wall_ms ./dynamo validate -f "$demo" >>"$logs/validate"
-    wall_ms java -jar cli/target/dynamo.jar --help >>"$logs/help-plain"
-    wall_ms java -jar cli/target/dynamo.jar validate -f "$demo" >>"$logs/validate-plain"
+    timed kubectl version --client >>"$logs/kubectl"
+    timed ./dynamo --help >>"$logs/help"
+    timed ./dynamo validate -f "$demo" >>"$logs/validate"
+    timed java -jar cli/target/dynamo.jar --help >>"$logs/help-plain"
+    timed java -jar cli/target/dynamo.jar validate -f "$demo" >>"$logs/validate-plain"
   done
   read -r k_med k_min k_max < <(stats <"$logs/kubectl")
   row() {
     local name="$1" file="$2" goal="$3" med min max
     read -r med min max < <(stats <"$file")
-    printf '| %s | %d | %d | %d | %.1fx | %s |\n' "$name" "$med" "$min" "$max" "$(echo "$med / $k_med" | bc -l)" "$goal"
+    printf '| %s | %d | %d | %d | %.1fx | %s | %s |\n' "$name" "$med" "$min" "$max" "$(echo "$med / $k_med" | bc -l)" \
+      "$(cpu_median <"$file")" "$goal"
   }
-  echo "| \`kubectl version --client\` | $k_med | $k_min | $k_max | 1.0x | |"
+  echo "| \`kubectl version --client\` | $k_med | $k_min | $k_max | 1.0x | $(cpu_median <"$logs/kubectl") | |"
   row "\`./dynamo --help\`" "$logs/help" "<= 3x kubectl"
   row "\`./dynamo validate -f $demo\`" "$logs/validate" "<= 3x kubectl"
   row "\`java -jar dynamo.jar --help\` (no archive, default JIT and GC)" "$logs/help-plain" "(for comparison)"
@@ -100,13 +111,13 @@ if wants cli; then
   done
   : >"$logs/status"; : >"$logs/kubectl2"
   for _ in $(seq "$rounds"); do
-    wall_ms kubectl version --client >>"$logs/kubectl2"
-    wall_ms ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status"
+    timed kubectl version --client >>"$logs/kubectl2"
+    timed ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status"
   done
   kill -- -"$server" 2>/dev/null || kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   read -r med min max < <(stats <"$logs/status")
-  echo "| \`./dynamo deploy status demo --target k8s\` against \`dynamo server\` | $med | $min | $max | | <= 600 ms |"
+  echo "| \`./dynamo deploy status demo --target k8s\` against \`dynamo server\` | $med | $min | $max | | $(cpu_median <"$logs/status") | <= 600 ms |"
   echo
   echo "Load average after the CLI part: $(load)."
 fi

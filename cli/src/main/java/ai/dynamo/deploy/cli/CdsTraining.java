@@ -1,16 +1,18 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.temporal.LocalTemporal;
+import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.worker.DeployRegistration;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.List;
 
 /**
- * Build time only: runs the short verbs once in one JVM, so that {@code -XX:ArchiveClassesAtExit} (cli/pom.xml)
- * writes a class-data archive of what they load, which the {@code dynamo} launcher then maps instead of loading and
- * verifying those classes on every run. {@code deploy status} runs against an in-process Temporal test server so
- * that the gRPC client's classes are in the archive too. Output is discarded; a verb that fails only leaves its
- * classes out of the archive.
+ * Build time only: runs the verbs once in one JVM, so that {@link ClassDataArchive} (cli/pom.xml) archives what they
+ * load, which the {@code dynamo} launcher then maps instead of loading and verifying those classes on every run. The
+ * verbs that talk to Temporal run against an in-process Temporal test server and worker whose only target is
+ * {@link TrainingTarget}: a whole deploy (refused at preflight, as a deploy with no cluster is), then
+ * {@code deploy status} and {@code list} of that deploy, so that the gRPC, protobuf and SDK classes of a real status
+ * call are in the archive too. Output is discarded; a verb that fails only leaves its classes out of the archive.
  */
 final class CdsTraining {
   private CdsTraining() {}
@@ -27,9 +29,12 @@ final class CdsTraining {
     if (args[0].equals("short")) return;
     LogSetup.configure(new String[] {"deploy"}, System.getenv());
     run(List.of(new String[] {"deploy", "--help"}, new String[] {"deploy", "status", "--help"}));
-    try (LocalTemporal temporal = LocalTemporal.start(0)) {
-      String address = "127.0.0.1:" + temporal.port();
-      run(List.of(new String[] {"deploy", "status", "cds-training", "--target", "k8s", "--address", address},
+    try (LocalService service = LocalService.start(0, DeployRegistration.of(new TrainingTarget()))) {
+      String address = "127.0.0.1:" + service.port();
+      run(List.of(
+          new String[] {"deploy", "--target", "k8s", "-f", graph, "--address", address, "--wait"},
+          new String[] {"deploy", "status", "demo", "--target", "k8s", "--address", address},
+          new String[] {"deploy", "status", "demo", "--target", "k8s", "--address", address, "-o", "json"},
           new String[] {"deploy", "list", "--address", address}));
     } catch (java.io.IOException | RuntimeException e) {
       System.err.println("cds training: no local Temporal service (" + e + "); deploy status is not in the archive");

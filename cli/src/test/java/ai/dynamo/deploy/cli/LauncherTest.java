@@ -100,11 +100,13 @@ class LauncherTest {
     String archive = "-XX:SharedArchiveFile=" + repo.toRealPath() + "/cli/target/dynamo.jsa";
     String help = lastJava("--help");
     assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1") && help.endsWith(jar + " --help"), help);
+    assertTrue(help.contains("-XX:-UsePerfData"), help);
     assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
     String status = lastJava("deploy", "status", "g");
     assertTrue(status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
     String worker = lastJava("worker");
-    assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC"), worker);
+    assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
+        && !worker.contains("UsePerfData"), worker);
 
     // An archive older than the jar (a jar built without one) is not passed at all.
     Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));

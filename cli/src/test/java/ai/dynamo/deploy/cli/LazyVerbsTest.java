@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Short verbs never load the Temporal, gRPC, fabric8 or sshj stacks (only the verb being run is modelled, see
@@ -89,6 +90,21 @@ class LazyVerbsTest {
     assertTrue(deploy.get("status").getCommandSpec().userObject() instanceof DeployStatusCommand);
     assertEquals(null, deploy.get("logs").getCommandSpec().userObject(), "a stub");
     assertEquals(Main.SUBVERBS.get(DeployCommand.class).size(), deploy.size());
+  }
+
+  @Test
+  void aVerbNamedOnlyToReachOneOfItsOwnIsAStubButOneGivenOptionsIsModelled() {
+    CommandLine through = Main.commandLine(Verbs.Selection.of(new String[] {"deploy", "status", "g", "--target", "k8s"}))
+        .getSubcommands().get("deploy");
+    assertEquals(null, through.getCommandSpec().userObject(), "deploy itself takes no option here: a stub");
+    assertTrue(through.getSubcommands().get("status").getCommandSpec().userObject() instanceof DeployStatusCommand);
+    // an option of deploy's between the two words: deploy is parsed, so modelled ("status" is -n's value here)
+    CommandLine parsed = Main.commandLine(Verbs.Selection.of(new String[] {"deploy", "-n", "status", "-f", "g.yaml"}))
+        .getSubcommands().get("deploy");
+    assertTrue(parsed.getCommandSpec().userObject() instanceof DeployCommand);
+    CliRun missing = CliRun.of("deploy", "status");
+    assertEquals(ExitCodes.INVALID, missing.exitCode());
+    assertTrue(missing.err().contains("Try 'dynamo deploy status --help'"), missing.err());
   }
 
   /** The io.temporal/io.grpc/io.fabric8/net.schmizz classes a fresh {@code dynamo ARGS} loads. */

@@ -43,6 +43,22 @@ class TemporalConnectionTest {
   }
 
   @Test
+  void theConfigFileIsSkippedOnlyWhenCertainlyAbsent() throws IOException {
+    String home = dir.toString();
+    assertFalse(TemporalConnection.hasConfigFile(null, bareEnv(), home, "Linux"), "named, absent");
+    assertFalse(TemporalConnection.hasConfigFile(null, Map.of(), home, "Linux"), "Linux default, absent");
+    Path linuxDefault = dir.resolve(".config/temporalio/temporal.toml");
+    Files.createDirectories(linuxDefault.getParent());
+    Files.writeString(linuxDefault, "[profile.default]\n");
+    assertTrue(TemporalConnection.hasConfigFile(null, Map.of(), home, "Linux"), "Linux default, present");
+    assertTrue(TemporalConnection.hasConfigFile(null, Map.of(), dir.resolve("elsewhere").toString(), "Mac OS X"),
+        "another OS: the SDK's own default path");
+    assertTrue(TemporalConnection.hasConfigFile("prod", bareEnv(), home, "Linux"), "a profile named by flag");
+    assertTrue(TemporalConnection.hasConfigFile(null, Map.of("TEMPORAL_PROFILE", "prod",
+        "TEMPORAL_CONFIG_FILE", dir.resolve("absent.toml").toString()), home, "Linux"), "a profile named by env");
+  }
+
+  @Test
   void profilesComeFromTemporalToml() throws IOException {
     Path toml = dir.resolve("temporal.toml");
     Files.writeString(toml, """

@@ -1,0 +1,100 @@
+package ai.dynamo.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.ir.ExampleGraphs;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archive cli/pom.xml makes for {@code --help} and {@code validate} ({@link ClassDataArchive}, the same code) holds
+ * picocli's classes, whose Java 5 class files a dynamic archive skips, and changes nothing a user sees. Observed in
+ * fresh JVMs with {@code -Xlog:class+load}: a behaviour, not a timing (timings are in bench/run.sh). A class-data
+ * archive takes jars only, so this module's class directories are packed into jars first.
+ */
+@Timeout(300)
+class ClassDataArchiveTest {
+  @TempDir Path dir;
+
+  @Test
+  void theShortArchiveHoldsPicocliAndHelpReadsTheSame() throws Exception {
+    String classPath = jarsOnly(System.getProperty("java.class.path"));
+    Path demo = ExampleGraphs.repositoryRoot().resolve("examples/demo-graph.yaml");
+    Path archive = dir.resolve("short.jsa");
+    ClassDataArchive.make("short", archive, demo, classPath, java());
+
+    String with = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info:file="
+        + dir.resolve("with.log"));
+    String without = run(classPath, "-Xshare:off");
+    assertEquals(without, with);
+    assertTrue(with.startsWith("Usage: dynamo"), with);
+    List<String> loads = Files.readAllLines(dir.resolve("with.log"));
+    assertTrue(loads.stream().anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file")),
+        "picocli's main class is not in the archive");
+    assertTrue(loads.stream().anyMatch(l -> l.contains(" ai.dynamo.deploy.cli.Main source: shared objects file")));
+  }
+
+  @Test
+  void aStepThatFailsEndsTheBuildNamingItsLog() {
+    Path archive = dir.resolve("never.jsa");
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> ClassDataArchive.make(
+        "short", archive, dir.resolve("absent.yaml"), "", Path.of("/bin/false")));
+    assertTrue(e.getMessage().contains("exit 1") && e.getMessage().contains(archive + ".log"), e.getMessage());
+    assertTrue(!Files.exists(archive));
+  }
+
+  private String run(String classPath, String... jvmOptions) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java().toString()));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", classPath, Main.class.getName(), "--help"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  /** The class path with each directory packed into a jar of its own. */
+  private String jarsOnly(String classPath) throws IOException {
+    List<String> jars = new ArrayList<>();
+    int n = 0;
+    for (String entry : classPath.split(File.pathSeparator)) {
+      Path p = Path.of(entry);
+      if (Files.isDirectory(p)) {
+        Path jar = dir.resolve("classes-" + n++ + ".jar");
+        pack(p, jar);
+        jars.add(jar.toString());
+      } else if (Files.isRegularFile(p)) {
+        jars.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, jars);
+  }
+
+  private static void pack(Path root, Path jar) throws IOException {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.putNextEntry(new JarEntry(root.relativize(f).toString().replace(File.separatorChar, '/')));
+        Files.copy(f, out);
+        out.closeEntry();
+      }
+    }
+  }
+
+  private static Path java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+}
