@@ -137,23 +137,35 @@ public final class SimulatedController implements AutoCloseable {
     loop.close();
   }
 
+  /**
+   * One pass over the namespace: each kind is listed once (workloads first, then pods and ReplicaSets in a
+   * {@link TickSnapshot}), so a tick costs a few LISTs plus the writes that change something, not a GET per object.
+   */
   private void tick() {
     if (paused) return;
-    for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) deployment(d);
-    for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
-      if (!controlledByAnother(s)) statefulSet(s);
+    List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
+    List<StatefulSet> statefulSets = client.apps().statefulSets().inNamespace(namespace).list().getItems();
+    List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).list().getItems();
+    // Listed after the workloads: a workload created in between has no pods yet, so none is taken for an orphan.
+    TickSnapshot seen = TickSnapshot.of(client, namespace);
+    for (Deployment d : deployments) deployment(d, seen);
+    for (StatefulSet s : statefulSets) {
+      if (!controlledByAnother(s)) statefulSet(s, seen);
     }
-    for (Job j : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) job(j);
-    collectGarbage();
+    for (Job j : jobs) job(j, seen);
+    java.util.Set<String> owners = new java.util.HashSet<>();
+    deployments.forEach(o -> owners.add(ownerKey(o)));
+    statefulSets.forEach(o -> owners.add(ownerKey(o)));
+    jobs.forEach(o -> owners.add(ownerKey(o)));
+    collectGarbage(owners, seen);
   }
 
-  /** The garbage collector's part: pods whose workload is gone go too (as they do once their owner is deleted). */
-  private void collectGarbage() {
-    java.util.Set<String> owners = new java.util.HashSet<>();
-    client.apps().deployments().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
-    client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
-    client.batch().v1().jobs().inNamespace(namespace).list().getItems().forEach(o -> owners.add(ownerKey(o)));
-    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner").list().getItems()) {
+  /**
+   * The garbage collector's part: pods whose workload is gone go too (as they do once their owner is deleted). A
+   * workload deleted during the tick loses its pods on the next one.
+   */
+  private void collectGarbage(java.util.Set<String> owners, TickSnapshot seen) {
+    for (Pod p : seen.podsWithLabel("sim/owner")) {
       if (!owners.contains(p.getMetadata().getLabels().get("sim/owner"))) {
         client.resource(p).inNamespace(namespace).delete();
       }
@@ -192,7 +204,7 @@ public final class SimulatedController implements AutoCloseable {
     };
   }
 
-  private void deployment(Deployment d) {
+  private void deployment(Deployment d, TickSnapshot seen) {
     long gen = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
     int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     Behaviour b = behaviour(d, d.getSpec().getTemplate());
@@ -202,8 +214,8 @@ public final class SimulatedController implements AutoCloseable {
     String hash = !scheduler.on() ? "g" + gen
         : "t" + Integer.toHexString(SERIALIZATION.asJson(d.getSpec().getTemplate()).hashCode() & 0x7fffffff);
     for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-" + hash + "-" + i);
-    replicaSet(d, gen, hash);
-    ready = syncPods(d, d.getSpec().getTemplate(), names, gen, b, ready,
+    replicaSet(d, gen, hash, seen);
+    ready = syncPods(seen, d, d.getSpec().getTemplate(), names, gen, b, ready,
         Map.of(POD_TEMPLATE_HASH, hash));
     DeploymentStatusBuilder status = new DeploymentStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -222,28 +234,28 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   /** The ReplicaSet of a Deployment's generation, and the revision annotation on both, as the controller keeps them. */
-  private void replicaSet(Deployment d, long gen, String hash) {
+  private void replicaSet(Deployment d, long gen, String hash, TickSnapshot seen) {
     String name = d.getMetadata().getName() + "-" + hash;
     String revision = Long.toString(gen);
-    if (client.apps().replicaSets().inNamespace(namespace).withName(name).get() == null) {
+    io.fabric8.kubernetes.api.model.apps.ReplicaSet rs = seen.replicaSet(name);
+    if (rs == null) {
       Map<String, String> labels = new LinkedHashMap<>(d.getSpec().getTemplate().getMetadata().getLabels());
       labels.put(POD_TEMPLATE_HASH, hash);
-      client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+      seen.put(client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
           .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
           .addToAnnotations(DEPLOYMENT_REVISION, revision)
           .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment")
           .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).endOwnerReference()
           .endMetadata()
           .withNewSpec().withReplicas(d.getSpec().getReplicas()).withSelector(d.getSpec().getSelector()).endSpec()
-          .build()).inNamespace(namespace).create();
+          .build()).inNamespace(namespace).create());
     } else if (scheduler.on()) {
       // A reverted template re-uses its ReplicaSet, which takes the Deployment's new revision number (as Kubernetes does).
-      io.fabric8.kubernetes.api.model.apps.ReplicaSet rs = client.apps().replicaSets().inNamespace(namespace).withName(name).get();
       if (rs.getMetadata().getAnnotations() == null || !revision.equals(rs.getMetadata().getAnnotations().get(DEPLOYMENT_REVISION))) {
-        client.apps().replicaSets().inNamespace(namespace).withName(name).edit(x -> {
+        seen.put(client.apps().replicaSets().inNamespace(namespace).withName(name).edit(x -> {
           x.getMetadata().getAnnotations().put(DEPLOYMENT_REVISION, revision);
           return x;
-        });
+        }));
       }
     }
     Map<String, String> annotations = d.getMetadata().getAnnotations();
@@ -255,7 +267,7 @@ public final class SimulatedController implements AutoCloseable {
     }
   }
 
-  private void statefulSet(StatefulSet s) {
+  private void statefulSet(StatefulSet s, TickSnapshot seen) {
     long gen = s.getMetadata().getGeneration() == null ? 1 : s.getMetadata().getGeneration();
     int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
     int start = s.getSpec().getOrdinals() == null || s.getSpec().getOrdinals().getStart() == null
@@ -265,7 +277,7 @@ public final class SimulatedController implements AutoCloseable {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
     String revision = s.getMetadata().getName() + "-rev" + gen;
-    ready = syncPods(s, s.getSpec().getTemplate(), names, gen, b, ready,
+    ready = syncPods(seen, s, s.getSpec().getTemplate(), names, gen, b, ready,
         Map.of(CONTROLLER_REVISION_HASH, revision));
     StatefulSetStatus want = new StatefulSetStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -280,7 +292,7 @@ public final class SimulatedController implements AutoCloseable {
     }
   }
 
-  private void job(Job j) {
+  private void job(Job j, TickSnapshot seen) {
     long gen = 1;
     int completions = j.getSpec().getCompletions() == null ? 1 : j.getSpec().getCompletions();
     int backoffLimit = j.getSpec().getBackoffLimit() == null ? 6 : j.getSpec().getBackoffLimit();
@@ -289,17 +301,17 @@ public final class SimulatedController implements AutoCloseable {
     int done = readyPods(j, b, completions);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < completions; i++) names.add(j.getMetadata().getName() + "-" + i);
-    done = syncPods(j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
+    done = syncPods(seen, j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
     if (indexed) {
       for (int i = 0; i < completions; i++) {
-        Pod p = client.pods().inNamespace(namespace).withName(names.get(i)).get();
+        Pod p = seen.pod(names.get(i));
         if (p != null && (p.getMetadata().getAnnotations() == null
             || !p.getMetadata().getAnnotations().containsKey(JOB_COMPLETION_INDEX))) {
           final int index = i;
-          client.pods().inNamespace(namespace).withName(names.get(i)).edit(pod -> {
+          seen.put(client.pods().inNamespace(namespace).withName(names.get(i)).edit(pod -> {
             pod.getMetadata().getAnnotations().put(JOB_COMPLETION_INDEX, Integer.toString(index));
             return pod;
-          });
+          }));
         }
       }
     }
@@ -322,17 +334,20 @@ public final class SimulatedController implements AutoCloseable {
    * Creates the wanted pods, deletes pods of other generations, and sets each pod's status; returns how many of the
    * wanted pods are ready.
    */
-  private int syncPods(HasMetadata owner, PodTemplateSpec template, List<String> names, long gen, Behaviour b,
-      int ready, Map<String, String> extraLabels) {
-    if (scheduler.on()) return syncScheduledPods(owner, template, names, b, ready, extraLabels);
+  private int syncPods(TickSnapshot seen, HasMetadata owner, PodTemplateSpec template, List<String> names, long gen,
+      Behaviour b, int ready, Map<String, String> extraLabels) {
+    if (scheduler.on()) return syncScheduledPods(seen, owner, template, names, b, ready, extraLabels);
     String ownerKey = ownerKey(owner);
-    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
+    for (Pod p : seen.podsLabelled("sim/owner", ownerKey)) {
       boolean old = !names.contains(p.getMetadata().getName());
-      if (old && !(keepOldPods && owner instanceof Deployment)) client.resource(p).inNamespace(namespace).delete();
+      if (old && !(keepOldPods && owner instanceof Deployment)) {
+        client.resource(p).inNamespace(namespace).delete();
+        seen.removePod(p.getMetadata().getName());
+      }
     }
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Pod pod = podOf(ownerKey, template, name, extraLabels);
+      Pod pod = podOf(seen, ownerKey, template, name, extraLabels);
       PodStatus want = podStatus(template, b, i < ready);
       if (!Objects.equals(want, pod.getStatus())) {
         pod.setStatus(want);
@@ -343,21 +358,24 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   /** The pod {@code name} of an owner, created from its template when it does not exist yet. */
-  private Pod podOf(String ownerKey, PodTemplateSpec template, String name, Map<String, String> extraLabels) {
-    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+  private Pod podOf(TickSnapshot seen, String ownerKey, PodTemplateSpec template, String name,
+      Map<String, String> extraLabels) {
+    Pod pod = seen.pod(name);
     if (pod != null) return pod;
     Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
     labels.putAll(extraLabels);
     labels.put("sim/owner", ownerKey);
-    return client.resource(new PodBuilder()
+    Pod created = client.resource(new PodBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
         .withAnnotations(new LinkedHashMap<>()).endMetadata()
         .withSpec(SERIALIZATION.clone(template.getSpec())).build()).inNamespace(namespace).create();
+    seen.put(created);
+    return created;
   }
 
   /** {@link #syncPods} with a scheduler: pods bind to nodes with room for their GPUs, or stay Unschedulable. */
-  private int syncScheduledPods(HasMetadata owner, PodTemplateSpec template, List<String> names, Behaviour b,
-      int ready, Map<String, String> extraLabels) {
+  private int syncScheduledPods(TickSnapshot seen, HasMetadata owner, PodTemplateSpec template, List<String> names,
+      Behaviour b, int ready, Map<String, String> extraLabels) {
     String ownerKey = ownerKey(owner);
     boolean surge = owner instanceof Deployment d && d.getSpec().getStrategy() != null
         && "RollingUpdate".equals(d.getSpec().getStrategy().getType())
@@ -366,20 +384,21 @@ public final class SimulatedController implements AutoCloseable {
         && SimulatedScheduler.isZero(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable());
     boolean newReady = true;
     for (String name : names) {
-      Pod p = client.pods().inNamespace(namespace).withName(name).get();
+      Pod p = seen.pod(name);
       newReady &= p != null && p.getStatus() != null && p.getStatus().getConditions() != null
           && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
-    for (Pod p : client.pods().inNamespace(namespace).withLabel("sim/owner", ownerKey).list().getItems()) {
+    for (Pod p : seen.podsLabelled("sim/owner", ownerKey)) {
       if (names.contains(p.getMetadata().getName()) || surge && !newReady) continue;
       client.resource(p).inNamespace(namespace).delete();
+      seen.removePod(p.getMetadata().getName());
       scheduler.event(p.getMetadata().getName(), "Killing", "Stopping container");
     }
     long perPod = SimulatedScheduler.gpus(template.getSpec());
     int readyNow = 0;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      Pod pod = podOf(ownerKey, template, name, extraLabels);
+      Pod pod = podOf(seen, ownerKey, template, name, extraLabels);
       if (pod.getSpec().getNodeName() == null) {
         String node = scheduler.fit(perPod);
         if (node == null) {
@@ -390,6 +409,7 @@ public final class SimulatedController implements AutoCloseable {
           x.getSpec().setNodeName(node);
           return x;
         });
+        seen.put(pod);
         scheduler.event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
       }
       PodStatus want = podStatus(template, b, i < ready);
