@@ -84,6 +84,13 @@ public final class SimulatedController implements AutoCloseable {
   /** When a Deployment's or StatefulSet's status last said all replicas ready (System.nanoTime), by name. */
   private final Map<String, Long> readyAt = new ConcurrentHashMap<>();
   private final SimulationLoop loop = new SimulationLoop(this::tick);
+  /** The workloads of one tick are handled on these threads (see {@link #runAll}). */
+  private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(4,
+      r -> {
+        Thread t = new Thread(r, "simulated-controller");
+        t.setDaemon(true);
+        return t;
+      });
   private volatile boolean paused;
   /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
   private volatile boolean keepOldPods;
@@ -135,6 +142,7 @@ public final class SimulatedController implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    workers.shutdownNow();
   }
 
   /**
@@ -148,16 +156,47 @@ public final class SimulatedController implements AutoCloseable {
     List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).list().getItems();
     // Listed after the workloads: a workload created in between has no pods yet, so none is taken for an orphan.
     TickSnapshot seen = TickSnapshot.of(client, namespace);
-    for (Deployment d : deployments) deployment(d, seen);
+    List<Runnable> work = new ArrayList<>();
+    for (Deployment d : deployments) work.add(() -> deployment(d, seen));
     for (StatefulSet s : statefulSets) {
-      if (!controlledByAnother(s)) statefulSet(s, seen);
+      if (!controlledByAnother(s)) work.add(() -> statefulSet(s, seen));
     }
-    for (Job j : jobs) job(j, seen);
+    for (Job j : jobs) work.add(() -> job(j, seen));
+    runAll(work);
     java.util.Set<String> owners = new java.util.HashSet<>();
     deployments.forEach(o -> owners.add(ownerKey(o)));
     statefulSets.forEach(o -> owners.add(ownerKey(o)));
     jobs.forEach(o -> owners.add(ownerKey(o)));
     collectGarbage(owners, seen);
+  }
+
+  /**
+   * Runs one tick's workloads, a few at once as a cluster's controllers do (each workload's pods are its own); one
+   * after another while scheduling, whose node bookkeeping is not shared safely. The first failure fails the tick
+   * once all have run.
+   */
+  private void runAll(List<Runnable> work) {
+    if (scheduler.on()) {
+      work.forEach(Runnable::run);
+      return;
+    }
+    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    for (Runnable w : work) running.add(workers.submit(w));
+    RuntimeException failed = null;
+    for (java.util.concurrent.Future<?> f : running) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (failed == null) {
+          failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.forEach(r -> r.cancel(true));
+        throw new IllegalStateException("simulated controller stopped during a tick", e);
+      }
+    }
+    if (failed != null) throw failed;
   }
 
   /**

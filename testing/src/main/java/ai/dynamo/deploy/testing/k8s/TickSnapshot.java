@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * TEST-ONLY: the pods and ReplicaSets of a namespace as one tick of {@link SimulatedController} saw them, each kind
@@ -16,8 +16,9 @@ import java.util.Map;
  * an object someone else deletes meanwhile makes a write fail, which fails the tick, and the next tick lists afresh.
  */
 final class TickSnapshot {
-  private final Map<String, Pod> pods = new HashMap<>();
-  private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
+  // Concurrent: the workloads of a tick are handled on several threads (their pods and ReplicaSets are disjoint).
+  private final Map<String, Pod> pods = new ConcurrentHashMap<>();
+  private final Map<String, ReplicaSet> replicaSets = new ConcurrentHashMap<>();
 
   static TickSnapshot of(KubernetesClient client, String namespace) {
     TickSnapshot s = new TickSnapshot();
