@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * Issue 14's Kubernetes figures, on fabric8's mock API server with the simulated controller (no real cluster runs
  * here): how soon the worker notices a status change, and a deploy's overhead (start to READY through the deploy
  * workflow on Temporal's Java test server) for the 2-component graph, a 20-component graph with 4 multi-node groups,
- * and 10/50/200 components. The simulated controller has no processes to start, yet it is not instant: a tick works
- * through every workload of the namespace with one request after another, so with a wave of 20 components it takes
- * its time to write them ready. The deploy figures count that as overhead; the rows for the 20-component graph say how
+ * and 10/50/200 components. The simulated controller has no processes to start, yet it is not instant: a tick lists
+ * the namespace's workloads, pods and ReplicaSets once, then handles the workloads a few at a time, each with
+ * requests of its own to create pods and write statuses, so with a wave of 20 components it takes its time (a few
+ * hundred ms on a busy 2-core machine) to write them ready. The deploy figures count that as overhead; the rows for the 20-component graph say how
  * much of it is the simulation's (apply returned -> status written ready) and how much the deployer's (status written
  * -> wait reported ready), where the time went (Temporal history) and the deployer's API requests. Not a unit test:
  * run by bench/run.sh; prints Markdown rows.

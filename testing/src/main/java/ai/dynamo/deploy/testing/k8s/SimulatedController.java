@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * creates the pods each workload wants (replacing pods of an older generation), gives them container states, and
  * writes the workloads' status (generations, replica counts, revisions, Job counts and conditions), according to a
  * {@link Behaviour} per workload. The behaviour comes from {@link #behave}, else from the image tag
- * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}.
+ * ({@code :crashloop}, {@code :badpull}, {@code :slow}, {@code :pending}), else {@link Behaviour#READY}. A tick
+ * lists each kind once ({@link TickSnapshot}), handles the workloads a few at a time and writes only what changed.
  *
  * <p>With {@link #withGpuNodes} it also schedules: nodes with {@code nvidia.com/gpu} allocatable, each pod bound to a
  * node with room for its GPU requests or left Pending (PodScheduled=False, Unschedulable) with a
