@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -83,12 +82,12 @@ final class BatchSubmitter {
       }
       String revDir = layout.revisionDir(a.revision());
       for (RenderedFile f : rendering.files()) {
-        if (!ownedBy(f, a.component())) continue;
+        if (!RevisionUploader.belongsTo(f, a.component())) continue;
         String path = revDir + "/" + f.relativePath();
         request.file(path, f.executable() ? 0700 : 0600, f.content().getBytes(StandardCharsets.UTF_8));
       }
       // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
-      request.file(revDir + "/" + a.component().name() + ".spec-digest", 0600,
+      request.file(layout.specDigestFile(a.revision(), a.component().name()), 0600,
           specDigest.getBytes(StandardCharsets.UTF_8));
       JobIdentity identity = new JobIdentity(a.revision(), workflowId, runId);
       if (!a.exclude().isEmpty() && !NODE_LIST.matcher(a.exclude()).matches()) {
@@ -168,31 +167,10 @@ final class BatchSubmitter {
     return results;
   }
 
-  private static boolean ownedBy(RenderedFile f, Component c) {
-    for (int r = 0; r < c.replicas(); r++) {
-      if (f.relativePath().startsWith(SlurmNames.stem(c.name(), r) + "/")) return true;
-    }
-    return false;
-  }
-
   /** Path -> value of every secret file the component's jobs read; a missing value fails this component only. */
   private Map<String, byte[]> secretsOf(Component c, RemoteLayout layout) throws IOException {
-    Map<String, byte[]> files = new TreeMap<>();
-    for (EnvVar e : c.environment()) {
-      if (!e.isSecret()) continue;
-      Optional<byte[]> v = secrets.value(e.secretRef());
-      if (v.isEmpty()) throw RevisionUploader.missing(e.secretRef(), WorkerSecretSource.envName(e.secretRef()));
-      files.put(layout.secretsDir() + "/" + e.secretRef(), v.get());
-    }
-    for (String name : c.secrets()) {
-      Optional<Map<String, byte[]>> v = secrets.whole(name);
-      if (v.isEmpty()) throw RevisionUploader.missing(name, WorkerSecretSource.DIR_ENV + "/" + name + "/");
-      for (Map.Entry<String, byte[]> kv : v.get().entrySet()) {
-        if (!RevisionUploader.SECRET_KEY.matcher(kv.getKey()).matches()) continue; // the job skips it too
-        files.put(layout.secretsDir() + "/" + name + "/" + kv.getKey(), kv.getValue());
-      }
-    }
-    return files;
+    List<String> singles = c.environment().stream().filter(EnvVar::isSecret).map(EnvVar::secretRef).toList();
+    return RevisionUploader.secretFiles(secrets, layout, singles, c.secrets());
   }
 
   /** The program's stdin: the control lines (no secret in them), then a tar archive of the files. */

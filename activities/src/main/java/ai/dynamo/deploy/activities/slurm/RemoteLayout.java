@@ -60,6 +60,11 @@ public final class RemoteLayout {
     return revisionDir(revision) + "/" + SlurmNames.stem(component, replica);
   }
 
+  /** Which spec a revision's jobs of the component run (one line), for isCurrent: revision numbers are reused. */
+  public String specDigestFile(int revision, String component) {
+    return revisionDir(revision) + "/" + component + ".spec-digest";
+  }
+
   /** The script, relative to the revision directory (where sbatch runs). */
   public String script(String component, int replica) {
     return SlurmNames.scriptPath(component, replica);

@@ -9,6 +9,8 @@ import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -49,12 +51,8 @@ public final class RevisionUploader {
     shell.mkdirs(layout.graphDir(), 0700);
     String revDir = layout.revisionDir(revision);
     shell.mkdirs(revDir, 0700);
-    java.util.Set<String> stems = new java.util.HashSet<>();
-    for (Component c : scope.components()) {
-      for (int r = 0; r < c.replicas(); r++) stems.add(SlurmNames.stem(c.name(), r) + "/");
-    }
     for (RenderedFile f : rendering.files()) {
-      if (stems.stream().noneMatch(f.relativePath()::startsWith)) continue;
+      if (scope.components().stream().noneMatch(c -> belongsTo(f, c))) continue;
       String path = revDir + "/" + f.relativePath();
       shell.mkdirs(path.substring(0, path.lastIndexOf('/')), 0700);
       shell.writeFile(path, f.content().getBytes(StandardCharsets.UTF_8), f.executable() ? 0700 : 0600);
@@ -72,31 +70,45 @@ public final class RevisionUploader {
     }
     if (singles.isEmpty() && wholes.isEmpty()) return;
     // Collect everything first: a missing secret fails the deploy before any file is written.
-    Map<String, byte[]> singleValues = new java.util.TreeMap<>();
+    Map<String, byte[]> files = secretFiles(secrets, layout, singles, wholes);
+    shell.mkdirs(layout.graphDir(), 0700);
+    shell.mkdirs(layout.secretsDir(), 0700);
+    for (String name : wholes) shell.mkdirs(layout.secretsDir() + "/" + name, 0700);
+    for (Map.Entry<String, byte[]> e : files.entrySet()) shell.writeFile(e.getKey(), e.getValue(), 0600);
+  }
+
+  /** A rendered file of one of the component's replicas (each replica's files live under its own stem). */
+  static boolean belongsTo(RenderedFile f, Component c) {
+    for (int r = 0; r < c.replicas(); r++) {
+      if (f.relativePath().startsWith(SlurmNames.stem(c.name(), r) + "/")) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Path -> value of every secret file these secrets make on the cluster: each single value as one file, each whole
+   * secret as a directory of one file per key the job reads ({@link #SECRET_KEY}); single values first, each group
+   * in the order given. The one rule for {@link #uploadSecrets} and the batched apply ({@link BatchSubmitter}).
+   *
+   * @throws SlurmError SECRET_MISSING for the first secret the worker has no value for (nothing is returned then)
+   */
+  static Map<String, byte[]> secretFiles(SecretSource secrets, RemoteLayout layout, Collection<String> singles,
+      Collection<String> wholes) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : singles) {
       Optional<byte[]> v = secrets.value(name);
       if (v.isEmpty()) throw missing(name, WorkerSecretSource.envName(name));
-      singleValues.put(name, v.get());
+      files.put(layout.secretsDir() + "/" + name, v.get());
     }
-    Map<String, Map<String, byte[]>> wholeValues = new java.util.TreeMap<>();
     for (String name : wholes) {
       Optional<Map<String, byte[]>> v = secrets.whole(name);
       if (v.isEmpty()) throw missing(name, WorkerSecretSource.DIR_ENV + "/" + name + "/");
-      wholeValues.put(name, v.get());
-    }
-    shell.mkdirs(layout.graphDir(), 0700);
-    shell.mkdirs(layout.secretsDir(), 0700);
-    for (Map.Entry<String, byte[]> e : singleValues.entrySet()) {
-      shell.writeFile(layout.secretsDir() + "/" + e.getKey(), e.getValue(), 0600);
-    }
-    for (Map.Entry<String, Map<String, byte[]>> e : wholeValues.entrySet()) {
-      String dir = layout.secretsDir() + "/" + e.getKey();
-      shell.mkdirs(dir, 0700);
-      for (Map.Entry<String, byte[]> kv : e.getValue().entrySet()) {
+      for (Map.Entry<String, byte[]> kv : v.get().entrySet()) {
         if (!SECRET_KEY.matcher(kv.getKey()).matches()) continue; // the job would skip it too (docs/slurm.md)
-        shell.writeFile(dir + "/" + kv.getKey(), kv.getValue(), 0600);
+        files.put(layout.secretsDir() + "/" + name + "/" + kv.getKey(), kv.getValue());
       }
     }
+    return files;
   }
 
   static SlurmError missing(String name, String where) {

@@ -63,7 +63,7 @@ final class SlurmApplies {
     List<String> names = new ArrayList<>();
     for (Request r : batch) {
       Component c = r.apply().component();
-      files.add(s.layout().revisionDir(r.apply().revision()) + "/" + c.name() + ".spec-digest");
+      files.add(s.layout().specDigestFile(r.apply().revision(), c.name()));
       for (int i = 0; i < c.replicas(); i++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), i));
     }
     String program = "for f; do d=; if [ -r \"$f\" ]; then IFS= read -r d < \"$f\"; printf 'digest %s\\n' \"$d\";"
