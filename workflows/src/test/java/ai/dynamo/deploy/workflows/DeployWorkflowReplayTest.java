@@ -2,16 +2,9 @@ package ai.dynamo.deploy.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,42 +18,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeployWorkflowReplayTest {
   static final Path DIR = Path.of("src", "test", "resources", "histories");
 
-  private static TestWorkflowEnvironment env;
-  private static Worker worker;
+  private static ReplayFixture replay;
 
   @BeforeAll
   static void replayWorker() {
-    env = TestWorkflowEnvironment.newInstance();
-    // The first replay in a cold JVM loads classes on the workflow thread; on a busy 2-core CI machine that can
-    // pass the default 1 s deadlock detector, which is about timing, not determinism.
-    worker = env.newWorker("replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
-    worker.registerWorkflowImplementationTypes(DeployWorkflowImpl.class);
+    replay = new ReplayFixture(DeployWorkflowImpl.class);
   }
 
   @AfterAll
   static void close() {
-    env.close();
+    replay.close();
   }
 
   static List<Path> histories() throws IOException {
-    try (Stream<Path> files = Files.list(DIR)) {
-      List<Path> found = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-      assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
-      // The paths of --on-failure pause (each decision, and the timeout), recorded on their own.
-      for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
-        assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
-      }
-      // Per-component updates: nothing to do, a partial update with a removal, a recreate rolled back.
-      for (String update : List.of("update-unchanged", "update-partial", "update-recreate-rollback")) {
-        assertTrue(found.contains(DIR.resolve(update + ".json")), update + ".json missing in " + DIR.toAbsolutePath());
-      }
-      return found;
+    List<Path> found = ReplayFixture.recorded(DIR);
+    assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
+    // The paths of --on-failure pause (each decision, and the timeout), recorded on their own.
+    for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
+      assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
     }
+    // Per-component updates: nothing to do, a partial update with a removal, a recreate rolled back.
+    for (String update : List.of("update-unchanged", "update-partial", "update-recreate-rollback")) {
+      assertTrue(found.contains(DIR.resolve(update + ".json")), update + ".json missing in " + DIR.toAbsolutePath());
+    }
+    return found;
   }
 
   @ParameterizedTest
   @MethodSource("histories")
   void replaysWithoutNonDeterminism(Path history) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(history)), worker);
+    replay.replay(history);
   }
 }
