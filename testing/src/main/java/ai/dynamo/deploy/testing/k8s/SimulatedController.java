@@ -1,14 +1,7 @@
 package ai.dynamo.deploy.testing.k8s;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
@@ -22,7 +15,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,15 +85,15 @@ public final class SimulatedController implements AutoCloseable {
         return t;
       });
   private volatile boolean paused;
-  /** Leave the pods of a Deployment's older generations in place (as during a slow rolling update). */
-  private volatile boolean keepOldPods;
   /** Scheduling onto simulated GPU nodes, once {@link #withGpuNodes} made some (before: every pod runs at once). */
   private final SimulatedScheduler scheduler;
+  private final SimulatedPods pods;
 
   public SimulatedController(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
     this.scheduler = new SimulatedScheduler(client, namespace);
+    this.pods = new SimulatedPods(client, namespace, scheduler);
   }
 
   public SimulatedController start() {
@@ -136,7 +128,7 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   public SimulatedController keepOldPods(boolean keep) {
-    this.keepOldPods = keep;
+    pods.keepOldPods(keep);
     return this;
   }
 
@@ -165,9 +157,9 @@ public final class SimulatedController implements AutoCloseable {
     for (Job j : jobs) work.add(() -> job(j, seen));
     runAll(work);
     java.util.Set<String> owners = new java.util.HashSet<>();
-    deployments.forEach(o -> owners.add(ownerKey(o)));
-    statefulSets.forEach(o -> owners.add(ownerKey(o)));
-    jobs.forEach(o -> owners.add(ownerKey(o)));
+    deployments.forEach(o -> owners.add(SimulatedPods.ownerKey(o)));
+    statefulSets.forEach(o -> owners.add(SimulatedPods.ownerKey(o)));
+    jobs.forEach(o -> owners.add(SimulatedPods.ownerKey(o)));
     collectGarbage(owners, seen);
   }
 
@@ -205,15 +197,11 @@ public final class SimulatedController implements AutoCloseable {
    * workload deleted during the tick loses its pods on the next one.
    */
   private void collectGarbage(java.util.Set<String> owners, TickSnapshot seen) {
-    for (Pod p : seen.podsWithLabel("sim/owner")) {
-      if (!owners.contains(p.getMetadata().getLabels().get("sim/owner"))) {
+    for (Pod p : seen.podsWithLabel(SimulatedPods.OWNER_LABEL)) {
+      if (!owners.contains(p.getMetadata().getLabels().get(SimulatedPods.OWNER_LABEL))) {
         client.resource(p).inNamespace(namespace).delete();
       }
     }
-  }
-
-  private static String ownerKey(HasMetadata owner) {
-    return owner.getKind() + "." + owner.getMetadata().getName();
   }
 
   /** StatefulSets another controller runs (LeaderWorkerSet's: {@link SimulatedLeaderWorkerSets}) are left to it. */
@@ -255,7 +243,7 @@ public final class SimulatedController implements AutoCloseable {
         : "t" + Integer.toHexString(SERIALIZATION.asJson(d.getSpec().getTemplate()).hashCode() & 0x7fffffff);
     for (int i = 0; i < replicas; i++) names.add(d.getMetadata().getName() + "-" + hash + "-" + i);
     replicaSet(d, gen, hash, seen);
-    ready = syncPods(seen, d, d.getSpec().getTemplate(), names, gen, b, ready,
+    ready = pods.sync(seen, d, d.getSpec().getTemplate(), names, b, ready,
         Map.of(POD_TEMPLATE_HASH, hash));
     DeploymentStatusBuilder status = new DeploymentStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -317,7 +305,7 @@ public final class SimulatedController implements AutoCloseable {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < replicas; i++) names.add(s.getMetadata().getName() + "-" + (start + i));
     String revision = s.getMetadata().getName() + "-rev" + gen;
-    ready = syncPods(seen, s, s.getSpec().getTemplate(), names, gen, b, ready,
+    ready = pods.sync(seen, s, s.getSpec().getTemplate(), names, b, ready,
         Map.of(CONTROLLER_REVISION_HASH, revision));
     StatefulSetStatus want = new StatefulSetStatusBuilder()
         .withObservedGeneration(gen).withReplicas(replicas).withUpdatedReplicas(replicas)
@@ -333,7 +321,6 @@ public final class SimulatedController implements AutoCloseable {
   }
 
   private void job(Job j, TickSnapshot seen) {
-    long gen = 1;
     int completions = j.getSpec().getCompletions() == null ? 1 : j.getSpec().getCompletions();
     int backoffLimit = j.getSpec().getBackoffLimit() == null ? 6 : j.getSpec().getBackoffLimit();
     boolean indexed = "Indexed".equals(j.getSpec().getCompletionMode());
@@ -341,20 +328,8 @@ public final class SimulatedController implements AutoCloseable {
     int done = readyPods(j, b, completions);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < completions; i++) names.add(j.getMetadata().getName() + "-" + i);
-    done = syncPods(seen, j, j.getSpec().getTemplate(), names, gen, b, done, Map.of("job-name", j.getMetadata().getName()));
-    if (indexed) {
-      for (int i = 0; i < completions; i++) {
-        Pod p = seen.pod(names.get(i));
-        if (p != null && (p.getMetadata().getAnnotations() == null
-            || !p.getMetadata().getAnnotations().containsKey(JOB_COMPLETION_INDEX))) {
-          final int index = i;
-          seen.put(client.pods().inNamespace(namespace).withName(names.get(i)).edit(pod -> {
-            pod.getMetadata().getAnnotations().put(JOB_COMPLETION_INDEX, Integer.toString(index));
-            return pod;
-          }));
-        }
-      }
-    }
+    done = pods.sync(seen, j, j.getSpec().getTemplate(), names, b, done, Map.of("job-name", j.getMetadata().getName()));
+    if (indexed) pods.annotateCompletionIndexes(seen, names, JOB_COMPLETION_INDEX);
     JobStatusBuilder status = new JobStatusBuilder().withActive(completions - done).withSucceeded(done);
     if (b == Behaviour.JOB_FAILS) {
       status.withActive(0).withSucceeded(0).withFailed(backoffLimit + 1)
@@ -368,147 +343,5 @@ public final class SimulatedController implements AutoCloseable {
       j.setStatus(want);
       client.resource(j).inNamespace(namespace).patchStatus();
     }
-  }
-
-  /**
-   * Creates the wanted pods, deletes pods of other generations, and sets each pod's status; returns how many of the
-   * wanted pods are ready.
-   */
-  private int syncPods(TickSnapshot seen, HasMetadata owner, PodTemplateSpec template, List<String> names, long gen,
-      Behaviour b, int ready, Map<String, String> extraLabels) {
-    if (scheduler.on()) return syncScheduledPods(seen, owner, template, names, b, ready, extraLabels);
-    String ownerKey = ownerKey(owner);
-    for (Pod p : seen.podsLabelled("sim/owner", ownerKey)) {
-      boolean old = !names.contains(p.getMetadata().getName());
-      if (old && !(keepOldPods && owner instanceof Deployment)) {
-        client.resource(p).inNamespace(namespace).delete();
-        seen.removePod(p.getMetadata().getName());
-      }
-    }
-    for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
-      Pod pod = podOf(seen, ownerKey, template, name, extraLabels);
-      PodStatus want = podStatus(template, b, i < ready);
-      if (!Objects.equals(want, pod.getStatus())) {
-        pod.setStatus(want);
-        client.resource(pod).inNamespace(namespace).patchStatus();
-      }
-    }
-    return Math.min(ready, names.size());
-  }
-
-  /** The pod {@code name} of an owner, created from its template when it does not exist yet. */
-  private Pod podOf(TickSnapshot seen, String ownerKey, PodTemplateSpec template, String name,
-      Map<String, String> extraLabels) {
-    Pod pod = seen.pod(name);
-    if (pod != null) return pod;
-    Map<String, String> labels = new LinkedHashMap<>(template.getMetadata().getLabels());
-    labels.putAll(extraLabels);
-    labels.put("sim/owner", ownerKey);
-    Pod created = client.resource(new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-        .withAnnotations(new LinkedHashMap<>()).endMetadata()
-        .withSpec(SERIALIZATION.clone(template.getSpec())).build()).inNamespace(namespace).create();
-    seen.put(created);
-    return created;
-  }
-
-  /** {@link #syncPods} with a scheduler: pods bind to nodes with room for their GPUs, or stay Unschedulable. */
-  private int syncScheduledPods(TickSnapshot seen, HasMetadata owner, PodTemplateSpec template, List<String> names,
-      Behaviour b, int ready, Map<String, String> extraLabels) {
-    String ownerKey = ownerKey(owner);
-    boolean surge = owner instanceof Deployment d && d.getSpec().getStrategy() != null
-        && "RollingUpdate".equals(d.getSpec().getStrategy().getType())
-        && d.getSpec().getStrategy().getRollingUpdate() != null
-        && d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable() != null
-        && SimulatedScheduler.isZero(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable());
-    boolean newReady = true;
-    for (String name : names) {
-      Pod p = seen.pod(name);
-      newReady &= p != null && p.getStatus() != null && p.getStatus().getConditions() != null
-          && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-    for (Pod p : seen.podsLabelled("sim/owner", ownerKey)) {
-      if (names.contains(p.getMetadata().getName()) || surge && !newReady) continue;
-      client.resource(p).inNamespace(namespace).delete();
-      seen.removePod(p.getMetadata().getName());
-      scheduler.event(p.getMetadata().getName(), "Killing", "Stopping container");
-    }
-    long perPod = SimulatedScheduler.gpus(template.getSpec());
-    int readyNow = 0;
-    for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
-      Pod pod = podOf(seen, ownerKey, template, name, extraLabels);
-      if (pod.getSpec().getNodeName() == null) {
-        String node = scheduler.fit(perPod);
-        if (node == null) {
-          scheduler.unschedulable(pod);
-          continue;
-        }
-        pod = client.pods().inNamespace(namespace).withName(name).edit(x -> {
-          x.getSpec().setNodeName(node);
-          return x;
-        });
-        seen.put(pod);
-        scheduler.event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to " + node);
-      }
-      PodStatus want = podStatus(template, b, i < ready);
-      if (i < ready) readyNow++;
-      if (!Objects.equals(want, pod.getStatus())) {
-        pod.setStatus(want);
-        client.resource(pod).inNamespace(namespace).patchStatus();
-      }
-    }
-    return readyNow;
-  }
-
-  private final String since = Instant.now().toString();
-
-  private PodStatus podStatus(PodTemplateSpec template, Behaviour b, boolean ready) {
-    String container = template.getSpec().getContainers().get(0).getName();
-    String image = template.getSpec().getContainers().get(0).getImage();
-    ContainerStatusBuilder cs = new ContainerStatusBuilder().withName(container).withImage(image).withReady(ready)
-        .withRestartCount(0);
-    String phase = "Running";
-    List<PodCondition> conditions = new ArrayList<>();
-    conditions.add(condition("PodScheduled", "True", null, null));
-    switch (b) {
-      case CRASH_LOOP -> cs.withRestartCount(4)
-          .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
-          .withMessage("back-off 1m20s restarting failed container=" + container).endWaiting().endState()
-          .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState();
-      case IMAGE_PULL_BACKOFF -> {
-        phase = "Pending";
-        cs.withNewState().withNewWaiting().withReason("ImagePullBackOff")
-            .withMessage("Back-off pulling image \"" + image + "\"").endWaiting().endState();
-      }
-      case CONFIG_ERROR -> {
-        phase = "Pending";
-        cs.withNewState().withNewWaiting().withReason("CreateContainerConfigError")
-            .withMessage("couldn't find key HF_TOKEN in Secret hf-token").endWaiting().endState();
-      }
-      case UNSCHEDULABLE -> {
-        phase = "Pending";
-        conditions.set(0, condition("PodScheduled", "False", "Unschedulable",
-            "0/4 nodes are available: 4 Insufficient nvidia.com/gpu."));
-        return new PodStatusBuilder().withPhase(phase).withConditions(conditions).build();
-      }
-      case PENDING -> {
-        phase = "Pending";
-        cs.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState();
-      }
-      default -> {
-        if (ready) cs.withNewState().withNewRunning().withStartedAt(since).endRunning().endState();
-        else cs.withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState();
-      }
-    }
-    conditions.add(condition("Ready", ready ? "True" : "False", null, null));
-    List<ContainerStatus> statuses = List.of(cs.build());
-    return new PodStatusBuilder().withPhase(phase).withConditions(conditions).withContainerStatuses(statuses).build();
-  }
-
-  private PodCondition condition(String type, String status, String reason, String message) {
-    return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-        .withLastTransitionTime(since).build();
   }
 }
