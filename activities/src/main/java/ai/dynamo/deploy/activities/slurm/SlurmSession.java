@@ -13,7 +13,8 @@ import java.time.Duration;
  */
 record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   /** Connections kept for the next activity with the same login on this worker ({@code DYNAMO_SSH_*} settings). */
-  static final SshConnectionPool POOL = new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
+  private static final SshConnectionPool POOL =
+      new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
 
   interface Body<T> {
     T run(SlurmSession s) throws IOException;

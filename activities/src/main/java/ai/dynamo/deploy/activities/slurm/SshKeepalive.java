@@ -7,13 +7,15 @@ import net.schmizz.sshj.common.SSHPacket;
 import net.schmizz.sshj.connection.ConnectionException;
 
 /**
- * One round trip that proves the peer still answers, as OpenSSH's {@code ServerAliveInterval} probes do: a global
- * request {@code keepalive@openssh.com} with a reply wanted. OpenSSH does not know the request and refuses it; a
- * refusal is an answer all the same. No reply within the bound (a stopped server, a half-open TCP connection) or a
- * broken transport is not.
+ * One round trip that proves the login node still answers on this connection: a global request with a reply wanted,
+ * {@code hostkeys-prove-00@openssh.com} with no keys, which OpenSSH (6.8 and later) answers with an empty success and
+ * nothing else (no signature is made: no key is asked about). Only a success counts: sshj reports a refused request
+ * and a connection that broke the same way (an error on the reply, and for a moment after a break the transport
+ * still looks connected), so a refusal (another server) or no reply within the bound (a stopped server, a half-open
+ * TCP connection) means "not proven", and the caller logs in afresh.
  */
 final class SshKeepalive {
-  static final String REQUEST = "keepalive@openssh.com";
+  static final String REQUEST = "hostkeys-prove-00@openssh.com";
 
   private SshKeepalive() {}
 
@@ -25,8 +27,7 @@ final class SshKeepalive {
     } catch (Exception e) {
       return "a keepalive request could not be sent (" + e.getMessage() + ")";
     }
-    // Polled, not retrieve()d: sshj logs a refused request at ERROR level when it is retrieved (its own keepalive
-    // runner polls too), and a refusal is the answer OpenSSH gives.
+    // Polled, not retrieve()d: sshj logs an error reply at ERROR level when it is retrieved.
     long deadline = System.nanoTime() + within.toNanos();
     while (!reply.isFulfilled()) {
       if (System.nanoTime() > deadline) {
@@ -39,6 +40,7 @@ final class SshKeepalive {
         return "interrupted while waiting for a keepalive answer";
       }
     }
-    return c.isConnected() ? null : "the connection broke while waiting for a keepalive answer";
+    return reply.isDelivered() ? null
+        : "the keepalive request was refused or the connection broke (a fresh login tells which)";
   }
 }

@@ -76,7 +76,8 @@ class SshReuseClusterTest {
     settings.put(SlurmSettings.SSH_KEY, identity.toString());
     settings.put(SlurmSettings.KNOWN_HOSTS, hosts.toString());
     settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
-    DeployRequest request = DeployRequest.of(graph, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
+    DeployRequest request =
+        DeployRequest.of(graph, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
     return new DeployContext(request, "deploy/slurm/test/" + graph.name(), UUID.randomUUID().toString());
   }
 
