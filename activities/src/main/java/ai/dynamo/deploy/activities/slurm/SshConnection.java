@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SSH connection to the login node, opened lazily and reused for every command and file of an activity, with
- * keepalive. With {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the
- * one before, with its own host key check and login. A dropped connection (any hop) is re-established on the next
+ * One SSH connection to the login node, opened lazily and reused for every command and file of an activity (and
+ * kept for later activities and deploy runs of the same login by {@link SshConnectionPool}), with keepalive. With
+ * {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the one before, with its
+ * own host key check and login ({@link SshHopLogin}). A dropped connection (any hop) is re-established on the next
  * use, the whole chain at once; a command that was running when it dropped is re-run only when it is
  * {@link RemoteShell.Retry#SAFE}. Host keys are always verified ({@link HostKeyCheck}); authentication is by
  * public key, from ssh-agent or key files ({@link SshAuthenticator}).
