@@ -18,6 +18,10 @@ final class HostKeyCheck implements HostKeyVerifier {
   private final List<KnownHostsVerifier> files = new ArrayList<>();
   private final boolean acceptNew;
   private volatile SlurmError refusal;
+  private volatile Verified verified;
+
+  /** A host key this check accepted, with the host name and port sshj asked about. */
+  record Verified(String hostname, int port, PublicKey key) {}
 
   /** @param display the hop, for messages */
   HostKeyCheck(List<Path> knownHosts, boolean acceptNew, String display) {
@@ -50,12 +54,18 @@ final class HostKeyCheck implements HostKeyVerifier {
     return refusal;
   }
 
+  /** The key the last successful check accepted, or null. */
+  Verified verified() {
+    return verified;
+  }
+
   @Override
   public boolean verify(String hostname, int port, PublicKey key) {
     SlurmError unknown = null;
     for (KnownHostsVerifier f : files) {
       if (f.verify(hostname, port, key)) {
         refusal = null;
+        verified = new Verified(hostname, port, key);
         return true;
       }
       SlurmError why = f.refusal();
@@ -67,6 +77,7 @@ final class HostKeyCheck implements HostKeyVerifier {
     }
     if (acceptNew && !files.isEmpty() && files.get(0).accept(hostname, port, key)) {
       refusal = null;
+      verified = new Verified(hostname, port, key);
       return true;
     }
     refusal = acceptNew && !files.isEmpty() ? files.get(0).refusal() : unknown;

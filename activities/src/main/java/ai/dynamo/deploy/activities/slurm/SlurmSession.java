@@ -7,13 +7,14 @@ import java.time.Duration;
 
 /**
  * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
- * step runs in {@link #guard}, which opens it (or takes the one the run's last step left, {@link SshConnectionPool}),
- * runs the step and maps the Slurm layer's errors to the engine's
+ * step runs in {@link #guard}, which opens it (or takes one a previous step left for the same login,
+ * {@link SshConnectionPool}), runs the step and maps the Slurm layer's errors to the engine's
  * failure types ({@link #failure}, the one mapping).
  */
 record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
-  /** Connections reused by the next activity of the same deploy run on this worker. */
-  private static final SshConnectionPool POOL = new SshConnectionPool();
+  /** Connections kept for the next activity with the same login on this worker ({@code DYNAMO_SSH_*} settings). */
+  private static final SshConnectionPool POOL =
+      new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
 
   interface Body<T> {
     T run(SlurmSession s) throws IOException;
@@ -31,13 +32,15 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
     SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
         : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
-    String key = key(ctx, options);
+    String run = ctx.workflowId() + "/" + ctx.runId();
     SshConnection ssh = null;
     try {
-      ssh = POOL.borrow(key, () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()), options));
+      SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
+      String login = SshLoginKey.of(endpoint, options);
+      ssh = POOL.borrow(login, run, () -> new SshConnection(endpoint, options));
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       T result = body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
-      POOL.giveBack(key, ssh);
+      POOL.giveBack(login, run, ssh);
       ssh = null;
       return result;
     } catch (SlurmError e) {
@@ -51,8 +54,8 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   }
 
   /**
-   * Which steps may share a connection (and a remote command, {@link Coalescer}): the same deploy run with the same
-   * options (a bounded logs command has its own).
+   * Which steps may share a remote command ({@link Coalescer}): the same deploy run with the same options (a bounded
+   * logs command has its own).
    */
   static String key(DeployContext ctx, Duration commandTimeout) {
     SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())

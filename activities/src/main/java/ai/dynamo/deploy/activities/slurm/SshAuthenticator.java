@@ -61,7 +61,7 @@ final class SshAuthenticator {
         continue;
       }
       try {
-        methods.add(new AuthPublickey(SshConnection.loadKey(c, p, options.passphrase())));
+        methods.add(new AuthPublickey(SshHopLogin.loadKey(c, p, options.passphrase())));
         files.add(p);
       } catch (SlurmError e) {
         skipped.add(p + " (" + e.getMessage().replace("cannot read ssh key " + p + "; ", "") + ")");

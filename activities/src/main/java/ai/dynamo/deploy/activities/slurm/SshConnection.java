@@ -1,32 +1,19 @@
 package ai.dynamo.deploy.activities.slurm;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.time.Duration;
-import net.schmizz.keepalive.KeepAliveRunner;
-import net.schmizz.sshj.connection.ConnectionException;
-import net.schmizz.sshj.connection.channel.OpenFailException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import net.schmizz.keepalive.KeepAliveProvider;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
@@ -34,25 +21,26 @@ import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.RenameFlags;
 import net.schmizz.sshj.sftp.Response;
-import net.schmizz.sshj.sftp.SFTPException;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
-import net.schmizz.sshj.userauth.password.PasswordFinder;
-import net.schmizz.sshj.userauth.password.Resource;
+import net.schmizz.sshj.sftp.SFTPException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One SSH connection to the login node, opened lazily and reused for every command and file of an activity, with
- * keepalive. With {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the
- * one before, with its own host key check and login. A dropped connection (any hop) is re-established on the next
+ * One SSH connection to the login node, opened lazily and reused for every command and file of an activity (and
+ * kept for later activities and deploy runs of the same login by {@link SshConnectionPool}), with keepalive. With
+ * {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the one before, with its
+ * own host key check and login ({@link SshHopLogin}). A dropped connection (any hop) is re-established on the next
  * use, the whole chain at once; a command that was running when it dropped is re-run only when it is
  * {@link RemoteShell.Retry#SAFE}. Host keys are always verified ({@link HostKeyCheck}); authentication is by
  * public key, from ssh-agent or key files ({@link SshAuthenticator}).
  */
 public final class SshConnection implements RemoteShell, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SshConnection.class);
   private final SshEndpoint endpoint;
   private final SshOptions options;
   private SSHClient client;
-  private final List<SSHClient> chain = new ArrayList<>();
+  private final List<SshHopLogin> chain = new ArrayList<>();
   private SFTPClient sftp;
   private String home;
 
@@ -79,7 +67,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   public synchronized Result run(String command, byte[] stdin, Retry retry) throws IOException {
     try {
       return exec(connection(), command, stdin);
-    } catch (CommandTimeout e) {
+    } catch (SshCommand.CommandTimeout e) {
       drop(); // the command's channel may still be open; a fresh connection for what comes next
       throw e; // not run again: it had its time
     } catch (IOException e) {
@@ -209,7 +197,42 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
   /** Drops one hop's connection (0: the first jump host), as a network failure would. */
   synchronized void dropHopForTest(int hop) {
-    closeQuietly(chain.get(hop));
+    chain.get(hop).close();
+  }
+
+  /** The local TCP port of the first hop's socket (tests find the server's process for it), or -1. */
+  synchronized int localPortForTest() {
+    return chain.isEmpty() ? -1 : chain.get(0).client().getLocalPort();
+  }
+
+  /**
+   * Whether this idle connection may serve a new deploy run, or why not (null: it may). It must be logged in on every
+   * hop (sshj's transport state), each hop's host key must still be recorded in its known_hosts files as they are now
+   * (a file read), and the login node must answer one keepalive request within {@code answerWithin} (one round trip
+   * over the whole chain: a peer that vanished without closing the TCP connection does not answer).
+   */
+  synchronized String reusableForNewRun(Duration answerWithin) {
+    if (client == null || chain.isEmpty()) return "it is not connected";
+    for (SshHopLogin hop : chain) {
+      if (!hop.alive()) return "the connection to " + hop.hop().display() + " is closed";
+    }
+    for (SshHopLogin hop : chain) {
+      String why = hop.stillTrusted(options);
+      if (why != null) return why;
+    }
+    return SshKeepalive.answers(client, answerWithin);
+  }
+
+  /** When and how long the current login took (for the log), or null when not connected. */
+  synchronized String loginSummary() {
+    if (chain.isEmpty()) return null;
+    StringBuilder b = new StringBuilder();
+    for (SshHopLogin hop : chain) {
+      if (b.length() > 0) b.append("; ");
+      b.append(hop.hop().display()).append(": connect and key exchange ").append(hop.connectMillis())
+          .append(" ms, login ").append(hop.loginMillis()).append(" ms");
+    }
+    return b.toString();
   }
 
   @Override
@@ -239,68 +262,13 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return sftp;
   }
 
-  /**
-   * Runs one command and collects its output, bounded by the options' command timeout: a command that does not end
-   * in time (a hung file system, a controller that does not answer) is abandoned with an error, never waited on.
-   */
   private Result exec(SSHClient c, String command, byte[] stdin) throws IOException {
-    try (Session session = c.startSession()) {
-      Session.Command cmd = session.exec(command);
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread outReader = drain(cmd.getInputStream(), out, "ssh-stdout");
-      Thread errReader = drain(cmd.getErrorStream(), err, "ssh-stderr");
-      if (stdin != null) {
-        try (OutputStream in = cmd.getOutputStream()) { // closing it is the command's end of input
-          in.write(stdin);
-        }
-      }
-      try {
-        cmd.join(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ConnectionException e) {
-        if (cmd.getExitStatus() == null) {
-          throw new CommandTimeout("a command on " + endpoint.display() + " did not finish within "
-              + options.commandTimeout().toSeconds() + "s", e);
-        }
-      }
-      try {
-        outReader.join(TimeUnit.SECONDS.toMillis(5));
-        errReader.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
-      Integer exit = cmd.getExitStatus();
-      if (exit == null) throw new IOException("no exit status for a command (connection lost?)");
-      synchronized (out) {
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-      }
-    }
-  }
-
-  /** A command that did not end within the command timeout. */
-  static final class CommandTimeout extends IOException {
-    CommandTimeout(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  /** Copies a command's stream into {@code into} on a thread of its own (it ends when the channel closes). */
-  private static Thread drain(InputStream stream, ByteArrayOutputStream into, String name) {
-    Thread reader = new Thread(() -> {
-      try {
-        stream.transferTo(into);
-      } catch (IOException ignored) {
-        // the exit status tells what happened
-      }
-    }, name);
-    reader.setDaemon(true);
-    reader.start();
-    return reader;
+    return SshCommand.exec(c, command, stdin, options.commandTimeout(), endpoint.display());
   }
 
   private SSHClient connection() throws IOException {
     if (client != null && chainAlive()) return client;
+    boolean reconnect = client != null;
     drop();
     List<SshEndpoint> hops = new ArrayList<>(endpoint.jumps());
     hops.add(endpoint);
@@ -310,9 +278,10 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
         String label = hops.size() == 1 ? hop.display()
             : (i + 1 < hops.size() ? "jump host " : "login node ") + hop.display() + " (hop " + (i + 1) + " of "
                 + hops.size() + ": " + endpoint.route() + ")";
-        chain.add(open(hop, label, i == 0 ? null : chain.get(i - 1)));
+        chain.add(SshHopLogin.open(hop, label, i == 0 ? null : chain.get(i - 1).client(), options));
       }
-      client = chain.get(chain.size() - 1);
+      client = chain.get(chain.size() - 1).client();
+      log.info("ssh: {} {} ({})", reconnect ? "logged in again to" : "logged in to", endpoint.route(), loginSummary());
       return client;
     } catch (RuntimeException | IOException e) {
       drop();
@@ -321,90 +290,10 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   private boolean chainAlive() {
-    for (SSHClient c : chain) {
-      if (!c.isConnected() || !c.isAuthenticated()) return false;
+    for (SshHopLogin hop : chain) {
+      if (!hop.alive()) return false;
     }
     return true;
-  }
-
-  /** Connects to one hop (directly, or through {@code via}), verifies its host key and logs in. */
-  private SSHClient open(SshEndpoint hop, String label, SSHClient via) throws IOException {
-    SshEndpoint.HostPolicy policy = hop.policy();
-    DefaultConfig config = new DefaultConfig();
-    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-    SSHClient c = new SSHClient(config);
-    HostKeyCheck verifier = new HostKeyCheck(
-        policy.knownHosts().isEmpty() ? List.of(options.knownHosts()) : policy.knownHosts(),
-        policy.acceptNew() != null ? policy.acceptNew() || options.acceptNewHostKey() : options.acceptNewHostKey(),
-        hop.display());
-    c.addHostKeyVerifier(verifier);
-    Duration timeout = policy.connectTimeout() != null ? policy.connectTimeout() : options.connectTimeout();
-    c.setConnectTimeout((int) timeout.toMillis());
-    c.setTimeout((int) Math.max(timeout.toMillis(), 30_000)); // a stalled key exchange or channel open ends too
-    try {
-      try {
-        if (via == null) {
-          c.connect(hop.hostName(), hop.port());
-        } else {
-          c.connectVia(via.newDirectConnection(hop.hostName(), hop.port()));
-        }
-      } catch (UnknownHostException e) {
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": the name " + hop.hostName()
-            + " does not resolve (check HostName in the ssh config: ssh -G " + hop.alias() + ")", e);
-      } catch (ConnectException | NoRouteToHostException | SocketTimeoutException e) {
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": " + e.getMessage()
-            + " (check the host and port, and that the worker can reach it" + (via == null ? ""
-                : "; the jump host forwards") + ")", e);
-      } catch (OpenFailException e) {
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "cannot reach " + label + ": the jump host refused to"
-            + " open a connection to " + hop.hostName() + ":" + hop.port() + " (" + e.getMessage() + ")", e);
-      } catch (IOException e) {
-        if (verifier.refusal() != null) throw verifier.refusal();
-        throw new SlurmError(SlurmError.Kind.UNREACHABLE, "ssh connection to " + label + " failed: " + e.getMessage(), e);
-      }
-      Duration alive = policy.aliveInterval() != null ? policy.aliveInterval() : options.keepAlive();
-      c.getConnection().getKeepAlive().setKeepAliveInterval((int) alive.toSeconds());
-      if (policy.aliveCountMax() != null && c.getConnection().getKeepAlive() instanceof KeepAliveRunner runner) {
-        runner.setMaxAliveCount(Math.max(1, policy.aliveCountMax()));
-      }
-      SshAuthenticator.authenticate(c, hop, label, options);
-      return c;
-    } catch (RuntimeException | IOException e) {
-      closeQuietly(c);
-      throw e;
-    }
-  }
-
-  /**
-   * Loads a private key (OpenSSH, PEM/PKCS#1, PKCS#8: sshj detects the format) and decrypts it now, so a missing or
-   * wrong passphrase is reported as such instead of as a refused login.
-   */
-  static KeyProvider loadKey(SSHClient c, Path p, char[] passphrase) {
-    try {
-      KeyProvider key = c.loadKeys(p.toString(), passwordFinder(passphrase));
-      key.getPrivate();
-      return key;
-    } catch (IOException | RuntimeException e) {
-      String hint = passphrase == null
-          ? "; if it is encrypted, set " + SshOptions.PASSPHRASE_ENV + " in the worker's environment"
-          : " with the passphrase from " + SshOptions.PASSPHRASE_ENV + " (wrong passphrase?)";
-      throw new SlurmError(SlurmError.Kind.AUTHENTICATION_REFUSED, "cannot read ssh key " + p + hint, e);
-    }
-  }
-
-  /** Hands out a copy of the passphrase, never retries a wrong one. */
-  private static PasswordFinder passwordFinder(char[] passphrase) {
-    return new PasswordFinder() {
-      @Override
-      public char[] reqPassword(Resource<?> resource) {
-        return passphrase == null ? null : Arrays.copyOf(passphrase, passphrase.length);
-      }
-
-      @Override
-      public boolean shouldRetry(Resource<?> resource) {
-        return false;
-      }
-    };
   }
 
   private void drop() {
@@ -417,16 +306,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       sftp = null;
     }
     // The target first, then the hops it runs through.
-    for (int i = chain.size() - 1; i >= 0; i--) closeQuietly(chain.get(i));
+    for (int i = chain.size() - 1; i >= 0; i--) chain.get(i).close();
     chain.clear();
     client = null;
-  }
-
-  private static void closeQuietly(SSHClient c) {
-    try {
-      c.disconnect();
-    } catch (IOException ignored) {
-      // nothing to do: the connection is unusable either way
-    }
   }
 }

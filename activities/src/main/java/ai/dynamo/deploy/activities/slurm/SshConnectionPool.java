@@ -10,19 +10,68 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Connections kept between the activities of one deploy run (the key names the workflow run and its settings), so
- * that a deploy logs in once instead of once per step: on a loaded login node the handshake and login are most of a
- * short step. A connection serves one activity at a time; one that saw a failure is closed, not returned; an idle
- * one is closed after {@link #IDLE}. A new run starts with no connection, so its first contact (preflight) checks
- * the host key and the login afresh.
+ * Logged-in connections kept between activities, like OpenSSH's {@code ControlPersist}, so that a deploy does not pay
+ * a handshake and login per step, nor per deploy: on a loaded login node those are most of a short step. The key
+ * ({@link SshLoginKey}) covers everything that decides who we log in as and where, so any change to the endpoint, the
+ * ssh config's choices, a key file, the agent or a known_hosts file means a fresh login.
+ *
+ * <p>A connection serves one activity at a time. The next activity of the same deploy run takes it as it is. A new
+ * run (another deploy, or a re-run) takes it only after {@link SshConnection#reusableForNewRun} passes: logged in on
+ * every hop, each host key still in the known_hosts files as they are now, and one keepalive answered within
+ * {@link #ANSWER_WITHIN}; otherwise it is closed and the run logs in afresh (and meets the same host key and login
+ * checks as ever). One that saw a failure is closed, never returned. One idle for longer than the idle lifetime is
+ * closed. With reuse across runs turned off, a connection serves only the run that opened it (the behaviour before
+ * this pool reached across runs).
  */
 final class SshConnectionPool {
-  static final Duration IDLE = Duration.ofSeconds(30);
+  private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
+  /** How long a kept connection may take to answer the keepalive that a new run sends before using it. */
+  static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
 
-  private record Idle(SshConnection connection, long since) {}
+  /**
+   * @param acrossRuns whether a new deploy run may take a connection another run left
+   * @param idle how long an unused connection is kept
+   */
+  record Settings(boolean acrossRuns, Duration idle) {
+    /** Worker environment: reuse across runs unless this is {@code false}. */
+    static final String REUSE_ENV = "DYNAMO_SSH_REUSE_ACROSS_RUNS";
+    /** Worker environment: seconds an unused connection is kept (1-3600). */
+    static final String IDLE_ENV = "DYNAMO_SSH_IDLE_SECONDS";
+    static final Settings DEFAULTS = new Settings(true, Duration.ofSeconds(30));
 
+    /** From the worker's environment; a bad value is logged with the variable's name and the default used. */
+    static Settings fromEnvironment(Map<String, String> env) {
+      boolean across = DEFAULTS.acrossRuns();
+      String reuse = env.get(REUSE_ENV);
+      if (reuse != null && !reuse.isBlank()) {
+        if (reuse.strip().equals("false") || reuse.strip().equals("true")) {
+          across = reuse.strip().equals("true");
+        } else {
+          log.warn("{}={} is neither true nor false; using {}", REUSE_ENV, reuse, across);
+        }
+      }
+      Duration idle = DEFAULTS.idle();
+      String seconds = env.get(IDLE_ENV);
+      if (seconds != null && !seconds.isBlank()) {
+        try {
+          long s = Long.parseLong(seconds.strip());
+          if (s < 1 || s > 3600) throw new NumberFormatException("out of range");
+          idle = Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
+          log.warn("{}={} is not a number of seconds from 1 to 3600; using {}", IDLE_ENV, seconds, idle.toSeconds());
+        }
+      }
+      return new Settings(across, idle);
+    }
+  }
+
+  private record Idle(SshConnection connection, String run, long since) {}
+
+  private final Settings settings;
   private final Map<String, Deque<Idle>> idle = new HashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "slurm-ssh-pool");
@@ -30,26 +79,67 @@ final class SshConnectionPool {
     return t;
   });
 
-  SshConnectionPool() {
-    sweeper.scheduleWithFixedDelay(this::sweep, IDLE.toMillis(), IDLE.toMillis() / 3, TimeUnit.MILLISECONDS);
+  SshConnectionPool(Settings settings) {
+    this.settings = settings;
+    long every = Math.max(1, settings.idle().toMillis() / 3);
+    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    log.info("ssh: connections kept {} s when idle, {}", settings.idle().toSeconds(),
+        settings.acrossRuns() ? "reused across deploy runs after a host key and liveness check"
+            : "each used by one deploy run only (" + Settings.REUSE_ENV + "=false)");
   }
 
-  /** An idle connection of this key, or a new one. */
-  SshConnection borrow(String key, Supplier<SshConnection> open) {
-    synchronized (this) {
-      Deque<Idle> q = idle.get(key);
-      if (q != null && !q.isEmpty()) return q.pop().connection();
+  /**
+   * A kept connection of this login key for {@code run} (the workflow and run it serves), or a new one from
+   * {@code open}.
+   */
+  SshConnection borrow(String key, String run, Supplier<SshConnection> open) {
+    while (true) {
+      Idle candidate = take(key, run);
+      if (candidate == null) break;
+      SshConnection c = candidate.connection();
+      long idleMillis = (System.nanoTime() - candidate.since()) / 1_000_000;
+      if (candidate.run().equals(run)) {
+        log.debug("ssh: reusing the connection to {} (same run, idle {} ms)", c.endpoint().route(), idleMillis);
+        return c;
+      }
+      long start = System.nanoTime();
+      String why = c.reusableForNewRun(ANSWER_WITHIN);
+      long checkMillis = (System.nanoTime() - start) / 1_000_000;
+      if (why == null) {
+        log.info("ssh: reusing the connection to {} for a new run (idle {} ms; host key re-checked against"
+            + " known_hosts and keepalive answered in {} ms)", c.endpoint().route(), idleMillis, checkMillis);
+        return c;
+      }
+      log.info("ssh: not reusing the connection to {} ({}); logging in afresh", c.endpoint().route(), why);
+      c.close();
     }
     return open.get();
   }
 
-  /** Back for the next activity of the same run. */
-  synchronized void giveBack(String key, SshConnection c) {
-    idle.computeIfAbsent(key, k -> new ArrayDeque<>()).push(new Idle(c, System.nanoTime()));
+  /** Back for the next activity. */
+  synchronized void giveBack(String key, String run, SshConnection c) {
+    idle.computeIfAbsent(key, k -> new ArrayDeque<>()).push(new Idle(c, run, System.nanoTime()));
+  }
+
+  /** The most recent idle connection of the run, else (across runs) the most recent of another run, or null. */
+  private synchronized Idle take(String key, String run) {
+    Deque<Idle> q = idle.get(key);
+    if (q == null) return null;
+    Idle pick = null;
+    for (Idle i : q) {
+      if (i.run().equals(run)) {
+        pick = i;
+        break;
+      }
+    }
+    if (pick == null && settings.acrossRuns()) pick = q.peekFirst();
+    if (pick != null) q.remove(pick);
+    if (q.isEmpty()) idle.remove(key);
+    return pick;
   }
 
   private void sweep() {
-    long cutoff = System.nanoTime() - IDLE.toNanos();
+    long cutoff = System.nanoTime() - settings.idle().toNanos();
     Deque<SshConnection> stale = new ArrayDeque<>();
     synchronized (this) {
       for (Iterator<Deque<Idle>> qs = idle.values().iterator(); qs.hasNext(); ) {
@@ -62,6 +152,9 @@ final class SshConnectionPool {
         if (q.isEmpty()) qs.remove();
       }
     }
-    stale.forEach(SshConnection::close);
+    for (SshConnection c : stale) {
+      log.debug("ssh: closing the connection to {} (idle for {} s)", c.endpoint().route(), settings.idle().toSeconds());
+      c.close();
+    }
   }
 }

@@ -28,15 +28,15 @@ class SshKeysTest {
       exec("ssh-keygen", "-q", "-t", kind[0], "-m", kind[1], "-N", "s3cret phrase", "-f", key.toString());
       byte[] expected = Base64.getDecoder().decode(Files.readString(Path.of(key + ".pub")).split(" ")[1]);
       try (SSHClient c = new SSHClient()) {
-        var loaded = SshConnection.loadKey(c, key, "s3cret phrase".toCharArray());
+        var loaded = SshHopLogin.loadKey(c, key, "s3cret phrase".toCharArray());
         assertArrayEquals(expected, new Buffer.PlainBuffer().putPublicKey(loaded.getPublic()).getCompactData(),
             kind[0] + "/" + kind[1]);
 
-        SlurmError missing = assertThrows(SlurmError.class, () -> SshConnection.loadKey(c, key, null));
+        SlurmError missing = assertThrows(SlurmError.class, () -> SshHopLogin.loadKey(c, key, null));
         assertEquals(SlurmError.Kind.AUTHENTICATION_REFUSED, missing.kind());
         assertTrue(missing.getMessage().contains("DYNAMO_SSH_KEY_PASSPHRASE"), missing.getMessage());
 
-        SlurmError wrong = assertThrows(SlurmError.class, () -> SshConnection.loadKey(c, key, "nope".toCharArray()));
+        SlurmError wrong = assertThrows(SlurmError.class, () -> SshHopLogin.loadKey(c, key, "nope".toCharArray()));
         assertTrue(wrong.getMessage().contains("wrong passphrase?"), wrong.getMessage());
         assertFalse(wrong.getMessage().contains("nope"), "the passphrase is never in a message");
       }
@@ -48,7 +48,7 @@ class SshKeysTest {
     Path key = tmp.resolve("plain");
     exec("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", key.toString());
     try (SSHClient c = new SSHClient()) {
-      assertTrue(SshConnection.loadKey(c, key, null).getPublic() != null);
+      assertTrue(SshHopLogin.loadKey(c, key, null).getPublic() != null);
     }
   }
 
