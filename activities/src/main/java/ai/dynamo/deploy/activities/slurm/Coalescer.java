@@ -12,10 +12,12 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Lets concurrent calls with the same key (the activities of one wave of one deploy run) share one remote command.
- * The first caller leads: it waits {@code gather} for the others, runs the batch for everyone who joined, hands each
- * caller its own outcome, and, when more callers arrived while the batch ran, makes one of them lead the next batch.
- * A caller that is alone pays only {@code gather}. Nothing in the workflow changes: each activity still returns or
- * fails on its own.
+ * The first caller leads: it waits until no other caller has joined for {@code quiet} (at most {@code most} in all),
+ * runs the batch for everyone who joined, hands each caller its own outcome, and, when more callers arrived while the
+ * batch ran, makes one of them lead the next batch. A caller that is alone pays only {@code quiet}. The window
+ * stretches while callers keep coming because a wave's activities reach the worker's threads over tens of
+ * milliseconds on a busy host: a straggler left for the next batch waits for the whole remote command before its
+ * own. Nothing in the workflow changes: each activity still returns or fails on its own.
  *
  * @param <Q> a caller's request
  * @param <R> a caller's result
@@ -48,14 +50,26 @@ final class Coalescer<Q, R> {
     }
   }
 
-  private final Duration gather;
+  private final Duration quiet;
+  private final Duration most;
   private final int maxBatch;
   private final Map<String, List<Waiting>> queued = new HashMap<>();
   private final Set<String> leading = new HashSet<>();
 
-  /** @param maxBatch the most callers one batch serves (a remote command line has a size limit) */
+  /** A fixed window: the leader waits {@code gather}, whoever joins meanwhile shares its batch. */
   Coalescer(Duration gather, int maxBatch) {
-    this.gather = gather;
+    this(gather, gather, maxBatch);
+  }
+
+  /**
+   * @param quiet the leader runs the batch once no caller has joined for this long
+   * @param most the longest the leader waits in all, however many keep joining
+   * @param maxBatch the most callers one batch serves (a remote command line has a size limit)
+   */
+  Coalescer(Duration quiet, Duration most, int maxBatch) {
+    if (quiet.compareTo(most) > 0) throw new IllegalArgumentException("quiet " + quiet + " is longer than most " + most);
+    this.quiet = quiet;
+    this.most = most;
     this.maxBatch = maxBatch;
   }
 
@@ -68,7 +82,7 @@ final class Coalescer<Q, R> {
       lead = leading.add(key);
     }
     if (lead) {
-      pause(gather);
+      gather(key);
       runBatches(key, batch);
     }
     await(CompletableFuture.anyOf(me.answer, me.lead));
@@ -76,6 +90,22 @@ final class Coalescer<Q, R> {
     Outcome<R> outcome = await(me.answer);
     if (outcome.failure() != null) throw outcome.failure();
     return outcome.value();
+  }
+
+  /** The leader's wait: until nobody joined during the last {@code quiet}, or {@code most} has passed. */
+  private void gather(String key) {
+    long deadline = System.nanoTime() + most.toNanos();
+    int seen = -1;
+    while (true) {
+      int joined;
+      synchronized (this) {
+        joined = queued.getOrDefault(key, List.of()).size();
+      }
+      long left = deadline - System.nanoTime();
+      if (joined == seen || left <= 0) return;
+      seen = joined;
+      pause(Duration.ofNanos(Math.min(quiet.toNanos(), left)));
+    }
   }
 
   /** Runs one batch of everything queued, then hands the lead to a caller of the next batch (or gives it up). */
