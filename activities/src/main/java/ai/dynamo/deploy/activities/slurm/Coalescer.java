@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lets concurrent calls with the same key (the activities of one wave of one deploy run) share one remote command.
- * The first caller leads: it waits until no other caller has joined for {@code quiet} (at most {@code most} in all),
+ * The first caller leads: it waits until {@code quiet} has passed since the latest caller joined (at most {@code most}),
  * runs the batch for everyone who joined, hands each caller its own outcome, and, when more callers arrived while the
  * batch ran, makes one of them lead the next batch. A caller that is alone pays only {@code quiet}. The window
  * stretches while callers keep coming because a wave's activities reach the worker's threads over tens of
@@ -54,6 +55,8 @@ final class Coalescer<Q, R> {
   private final Duration most;
   private final int maxBatch;
   private final Map<String, List<Waiting>> queued = new HashMap<>();
+  /** When the latest caller of each key joined ({@link System#nanoTime()}). */
+  private final Map<String, Long> lastJoined = new HashMap<>();
   private final Set<String> leading = new HashSet<>();
 
   /** A fixed window: the leader waits {@code gather}, whoever joins meanwhile shares its batch. */
@@ -79,6 +82,7 @@ final class Coalescer<Q, R> {
     boolean lead;
     synchronized (this) {
       queued.computeIfAbsent(key, k -> new ArrayList<>()).add(me);
+      lastJoined.put(key, System.nanoTime());
       lead = leading.add(key);
     }
     if (lead) {
@@ -92,19 +96,17 @@ final class Coalescer<Q, R> {
     return outcome.value();
   }
 
-  /** The leader's wait: until nobody joined during the last {@code quiet}, or {@code most} has passed. */
+  /** The leader's wait: until {@code quiet} after the latest caller joined, or {@code most} after it began. */
   private void gather(String key) {
     long deadline = System.nanoTime() + most.toNanos();
-    int seen = -1;
     while (true) {
-      int joined;
+      long last;
       synchronized (this) {
-        joined = queued.getOrDefault(key, List.of()).size();
+        last = lastJoined.getOrDefault(key, 0L);
       }
-      long left = deadline - System.nanoTime();
-      if (joined == seen || left <= 0) return;
-      seen = joined;
-      pause(Duration.ofNanos(Math.min(quiet.toNanos(), left)));
+      long wait = Math.min(last + quiet.toNanos(), deadline) - System.nanoTime();
+      if (wait <= 0 || Thread.currentThread().isInterrupted()) return;
+      pause(Duration.ofNanos(wait));
     }
   }
 
@@ -136,6 +138,7 @@ final class Coalescer<Q, R> {
       if (next == null || next.isEmpty()) {
         leading.remove(key);
         queued.remove(key);
+        lastJoined.remove(key);
       } else {
         next.get(0).lead.complete(null); // that caller leads the next batch
       }
@@ -155,9 +158,9 @@ final class Coalescer<Q, R> {
   }
 
   private static void pause(Duration d) {
-    if (d.isZero()) return;
+    if (d.isZero() || d.isNegative()) return;
     try {
-      Thread.sleep(d.toMillis());
+      TimeUnit.NANOSECONDS.sleep(d.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

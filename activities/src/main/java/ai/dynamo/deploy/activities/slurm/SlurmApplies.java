@@ -17,11 +17,11 @@ import java.util.Optional;
  */
 final class SlurmApplies {
   /**
-   * The first apply of a wave waits until no other has joined for this long. Measured (a 20-component wave, load
+   * The first apply of a wave waits until this long after the latest one joined. Measured (a 20-component wave, load
    * 10-19 on 2 cores): 12 of 16 joined within 20 ms, the others in gaps of up to 40 ms as the worker started threads
    * for them; with a fixed 20 ms they went in a second command that waited for the first (~1.4 s later).
    */
-  static final Duration QUIET = Duration.ofMillis(50);
+  static final Duration QUIET = Duration.ofMillis(40);
   /** ... and never longer than this in all. */
   static final Duration MOST = Duration.ofMillis(300);
   /** Components per remote command: its request travels on the command line (Linux: 128 KiB per argument). */
