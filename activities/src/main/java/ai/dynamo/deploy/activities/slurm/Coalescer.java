@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lets concurrent calls with the same key (the activities of one wave of one deploy run) share one remote command.
- * The first caller leads: it waits {@code gather} for the others, runs the batch for everyone who joined, hands each
- * caller its own outcome, and, when more callers arrived while the batch ran, makes one of them lead the next batch.
- * A caller that is alone pays only {@code gather}. Nothing in the workflow changes: each activity still returns or
- * fails on its own.
+ * The first caller leads: it waits until {@code quiet} has passed since the latest caller joined (at most {@code most}),
+ * runs the batch for everyone who joined, hands each caller its own outcome, and, when more callers arrived while the
+ * batch ran, makes one of them lead the next batch. A caller that is alone pays only {@code quiet}. The window
+ * stretches while callers keep coming because a wave's activities reach the worker's threads over tens of
+ * milliseconds on a busy host: a straggler left for the next batch waits for the whole remote command before its
+ * own. Nothing in the workflow changes: each activity still returns or fails on its own.
  *
  * @param <Q> a caller's request
  * @param <R> a caller's result
@@ -48,14 +51,28 @@ final class Coalescer<Q, R> {
     }
   }
 
-  private final Duration gather;
+  private final Duration quiet;
+  private final Duration most;
   private final int maxBatch;
   private final Map<String, List<Waiting>> queued = new HashMap<>();
+  /** When the latest caller of each key joined ({@link System#nanoTime()}). */
+  private final Map<String, Long> lastJoined = new HashMap<>();
   private final Set<String> leading = new HashSet<>();
 
-  /** @param maxBatch the most callers one batch serves (a remote command line has a size limit) */
+  /** A fixed window: the leader waits {@code gather}, whoever joins meanwhile shares its batch. */
   Coalescer(Duration gather, int maxBatch) {
-    this.gather = gather;
+    this(gather, gather, maxBatch);
+  }
+
+  /**
+   * @param quiet the leader runs the batch once no caller has joined for this long
+   * @param most the longest the leader waits in all, however many keep joining
+   * @param maxBatch the most callers one batch serves (a remote command line has a size limit)
+   */
+  Coalescer(Duration quiet, Duration most, int maxBatch) {
+    if (quiet.compareTo(most) > 0) throw new IllegalArgumentException("quiet " + quiet + " is longer than most " + most);
+    this.quiet = quiet;
+    this.most = most;
     this.maxBatch = maxBatch;
   }
 
@@ -65,10 +82,11 @@ final class Coalescer<Q, R> {
     boolean lead;
     synchronized (this) {
       queued.computeIfAbsent(key, k -> new ArrayList<>()).add(me);
+      lastJoined.put(key, System.nanoTime());
       lead = leading.add(key);
     }
     if (lead) {
-      pause(gather);
+      gather(key);
       runBatches(key, batch);
     }
     await(CompletableFuture.anyOf(me.answer, me.lead));
@@ -76,6 +94,20 @@ final class Coalescer<Q, R> {
     Outcome<R> outcome = await(me.answer);
     if (outcome.failure() != null) throw outcome.failure();
     return outcome.value();
+  }
+
+  /** The leader's wait: until {@code quiet} after the latest caller joined, or {@code most} after it began. */
+  private void gather(String key) {
+    long deadline = System.nanoTime() + most.toNanos();
+    while (true) {
+      long last;
+      synchronized (this) {
+        last = lastJoined.getOrDefault(key, 0L);
+      }
+      long wait = Math.min(last + quiet.toNanos(), deadline) - System.nanoTime();
+      if (wait <= 0 || Thread.currentThread().isInterrupted()) return;
+      pause(Duration.ofNanos(wait));
+    }
   }
 
   /** Runs one batch of everything queued, then hands the lead to a caller of the next batch (or gives it up). */
@@ -106,6 +138,7 @@ final class Coalescer<Q, R> {
       if (next == null || next.isEmpty()) {
         leading.remove(key);
         queued.remove(key);
+        lastJoined.remove(key);
       } else {
         next.get(0).lead.complete(null); // that caller leads the next batch
       }
@@ -125,9 +158,9 @@ final class Coalescer<Q, R> {
   }
 
   private static void pause(Duration d) {
-    if (d.isZero()) return;
+    if (d.isZero() || d.isNegative()) return;
     try {
-      Thread.sleep(d.toMillis());
+      TimeUnit.NANOSECONDS.sleep(d.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -95,4 +95,51 @@ class CoalescerTest {
     assertEquals(down, thrown);
     assertEquals("Y", c.submit("k", "y", requests -> List.of(Coalescer.Outcome.ok("Y"))), "the key is usable again");
   }
+  /** The batches of {@code callers} that call one after another, {@code gapMs} apart. */
+  private static List<List<Integer>> staggered(Coalescer<Integer, Integer> c, int callers, long gapMs)
+      throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    Coalescer.Batch<Integer, Integer> batch = requests -> {
+      batches.add(requests);
+      return requests.stream().map(Coalescer.Outcome::ok).toList();
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (int i = 0; i < callers; i++) {
+      int request = i;
+      results.add(pool.submit(() -> c.submit("wave", request, batch)));
+      Thread.sleep(gapMs);
+    }
+    for (int i = 0; i < callers; i++) assertEquals(i, results.get(i).get(10, TimeUnit.SECONDS));
+    pool.shutdown();
+    return batches;
+  }
+
+  @Test
+  void theWindowStretchesWhileCallersKeepJoining() throws Exception {
+    // Five callers 60 ms apart: the last joins 240 ms after the first, past a fixed window of 150 ms (next test).
+    List<List<Integer>> batches = staggered(new Coalescer<>(Duration.ofMillis(150), Duration.ofSeconds(5), 100), 5,
+        60);
+    assertEquals(List.of(List.of(0, 1, 2, 3, 4)), batches, "one batch: each joined within the quiet time");
+  }
+
+  @Test
+  void aFixedWindowLeavesLateCallersForTheNextBatch() throws Exception {
+    List<List<Integer>> batches = staggered(new Coalescer<>(Duration.ofMillis(150), 100), 5, 60);
+    assertTrue(batches.size() >= 2 && batches.get(0).size() < 5, "the window did not stretch: " + batches);
+  }
+
+  @Test
+  void theLeaderWaitsAtMostTheBoundHoweverManyKeepJoining() throws Exception {
+    // 12 callers 100 ms apart (1.1 s in all), quiet 300 ms, bound 400 ms: the first batch closes at ~400 ms.
+    List<List<Integer>> batches = staggered(new Coalescer<>(Duration.ofMillis(300), Duration.ofMillis(400), 100),
+        12, 100);
+    assertTrue(batches.size() >= 2 && batches.get(0).size() < 12, "the bound did not end the wait: " + batches);
+  }
+
+  @Test
+  void quietLongerThanTheBoundIsRefused() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Coalescer<String, String>(Duration.ofSeconds(1), Duration.ofMillis(10), 10));
+  }
 }

@@ -120,6 +120,7 @@ public final class ReadinessPushBenchmark {
         }
         case EVENT_TYPE_ACTIVITY_TASK_STARTED -> "started " + names.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId());
         case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> "completed " + names.get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+        case EVENT_TYPE_MARKER_RECORDED -> "marker (a local activity, e.g. Apply, ended) " + e.getMarkerRecordedEventAttributes().getMarkerName();
         default -> null;
       };
       if (what != null) System.err.printf("profile %6d ms %s %s%n", Duration.between(first, at).toMillis(), at, what);
@@ -158,6 +159,14 @@ public final class ReadinessPushBenchmark {
         .stdout().strip();
     Instant submitted = Instant.ofEpochMilli(Math.round(Double.parseDouble(mtime) * 1000));
     return new Replica(first, listening, submitted);
+  }
+
+  /** Each status line's first time, in seconds after {@code start}. */
+  private static String timeline(Instant start, Map<String, Instant> firstOf) {
+    StringBuilder b = new StringBuilder();
+    firstOf.entrySet().stream().sorted(Map.Entry.comparingByValue())
+        .forEach(e -> b.append(e.getKey()).append(String.format(" +%.3f ", s(start, e.getValue()))));
+    return b.toString().strip();
   }
 
   private static double s(Instant from, Instant to) {
@@ -233,6 +242,10 @@ public final class ReadinessPushBenchmark {
       double o = s(r.at("started"), r.listening());
       if (comp.name().startsWith("frontend")) wave2 = Math.max(wave2, o);
       else wave1 = Math.max(wave1, o);
+      if (Boolean.getBoolean("bench.profile")) {
+        System.err.printf("profile job %-10s submitted +%.3f %s listening +%.3f%n", comp.name(),
+            s(t[0], r.submitted()), timeline(t[0], r.firstOf()), s(t[0], r.listening()));
+      }
     }
     own = wave1 + wave2;
     double total = s(t[0], t[1]);

@@ -20,8 +20,18 @@ final class JobStatusScript {
 
   static final String STATE_HELPER =
       """
-      # One line per state change, which the deployer follows (docs/slurm.md: status file). Appends only.
-      dyn_state() { printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${SLURM_JOB_ID:-0}" "$*" >>"$DYN_STATUS_FILE"; }
+      # One line per state change, which the deployer follows (docs/slurm.md: status file). Appends only. The time
+      # (UTC, ms) comes from bash 5's EPOCHREALTIME without a process; an older bash runs date.
+      dyn_state() {
+        local dyn_t=${EPOCHREALTIME:-}
+        dyn_t=${dyn_t//[!0-9]/}
+        if (( ${#dyn_t} > 6 )); then
+          TZ=UTC0 printf '%(%Y-%m-%dT%H:%M:%S)T.%sZ %s %s\\n' "${dyn_t:0:${#dyn_t}-6}" "${dyn_t:${#dyn_t}-6:3}" \\
+            "${SLURM_JOB_ID:-0}" "$*" >>"$DYN_STATUS_FILE"
+        else
+          printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${SLURM_JOB_ID:-0}" "$*" >>"$DYN_STATUS_FILE"
+        fi
+      }
       """;
 
   /**

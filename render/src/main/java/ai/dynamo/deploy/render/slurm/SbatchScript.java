@@ -231,7 +231,8 @@ final class SbatchScript {
   private static final String LOG_HELPER =
       """
 
-      dyn_log() { printf '%s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+      # Times in UTC from bash's own clock (%(...)T): a fork of date per line costs ~15 ms of CPU on a busy node.
+      dyn_log() { TZ=UTC0 printf '%(%Y-%m-%dT%H:%M:%S)TZ %s\\n' -1 "$*"; }
       """;
 
   private static final String FAIL_HELPER =

@@ -63,6 +63,34 @@ class JobStatusWatcherBashTest {
     }
   }
 
+  /**
+   * A status line's time is UTC with milliseconds, the same from bash's own clock (bash 5: EPOCHREALTIME, no
+   * process) and from date (the fallback where the variable is missing, as in bash 4), in a time zone that is not UTC.
+   */
+  @Test
+  void aStatusLineIsStampedInUtcWithMillisecondsWithOrWithoutEpochRealtime() throws Exception {
+    for (String clock : List.of("", "unset EPOCHREALTIME\n")) {
+      Path status = tmp.resolve("status" + clock.length());
+      Path script = tmp.resolve("state.sh");
+      Files.writeString(script, "set -uo pipefail\nDYN_STATUS_FILE=" + ShellQuote.quote(status.toString()) + "\n"
+          + clock + JobStatusScript.STATE_HELPER + "dyn_state started 'on node1'\n");
+      java.time.Instant before = java.time.Instant.now().minusMillis(1);
+      ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+      pb.environment().put("SLURM_JOB_ID", "7");
+      pb.environment().put("TZ", "America/New_York");
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+      java.time.Instant after = java.time.Instant.now().plusMillis(1);
+      String line = Files.readString(status);
+      assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z 7 started on node1\n"),
+          clock + line);
+      java.time.Instant at = java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+      assertTrue(!at.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && !at.isAfter(after),
+          clock + at + " is not between " + before + " and " + after);
+    }
+  }
+
   /** The watcher as a job script starts it, in a shell that then waits (the job's processes). */
   private Process startWatcher(Readiness rule, Path status) throws IOException {
     Path script = tmp.resolve("job.sh");
