@@ -102,8 +102,17 @@ class LauncherTest {
     assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1") && help.endsWith(jar + " --help"), help);
     assertTrue(help.contains("-XX:-UsePerfData"), help);
     assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
+    // deploy verbs start in the thin client; the daemon's verbs without an archive (it would cost more than it saves)
+    String thin = "-cp " + jar + " ai.dynamo.deploy.cli.daemon.ThinClient deploy";
     String status = lastJava("deploy", "status", "g");
-    assertTrue(status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
+    assertTrue(status.contains(thin) && !status.contains("SharedArchiveFile") && status.contains("-XX:+UseSerialGC"),
+        status);
+    for (String verb : ai.dynamo.deploy.cli.daemon.DaemonRoute.DEPLOY_VERBS) {
+      assertFalse(lastJava("deploy", verb).contains("SharedArchiveFile"), verb);
+    }
+    String deploy = lastJava("deploy", "-f", "g.yaml", "--wait");
+    assertTrue(deploy.contains(thin) && deploy.contains(archive), deploy);
+    assertTrue(lastJava("deploy", "cancel", "g").contains(archive));
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
         && !worker.contains("UsePerfData"), worker);

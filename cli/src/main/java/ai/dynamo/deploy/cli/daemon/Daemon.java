@@ -45,6 +45,7 @@ public final class Daemon {
       try (DaemonRequests requests = new DaemonRequests();
           DaemonServer server = DaemonServer.start(dir.get().socket(jar.path()), jar, idle, CHECK_EVERY, requests,
               log)) {
+        requests.warmUp();
         server.awaitStop();
         if (!server.awaitRequests(DRAIN)) log.println("dynamo daemon: requests still running after " + DRAIN);
       }

@@ -32,6 +32,22 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
     return Main.run(request.args().toArray(String[]::new), out, err, invocation);
   }
 
+  /**
+   * Loads what the daemon's verbs use (their command-line models, the Temporal client) before the first request
+   * needs it, so that the first call after the daemon started is as quick as the next ones, bar connecting.
+   */
+  void warmUp() {
+    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections);
+    for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
+    try {
+      Class.forName("io.temporal.client.WorkflowClient", true, DaemonRequests.class.getClassLoader());
+      Class.forName("io.temporal.serviceclient.WorkflowServiceStubs", true, DaemonRequests.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      // a jar without them fails the first request with its own message
+    }
+  }
+
   static Map<String, String> callerPaths(Map<String, String> env, Path cwd) {
     Map<String, String> resolved = new HashMap<>(env);
     for (String name : PATH_VARIABLES) {

@@ -18,7 +18,7 @@ public final class DaemonRoute {
   public static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
 
   /** The verbs of {@code dynamo deploy} that may run in the daemon. */
-  static final Set<String> DEPLOY_VERBS = Set.of("status", "list", "history");
+  public static final Set<String> DEPLOY_VERBS = Set.of("status", "list", "history");
 
   /** Options after which the command stays in-process: logging set-up, and following a deploy. */
   private static final Set<String> IN_PROCESS_OPTIONS = Set.of("--debug", "--wait");

@@ -141,8 +141,9 @@ public final class DaemonServer implements AutoCloseable {
       switch (request.kind()) {
         case Wire.STATUS -> answer(out, status());
         case Wire.STOP -> {
-          answer(out, "dynamo daemon (pid " + ProcessHandle.current().pid() + ") stops\n");
+          // Before answering: once the client has the answer, no new command reaches this daemon.
           stop("asked to stop");
+          answer(out, "dynamo daemon (pid " + ProcessHandle.current().pid() + ") stops\n");
         }
         default -> run(request, in, out);
       }
