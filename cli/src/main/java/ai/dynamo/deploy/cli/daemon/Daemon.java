@@ -48,6 +48,12 @@ public final class Daemon {
         requests.warmUp();
         server.awaitStop();
         if (!server.awaitRequests(DRAIN)) log.println("dynamo daemon: requests still running after " + DRAIN);
+        if (!jar.equals(jar.now())) {
+          // Its classes are gone from disk: closing normally could need one not loaded yet (NoClassDefFoundError).
+          // The socket is already removed; the lock goes with the process.
+          log.flush();
+          Runtime.getRuntime().halt(0);
+        }
       }
       return 0;
     } catch (IOException e) {
