@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "daemon", hidden = true, mixinStandardHelpOptions = true,
     description = "The background client process of 'deploy status|list|history' (starts itself; "
-        + DaemonRoute.SWITCH_ENV + "=off disables it; idle exit after " + DaemonRoute.IDLE_ENV + ", default 10m).")
+        + DaemonRoute.SWITCH_ENV + "=off disables it; idle exit after " + DaemonRoute.IDLE_ENV + ", default 10m).",
+    footerHeading = "%nExample:%n", footer = "  dynamo daemon status")
 final class DaemonCommand implements InvocationFactory.ReadsInvocation {
   @Spec CommandSpec spec;
 
@@ -28,17 +29,20 @@ final class DaemonCommand implements InvocationFactory.ReadsInvocation {
     this.invocation = invocation;
   }
 
-  @Command(name = "status", description = "Say whether a daemon serves this build, and what it does.")
+  @Command(name = "status", description = "Say whether a daemon serves this build, and what it does (exit 1: none).",
+      footerHeading = "%nExample:%n", footer = "  dynamo daemon status")
   int status() {
     return Daemon.status(invocation.env(), spec.commandLine().getOut());
   }
 
-  @Command(name = "stop", description = "Stop this build's daemon (requests running finish first).")
+  @Command(name = "stop", description = "Stop this build's daemon (requests running finish first).",
+      footerHeading = "%nExample:%n", footer = "  dynamo daemon stop")
   int stop() {
     return Daemon.stop(invocation.env(), spec.commandLine().getOut());
   }
 
-  @Command(name = "run", hidden = true, description = "Run the daemon in this process (what starting one runs).")
+  @Command(name = "run", hidden = true, description = "Run the daemon in this process (what starting one runs).",
+      footerHeading = "%nExample:%n", footer = "  dynamo daemon run")
   int run() {
     java.util.Map<String, String> env = invocation.env();
     String idle = env.getOrDefault(DaemonRoute.IDLE_ENV, "");

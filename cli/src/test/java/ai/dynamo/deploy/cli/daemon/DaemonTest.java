@@ -87,9 +87,13 @@ class DaemonTest {
   }
 
   Result viaDaemon(String jarIdentity, Map<String, String> env, String... args) {
+    return viaDaemon(jarIdentity, false, env, args);
+  }
+
+  Result viaDaemon(String jarIdentity, boolean terminal, Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Wire.Request request = new Wire.Request(Wire.RUN, jarIdentity, runDir.toString(), false, List.of(args), env);
+    Wire.Request request = new Wire.Request(Wire.RUN, jarIdentity, runDir.toString(), terminal, List.of(args), env);
     DaemonClient.Outcome outcome = assertTimeoutPreemptively(BOUND, () -> DaemonClient.send(socket, request, out, err));
     return new Result(outcome, out.toString(Charset.defaultCharset()), err.toString(Charset.defaultCharset()));
   }
@@ -137,6 +141,18 @@ class DaemonTest {
     Result r = viaDaemon(Map.of("TEMPORAL_ADDRESS", address), "deploy", "status", "demo");
     assertEquals(0, r.outcome().exitCode(), r.err());
     assertTrue(r.out().contains("deploy/fake/daemon/demo"), r.out());
+  }
+
+  @Test
+  void whatACallerOnATerminalSeesGoesToItsOwnStreams() {
+    // The spinner around connecting is cleared (and drawn, if connecting takes a while) on the caller's standard
+    // error, not the daemon's.
+    for (String verb : List.of("status", "history")) {
+      Result r = viaDaemon(jar.encoded(), true, Map.of(), "deploy", verb, "demo", "--address", address);
+      assertTrue(r.err().contains("\r\u001b[K"), verb + ": " + r.err()); // (the frames race the connection)
+    }
+    Result plain = viaDaemon(Map.of(), "deploy", "status", "demo", "--address", address);
+    assertFalse(plain.err().contains("\u001b"), plain.err());
   }
 
   @Test
