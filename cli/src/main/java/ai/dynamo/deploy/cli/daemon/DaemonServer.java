@@ -163,7 +163,7 @@ public final class DaemonServer implements AutoCloseable {
       return;
     }
     Wire.frame(out, Wire.ACCEPTED, new byte[0], 0, 0);
-    RequestThread request1 = RequestThread.watch(Thread.currentThread(), in);
+    RequestThread watched = RequestThread.watch(Thread.currentThread(), in);
     int code;
     try (FrameWriter stdout = new FrameWriter(out, Wire.OUT); FrameWriter stderr = new FrameWriter(out, Wire.ERR)) {
       PrintWriter o = stdout.printWriter();
@@ -180,7 +180,7 @@ public final class DaemonServer implements AutoCloseable {
       o.flush();
       e.flush();
     } finally {
-      request1.finished();
+      watched.finished();
     }
     Wire.exit(out, code);
   }
