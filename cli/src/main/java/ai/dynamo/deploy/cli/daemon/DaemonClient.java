@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DaemonClient {
   /** How long a daemon that accepted the connection may take to start answering; then the command runs here. */
   static final Duration FIRST_ANSWER = Duration.ofSeconds(3);
+  /** Larger than any frame a daemon sends (one flush of a command's output). */
+  private static final int MAX_FRAME = 64 << 20;
 
   /**
    * How a request ended.
@@ -50,6 +52,8 @@ public final class DaemonClient {
     AtomicBoolean answered = new AtomicBoolean();
     Thread bound = boundFirstAnswer(channel, answered);
     boolean wrote = false;
+    boolean outOpen = true;
+    boolean errOpen = true;
     try (channel) {
       DataOutputStream toDaemon = new DataOutputStream(new java.io.BufferedOutputStream(ChannelStreams.out(channel)));
       Wire.write(toDaemon, request);
@@ -57,10 +61,12 @@ public final class DaemonClient {
       while (true) {
         byte kind = in.readByte();
         answered.set(true);
-        byte[] payload = in.readNBytes(in.readInt());
+        int length = in.readInt();
+        if (length < 0 || length > MAX_FRAME) throw new IOException("malformed frame");
+        byte[] payload = in.readNBytes(length);
         switch (kind) {
-          case Wire.OUT -> { out.write(payload); out.flush(); wrote = true; }
-          case Wire.ERR -> { err.write(payload); err.flush(); wrote = true; }
+          case Wire.OUT -> { wrote = true; outOpen = relay(out, outOpen, payload); }
+          case Wire.ERR -> { wrote = true; errOpen = relay(err, errOpen, payload); }
           case Wire.EXIT -> { return new Outcome(java.nio.ByteBuffer.wrap(payload).getInt(), true, null); }
           case Wire.REFUSED -> { return Outcome.notThere(new String(payload, java.nio.charset.StandardCharsets.UTF_8)); }
           default -> { /* accepted, or a frame of a later version: nothing to show */ }
@@ -78,6 +84,21 @@ public final class DaemonClient {
       return new Outcome(1, true, "ended during the command");
     } finally {
       bound.interrupt();
+    }
+  }
+
+  /**
+   * Writes to one of this process's streams; one that fails (a closed pipe: {@code | head}) takes nothing more, and
+   * the command goes on to its exit code, as a command in its own process does (its PrintWriter drops the error).
+   */
+  private static boolean relay(OutputStream to, boolean open, byte[] payload) {
+    if (!open) return false;
+    try {
+      to.write(payload);
+      to.flush();
+      return true;
+    } catch (IOException closed) {
+      return false;
     }
   }
 

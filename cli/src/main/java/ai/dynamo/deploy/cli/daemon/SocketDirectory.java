@@ -9,10 +9,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,13 +79,14 @@ public record SocketDirectory(Path dir) {
     return dir.resolve(stem(jar) + ".log");
   }
 
-  // Short and fixed-length: a Unix socket path may not exceed 107 bytes.
+  // Short and fixed-length: a Unix socket path may not exceed 107 bytes. FNV-1a, not SHA-256: initialising the
+  // JDK's security providers would cost the thin client some 30 ms; a collision (odds 2^-64) would only make two
+  // checkouts take turns with one daemon (it checks the jar of every request).
   private static String stem(Path jar) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(jar.toString().getBytes(StandardCharsets.UTF_8));
-      return "daemon-" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    long hash = 0xcbf29ce484222325L;
+    for (byte b : jar.toString().getBytes(StandardCharsets.UTF_8)) {
+      hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
     }
+    return "daemon-" + Long.toHexString(hash);
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.UnixDomainSocketAddress;
@@ -103,6 +105,25 @@ class DaemonRequestsTest {
     } finally {
       clients.shutdownNow();
     }
+  }
+
+  @Test
+  void aClosedStdoutOfTheClientDropsOutputButKeepsStderrAndTheExitCode() throws Exception {
+    Path socket = start((request, out, err) -> {
+      for (int i = 0; i < 3; i++) out.println("line " + i);
+      err.println("still here");
+      return 5;
+    });
+    OutputStream closedPipe = new OutputStream() { // `dynamo deploy list | head -0`
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+    };
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    DaemonClient.Outcome outcome = DaemonClient.send(socket, request("list"), closedPipe, err);
+    assertEquals(5, outcome.exitCode());
+    assertEquals("still here" + System.lineSeparator(), err.toString(Charset.defaultCharset()));
   }
 
   @Test
