@@ -40,11 +40,16 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
     PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
     Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections);
     for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
+    // Stubs and a client for an address nothing is asked of: loads and initialises the SDK, gRPC and netty, which
+    // is most of a first request's cost. Nothing is sent (the stubs connect on their first call).
     try {
-      Class.forName("io.temporal.client.WorkflowClient", true, DaemonRequests.class.getClassLoader());
-      Class.forName("io.temporal.serviceclient.WorkflowServiceStubs", true, DaemonRequests.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      // a jar without them fails the first request with its own message
+      io.temporal.serviceclient.WorkflowServiceStubs stubs = io.temporal.serviceclient.WorkflowServiceStubs
+          .newServiceStubs(io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+              .setTarget("127.0.0.1:1").build());
+      io.temporal.client.WorkflowClient.newInstance(stubs);
+      stubs.shutdownNow();
+    } catch (RuntimeException e) {
+      // only the first request's speed depends on it
     }
   }
 
