@@ -42,18 +42,11 @@ public final class Daemon {
         log.println("dynamo daemon: another one serves " + jar.path());
         return 0;
       }
-      try (DaemonRequests requests = new DaemonRequests();
-          DaemonServer server = DaemonServer.start(dir.get().socket(jar.path()), jar, idle, CHECK_EVERY, requests,
-              log)) {
+      try (DaemonRequests requests = new DaemonRequests()) {
+        // Before listening: a command that finds no socket yet runs in its own JVM (as quick as ever) rather than
+        // waiting here for classes to load.
         requests.warmUp();
-        server.awaitStop();
-        if (!server.awaitRequests(DRAIN)) log.println("dynamo daemon: requests still running after " + DRAIN);
-        if (!jar.equals(jar.now())) {
-          // Its classes are gone from disk: closing normally could need one not loaded yet (NoClassDefFoundError).
-          // The socket is already removed; the lock goes with the process.
-          log.flush();
-          Runtime.getRuntime().halt(0);
-        }
+        serve(dir.get(), jar, idle, requests, log);
       }
       return 0;
     } catch (IOException e) {
@@ -62,6 +55,20 @@ public final class Daemon {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
+    }
+  }
+
+  private static void serve(SocketDirectory dir, JarIdentity jar, Duration idle, DaemonRequests requests,
+      PrintWriter log) throws IOException, InterruptedException {
+    try (DaemonServer server = DaemonServer.start(dir.socket(jar.path()), jar, idle, CHECK_EVERY, requests, log)) {
+      server.awaitStop();
+      if (!server.awaitRequests(DRAIN)) log.println("dynamo daemon: requests still running after " + DRAIN);
+      if (!jar.equals(jar.now())) {
+        // Its classes are gone from disk: closing normally could need one not loaded yet (NoClassDefFoundError).
+        // The socket is already removed; the lock goes with the process.
+        log.flush();
+        Runtime.getRuntime().halt(0);
+      }
     }
   }
 
