@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,9 @@ public final class DaemonServer implements AutoCloseable {
   public interface Runner {
     int run(Wire.Request request, PrintWriter out, PrintWriter err);
   }
+
+  /** How long a request's last output may take to reach a client that does not read it. */
+  private static final java.time.Duration DRAIN_WRITES = java.time.Duration.ofSeconds(30);
 
   private final Path socket;
   private final JarIdentity jar;
@@ -165,7 +169,10 @@ public final class DaemonServer implements AutoCloseable {
     Wire.frame(out, Wire.ACCEPTED, new byte[0], 0, 0);
     RequestThread watched = RequestThread.watch(Thread.currentThread(), in);
     int code;
-    try (FrameWriter stdout = new FrameWriter(out, Wire.OUT); FrameWriter stderr = new FrameWriter(out, Wire.ERR)) {
+    String writerName = Thread.currentThread().getName() + "-write";
+    ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, writerName));
+    try (FrameWriter stdout = new FrameWriter(out, writer, Wire.OUT);
+        FrameWriter stderr = new FrameWriter(out, writer, Wire.ERR)) {
       PrintWriter o = stdout.printWriter();
       PrintWriter e = stderr.printWriter();
       try {
@@ -181,8 +188,13 @@ public final class DaemonServer implements AutoCloseable {
       e.flush();
     } finally {
       watched.finished();
+      writer.shutdown(); // after the frames already handed to it
     }
-    Wire.exit(out, code);
+    try {
+      if (writer.awaitTermination(DRAIN_WRITES.toMillis(), TimeUnit.MILLISECONDS)) Wire.exit(out, code);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void answer(DataOutputStream out, String text) throws IOException {

@@ -7,19 +7,28 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * One of a request's two output streams (standard output or error): what the command writes is buffered and sent
  * as one frame of its kind on each flush ({@code println} flushes, as on a terminal). The two writers of a request
- * share its connection, each frame written whole.
+ * share its connection and one writing thread, so frames go out whole and in order.
  */
 final class FrameWriter extends OutputStream {
   private final DataOutputStream connection;
+  private final ExecutorService writer;
   private final byte kind;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-  FrameWriter(DataOutputStream connection, byte kind) {
+  /**
+   * @param writer the one thread that writes to the connection: a thread interrupted while it writes to a socket
+   *     channel closes the channel, and the command's threads are interrupted (a spinner when its work is done)
+   */
+  FrameWriter(DataOutputStream connection, ExecutorService writer, byte kind) {
     this.connection = connection;
+    this.writer = writer;
     this.kind = kind;
   }
 
@@ -46,8 +55,16 @@ final class FrameWriter extends OutputStream {
       bytes = pending.toByteArray();
       pending.reset();
     }
-    synchronized (connection) {
+    Future<?> written = writer.submit(() -> {
       Wire.frame(connection, kind, bytes, 0, bytes.length);
+      return null;
+    });
+    try {
+      written.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the frame is still written, in order
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
   }
 
