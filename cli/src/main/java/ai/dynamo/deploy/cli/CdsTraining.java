@@ -28,6 +28,8 @@ final class CdsTraining {
         new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"}));
     if (args[0].equals("short")) return;
     LogSetup.configure(new String[] {"deploy"}, System.getenv());
+    // Every `deploy` starts in the thin client, which decides that a deploy runs here (daemon.ThinClient).
+    ai.dynamo.deploy.cli.daemon.DaemonRoute.routes(new String[] {"deploy", "-f", graph}, java.util.Map.of());
     run(List.of(new String[] {"deploy", "--help"}, new String[] {"deploy", "status", "--help"}));
     try (LocalService service = LocalService.start(0, DeployRegistration.of(new TrainingTarget()))) {
       String address = "127.0.0.1:" + service.port();

@@ -19,7 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code dynamo deploy status NAME}: one deploy's state; {@code --wait} follows it like {@code deploy --wait}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Show a deploy's state, or follow it to its end with --wait.",
-    footerHeading = "%nExample:%n", footer = "  dynamo deploy status my-graph --wait")
+    footerHeading = "%nExample:%n", footer = {"  dynamo deploy status my-graph --wait", "",
+        "Without --wait (and --debug), ./dynamo has status, list and history answered by a background client process"
+            + " that keeps the Temporal connection open: 'dynamo daemon status|stop'; DYNAMO_DAEMON=off: never;"
+            + " it exits after DYNAMO_DAEMON_IDLE (default 10m) or when dynamo is rebuilt."})
 final class DeployStatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

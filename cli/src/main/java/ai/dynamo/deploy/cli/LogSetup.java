@@ -63,7 +63,7 @@ final class LogSetup {
       if (a.equals("--debug")) return true;
     }
     String verb = Verbs.named(args);
-    return "worker".equals(verb) || "server".equals(verb);
+    return "worker".equals(verb) || "server".equals(verb) || "daemon".equals(verb);
   }
 
   static Path directory(Map<String, String> env) {

@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.cli.action.Invocation;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -21,7 +23,7 @@ public final class Main {
    * its full model, so that {@code validate} and {@code --help} never load the Temporal, fabric8 or sshj classes.
    */
   static final List<Class<?>> VERBS = List.of(DeployCommand.class, ValidateCommand.class, WorkerCommand.class,
-      ServerCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+      ServerCommand.class, DaemonCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
 
   /** The verbs of a verb ({@code dynamo deploy status}, ...), added the same way. */
   static final Map<Class<?>, List<Class<?>>> SUBVERBS = Map.of(DeployCommand.class, List.of(
@@ -33,6 +35,14 @@ public final class Main {
   boolean debug;
 
   public static void main(String[] args) {
+    System.exit(runInThisProcess(args));
+  }
+
+  /**
+   * Runs one command line in this process, as {@code dynamo} does, on its stdout and stderr; returns the exit code.
+   * The background client ({@code daemon.ThinClient}) falls back to this when no daemon answers.
+   */
+  public static int runInThisProcess(String[] args) {
     java.nio.file.Path log = LogSetup.configure(args, System.getenv());
     PrintWriter err = new PrintWriter(System.err, true);
     int code = run(args, new PrintWriter(System.out, true), err);
@@ -41,16 +51,26 @@ public final class Main {
       if (where != null) err.println(where);
     }
     LogSetup.finish(log);
-    System.exit(code);
+    return code;
   }
 
   /** Runs one command line; the entry point for tests too (no System.exit). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine(Verbs.Selection.of(args));
+    return run(args, out, err, Invocation.ofThisProcess());
+  }
+
+  /**
+   * Runs one command line for a caller other than this process (a request to the daemon): its environment,
+   * terminal and working directory, against which relative file arguments are resolved.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
+    CommandLine cli = commandLine(Verbs.Selection.of(args), invocation);
+    cli.registerConverter(Path.class, invocation.workingDirectory()::resolve);
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
   }
+
 
   /** The whole command tree, every verb modelled (completion, {@code help VERB}, tests). */
   static CommandLine commandLine() {
@@ -59,7 +79,12 @@ public final class Main {
 
   /** The command tree in which only the verbs {@code selection} names are built from their classes. */
   static CommandLine commandLine(Verbs.Selection selection) {
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(selection, Invocation.ofThisProcess());
+  }
+
+  private static CommandLine commandLine(Verbs.Selection selection, Invocation invocation) {
+    // Verbs and option groups that read their caller get it from the factory (InvocationFactory.ReadsInvocation).
+    CommandLine cli = new CommandLine(new Main(), new InvocationFactory(invocation));
     Verbs.add(cli, VERBS, SUBVERBS, selection, 0);
     cli.setExecutionExceptionHandler(Main::handle);
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).

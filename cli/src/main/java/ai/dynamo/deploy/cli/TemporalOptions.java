@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.ProgressView;
+import ai.dynamo.deploy.cli.action.Invocation;
 import ai.dynamo.deploy.cli.action.Spinner;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.workflows.Durations;
@@ -17,8 +17,11 @@ import picocli.CommandLine.Spec;
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, temporal.toml profiles). The namespace
  * flag is {@code --temporal-namespace} because {@code -n/--namespace} is the Kubernetes namespace.
  */
-public final class TemporalOptions {
+public final class TemporalOptions implements InvocationFactory.ReadsInvocation {
   @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+  /** The caller's environment, terminal and connections (this process's unless the command line gives another). */
+  private Invocation invocation;
 
   @Option(names = "--address", paramLabel = "HOST:PORT",
       description = "Temporal frontend address (default: TEMPORAL_ADDRESS, the temporal.toml profile, else 127.0.0.1:7233).")
@@ -37,7 +40,18 @@ public final class TemporalOptions {
   String requestTimeout;
 
   public TemporalConnection resolve() {
-    return TemporalConnection.resolve(address, namespace, profile, System.getenv()).withRequestTimeout(requestTimeout());
+    return TemporalConnection.resolve(address, namespace, profile, invocation().env())
+        .withRequestTimeout(requestTimeout());
+  }
+
+  @Override
+  public void use(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
+  private Invocation invocation() {
+    if (invocation == null) invocation = Invocation.ofThisProcess();
+    return invocation;
   }
 
   /** {@code --request-timeout}, else 30 s. */
@@ -60,22 +74,28 @@ public final class TemporalOptions {
     return new java.io.PrintWriter(System.err, true);
   }
 
-  /** Connects (or fails with exit code 4 naming the address), runs {@code body} with a client, disconnects. */
+  /**
+   * Connects (or fails with exit code 4 naming the address), runs {@code body} with a client, gives the connection
+   * back (closed in a {@code dynamo} process; kept open for the next request in the daemon).
+   */
   public <T> T withClient(Function<WorkflowClient, T> body) {
     TemporalConnection connection = resolve();
-    WorkflowServiceStubs stubs = Spinner.around(err(), ProgressView.interactiveTerminal(),
-        "connecting to Temporal at " + connection.address(), connection::connect);
+    Invocation invocation = invocation();
+    WorkflowServiceStubs stubs = Spinner.around(err(), invocation.interactive(),
+        "connecting to Temporal at " + connection.address(), () -> invocation.connections().open(connection));
+    boolean broken = false;
     try {
       return body.apply(connection.client(stubs));
     } catch (io.grpc.StatusRuntimeException e) {
       // a call that found no service, or no answer within its deadline
       if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
           || e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        broken = true;
         throw connection.unreachable(e);
       }
       throw e;
     } finally {
-      stubs.shutdown();
+      invocation.connections().release(connection, stubs, broken);
     }
   }
 }

@@ -73,7 +73,8 @@ final class Verbs {
       Command command = verb.getAnnotation(Command.class);
       if (selection.models(depth, command.name())) {
         List<Class<?>> own = subverbs.get(verb);
-        CommandLine line = selection.passesThrough(depth, own) ? new CommandLine(stub(command)) : new CommandLine(verb);
+        CommandLine line = selection.passesThrough(depth, own) ? new CommandLine(stub(command), parent.getFactory())
+            : new CommandLine(verb, parent.getFactory());
         if (own != null) add(line, own, subverbs, selection, depth + 1);
         parent.addSubcommand(line);
       } else {
@@ -85,7 +86,7 @@ final class Verbs {
   /** What a parent's usage and suggestions read of a verb, without building its model. */
   private static CommandSpec stub(Command command) {
     CommandSpec spec = CommandSpec.create().name(command.name()).aliases(command.aliases());
-    spec.usageMessage().header(command.header()).description(command.description());
+    spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
     return spec;
   }
 }

@@ -108,11 +108,19 @@ class CommandHabitsTest {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("complete -c dynamo -n '" + inLogs + "' -l tail -r -d ")),
         fish.out());
     for (CommandSpec c : allCommands()) {
-      if (c.parent() != null) {
+      if (c.parent() != null && !hidden(c)) {
         assertTrue(lines.stream().anyMatch(l -> l.contains(" -a " + c.name() + " -d ")), c.qualifiedName());
       }
     }
     assertEquals("'it\\'s a \\\\ test'", FishCompletion.quote("it's a \\ test"));
+  }
+
+  /** A hidden verb ({@code daemon}) and its own verbs are left out of completion, as out of help. */
+  private static boolean hidden(CommandSpec c) {
+    for (CommandSpec s = c; s != null; s = s.parent()) {
+      if (s.usageMessage().hidden()) return true;
+    }
+    return false;
   }
 
   private static String description(String verb) {

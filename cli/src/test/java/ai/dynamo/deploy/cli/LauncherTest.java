@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,8 +105,22 @@ class LauncherTest {
     assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1") && help.endsWith(jar + " --help"), help);
     assertTrue(help.contains("-XX:-UsePerfData"), help);
     assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
+    // deploy verbs start in the thin client; the daemon's verbs without an archive when a daemon runs (it would
+    // cost more than it saves), with it when none does (the verb then runs in this JVM)
+    String thin = "-cp " + jar + " ai.dynamo.deploy.cli.daemon.ThinClient deploy";
     String status = lastJava("deploy", "status", "g");
-    assertTrue(status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
+    assertTrue(status.contains(thin) && status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
+    Path socket = Files.createDirectories(dir.resolve("dynamo")).resolve("daemon-0123456789abcdef.sock");
+    try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      daemon.bind(UnixDomainSocketAddress.of(socket));
+      for (String verb : ai.dynamo.deploy.cli.daemon.DaemonRoute.DEPLOY_VERBS) {
+        String line = lastJava("deploy", verb, "g");
+        assertTrue(line.contains(thin) && !line.contains("SharedArchiveFile"), line);
+      }
+      assertTrue(lastJava("deploy", "cancel", "g").contains(archive));
+      String deploy = lastJava("deploy", "-f", "g.yaml", "--wait");
+      assertTrue(deploy.contains(thin) && deploy.contains(archive), deploy);
+    }
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
         && !worker.contains("UsePerfData"), worker);
@@ -151,6 +168,8 @@ class LauncherTest {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("launcher.out").toFile());
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.environment().put("XDG_RUNTIME_DIR", dir.toString()); // the daemon's socket, if any, in dir/dynamo
+    pb.environment().remove("DYNAMO_DAEMON");
     Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end");
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("launcher.out")));

@@ -16,7 +16,6 @@ public interface ProgressView extends DeployWatcher.Listener {
 
   /** Whether this process writes to an interactive terminal that understands cursor movement. */
   static boolean interactiveTerminal() {
-    String term = System.getenv("TERM");
-    return System.console() != null && term != null && !term.isBlank() && !term.equals("dumb");
+    return Terminal.interactive(System.console() != null, System.getenv("TERM"));
   }
 }

@@ -164,6 +164,16 @@ public final class TemporalConnection {
         .build();
   }
 
+  /**
+   * A value equal for two connections with the same settings (address, namespace, API key, TLS, gRPC metadata,
+   * request timeout): what a kept connection may be reused for. Holds credentials: never print it.
+   */
+  public Object sameSettings() {
+    // ClientConfigTLS compares its contents; gRPC's Metadata does not, its text does.
+    return java.util.Arrays.asList(address(), namespace(), profile.getApiKey(), profile.getTls(),
+        profile.getMetadata() == null ? null : profile.getMetadata().toString(), requestTimeout);
+  }
+
   /** A client on the resolved namespace. */
   public WorkflowClient client(WorkflowServiceStubs stubs) {
     return WorkflowClient.newInstance(

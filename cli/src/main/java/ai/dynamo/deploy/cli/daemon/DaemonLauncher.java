@@ -1,0 +1,44 @@
+package ai.dynamo.deploy.cli.daemon;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a daemon in the background for the next command: in a session of its own ({@code setsid}), so that
+ * Ctrl-C on the user's command, which signals the terminal's foreground process group, does not reach it; its
+ * output to the log file beside its socket; no terminal for input.
+ */
+final class DaemonLauncher {
+  /** What the daemon process itself reads: where its socket is, its idle time, the locale of its output. */
+  private static final java.util.Set<String> KEPT_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "LANG",
+      "LC_ALL", "LC_CTYPE", "XDG_RUNTIME_DIR", "XDG_STATE_HOME", "TZ", DaemonRoute.IDLE_ENV);
+
+  private DaemonLauncher() {}
+
+  /** Starts one and returns at once; a failure to start only costs the next command its speed. */
+  static void startInBackground(SocketDirectory dir, JarIdentity jar) {
+    List<String> command = new ArrayList<>();
+    Path setsid = Path.of("/usr/bin/setsid");
+    if (Files.isExecutable(setsid)) command.add(setsid.toString());
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A long-running JVM: both compilers, the serial collector (one request at a time, mostly) and a small heap.
+    command.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData", "-cp",
+        System.getProperty("java.class.path"), "ai.dynamo.deploy.cli.Main", "daemon", "run"));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.log(jar.path()).toFile()))
+        .redirectErrorStream(true);
+    // The daemon needs none of the caller's variables (each request brings its own): none of them, secrets
+    // included, should sit in a long-lived process's environment.
+    builder.environment().keySet().retainAll(KEPT_VARIABLES);
+    try {
+      builder.start();
+    } catch (IOException e) {
+      // no daemon this time: the command already ran here
+    }
+  }
+}

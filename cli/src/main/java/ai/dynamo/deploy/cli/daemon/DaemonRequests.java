@@ -1,0 +1,71 @@
+package ai.dynamo.deploy.cli.daemon;
+
+import ai.dynamo.deploy.cli.Main;
+import ai.dynamo.deploy.cli.action.Invocation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a request's command line as {@code dynamo} would in the caller's own process: with the caller's
+ * environment, terminal and working directory, and the daemon's kept Temporal connections.
+ */
+public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable {
+  /** Temporal's variables that name files: relative ones mean the caller's directory, not the daemon's. */
+  private static final Set<String> PATH_VARIABLES = Set.of("TEMPORAL_CONFIG_FILE", "TEMPORAL_TLS_CLIENT_CERT_PATH",
+      "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
+
+  private final StubsPool connections = new StubsPool();
+
+  @Override
+  public int run(Wire.Request request, PrintWriter out, PrintWriter err) {
+    // A command line that is not one of the daemon's (an older client, a hand-made request) gets a usage error.
+    if (!DaemonRoute.routes(request.args().toArray(String[]::new), request.env())) {
+      err.println("error: the dynamo daemon runs only " + DaemonRoute.DEPLOY_VERBS.stream().sorted().toList()
+          + " of 'dynamo deploy' without --wait or --debug");
+      return 2;
+    }
+    Path cwd = Path.of(request.cwd());
+    Invocation invocation = new Invocation(callerPaths(request.env(), cwd), cwd, request.interactive(), connections);
+    return Main.run(request.args().toArray(String[]::new), out, err, invocation);
+  }
+
+  /**
+   * Loads what the daemon's verbs use (their command-line models, the Temporal client) before the first request
+   * needs it, so that the first call after the daemon started is as quick as the next ones, bar connecting.
+   */
+  void warmUp() {
+    PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections);
+    for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
+    // Stubs and a client for an address nothing is asked of: loads and initialises the SDK, gRPC and netty, which
+    // is most of a first request's cost. Nothing is sent (the stubs connect on their first call).
+    try {
+      io.temporal.serviceclient.WorkflowServiceStubs stubs = io.temporal.serviceclient.WorkflowServiceStubs
+          .newServiceStubs(io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+              .setTarget("127.0.0.1:1").build());
+      io.temporal.client.WorkflowClient.newInstance(stubs);
+      stubs.shutdownNow();
+    } catch (RuntimeException e) {
+      // only the first request's speed depends on it
+    }
+  }
+
+  static Map<String, String> callerPaths(Map<String, String> env, Path cwd) {
+    Map<String, String> resolved = new HashMap<>(env);
+    for (String name : PATH_VARIABLES) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank() && !Path.of(value).isAbsolute()) {
+        resolved.put(name, cwd.resolve(value).toString());
+      }
+    }
+    return Map.copyOf(resolved);
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+  }
+}

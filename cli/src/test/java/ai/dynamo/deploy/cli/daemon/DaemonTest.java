@@ -1,0 +1,217 @@
+package ai.dynamo.deploy.cli.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.cli.Main;
+import ai.dynamo.deploy.cli.temporal.LocalService;
+import ai.dynamo.deploy.ir.ExampleGraphs;
+import ai.dynamo.deploy.testing.fake.FakeTarget;
+import ai.dynamo.deploy.worker.DeployRegistration;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon end to end in this JVM: a real Unix socket, the real server and request runner, the client's
+ * protocol side, against an in-process Temporal test server with a worker. What a command prints and returns
+ * through the daemon must be what it prints and returns in a process of its own.
+ */
+class DaemonTest {
+  private static final Duration BOUND = Duration.ofSeconds(60);
+
+  static LocalService service;
+  static String address;
+  @TempDir static Path shared;
+
+  @TempDir Path runDir;
+  Path socket;
+  JarIdentity jar;
+  StringWriter log;
+  DaemonRequests requests;
+  DaemonServer server;
+
+  @BeforeAll
+  static void startTemporal() throws Exception {
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget()));
+    address = service.connection().address();
+    Path graph = Files.writeString(shared.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
+    String[] deploy = {"deploy", "--target", "fake", "--set", "location=daemon", "-f", graph.toString(), "--wait",
+        "--address", address};
+    assertEquals(0, Main.run(deploy, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+  }
+
+  @AfterAll
+  static void stopTemporal() {
+    service.shutdown(Duration.ofSeconds(5));
+  }
+
+  @BeforeEach
+  void startDaemon() throws IOException {
+    Path dir = SocketDirectory.open(runDir.resolve("run"), new StringBuilder()).orElseThrow().dir();
+    jar = JarIdentity.of(Files.writeString(runDir.resolve("dynamo.jar"), "build 1"));
+    socket = dir.resolve("d.sock");
+    log = new StringWriter();
+    requests = new DaemonRequests();
+    server = DaemonServer.start(socket, jar, Duration.ofMinutes(10), Duration.ofMillis(50), requests,
+        new PrintWriter(log, true));
+  }
+
+  @AfterEach
+  void stopDaemon() {
+    server.close();
+    requests.close();
+  }
+
+  record Result(DaemonClient.Outcome outcome, String out, String err) {}
+
+  Result viaDaemon(Map<String, String> env, String... args) {
+    return viaDaemon(jar.encoded(), env, args);
+  }
+
+  Result viaDaemon(String jarIdentity, Map<String, String> env, String... args) {
+    return viaDaemon(jarIdentity, false, env, args);
+  }
+
+  Result viaDaemon(String jarIdentity, boolean terminal, Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Wire.Request request = new Wire.Request(Wire.RUN, jarIdentity, runDir.toString(), terminal, List.of(args), env);
+    DaemonClient.Outcome outcome = assertTimeoutPreemptively(BOUND, () -> DaemonClient.send(socket, request, out, err));
+    return new Result(outcome, out.toString(Charset.defaultCharset()), err.toString(Charset.defaultCharset()));
+  }
+
+  static Result inProcess(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(new DaemonClient.Outcome(code, true, null), out.toString(), err.toString());
+  }
+
+  private void assertSame(String... args) {
+    Result here = inProcess(args);
+    for (int round = 0; round < 2; round++) { // the second reuses the daemon's connection
+      Result there = viaDaemon(Map.of(), args);
+      assertTrue(there.outcome().ranThere(), there.outcome().why());
+      assertEquals(here.outcome().exitCode(), there.outcome().exitCode(), there.err());
+      assertEquals(here.out(), there.out());
+      assertEquals(here.err(), there.err());
+    }
+  }
+
+  @Test
+  void statusOfADeployPrintsAndExitsAsInItsOwnProcess() {
+    assertSame("deploy", "status", "demo", "--target", "fake", "--address", address);
+    assertSame("deploy", "status", "demo", "--address", address, "-o", "json");
+    Result r = viaDaemon(Map.of(), "deploy", "status", "demo", "--address", address);
+    assertEquals(0, r.outcome().exitCode(), r.err());
+    assertTrue(r.out().contains("deploy/fake/daemon/demo"), r.out());
+  }
+
+  @Test
+  void anUnknownDeployAndAUsageErrorPrintAndExitAsInTheirOwnProcess() {
+    assertSame("deploy", "status", "no-such-graph", "--address", address);
+    assertEquals(2, inProcess("deploy", "status", "no-such-graph", "--address", address).outcome().exitCode());
+    assertSame("deploy", "status", "--address", address);
+    assertSame("deploy", "list", "--limit", "x");
+    assertSame("deploy", "list", "--address", address);
+  }
+
+  @Test
+  void theTemporalAddressComesFromTheClientsEnvironment() {
+    // This JVM has no TEMPORAL_ADDRESS (it would be 127.0.0.1:7233, where nothing runs in tests): the client's wins.
+    assertFalse(System.getenv().containsKey("TEMPORAL_ADDRESS"));
+    Result r = viaDaemon(Map.of("TEMPORAL_ADDRESS", address), "deploy", "status", "demo");
+    assertEquals(0, r.outcome().exitCode(), r.err());
+    assertTrue(r.out().contains("deploy/fake/daemon/demo"), r.out());
+  }
+
+  @Test
+  void whatACallerOnATerminalSeesGoesToItsOwnStreams() {
+    // The spinner around connecting is cleared (and drawn, if connecting takes a while) on the caller's standard
+    // error, not the daemon's.
+    for (String verb : List.of("status", "history")) {
+      Result r = viaDaemon(jar.encoded(), true, Map.of(), "deploy", verb, "demo", "--address", address);
+      assertTrue(r.err().contains("\r\u001b[K"), verb + ": " + r.err()); // (the frames race the connection)
+    }
+    Result plain = viaDaemon(Map.of(), "deploy", "status", "demo", "--address", address);
+    assertFalse(plain.err().contains("\u001b"), plain.err());
+  }
+
+  @Test
+  void aSecretInTheClientsEnvironmentNeverReachesTheDaemonsLog() {
+    String secret = "s3cret-value-7f1c9a";
+    Map<String, String> env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", address, "HF_TOKEN", secret));
+    assertEquals(0, viaDaemon(env, "deploy", "status", "demo").outcome().exitCode());
+    assertEquals(2, viaDaemon(env, "deploy", "status", "missing-" + secret).outcome().exitCode());
+    assertFalse(viaDaemon("another build", env, "deploy", "status", "demo").outcome().ranThere());
+    assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
+    assertTrue(log.toString().contains("another build connected"), log.toString());
+    assertFalse(log.toString().contains(secret), log.toString());
+    assertFalse(new Wire.Request(Wire.RUN, "j", "/", false, List.of(secret), env).toString().contains(secret));
+  }
+
+  @Test
+  void aClientOfAnotherBuildRunsTheCommandItselfAndTheDaemonExits() {
+    Result r = viaDaemon("/elsewhere/dynamo.jar|1|2", Map.of(), "deploy", "list", "--address", address);
+    assertFalse(r.outcome().ranThere());
+    assertEquals("", r.out() + r.err());
+    assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
+    assertFalse(Files.exists(socket));
+    // nothing answers any more: the next client runs its command itself too
+    assertFalse(viaDaemon(Map.of(), "deploy", "list", "--address", address).outcome().ranThere());
+  }
+
+  @Test
+  void theDaemonExitsWhenItsJarIsRebuilt() throws Exception {
+    Files.writeString(jar.path(), "build 2, longer");
+    String why = assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
+    assertTrue(why.contains("changed on disk"), why);
+  }
+
+  @Test
+  void anIdleDaemonExits() throws Exception {
+    server.close();
+    server = DaemonServer.start(socket, jar, Duration.ofMillis(200), Duration.ofMillis(50), requests,
+        new PrintWriter(log, true));
+    String why = assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
+    assertTrue(why.startsWith("idle"), why);
+    assertFalse(Files.exists(socket));
+  }
+
+  @Test
+  void aSocketDirectoryOpenToOthersOrNotADirectoryIsRefused() throws IOException {
+    Path open = Files.createDirectory(runDir.resolve("open"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    StringBuilder problem = new StringBuilder();
+    assertTrue(SocketDirectory.open(open, problem).isEmpty());
+    assertTrue(problem.toString().contains("rwxr-xr-x"), problem.toString());
+    Path file = Files.writeString(runDir.resolve("file"), "");
+    assertTrue(SocketDirectory.open(file, new StringBuilder()).isEmpty());
+    // and a routed command then runs in its own process
+    Map<String, String> env = Map.of("XDG_RUNTIME_DIR", runDir.toString());
+    Files.createDirectory(runDir.resolve("dynamo"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+    Files.setPosixFilePermissions(runDir.resolve("dynamo"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertTrue(ThinClient.directoryFor(new String[] {"deploy", "status", "x"}, env, "/nonexistent").isEmpty());
+    Files.setPosixFilePermissions(runDir.resolve("dynamo"), PosixFilePermissions.fromString("rwx------"));
+    assertTrue(ThinClient.directoryFor(new String[] {"deploy", "status", "x"}, env, "/nonexistent").isPresent());
+  }
+}
