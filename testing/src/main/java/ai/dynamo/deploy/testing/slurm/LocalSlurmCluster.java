@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class LocalSlurmCluster {
   public static final String DEFAULT_DIR = "/var/tmp/dynamo-local-slurm";
+  /** A system property that wins over {@code DYNAMO_LOCAL_SLURM_DIR}: the fixture's own tests point it elsewhere. */
+  static final String DIR_PROPERTY = "dynamo.localSlurmDir";
 
   private final Path stateDir;
   private final Map<String, String> env;
@@ -50,7 +52,7 @@ public final class LocalSlurmCluster {
 
   /** Reads the state directory's env file and checks that slurmctld answers. */
   private static LocalSlurmCluster find() throws IOException {
-    String dir = System.getenv().getOrDefault("DYNAMO_LOCAL_SLURM_DIR", DEFAULT_DIR);
+    String dir = System.getProperty(DIR_PROPERTY, System.getenv().getOrDefault("DYNAMO_LOCAL_SLURM_DIR", DEFAULT_DIR));
     Path state = Path.of(dir);
     Path envFile = state.resolve("env");
     if (!Files.isRegularFile(envFile)) throw new IOException(envFile + " does not exist");
