@@ -4,6 +4,7 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.TargetFailure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
@@ -30,18 +31,37 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
    * {@code commandTimeout} bounds each remote command (null: {@link SshOptions#COMMAND_TIMEOUT}).
    */
   static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, Body<T> body) {
+    return guard(ctx, firstContact, commandTimeout, false, body);
+  }
+
+  /**
+   * {@link #guard} on a connection shared with other readiness waits of the run ({@link SshConnectionPool#borrowShared}):
+   * for long activities that send only an occasional command. sshj would allow more (ConnectionImpl keeps channels in a
+   * ConcurrentHashMap with atomic IDs; SFTPEngine matches responses to request IDs), but {@link SshConnection}'s
+   * methods are synchronized: the sharers' commands (each on its own channel) and their use of the one cached SFTP
+   * client take turns, and a command that drops the connection does so while no other is running; the next user
+   * logs in again, as for a lone holder.
+   */
+  static <T> T guardShared(DeployContext ctx, Duration commandTimeout, Body<T> body) {
+    return guard(ctx, false, commandTimeout, true, body);
+  }
+
+  private static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, boolean shared,
+      Body<T> body) {
     SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
         : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
     String run = ctx.workflowId() + "/" + ctx.runId();
     SshConnection ssh = null;
+    String login = null;
+    boolean ok = false;
     try {
       SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
-      String login = SshLoginKey.of(endpoint, options);
-      ssh = POOL.borrow(login, run, () -> new SshConnection(endpoint, options));
+      login = SshLoginKey.of(endpoint, options);
+      Supplier<SshConnection> open = () -> new SshConnection(endpoint, options); // connects on first use
+      ssh = shared ? POOL.borrowShared(login, run, open) : POOL.borrow(login, run, open);
       RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
       T result = body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
-      POOL.giveBack(login, run, ssh);
-      ssh = null;
+      ok = true;
       return result;
     } catch (SlurmError e) {
       if (firstContact && e.kind() == SlurmError.Kind.UNREACHABLE) throw TargetFailure.unusable(e.getMessage());
@@ -49,7 +69,13 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
     } finally {
-      if (ssh != null) ssh.close(); // a step that failed does not hand its connection on
+      if (ssh != null && shared) {
+        POOL.releaseShared(login, ssh, !ok); // a failed wait marks it broken; the last holder closes it
+      } else if (ssh != null && ok) {
+        POOL.giveBack(login, run, ssh);
+      } else if (ssh != null) {
+        ssh.close(); // a step that failed does not hand its connection on
+      }
     }
   }
 

@@ -170,8 +170,10 @@ public final class SlurmTarget implements DeployTarget {
   public ReadyState awaitReady(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
       ReadinessWatch watch) {
     BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
-    return guard(ctx, s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
-        .await(jobs(ctx, s, revision, c), grace, watch));
+    // Shared with the run's other waits: a wave of them would otherwise log in all at once for occasional commands.
+    return SlurmSession.guardShared(ctx, commandTimeout,
+        s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
+            .await(jobs(ctx, s, revision, c), grace, watch));
   }
 
   @Override

@@ -2,9 +2,11 @@ package ai.dynamo.deploy.activities.slurm;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * checks as ever). One that saw a failure is closed, never returned. One idle for longer than the idle lifetime is
  * closed. With reuse across runs turned off, a connection serves only the run that opened it (the behaviour before
  * this pool reached across runs).
+ *
+ * <p>Readiness waits instead share ({@link #borrowShared}): they hold a connection for minutes but use it only for an
+ * occasional short command, and a wave of them starting at once would otherwise pay a handshake each. Up to
+ * {@link #SHARE_LIMIT} waits of the same run share one connection (each command on its own channel; OpenSSH allows
+ * 10 sessions per connection by default), another is opened beyond that. A shared connection is never handed out
+ * exclusively while held; a failure marks it broken (no new sharers) and it is closed when its last holder lets go.
  */
 final class SshConnectionPool {
   private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
@@ -69,10 +77,27 @@ final class SshConnectionPool {
     }
   }
 
+  /** Waits sharing one connection at most: below OpenSSH's default MaxSessions (10), with room to spare. */
+  static final int SHARE_LIMIT = 6;
+
   private record Idle(SshConnection connection, String run, long since) {}
+
+  /** A connection held in shared mode: by how many, and whether one of them saw it fail. */
+  private static final class Shared {
+    final SshConnection connection;
+    final String run;
+    int holders = 1;
+    boolean broken;
+
+    Shared(SshConnection connection, String run) {
+      this.connection = connection;
+      this.run = run;
+    }
+  }
 
   private final Settings settings;
   private final Map<String, Deque<Idle>> idle = new HashMap<>();
+  private final Map<String, List<Shared>> shared = new HashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "slurm-ssh-pool");
     t.setDaemon(true);
@@ -116,24 +141,75 @@ final class SshConnectionPool {
     return open.get();
   }
 
+  /**
+   * A connection of this login key shared with other waits of {@code run}: one already shared with room left, else
+   * the run's most recent idle one, else a new one from {@code open}, which must not connect (an
+   * {@link SshConnection} connects on first use, under its own lock, so the sharers that arrive meanwhile wait for
+   * that one login instead of each starting their own). Idle connections of other runs are left to exclusive
+   * borrowers, which check them first ({@link #borrow}). Give it back with {@link #releaseShared}.
+   */
+  synchronized SshConnection borrowShared(String key, String run, Supplier<SshConnection> open) {
+    List<Shared> held = shared.computeIfAbsent(key, k -> new ArrayList<>());
+    for (Shared s : held) {
+      if (s.run.equals(run) && !s.broken && s.holders < SHARE_LIMIT) {
+        s.holders++;
+        return s.connection;
+      }
+    }
+    Idle same = takeSameRun(key, run);
+    Shared s = new Shared(same != null ? same.connection() : open.get(), run);
+    held.add(s);
+    return s.connection;
+  }
+
+  /**
+   * One holder of a shared connection lets go; {@code failed}: its activity failed, so nobody new gets the connection.
+   * The last holder gives it back for the next activity, or closes it when it is broken.
+   */
+  void releaseShared(String key, SshConnection c, boolean failed) {
+    Shared done = null;
+    synchronized (this) {
+      List<Shared> held = shared.getOrDefault(key, List.of());
+      for (Shared s : held) {
+        if (s.connection != c) continue;
+        s.broken |= failed;
+        if (--s.holders == 0) done = s;
+        break;
+      }
+      if (done != null) {
+        held.remove(done);
+        if (held.isEmpty()) shared.remove(key);
+        if (!done.broken) giveBack(key, done.run, c);
+      }
+    }
+    if (done != null && done.broken) c.close(); // outside the pool's lock: closing may wait for a running command
+  }
+
   /** Back for the next activity. */
   synchronized void giveBack(String key, String run, SshConnection c) {
     idle.computeIfAbsent(key, k -> new ArrayDeque<>()).push(new Idle(c, run, System.nanoTime()));
   }
 
-  /** The most recent idle connection of the run, else (across runs) the most recent of another run, or null. */
-  private synchronized Idle take(String key, String run) {
+  private synchronized Idle takeSameRun(String key, String run) {
     Deque<Idle> q = idle.get(key);
     if (q == null) return null;
-    Idle pick = null;
     for (Idle i : q) {
       if (i.run().equals(run)) {
-        pick = i;
-        break;
+        q.remove(i);
+        if (q.isEmpty()) idle.remove(key);
+        return i;
       }
     }
-    if (pick == null && settings.acrossRuns()) pick = q.peekFirst();
-    if (pick != null) q.remove(pick);
+    return null;
+  }
+
+  /** The most recent idle connection of the run, else (across runs) the most recent of another run, or null. */
+  private synchronized Idle take(String key, String run) {
+    Idle same = takeSameRun(key, run);
+    if (same != null || !settings.acrossRuns()) return same;
+    Deque<Idle> q = idle.get(key);
+    if (q == null) return null;
+    Idle pick = q.pollFirst();
     if (q.isEmpty()) idle.remove(key);
     return pick;
   }

@@ -1,0 +1,79 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shared borrowing in {@link SshConnectionPool}, without a server: an {@link SshConnection} connects only on first use,
+ * so these connections are never opened and the test sees only which one the pool hands to whom.
+ */
+class SshConnectionPoolSharingTest {
+  private static final String LOGIN = "login";
+  private final SshEndpoint endpoint = new SshEndpoint("t", "127.0.0.1", 1, "nobody", List.of());
+  private final SshOptions options = ClusterFixture.options(Path.of("/dev/null"), false);
+  private final SshConnectionPool pool = new SshConnectionPool(new SshConnectionPool.Settings(true,
+      Duration.ofSeconds(30)));
+  private final List<SshConnection> opened = new ArrayList<>();
+
+  private SshConnection open() {
+    SshConnection c = new SshConnection(endpoint, options);
+    opened.add(c);
+    return c;
+  }
+
+  @Test
+  void upToTheLimitShareOneConnectionAndTheNextGetsAnother() {
+    List<SshConnection> got = new ArrayList<>();
+    for (int i = 0; i < SshConnectionPool.SHARE_LIMIT + 1; i++) got.add(pool.borrowShared(LOGIN, "run", this::open));
+    assertEquals(2, opened.size(), "one connection for the first " + SshConnectionPool.SHARE_LIMIT + ", then another");
+    assertEquals(1, new HashSet<>(got.subList(0, SshConnectionPool.SHARE_LIMIT)).size());
+    assertNotSame(got.get(0), got.get(SshConnectionPool.SHARE_LIMIT));
+    assertNotSame(got.get(0), pool.borrowShared(LOGIN, "another run", this::open), "another run does not join");
+  }
+
+  @Test
+  void aSharedConnectionIsNeverHandedOutExclusivelyUntilItsLastHolderLetsGo() {
+    SshConnection shared = pool.borrowShared(LOGIN, "run", this::open);
+    assertSame(shared, pool.borrowShared(LOGIN, "run", this::open));
+    SshConnection exclusive = pool.borrow(LOGIN, "run", this::open);
+    assertNotSame(shared, exclusive, "held shared: not exclusive too");
+    pool.releaseShared(LOGIN, shared, false);
+    assertNotSame(shared, pool.borrow(LOGIN, "run", this::open), "one holder is left");
+    pool.releaseShared(LOGIN, shared, false);
+    assertSame(shared, pool.borrow(LOGIN, "run", this::open), "back in the pool after the last holder");
+  }
+
+  @Test
+  void anExclusivelyHeldConnectionIsNotSharedAndAnIdleOneOfTheRunIs() {
+    SshConnection exclusive = pool.borrow(LOGIN, "run", this::open);
+    assertNotSame(exclusive, pool.borrowShared(LOGIN, "run", this::open));
+    SshConnection idle = pool.borrow(LOGIN, "run", this::open);
+    pool.giveBack(LOGIN, "run", idle);
+    // The shared one above has room, so it is joined; a full one would take the idle connection.
+    Set<SshConnection> seen = new HashSet<>();
+    for (int i = 0; i < SshConnectionPool.SHARE_LIMIT; i++) seen.add(pool.borrowShared(LOGIN, "run", this::open));
+    assertEquals(2, seen.size());
+    assertEquals(true, seen.contains(idle), "the run's idle connection is shared before a new one is opened");
+    assertEquals(3, opened.size());
+  }
+
+  @Test
+  void aBrokenConnectionIsNotHandedOutAgainAndLeavesThePoolWithItsLastHolder() {
+    SshConnection c = pool.borrowShared(LOGIN, "run", this::open);
+    pool.borrowShared(LOGIN, "run", this::open);
+    pool.releaseShared(LOGIN, c, true); // one wait failed
+    assertNotSame(c, pool.borrowShared(LOGIN, "run", this::open), "no new sharer for a broken connection");
+    pool.releaseShared(LOGIN, c, false); // the last holder of the broken one: closed, not kept
+    assertNotSame(c, pool.borrow(LOGIN, "run", this::open));
+    assertNotSame(c, pool.borrow(LOGIN, "run", this::open));
+  }
+}

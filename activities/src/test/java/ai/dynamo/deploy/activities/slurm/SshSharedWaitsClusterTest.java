@@ -1,0 +1,146 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.activities.DeployContext;
+import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.workflows.DeployOptions;
+import ai.dynamo.deploy.workflows.DeployRequest;
+import ai.dynamo.deploy.workflows.TargetSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Readiness waits sharing a login ({@link SlurmSession#guardShared}) against the local cluster's real sshd: waits
+ * held at the same time share one connection, run commands and SFTP reads and writes on it from their own threads,
+ * and all succeed; one wait more than {@link SshConnectionPool#SHARE_LIMIT} gets another connection; a failed wait
+ * leaves the connection working for the others and it is closed when the last of them lets go. Each test logs in with
+ * a key file of its own, so no other test's connections are in play.
+ */
+class SshSharedWaitsClusterTest {
+  @TempDir Path tmp;
+  ClusterFixture fx;
+  DeployContext ctx;
+  final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    fx = new ClusterFixture("share");
+    Graph graph = fx.graph("version: 1\nname: share-" + UUID.randomUUID().toString().substring(0, 6)
+        + "\ncomponents:\n  - name: web\n    cmd: [python3, x.py]\n    run_config: {input: http, output: dyn}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n");
+    Path key = tmp.resolve("id_ed25519");
+    Files.copy(fx.endpoint.identityFiles().get(0), key);
+    Map<String, String> settings = new TreeMap<>(fx.settings());
+    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
+    settings.put(SlurmSettings.SSH_KEY, key.toString());
+    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
+    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    DeployRequest request =
+        DeployRequest.of(graph, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
+    ctx = new DeployContext(request, "deploy/slurm/test/" + graph.name(), UUID.randomUUID().toString());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    threads.shutdownNow();
+    assertTrue(threads.awaitTermination(30, TimeUnit.SECONDS));
+    fx.close();
+  }
+
+  /** A wait: holds its connection until {@code hold} opens, running commands and file operations meanwhile. */
+  private SshConnection waitOn(int i, CountDownLatch held, CountDownLatch hold) {
+    return SlurmSession.guardShared(ctx, null, s -> {
+      held.countDown();
+      String file = s.ssh().home() + "/.share-test-" + UUID.randomUUID() + "-" + i;
+      for (int round = 0; round < 3; round++) {
+        assertEquals("w" + i + "r" + round,
+            s.ssh().run("sleep 0.1; echo w" + i + "r" + round, RemoteShell.Retry.SAFE).stdout().strip());
+        s.ssh().writeFile(file, ("wait " + i + " round " + round).getBytes(), 0600);
+        assertEquals(Optional.of("wait " + i + " round " + round), s.ssh().readFile(file));
+      }
+      s.ssh().run("rm -f " + Shell.quote(file), RemoteShell.Retry.SAFE);
+      await(hold);
+      return s.ssh();
+    });
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(60, TimeUnit.SECONDS), "the test's latch never opened");
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void concurrentWaitsShareOneConnectionUpToTheLimitAndAllSucceed() throws Exception {
+    int n = SshConnectionPool.SHARE_LIMIT + 1;
+    CountDownLatch held = new CountDownLatch(n);
+    CountDownLatch hold = new CountDownLatch(1);
+    List<Future<SshConnection>> waits = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int w = i;
+      waits.add(threads.submit(() -> waitOn(w, held, hold)));
+    }
+    await(held);
+    hold.countDown();
+    List<SshConnection> used = new ArrayList<>();
+    for (Future<SshConnection> f : waits) used.add(f.get(120, TimeUnit.SECONDS)); // each wait's assertions passed
+    assertEquals(2, new HashSet<>(used).size(), "all held at once: " + SshConnectionPool.SHARE_LIMIT
+        + " on one connection, the one beyond on another");
+    long onFirst = used.stream().filter(c -> c == used.get(0)).count();
+    assertTrue(onFirst == SshConnectionPool.SHARE_LIMIT || onFirst == 1, "sharers of the first: " + onFirst);
+    for (SshConnection c : new HashSet<>(used)) assertNull(c.reusableForNewRun(Duration.ofSeconds(2)), "kept, alive");
+  }
+
+  @Test
+  void aFailedWaitLeavesTheConnectionToTheOthersAndTheLastClosesIt() throws Exception {
+    CountDownLatch held = new CountDownLatch(2);
+    CountDownLatch hold = new CountDownLatch(1);
+    Future<SshConnection> healthy = threads.submit(() -> waitOn(0, held, hold));
+    Future<SshConnection> failing = threads.submit(() -> SlurmSession.guardShared(ctx, null, s -> {
+      held.countDown();
+      await(held);
+      throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "this wait failed");
+    }));
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> failing.get(120, TimeUnit.SECONDS));
+    assertTrue(failed.getCause() instanceof TargetFailure, "failed with " + failed.getCause());
+    await(held);
+    // Broken now: a new wait gets another connection while the healthy one still holds the first.
+    CountDownLatch none = new CountDownLatch(0);
+    SshConnection other = waitOn(1, new CountDownLatch(1), none);
+    hold.countDown();
+    SshConnection first = healthy.get(120, TimeUnit.SECONDS);
+    assertNotSame(first, other, "no new sharer for a broken connection");
+    assertEquals("it is not connected", first.reusableForNewRun(Duration.ofSeconds(2)),
+        "closed when the last holder let go");
+    assertNull(other.reusableForNewRun(Duration.ofSeconds(2)), "the other is kept, alive");
+    assertSame(other, SlurmSession.guard(ctx, SlurmSession::ssh), "and handed to the next step");
+  }
+}
