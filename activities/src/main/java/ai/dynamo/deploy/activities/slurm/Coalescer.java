@@ -45,6 +45,8 @@ final class Coalescer<Q, R> {
     final CompletableFuture<Outcome<R>> answer = new CompletableFuture<>();
     /** completed when this caller is to lead the next batch (which includes it) */
     final CompletableFuture<Void> lead = new CompletableFuture<>();
+    /** When it joined ({@link System#nanoTime()}): the latest of a queue stretches the leader's window. */
+    final long joined = System.nanoTime();
 
     Waiting(Q request) {
       this.request = request;
@@ -55,8 +57,6 @@ final class Coalescer<Q, R> {
   private final Duration most;
   private final int maxBatch;
   private final Map<String, List<Waiting>> queued = new HashMap<>();
-  /** When the latest caller of each key joined ({@link System#nanoTime()}). */
-  private final Map<String, Long> lastJoined = new HashMap<>();
   private final Set<String> leading = new HashSet<>();
 
   /** A fixed window: the leader waits {@code gather}, whoever joins meanwhile shares its batch. */
@@ -82,7 +82,6 @@ final class Coalescer<Q, R> {
     boolean lead;
     synchronized (this) {
       queued.computeIfAbsent(key, k -> new ArrayList<>()).add(me);
-      lastJoined.put(key, System.nanoTime());
       lead = leading.add(key);
     }
     if (lead) {
@@ -102,7 +101,8 @@ final class Coalescer<Q, R> {
     while (true) {
       long last;
       synchronized (this) {
-        last = lastJoined.getOrDefault(key, 0L);
+        List<Waiting> q = queued.get(key); // holds the leader itself until the batch is taken
+        last = q.get(q.size() - 1).joined;
       }
       long wait = Math.min(last + quiet.toNanos(), deadline) - System.nanoTime();
       if (wait <= 0 || Thread.currentThread().isInterrupted()) return;
@@ -138,7 +138,6 @@ final class Coalescer<Q, R> {
       if (next == null || next.isEmpty()) {
         leading.remove(key);
         queued.remove(key);
-        lastJoined.remove(key);
       } else {
         next.get(0).lead.complete(null); // that caller leads the next batch
       }
