@@ -71,7 +71,6 @@ public final class Main {
     return cli.execute(args);
   }
 
-
   /** The whole command tree, every verb modelled (completion, {@code help VERB}, tests). */
   static CommandLine commandLine() {
     return commandLine(Verbs.Selection.ALL);

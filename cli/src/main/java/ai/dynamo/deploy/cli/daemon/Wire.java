@@ -92,8 +92,7 @@ final class Wire {
   }
 
   static void exit(DataOutputStream out, int code) throws IOException {
-    byte[] b = {(byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code};
-    frame(out, EXIT, b, 0, 4);
+    frame(out, EXIT, java.nio.ByteBuffer.allocate(4).putInt(code).array(), 0, 4); // read with ByteBuffer.getInt
   }
 
   static void text(DataOutputStream out, byte kind, String text) throws IOException {
