@@ -140,11 +140,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     Component component = call(() -> ctx.component(step.component()));
     DeployTarget target = target(ctx);
     // A retried deploy resumes: what already runs as this revision of this spec is checked (awaitReady), not re-applied.
-    if (call(() -> target.isCurrent(ctx, step.revision(), component, step.stage()))) {
-      return new ReadyState(0, step.stage().units(component),
-          "already running as revision " + step.revision() + ": checked, not re-applied");
-    }
-    return call(() -> target.apply(ctx, step.revision(), component, step.stage(), step.change()));
+    return call(() -> target.applyUnlessCurrent(ctx, step.revision(), component, step.stage(), step.change()));
   }
 
   @Override

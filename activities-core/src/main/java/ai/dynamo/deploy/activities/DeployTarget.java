@@ -99,6 +99,23 @@ public interface DeployTarget {
     return false;
   }
 
+  /**
+   * The apply activity: {@link #apply} unless {@link #isCurrent}. A target that can answer both in one round trip
+   * overrides this (the Slurm target's one remote command per wave); the answer for a current component is
+   * {@link #alreadyCurrent}.
+   */
+  default ReadyState applyUnlessCurrent(DeployContext ctx, int revision, Component component, Stage stage,
+      ComponentChange change) {
+    if (isCurrent(ctx, revision, component, stage)) return alreadyCurrent(revision, component, stage);
+    return apply(ctx, revision, component, stage, change);
+  }
+
+  /** What the apply step says of a component that already runs as this revision of this spec. */
+  static ReadyState alreadyCurrent(int revision, Component component, Stage stage) {
+    return new ReadyState(0, stage.units(component),
+        "already running as revision " + revision + ": checked, not re-applied");
+  }
+
   // ---- per-component updates (docs/workflow.md); defaults so that targets without them replace everything ------
 
   /**

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -27,17 +28,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies several components of one deploy in ONE remote command (docs/slurm-target.md "What one apply runs"): the
- * program {@code submit-batch.sh} gets the rendered scripts, the spec digests and the secrets on its stdin, writes
- * them (0600/0700, renamed into place), looks up every job of the batch in one {@code squeue} and submits with
- * {@code sbatch} only those this deploy does not have yet, recording each job ID. Running it again is harmless: it
- * finds what the first run submitted (a retry after a lost answer submits nothing twice). Secret values travel only
- * on stdin: never on a command line, in a log line or in an error.
+ * program {@code submit-batch.sh} gets the rendered scripts, the spec digests and the secrets on its stdin, looks up
+ * every job of the batch in one {@code squeue}, answers "current" for a component that already runs this very spec
+ * (the isCurrent check, in the same round trip), writes the files unless every component is current (0600/0700,
+ * secrets renamed into place) and submits with {@code sbatch} only the jobs this deploy does not have yet, recording
+ * each job ID. Running it again is harmless: it finds what the first run submitted (a retry after a lost answer
+ * submits nothing twice). Secret values travel only on stdin: never on a command line, in a log line or in an
+ * error.
  */
 final class BatchSubmitter {
   private static final Logger log = LoggerFactory.getLogger(BatchSubmitter.class);
   static final String PROGRAM = program();
   private static final Pattern JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
   private static final Pattern NODE_LIST = Pattern.compile("[A-Za-z0-9_.,\\[\\]-]+");
+  /** The program's answers that carry a job ID. */
+  private static final Set<String> ANSWERS = Set.of("current", "adopted", "submitted");
 
   /** One component to submit: its revision, and the nodes its jobs must avoid (empty for none). */
   record Apply(int revision, Component component, String exclude) {}
@@ -45,8 +50,11 @@ final class BatchSubmitter {
   /** A replica's job and whether the deploy had it already (adopted) rather than submitting it now. */
   record Job(String id, boolean adopted) {}
 
-  /** Per component: its jobs in replica order, or why it failed (a {@link SlurmError}, the others unaffected). */
-  record Result(List<Job> jobs, SlurmError failure) {}
+  /**
+   * Per component: its jobs in replica order, or why it failed (a {@link SlurmError}, the others unaffected);
+   * {@code current}: it already ran this spec as this revision, every job live ({@code DeployTarget.isCurrent}).
+   */
+  record Result(List<Job> jobs, SlurmError failure, boolean current) {}
 
   private final RemoteShell shell;
   private final SecretSource secrets;
@@ -80,14 +88,15 @@ final class BatchSubmitter {
         failed.put(i, e); // this component only: the others go ahead
         continue;
       }
+      request.component(i, layout.specDigestFile(a.revision(), a.component().name()));
       String revDir = layout.revisionDir(a.revision());
       for (RenderedFile f : rendering.files()) {
         if (!RevisionUploader.belongsTo(f, a.component())) continue;
         String path = revDir + "/" + f.relativePath();
-        request.file(path, f.executable() ? 0700 : 0600, f.content().getBytes(StandardCharsets.UTF_8));
+        request.file(i, path, f.executable() ? 0700 : 0600, f.content().getBytes(StandardCharsets.UTF_8));
       }
       // Which spec this revision's jobs run, for isCurrent (a revision number is reused after a rollback).
-      request.file(layout.specDigestFile(a.revision(), a.component().name()), 0600,
+      request.file(i, layout.specDigestFile(a.revision(), a.component().name()), 0600,
           specDigest.getBytes(StandardCharsets.UTF_8));
       JobIdentity identity = new JobIdentity(a.revision(), workflowId, runId);
       if (!a.exclude().isEmpty() && !NODE_LIST.matcher(a.exclude()).matches()) {
@@ -97,14 +106,14 @@ final class BatchSubmitter {
         String name = SlurmNames.jobName(graph, a.component().name(), r);
         request.job(jobNames.size(), name, a.revision(), revDir, layout.script(a.component().name(), r),
             layout.jobIdFile(a.revision(), a.component().name(), r), identity.comment(),
-            a.exclude().isEmpty() ? "-" : a.exclude(), layout.secretsDir());
+            a.exclude().isEmpty() ? "-" : a.exclude(), layout.secretsDir(), i);
         jobNames.add(name);
       }
     }
     secretFiles.forEach(request::secret);
     JobIdentity whose = new JobIdentity(0, workflowId, runId);
     Map<Integer, String[]> answers = jobNames.isEmpty() ? Map.of() // every component failed before the login node
-        : run(request.control(whose), request.archive(), layout);
+        : run(request.control(whose, specDigest), request.archive(), layout);
     return results(applies, failed, answers, jobNames);
   }
 
@@ -135,13 +144,15 @@ final class BatchSubmitter {
     int index = 0;
     int submitted = 0;
     int adopted = 0;
+    int current = 0;
     for (int i = 0; i < applies.size(); i++) {
       if (failed.containsKey(i)) {
-        results.add(new Result(List.of(), failed.get(i)));
+        results.add(new Result(List.of(), failed.get(i), false));
         continue;
       }
       List<Job> jobs = new ArrayList<>();
       SlurmError failure = null;
+      boolean allCurrent = true;
       for (int r = 0; r < applies.get(i).component().replicas(); r++, index++) {
         String[] a = answers.get(index);
         String name = jobNames.get(index);
@@ -151,19 +162,21 @@ final class BatchSubmitter {
         } else if (a[0].equals("refused")) {
           failure = new SlurmError(SlurmError.Kind.SUBMIT_REFUSED, "sbatch on " + where + " refused job " + name
               + ": " + a[1].strip());
-        } else if (JOB_ID.matcher(a[1]).matches() && (a[0].equals("adopted") || a[0].equals("submitted"))) {
-          jobs.add(new Job(a[1], a[0].equals("adopted")));
-          if (a[0].equals("adopted")) adopted++;
+        } else if (JOB_ID.matcher(a[1]).matches() && ANSWERS.contains(a[0])) {
+          jobs.add(new Job(a[1], !a[0].equals("submitted")));
+          allCurrent &= a[0].equals("current");
+          if (a[0].equals("current")) current++;
+          else if (a[0].equals("adopted")) adopted++;
           else submitted++;
         } else {
           failure = new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where
               + " gave an unexpected answer for job " + name + ": " + a[0]);
         }
       }
-      results.add(new Result(failure == null ? jobs : List.of(), failure));
+      results.add(new Result(failure == null ? jobs : List.of(), failure, failure == null && allCurrent));
     }
-    log.info("applied {} component(s) on {} in one command: {} job(s) submitted, {} adopted", applies.size(), where,
-        submitted, adopted);
+    log.info("applied {} component(s) on {} in one command: {} job(s) submitted, {} adopted, {} already current",
+        applies.size(), where, submitted, adopted, current);
     return results;
   }
 
@@ -180,6 +193,7 @@ final class BatchSubmitter {
     private final List<String> dirs = new ArrayList<>();
     private final StringBuilder secrets = new StringBuilder();
     private final StringBuilder jobs = new StringBuilder();
+    private final StringBuilder components = new StringBuilder();
     private final TarStream files = new TarStream();
 
     Request(RemoteLayout layout) {
@@ -192,11 +206,14 @@ final class BatchSubmitter {
     }
 
     /**
-     * A file written in place by tar, which creates its directories (0700: the umask). Scripts and digests of a
-     * revision are rewritten only by a retry, with the same content; nothing reads them while it runs.
+     * A file of component {@code component} written in place by tar, which creates its directories (0700: the
+     * umask). Scripts and digests of a revision are rewritten only by a retry, with the same content; nothing reads
+     * them while it runs. Listed, so that the files of a component found current are left as they are.
      */
-    void file(String path, int mode, byte[] content) {
-      files.add(inGraphDir(path), mode, content);
+    void file(int component, String path, int mode, byte[] content) {
+      String member = inGraphDir(path);
+      files.add(member, mode, content);
+      components.append("file\t").append(component).append('\t').append(field(member)).append('\n');
     }
 
     /** A secret: staged, then renamed over the old file, so a job starting meanwhile reads a whole value. */
@@ -207,22 +224,28 @@ final class BatchSubmitter {
       secrets.append("secret\t").append(field(staged)).append('\t').append(field(path)).append('\n');
     }
 
+    /** A component of the batch and its spec-digest file, read before anything is written (is it current?). */
+    void component(int component, String specDigestFile) {
+      components.append("comp\t").append(component).append('\t').append(field(specDigestFile)).append('\n');
+    }
+
     void job(int index, String name, int revision, String revDir, String script, String jobIdFile, String comment,
-        String exclude, String secretsDir) {
+        String exclude, String secretsDir, int component) {
       StringJoiner j = new StringJoiner("\t", "", "\n");
       for (String v : List.of("job", Integer.toString(index), name, Integer.toString(revision), revDir, script,
-          jobIdFile, comment, exclude, secretsDir)) {
+          jobIdFile, comment, exclude, secretsDir, Integer.toString(component))) {
         j.add(field(v));
       }
       jobs.append(j);
     }
 
     /** The request lines (the program's second argument). */
-    String control(JobIdentity whose) {
+    String control(JobIdentity whose, String specDigest) {
       StringBuilder ctl = new StringBuilder();
       ctl.append("identity\t").append(field(whose.workflowId())).append('\t').append(field(whose.runId()))
           .append('\n');
       ctl.append("states\t").append(states(true)).append('\t').append(states(false)).append('\n');
+      ctl.append("spec\t").append(field(specDigest)).append('\n').append(components);
       dirs.forEach(d -> ctl.append("dir\t").append(d).append('\n'));
       if (secrets.length() > 0) ctl.append("stage\t").append(stage).append('\n');
       return ctl.append(secrets).append(jobs).toString();

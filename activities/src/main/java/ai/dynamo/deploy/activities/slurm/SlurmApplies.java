@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * The apply step of the Slurm target, wave-wide (docs/slurm-target.md "What one apply runs"): the applies of one
  * deploy run that arrive together (the components of a wave, started at once by the workflow) share one connection
- * and ONE remote command ({@link BatchSubmitter}), and so do their {@code isCurrent} checks (one command reading the
- * spec digests and one {@code squeue} for every job name). Each activity still gets its own result or error.
+ * and ONE remote command ({@link BatchSubmitter}), which also answers the isCurrent check. A separate
+ * {@code isCurrent} (asked before a recreate stops the live jobs) is wave-wide too: one command reading the spec
+ * digests and one {@code squeue} for every job name. Each activity still gets its own result or error.
  */
 final class SlurmApplies {
   /**
@@ -30,25 +31,29 @@ final class SlurmApplies {
   private record Request(DeployContext ctx, BatchSubmitter.Apply apply) {}
 
   private final SecretSource secrets;
-  private final Coalescer<Request, List<BatchSubmitter.Job>> submits = new Coalescer<>(QUIET, MOST, MAX_BATCH);
+  private final Coalescer<Request, BatchSubmitter.Result> submits = new Coalescer<>(QUIET, MOST, MAX_BATCH);
   private final Coalescer<Request, Boolean> checks = new Coalescer<>(QUIET, MOST, MAX_BATCH);
 
   SlurmApplies(SecretSource secrets) {
     this.secrets = secrets;
   }
 
-  /** Writes the component's files and submits its jobs (or finds them: a retry submits nothing twice). */
-  List<BatchSubmitter.Job> submit(DeployContext ctx, int revision, Component c, String exclude,
+  /**
+   * Writes the component's files and submits its jobs (or finds them: a retry submits nothing twice). The result
+   * says whether the component already ran this spec as this revision: then, when the whole batch was, nothing was
+   * written (the isCurrent check rides in the same command).
+   */
+  BatchSubmitter.Result submit(DeployContext ctx, int revision, Component c, String exclude,
       Duration commandTimeout) {
     Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, exclude == null ? "" : exclude));
     return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, batch -> SlurmSession.guard(ctx, false,
         commandTimeout, s -> {
           List<BatchSubmitter.Apply> applies = batch.stream().map(Request::apply).toList();
-          List<Coalescer.Outcome<List<BatchSubmitter.Job>>> outcomes = new ArrayList<>();
+          List<Coalescer.Outcome<BatchSubmitter.Result>> outcomes = new ArrayList<>();
           for (BatchSubmitter.Result r : new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
               .submit(ctx.graph(), ctx.settings(), s.layout(), ctx.workflowId(), ctx.runId(),
                   ctx.request().specDigest(), applies)) {
-            outcomes.add(r.failure() == null ? Coalescer.Outcome.ok(r.jobs())
+            outcomes.add(r.failure() == null ? Coalescer.Outcome.ok(r)
                 : Coalescer.Outcome.failed(SlurmSession.failure(r.failure())));
           }
           return outcomes;

@@ -1,16 +1,23 @@
-# dynamo-deploy's apply on the login node (docs/slurm-target.md "What one apply runs"): one run writes the files of
-# a wave's components and submits their jobs. Run as: sh -c "<this program>" dynamo-submit <graph dir> <request>.
+# dynamo-deploy's apply on the login node (docs/slurm-target.md "What one apply runs"): one run checks which of a
+# wave's components already run this very spec, writes the files of the others and submits their jobs. Run as:
+# sh -c "<this program>" dynamo-submit <graph dir> <request>.
 # The request (no secret in it) is lines of TAB-separated fields:
 #   identity <workflow id> <run id>
 #   states <ended states, space separated> <failed states>
+#   spec <spec digest>                         (what the request deploys)
+#   comp <component index> <spec-digest file>  (which spec its revision's jobs run, once written)
+#   file <component index> <path in the graph dir>  (the component's files in the archive)
 #   dir <path>                                 (created 0700: where secrets go)
 #   stage <directory in the graph dir>         (where the archive puts secrets; removed at the end)
 #   secret <path in the graph dir> <path>      (renamed into place: replaced atomically)
 #   job <index> <name> <revision> <revision dir> <script> <job-id file> <comment> <exclude or -> <secrets dir>
+#       <component index>
 # stdin is a tar archive of the files (paths relative to the graph dir): file contents, secrets among them, never
-# appear on a command line. The answer is one line per job: "adopted|submitted <TAB> <index> <TAB> <job id>" or
-# "refused <TAB> <index> <TAB> <sbatch's message>"; or "error <TAB> <message>" for the whole batch (then nothing
-# was submitted).
+# appear on a command line. The answer is one line per job: "current|adopted|submitted <TAB> <index> <TAB> <job id>"
+# or "refused <TAB> <index> <TAB> <sbatch's message>"; or "error <TAB> <message>" for the whole batch (then nothing
+# was submitted). "current": the component's spec-digest file holds this spec and every one of its jobs is live (a
+# retried deploy resumes: DeployTarget.isCurrent's rule): its files are left as they are, and when every component
+# is current nothing is written.
 set -u
 umask 077
 dyn_g=$1
@@ -29,27 +36,6 @@ dyn_stage=
 trap 'rm -rf -- "$dyn_tmp" ${dyn_stage:+"$dyn_g/$dyn_stage"}' EXIT
 mkdir -- "$dyn_tmp" || dyn_fail "cannot write in $dyn_g"
 
-# Every file from one tar (a process per file is slow on a busy login node); secrets then renamed into place.
-set --
-while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_rest; do
-  case $dyn_kind in
-    dir) set -- "$@" "$dyn_a" ;;
-    stage) dyn_stage=$dyn_a ;;
-  esac
-done <<EOF
-$dyn_ctl
-EOF
-if [ $# -gt 0 ]; then
-  mkdir -p -- "$@" && chmod 700 -- "$@" || dyn_fail "cannot create the directories in $dyn_g"
-fi
-tar -x -f - 2> "$dyn_tmp/err" || dyn_fail "cannot write the files in $dyn_g: tar: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
-while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b; do
-  [ "$dyn_kind" = secret ] || continue
-  mv -f -- "$dyn_a" "$dyn_b" || dyn_fail "cannot write $dyn_b"
-done <<EOF
-$dyn_ctl
-EOF
-
 # One submitter per graph at a time (where flock exists): a retried run waits for the one whose answer was lost,
 # then finds its jobs below instead of submitting again.
 if command -v flock > /dev/null 2>&1; then
@@ -57,12 +43,18 @@ if command -v flock > /dev/null 2>&1; then
   flock -w 100 9 || dyn_fail "another apply of this graph holds $dyn_g/.submit.lock"
 fi
 
-dyn_wf= dyn_run= dyn_ended= dyn_failed= dyn_names= dyn_want=
+# Before anything is written: which components' revisions already run this spec (their spec-digest files).
+dyn_wf= dyn_run= dyn_ended= dyn_failed= dyn_names= dyn_want= dyn_spec= dyn_same= dyn_comps= dyn_comp_of=
 while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b dyn_c dyn_rest; do
   case $dyn_kind in
     identity) dyn_wf=$dyn_a dyn_run=$dyn_b ;;
     states) dyn_ended=$dyn_a dyn_failed=$dyn_b ;;
-    job) dyn_names="$dyn_names,$dyn_b" dyn_want="$dyn_want $dyn_b=$dyn_c" ;;
+    spec) dyn_spec=$dyn_a ;;
+    comp)
+      dyn_comps="$dyn_comps $dyn_a" dyn_d=
+      [ -r "$dyn_b" ] && IFS= read -r dyn_d < "$dyn_b"
+      [ -n "$dyn_spec" ] && [ "$dyn_d" = "$dyn_spec" ] && dyn_same="$dyn_same $dyn_a" ;;
+    job) dyn_names="$dyn_names,$dyn_b" dyn_want="$dyn_want $dyn_b=$dyn_c" dyn_comp_of="$dyn_comp_of $dyn_b=${dyn_rest##*$dyn_tab}" ;;
   esac
 done <<EOF
 $dyn_ctl
@@ -75,7 +67,7 @@ EOF
 dyn_sq=$(squeue --noheader --states=all --name="${dyn_names#,}" --format='%i|%j|%T|%k' 2> "$dyn_tmp/err") \
   || dyn_fail "squeue failed: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
 dyn_found=$(printf '%s\n' "$dyn_sq" | DYN_WF=$dyn_wf DYN_RUN=$dyn_run DYN_ENDED=$dyn_ended DYN_FAILED=$dyn_failed \
-  DYN_WANT=$dyn_want awk -F'|' '
+  DYN_WANT=$dyn_want DYN_COMP_OF=$dyn_comp_of DYN_SAME=$dyn_same awk -F'|' '
   BEGIN {
     wf = ENVIRON["DYN_WF"]; run = ENVIRON["DYN_RUN"]
     n = split(ENVIRON["DYN_ENDED"], a, " "); for (i = 1; i <= n; i++) E[a[i]] = 1
@@ -99,9 +91,60 @@ dyn_found=$(printf '%s\n' "$dyn_sq" | DYN_WF=$dyn_wf DYN_RUN=$dyn_run DYN_ENDED=
     st = toupper($3); sub(/ .*/, "", st); sub(/\+$/, "", st)
     if ((st in E) && !(jrun == run && !(st in F))) next
     id = $1; gsub(/ /, "", id); num = id; sub(/_.*/, "", num)
-    if (!(name in best) || num + 0 > top[name]) { best[name] = id; top[name] = num + 0 }
+    if (!(name in best) || num + 0 > top[name]) { best[name] = id; top[name] = num + 0; live[name] = !(st in E) }
   }
-  END { for (name in best) print name, best[name] }') || dyn_fail "awk failed on squeue's answer"
+  END {
+    for (name in best) print name, best[name]
+    # A component is current when its digest matched and the job picked for each of its names is live.
+    n = split(ENVIRON["DYN_COMP_OF"], a, " ")
+    for (i = 1; i <= n; i++) { eq = index(a[i], "="); C[substr(a[i], 1, eq - 1)] = substr(a[i], eq + 1) }
+    n = split(ENVIRON["DYN_SAME"], a, " "); for (i = 1; i <= n; i++) S[a[i]] = 1
+    for (name in C) if (!(name in best) || !live[name]) delete S[C[name]]
+    for (c in S) print "current", c
+  }') || dyn_fail "awk failed on squeue's answer"
+
+dyn_current=
+while read -r dyn_fn dyn_fid; do
+  [ "$dyn_fn" = current ] && dyn_current="$dyn_current $dyn_fid "
+done <<EOF
+$dyn_found
+EOF
+dyn_all=${dyn_comps:+yes}
+for dyn_c in $dyn_comps; do
+  case $dyn_current in *" $dyn_c "*) ;; *) dyn_all= ;; esac
+done
+if [ -n "$dyn_all" ]; then
+  cat > /dev/null # every component already runs this spec: nothing is written (the archive is read and dropped)
+else
+  # Every file from one tar (a process per file is slow on a busy login node); secrets then renamed into place.
+  # The files of current components are left out: tar extracts the members listed (exact names), all the others.
+  set --
+  : > "$dyn_tmp/members"
+  while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b dyn_rest; do
+    case $dyn_kind in
+      dir) set -- "$@" "$dyn_a" ;;
+      stage) dyn_stage=$dyn_a ;;
+      secret) printf '%s\n' "$dyn_a" >> "$dyn_tmp/members" ;;
+      file) case $dyn_current in *" $dyn_a "*) ;; *) printf '%s\n' "$dyn_b" >> "$dyn_tmp/members" ;; esac ;;
+    esac
+  done <<EOF
+$dyn_ctl
+EOF
+  if [ $# -gt 0 ]; then
+    mkdir -p -- "$@" && chmod 700 -- "$@" || dyn_fail "cannot create the directories in $dyn_g"
+  fi
+  dyn_only=
+  [ -n "$dyn_current" ] && dyn_only="$dyn_tmp/members"
+  tar -x -f - ${dyn_only:+-T "$dyn_only"} 2> "$dyn_tmp/err" \
+    || dyn_fail "cannot write the files in $dyn_g: tar: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+  cat > /dev/null # whatever tar left unread: the client's write must not wait on it
+  while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b; do
+    [ "$dyn_kind" = secret ] || continue
+    mv -f -- "$dyn_a" "$dyn_b" || dyn_fail "cannot write $dyn_b"
+  done <<EOF
+$dyn_ctl
+EOF
+fi
 
 # Adopt what exists; submit the rest, all at once (each sbatch waits on the controller: overlap the waits). The job
 # ID goes to the job-id file right after sbatch answers, in the same run.
@@ -120,7 +163,7 @@ dyn_submit() { # index name dir script job-id-file comment exclude secrets-dir
   fi
 }
 while IFS=$dyn_tab read -r dyn_kind dyn_i dyn_name dyn_rev dyn_dir dyn_script dyn_idfile dyn_comment dyn_exclude \
-    dyn_secrets; do
+    dyn_secrets dyn_ci; do
   [ "$dyn_kind" = job ] || continue
   dyn_id=
   while read -r dyn_fn dyn_fid; do
@@ -130,7 +173,10 @@ $dyn_found
 EOF
   if [ -n "$dyn_id" ]; then
     printf '%s\n' "$dyn_id" > "$dyn_idfile"
-    printf 'adopted\t%s\t%s\n' "$dyn_i" "$dyn_id"
+    case $dyn_current in
+      *" $dyn_ci "*) printf 'current\t%s\t%s\n' "$dyn_i" "$dyn_id" ;;
+      *) printf 'adopted\t%s\t%s\n' "$dyn_i" "$dyn_id" ;;
+    esac
   else
     dyn_submit "$dyn_i" "$dyn_name" "$dyn_dir" "$dyn_script" "$dyn_idfile" "$dyn_comment" "$dyn_exclude" \
       "$dyn_secrets" > "$dyn_tmp/answer.$dyn_i" &

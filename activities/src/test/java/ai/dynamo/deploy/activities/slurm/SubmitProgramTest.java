@@ -154,6 +154,95 @@ class SubmitProgramTest {
     }
   }
 
+  private static Graph twoComponents() {
+    LoadResult r = GraphLoader.load("g.yaml", "version: 1\nname: prog\ncomponents:\n"
+        + "  - name: web\n    cmd: [sleep, \"1\"]\n    run_config: {input: http, output: dyn}\n"
+        + "    resources: {cpu: 1, memory: 64Mi}\n"
+        + "  - name: db\n    cmd: [sleep, \"1\"]\n    run_config: {input: http, output: dyn}\n"
+        + "    resources: {cpu: 1, memory: 64Mi}\n    replicas: 2\n", Target.SLURM);
+    if (!r.ok()) throw new IllegalStateException(r.errors().toString());
+    return r.graph();
+  }
+
+  private List<BatchSubmitter.Result> submitAll(Graph g, String squeueLines) throws IOException {
+    standIns(squeueLines);
+    RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+    List<BatchSubmitter.Apply> applies = g.components().stream().map(c -> new BatchSubmitter.Apply(1, c, "")).toList();
+    return new BatchSubmitter(new LocalShell(), new WorkerSecretSource(Map.of(), null), "local")
+        .submit(g, Map.of("partition", "debug"), layout, WF, RUN, "digest", applies);
+  }
+
+  /** What an earlier run left: the component's spec digest for revision 1 (and nothing else of it). */
+  private void digestWritten(Graph g, String component, String digest) throws IOException {
+    Path file = Path.of(new RemoteLayout(home.toString(), "deploys", g).specDigestFile(1, component));
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, digest);
+  }
+
+  private Path script(Graph g, String component) {
+    RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+    return Path.of(layout.revisionDir(1), layout.script(component, 0));
+  }
+
+  @Test
+  void aComponentRunningThisSpecIsCurrentAndNothingIsWritten() throws IOException {
+    Graph g = graph();
+    digestWritten(g, "web", "digest");
+    String otherRun = "dynamo-deploy rev=1 wf=" + WF + " run=run-B"; // the run a retried deploy replaces
+    BatchSubmitter.Result r = submitWith(g, "31|" + SlurmNames.jobName(g, "web", 0) + "|RUNNING|" + otherRun + "\n");
+    assertNull(r.failure());
+    assertTrue(r.current(), "same spec, live job: current");
+    assertEquals(List.of(new BatchSubmitter.Job("31", true)), r.jobs());
+    assertFalse(Files.exists(home.resolve("sbatch.log")), "nothing submitted");
+    assertFalse(Files.exists(script(g, "web")), "nothing written when the whole batch is current");
+  }
+
+  @Test
+  void notCurrentWhenTheDigestDiffersOrIsMissingOrTheJobHasEnded() throws IOException {
+    Graph g = graph();
+    String name = SlurmNames.jobName(g, "web", 0);
+    String ours = "dynamo-deploy rev=1 wf=" + WF + " run=" + RUN;
+    // {digest file content or null, squeue line, adopted id or null for a new submission}
+    String[][] cases = {
+        {"another-spec", "41|" + name + "|RUNNING|" + ours, "41"}, // a reused revision number: adopted, rewritten
+        {null, "42|" + name + "|RUNNING|" + ours, "42"}, // no digest yet (the first run's answer was lost early)
+        {"digest", "43|" + name + "|COMPLETED|" + ours, "43"}, // ended well in this run: adopted but not live
+        {"digest", "44|" + name + "|FAILED|" + ours, null}, // failed: submitted anew
+    };
+    for (String[] c : cases) {
+      Files.walk(home).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(home))
+          .forEach(p -> p.toFile().delete());
+      if (c[0] != null) digestWritten(g, "web", c[0]);
+      BatchSubmitter.Result r = submitWith(g, c[1] + "\n");
+      String what = String.join(" / ", java.util.Arrays.asList(c));
+      assertNull(r.failure(), what);
+      assertFalse(r.current(), what);
+      assertEquals(c[2] == null ? new BatchSubmitter.Job("900", false) : new BatchSubmitter.Job(c[2], true),
+          r.jobs().get(0), what);
+      assertTrue(Files.exists(script(g, "web")), "files written: " + what);
+      RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+      assertEquals("digest", Files.readString(Path.of(layout.specDigestFile(1, "web"))), what);
+    }
+  }
+
+  @Test
+  void inAMixedBatchTheCurrentComponentSaysSoAndTheOthersAreApplied() throws IOException {
+    Graph g = twoComponents();
+    digestWritten(g, "web", "digest");
+    digestWritten(g, "db", "digest");
+    String ours = "dynamo-deploy rev=1 wf=" + WF + " run=" + RUN;
+    // web runs; db has one live replica of two: not current, its missing replica is submitted.
+    List<BatchSubmitter.Result> r = submitAll(g, "51|" + SlurmNames.jobName(g, "web", 0) + "|RUNNING|" + ours
+        + "\n52|" + SlurmNames.jobName(g, "db", 0) + "|PENDING|" + ours + "\n");
+    assertTrue(r.get(0).current());
+    assertEquals(List.of(new BatchSubmitter.Job("51", true)), r.get(0).jobs());
+    assertFalse(r.get(1).current());
+    assertEquals(List.of(new BatchSubmitter.Job("52", true), new BatchSubmitter.Job("900", false)), r.get(1).jobs());
+    assertTrue(Files.exists(script(g, "db")), "the batch is written: db needs its files");
+    assertFalse(Files.exists(script(g, "web")), "but not the current component's files");
+    assertEquals(1, Files.readAllLines(home.resolve("sbatch.log")).size(), "only db's second replica submitted");
+  }
+
   @Test
   void aFailingSqueueSubmitsNothing() throws IOException {
     Graph g = graph();
