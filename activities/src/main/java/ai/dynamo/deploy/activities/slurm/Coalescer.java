@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * batch ran, makes one of them lead the next batch. A caller that is alone pays only {@code quiet}. The window
  * stretches while callers keep coming because a wave's activities reach the worker's threads over tens of
  * milliseconds on a busy host: a straggler left for the next batch waits for the whole remote command before its
- * own. Nothing in the workflow changes: each activity still returns or fails on its own.
+ * own. A caller that knows how many can come at most (the components of its wave) lets the leader go as soon as they
+ * all joined, without the quiet wait. Nothing in the workflow changes: each activity still returns or fails on its
+ * own.
  *
  * @param <Q> a caller's request
  * @param <R> a caller's result
@@ -78,14 +80,24 @@ final class Coalescer<Q, R> {
 
   /** The caller's outcome, from a batch it shares with whoever calls with the same key at about the same time. */
   R submit(String key, Q request, Batch<Q, R> batch) {
+    return submit(key, request, Integer.MAX_VALUE, batch);
+  }
+
+  /**
+   * {@link #submit(String, Object, Batch)} when at most {@code callers} calls with this key can come together (this
+   * one included): the batch goes once that many have joined. More would wait for a second batch, so callers must
+   * not undercount.
+   */
+  R submit(String key, Q request, int callers, Batch<Q, R> batch) {
     Waiting me = new Waiting(request);
     boolean lead;
     synchronized (this) {
       queued.computeIfAbsent(key, k -> new ArrayList<>()).add(me);
       lead = leading.add(key);
+      notifyAll(); // a gathering leader counts the callers
     }
     if (lead) {
-      gather(key);
+      gather(key, Math.min(Math.max(callers, 1), maxBatch));
       runBatches(key, batch);
     }
     await(CompletableFuture.anyOf(me.answer, me.lead));
@@ -95,18 +107,23 @@ final class Coalescer<Q, R> {
     return outcome.value();
   }
 
-  /** The leader's wait: until {@code quiet} after the latest caller joined, or {@code most} after it began. */
-  private void gather(String key) {
+  /**
+   * The leader's wait: until {@code quiet} after the latest caller joined, or {@code most} after it began, or until
+   * {@code callers} have joined.
+   */
+  private synchronized void gather(String key, int callers) {
     long deadline = System.nanoTime() + most.toNanos();
     while (true) {
-      long last;
-      synchronized (this) {
-        List<Waiting> q = queued.get(key); // holds the leader itself until the batch is taken
-        last = q.get(q.size() - 1).joined;
+      List<Waiting> q = queued.get(key); // holds the leader itself until the batch is taken
+      if (q.size() >= callers) return;
+      long wait = Math.min(q.get(q.size() - 1).joined + quiet.toNanos(), deadline) - System.nanoTime();
+      if (wait <= 0) return;
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
-      long wait = Math.min(last + quiet.toNanos(), deadline) - System.nanoTime();
-      if (wait <= 0 || Thread.currentThread().isInterrupted()) return;
-      pause(Duration.ofNanos(wait));
     }
   }
 
@@ -153,15 +170,6 @@ final class Coalescer<Q, R> {
       throw new IllegalStateException("interrupted while waiting for a shared remote command", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private static void pause(Duration d) {
-    if (d.isZero() || d.isNegative()) return;
-    try {
-      TimeUnit.NANOSECONDS.sleep(d.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -3,6 +3,7 @@ package ai.dynamo.deploy.activities.slurm;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
+import ai.dynamo.deploy.workflows.DeployPlans;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,8 +47,8 @@ final class SlurmApplies {
   BatchSubmitter.Result submit(DeployContext ctx, int revision, Component c, String exclude,
       Duration commandTimeout) {
     Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, exclude == null ? "" : exclude));
-    return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, batch -> SlurmSession.guard(ctx, false,
-        commandTimeout, s -> {
+    return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, waveSize(ctx, c),
+        batch -> SlurmSession.guard(ctx, false, commandTimeout, s -> {
           List<BatchSubmitter.Apply> applies = batch.stream().map(Request::apply).toList();
           List<Coalescer.Outcome<BatchSubmitter.Result>> outcomes = new ArrayList<>();
           for (BatchSubmitter.Result r : new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
@@ -58,6 +59,18 @@ final class SlurmApplies {
           }
           return outcomes;
         }));
+  }
+
+  /**
+   * How many applies can come with this one: its wave's components ({@link DeployPlans}, the workflow's one
+   * ordering rule). Fewer come when some need no apply (unchanged in an update, ready in a retried wave); then the
+   * quiet wait ends the gathering as before.
+   */
+  static int waveSize(DeployContext ctx, Component c) {
+    for (List<String> wave : DeployPlans.plan(ctx.graph(), List.of()).waves()) {
+      if (wave.contains(c.name())) return wave.size();
+    }
+    return Integer.MAX_VALUE;
   }
 
   /** Every replica has a live job of this deploy and revision, started from this very spec. */

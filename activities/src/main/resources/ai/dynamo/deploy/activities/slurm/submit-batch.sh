@@ -44,7 +44,7 @@ if command -v flock > /dev/null 2>&1; then
 fi
 
 # Before anything is written: which components' revisions already run this spec (their spec-digest files).
-dyn_wf= dyn_run= dyn_ended= dyn_failed= dyn_names= dyn_want= dyn_spec= dyn_same= dyn_comps= dyn_comp_of=
+dyn_wf= dyn_run= dyn_ended= dyn_failed= dyn_names= dyn_want= dyn_spec= dyn_same= dyn_comps= dyn_comp_of= dyn_seen=
 while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b dyn_c dyn_rest; do
   case $dyn_kind in
     identity) dyn_wf=$dyn_a dyn_run=$dyn_b ;;
@@ -52,7 +52,7 @@ while IFS=$dyn_tab read -r dyn_kind dyn_a dyn_b dyn_c dyn_rest; do
     spec) dyn_spec=$dyn_a ;;
     comp)
       dyn_comps="$dyn_comps $dyn_a" dyn_d=
-      [ -r "$dyn_b" ] && IFS= read -r dyn_d < "$dyn_b"
+      [ -e "$dyn_b" ] && dyn_seen=yes && IFS= read -r dyn_d < "$dyn_b"
       [ -n "$dyn_spec" ] && [ "$dyn_d" = "$dyn_spec" ] && dyn_same="$dyn_same $dyn_a" ;;
     job) dyn_names="$dyn_names,$dyn_b" dyn_want="$dyn_want $dyn_b=$dyn_c" dyn_comp_of="$dyn_comp_of $dyn_b=${dyn_rest##*$dyn_tab}" ;;
   esac
@@ -63,9 +63,13 @@ EOF
 
 # The jobs this deploy already has (JobSubmitter.find's rule): same workflow and revision in the comment; live, or
 # ended without failing in this very run. The newest per name. Values reach awk through its environment (-v would
-# interpret backslashes).
-dyn_sq=$(squeue --noheader --states=all --name="${dyn_names#,}" --format='%i|%j|%T|%k' 2> "$dyn_tmp/err") \
-  || dyn_fail "squeue failed: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+# interpret backslashes). No squeue when none of the batch's revisions has a spec-digest file yet: every apply writes
+# it before its first sbatch, so no such job can exist (a first install spares slurmctld a query and itself ~0.1 s).
+dyn_sq=
+if [ -n "$dyn_seen" ]; then
+  dyn_sq=$(squeue --noheader --states=all --name="${dyn_names#,}" --format='%i|%j|%T|%k' 2> "$dyn_tmp/err") \
+    || dyn_fail "squeue failed: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+fi
 dyn_found=$(printf '%s\n' "$dyn_sq" | DYN_WF=$dyn_wf DYN_RUN=$dyn_run DYN_ENDED=$dyn_ended DYN_FAILED=$dyn_failed \
   DYN_WANT=$dyn_want DYN_COMP_OF=$dyn_comp_of DYN_SAME=$dyn_same awk -F'|' '
   BEGIN {

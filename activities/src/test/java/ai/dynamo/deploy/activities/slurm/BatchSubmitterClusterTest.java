@@ -47,7 +47,9 @@ class BatchSubmitterClusterTest {
   }
 
   private static String sleeper(String name, String extra) {
-    return "  - name: " + name + "\n    cmd: [sleep, \"300\"]\n    run_config: {input: http, output: dyn}\n"
+    // sh -c: the rendered command line ends with the run_config arguments (in=http out=dyn), which sleep itself
+    // would refuse, ending the job within a second: the tests need jobs that stay alive.
+    return "  - name: " + name + "\n    cmd: [sh, -c, \"sleep 300\"]\n    run_config: {input: http, output: dyn}\n"
         + "    resources: {cpu: 1, memory: 64Mi}\n" + extra;
   }
 

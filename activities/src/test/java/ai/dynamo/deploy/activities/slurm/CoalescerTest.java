@@ -138,6 +138,28 @@ class CoalescerTest {
   }
 
   @Test
+  void theBatchGoesAsSoonAsEveryExpectedCallerJoined() throws Exception {
+    // A quiet time of a minute: only the count can end the gathering before the futures' 20 s bound.
+    Coalescer<Integer, String> c = new Coalescer<>(Duration.ofSeconds(60), Duration.ofSeconds(60), 100);
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    Coalescer.Batch<Integer, String> batch = requests -> {
+      batches.add(requests);
+      return requests.stream().map(r -> Coalescer.Outcome.ok("done " + r)).toList();
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int request = i;
+      results.add(pool.submit(() -> c.submit("wave", request, 3, batch)));
+    }
+    for (int i = 0; i < 3; i++) assertEquals("done " + i, results.get(i).get(20, TimeUnit.SECONDS));
+    assertEquals(1, batches.size(), "all three in one batch: " + batches);
+    // A wave of one goes at once.
+    assertEquals("done 7", pool.submit(() -> c.submit("alone", 7, 1, batch)).get(20, TimeUnit.SECONDS));
+    pool.shutdownNow();
+  }
+
+  @Test
   void quietLongerThanTheBoundIsRefused() {
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> new Coalescer<String, String>(Duration.ofSeconds(1), Duration.ofMillis(10), 10));

@@ -132,6 +132,7 @@ class SubmitProgramTest {
         List.of("21|" + name + "|NEW_STATE_FROM_A_LATER_SLURM|" + ours)); // unknown: not ended, adopted
     for (List<String> lines : cases) {
       Files.deleteIfExists(home.resolve("sbatch.log"));
+      digestWritten(g, "web", "an earlier apply's spec"); // squeue is asked only once a revision was applied
       List<SlurmJob> jobs = new ArrayList<>();
       for (String l : lines) {
         String[] f = l.split("\\|", 4);
@@ -164,8 +165,9 @@ class SubmitProgramTest {
     return r.graph();
   }
 
+  /** @param squeueLines null: keep the stand-ins as they are */
   private List<BatchSubmitter.Result> submitAll(Graph g, String squeueLines) throws IOException {
-    standIns(squeueLines);
+    if (squeueLines != null) standIns(squeueLines);
     RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
     List<BatchSubmitter.Apply> applies = g.components().stream().map(c -> new BatchSubmitter.Apply(1, c, "")).toList();
     return new BatchSubmitter(new LocalShell(), new WorkerSecretSource(Map.of(), null), "local")
@@ -205,7 +207,9 @@ class SubmitProgramTest {
     // {digest file content or null, squeue line, adopted id or null for a new submission}
     String[][] cases = {
         {"another-spec", "41|" + name + "|RUNNING|" + ours, "41"}, // a reused revision number: adopted, rewritten
-        {null, "42|" + name + "|RUNNING|" + ours, "42"}, // no digest yet (the first run's answer was lost early)
+        // No digest: the revision was never applied (an apply writes it before its first sbatch), so squeue is not
+        // even asked and the job is submitted; this listed job could only exist if someone removed the file.
+        {null, "42|" + name + "|RUNNING|" + ours, null},
         {"digest", "43|" + name + "|COMPLETED|" + ours, "43"}, // ended well in this run: adopted but not live
         {"digest", "44|" + name + "|FAILED|" + ours, null}, // failed: submitted anew
     };
@@ -244,9 +248,26 @@ class SubmitProgramTest {
   }
 
   @Test
+  void aFirstApplyOfARevisionAsksNoSqueue() throws IOException {
+    Graph g = twoComponents();
+    standIns("");
+    script(home.resolve("bin/squeue"), "echo called >> \"$FAKE_DIR/squeue.log\"\n");
+    List<BatchSubmitter.Result> r = submitAll(g, null);
+    assertEquals(3, Files.readAllLines(home.resolve("sbatch.log")).size(), "every replica submitted");
+    assertFalse(r.get(0).jobs().get(0).adopted());
+    assertEquals(2, r.get(1).jobs().size());
+    assertFalse(Files.exists(home.resolve("squeue.log")), "no spec-digest file yet: no job can exist, no squeue");
+    // Once one component of the batch has one, the batch asks.
+    Files.delete(home.resolve("sbatch.log"));
+    submitAll(g, null);
+    assertEquals(1, Files.readAllLines(home.resolve("squeue.log")).size());
+  }
+
+  @Test
   void aFailingSqueueSubmitsNothing() throws IOException {
     Graph g = graph();
     standIns("");
+    digestWritten(g, "web", "digest");
     script(home.resolve("bin/squeue"), "echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2\nexit 1\n");
     RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
     SlurmError e = org.junit.jupiter.api.Assertions.assertThrows(SlurmError.class, () ->
