@@ -1,36 +1,29 @@
 package ai.dynamo.deploy.activities.slurm;
 
-import ai.dynamo.deploy.activities.ComponentDigests;
 import ai.dynamo.deploy.activities.DeployContext;
-import ai.dynamo.deploy.activities.LiveRevision;
-import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.DeployTarget;
+import ai.dynamo.deploy.activities.LiveRevision;
 import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
+import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.render.TargetSettings;
-import ai.dynamo.deploy.render.slurm.SlurmNames;
-import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ReadyState;
-import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
-import java.nio.charset.StandardCharsets;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
-import java.io.IOException;
+import ai.dynamo.deploy.workflows.UpdateSettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -136,7 +129,7 @@ public final class SlurmTarget implements DeployTarget {
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
     if (stage != Stage.WORKERS) return submit(ctx, revision, c, stage, change);
     return guard(ctx, s -> {
-      Map<Integer, String> jobs = jobs(ctx, s, revision, c);
+      Map<Integer, String> jobs = RevisionJobs.of(ctx, s, revision, c);
       for (int r : jobs.keySet()) {
         s.ssh().writeFile(s.layout().startWorkersFile(revision, c.name(), r), START_WORKERS, 0600);
       }
@@ -188,91 +181,22 @@ public final class SlurmTarget implements DeployTarget {
     // Shared with the run's other waits: a wave of them would otherwise log in all at once for occasional commands.
     return SlurmSession.guardShared(ctx, commandTimeout,
         s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
-            .await(jobs(ctx, s, revision, c), grace, watch));
+            .await(RevisionJobs.of(ctx, s, revision, c), grace, watch));
   }
 
+  /** {@link SlurmRecord}: current in state.json, then the jobs no longer in it go. */
   @Override
   public void recordRevision(DeployContext ctx, RevisionRecord record) {
     guard(ctx, s -> {
-      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
-      DeployState state = store.read(ctx.graph().name());
-      DeployState.Entry previous = previousOf(state, record.revision());
-      Map<String, DeployState.ComponentRecord> live = revisions.liveRecords(ctx, previous);
-      Map<String, String> digests = ComponentDigests.of(this, ctx);
-      Map<String, DeployState.ComponentRecord> components = new TreeMap<>();
-      Map<String, String> jobs = new TreeMap<>();
-      // Only a component with a live record can be adopted; with none (a first install) the squeue would not matter.
-      Set<String> appliedNow = live.isEmpty() ? Set.of() : revisions.submittedIn(ctx, s, record.revision());
-      for (Component c : ctx.graph().components()) {
-        DeployState.ComponentRecord adopted = live.get(c.name());
-        if (!appliedNow.contains(c.name()) && adopted != null) {
-          components.put(c.name(), adopted); // adopted as it runs: same jobs, files in its older revision
-        } else {
-          Map<String, String> own = new TreeMap<>();
-          jobs(ctx, s, record.revision(), c).forEach((r, id) -> own.put(SlurmNames.stem(c.name(), r), id));
-          components.put(c.name(), new DeployState.ComponentRecord(digests.get(c.name()), record.revision(), own));
-        }
-        jobs.putAll(components.get(c.name()).jobs());
-      }
-      // What rollback --to-revision deploys again: the IR (secret references only) and the settings (never secret).
-      new SlurmRecords(s.ssh(), s.layout()).writeSpec(record.revision(),
-          new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
-      int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
-      store.write(state.withReady(new DeployState.Entry(record.revision(), DeployState.Status.READY, jobs,
-          record.specDigest(), record.workflowId(), record.runId(), record.startedBy(), record.epochMillis(),
-          restores > 0 ? "rolled back to " + restores : "", components)));
-      if (previous != null) {
-        // Blue/green and removed components: the new revision is ready and recorded; only now do their old jobs go.
-        // Adopted components keep their jobs (they are in both entries).
-        List<String> old = new ArrayList<>(previous.jobs().values());
-        old.removeAll(jobs.values());
-        new JobCanceller(s.slurm(), SlurmTarget::sleep, cancelGrace).cancel(old);
-      }
+      new SlurmRecord(this, revisions, cancelGrace).run(ctx, s, record);
       return null;
     });
   }
 
+  /** {@link SlurmRollback}: the failed revision's own jobs only. */
   @Override
   public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
-    return guard(ctx, s -> {
-      List<String> names = new ArrayList<>();
-      for (Component c : ctx.graph().components()) {
-        for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), r));
-      }
-      JobIdentity failed = identity(ctx, request.failedRevision());
-      Map<String, String> owned = new TreeMap<>();
-      List<String> running = new ArrayList<>();
-      for (SlurmJob j : s.slurm().jobsByName(names)) {
-        JobIdentity id = JobIdentity.parse(j.comment());
-        if (!failed.sameRevision(id)) continue; // never touch another revision's (or anyone else's) jobs
-        owned.put(j.name() + "#" + j.id(), j.id());
-        if (!j.state().ended()) running.add(j.id());
-      }
-      List<String> alive = new JobCanceller(s.slurm(), watch::pause, cancelGrace).cancel(running);
-      DeployStateStore store = new DeployStateStore(s.ssh(), s.layout());
-      DeployState state = store.read(ctx.graph().name());
-      store.write(state.withFailed(new DeployState.Entry(request.failedRevision(), DeployState.Status.ROLLED_BACK,
-          owned, "", ctx.workflowId(), ctx.runId(), ctx.request().options().startedBy(), System.currentTimeMillis(),
-          request.reason())));
-      if (!alive.isEmpty()) {
-        throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
-            + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
-      }
-      // Recreated components lost their old jobs: re-submit them from the previous revision's kept files.
-      List<String> restored = new ArrayList<>();
-      for (String name : request.components()) {
-        ComponentChange change = request.change(name);
-        if (change == null || !change.recreates()) continue;
-        DeployState.ComponentRecord record = revisions.liveRecords(ctx, state.current()).get(name);
-        if (record == null) continue;
-        restored.add(name + " (job(s) " + String.join(", ", revisions.restore(ctx, s, store, name, record, watch)) + ")");
-      }
-      return "cancelled " + running.size() + " job(s) of revision " + request.failedRevision()
-          + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
-              + request.previousRevision() + "'s files, ready again")
-          + (request.previousRevision() > 0 ? "; revision " + request.previousRevision()
-              + (restored.isEmpty() ? " keeps running" : " runs again") : "");
-    });
+    return guard(ctx, s -> new SlurmRollback(revisions, cancelGrace).run(ctx, s, request, watch));
   }
 
   @Override
@@ -342,39 +266,6 @@ public final class SlurmTarget implements DeployTarget {
   /** {@link SlurmSession#guard} with this target's command bound ({@link #withCommandTimeout}). */
   private <T> T guard(DeployContext ctx, boolean firstContact, SlurmSession.Body<T> body) {
     return SlurmSession.guard(ctx, firstContact, commandTimeout, body);
-  }
-
-  private static JobIdentity identity(DeployContext ctx, int revision) {
-    return new JobIdentity(revision, ctx.workflowId(), ctx.runId());
-  }
-
-  /** Job ID per replica: from the job-id files apply wrote, else from Slurm by name and identity. */
-  private static Map<Integer, String> jobs(DeployContext ctx, SlurmSession s, int revision, Component c) throws IOException {
-    Map<Integer, String> jobs = new LinkedHashMap<>();
-    JobSubmitter finder = new JobSubmitter(s.slurm());
-    for (int r = 0; r < c.replicas(); r++) {
-      Optional<String> id = s.ssh().readFile(s.layout().jobIdFile(revision, c.name(), r)).map(String::strip);
-      if (id.isEmpty() || id.get().isEmpty()) {
-        id = finder.find(SlurmNames.jobName(ctx.graph(), c.name(), r), identity(ctx, revision)).map(SlurmJob::id);
-      }
-      if (id.isEmpty()) {
-        throw TargetFailure.transientFailure(c.name() + " replica " + r + " of revision " + revision
-            + " has no job yet (apply has not run)", null);
-      }
-      jobs.put(r, id.get());
-    }
-    return jobs;
-  }
-
-  private static DeployState.Entry previousOf(DeployState state, int revision) {
-    DeployState.Entry current = state.current();
-    if (current != null && current.revision() != revision) return current;
-    // A retried recordRevision: the new revision is already current; its predecessor is the last superseded one.
-    DeployState.Entry last = null;
-    for (DeployState.Entry e : state.history()) {
-      if (e.status() == DeployState.Status.SUPERSEDED && e.revision() != revision) last = e;
-    }
-    return last;
   }
 
   private static SlurmStage slurmStage(Stage stage) {
