@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,9 @@ final class DaemonLauncher {
   private static final java.util.Set<String> KEPT_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "LANG",
       "LC_ALL", "LC_CTYPE", "XDG_RUNTIME_DIR", "XDG_STATE_HOME", "TZ", DaemonRoute.IDLE_ENV);
 
+  /** The daemon's log is appended to by every daemon of this jar: past this size it starts afresh, one kept. */
+  static final long LOG_LIMIT = 1024 * 1024;
+
   private DaemonLauncher() {}
 
   /** Starts one and returns at once; a failure to start only costs the next command its speed. */
@@ -28,9 +32,11 @@ final class DaemonLauncher {
     // A long-running JVM: both compilers, the serial collector (one request at a time, mostly) and a small heap.
     command.addAll(List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:-UsePerfData", "-cp",
         System.getProperty("java.class.path"), "ai.dynamo.deploy.cli.Main", "daemon", "run"));
+    Path log = dir.log(jar.path());
+    rotate(log, LOG_LIMIT);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.log(jar.path()).toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectErrorStream(true);
     // The daemon needs none of the caller's variables (each request brings its own): none of them, secrets
     // included, should sit in a long-lived process's environment.
@@ -39,6 +45,20 @@ final class DaemonLauncher {
       builder.start();
     } catch (IOException e) {
       // no daemon this time: the command already ran here
+    }
+  }
+
+  /**
+   * Moves {@code log} to {@code <log>.1} (replacing an older one) once it is over {@code limit} bytes, so that a
+   * daemon started every idle period for months does not fill the runtime directory (often a small tmpfs).
+   */
+  static void rotate(Path log, long limit) {
+    try {
+      if (Files.size(log) > limit) {
+        Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      // no log yet, or another command moved it first: appending goes on either way
     }
   }
 }
