@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies several components of one deploy in ONE remote command (docs/slurm-target.md "What one apply runs"): the
  * program {@code submit-batch.sh} gets the rendered scripts, the spec digests and the secrets on its stdin, looks up
- * every job of the batch in one {@code squeue}, answers "current" for a component that already runs this very spec
+ * every job of the batch in one {@code squeue} (none when no revision of the batch was applied before: no job can
+ * exist then), answers "current" for a component that already runs this very spec
  * (the isCurrent check, in the same round trip), writes the files unless every component is current (0600/0700,
  * secrets renamed into place) and submits with {@code sbatch} only the jobs this deploy does not have yet, recording
  * each job ID. Running it again is harmless: it finds what the first run submitted (a retry after a lost answer
