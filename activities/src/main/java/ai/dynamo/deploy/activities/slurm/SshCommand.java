@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -43,9 +44,12 @@ final class SshCommand {
       try {
         cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ConnectionException e) {
-        if (cmd.getExitStatus() == null) {
+        // sshj's Promise reports a wait that ran out as a TimeoutException cause; any other error is the connection's
+        // (dropped or closed), which the caller may answer by running the command again.
+        if (cmd.getExitStatus() == null && e.getCause() instanceof TimeoutException) {
           throw new CommandTimeout("a command on " + where + " did not finish within " + timeout.toSeconds() + "s", e);
         }
+        if (cmd.getExitStatus() == null) throw e;
       }
       try {
         outReader.join(TimeUnit.SECONDS.toMillis(5));
