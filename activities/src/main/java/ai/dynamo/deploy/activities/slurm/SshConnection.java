@@ -44,6 +44,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   private final SshOptions options;
   private SshLoginChain chain; // guarded by this
   private int logins; // guarded by this
+  private SshLoginChain reloginFailedAfter; // guarded by this: the dropped login that could not be replaced, and why
+  private Exception reloginFailure;
   private volatile String home;
 
   public SshConnection(SshEndpoint endpoint, SshOptions options) {
@@ -281,23 +283,32 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */
   private synchronized SshLoginChain chain() throws IOException {
     if (chain != null && chain.alive()) return chain;
-    boolean again = chain != null;
     if (chain != null) chain.close(false);
     chain = null;
     chain = SshLoginChain.open(endpoint, options);
-    logins++;
-    log.info("ssh: {} {} ({})", again ? "logged in again to" : "logged in to", endpoint.route(), chain.summary());
+    reloginFailedAfter = null;
+    log.info("ssh: {} {} ({})", logins++ > 0 ? "logged in again to" : "logged in to", endpoint.route(),
+        chain.summary());
     return chain;
   }
 
   /**
    * The login to run a command again on after {@code failed} broke it: the first of the commands it broke replaces
-   * it, the others take that replacement. Refused when {@link #close} ended it.
+   * it, the others take that replacement, or that login's error when it failed (one attempt, not one per command).
+   * Refused when {@link #close} ended it.
    */
   private synchronized SshLoginChain relogin(SshLoginChain failed, IOException cause) throws IOException {
     if (failed.closedByOwner()) throw closedWhileRunning(cause);
+    if (failed == reloginFailedAfter && reloginFailure instanceof IOException e) throw e;
+    if (failed == reloginFailedAfter) throw (RuntimeException) reloginFailure; // SlurmError: the hop and the cause
     replaceIfCurrent(failed);
-    return chain();
+    try {
+      return chain();
+    } catch (IOException | RuntimeException e) {
+      reloginFailedAfter = failed;
+      reloginFailure = e;
+      throw e;
+    }
   }
 
   /** Forgets {@code failed} unless another command replaced it already (then the replacement stays). */

@@ -9,11 +9,15 @@ import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Commands running at once on one {@link SshConnection} against the local cluster's real sshd: a command that waits
  * does not hold up another; a dropped connection is replaced by one login for all the commands it broke, SAFE ones
- * run again, UNSAFE ones not; {@link SshConnection#close} ends a running command with an error naming the endpoint.
+ * run again, UNSAFE ones not, and when that login fails they all get its one error; {@link SshConnection#close}
+ * ends a running command with an error naming the endpoint; a timed-out command leaves the login to the others.
  * The remote commands wait for a file ("go") that the test creates through a second connection (the observer), so the
  * test decides when they end; nothing is timed.
  */
@@ -129,6 +135,32 @@ class SshConcurrentCommandsClusterTest {
       assertEquals(2, ssh.loginsForTest(), "one new login for the four commands the drop broke");
       for (int i = 0; i < 4; i++) assertEquals(2, runs("safe" + i), "each SAFE command ran again once");
       assertEquals(1, runs("unsafe"), "the UNSAFE command was not sent again");
+    }
+  }
+
+  @Test
+  void whenTheNewLoginFailsTheCommandsTheDropBrokeShareItsOneError(@TempDir Path tmp) throws Exception {
+    Path knownHosts = Files.copy(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), tmp.resolve("known_hosts"));
+    SshOptions own = ClusterFixture.options(knownHosts, false).withCommandTimeout(Duration.ofSeconds(20));
+    try (SshConnection ssh = new SshConnection(endpoint, own)) {
+      ssh.open();
+      List<Future<RemoteShell.Result>> safe = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        String name = "safe" + i;
+        safe.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+      }
+      for (int i = 0; i < 3; i++) awaitRuns("safe" + i, 1);
+      Files.delete(knownHosts); // from now on a login is refused: the host key cannot be checked
+      ssh.dropForTest();
+      Set<Throwable> errors = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Future<RemoteShell.Result> f : safe) {
+        Throwable e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS)).getCause();
+        assertTrue(e.getMessage().contains(endpoint.display()) && e.getMessage().contains(knownHosts.toString()),
+            e.getMessage());
+        errors.add(e);
+      }
+      assertEquals(1, errors.size(), "one login attempt for the three commands, its error handed to each");
+      assertEquals(1, ssh.loginsForTest());
     }
   }
 
