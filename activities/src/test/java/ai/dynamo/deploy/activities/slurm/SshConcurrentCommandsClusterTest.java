@@ -93,6 +93,16 @@ class SshConcurrentCommandsClusterTest {
     }
   }
 
+  /** Starts {@code n} waiting SAFE commands, safe0 to safe(n-1), each on a thread of its own. */
+  private List<Future<RemoteShell.Result>> startSafe(SshConnection ssh, int n) {
+    List<Future<RemoteShell.Result>> started = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = "safe" + i;
+      started.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+    }
+    return started;
+  }
+
   private void go() throws IOException {
     assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
   }
@@ -115,11 +125,7 @@ class SshConcurrentCommandsClusterTest {
   void aDropUnderRunningCommandsMeansOneNewLoginAndSafeCommandsRunAgain() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {
       ssh.open();
-      List<Future<RemoteShell.Result>> safe = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        String name = "safe" + i;
-        safe.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
-      }
+      List<Future<RemoteShell.Result>> safe = startSafe(ssh, 4);
       Future<RemoteShell.Result> unsafe = threads.submit(() -> ssh.run(waiting("unsafe"), RemoteShell.Retry.UNSAFE));
       for (int i = 0; i < 4; i++) awaitRuns("safe" + i, 1);
       awaitRuns("unsafe", 1);
@@ -144,11 +150,7 @@ class SshConcurrentCommandsClusterTest {
     SshOptions own = ClusterFixture.options(knownHosts, false).withCommandTimeout(Duration.ofSeconds(20));
     try (SshConnection ssh = new SshConnection(endpoint, own)) {
       ssh.open();
-      List<Future<RemoteShell.Result>> safe = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        String name = "safe" + i;
-        safe.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
-      }
+      List<Future<RemoteShell.Result>> safe = startSafe(ssh, 3);
       for (int i = 0; i < 3; i++) awaitRuns("safe" + i, 1);
       Files.delete(knownHosts); // from now on a login is refused: the host key cannot be checked
       ssh.dropForTest();
