@@ -36,11 +36,9 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
 
   /**
    * {@link #guard} on a connection shared with other readiness waits of the run ({@link SshConnectionPool#borrowShared}):
-   * for long activities that send only an occasional command. sshj would allow more (ConnectionImpl keeps channels in a
-   * ConcurrentHashMap with atomic IDs; SFTPEngine matches responses to request IDs), but {@link SshConnection}'s
-   * methods are synchronized: the sharers' commands (each on its own channel) and their use of the one cached SFTP
-   * client take turns, and a command that drops the connection does so while no other is running; the next user
-   * logs in again, as for a lone holder.
+   * for long activities that send only an occasional command. The sharers' commands (each on its own channel) and
+   * SFTP requests run at the same time ({@link SshConnection}), so one that hangs delays only its own wait; a drop is
+   * replaced by one new login for all of them.
    */
   static <T> T guardShared(DeployContext ctx, Duration commandTimeout, Body<T> body) {
     return guard(ctx, false, commandTimeout, true, body);

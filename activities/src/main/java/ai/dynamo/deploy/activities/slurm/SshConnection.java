@@ -7,14 +7,11 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
@@ -30,19 +27,26 @@ import org.slf4j.LoggerFactory;
  * One SSH connection to the login node, opened lazily and reused for every command and file of an activity (and
  * kept for later activities and deploy runs of the same login by {@link SshConnectionPool}), with keepalive. With
  * {@code ProxyJump} hops it is a chain: each hop is reached through a direct-tcpip channel of the one before, with its
- * own host key check and login ({@link SshHopLogin}). A dropped connection (any hop) is re-established on the next
+ * own host key check and login ({@link SshLoginChain}). A dropped connection (any hop) is re-established on the next
  * use, the whole chain at once; a command that was running when it dropped is re-run only when it is
  * {@link RemoteShell.Retry#SAFE}. Host keys are always verified ({@link HostKeyCheck}); authentication is by
  * public key, from ssh-agent or key files ({@link SshAuthenticator}).
+ *
+ * <p>Commands and file operations run at once from several threads (readiness waits share a connection): sshj gives
+ * each command a channel of its own (ConnectionImpl keeps channels in a ConcurrentHashMap with atomic IDs;
+ * TransportImpl writes packets under one write lock; one reader thread dispatches to channels) and multiplexes SFTP
+ * requests by ID (SFTPEngine, PacketReader). So this class's lock guards only which login is current: logging in,
+ * replacing a dropped login (once, for all the commands it broke), and closing. A slow command delays no other.
  */
 public final class SshConnection implements RemoteShell, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SshConnection.class);
   private final SshEndpoint endpoint;
   private final SshOptions options;
-  private SSHClient client;
-  private final List<SshHopLogin> chain = new ArrayList<>();
-  private SFTPClient sftp;
-  private String home;
+  private SshLoginChain chain; // guarded by this
+  private int logins; // guarded by this
+  private SshLoginChain reloginFailedAfter; // guarded by this: the dropped login that could not be replaced, and why
+  private Exception reloginFailure;
+  private volatile String home;
 
   public SshConnection(SshEndpoint endpoint, SshOptions options) {
     this.endpoint = endpoint;
@@ -54,29 +58,38 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   /** Connects now (instead of on first use), so a bad host, key or host key fails early. */
-  public synchronized void open() throws IOException {
-    connection();
+  public void open() throws IOException {
+    chain();
   }
 
   @Override
-  public synchronized Result run(String command, Retry retry) throws IOException {
+  public Result run(String command, Retry retry) throws IOException {
     return run(command, null, retry);
   }
 
   @Override
-  public synchronized Result run(String command, byte[] stdin, Retry retry) throws IOException {
+  public Result run(String command, byte[] stdin, Retry retry) throws IOException {
+    SshLoginChain c = chain();
     try {
-      return exec(connection(), command, stdin);
+      return exec(c, command, stdin);
     } catch (SshCommand.CommandTimeout e) {
-      drop(); // the command's channel may still be open; a fresh connection for what comes next
-      throw e; // not run again: it had its time
+      // Not run again: it had its time. Its channel is closed; the others' commands go on unless the login node
+      // stopped answering, and then the next use logs in afresh.
+      if (SshKeepalive.answers(c.client(), SshConnectionPool.ANSWER_WITHIN) != null) replaceIfCurrent(c);
+      throw e;
     } catch (IOException e) {
-      drop();
       if (retry != Retry.SAFE) {
+        if (c.closedByOwner()) throw closedWhileRunning(e);
+        replaceIfCurrent(c);
         throw new IOException("the connection to " + endpoint.display()
             + " dropped while a command ran; whether it took effect is unknown", e);
       }
-      return exec(connection(), command, stdin);
+      SshLoginChain again = relogin(c, e);
+      try {
+        return exec(again, command, stdin);
+      } catch (IOException second) {
+        throw again.closedByOwner() ? closedWhileRunning(second) : second;
+      }
     }
   }
 
@@ -84,8 +97,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * Starts a long-running command whose output is read as it comes (the status follower): one channel of this
    * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
    */
-  public synchronized Streaming follow(String command) throws IOException {
-    Session session = connection().startSession();
+  public Streaming follow(String command) throws IOException {
+    Session session = chain().client().startSession();
     try {
       return new Streaming(session, session.exec(command));
     } catch (IOException e) {
@@ -129,17 +142,20 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    *
    * @throws InterruptedIOException when interrupted: the caller's way of stopping
    */
-  public synchronized void stream(String command, Consumer<String> lines) throws IOException {
-    try (Session session = connection().startSession()) {
+  public void stream(String command, Consumer<String> lines) throws IOException {
+    SshLoginChain c = chain();
+    try (Session session = c.client().startSession()) {
       Session.Command cmd = session.exec(command);
       BufferedReader out = new BufferedReader(new InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
       for (String line = out.readLine(); line != null; line = out.readLine()) lines.accept(line);
       cmd.join(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw c.closedByOwner() ? closedWhileRunning(e) : e;
     }
   }
 
   @Override
-  public synchronized void mkdirs(String path, int mode) throws IOException {
+  public void mkdirs(String path, int mode) throws IOException {
     withSftp(s -> {
       s.mkdirs(path);
       s.chmod(path, mode);
@@ -148,7 +164,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   @Override
-  public synchronized void writeFile(String path, byte[] content, int mode) throws IOException {
+  public void writeFile(String path, byte[] content, int mode) throws IOException {
     String tmp = path + ".tmp-" + UUID.randomUUID();
     boolean renamed = withSftp(s -> {
       FileAttributes attrs = new FileAttributes.Builder().withPermissions(mode).build();
@@ -172,7 +188,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   @Override
-  public synchronized Optional<String> readFile(String path) throws IOException {
+  public Optional<String> readFile(String path) throws IOException {
     return withSftp(s -> {
       // Opened directly, no stat first: one round trip fewer per file (the record reads one job-id file a replica).
       try (RemoteFile f = s.open(path); InputStream in = f.new RemoteFileInputStream()) {
@@ -185,24 +201,29 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   @Override
-  public synchronized String home() throws IOException {
-    if (home == null) home = withSftp(s -> s.canonicalize("."));
+  public String home() throws IOException {
+    if (home == null) home = withSftp(s -> s.canonicalize(".")); // the same answer if two threads ask at once
     return home;
   }
 
   /** Drops the connection as a network failure would (tests use it to break a connection at a chosen moment). */
   synchronized void dropForTest() {
-    drop();
+    if (chain != null) chain.close(false);
   }
 
   /** Drops one hop's connection (0: the first jump host), as a network failure would. */
   synchronized void dropHopForTest(int hop) {
-    chain.get(hop).close();
+    chain.dropHop(hop);
   }
 
   /** The local TCP port of the first hop's socket (tests find the server's process for it), or -1. */
   synchronized int localPortForTest() {
-    return chain.isEmpty() ? -1 : chain.get(0).client().getLocalPort();
+    return chain == null ? -1 : chain.localPort();
+  }
+
+  /** How many times this connection logged in (the first login and every re-login after a drop). */
+  synchronized int loginsForTest() {
+    return logins;
   }
 
   /**
@@ -211,33 +232,27 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * (a file read), and the login node must answer one keepalive request within {@code answerWithin} (one round trip
    * over the whole chain: a peer that vanished without closing the TCP connection does not answer).
    */
-  synchronized String reusableForNewRun(Duration answerWithin) {
-    if (client == null || chain.isEmpty()) return "it is not connected";
-    for (SshHopLogin hop : chain) {
-      if (!hop.alive()) return "the connection to " + hop.hop().display() + " is closed";
+  String reusableForNewRun(Duration answerWithin) {
+    SshLoginChain c;
+    synchronized (this) {
+      c = chain;
     }
-    for (SshHopLogin hop : chain) {
-      String why = hop.stillTrusted(options);
-      if (why != null) return why;
-    }
-    return SshKeepalive.answers(client, answerWithin);
+    return c == null ? "it is not connected" : c.reusable(options, answerWithin);
   }
 
   /** When and how long the current login took (for the log), or null when not connected. */
   synchronized String loginSummary() {
-    if (chain.isEmpty()) return null;
-    StringBuilder b = new StringBuilder();
-    for (SshHopLogin hop : chain) {
-      if (b.length() > 0) b.append("; ");
-      b.append(hop.hop().display()).append(": connect and key exchange ").append(hop.connectMillis())
-          .append(" ms, login ").append(hop.loginMillis()).append(" ms");
-    }
-    return b.toString();
+    return chain == null ? null : chain.summary();
   }
 
+  /**
+   * Closes the connection; commands running on it end at once with an error naming the endpoint (they are not run
+   * again). A later use logs in afresh.
+   */
   @Override
   public synchronized void close() {
-    drop();
+    if (chain != null) chain.close(true);
+    chain = null;
   }
 
   private interface SftpAction<T> {
@@ -246,68 +261,64 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
   /** SFTP operations are idempotent (files are written beside their target and renamed), so they are retried. */
   private <T> T withSftp(SftpAction<T> action) throws IOException {
+    SshLoginChain c = chain();
     try {
-      return action.apply(sftp());
-    } catch (net.schmizz.sshj.sftp.SFTPException e) {
-      throw e; // the server answered (no such file, permission denied): not a connection problem
+      return action.apply(c.sftp());
     } catch (IOException e) {
-      drop();
-      return action.apply(sftp());
+      // With a status code the server answered (no such file, permission denied): not a connection problem.
+      if (e instanceof SFTPException s && s.getStatusCode() != Response.StatusCode.UNKNOWN) throw e;
+      SshLoginChain again = relogin(c, e);
+      try {
+        return action.apply(again.sftp());
+      } catch (IOException second) {
+        throw again.closedByOwner() ? closedWhileRunning(second) : second;
+      }
     }
   }
 
-  private SFTPClient sftp() throws IOException {
-    SSHClient c = connection();
-    if (sftp == null) sftp = c.newSFTPClient();
-    return sftp;
+  private Result exec(SshLoginChain c, String command, byte[] stdin) throws IOException {
+    return SshCommand.exec(c.client(), command, stdin, options.commandTimeout(), endpoint.display());
   }
 
-  private Result exec(SSHClient c, String command, byte[] stdin) throws IOException {
-    return SshCommand.exec(c, command, stdin, options.commandTimeout(), endpoint.display());
+  /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */
+  private synchronized SshLoginChain chain() throws IOException {
+    if (chain != null && chain.alive()) return chain;
+    if (chain != null) chain.close(false);
+    chain = null;
+    chain = SshLoginChain.open(endpoint, options);
+    reloginFailedAfter = null;
+    log.info("ssh: {} {} ({})", logins++ > 0 ? "logged in again to" : "logged in to", endpoint.route(),
+        chain.summary());
+    return chain;
   }
 
-  private SSHClient connection() throws IOException {
-    if (client != null && chainAlive()) return client;
-    boolean reconnect = client != null;
-    drop();
-    List<SshEndpoint> hops = new ArrayList<>(endpoint.jumps());
-    hops.add(endpoint);
+  /**
+   * The login to run a command again on after {@code failed} broke it: the first of the commands it broke replaces
+   * it, the others take that replacement, or that login's error when it failed (one attempt, not one per command).
+   * Refused when {@link #close} ended it.
+   */
+  private synchronized SshLoginChain relogin(SshLoginChain failed, IOException cause) throws IOException {
+    if (failed.closedByOwner()) throw closedWhileRunning(cause);
+    if (failed == reloginFailedAfter && reloginFailure instanceof IOException e) throw e;
+    if (failed == reloginFailedAfter) throw (RuntimeException) reloginFailure; // SlurmError: the hop and the cause
+    replaceIfCurrent(failed);
     try {
-      for (int i = 0; i < hops.size(); i++) {
-        SshEndpoint hop = hops.get(i);
-        String label = hops.size() == 1 ? hop.display()
-            : (i + 1 < hops.size() ? "jump host " : "login node ") + hop.display() + " (hop " + (i + 1) + " of "
-                + hops.size() + ": " + endpoint.route() + ")";
-        chain.add(SshHopLogin.open(hop, label, i == 0 ? null : chain.get(i - 1).client(), options));
-      }
-      client = chain.get(chain.size() - 1).client();
-      log.info("ssh: {} {} ({})", reconnect ? "logged in again to" : "logged in to", endpoint.route(), loginSummary());
-      return client;
-    } catch (RuntimeException | IOException e) {
-      drop();
+      return chain();
+    } catch (IOException | RuntimeException e) {
+      reloginFailedAfter = failed;
+      reloginFailure = e;
       throw e;
     }
   }
 
-  private boolean chainAlive() {
-    for (SshHopLogin hop : chain) {
-      if (!hop.alive()) return false;
-    }
-    return true;
+  /** Forgets {@code failed} unless another command replaced it already (then the replacement stays). */
+  private synchronized void replaceIfCurrent(SshLoginChain failed) {
+    failed.close(false);
+    if (chain == failed) chain = null;
   }
 
-  private void drop() {
-    if (sftp != null) {
-      try {
-        sftp.close();
-      } catch (IOException ignored) {
-        // the connection is going away anyway
-      }
-      sftp = null;
-    }
-    // The target first, then the hops it runs through.
-    for (int i = chain.size() - 1; i >= 0; i--) chain.get(i).close();
-    chain.clear();
-    client = null;
+  private IOException closedWhileRunning(IOException cause) {
+    return new IOException("the connection to " + endpoint.display() + " was closed while a command ran ("
+        + cause.getMessage() + ")", cause);
   }
 }

@@ -182,7 +182,7 @@ final class SshConnectionPool {
         if (!done.broken) giveBack(key, done.run, c);
       }
     }
-    if (done != null && done.broken) c.close(); // outside the pool's lock: closing may wait for a running command
+    if (done != null && done.broken) c.close(); // outside the pool's lock: closing may wait for a login under way
   }
 
   /** Back for the next activity. */

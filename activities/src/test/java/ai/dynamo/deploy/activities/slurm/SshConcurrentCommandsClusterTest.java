@@ -1,0 +1,197 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commands running at once on one {@link SshConnection} against the local cluster's real sshd: a command that waits
+ * does not hold up another; a dropped connection is replaced by one login for all the commands it broke, SAFE ones
+ * run again, UNSAFE ones not, and when that login fails they all get its one error; {@link SshConnection#close}
+ * ends a running command with an error naming the endpoint; a timed-out command leaves the login to the others.
+ * The remote commands wait for a file ("go") that the test creates through a second connection (the observer), so the
+ * test decides when they end; nothing is timed.
+ */
+@ExtendWith(LocalSlurm.class)
+class SshConcurrentCommandsClusterTest {
+  LocalSlurmCluster cluster;
+  SshEndpoint endpoint;
+  SshOptions options;
+  SshConnection observer;
+  String dir;
+  final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void setUp(LocalSlurmCluster local) throws IOException {
+    cluster = local;
+    endpoint = new SshEndpoint("local", "127.0.0.1", Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT")),
+        cluster.user(), List.of(Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"))));
+    // A bound well below the test's own waits: on a connection whose commands take turns, a waiting command ends by
+    // this timeout and the test fails on what it sees instead of hanging.
+    options = ClusterFixture.options(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), false)
+        .withCommandTimeout(Duration.ofSeconds(20));
+    observer = new SshConnection(endpoint, options);
+    dir = observer.home() + "/dynamo-tests/ssh-concurrent-" + UUID.randomUUID();
+    observer.mkdirs(dir, 0700);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      observer.run("touch " + Shell.quote(dir + "/go") + "; sleep 0.5; rm -rf -- " + Shell.quote(dir),
+          RemoteShell.Retry.SAFE);
+    } finally {
+      threads.shutdownNow();
+      assertTrue(threads.awaitTermination(60, TimeUnit.SECONDS));
+      observer.close();
+    }
+  }
+
+  /** A command that records each start in {@code name}.runs, then waits for the test's "go" and prints {@code name}. */
+  private String waiting(String name) {
+    String d = Shell.quote(dir);
+    return "echo x >> " + d + "/" + name + ".runs; until [ -e " + d + "/go ]; do sleep 0.1; done; echo " + name;
+  }
+
+  /** How often each command started, as the remote files tell (one line per start). */
+  private int runs(String name) throws IOException {
+    return (int) observer.readFile(dir + "/" + name + ".runs").orElse("").lines().count();
+  }
+
+  /** Waits (bounded) until {@code name} started {@code times} times in all. */
+  private void awaitRuns(String name, int times) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (runs(name) < times) {
+      assertTrue(System.nanoTime() < deadline, name + " did not start " + times + " time(s): " + runs(name));
+      Thread.sleep(50);
+    }
+  }
+
+  /** Starts {@code n} waiting SAFE commands, safe0 to safe(n-1), each on a thread of its own. */
+  private List<Future<RemoteShell.Result>> startSafe(SshConnection ssh, int n) {
+    List<Future<RemoteShell.Result>> started = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = "safe" + i;
+      started.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+    }
+    return started;
+  }
+
+  private void go() throws IOException {
+    assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
+  }
+
+  @Test
+  void aWaitingCommandDoesNotHoldUpAnotherStartedAfterIt() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      Future<RemoteShell.Result> slow = threads.submit(() -> ssh.run(waiting("slow"), RemoteShell.Retry.SAFE));
+      awaitRuns("slow", 1);
+      assertEquals("fast", ssh.run("echo fast", RemoteShell.Retry.SAFE).stdout().strip());
+      assertEquals(Optional.of("x\n"), ssh.readFile(dir + "/slow.runs"), "SFTP does not wait for it either");
+      assertFalse(slow.isDone(), "the first command still runs when the second's answer is back");
+      go();
+      assertEquals("slow", slow.get(60, TimeUnit.SECONDS).stdout().strip());
+      assertEquals(1, ssh.loginsForTest());
+    }
+  }
+
+  @Test
+  void aDropUnderRunningCommandsMeansOneNewLoginAndSafeCommandsRunAgain() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      ssh.open();
+      List<Future<RemoteShell.Result>> safe = startSafe(ssh, 4);
+      Future<RemoteShell.Result> unsafe = threads.submit(() -> ssh.run(waiting("unsafe"), RemoteShell.Retry.UNSAFE));
+      for (int i = 0; i < 4; i++) awaitRuns("safe" + i, 1);
+      awaitRuns("unsafe", 1);
+
+      ssh.dropForTest(); // the network takes the connection while all five run
+      for (int i = 0; i < 4; i++) awaitRuns("safe" + i, 2);
+      ExecutionException lost = assertThrows(ExecutionException.class, () -> unsafe.get(60, TimeUnit.SECONDS));
+      String message = lost.getCause().getMessage();
+      assertTrue(message.contains(endpoint.display()) && message.contains("whether it took effect is unknown"), message);
+      go();
+      for (int i = 0; i < 4; i++) assertEquals("safe" + i, safe.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+
+      assertEquals(2, ssh.loginsForTest(), "one new login for the four commands the drop broke");
+      for (int i = 0; i < 4; i++) assertEquals(2, runs("safe" + i), "each SAFE command ran again once");
+      assertEquals(1, runs("unsafe"), "the UNSAFE command was not sent again");
+    }
+  }
+
+  @Test
+  void whenTheNewLoginFailsTheCommandsTheDropBrokeShareItsOneError(@TempDir Path tmp) throws Exception {
+    Path knownHosts = Files.copy(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), tmp.resolve("known_hosts"));
+    SshOptions own = ClusterFixture.options(knownHosts, false).withCommandTimeout(Duration.ofSeconds(20));
+    try (SshConnection ssh = new SshConnection(endpoint, own)) {
+      ssh.open();
+      List<Future<RemoteShell.Result>> safe = startSafe(ssh, 3);
+      for (int i = 0; i < 3; i++) awaitRuns("safe" + i, 1);
+      Files.delete(knownHosts); // from now on a login is refused: the host key cannot be checked
+      ssh.dropForTest();
+      Set<Throwable> errors = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Future<RemoteShell.Result> f : safe) {
+        Throwable e = assertThrows(ExecutionException.class, () -> f.get(60, TimeUnit.SECONDS)).getCause();
+        assertTrue(e.getMessage().contains(endpoint.display()) && e.getMessage().contains(knownHosts.toString()),
+            e.getMessage());
+        errors.add(e);
+      }
+      assertEquals(1, errors.size(), "one login attempt for the three commands, its error handed to each");
+      assertEquals(1, ssh.loginsForTest());
+    }
+  }
+
+  @Test
+  void closeEndsARunningCommandWithAnErrorNamingTheEndpoint() throws Exception {
+    SshConnection ssh = new SshConnection(endpoint, options);
+    Future<RemoteShell.Result> running = threads.submit(() -> ssh.run(waiting("cmd"), RemoteShell.Retry.SAFE));
+    awaitRuns("cmd", 1);
+    ssh.close();
+    ExecutionException closed = assertThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
+    String message = closed.getCause().getMessage();
+    assertTrue(message.contains("the connection to " + endpoint.display() + " was closed while a command ran"), message);
+    assertEquals(1, runs("cmd"), "a command its connection's owner ended is not run again");
+    assertEquals(1, ssh.loginsForTest(), "and no login after the close");
+  }
+
+  @Test
+  void aCommandThatTimesOutLeavesTheConnectionToTheOthers() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options.withCommandTimeout(Duration.ofSeconds(3)));
+        SshConnection.Streaming other = ssh.follow(waiting("other"))) { // a channel with no command timeout
+      awaitRuns("other", 1);
+      SshCommand.CommandTimeout timeout = assertThrows(SshCommand.CommandTimeout.class,
+          () -> ssh.run(waiting("hung"), RemoteShell.Retry.SAFE));
+      assertTrue(timeout.getMessage().contains(endpoint.display()), timeout.getMessage());
+      go();
+      assertEquals("other\n", new String(other.output().readAllBytes(), StandardCharsets.UTF_8),
+          "the other command's channel was not broken");
+      assertEquals("ok", ssh.run("echo ok", RemoteShell.Retry.SAFE).stdout().strip());
+      assertEquals(1, ssh.loginsForTest(), "the login node still answered: the login is kept");
+    }
+  }
+}
