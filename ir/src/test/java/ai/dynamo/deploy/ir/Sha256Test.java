@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Known vectors of FIPS 180-4 (NIST's SHA-256 examples), in every form the helper offers. */
+/** Known vectors (FIPS 180-4's SHA-256 examples; sha256sum of fixed bytes), in every form the helper offers. */
 class Sha256Test {
   static final String EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
