@@ -149,27 +149,14 @@ class BatchSubmitterClusterTest {
         return name.equals("tls") ? java.util.Optional.of(Map.of("key", key)) : java.util.Optional.empty();
       }
     };
-    List<String> commands = new ArrayList<>();
-    RemoteShell recording = new ForwardingShell(fx.ssh) {
-      @Override
-      public Result run(String command, Retry retry) throws IOException {
-        commands.add(command);
-        return super.run(command, retry);
-      }
-
-      @Override
-      public Result run(String command, byte[] stdin, Retry retry) throws IOException {
-        commands.add(command);
-        Result r = super.run(command, stdin, retry);
-        commands.add(r.stdout() + r.stderr());
-        return r;
-      }
-    };
+    RecordingShell recording = new RecordingShell(fx.ssh);
     List<BatchSubmitter.Result> results = submit(recording, source, g, "deploy/slurm/test/" + g.name(), "run-1",
         all(g, 1));
     assertNull(results.get(0).failure());
-    assertFalse(commands.isEmpty());
-    for (String c : commands) assertFalse(c.contains("s3cr3t"), "a command or its output carried the secret: " + c);
+    assertFalse(recording.seen().isEmpty());
+    for (String c : recording.seen()) {
+      assertFalse(c.contains("s3cr3t"), "a command or its output carried the secret: " + c);
+    }
 
     RemoteLayout layout = fx.layout(g);
     String file = layout.secretsDir() + "/DEMO_TOKEN";
