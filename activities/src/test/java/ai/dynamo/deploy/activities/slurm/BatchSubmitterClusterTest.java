@@ -47,8 +47,10 @@ class BatchSubmitterClusterTest {
   }
 
   private static String sleeper(String name, String extra) {
-    return "  - name: " + name + "\n    cmd: [sleep, \"300\"]\n    run_config: {input: http, output: dyn}\n"
-        + "    resources: {cpu: 1, memory: 64Mi}\n" + extra;
+    // through bash -c: the run_config arguments the renderer appends (in=http out=dyn) land in $1.., which sleep
+    // itself would refuse (the job would fail within a second, and the adoption checks would race it)
+    return "  - name: " + name + "\n    cmd: [bash, -c, \"exec sleep 300\", sleeper]\n"
+        + "    run_config: {input: http, output: dyn}\n    resources: {cpu: 1, memory: 64Mi}\n" + extra;
   }
 
   private List<BatchSubmitter.Result> submit(RemoteShell shell, SecretSource secrets, Graph g, String wf, String run,
