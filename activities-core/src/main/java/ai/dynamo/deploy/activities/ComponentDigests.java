@@ -2,16 +2,13 @@ package ai.dynamo.deploy.activities;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Sha256;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +54,7 @@ public final class ComponentDigests {
       text.append("file ").append(f.relativePath()).append(f.executable() ? " x" : "").append('\n')
           .append(f.content()).append('\n');
     }
-    return sha256(text.toString());
+    return Sha256.hex(text.toString());
   }
 
   /** The files the target renders for {@code c} alone, with the update settings left out. */
@@ -74,13 +71,5 @@ public final class ComponentDigests {
         r.target().kind(), r.target().location(), UpdateSettings.withoutUpdateSettings(r.target().settings()));
     return new DeployContext(new DeployRequest(one, r.specDigest(), target, r.options()), ctx.workflowId(),
         ctx.runId());
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

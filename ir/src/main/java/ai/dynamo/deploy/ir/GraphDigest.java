@@ -2,9 +2,6 @@ package ai.dynamo.deploy.ir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A stable digest of a normalised graph: the same graph gives the same digest on every machine and run. Used to
@@ -20,9 +17,8 @@ public final class GraphDigest {
   /** Hex SHA-256 of the graph's canonical JSON (record components in declaration order, lists in user order). */
   public static String sha256(Graph graph) {
     try {
-      byte[] json = CANONICAL.writeValueAsBytes(graph);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Sha256.hex(CANONICAL.writeValueAsBytes(graph));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot digest graph " + graph.name(), e);
     }
   }

@@ -2,10 +2,7 @@ package ai.dynamo.deploy.workflows;
 
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import ai.dynamo.deploy.ir.Sha256;
 import java.util.Map;
 
 /**
@@ -26,11 +23,6 @@ public final class SpecDigest {
     for (Map.Entry<String, String> e : target.settings().entrySet()) {
       text.append("setting ").append(e.getKey()).append('=').append(e.getValue().replace("\n", "\\n")).append('\n');
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(text.toString());
   }
 }

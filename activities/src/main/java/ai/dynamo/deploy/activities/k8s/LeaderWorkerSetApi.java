@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.activities.k8s;
 
+import ai.dynamo.deploy.ir.Sha256;
 import ai.dynamo.deploy.render.k8s.LeaderWorkerSets;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -108,7 +109,7 @@ final class LeaderWorkerSetApi {
   @SuppressWarnings("unchecked")
   static void stampTemplateHash(GenericKubernetesResource lws) {
     Map<String, Object> template = groupTemplate(lws);
-    String hash = ManifestSet.sha256(ManifestSet.SERIALIZATION.asJson(template)).substring(0, 16);
+    String hash = Sha256.hex(ManifestSet.SERIALIZATION.asJson(template)).substring(0, 16);
     for (String name : POD_TEMPLATES) {
       if (!(template.get(name) instanceof Map<?, ?> pod)) continue;
       Map<String, Object> meta = (Map<String, Object>) ((Map<String, Object>) pod)

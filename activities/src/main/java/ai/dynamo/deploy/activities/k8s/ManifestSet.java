@@ -2,6 +2,7 @@ package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Sha256;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.k8s.Labels;
@@ -11,11 +12,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,18 +123,10 @@ final class ManifestSet {
         ? new LinkedHashMap<>() : new LinkedHashMap<>(o.getMetadata().getAnnotations());
     if (specDigest != null && !specDigest.isEmpty()) annotations.put(SPEC_DIGEST, specDigest);
     if (o instanceof Job job) {
-      annotations.put(SPEC_HASH, sha256(SERIALIZATION.asJson(job.getSpec())).substring(0, 16));
+      annotations.put(SPEC_HASH, Sha256.hex(SERIALIZATION.asJson(job.getSpec())).substring(0, 16));
     }
     if (LeaderWorkerSetApi.is(o)) LeaderWorkerSetApi.stampTemplateHash((GenericKubernetesResource) o);
     o.getMetadata().setAnnotations(annotations);
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   String namespace() {

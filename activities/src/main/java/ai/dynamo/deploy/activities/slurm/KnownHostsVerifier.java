@@ -2,10 +2,7 @@ package ai.dynamo.deploy.activities.slurm;
 
 import java.io.File;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.util.Base64;
 import java.util.List;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
@@ -97,13 +94,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
 
   /** The OpenSSH-style fingerprint {@code SHA256:<base64>} of a public key. */
   static String fingerprint(PublicKey key) {
-    byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
-      return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return SshAgent.fingerprintOf(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
   }
 
   private static String keyscan(String adjustedHost, KeyType type) {

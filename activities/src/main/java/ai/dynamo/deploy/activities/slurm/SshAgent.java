@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.ir.Sha256;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -9,8 +10,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -132,12 +131,8 @@ public final class SshAgent {
     return s;
   }
 
+  /** The OpenSSH fingerprint {@code SHA256:<base64 without padding>} of a public key blob, as ssh-add -l shows it. */
   static String fingerprintOf(byte[] blob) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
-      return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(Sha256.digest(blob));
   }
 }

@@ -1,15 +1,12 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.ir.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,8 +24,7 @@ final class SshLoginKey {
     List<String> parts = new ArrayList<>();
     parts.add("options " + options.knownHosts() + " acceptNew=" + options.acceptNewHostKey() + " connect="
         + options.connectTimeout() + " keepAlive=" + options.keepAlive() + " command=" + options.commandTimeout()
-        + " passphrase=" + (options.passphrase() == null ? "none" : digest(new String(options.passphrase())
-            .getBytes(StandardCharsets.UTF_8))));
+        + " passphrase=" + (options.passphrase() == null ? "none" : Sha256.hex(new String(options.passphrase()))));
     List<SshEndpoint> hops = new ArrayList<>(endpoint.jumps());
     hops.add(endpoint);
     for (SshEndpoint hop : hops) {
@@ -41,7 +37,7 @@ final class SshLoginKey {
       Path agent = SshAuthenticator.agentSocket(hop, options);
       parts.add("agent " + (agent == null ? "none" : agent + " " + identity(agent)));
     }
-    return digest(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
+    return Sha256.hex(String.join("\n", parts));
   }
 
   /** A file's path and state: absent, or size, modification time and a digest of its content. */
@@ -49,12 +45,9 @@ final class SshLoginKey {
     try {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
       if (!a.isRegularFile()) return p + " " + identity(p);
-      MessageDigest sha = sha256();
       try (InputStream in = Files.newInputStream(p)) {
-        byte[] buf = new byte[8192];
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) sha.update(buf, 0, n);
+        return p + " " + a.size() + " " + a.lastModifiedTime().toMillis() + " " + Sha256.hex(in);
       }
-      return p + " " + a.size() + " " + a.lastModifiedTime().toMillis() + " " + HexFormat.of().formatHex(sha.digest());
     } catch (IOException e) {
       return p + " unreadable (" + e.getClass().getSimpleName() + ")";
     }
@@ -67,18 +60,6 @@ final class SshLoginKey {
       return a.fileKey() + " " + a.lastModifiedTime().toMillis();
     } catch (IOException e) {
       return "absent";
-    }
-  }
-
-  private static String digest(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256().digest(bytes));
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 }

@@ -47,10 +47,10 @@ class BatchSubmitterClusterTest {
   }
 
   private static String sleeper(String name, String extra) {
-    // sh -c: the rendered command line ends with the run_config arguments (in=http out=dyn), which sleep itself
-    // would refuse, ending the job within a second: the tests need jobs that stay alive.
-    return "  - name: " + name + "\n    cmd: [sh, -c, \"sleep 300\"]\n    run_config: {input: http, output: dyn}\n"
-        + "    resources: {cpu: 1, memory: 64Mi}\n" + extra;
+    // through bash -c: the run_config arguments the renderer appends (in=http out=dyn) land in $1.., which sleep
+    // itself would refuse (the job would fail within a second, and the adoption checks would race it)
+    return "  - name: " + name + "\n    cmd: [bash, -c, \"exec sleep 300\", sleeper]\n"
+        + "    run_config: {input: http, output: dyn}\n    resources: {cpu: 1, memory: 64Mi}\n" + extra;
   }
 
   private List<BatchSubmitter.Result> submit(RemoteShell shell, SecretSource secrets, Graph g, String wf, String run,
@@ -151,27 +151,14 @@ class BatchSubmitterClusterTest {
         return name.equals("tls") ? java.util.Optional.of(Map.of("key", key)) : java.util.Optional.empty();
       }
     };
-    List<String> commands = new ArrayList<>();
-    RemoteShell recording = new ForwardingShell(fx.ssh) {
-      @Override
-      public Result run(String command, Retry retry) throws IOException {
-        commands.add(command);
-        return super.run(command, retry);
-      }
-
-      @Override
-      public Result run(String command, byte[] stdin, Retry retry) throws IOException {
-        commands.add(command);
-        Result r = super.run(command, stdin, retry);
-        commands.add(r.stdout() + r.stderr());
-        return r;
-      }
-    };
+    RecordingShell recording = new RecordingShell(fx.ssh);
     List<BatchSubmitter.Result> results = submit(recording, source, g, "deploy/slurm/test/" + g.name(), "run-1",
         all(g, 1));
     assertNull(results.get(0).failure());
-    assertFalse(commands.isEmpty());
-    for (String c : commands) assertFalse(c.contains("s3cr3t"), "a command or its output carried the secret: " + c);
+    assertFalse(recording.seen().isEmpty());
+    for (String c : recording.seen()) {
+      assertFalse(c.contains("s3cr3t"), "a command or its output carried the secret: " + c);
+    }
 
     RemoteLayout layout = fx.layout(g);
     String file = layout.secretsDir() + "/DEMO_TOKEN";

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,14 +202,7 @@ class SlurmJobsClusterTest {
         + "    run_config: {input: 'batch:/dev/null', output: echo}\n    resources: {cpu: 1, memory: 64Mi}\n"
         + "    environment: {DEMO_TOKEN: '${{ secrets.DEMO_TOKEN }}'}\n");
     RemoteLayout layout = fx.layout(g);
-    List<String> commands = new ArrayList<>();
-    RemoteShell recording = new ForwardingShell(fx.ssh) {
-      @Override
-      public Result run(String command, Retry retry) throws IOException {
-        commands.add(command);
-        return super.run(command, retry);
-      }
-    };
+    RecordingShell recording = new RecordingShell(fx.ssh);
     WorkerSecretSource source = new WorkerSecretSource(Map.of("DYNAMO_SECRET_DEMO_TOKEN", value), null);
     new RevisionUploader(recording, source).upload(g, fx.settings(), layout, 1);
     SlurmClient recorded = new SlurmClient(recording);
@@ -223,11 +214,11 @@ class SlurmJobsClusterTest {
     assertEquals("600", fx.ssh.run("stat -c %a " + Shell.quote(secretFile), RemoteShell.Retry.SAFE).stdout().strip());
     assertEquals("700", fx.ssh.run("stat -c %a " + Shell.quote(layout.secretsDir()), RemoteShell.Retry.SAFE).stdout().strip());
     String out = fx.ssh.readFile(layout.output(1, "check", 0, job)).orElseThrow();
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    String sha = Sha256.hex(value);
     assertTrue(out.contains(sha), "the job saw the value: " + out);
     assertFalse(out.contains(value));
-    assertFalse(commands.isEmpty());
-    for (String c : commands) assertFalse(c.contains("s3cr3t"), "a command carried the secret: " + c);
+    assertFalse(recording.seen().isEmpty());
+    for (String c : recording.seen()) assertFalse(c.contains("s3cr3t"), "a command carried the secret: " + c);
     String script = fx.ssh.readFile(layout.revisionDir(1) + "/" + layout.script("check", 0)).orElseThrow();
     assertFalse(script.contains("s3cr3t"));
     assertFalse(fx.ssh.run("ls /tmp/pwned", RemoteShell.Retry.SAFE).ok(), "the value was never run");

@@ -45,6 +45,8 @@ class SlurmUpdatesClusterTest {
   DeployEnvironment env;
   WorkerFactory worker;
   String location;
+  /** This test's graph (a location and a name of its own: tests never see each other's jobs). */
+  final String name = "upd-" + UUID.randomUUID().toString().substring(0, 6);
   int frontPort;
   int leaderPort;
 
@@ -139,15 +141,23 @@ class SlurmUpdatesClusterTest {
     return fx.ssh.run("timeout 3 bash -c '</dev/tcp/127.0.0.1/" + port + "'", RemoteShell.Retry.SAFE).ok();
   }
 
-  private String name() {
-    return "upd-" + UUID.randomUUID().toString().substring(0, 6);
+  /** Revision 1 of this test's graph, deployed and READY: what every update below starts from. */
+  private Graph deployFirstRevision() throws IOException {
+    Graph v1 = graph(name, "", "");
+    DeployResult first = deploy(v1);
+    assertEquals(Phase.READY, first.phase(), first.message());
+    return v1;
+  }
+
+  /** A decode change with blue/green and a 5 s grace: it cannot start beside the running group, so it rolls back. */
+  private DeployResult blueGreenDecodeChange() throws IOException {
+    return deploy(graph(name, ", max_batch_size: 16", ""),
+        Map.of(UpdateSettings.STRATEGY, "blue-green", UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "5"));
   }
 
   @Test
   void anIdenticalReRunKeepsTheSameJobsAndRecordsNoRevision() throws Exception {
-    Graph v1 = graph(name(), "", "");
-    DeployResult first = deploy(v1);
-    assertEquals(Phase.READY, first.phase(), first.message());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
     String front = job(v1, "frontend");
 
@@ -165,9 +175,7 @@ class SlurmUpdatesClusterTest {
 
   @Test
   void aFrontEndOnlyChangeReplacesTheFrontEndAndAdoptsTheDecodeGroup() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
     String front = job(v1, "frontend");
 
@@ -189,9 +197,7 @@ class SlurmUpdatesClusterTest {
 
   @Test
   void aDecodeChangeWithAutoChoosesRecreateBecauseTheClusterHasNoRoom() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
     String front = job(v1, "frontend");
 
@@ -210,14 +216,11 @@ class SlurmUpdatesClusterTest {
 
   @Test
   void aBlueGreenDecodeChangeFailsFastForResourcesAndTheOldRevisionKeepsRunning() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
 
     long started = System.nanoTime();
-    DeployResult result = deploy(graph(name, ", max_batch_size: 16", ""),
-        Map.of(UpdateSettings.STRATEGY, "blue-green", UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "5"));
+    DeployResult result = blueGreenDecodeChange();
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     assertEquals(Phase.ROLLED_BACK, result.phase(), result.message());
     assertTrue(result.message().contains("PENDING (Resources) for 5s")
@@ -231,9 +234,7 @@ class SlurmUpdatesClusterTest {
 
   @Test
   void aBrokenDecodeUpdateWithRecreateRollsBackToThePreviousRevisionWhichAnswersAgain() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
 
     DeployResult result = deploy(graph(name, ", exit_code: 7", ""), Map.of(UpdateSettings.STRATEGY, "recreate"));
@@ -258,12 +259,9 @@ class SlurmUpdatesClusterTest {
    */
   @Test
   void logsAndUninstallFindTheJobsOfComponentsAdoptedFromAnOlderRevision() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
     String decode = job(v1, "decode");
-    DeployResult failed = deploy(graph(name, ", max_batch_size: 16", ""),
-        Map.of(UpdateSettings.STRATEGY, "blue-green", UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "5"));
+    DeployResult failed = blueGreenDecodeChange();
     assertEquals(Phase.ROLLED_BACK, failed.phase(), failed.message());
 
     Graph v3 = graph(name, "", ", route_mode: round-robin");
@@ -311,9 +309,7 @@ class SlurmUpdatesClusterTest {
 
   @Test
   void diffPlansLikeTheDeployAndNeverShowsASecretValue() throws Exception {
-    String name = name();
-    Graph v1 = graph(name, "", "");
-    assertEquals(Phase.READY, deploy(v1).phase());
+    Graph v1 = deployFirstRevision();
 
     DeployRequest request = DeployRequest.of(graph(name, ", max_batch_size: 16", ", route_mode: x"),
         new TargetSpec("slurm", location, settings(Map.of())), DeployOptions.defaults("updates-test"));

@@ -3,10 +3,7 @@ package ai.dynamo.deploy.render.k8s;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.Names;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import ai.dynamo.deploy.ir.Sha256;
 
 /**
  * Kubernetes names for one component of one graph, derived in one place (documented in
@@ -67,7 +64,7 @@ final class K8sNames {
     int graphLength = Math.min(graphPart.length(), Math.max(room / 2, room - componentPart.length()));
     int componentLength = Math.min(componentPart.length(), room - graphLength);
     return trimDashes(graphPart.substring(0, graphLength)) + "-"
-        + trimDashes(componentPart.substring(0, componentLength)) + "-" + sha256Hex(full).substring(0, 8);
+        + trimDashes(componentPart.substring(0, componentLength)) + "-" + Sha256.hex(full).substring(0, 8);
   }
 
   /**
@@ -89,7 +86,7 @@ final class K8sNames {
   /** {@code name} if it fits {@code max}, else its first characters, {@code -}, and 8 hex digits of its SHA-256. */
   static String fit(String name, int max) {
     if (name.length() <= max) return name;
-    return trimDashes(name.substring(0, max - HASH_SUFFIX)) + "-" + sha256Hex(name).substring(0, 8);
+    return trimDashes(name.substring(0, max - HASH_SUFFIX)) + "-" + Sha256.hex(name).substring(0, 8);
   }
 
   private static String trimDashes(String s) {
@@ -104,15 +101,6 @@ final class K8sNames {
           what + " \"" + asWritten + "\" has no character usable in a Kubernetes name (a-z, 0-9)");
     }
     return label;
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   /** {@code <graph>-<component>}: Deployment, Job, client Service, and the prefix of every other name. */

@@ -1,13 +1,10 @@
 package ai.dynamo.deploy.testing.k8s;
 
+import ai.dynamo.deploy.ir.Sha256;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -76,12 +73,6 @@ final class LeaderWorkerSetResource {
 
   /** What LWS's template-revision-hash stands for: a hash of the group template (any stable hash will do here). */
   String revision() {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(SERIALIZATION.asJson(groupTemplate()).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(SERIALIZATION.asJson(groupTemplate())).substring(0, 10);
   }
 }
