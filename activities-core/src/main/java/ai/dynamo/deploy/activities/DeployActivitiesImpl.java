@@ -140,7 +140,10 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     Component component = call(() -> ctx.component(step.component()));
     DeployTarget target = target(ctx);
     // A retried deploy resumes: what already runs as this revision of this spec is checked (awaitReady), not re-applied.
-    return call(() -> target.applyUnlessCurrent(ctx, step.revision(), component, step.stage(), step.change()));
+    if (call(() -> target.isCurrent(ctx, step.revision(), component, step.stage()))) {
+      return DeployTarget.alreadyCurrent(step.revision(), component, step.stage());
+    }
+    return call(() -> target.apply(ctx, step.revision(), component, step.stage(), step.change()));
   }
 
   @Override

@@ -100,17 +100,9 @@ public interface DeployTarget {
   }
 
   /**
-   * The apply activity: {@link #apply} unless {@link #isCurrent}. A target that can answer both in one round trip
-   * overrides this (the Slurm target's one remote command per wave); the answer for a current component is
-   * {@link #alreadyCurrent}.
+   * What the apply step says of a component that already runs as this revision of this spec: after
+   * {@link #isCurrent}, or from a target whose apply finds it itself (the Slurm target, in its one remote command).
    */
-  default ReadyState applyUnlessCurrent(DeployContext ctx, int revision, Component component, Stage stage,
-      ComponentChange change) {
-    if (isCurrent(ctx, revision, component, stage)) return alreadyCurrent(revision, component, stage);
-    return apply(ctx, revision, component, stage, change);
-  }
-
-  /** What the apply step says of a component that already runs as this revision of this spec. */
   static ReadyState alreadyCurrent(int revision, Component component, Stage stage) {
     return new ReadyState(0, stage.units(component),
         "already running as revision " + revision + ": checked, not re-applied");

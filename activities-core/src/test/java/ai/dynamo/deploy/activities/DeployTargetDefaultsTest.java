@@ -53,40 +53,4 @@ class DeployTargetDefaultsTest {
     assertEquals("rollback --to-revision is not supported by the minimal target yet", spec.getMessage());
     assertFalse(MINIMAL.isCurrent(ctx, 1, ctx.component("vllm_worker"), Stage.ALL), "unsure means apply");
   }
-
-  @Test
-  void applyUnlessCurrentAppliesOnlyWhatIsNotCurrent() {
-    DeployRequest request = new DeployRequest(TestGraphs.small(), "digest", new TargetSpec("minimal", "x", Map.of()),
-        DeployOptions.defaults("test"));
-    DeployContext ctx = new DeployContext(request, "deploy/minimal/x/g", "run");
-    Component worker = ctx.component("vllm_worker");
-    ReadyState applied = new ReadyState(0, 1, "applied");
-    List<String> calls = new java.util.ArrayList<>();
-    class Answering extends Minimal {
-      private final boolean current;
-
-      Answering(boolean current) {
-        super("minimal");
-        this.current = current;
-      }
-
-      @Override
-      public boolean isCurrent(DeployContext c, int revision, Component component, Stage stage) {
-        calls.add("isCurrent " + revision);
-        return current;
-      }
-
-      @Override
-      public ReadyState apply(DeployContext c, int revision, Component component, Stage stage) {
-        calls.add("apply " + revision);
-        return applied;
-      }
-    }
-    assertEquals(applied, new Answering(false).applyUnlessCurrent(ctx, 2, worker, Stage.ALL, null));
-    assertEquals(List.of("isCurrent 2", "apply 2"), calls);
-    calls.clear();
-    assertEquals(new ReadyState(0, Stage.ALL.units(worker), "already running as revision 2: checked, not re-applied"),
-        new Answering(true).applyUnlessCurrent(ctx, 2, worker, Stage.ALL, null));
-    assertEquals(List.of("isCurrent 2"), calls, "a current component is not applied");
-  }
 }

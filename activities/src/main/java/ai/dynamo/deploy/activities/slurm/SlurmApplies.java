@@ -2,20 +2,16 @@ package ai.dynamo.deploy.activities.slurm;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.ir.Component;
-import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.workflows.DeployPlans;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The apply step of the Slurm target, wave-wide (docs/slurm-target.md "What one apply runs"): the applies of one
  * deploy run that arrive together (the components of a wave, started at once by the workflow) share one connection
- * and ONE remote command ({@link BatchSubmitter}), which also answers the isCurrent check. A separate
- * {@code isCurrent} (asked before a recreate stops the live jobs) is wave-wide too: one command reading the spec
- * digests and one {@code squeue} for every job name. Each activity still gets its own result or error.
+ * and ONE remote command ({@link BatchSubmitter}), which also finds the components that already run this spec.
+ * Each activity still gets its own result or error.
  */
 final class SlurmApplies {
   /**
@@ -33,7 +29,6 @@ final class SlurmApplies {
 
   private final SecretSource secrets;
   private final Coalescer<Request, BatchSubmitter.Result> submits = new Coalescer<>(QUIET, MOST, MAX_BATCH);
-  private final Coalescer<Request, Boolean> checks = new Coalescer<>(QUIET, MOST, MAX_BATCH);
 
   SlurmApplies(SecretSource secrets) {
     this.secrets = secrets;
@@ -71,48 +66,5 @@ final class SlurmApplies {
       if (wave.contains(c.name())) return wave.size();
     }
     return Integer.MAX_VALUE;
-  }
-
-  /** Every replica has a live job of this deploy and revision, started from this very spec. */
-  boolean isCurrent(DeployContext ctx, int revision, Component c, Duration commandTimeout) {
-    Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, ""));
-    return checks.submit(SlurmSession.key(ctx, commandTimeout), mine, batch -> SlurmSession.guard(ctx, false,
-        commandTimeout, s -> check(ctx, s, batch)));
-  }
-
-  /** One command: each component's spec digest, then one squeue of all their job names. */
-  private static List<Coalescer.Outcome<Boolean>> check(DeployContext ctx, SlurmSession s, List<Request> batch)
-      throws IOException {
-    List<String> files = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (Request r : batch) {
-      Component c = r.apply().component();
-      files.add(s.layout().specDigestFile(r.apply().revision(), c.name()));
-      for (int i = 0; i < c.replicas(); i++) names.add(SlurmNames.jobName(ctx.graph(), c.name(), i));
-    }
-    String program = "for f; do d=; if [ -r \"$f\" ]; then IFS= read -r d < \"$f\"; printf 'digest %s\\n' \"$d\";"
-        + " else echo none; fi; done; echo squeue; exec squeue --noheader --states=all "
-        + Shell.quote("--name=" + String.join(",", names)) + " --format=" + Shell.quote(SlurmClient.JOB_FORMAT);
-    RemoteShell.Result out = s.ssh().run("sh -c " + Shell.quote(program) + " dynamo-check "
-        + Shell.quoteAll(files), RemoteShell.Retry.SAFE);
-    String[] parts = out.stdout().split("(?m)^squeue\n", 2);
-    if (!out.ok() || parts.length < 2) {
-      throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "squeue on " + s.ssh().endpoint().display()
-          + " failed: " + out.stderr().strip());
-    }
-    List<String> digests = parts[0].lines().toList();
-    List<SlurmJob> jobs = SlurmClient.parseSqueue(parts[1]);
-    List<Coalescer.Outcome<Boolean>> outcomes = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Component c = batch.get(i).apply().component();
-      JobIdentity identity = new JobIdentity(batch.get(i).apply().revision(), ctx.workflowId(), ctx.runId());
-      boolean current = i < digests.size() && digests.get(i).equals("digest " + ctx.request().specDigest());
-      for (int r = 0; r < c.replicas() && current; r++) {
-        Optional<SlurmJob> job = JobSubmitter.pick(jobs, SlurmNames.jobName(ctx.graph(), c.name(), r), identity);
-        current = job.isPresent() && !job.get().state().ended();
-      }
-      outcomes.add(Coalescer.Outcome.ok(current));
-    }
-    return outcomes;
   }
 }

@@ -138,19 +138,11 @@ public final class SlurmTarget implements DeployTarget {
   }
 
   /**
-   * The isCurrent check rides in the apply's one remote command (a round trip less per wave); a recreate asks it
-   * first, apart, because it stops the live jobs before it submits.
+   * The files and jobs of a wave's components go in one remote command per deploy ({@link SlurmApplies}). That
+   * command also finds a component that already runs this revision of this spec (a retried deploy resumes): it
+   * writes and submits nothing for it, and the step says so ({@link DeployTarget#alreadyCurrent}). So this target
+   * leaves {@link #isCurrent} false: asking apart would cost a round trip per wave.
    */
-  @Override
-  public ReadyState applyUnlessCurrent(DeployContext ctx, int revision, Component c, Stage stage,
-      ComponentChange change) {
-    if (stage == Stage.WORKERS || change != null && change.recreates()) {
-      return DeployTarget.super.applyUnlessCurrent(ctx, revision, c, stage, change);
-    }
-    return submit(ctx, revision, c, stage, change);
-  }
-
-  /** The files and jobs of a wave's components go in one remote command per deploy ({@link SlurmApplies}). */
   private ReadyState submit(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
     String stopped = change != null && change.recreates()
         ? guard(ctx, s -> revisions.stopLive(ctx, s, c, revision)) : "";
@@ -207,13 +199,6 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public Optional<RevisionSpec> revisionSpec(DeployContext ctx, int revision) {
     return guard(ctx, true, s -> new SlurmRecords(s.ssh(), s.layout()).spec(ctx.graph().name(), revision));
-  }
-
-  /** Every replica has a live job of this deploy and revision, started from this very spec: nothing to apply. */
-  @Override
-  public boolean isCurrent(DeployContext ctx, int revision, Component c, Stage stage) {
-    if (stage == Stage.WORKERS) return false; // releasing workers is one empty file: cheaper to do than to check
-    return applies.isCurrent(ctx, revision, c, commandTimeout);
   }
 
   // ---- per-component updates (SlurmRevisions) ----------------------------------------------------------------
