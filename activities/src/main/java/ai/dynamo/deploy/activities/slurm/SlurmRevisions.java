@@ -63,7 +63,7 @@ final class SlurmRevisions {
   List<String> restore(DeployContext ctx, SlurmSession s, DeployStateStore store, String name,
       DeployState.ComponentRecord record, ReadinessWatch watch) throws IOException {
     JobSubmitter submitter = new JobSubmitter(s.slurm());
-    JobIdentity identity = new JobIdentity(record.revision(), ctx.workflowId(), ctx.runId());
+    JobIdentity identity = RevisionJobs.identity(ctx, record.revision());
     Map<Integer, String> jobs = new LinkedHashMap<>();
     Map<String, String> byStem = new TreeMap<>();
     for (String stem : record.jobs().keySet()) {
@@ -150,7 +150,7 @@ final class SlurmRevisions {
     for (Component c : ctx.graph().components()) {
       byJobName.put(ai.dynamo.deploy.render.slurm.SlurmNames.jobName(ctx.graph(), c.name(), 0), c.name());
     }
-    JobIdentity identity = new JobIdentity(revision, ctx.workflowId(), ctx.runId());
+    JobIdentity identity = RevisionJobs.identity(ctx, revision);
     Set<String> out = new HashSet<>();
     for (SlurmJob j : s.slurm().jobsByName(byJobName.keySet())) {
       boolean alive = !j.state().ended() || j.state().category() == SlurmJobState.Category.COMPLETED;
