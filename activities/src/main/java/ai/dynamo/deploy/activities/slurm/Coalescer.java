@@ -61,11 +61,6 @@ final class Coalescer<Q, R> {
   private final Map<String, List<Waiting>> queued = new HashMap<>();
   private final Set<String> leading = new HashSet<>();
 
-  /** A fixed window: the leader waits {@code gather}, whoever joins meanwhile shares its batch. */
-  Coalescer(Duration gather, int maxBatch) {
-    this(gather, gather, maxBatch);
-  }
-
   /**
    * @param quiet the leader runs the batch once no caller has joined for this long
    * @param most the longest the leader waits in all, however many keep joining
@@ -78,15 +73,13 @@ final class Coalescer<Q, R> {
     this.maxBatch = maxBatch;
   }
 
-  /** The caller's outcome, from a batch it shares with whoever calls with the same key at about the same time. */
-  R submit(String key, Q request, Batch<Q, R> batch) {
-    return submit(key, request, Integer.MAX_VALUE, batch);
-  }
+  /** For {@link #submit}: how many callers come together is not known; the quiet time alone ends the gathering. */
+  static final int UNKNOWN_CALLERS = Integer.MAX_VALUE;
 
   /**
-   * {@link #submit(String, Object, Batch)} when at most {@code callers} calls with this key can come together (this
-   * one included): the batch goes once that many have joined. More would wait for a second batch, so callers must
-   * not undercount.
+   * The caller's outcome, from a batch it shares with whoever calls with the same key at about the same time. At most
+   * {@code callers} calls with this key can come together (this one included): the batch goes once that many have
+   * joined. More would wait for a second batch, so callers must not undercount ({@link #UNKNOWN_CALLERS} when unsure).
    */
   R submit(String key, Q request, int callers, Batch<Q, R> batch) {
     Waiting me = new Waiting(request);

@@ -65,6 +65,6 @@ final class SlurmApplies {
     for (List<String> wave : DeployPlans.plan(ctx.graph(), List.of()).waves()) {
       if (wave.contains(c.name())) return wave.size();
     }
-    return Integer.MAX_VALUE;
+    return Coalescer.UNKNOWN_CALLERS;
   }
 }

@@ -20,7 +20,7 @@ class CoalescerTest {
   @Test
   void callersArrivingTogetherShareOneBatchAndGetTheirOwnOutcome() throws Exception {
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-    Coalescer<Integer, String> c = new Coalescer<>(Duration.ofMillis(300), 100);
+    Coalescer<Integer, String> c = new Coalescer<>(Duration.ofMillis(300), Duration.ofMillis(300), 100);
     Coalescer.Batch<Integer, String> batch = requests -> {
       batches.add(requests);
       return requests.stream().map(r -> r == 3 ? Coalescer.Outcome.<String>failed(new IllegalStateException("no 3"))
@@ -33,7 +33,7 @@ class CoalescerTest {
       int request = i;
       results.add(pool.submit(() -> {
         go.await();
-        return c.submit("deploy-1", request, batch);
+        return c.submit("deploy-1", request, Coalescer.UNKNOWN_CALLERS, batch);
       }));
     }
     go.countDown();
@@ -55,7 +55,7 @@ class CoalescerTest {
     List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch firstRunning = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Coalescer<String, String> c = new Coalescer<>(Duration.ZERO, 2);
+    Coalescer<String, String> c = new Coalescer<>(Duration.ZERO, Duration.ZERO, 2);
     Coalescer.Batch<String, String> batch = requests -> {
       batches.add(requests);
       if (requests.contains("a1")) {
@@ -69,11 +69,13 @@ class CoalescerTest {
       return requests.stream().map(r -> Coalescer.Outcome.ok(r.toUpperCase())).toList();
     };
     ExecutorService pool = Executors.newFixedThreadPool(5);
-    Future<String> a1 = pool.submit(() -> c.submit("a", "a1", batch));
+    Future<String> a1 = pool.submit(() -> c.submit("a", "a1", Coalescer.UNKNOWN_CALLERS, batch));
     assertTrue(firstRunning.await(10, TimeUnit.SECONDS));
     List<Future<String>> later = new ArrayList<>();
-    for (String r : List.of("a2", "a3", "a4")) later.add(pool.submit(() -> c.submit("a", r, batch)));
-    Future<String> b1 = pool.submit(() -> c.submit("b", "b1", batch));
+    for (String r : List.of("a2", "a3", "a4")) {
+      later.add(pool.submit(() -> c.submit("a", r, Coalescer.UNKNOWN_CALLERS, batch)));
+    }
+    Future<String> b1 = pool.submit(() -> c.submit("b", "b1", Coalescer.UNKNOWN_CALLERS, batch));
     assertEquals("B1", b1.get(10, TimeUnit.SECONDS), "another key does not wait for a's batch");
     Thread.sleep(200); // a2..a4 queue behind the running batch
     release.countDown();
@@ -86,14 +88,15 @@ class CoalescerTest {
 
   @Test
   void aBatchThatThrowsFailsEveryCallerOfThatBatch() {
-    Coalescer<String, String> c = new Coalescer<>(Duration.ZERO, 10);
+    Coalescer<String, String> c = new Coalescer<>(Duration.ZERO, Duration.ZERO, 10);
     RuntimeException down = new IllegalStateException("login node unreachable");
     RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-        () -> c.submit("k", "x", requests -> {
+        () -> c.submit("k", "x", Coalescer.UNKNOWN_CALLERS, requests -> {
           throw down;
         }));
     assertEquals(down, thrown);
-    assertEquals("Y", c.submit("k", "y", requests -> List.of(Coalescer.Outcome.ok("Y"))), "the key is usable again");
+    assertEquals("Y", c.submit("k", "y", Coalescer.UNKNOWN_CALLERS, requests -> List.of(Coalescer.Outcome.ok("Y"))),
+        "the key is usable again");
   }
   /** The batches of {@code callers} that call one after another, {@code gapMs} apart. */
   private static List<List<Integer>> staggered(Coalescer<Integer, Integer> c, int callers, long gapMs)
@@ -107,7 +110,7 @@ class CoalescerTest {
     List<Future<Integer>> results = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
       int request = i;
-      results.add(pool.submit(() -> c.submit("wave", request, batch)));
+      results.add(pool.submit(() -> c.submit("wave", request, Coalescer.UNKNOWN_CALLERS, batch)));
       Thread.sleep(gapMs);
     }
     for (int i = 0; i < callers; i++) assertEquals(i, results.get(i).get(10, TimeUnit.SECONDS));
@@ -125,7 +128,9 @@ class CoalescerTest {
 
   @Test
   void aFixedWindowLeavesLateCallersForTheNextBatch() throws Exception {
-    List<List<Integer>> batches = staggered(new Coalescer<>(Duration.ofMillis(150), 100), 5, 60);
+    // quiet == most: a fixed window from the first caller.
+    List<List<Integer>> batches = staggered(new Coalescer<>(Duration.ofMillis(150), Duration.ofMillis(150), 100), 5,
+        60);
     assertTrue(batches.size() >= 2 && batches.get(0).size() < 5, "the window did not stretch: " + batches);
   }
 
