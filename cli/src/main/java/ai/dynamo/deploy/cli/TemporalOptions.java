@@ -40,7 +40,7 @@ public final class TemporalOptions implements InvocationFactory.ReadsInvocation 
   String requestTimeout;
 
   public TemporalConnection resolve() {
-    return TemporalConnection.resolve(address, namespace, profile, invocation().env())
+    return TemporalConnection.resolve(address, namespace, profile, invocation().env(), invocation().workingDirectory())
         .withRequestTimeout(requestTimeout());
   }
 

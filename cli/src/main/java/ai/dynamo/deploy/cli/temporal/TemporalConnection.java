@@ -5,15 +5,20 @@ import ai.dynamo.deploy.cli.UserError;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.envconfig.ClientConfigTLS;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,11 +46,14 @@ public final class TemporalConnection {
   private final ClientConfigProfile profile;
   private final boolean addressConfigured;
   private final Duration requestTimeout;
+  /** What the TLS files held when these settings were resolved (see {@link #sameSettings}). */
+  private final List<Object> tlsFiles;
 
   private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured, Duration requestTimeout) {
     this.profile = profile;
     this.addressConfigured = addressConfigured;
     this.requestTimeout = requestTimeout;
+    this.tlsFiles = tlsFileContents(profile.getTls());
   }
 
   /**
@@ -55,9 +63,12 @@ public final class TemporalConnection {
    * @param namespaceFlag {@code --temporal-namespace}, or null
    * @param profileName {@code --temporal-profile}, or null for {@code TEMPORAL_PROFILE} / {@code default}
    * @param env the environment (System.getenv() outside tests)
+   * @param workingDirectory the caller's directory: relative TLS file paths (in {@code temporal.toml} or the
+   *     environment) are resolved against it, as a process started there would (the SDK reads them with
+   *     {@code Paths.get}); the resident daemon runs elsewhere
    */
-  public static TemporalConnection resolve(
-      String addressFlag, String namespaceFlag, String profileName, Map<String, String> env) {
+  public static TemporalConnection resolve(String addressFlag, String namespaceFlag, String profileName,
+      Map<String, String> env, Path workingDirectory) {
     LoadClientConfigProfileOptions.Builder options = LoadClientConfigProfileOptions.newBuilder().setEnvOverrides(env);
     if (profileName != null && !profileName.isBlank()) options.setConfigFileProfile(profileName);
     // No file to read: the SDK would still build a TOML mapper (Jackson) to read nothing, a tenth of a short
@@ -75,9 +86,44 @@ public final class TemporalConnection {
     ClientConfigProfile.Builder effective = loaded.toBuilder();
     if (addressFlag != null && !addressFlag.isBlank()) effective.setAddress(addressFlag);
     if (namespaceFlag != null && !namespaceFlag.isBlank()) effective.setNamespace(namespaceFlag);
+    if (loaded.getTls() != null) effective.setTls(resolveTlsPaths(loaded.getTls(), workingDirectory));
     ClientConfigProfile profile = effective.build();
     boolean configured = profile.getAddress() != null && !profile.getAddress().isBlank();
     return new TemporalConnection(profile, configured, REQUEST_TIMEOUT);
+  }
+
+  private static ClientConfigTLS resolveTlsPaths(ClientConfigTLS tls, Path workingDirectory) {
+    return tls.toBuilder()
+        .setClientCertPath(against(workingDirectory, tls.getClientCertPath()))
+        .setClientKeyPath(against(workingDirectory, tls.getClientKeyPath()))
+        .setServerCACertPath(against(workingDirectory, tls.getServerCACertPath()))
+        .build();
+  }
+
+  private static String against(Path workingDirectory, String path) {
+    if (path == null || path.isBlank() || Path.of(path).isAbsolute()) return path;
+    return workingDirectory.resolve(path).toString();
+  }
+
+  /**
+   * The contents of the TLS files the settings name (a missing or unreadable file as its path: connecting then
+   * reports it). Part of {@link #sameSettings}, so a kept connection is not reused once a certificate is rotated.
+   */
+  private static List<Object> tlsFileContents(ClientConfigTLS tls) {
+    if (tls == null) return List.of();
+    List<Object> contents = new ArrayList<>();
+    for (String path : Arrays.asList(tls.getClientCertPath(), tls.getClientKeyPath(), tls.getServerCACertPath())) {
+      if (path == null || path.isBlank()) {
+        contents.add("");
+        continue;
+      }
+      try {
+        contents.add(ByteBuffer.wrap(Files.readAllBytes(Path.of(path))));
+      } catch (IOException | RuntimeException e) {
+        contents.add("unreadable " + path);
+      }
+    }
+    return contents;
   }
 
   /**
@@ -141,12 +187,31 @@ public final class TemporalConnection {
    * @throws UserError with {@link ExitCodes#UNREACHABLE} when it does not
    */
   public WorkflowServiceStubs connect() {
+    WorkflowServiceStubsOptions options;
+    try {
+      options = stubsOptions(); // reads the TLS files: a missing one is a settings error, not an absent service
+    } catch (RuntimeException e) {
+      throw new UserError(ExitCodes.INVALID, "error: cannot use the Temporal connection settings for " + address()
+          + " (namespace " + namespace() + "): " + causes(e), e);
+    }
     // Every call has a deadline: a service that accepts the connection but never answers ends in an error too.
     try {
-      return WorkflowServiceStubs.newConnectedServiceStubs(stubsOptions(), CONNECT_TIMEOUT);
+      return WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
+  }
+
+  /** Each cause's words, outermost first (the SDK's "Unable to create SSL context" alone does not say which file). */
+  private static String causes(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String words = t.getMessage() == null ? t.getClass().getSimpleName()
+          : t instanceof java.nio.file.FileSystemException ? t.getClass().getSimpleName() + ": " + t.getMessage()
+          : t.getMessage();
+      if (text.indexOf(words) < 0) text.append(text.length() == 0 ? "" : ": ").append(words);
+    }
+    return text.toString();
   }
 
   /**
@@ -165,13 +230,19 @@ public final class TemporalConnection {
   }
 
   /**
-   * A value equal for two connections with the same settings (address, namespace, API key, TLS, gRPC metadata,
-   * request timeout): what a kept connection may be reused for. Holds credentials: never print it.
+   * A value equal for two connections with the same settings (address, namespace, API key, TLS settings and the
+   * contents of the TLS files, gRPC metadata, request timeout): what a kept connection may be reused for. Holds
+   * credentials: never print it.
    */
   public Object sameSettings() {
     // ClientConfigTLS compares its contents; gRPC's Metadata does not, its text does.
-    return java.util.Arrays.asList(address(), namespace(), profile.getApiKey(), profile.getTls(),
+    return Arrays.asList(address(), namespace(), profile.getApiKey(), profile.getTls(), tlsFiles,
         profile.getMetadata() == null ? null : profile.getMetadata().toString(), requestTimeout);
+  }
+
+  /** The TLS settings, paths resolved (tests). */
+  ClientConfigTLS tls() {
+    return profile.getTls();
   }
 
   /** A client on the resolved namespace. */

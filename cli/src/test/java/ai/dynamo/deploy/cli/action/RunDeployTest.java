@@ -27,7 +27,8 @@ class RunDeployTest {
   @TempDir Path dir;
 
   private TemporalConnection unconfigured() {
-    return TemporalConnection.resolve(null, null, null, Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("none.toml").toString()));
+    Map<String, String> env = Map.of("TEMPORAL_CONFIG_FILE", dir.resolve("none.toml").toString());
+    return TemporalConnection.resolve(null, null, null, env, dir);
   }
 
   private static int freePort() throws IOException {

@@ -144,6 +144,20 @@ class DaemonTest {
   }
 
   @Test
+  void relativeTlsFilesInTemporalTomlAreTheCallersFiles() throws IOException {
+    // The caller runs in runDir; the daemon's own directory is elsewhere. The certificate named relative to the
+    // caller does not exist there either: the error must name the caller's file, as in a process of its own.
+    Path toml = Files.writeString(runDir.resolve("temporal.toml"), "[profile.default]\naddress = \"" + address
+        + "\"\n[profile.default.tls]\nclient_cert_path = \"certs/client.pem\"\n"
+        + "client_key_path = \"certs/client.key\"\n");
+    Result r = viaDaemon(Map.of("TEMPORAL_CONFIG_FILE", toml.toString()), "deploy", "status", "demo");
+    assertTrue(r.outcome().ranThere(), r.outcome().why());
+    assertEquals(ai.dynamo.deploy.cli.ExitCodes.INVALID, r.outcome().exitCode(), r.err());
+    assertTrue(r.err().contains("NoSuchFileException: " + runDir.resolve("certs/client.pem")), r.err());
+    assertFalse(r.err().contains("dynamo server"), "a settings error, not a missing service: " + r.err());
+  }
+
+  @Test
   void whatACallerOnATerminalSeesGoesToItsOwnStreams() {
     // The spinner around connecting is cleared (and drawn, if connecting takes a while) on the caller's standard
     // error, not the daemon's.
