@@ -62,16 +62,24 @@ class StatusFollowerClusterTest {
 
   @Test
   void linesArriveOnceAcrossReconnectsAndFromFilesThatAppearLater() throws Exception {
-    // Neither file exists when the follower starts: tail names a file that appears only in its message.
+    // Neither file exists when the follower starts (nor b-0's directory): the follower creates both, empty, so
+    // tail follows them with inotify instead of polling every 0.1 s.
     start(Duration.ofSeconds(10));
     await(x -> x.connects() == 1, Duration.ofSeconds(10));
+    assertEquals("0 0", fx.ssh.run("stat -c %s " + Shell.quote(dir + "/rev-1/a-0/status") + " "
+        + Shell.quote(dir + "/rev-1/b-0/status") + " | tr '\\n' ' '", RemoteShell.Retry.SAFE).stdout().strip(),
+        "both status files exist, empty");
+    // The tail process itself (not its shell or timeout) holds an inotify descriptor.
+    String quoted = Shell.quote(fx.remoteDir + "/g/rev-1/a-0/status");
+    assertEquals("1", fx.ssh.run("for p in $(pgrep -x tail); do grep -qF " + quoted + " /proc/$p/cmdline"
+        + " && ls -l /proc/$p/fd | grep -c inotify; done", RemoteShell.Retry.SAFE).stdout().strip(),
+        "tail watches with inotify");
     append("rev-1/a-0/status", "901", "started");
     StatusFollower.Snapshot s = await(x -> x.report("901").started(), Duration.ofSeconds(10));
     append("rev-1/a-0/status", "901", "ready");
     s = await(x -> x.report("901").ready(), Duration.ofSeconds(5));
 
-    // b-0's directory and file appear after the follower started.
-    fx.ssh.mkdirs(dir + "/rev-1/b-0", 0700);
+    // b-0's first line comes after the follower started.
     append("rev-1/b-0/status", "902", "started");
     append("rev-1/b-0/status", "902", "ready");
     s = await(x -> x.report("902").ready(), Duration.ofSeconds(10));
