@@ -83,14 +83,15 @@ public final class StatusFollower implements AutoCloseable {
   /**
    * The remote command: tail with a header per file, ended by EOF on its stdin (the channel closing) or its bound.
    * First every missing status file is created empty (appended to, never truncated; a job only appends), with its
-   * directory: GNU tail follows with inotify, each line at once, only when every file's directory exists and at
+   * job directory: GNU tail follows with inotify, each line at once, only when every file's directory exists and at
    * least one file does (coreutils 9.1, checked on Debian 12); otherwise it polls every {@code -s} (0.1 s). The
-   * follower starts before the jobs have written anything and before a later wave's files exist.
+   * follower starts before the jobs have written anything and before a later wave's files exist. Only inside an
+   * existing revision directory: a follower restarted after an uninstall must not leave directories behind.
    */
   String command() {
     StringBuilder create = new StringBuilder("(cd -- " + Shell.quote(dir) + " && umask 077 && for f in");
     for (String f : files) create.append(' ').append(Shell.quote(f));
-    create.append("; do [ -e \"$f\" ] || { mkdir -p -- \"${f%/*}\" && : >>\"$f\"; }; done) 2>/dev/null; ");
+    create.append("; do [ -e \"$f\" ] || { mkdir -- \"${f%/*}\"; : >>\"$f\"; }; done) 2>/dev/null; ");
     StringBuilder tail = new StringBuilder(create).append("timeout " + TAIL_SECONDS + " tail -F -v -n +1 -s 0.1 --");
     for (String f : files) tail.append(' ').append(Shell.quote(dir + "/" + f));
     // tail in the background; a reader of stdin kills it when the channel closes (EOF), and the shell ends with it.
