@@ -2,9 +2,12 @@ package ai.dynamo.deploy.activities.slurm;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.workflows.DeployPlans;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -44,16 +47,36 @@ final class SlurmApplies {
     Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, exclude == null ? "" : exclude));
     return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, waveSize(ctx, c),
         batch -> SlurmSession.guard(ctx, false, commandTimeout, s -> {
-          List<BatchSubmitter.Apply> applies = batch.stream().map(Request::apply).toList();
-          List<Coalescer.Outcome<BatchSubmitter.Result>> outcomes = new ArrayList<>();
-          for (BatchSubmitter.Result r : new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
+          List<Integer> order = submissionOrder(ctx.graph(), batch.stream().map(r -> r.apply().component()).toList());
+          List<BatchSubmitter.Apply> applies = order.stream().map(i -> batch.get(i).apply()).toList();
+          List<BatchSubmitter.Result> results = new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
               .submit(ctx.graph(), ctx.settings(), s.layout(), ctx.workflowId(), ctx.runId(),
-                  ctx.request().specDigest(), applies)) {
-            outcomes.add(r.failure() == null ? Coalescer.Outcome.ok(r)
+                  ctx.request().specDigest(), applies);
+          List<Coalescer.Outcome<BatchSubmitter.Result>> outcomes = new ArrayList<>(Collections.nCopies(
+              batch.size(), null));
+          for (int k = 0; k < order.size(); k++) {
+            BatchSubmitter.Result r = results.get(k);
+            outcomes.set(order.get(k), r.failure() == null ? Coalescer.Outcome.ok(r)
                 : Coalescer.Outcome.failed(SlurmSession.failure(r.failure())));
           }
           return outcomes;
         }));
+  }
+
+  /**
+   * The order in which a batch's jobs are submitted (indexes into {@code components}): multi-node groups first, then
+   * the graph's order. Slurm places and launches a pass's jobs in job-ID order, and one node's slurmd launches the
+   * batch scripts one after another (~75 ms each here); a group becomes ready in two steps (leader, then workers),
+   * so it is a wave's slowest and should not queue behind single-node jobs. Measured: in a 16-job wave submitted in
+   * the applies' arrival order, the last group's batch script was launched 1.1 s after the first's.
+   */
+  static List<Integer> submissionOrder(Graph graph, List<Component> components) {
+    List<String> names = graph.components().stream().map(Component::name).toList();
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < components.size(); i++) order.add(i);
+    order.sort(Comparator.<Integer>comparingInt(i -> -components.get(i).multiNode().numNodes())
+        .thenComparingInt(i -> names.indexOf(components.get(i).name())));
+    return order;
   }
 
   /**
