@@ -48,10 +48,14 @@ final class JobStatusScript {
     if (rule.type() == Readiness.Type.HTTP) {
       String path = rule.path() == null || rule.path().isBlank() ? "/" : rule.path();
       s.append("dyn_ready() {\n");
-      s.append("  local dyn_line\n");
+      s.append("  local dyn_line dyn_rest dyn_n=0\n");
       s.append("  { printf 'GET %s HTTP/1.0\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n' ")
           .append(ShellQuote.quote(path)).append(" \"$DYN_PROBE_HOST\" >&3\n");
       s.append("    IFS= read -r -t 2 dyn_line <&3 || return 1\n");
+      // The rest of the answer is read too, until the server closes (at most 16 MiB, 2 s per 64 KiB): a probe that
+      // hangs up after the status line makes the server's next write fail, and many servers log that reset for
+      // every probe (every 0.5 s for the job's life).
+      s.append("    while (( dyn_n++ < 256 )) && IFS= read -r -t 2 -N 65536 dyn_rest <&3; do :; done\n");
       s.append("    [[ \"$dyn_line\" == HTTP/*' '[23]* ]]\n");
       s.append("  } ").append(socket).append("\n");
       s.append("} 2>/dev/null\n");

@@ -63,6 +63,52 @@ class JobStatusWatcherBashTest {
     }
   }
 
+  @Test
+  void anHttpProbeReadsTheWholeAnswerSoTheServerNeverWritesIntoAClosedConnection() throws Exception {
+    // A server that sends its status line first and the rest a moment later, as a slow one does: a probe that hung
+    // up after the status line makes a later write fail (a reset, which servers log for every probe).
+    AtomicInteger answered = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread serving = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (java.net.Socket c = server.accept()) {
+          java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream()));
+          while (!in.readLine().isEmpty()) { /* the request's head */ }
+          java.io.OutputStream out = c.getOutputStream();
+          try {
+            out.write("HTTP/1.0 200 OK\r\n".getBytes());
+            out.flush();
+            Thread.sleep(300);
+            out.write("Content-Type: text/plain\r\n\r\n".getBytes());
+            out.flush();
+            Thread.sleep(100);
+            out.write("ok\n".repeat(1000).getBytes());
+            out.flush();
+            answered.incrementAndGet();
+          } catch (IOException e) {
+            failed.incrementAndGet();
+          }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+          // closed at the end of the test
+        }
+      }
+    });
+    serving.start();
+    Path status = tmp.resolve("status");
+    Process job = startWatcher(new Readiness(Readiness.Type.HTTP, server.getLocalPort(), "/health"), status);
+    try {
+      awaitStates(status, List.of("ready"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (answered.get() + failed.get() < 3 && System.nanoTime() < deadline) Thread.sleep(50);
+      assertTrue(answered.get() >= 3, "probes answered: " + answered);
+      assertEquals(0, failed.get(), "writes into a connection the probe had closed");
+    } finally {
+      job.destroyForcibly();
+      server.close();
+    }
+  }
+
   /**
    * A status line's time is UTC with milliseconds, the same from bash's own clock (bash 5: EPOCHREALTIME, no
    * process) and from date (the fallback where the variable is missing, as in bash 4), in a time zone that is not UTC.
