@@ -48,8 +48,15 @@ final class BatchSubmitter {
   /** One component to submit: its revision, and the nodes its jobs must avoid (empty for none). */
   record Apply(int revision, Component component, String exclude) {}
 
-  /** A replica's job and whether the deploy had it already (adopted) rather than submitting it now. */
-  record Job(String id, boolean adopted) {}
+  /**
+   * A replica's job and whether the deploy had it already (adopted) rather than submitting it now; {@code replaced}:
+   * the stale job of this revision it replaces (one that ran another spec, left by a lost run; cancelled), or "".
+   */
+  record Job(String id, boolean adopted, String replaced) {
+    Job(String id, boolean adopted) {
+      this(id, adopted, "");
+    }
+  }
 
   /**
    * Per component: its jobs in replica order, or why it failed (a {@link SlurmError}, the others unaffected);
@@ -60,6 +67,8 @@ final class BatchSubmitter {
   private final RemoteShell shell;
   private final SecretSource secrets;
   private final String where;
+  /** Job index -> the stale job it replaces, from the last run's answer (one submitter runs one batch). */
+  private final Map<Integer, String> replaced = new HashMap<>();
 
   /** @param where the login node, for messages ({@link SshEndpoint#display()}) */
   BatchSubmitter(RemoteShell shell, SecretSource secrets, String where) {
@@ -125,8 +134,13 @@ final class BatchSubmitter {
     // Safe to run again after a dropped connection: it finds the jobs the lost run submitted (and waits for it).
     RemoteShell.Result r = shell.run(command, stdin, RemoteShell.Retry.SAFE);
     Map<Integer, String[]> answers = new HashMap<>();
+    replaced.clear();
     for (String line : r.stdout().split("\n")) {
       String[] f = line.split("\t", 3);
+      if (f[0].equals("replaced") && f.length == 3 && f[1].matches("[0-9]+")) {
+        replaced.put(Integer.parseInt(f[1]), f[2].strip());
+        continue;
+      }
       if (f[0].equals("error") && f.length >= 2) {
         throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where + ": " + line.substring(6).strip());
       }
@@ -164,7 +178,12 @@ final class BatchSubmitter {
           failure = new SlurmError(SlurmError.Kind.SUBMIT_REFUSED, "sbatch on " + where + " refused job " + name
               + ": " + a[1].strip());
         } else if (JOB_ID.matcher(a[1]).matches() && ANSWERS.contains(a[0])) {
-          jobs.add(new Job(a[1], !a[0].equals("submitted")));
+          String old = replaced.getOrDefault(index, "");
+          if (!old.isEmpty()) {
+            log.info("apply on {}: job {} of revision {} ran another spec (left by a deploy run that was lost):"
+                + " cancelled, replaced by job {}", where, old, applies.get(i).revision(), a[1]);
+          }
+          jobs.add(new Job(a[1], !a[0].equals("submitted"), old));
           allCurrent &= a[0].equals("current");
           if (a[0].equals("current")) current++;
           else if (a[0].equals("adopted")) adopted++;

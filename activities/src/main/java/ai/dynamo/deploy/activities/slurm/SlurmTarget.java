@@ -151,7 +151,9 @@ public final class SlurmTarget implements DeployTarget {
     if (applied.current()) return DeployTarget.alreadyCurrent(revision, c, stage);
     StringJoiner ids = new StringJoiner(", ");
     for (BatchSubmitter.Job job : applied.jobs()) {
-      ids.add(job.id() + (job.adopted() ? " (already submitted)" : ""));
+      ids.add(job.id() + (job.adopted() ? " (already submitted)" : "")
+          + (job.replaced().isEmpty() ? "" : " (replacing job " + job.replaced() + ", which ran another spec as this"
+              + " revision: cancelled)"));
     }
     String exclude = avoid.isEmpty() ? "" : " with --exclude=" + avoid;
     return new ReadyState(0, stage.units(c), stopped + "submitted job(s) " + ids + exclude);

@@ -98,14 +98,42 @@ dyn_found=$(printf '%s\n' "$dyn_sq" | DYN_WF=$dyn_wf DYN_RUN=$dyn_run DYN_ENDED=
     if (!(name in best) || num + 0 > top[name]) { best[name] = id; top[name] = num + 0; live[name] = !(st in E) }
   }
   END {
-    for (name in best) print name, best[name]
-    # A component is current when its digest matched and the job picked for each of its names is live.
     n = split(ENVIRON["DYN_COMP_OF"], a, " ")
     for (i = 1; i <= n; i++) { eq = index(a[i], "="); C[substr(a[i], 1, eq - 1)] = substr(a[i], eq + 1) }
     n = split(ENVIRON["DYN_SAME"], a, " "); for (i = 1; i <= n; i++) S[a[i]] = 1
+    # A live job whose component this revision last applied with another spec (a run that was lost, then a
+    # different file deployed as the same revision number) runs other files: it is stale, never adopted.
+    for (name in best) {
+      if (live[name] && !(C[name] in S)) print "stale", name, best[name]
+      else print name, best[name]
+    }
+    # A component is current when its digest matched and the job picked for each of its names is live.
     for (name in C) if (!(name in best) || !live[name]) delete S[C[name]]
     for (c in S) print "current", c
   }') || dyn_fail "awk failed on squeue's answer"
+
+# Stale jobs are cancelled; their replacements are submitted once they have ended (a fixed port is theirs until
+# then), waiting at most 20 s.
+dyn_stale= dyn_stale_names= dyn_stale_left=
+while read -r dyn_fn dyn_fa dyn_fb; do
+  [ "$dyn_fn" = stale ] && dyn_stale="$dyn_stale,$dyn_fb" dyn_stale_names="$dyn_stale_names $dyn_fa=$dyn_fb "
+done <<EOF
+$dyn_found
+EOF
+if [ -n "$dyn_stale" ]; then
+  scancel $(printf '%s' "${dyn_stale#,}" | tr ',' ' ') 2> "$dyn_tmp/err" \
+    || dyn_fail "scancel of stale job(s) ${dyn_stale#,} failed: $(tr '\n\t' '  ' < "$dyn_tmp/err")"
+  dyn_waited=0
+  while :; do
+    dyn_stale_left=$(squeue --noheader --states=all --jobs="${dyn_stale#,}" --format='%i %T' 2> /dev/null \
+      | DYN_ENDED=$dyn_ended awk 'BEGIN { n = split(ENVIRON["DYN_ENDED"], a, " "); for (i = 1; i <= n; i++) E[a[i]] = 1 }
+          { st = toupper($2); sub(/\+$/, "", st); if (!(st in E)) printf " %s ", $1 }')
+    [ -z "$dyn_stale_left" ] && break
+    [ "$dyn_waited" -ge 40 ] && break
+    sleep 0.5
+    dyn_waited=$((dyn_waited + 1))
+  done
+fi
 
 dyn_current=
 while read -r dyn_fn dyn_fid; do
@@ -175,6 +203,17 @@ while IFS=$dyn_tab read -r dyn_kind dyn_i dyn_name dyn_rev dyn_dir dyn_script dy
   done <<EOF
 $dyn_found
 EOF
+  case $dyn_stale_names in
+    *" $dyn_name="*)
+      dyn_old=${dyn_stale_names##*" $dyn_name="} dyn_old=${dyn_old%% *}
+      case $dyn_stale_left in
+        *" $dyn_old "*)
+          printf 'refused\t%s\tjob %s of this revision runs another spec (left by a deploy run that was lost): cancelled, but still not ended after 20 s\n' \
+            "$dyn_i" "$dyn_old"
+          continue ;;
+      esac
+      printf 'replaced\t%s\t%s\n' "$dyn_i" "$dyn_old" ;;
+  esac
   if [ -n "$dyn_id" ]; then
     printf '%s\n' "$dyn_id" > "$dyn_idfile"
     case $dyn_current in

@@ -84,7 +84,10 @@ class SubmitProgramTest {
   private void standIns(String squeueLines) throws IOException {
     Path bin = Files.createDirectories(home.resolve("bin"));
     Files.writeString(home.resolve("squeue.out"), squeueLines);
-    script(bin.resolve("squeue"), "cat \"$FAKE_DIR/squeue.out\"\n");
+    // The look-up prints the listed jobs; a wait for cancelled jobs (--jobs=) sees them CANCELLED.
+    script(bin.resolve("squeue"), "case \"$*\" in *--jobs=*) for id in $(cat \"$FAKE_DIR/scancel.log\"); do"
+        + " echo \"$id CANCELLED\"; done ;; *) cat \"$FAKE_DIR/squeue.out\" ;; esac\n");
+    script(bin.resolve("scancel"), "for id in \"$@\"; do echo \"$id\" >> \"$FAKE_DIR/scancel.log\"; done\n");
     // Each submission gets the next id from 900 up and is logged with its arguments.
     script(bin.resolve("sbatch"), "n=$(wc -l < \"$FAKE_DIR/sbatch.log\" 2>/dev/null || echo 0)\n"
         + "echo \"$*\" >> \"$FAKE_DIR/sbatch.log\"\necho \"$((900 + n));local\"\n");
@@ -132,7 +135,9 @@ class SubmitProgramTest {
         List.of("21|" + name + "|NEW_STATE_FROM_A_LATER_SLURM|" + ours)); // unknown: not ended, adopted
     for (List<String> lines : cases) {
       Files.deleteIfExists(home.resolve("sbatch.log"));
-      digestWritten(g, "web", "an earlier apply's spec"); // squeue is asked only once a revision was applied
+      Files.deleteIfExists(home.resolve("scancel.log"));
+      // squeue is asked only once a revision was applied; this earlier apply was of another spec.
+      digestWritten(g, "web", "an earlier apply's spec");
       List<SlurmJob> jobs = new ArrayList<>();
       for (String l : lines) {
         String[] f = l.split("\\|", 4);
@@ -142,7 +147,11 @@ class SubmitProgramTest {
       BatchSubmitter.Result r = submitWith(g, String.join("\n", lines) + "\n");
       assertNull(r.failure(), lines.toString());
       BatchSubmitter.Job job = r.jobs().get(0);
-      if (pick.isPresent()) {
+      if (pick.isPresent() && !pick.get().state().ended()) {
+        // The job this revision has runs the other spec: cancelled and replaced, never adopted.
+        assertEquals(new BatchSubmitter.Job("900", false, pick.get().id()), job, lines.toString());
+        assertEquals(pick.get().id() + "\n", Files.readString(home.resolve("scancel.log")), lines.toString());
+      } else if (pick.isPresent()) {
         assertEquals(new BatchSubmitter.Job(pick.get().id(), true), job, lines.toString());
         assertFalse(Files.exists(home.resolve("sbatch.log")), "nothing submitted: " + lines);
       } else {
@@ -206,7 +215,8 @@ class SubmitProgramTest {
     String ours = "dynamo-deploy rev=1 wf=" + WF + " run=" + RUN;
     // {digest file content or null, squeue line, adopted id or null for a new submission}
     String[][] cases = {
-        {"another-spec", "41|" + name + "|RUNNING|" + ours, "41"}, // a reused revision number: adopted, rewritten
+        // A reused revision number whose live job runs another spec: cancelled and replaced (below), not adopted.
+        {"another-spec", "41|" + name + "|RUNNING|" + ours, null},
         // No digest: the revision was never applied (an apply writes it before its first sbatch), so squeue is not
         // even asked and the job is submitted; this listed job could only exist if someone removed the file.
         {null, "42|" + name + "|RUNNING|" + ours, null},
@@ -221,12 +231,31 @@ class SubmitProgramTest {
       String what = String.join(" / ", java.util.Arrays.asList(c));
       assertNull(r.failure(), what);
       assertFalse(r.current(), what);
-      assertEquals(c[2] == null ? new BatchSubmitter.Job("900", false) : new BatchSubmitter.Job(c[2], true),
-          r.jobs().get(0), what);
+      BatchSubmitter.Job expected = c[2] == null ? new BatchSubmitter.Job("900", false)
+          : new BatchSubmitter.Job(c[2], true);
+      assertEquals(expected.id(), r.jobs().get(0).id(), what);
+      assertEquals(expected.adopted(), r.jobs().get(0).adopted(), what);
       assertTrue(Files.exists(script(g, "web")), "files written: " + what);
       RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
       assertEquals("digest", Files.readString(Path.of(layout.specDigestFile(1, "web"))), what);
     }
+  }
+
+  @Test
+  void aLiveJobOfThisRevisionRunningAnotherSpecIsCancelledAndReplacedNotAdopted() throws IOException {
+    // A run deploying spec X as revision 1 was lost with its job live; a run of spec "digest" now applies revision 1.
+    Graph g = graph();
+    digestWritten(g, "web", "spec X");
+    String lost = "dynamo-deploy rev=1 wf=" + WF + " run=run-lost";
+    BatchSubmitter.Result r = submitWith(g, "61|" + SlurmNames.jobName(g, "web", 0) + "|RUNNING|" + lost + "\n");
+    assertNull(r.failure());
+    assertFalse(r.current());
+    assertEquals(List.of(new BatchSubmitter.Job("900", false, "61")), r.jobs());
+    assertEquals("61\n", Files.readString(home.resolve("scancel.log")), "the stale job is cancelled");
+    assertEquals(1, Files.readAllLines(home.resolve("sbatch.log")).size(), "and a job of this spec submitted");
+    RemoteLayout layout = new RemoteLayout(home.toString(), "deploys", g);
+    assertEquals("digest", Files.readString(Path.of(layout.specDigestFile(1, "web"))));
+    assertEquals("900\n", Files.readString(Path.of(layout.jobIdFile(1, "web", 0))));
   }
 
   @Test
