@@ -194,11 +194,42 @@ public final class TemporalConnection {
       throw new UserError(ExitCodes.INVALID, "error: cannot use the Temporal connection settings for " + address()
           + " (namespace " + namespace() + "): " + causes(e), e);
     }
+    // gRPC retries a refused connection until the request deadline (~30 s); a plain TCP connect says it at once.
+    IOException refused = tcpConnect(address(), CONNECT_TIMEOUT);
+    if (refused != null) throw unreachable(refused);
     // Every call has a deadline: a service that accepts the connection but never answers ends in an error too.
     try {
       return WorkflowServiceStubs.newConnectedServiceStubs(options, CONNECT_TIMEOUT);
     } catch (RuntimeException e) {
       throw unreachable(e);
+    }
+  }
+
+  /**
+   * Why a TCP connection to {@code host:port} cannot be made within {@code timeout} (refused, unknown host, no
+   * answer), or null when it can, or when the address is not a plain {@code host:port} (a gRPC target URI is left
+   * to gRPC).
+   */
+  static IOException tcpConnect(String address, Duration timeout) {
+    int colon = address.lastIndexOf(':');
+    if (address.contains("/") || colon <= 0) return null;
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      return null;
+    } catch (java.net.UnknownHostException e) {
+      return new java.net.UnknownHostException("unknown host " + host);
+    } catch (java.net.SocketTimeoutException e) {
+      return new java.net.SocketTimeoutException("no TCP connection within " + timeout.toSeconds() + " s");
+    } catch (IOException | IllegalArgumentException e) {
+      return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
 

@@ -110,6 +110,7 @@ class TemporalConnectionTest {
     assertEquals(ExitCodes.UNREACHABLE, e.exitCode());
     assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     assertTrue(e.getMessage().contains("dynamo server"), e.getMessage());
+    assertTrue(e.getMessage().contains("Connection refused"), "the cause, from a plain TCP connect: " + e.getMessage());
   }
 
   @Test
