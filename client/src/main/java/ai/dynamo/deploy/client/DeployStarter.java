@@ -5,6 +5,7 @@ import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
 import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.SpecDigest;
 import ai.dynamo.deploy.workflows.TargetLabels;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import io.grpc.Status;
@@ -79,7 +80,7 @@ public final class DeployStarter {
             .newUntypedWorkflowStub(workflowId, Optional.of(execution.getRunId()), Optional.empty())
             .describe();
     String digest = memoDigest(now);
-    if (digest != null && !digest.equals(request.specDigest())) {
+    if (digest != null && !sameSpec(digest, request)) {
       throw conflict(now, workflowId);
     }
     return new Started(workflowId, execution.getRunId(), false);
@@ -87,11 +88,20 @@ public final class DeployStarter {
 
   private static Started attachOrRefuse(
       WorkflowExecutionDescription running, DeployRequest request, String workflowId) {
-    String digest = memoDigest(running);
-    if (request.specDigest().equals(digest)) {
+    if (sameSpec(memoDigest(running), request)) {
       return new Started(workflowId, running.getExecution().getRunId(), true);
     }
     throw conflict(running, workflowId);
+  }
+
+  /**
+   * Whether a running deploy's spec digest is this request's: today's digest, or the one a version before the stable
+   * graph digest computed for the same request ({@link SpecDigest#previousForm}), so an upgrade does not make the
+   * same file look like a different spec.
+   */
+  static boolean sameSpec(String runningDigest, DeployRequest request) {
+    return runningDigest != null && (runningDigest.equals(request.specDigest())
+        || runningDigest.equals(SpecDigest.previousForm(request.graph(), request.target())));
   }
 
   private static DeployConflictException conflict(WorkflowExecutionDescription running, String workflowId) {

@@ -9,6 +9,7 @@ import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.Phase;
+import ai.dynamo.deploy.workflows.SpecDigest;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
@@ -51,6 +52,42 @@ class DeployStarterTest {
       assertEquals(first.runId(), e.runId());
       assertTrue(e.getMessage().contains("deploy/fake/lab/dynamo-graph"), e.getMessage());
       assertTrue(e.getMessage().contains("dynamo deploy cancel dynamo-graph"), e.getMessage());
+      env.client().newUntypedWorkflowStub(first.workflowId()).cancel();
+    }
+  }
+
+  /** A deploy started by a version before the stable graph digest carries the previous form of the same spec. */
+  private static DeployRequest startedByAnOlderVersion(DeployRequest r) {
+    return new DeployRequest(r.graph(), SpecDigest.previousForm(r.graph(), r.target()), r.target(), r.options());
+  }
+
+  @Test
+  void theSameSpecStartedByAnOlderVersionIsAttachedTo() {
+    try (DeployEnvironment env = DeployEnvironment.withFakeTarget()) {
+      DeployRequest request = FakeDeploys.request(TestGraphs.sample(), SLOW);
+      DeployRequest older = startedByAnOlderVersion(request);
+      assertNotEquals(request.specDigest(), older.specDigest(), "the previous form differs for this graph");
+      DeployStarter.Started first = DeployStarter.startOrAttach(env.client(), older);
+      DeployStarter.Started again = DeployStarter.startOrAttach(env.client(), request);
+      assertTrue(again.attached());
+      assertEquals(first.runId(), again.runId());
+      env.client().newUntypedWorkflowStub(first.workflowId()).cancel();
+    }
+  }
+
+  @Test
+  void aDifferentSpecIsRefusedWhileAnOlderVersionsDeployRuns() {
+    try (DeployEnvironment env = DeployEnvironment.withFakeTarget()) {
+      DeployStarter.Started first = DeployStarter.startOrAttach(env.client(),
+          startedByAnOlderVersion(FakeDeploys.request(TestGraphs.sample(), SLOW)));
+      Map<String, String> other = new java.util.HashMap<>(SLOW);
+      other.put("fake.pollMillis", "200");
+      DeployConflictException e = assertThrows(DeployConflictException.class,
+          () -> DeployStarter.startOrAttach(env.client(), FakeDeploys.request(TestGraphs.sample(), other)));
+      assertEquals(first.runId(), e.runId());
+      assertThrows(DeployConflictException.class,
+          () -> DeployStarter.startOrAttach(env.client(), FakeDeploys.request(TestGraphs.small(), SLOW)),
+          "another graph of the same name");
       env.client().newUntypedWorkflowStub(first.workflowId()).cancel();
     }
   }

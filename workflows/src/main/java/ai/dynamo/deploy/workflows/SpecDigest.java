@@ -15,8 +15,20 @@ public final class SpecDigest {
   private SpecDigest() {}
 
   public static String of(Graph graph, TargetSpec target) {
+    return of(GraphDigest.sha256(graph), target);
+  }
+
+  /**
+   * The spec digest versions before the stable graph digest computed for the same request (see
+   * {@link GraphDigest#previousForm}): a deploy they started still attaches. Delete both together.
+   */
+  public static String previousForm(Graph graph, TargetSpec target) {
+    return of(GraphDigest.previousForm(graph), target);
+  }
+
+  private static String of(String graphDigest, TargetSpec target) {
     StringBuilder text = new StringBuilder();
-    text.append("graph ").append(GraphDigest.sha256(graph)).append('\n');
+    text.append("graph ").append(graphDigest).append('\n');
     text.append("kind ").append(target.kind()).append('\n');
     text.append("location ").append(target.location()).append('\n');
     // settings is a sorted map: the digest does not depend on flag or profile order
