@@ -86,12 +86,12 @@ public final class TemporalOptions implements InvocationFactory.ReadsInvocation 
     boolean broken = false;
     try {
       return body.apply(connection.client(stubs));
-    } catch (io.grpc.StatusRuntimeException e) {
-      // a call that found no service, or no answer within its deadline
-      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-          || e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+    } catch (RuntimeException e) {
+      // a call that found no service, or no answer within its deadline (the SDK wraps it, e.g. in describe())
+      io.grpc.StatusRuntimeException lost = TemporalConnection.serviceLost(e);
+      if (lost != null) {
         broken = true;
-        throw connection.unreachable(e);
+        throw connection.unreachable(lost);
       }
       throw e;
     } finally {

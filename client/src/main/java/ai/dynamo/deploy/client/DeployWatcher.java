@@ -97,8 +97,20 @@ public final class DeployWatcher {
     try {
       return Optional.ofNullable(LiveProgress.fetch(client, workflowId, runId));
     } catch (WorkflowException | StatusRuntimeException e) {
+      // No answer is "no worker" only while the service itself answers: a lost service is the caller's error.
+      if (serviceUnavailable(e)) throw e;
       return Optional.empty();
     }
+  }
+
+  /** Whether Temporal itself could not be reached (UNAVAILABLE anywhere in the cause chain). */
+  static boolean serviceUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How a closed run ended ({@link DeployOutcomes}: result, failure details or last progress). */

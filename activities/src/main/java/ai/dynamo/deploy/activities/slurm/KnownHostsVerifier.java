@@ -45,7 +45,7 @@ final class KnownHostsVerifier extends OpenSSHKnownHosts {
         "the host key of " + hostname + " is not in " + khFile + " (" + type + " key " + fingerprint(key) + "). "
             + "Check this fingerprint with the cluster's administrators, then trust it with: "
             + keyscan(hostname, type) + " >> " + khFile
-            + " (or deploy once with the setting acceptNewHostKey=true).");
+            + " (or deploy once with --accept-new-host-key, the setting acceptNewHostKey=true).");
     return false;
   }
 

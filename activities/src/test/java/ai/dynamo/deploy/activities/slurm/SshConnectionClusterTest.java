@@ -69,6 +69,7 @@ class SshConnectionClusterTest {
     String expected = serverFingerprint();
     assertTrue(e.getMessage().contains(expected), e.getMessage() + " should show " + expected);
     assertTrue(e.getMessage().contains("ssh-keyscan -p " + port + " -t ed25519 127.0.0.1 >> " + empty), e.getMessage());
+    assertTrue(e.getMessage().contains("--accept-new-host-key"), "the flag a user types: " + e.getMessage());
     assertEquals("", Files.readString(empty), "nothing may be trusted without the opt-in");
   }
 

@@ -257,6 +257,10 @@ public final class TemporalConnection {
         .setRpcQueryTimeout(requestTimeout.compareTo(QUERY_TIMEOUT) < 0 ? requestTimeout : QUERY_TIMEOUT)
         .setHealthCheckAttemptTimeout(CONNECT_TIMEOUT)
         .setSystemInfoTimeout(requestTimeout)
+        // The SDK retries an unavailable service for a minute and more; a call ends within the request bound
+        // (a Temporal that stops during --wait is reported ~30 s later, not after minutes).
+        .setRpcRetryOptions(io.temporal.serviceclient.RpcRetryOptions.newBuilder().setExpiration(requestTimeout)
+            .validateBuildWithDefaults())
         .build();
   }
 
@@ -299,6 +303,25 @@ public final class TemporalConnection {
             + why
             + "\nStart a local one with 'dynamo server', or point TEMPORAL_ADDRESS / --address at yours.",
         cause);
+  }
+
+  /**
+   * The gRPC failure in {@code e} that means the service is gone: UNAVAILABLE anywhere in the cause chain (the SDK
+   * wraps it, as describe() does when Temporal stops during {@code --wait}), or a bare DEADLINE_EXCEEDED (a call
+   * with no answer within its deadline); null for anything else. A query's DEADLINE_EXCEEDED inside an SDK exception
+   * means no worker answered, which callers handle themselves.
+   */
+  public static io.grpc.StatusRuntimeException serviceLost(Throwable e) {
+    if (e instanceof io.grpc.StatusRuntimeException s
+        && s.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+      return s;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** Whether something accepts TCP connections at host:port within the timeout (cheap probe, no gRPC). */

@@ -121,6 +121,8 @@ class TemporalConnectionTest {
     assertEquals(java.time.Duration.ofSeconds(45), options.getRpcTimeout());
     assertEquals(java.time.Duration.ofSeconds(45), options.getSystemInfoTimeout());
     assertEquals(TemporalConnection.CONNECT_TIMEOUT, options.getHealthCheckAttemptTimeout());
+    assertEquals(java.time.Duration.ofSeconds(45), options.getRpcRetryOptions().getExpiration(),
+        "retries of an unavailable service end within the request bound too");
   }
 
   /** A temporal.toml profile with TLS files named relative to the directory the command runs in. */
