@@ -11,6 +11,22 @@ final class DecisionOutput {
   private DecisionOutput() {}
 
   static int print(WorkflowClient client, DeployDecisions.Outcome r, boolean wait, CommandLine command) {
+    return print(client, r, wait, command, ExitCodes::of);
+  }
+
+  /**
+   * {@code rollback --wait}: a paused deploy told to roll back succeeds when the rollback does (as {@code helm
+   * rollback}): it ends ROLLED_BACK, or TIMED_OUT when the deploy had timed out, and exits 0; a failed rollback ends
+   * FAILED. Restoring a recorded revision is a new run, which succeeds when it is READY.
+   */
+  static int printRollback(WorkflowClient client, DeployDecisions.Outcome r, boolean wait, CommandLine command) {
+    if (r.newRun()) return print(client, r, wait, command);
+    return print(client, r, wait, command, ending -> ending.phase() == ai.dynamo.deploy.workflows.Phase.ROLLED_BACK
+        || ending.phase() == ai.dynamo.deploy.workflows.Phase.TIMED_OUT ? ExitCodes.OK : ExitCodes.of(ending));
+  }
+
+  private static int print(WorkflowClient client, DeployDecisions.Outcome r, boolean wait, CommandLine command,
+      java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode) {
     if (!wait) {
       command.getOut().println(r.message() + ". Watch: dynamo deploy status " + r.workflowId() + " --wait");
       return ExitCodes.OK;
@@ -18,6 +34,6 @@ final class DecisionOutput {
     command.getOut().println(r.message());
     command.getOut().flush();
     return FollowRun.follow(client, r.workflowId(), r.runId(), command.getOut(), command.getErr(),
-        DeployWatcher.POLL_INTERVAL, false);
+        DeployWatcher.POLL_INTERVAL, false, exitCode);
   }
 }

@@ -23,7 +23,8 @@ final class DeployRollbackCommand implements Callable<Integer> {
       description = "The recorded revision to restore (see `dynamo deploy history`); default: the previous one.")
   int toRevision;
 
-  @Option(names = "--wait", description = "Follow the rollback until it ends; exit code as for 'dynamo deploy --wait'.")
+  @Option(names = "--wait", description = "Follow the rollback until it ends; exit code 0 when it succeeded (the"
+      + " paused deploy rolled back, or the revision is READY again), else as for 'dynamo deploy --wait'.")
   boolean waitForEnd;
 
   @Override
@@ -32,7 +33,7 @@ final class DeployRollbackCommand implements Callable<Integer> {
     return deploy.run("rollback", true, (client, found) -> {
       DeployDecisions.Outcome r = DeployDecisions.rollback(client, found.workflowId(), found.target(), toRevision,
           DeployOptions.defaults(DeployCommand.startedBy()), deploy.temporal.requestTimeout());
-      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine());
+      return DecisionOutput.printRollback(client, r, waitForEnd, spec.commandLine());
     });
   }
 }

@@ -77,6 +77,22 @@ class DeployOperateCommandTest {
   }
 
   @Test
+  void rollbackWaitOfAPausedDeployExitsZeroWhenTheRollbackSucceeds() {
+    // As helm rollback: the verb's own outcome. A paused failure ends ROLLED_BACK, a paused timeout TIMED_OUT.
+    run("deploy", "--target", "fake", "--set", "location=cli-rb-failed", "--set", "fake.failComponent=frontend",
+        "-f", graph.toString(), "--on-failure", "pause", "--pause-timeout", "2h", "--wait");
+    CliRun failed = run("deploy", "rollback", "deploy/fake/cli-rb-failed/demo", "--wait");
+    assertEquals(ExitCodes.OK, failed.exitCode(), failed.out() + failed.err());
+    assertTrue(failed.out().lines().anyMatch(l -> l.startsWith("ROLLED_BACK: ")), failed.out());
+
+    run("deploy", "--target", "fake", "--set", "location=cli-rb-timeout", "--set", "fake.neverReady=frontend",
+        "-f", graph.toString(), "--timeout", "2s", "--on-failure", "pause", "--pause-timeout", "2h", "--wait");
+    CliRun timedOut = run("deploy", "rollback", "deploy/fake/cli-rb-timeout/demo", "--wait");
+    assertEquals(ExitCodes.OK, timedOut.exitCode(), timedOut.out() + timedOut.err());
+    assertTrue(timedOut.out().lines().anyMatch(l -> l.startsWith("TIMED_OUT: ")), timedOut.out());
+  }
+
+  @Test
   void abortLeavesItAsItIsAndDecisionsThatDoNotApplyAreRefused() {
     CliRun refused = run("deploy", "abort", "demo", "--target", "fake", "--set", "location=cli-abort");
     assertEquals(ExitCodes.INVALID, refused.exitCode(), refused.out() + refused.err());

@@ -17,6 +17,12 @@ public final class FollowRun {
 
   public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
       Duration poll, boolean embedded) {
+    return follow(client, workflowId, runId, out, err, poll, embedded, ExitCodes::of);
+  }
+
+  /** {@link #follow} with the verb's own exit code for how the run ended. */
+  public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
+      Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode) {
     Thread detach = new Thread(() -> {
       out.println();
       if (embedded) {
@@ -42,7 +48,7 @@ public final class FollowRun {
         // the JVM is already exiting: the hook prints the detach message
       }
     }
-    int code = ExitCodes.of(ending);
+    int code = exitCode.applyAsInt(ending);
     (code == ExitCodes.OK ? out : err).println(ending.summary());
     return code;
   }
