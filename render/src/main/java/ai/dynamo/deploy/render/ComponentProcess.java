@@ -84,6 +84,13 @@ public final class ComponentProcess {
   }
 
   /**
+   * How long a process under the {@code running} rule must have run to be ready: one that ends sooner (a command
+   * that does not exist, a crash at start) is never reported ready. Slurm: the job checks it on the node; Kubernetes:
+   * the Deployment's {@code minReadySeconds}.
+   */
+  public static final int RUNNING_READY_SECONDS = 5;
+
+  /**
    * The readiness rule in force: the user's explicit block; else an {@code http} input with a {@code port} is
    * ready when that port accepts connections; else a multi-node leader is ready when its leader port does; else
    * ready when running.

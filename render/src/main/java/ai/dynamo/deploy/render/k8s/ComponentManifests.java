@@ -111,6 +111,9 @@ final class ComponentManifests {
                 map(
                     "replicas", c.replicas(),
                     "progressDeadlineSeconds", PROGRESS_DEADLINE_SECONDS,
+                    // no probe to say ready: a pod counts once it has stayed up this long (not at its first start)
+                    "minReadySeconds", readiness.type() == Readiness.Type.RUNNING
+                        ? ComponentProcess.RUNNING_READY_SECONDS : null,
                     "selector", map("matchLabels", Labels.selector(names, Role.SERVICE)),
                     "template", PodTemplates.template(c, names, pod, pods))));
     return objects;

@@ -10,6 +10,7 @@ import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.MultiNode;
 import ai.dynamo.deploy.ir.Resources;
+import ai.dynamo.deploy.render.ComponentProcess;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import java.io.IOException;
@@ -213,6 +214,36 @@ class SbatchScriptBashTest {
     } finally {
       job.destroyForcibly();
     }
+  }
+
+  @Test
+  void aRunningRuleIsReadyOnlyOnceTheProcessHasRunFiveSeconds() throws Exception {
+    // A command that ends at once (as one that does not exist on the node) is never ready.
+    Result quick = runRendered(service(Path.of("/bin/false")), Map.of("SLURM_JOB_ID", "81"));
+    assertNotEquals(0, quick.exit());
+    Path quickStatus = tmp.resolve("run/svc-0/status");
+    Thread.sleep((ComponentProcess.RUNNING_READY_SECONDS + 1) * 1000L); // the check's moment has passed
+    assertEquals(List.of("started", "exited"), states(quickStatus), Files.readString(quickStatus));
+
+    // One that keeps running is ready, no sooner than RUNNING_READY_SECONDS after it started.
+    Path serve = executable(tmp.resolve("serve.sh"), "#!/bin/bash\nexec sleep 8\n");
+    Files.delete(quickStatus);
+    Result slow = runRendered(service(serve), Map.of("SLURM_JOB_ID", "82"));
+    assertNotEquals(0, slow.exit(), "a service whose process ends stops the job");
+    List<String> lines = Files.readAllLines(quickStatus);
+    assertEquals(List.of("started", "ready", "exited"), states(quickStatus), String.join("\n", lines));
+    java.time.Instant started = java.time.Instant.parse(lines.get(0).split(" ")[0]);
+    java.time.Instant ready = java.time.Instant.parse(lines.get(1).split(" ")[0]);
+    assertTrue(!ready.isBefore(started.plusSeconds(ComponentProcess.RUNNING_READY_SECONDS)), started + " " + ready);
+  }
+
+  private static Graph service(Path cmd) {
+    return new Graph("1.0", "svc", List.of(new Component("svc", null, List.of(cmd.toString()), "dyn://svc.a.b", "dyn",
+        List.of(), 1, Resources.NONE, List.of(), List.of(), Map.of(), MultiNode.SINGLE, null)));
+  }
+
+  private static List<String> states(Path status) throws IOException {
+    return Files.readAllLines(status).stream().map(l -> l.split(" ", 4)[2]).toList();
   }
 
   /** Waits (bounded) until the file has a line containing {@code text}. */
