@@ -192,9 +192,23 @@ public final class ReadinessCheck {
     }
     if (cat != SlurmJobState.Category.RUNNING || c.isBatch() && stage == SlurmStage.ALL) return 0;
     if (stage != SlurmStage.WORKERS && ComponentProcess.readiness(c).type() == Readiness.Type.RUNNING) {
-      return stage == SlurmStage.LEADER ? 1 : perReplica;
+      // RUNNING in Slurm is not enough: the job says "ready" once its process has run a few seconds
+      // (ComponentProcess.RUNNING_READY_SECONDS), as the pushed wait reads it.
+      return saidReady(layout, revision, c, replica, job.id()) ? (stage == SlurmStage.LEADER ? 1 : perReplica) : 0;
     }
     return null;
+  }
+
+  /** Whether the replica's status file has a "ready" line of this job. */
+  private boolean saidReady(RemoteLayout layout, int revision, Component c, int replica, String jobId)
+      throws IOException {
+    String status = slurm.shell().readFile(layout.graphDir() + "/"
+        + RemoteLayout.statusFileInGraphDir(revision, c.name(), replica)).orElse("");
+    for (String line : status.split("\n")) {
+      Optional<JobStatusLine> l = JobStatusLine.parse(line);
+      if (l.isPresent() && l.get().jobId().equals(jobId) && l.get().state().equals("ready")) return true;
+    }
+    return false;
   }
 
   /** Where the rule is checked: the job's (first) node, or for a LEADER stage the node in leader-addr. */

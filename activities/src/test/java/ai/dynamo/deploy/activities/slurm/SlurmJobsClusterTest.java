@@ -165,6 +165,21 @@ class SlurmJobsClusterTest {
   }
 
   @Test
+  void aRunningRuleComponentWhoseCommandIsMissingFailsInsteadOfBeingReady() throws Exception {
+    // No port, so the rule is "running": the process must run for 5 s. srun cannot start the command at all.
+    Graph g = graph(unique("missing"), "  - name: worker\n    cmd: [no-such-command-on-the-node]\n"
+        + "    run_config: {input: \"dyn://m.worker.generate\", output: dyn}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n");
+    RemoteLayout layout = fx.layout(g);
+    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
+    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "worker", 0).jobId();
+    ReadinessCheck check = new ReadinessCheck(slurm);
+    SlurmError e = assertThrows(SlurmError.class, () -> waitFor(check, g.components().get(0), SlurmStage.ALL, 1,
+        layout, Map.of(0, job), Duration.ofSeconds(40)), "never ready");
+    assertEquals(SlurmError.Kind.JOB_FAILED, e.kind(), e.getMessage());
+  }
+
+  @Test
   void aGroupStartsItsWorkersOnlyAfterTheLeaderIsReadyAndStartWorkersExists() throws Exception {
     int leaderPort = ClusterFixture.port();
     Graph g = graph(unique("group"), "  - name: grp\n    cmd: [python3, " + fx.standinPath() + "]\n"
