@@ -98,19 +98,22 @@ public final class DeployWatcher {
       return Optional.ofNullable(LiveProgress.fetch(client, workflowId, runId));
     } catch (WorkflowException | StatusRuntimeException e) {
       // No answer is "no worker" only while the service itself answers: a lost service is the caller's error.
-      if (serviceUnavailable(e)) throw e;
+      if (unavailable(e) != null) throw e;
       return Optional.empty();
     }
   }
 
-  /** Whether Temporal itself could not be reached (UNAVAILABLE anywhere in the cause chain). */
-  static boolean serviceUnavailable(Throwable e) {
+  /**
+   * The failure that says Temporal itself could not be reached: UNAVAILABLE anywhere in the cause chain (the SDK
+   * wraps it, as describe() does when Temporal stops), or null.
+   */
+  public static StatusRuntimeException unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-        return true;
+        return s;
       }
     }
-    return false;
+    return null;
   }
 
   /** How a closed run ended ({@link DeployOutcomes}: result, failure details or last progress). */

@@ -49,11 +49,12 @@ public final class TemporalConnection {
   /** What the TLS files held when these settings were resolved (see {@link #sameSettings}). */
   private final List<Object> tlsFiles;
 
-  private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured, Duration requestTimeout) {
+  private TemporalConnection(ClientConfigProfile profile, boolean addressConfigured, Duration requestTimeout,
+      List<Object> tlsFiles) {
     this.profile = profile;
     this.addressConfigured = addressConfigured;
     this.requestTimeout = requestTimeout;
-    this.tlsFiles = tlsFileContents(profile.getTls());
+    this.tlsFiles = tlsFiles;
   }
 
   /**
@@ -89,7 +90,7 @@ public final class TemporalConnection {
     if (loaded.getTls() != null) effective.setTls(resolveTlsPaths(loaded.getTls(), workingDirectory));
     ClientConfigProfile profile = effective.build();
     boolean configured = profile.getAddress() != null && !profile.getAddress().isBlank();
-    return new TemporalConnection(profile, configured, REQUEST_TIMEOUT);
+    return new TemporalConnection(profile, configured, REQUEST_TIMEOUT, tlsFileContents(profile.getTls()));
   }
 
   private static ClientConfigTLS resolveTlsPaths(ClientConfigTLS tls, Path workingDirectory) {
@@ -148,12 +149,12 @@ public final class TemporalConnection {
   public static TemporalConnection local(int port, String namespace) {
     return new TemporalConnection(
         ClientConfigProfile.newBuilder().setAddress(LOCAL_HOST + ":" + port).setNamespace(namespace).build(), true,
-        REQUEST_TIMEOUT);
+        REQUEST_TIMEOUT, List.of());
   }
 
   /** This connection with another deadline for each call ({@code --request-timeout}). */
   public TemporalConnection withRequestTimeout(Duration timeout) {
-    return new TemporalConnection(profile, addressConfigured, timeout);
+    return new TemporalConnection(profile, addressConfigured, timeout, tlsFiles);
   }
 
   /** The deadline of each call, and how long the CLI waits for a worker's short answers (records). */
@@ -178,7 +179,7 @@ public final class TemporalConnection {
 
   /** This connection with another address (the embedded service's), keeping namespace and credentials. */
   public TemporalConnection withAddress(String address) {
-    return new TemporalConnection(profile.toBuilder().setAddress(address).build(), true, requestTimeout);
+    return new TemporalConnection(profile.toBuilder().setAddress(address).build(), true, requestTimeout, tlsFiles);
   }
 
   /**
@@ -221,6 +222,11 @@ public final class TemporalConnection {
     } catch (NumberFormatException e) {
       return null;
     }
+    return connectError(host, port, timeout);
+  }
+
+  /** Why a TCP connection to host:port cannot be made within {@code timeout}, or null when it can. */
+  private static IOException connectError(String host, int port, Duration timeout) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
       return null;
@@ -316,21 +322,11 @@ public final class TemporalConnection {
         && s.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
       return s;
     }
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-        return s;
-      }
-    }
-    return null;
+    return ai.dynamo.deploy.client.DeployWatcher.unavailable(e);
   }
 
   /** Whether something accepts TCP connections at host:port within the timeout (cheap probe, no gRPC). */
   public static boolean answers(String host, int port, Duration timeout) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return connectError(host, port, timeout) == null;
   }
 }
