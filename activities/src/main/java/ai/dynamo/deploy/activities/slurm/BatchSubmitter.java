@@ -67,8 +67,6 @@ final class BatchSubmitter {
   private final RemoteShell shell;
   private final SecretSource secrets;
   private final String where;
-  /** Job index -> the stale job it replaces, from the last run's answer (one submitter runs one batch). */
-  private final Map<Integer, String> replaced = new HashMap<>();
 
   /** @param where the login node, for messages ({@link SshEndpoint#display()}) */
   BatchSubmitter(RemoteShell shell, SecretSource secrets, String where) {
@@ -127,14 +125,14 @@ final class BatchSubmitter {
     return results(applies, failed, answers, jobNames);
   }
 
-  /** Runs the program; its answer per job index: {kind, id or message}. */
+  /** Runs the program; its answer per job index: {kind, id or message[, the stale job it replaced]}. */
   private Map<Integer, String[]> run(String control, byte[] stdin, RemoteLayout layout) throws IOException {
     String command = "sh -c " + Shell.quote(PROGRAM) + " dynamo-submit " + Shell.quote(layout.graphDir()) + " "
         + Shell.quote(control);
     // Safe to run again after a dropped connection: it finds the jobs the lost run submitted (and waits for it).
     RemoteShell.Result r = shell.run(command, stdin, RemoteShell.Retry.SAFE);
     Map<Integer, String[]> answers = new HashMap<>();
-    replaced.clear();
+    Map<Integer, String> replaced = new HashMap<>();
     for (String line : r.stdout().split("\n")) {
       String[] f = line.split("\t", 3);
       if (f[0].equals("replaced") && f.length == 3 && f[1].matches("[0-9]+")) {
@@ -150,6 +148,7 @@ final class BatchSubmitter {
       throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where + " ended with exit status "
           + r.exit() + ": " + r.stderr().strip());
     }
+    replaced.forEach((i, old) -> answers.computeIfPresent(i, (k, a) -> new String[] {a[0], a[1], old}));
     return answers;
   }
 
@@ -178,7 +177,7 @@ final class BatchSubmitter {
           failure = new SlurmError(SlurmError.Kind.SUBMIT_REFUSED, "sbatch on " + where + " refused job " + name
               + ": " + a[1].strip());
         } else if (JOB_ID.matcher(a[1]).matches() && ANSWERS.contains(a[0])) {
-          String old = replaced.getOrDefault(index, "");
+          String old = a.length > 2 ? a[2] : "";
           if (!old.isEmpty()) {
             log.info("apply on {}: job {} of revision {} ran another spec (left by a deploy run that was lost):"
                 + " cancelled, replaced by job {}", where, old, applies.get(i).revision(), a[1]);
