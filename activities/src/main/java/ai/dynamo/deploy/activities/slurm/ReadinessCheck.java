@@ -199,16 +199,17 @@ public final class ReadinessCheck {
     return null;
   }
 
-  /** Whether the replica's status file has a "ready" line of this job. */
+  /** Whether this job's status lines, folded as the pushed wait folds them ({@link JobReport}), say it is ready. */
   private boolean saidReady(RemoteLayout layout, int revision, Component c, int replica, String jobId)
       throws IOException {
     String status = slurm.shell().readFile(layout.graphDir() + "/"
         + RemoteLayout.statusFileInGraphDir(revision, c.name(), replica)).orElse("");
+    JobReport report = JobReport.empty(jobId);
     for (String line : status.split("\n")) {
       Optional<JobStatusLine> l = JobStatusLine.parse(line);
-      if (l.isPresent() && l.get().jobId().equals(jobId) && l.get().state().equals("ready")) return true;
+      if (l.isPresent() && l.get().jobId().equals(jobId)) report = report.with(l.get());
     }
-    return false;
+    return report.ready();
   }
 
   /** Where the rule is checked: the job's (first) node, or for a LEADER stage the node in leader-addr. */
