@@ -15,9 +15,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * Where the libraries' logs go (Temporal SDK, gRPC, fabric8, sshj): the command's output is its interface, so
  * without {@code --debug} they go to a file of this run under {@code $XDG_STATE_HOME/dynamo/} (default
- * {@code ~/.local/state/dynamo/}), named on stderr when the command fails; with {@code --debug}, and for the
- * long-running {@code dynamo worker} and {@code dynamo server} (whose logs belong to journald or kubectl logs), to
- * stderr. Must run before anything logs: the logger reads its configuration once.
+ * {@code ~/.local/state/dynamo/}), named on stderr when the command fails. {@code dynamo server}, a development
+ * service in someone's terminal, logs to a file of its own ({@code server-*.log}, named in its banner): the SDK logs
+ * every failed activity with its stack trace, and a typo'd flag is no reason for a screen of Java. With
+ * {@code --debug}, and for the long-running {@code dynamo worker} and {@code dynamo daemon} (whose logs belong to
+ * journald or kubectl logs), to stderr. Must run before anything logs: the logger reads its configuration once.
  */
 final class LogSetup {
   /** How many log files of earlier runs are kept. */
@@ -38,8 +40,10 @@ final class LogSetup {
     Path dir = directory(env);
     try {
       Files.createDirectories(dir);
-      prune(dir);
-      Path file = dir.resolve("dynamo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+      // A server's file has a prefix of its own, so that twenty short commands do not prune a running server's file.
+      String prefix = "server".equals(Verbs.named(args)) ? SERVER_PREFIX : "dynamo-";
+      prune(dir, prefix);
+      Path file = dir.resolve(prefix + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
           + "-" + ProcessHandle.current().pid() + ".log");
       System.setProperty("org.slf4j.simpleLogger.logFile", file.toString());
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
@@ -57,13 +61,22 @@ final class LogSetup {
     return verb != null && !WITHOUT_LIBRARIES.contains(verb);
   }
 
-  /** {@code --debug} anywhere, or a long-running verb. */
+  /** {@code --debug} anywhere, or a long-running verb whose logs are collected (worker, daemon). */
   static boolean toStderr(String[] args) {
     for (String a : args) {
       if (a.equals("--debug")) return true;
     }
     String verb = Verbs.named(args);
-    return "worker".equals(verb) || "server".equals(verb) || "daemon".equals(verb);
+    return "worker".equals(verb) || "daemon".equals(verb);
+  }
+
+  /** The name prefix of {@code dynamo server}'s log files. */
+  static final String SERVER_PREFIX = "server-";
+
+  /** The file the libraries log to in this process, or null when they log to stderr (or were never set up). */
+  static Path currentFile() {
+    String file = System.getProperty("org.slf4j.simpleLogger.logFile");
+    return file == null || file.equals("System.err") || file.equals("System.out") ? null : Path.of(file);
   }
 
   static Path directory(Map<String, String> env) {
@@ -72,14 +85,29 @@ final class LogSetup {
     return base.resolve("dynamo");
   }
 
-  /** What to add to a failing command's error output: where its logs are (nothing when none were written). */
+  /**
+   * What to add to a failing command's error output: where its logs are, when a library warned or failed there.
+   * Nothing for a file of INFO lines only (a client's "shutdown"): a {@code deploy status} of a failed deploy exits
+   * non-zero without anything having gone wrong in this run.
+   */
   static String whereOnFailure(Path file) {
-    try {
-      if (file != null && Files.size(file) > 0) return "(library logs of this run: " + file + ")";
-    } catch (IOException e) {
-      // no file, nothing to point at
+    if (file == null) return null;
+    try (Stream<String> lines = Files.lines(file)) {
+      if (lines.limit(MAX_LINES_SCANNED).anyMatch(LogSetup::warnsOrWorse)) return "(library logs of this run: " + file + ")";
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // no file or not readable: nothing to point at
     }
     return null;
+  }
+
+  /** How many lines of a run's log are looked at for a warning (a run's log is a few hundred lines at most). */
+  static final int MAX_LINES_SCANNED = 100_000;
+
+  private static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("^(?:\\S+ ){0,3}(WARN|ERROR) ");
+
+  /** A simple-logger line at WARN or ERROR: {@code [time] [thread] LEVEL logger - message}. */
+  static boolean warnsOrWorse(String line) {
+    return LEVEL.matcher(line).find();
   }
 
   /** Removes this run's file when nothing was logged. */
@@ -91,11 +119,12 @@ final class LogSetup {
     }
   }
 
-  /** Keeps the newest {@link #KEEP} - 1 files, so with this run's there are at most {@link #KEEP}. */
-  private static void prune(Path dir) throws IOException {
+  /** Keeps the newest {@link #KEEP} - 1 files of {@code prefix}, so with this run's there are at most {@link #KEEP}. */
+  private static void prune(Path dir, String prefix) throws IOException {
     List<Path> logs;
     try (Stream<Path> files = Files.list(dir)) {
-      logs = files.filter(p -> p.getFileName().toString().matches("dynamo-.*\\.log"))
+      logs = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+              && p.getFileName().toString().endsWith(".log"))
           .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
     }
     for (Path old : logs.subList(Math.min(logs.size(), KEEP - 1), logs.size())) Files.deleteIfExists(old);

@@ -42,6 +42,8 @@ final class ServerCommand implements Callable<Integer> {
     out.println("Temporal development service on " + TemporalConnection.LOCAL_HOST + ":" + service.port()
         + " (namespace " + TemporalConnection.DEFAULT_NAMESPACE + ", in memory) with a worker on task queue "
         + DeployIds.TASK_QUEUE + " (targets: " + String.join(", ", registration.kinds()) + "). Stop with Ctrl-C.");
+    java.nio.file.Path logs = LogSetup.currentFile();
+    if (logs != null) out.println("Library logs (Temporal SDK, Kubernetes, SSH; --debug prints them here): " + logs);
     out.flush();
     WorkerCommand.awaitShutdown(() -> service.shutdown(DeployWorker.DEFAULT_GRACE));
     return ExitCodes.OK;

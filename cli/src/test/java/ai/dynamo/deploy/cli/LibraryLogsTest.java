@@ -51,9 +51,43 @@ class LibraryLogsTest {
   }
 
   @Test
+  void theDevelopmentServerKeepsTheSdksStackTracesOfAFailedDeployInItsLogFile() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("server-home"));
+    Path graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Map<String, String> env = Map.of("HOME", home.toString(), "XDG_STATE_HOME", "",
+        "TEMPORAL_ADDRESS", "127.0.0.1:" + port, "TEMPORAL_CONFIG_FILE", dir.resolve("no-temporal.toml").toString());
+    List<String> jvm = List.of("-Duser.home=" + home);
+    try (ServerProcessTest.Dynamo server = new ServerProcessTest.Dynamo(env, jvm, "server", "--port",
+        Integer.toString(port))) {
+      String banner = server.await(l -> l.startsWith("Library logs "), "the server naming its log file");
+      Path file = Path.of(banner.substring(banner.lastIndexOf(": ") + 2));
+      assertTrue(file.getFileName().toString().startsWith(LogSetup.SERVER_PREFIX)
+          && file.startsWith(home.resolve(".local/state/dynamo")), banner);
+      String[] deploy = {"deploy", "--target", "fake", "--set", "location=server-logs", "--set",
+          "fake.failComponent=frontend", "-f", graph.toString(), "--wait"};
+      try (ServerProcessTest.Dynamo run = new ServerProcessTest.Dynamo(env, jvm, deploy)) {
+        assertEquals(ExitCodes.DEPLOY_FAILED, run.exit(), String.join("\n", run.seen));
+      }
+      // The SDK logs the failed activity with its stack trace (the file is written as it happens).
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(file).contains("\tat io.temporal") && System.nanoTime() < end) Thread.sleep(100);
+      assertTrue(Files.readString(file).contains("\tat io.temporal"), "the SDK's stack traces are in " + file);
+      Thread.sleep(500); // anything the server would still print about the failure
+      server.lines.drainTo(server.seen);
+      String printed = String.join("\n", server.seen);
+      assertFalse(printed.contains("\tat ") || printed.contains("WARN"), printed);
+    }
+  }
+
+  @Test
   void debugAndLongRunningVerbsLogToStderrAndTheDirectoryKeepsTwentyRuns() throws Exception {
     assertTrue(LogSetup.toStderr(new String[] {"deploy", "list", "--debug"}));
     assertTrue(LogSetup.toStderr(new String[] {"worker", "--address", "x:1"}));
+    assertFalse(LogSetup.toStderr(new String[] {"server", "--port", "7300"}), "a server logs to a file of its own");
     assertTrue(LogSetup.toStderr(new String[] {"--debug", "validate"}));
     assertFalse(LogSetup.toStderr(new String[] {"deploy", "status", "worker"}));
     // verbs that run no library set up nothing (a short verb's start-up; see LazyVerbsTest)
@@ -64,6 +98,14 @@ class LibraryLogsTest {
     assertEquals(Path.of("/state/dynamo"), LogSetup.directory(Map.of("XDG_STATE_HOME", "/state")));
     assertEquals(Path.of(System.getProperty("user.home"), ".local/state/dynamo"), LogSetup.directory(Map.of()));
     assertNull(LogSetup.whereOnFailure(Files.createFile(dir.resolve("empty.log"))), "nothing logged: nothing said");
+    Path infoOnly = Files.writeString(dir.resolve("info.log"),
+        "675 INFO io.temporal.serviceclient.WorkflowServiceStubsImpl - shutdown\n");
+    assertNull(LogSetup.whereOnFailure(infoOnly), "INFO lines only: a non-zero exit of a verb is no library's trouble");
+    Path warned = Files.writeString(dir.resolve("warn.log"), "12 INFO a - x\n"
+        + "2026-11-29 16:34:29 [main] WARN io.temporal.internal.Foo - Activity failure\n");
+    assertEquals("(library logs of this run: " + warned + ")", LogSetup.whereOnFailure(warned));
+    assertFalse(LogSetup.warnsOrWorse("5 INFO x - a message that says WARN or ERROR later"));
+    assertTrue(LogSetup.warnsOrWorse("ERROR io.grpc - down"));
 
     Path logs = Files.createDirectories(dir.resolve("xdg/dynamo"));
     for (int i = 0; i < 30; i++) Files.writeString(logs.resolve(String.format("dynamo-20260101-0000%02d-1.log", i)), "x");

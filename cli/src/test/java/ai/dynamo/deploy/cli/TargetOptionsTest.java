@@ -62,4 +62,14 @@ class TargetOptionsTest {
     assertTrue(sshFlagOnK8s.getMessage().contains("--known-hosts applies to --target slurm, not --target k8s"),
         sshFlagOnK8s.getMessage());
   }
+
+  @Test
+  void aMistypedSetKeyGetsTheClosestSettingOfItsTarget() {
+    UserError typo = assertThrows(UserError.class, () -> parse("--target", "slurm", "--set", "partiton=gpu"));
+    assertEquals(ExitCodes.INVALID, typo.exitCode());
+    assertTrue(typo.getMessage().contains("--set partiton: no such setting for --target slurm; did you mean partition?"),
+        typo.getMessage());
+    UserError far = assertThrows(UserError.class, () -> parse("--target", "slurm", "--set", "zzzzzz=1"));
+    assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
+  }
 }

@@ -87,7 +87,9 @@ public record TargetChoice(String kind, Map<String, String> settings) {
       String owner = TargetProfile.KEYS.entrySet().stream().filter(e -> e.getValue().contains(key))
           .map(Map.Entry::getKey).findFirst().orElse(null);
       if (owner == null) {
+        String close = ai.dynamo.deploy.ir.Suggestions.closest(key, allowed);
         throw new UserError(ExitCodes.INVALID, "error: " + flag + ": no such setting for --target " + kind
+            + (close == null ? "" : "; did you mean " + close + "?")
             + " (its settings: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
       }
       throw new UserError(ExitCodes.INVALID, "error: " + flag + " applies to --target " + owner + ", not --target "
