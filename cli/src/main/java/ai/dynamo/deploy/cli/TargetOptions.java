@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.cli;
 
+import ai.dynamo.deploy.cli.action.Invocation;
 import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
+import ai.dynamo.deploy.cli.action.KubeconfigNamespace;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.Durations;
@@ -18,7 +20,15 @@ import picocli.CommandLine.Option;
  * The target and its settings. Flags override the {@code --profile} file; keys are those of
  * {@link TargetSettings}.
  */
-public final class TargetOptions {
+public final class TargetOptions implements InvocationFactory.ReadsInvocation {
+  /** The caller (its environment: KUBECONFIG, HOME); null when built without the factory (then this process). */
+  private Invocation invocation;
+
+  @Override
+  public void use(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
   /** The default target when none is named: Kubernetes. */
   static final String DEFAULT_KIND = TargetChoice.K8S;
 
@@ -30,7 +40,7 @@ public final class TargetOptions {
       description = "Target profile file (YAML, one section per target: k8s: {namespace: ...}, slurm: {partition: ...}).")
   Path profile;
 
-  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "k8s: namespace (default: default).")
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "k8s: namespace (default: the kubeconfig context's namespace, else default).")
   String namespace;
 
   @Option(names = "--context", paramLabel = "CTX", description = "k8s: kubeconfig context (default: current).")
@@ -187,7 +197,13 @@ public final class TargetOptions {
       }
       flags.putAll(KubeconfigIdentity.read(kubeconfig, context).settings());
     }
-    return TargetChoice.of(kind(), profile, flags);
+    Map<String, String> fallbacks = new LinkedHashMap<>();
+    if (TargetChoice.K8S.equals(kind()) && namespace == null) {
+      // As kubectl and helm: without -n, the kubeconfig context's namespace (a profile's namespace still wins).
+      fallbacks.put(TargetSettings.K8S_NAMESPACE,
+          KubeconfigNamespace.of(kubeconfig, context, invocation == null ? System.getenv() : invocation.env()));
+    }
+    return TargetChoice.of(kind(), profile, flags, fallbacks);
   }
 
   /** Checks the flags given for a deploy found by name against the target it is on. */

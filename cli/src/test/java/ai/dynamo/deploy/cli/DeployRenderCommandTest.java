@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,5 +110,22 @@ class DeployRenderCommandTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void withoutNamespaceTheCallersKubeconfigContextNamesIt() throws IOException {
+    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), String.join("\n", "apiVersion: v1", "kind: Config",
+        "current-context: dev", "contexts: [{name: dev, context: {cluster: c, user: u, namespace: team-llm}}]", ""));
+    Path out = dir.resolve("ns-out");
+    // The caller's environment, as the daemon gets it from a client, not this JVM's.
+    ai.dynamo.deploy.cli.action.Invocation caller = new ai.dynamo.deploy.cli.action.Invocation(
+        Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString()), dir, false,
+        ai.dynamo.deploy.cli.action.Invocation.FRESH);
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = Main.run(new String[] {"deploy", "--target", "k8s", "-f", demo().toString(), "--out_dir", out.toString()},
+        new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true), caller);
+    assertEquals(ExitCodes.OK, code, err.toString());
+    assertTrue(Files.readString(out.resolve("frontend.yaml")).contains("namespace: team-llm"));
+    assertFalse(Files.readString(out.resolve("frontend.yaml")).contains("namespace: default"));
   }
 }

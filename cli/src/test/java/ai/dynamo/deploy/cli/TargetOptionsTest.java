@@ -72,4 +72,18 @@ class TargetOptionsTest {
     UserError far = assertThrows(UserError.class, () -> parse("--target", "slurm", "--set", "zzzzzz=1"));
     assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
   }
+
+  @Test
+  void withoutNamespaceTheKubeconfigContextsNamespaceAndAFlagOrProfileWins(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("kubeconfig"), String.join("\n",
+        "apiVersion: v1", "kind: Config", "current-context: prod",
+        "clusters: [{name: c, cluster: {server: \"https://10.0.0.1:6443\"}}]",
+        "contexts: [{name: prod, context: {cluster: c, user: u, namespace: llm}}]", ""));
+    assertEquals("10.0.0.1:6443/llm", parse("--target", "k8s", "--kubeconfig", file.toString()).location());
+    assertEquals("10.0.0.1:6443/team", parse("--target", "k8s", "--kubeconfig", file.toString(), "-n", "team").location());
+    java.nio.file.Path profile = java.nio.file.Files.writeString(dir.resolve("profile.yaml"), "k8s: {namespace: prof}\n");
+    assertEquals("10.0.0.1:6443/prof",
+        parse("--target", "k8s", "--kubeconfig", file.toString(), "--profile", profile.toString()).location());
+  }
 }

@@ -43,6 +43,14 @@ public record TargetChoice(String kind, Map<String, String> settings) {
    * @param flags settings given as flags; null values are ignored
    */
   public static TargetChoice of(String kind, Path profile, Map<String, String> flags) {
+    return of(kind, profile, flags, Map.of());
+  }
+
+  /**
+   * @param fallbacks settings used only when neither the profile nor a flag gives them (the kubeconfig context's
+   *     namespace)
+   */
+  public static TargetChoice of(String kind, Path profile, Map<String, String> flags, Map<String, String> fallbacks) {
     if (!isBuiltIn(kind) && !contributed().contains(kind)) {
       List<String> valid = new ArrayList<>(List.of(K8S, SLURM));
       valid.addAll(contributed());
@@ -53,6 +61,9 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     if (profile != null) merged.putAll(TargetProfile.read(profile, kind));
     flags.forEach((key, value) -> {
       if (value != null) merged.put(key, value);
+    });
+    fallbacks.forEach((key, value) -> {
+      if (value != null) merged.putIfAbsent(key, value);
     });
     String sshHost = merged.get(TargetSettings.SLURM_SSH_HOST);
     if (kind.equals(SLURM) && sshHost != null) {
