@@ -18,9 +18,31 @@ import java.time.Duration;
 public final class KubeConfigs {
   private KubeConfigs() {}
 
-  /** What the user reads when there is no configuration at all. */
-  public static final String NONE = "no Kubernetes configuration found (KUBECONFIG, ~/.kube/config, in-cluster);"
-      + " pass --kubeconfig or deploy with --target slurm";
+  /** The start of what the user reads when this process finds no configuration at all ({@link #none()}). */
+  public static final String NONE = "no Kubernetes configuration found";
+
+  /**
+   * What the user reads when this process (the worker, which may run on another machine as another user than the
+   * CLI) finds no configuration: where it looked, and that {@code --kubeconfig} on the CLI does not give the worker
+   * one (it only names the context and server the worker's own kubeconfig must have).
+   */
+  public static String none() {
+    String files = String.join(", ", Config.getKubeconfigFilenames().stream().filter(f -> f != null && !f.isBlank())
+        .toList());
+    return NONE + " by the worker (user " + System.getProperty("user.name") + " on " + hostName()
+        + "; looked at " + (files.isEmpty() ? "no kubeconfig file" : files)
+        + " (KUBECONFIG, else ~/.kube/config) and for an in-cluster service account): give the worker a kubeconfig"
+        + " (--kubeconfig on the CLI names a context and server, the worker's own kubeconfig must have them),"
+        + " or deploy with --target slurm";
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "this host";
+    }
+  }
   /** TCP connect timeout of every API call. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Timeout of one API request (watches and followed logs are streams, not bounded by it). */
@@ -40,7 +62,7 @@ public final class KubeConfigs {
       config = Config.fromKubeconfig(context, file.toFile());
       where = "kubeconfig " + file;
     } else {
-      if (!configured()) throw TargetFailure.unusable(NONE);
+      if (!configured()) throw TargetFailure.unusable(none());
       config = Config.autoConfigure(context);
       where = config.getFile() == null ? "the in-cluster configuration" : "kubeconfig " + config.getFile();
     }

@@ -85,7 +85,10 @@ class KubeClientsTest {
       DeployContext ctx = K8sGraphs.context(K8sGraphs.graph("g", K8sGraphs.frontend(K8sGraphs.IMAGE)), Map.of());
       TargetFailure f = assertThrows(TargetFailure.class, () -> target.preflight(ctx));
       assertTrue(f.nonRetryable(), f.type());
-      assertEquals(KubeConfigs.NONE, f.getMessage());
+      assertTrue(f.getMessage().startsWith(KubeConfigs.NONE + " by the worker (user "), f.getMessage());
+      assertTrue(f.getMessage().contains("looked at " + dir.resolve("absent") + " (KUBECONFIG, else ~/.kube/config)"),
+          "names the file the worker looked at: " + f.getMessage());
+      assertTrue(f.getMessage().contains("the worker's own kubeconfig must have them"), f.getMessage());
     }
   }
 
