@@ -10,8 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo completion bash|zsh|fish}: a completion script for the shell, from the command model itself. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-    description = {"Print a shell completion script: bash and zsh from picocli's generator (zsh through",
-        "bashcompinit), fish from this command's own model."},
+    description = {
+      "Print a shell completion script: bash and zsh from picocli's generator (zsh through bashcompinit),"
+          + " fish from this command's own model."
+    },
     footerHeading = "%nExample:%n",
     footer = {"  source <(dynamo completion bash)      # or put it in ~/.bashrc; zsh: the same in ~/.zshrc",
         "  dynamo completion fish > ~/.config/fish/completions/dynamo.fish"})

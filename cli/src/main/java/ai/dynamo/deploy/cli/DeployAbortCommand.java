@@ -9,8 +9,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy abort NAME}: a paused deploy ends without rollback. */
 @Command(name = "abort", mixinStandardHelpOptions = true,
-    description = {"End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is",
-        "(half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."},
+    description = {
+      "End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is"
+          + " (half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."
+    },
     footerHeading = "%nExample:%n", footer = "  dynamo deploy abort my-graph")
 final class DeployAbortCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -50,8 +50,8 @@ public final class DeployCommand implements Callable<Integer> {
   String timeout;
 
   @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "rollback",
-      description = {"rollback (default): roll back at once; pause: keep the failed state and wait for",
-          "`dynamo deploy retry|rollback|abort NAME` (rolls back by itself after --pause-timeout)."})
+      description = "rollback (default): roll back at once; pause: keep the failed state and wait for"
+          + " `dynamo deploy retry|rollback|abort NAME` (rolls back by itself after --pause-timeout).")
   String onFailure;
 
   @Option(names = "--pause-timeout", paramLabel = "DURATION",
@@ -59,8 +59,8 @@ public final class DeployCommand implements Callable<Integer> {
   String pauseTimeout;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = {"table (default): progress for people; json or yaml: only the final result on stdout (the files",
-          "written, or the deploy's status document as `dynamo deploy status -o json` prints it), progress on stderr."})
+      description = "table (default): progress for people; json or yaml: only the final result on stdout (the files"
+          + " written, or the deploy's status document as `dynamo deploy status -o json` prints it), progress on stderr.")
   OutputFormat output;
 
   @Mixin TargetOptions target;

@@ -35,10 +35,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "diff", mixinStandardHelpOptions = true,
     description = {
-      "Show what a deploy of the file would do, per component (unchanged, update (strategy), add, remove), with a",
-      "unified diff of the rendered sbatch scripts or manifests against the live revision's. Nothing is applied.",
-      "Without target flags, the graph is found where Temporal says it is deployed (as every verb finds it).",
-      "Exit codes: 0 no change, 1 changes, 2 invalid input, 4 cannot reach Temporal or the target."},
+      "Show what a deploy of the file would do, per component (unchanged, update (strategy), add, remove),"
+          + " with a unified diff of the rendered sbatch scripts or manifests against the live revision's."
+          + " Nothing is applied.",
+      "Without target flags, the graph is found where Temporal says it is deployed (as every verb finds"
+          + " it).",
+      "Exit codes: 0 no change, 1 changes, 2 invalid input, 4 cannot reach Temporal or the target."
+    },
     footerHeading = "%nExample:%n",
     footer = "  dynamo deploy diff -f graph.yaml --target slurm --ssh-host login1 --strategy auto")
 final class DeployDiffCommand implements Callable<Integer> {

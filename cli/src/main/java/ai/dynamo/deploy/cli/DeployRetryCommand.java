@@ -10,8 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy retry NAME}: a paused deploy re-runs what failed; an ended failed one runs again. */
 @Command(name = "retry", mixinStandardHelpOptions = true,
-    description = {"Retry a deploy: a paused one (--on-failure pause) re-runs only what failed; one that ended failed",
-        "starts again with the same spec, checking (not re-applying) what already runs."},
+    description = {
+      "Retry a deploy: a paused one (--on-failure pause) re-runs only what failed; one that ended failed"
+          + " starts again with the same spec, checking (not re-applying) what already runs."
+    },
     footerHeading = "%nExample:%n", footer = "  dynamo deploy retry my-graph --wait")
 final class DeployRetryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

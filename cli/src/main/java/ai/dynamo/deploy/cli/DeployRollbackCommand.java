@@ -11,8 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy rollback NAME [--to-revision N] [--wait]}. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = {"Roll back: a paused deploy rolls back now; otherwise the recorded revision N (default: the one",
-        "before the live one) is deployed again and recorded as a new revision \"rolled back to N\"."},
+    description = {
+      "Roll back: a paused deploy rolls back now; otherwise the recorded revision N (default: the one"
+          + " before the live one) is deployed again and recorded as a new revision \"rolled back to N\"."
+    },
     footerHeading = "%nExample:%n", footer = "  dynamo deploy rollback my-graph --to-revision 2 --wait")
 final class DeployRollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -13,9 +13,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy uninstall NAME [--keep-history] [--wait]}, like {@code helm uninstall}. */
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
-    description = {"Remove everything a graph runs on its target, through a durable workflow visible in the Temporal UI",
-        "(refused while a deploy of the graph runs). Slurm: its jobs and the secret files the deploy wrote; its records",
-        "stay. Kubernetes: its objects and pods, and its revision records unless --keep-history."},
+    description = {
+      "Remove everything a graph runs on its target, through a durable workflow visible in the Temporal UI"
+          + " (refused while a deploy of the graph runs). Slurm: its jobs and the secret files the deploy wrote;"
+          + " its records stay. Kubernetes: its objects and pods, and its revision records unless --keep-history."
+    },
     footerHeading = "%nExample:%n", footer = "  dynamo deploy uninstall my-graph --wait")
 final class DeployUninstallCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -130,9 +130,9 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
   String container;
 
   @Option(names = "--strategy", paramLabel = "STRATEGY",
-      description = {"How changed components are replaced: auto (default: blue-green when a second copy fits now,",
-          "else recreate), recreate (stop, then start) or blue-green (new beside old). Per component: the profile's",
-          "components: {NAME: {strategy: ...}} or --set strategy.NAME=..."})
+      description = "How changed components are replaced: auto (default: blue-green when a second copy fits now,"
+          + " else recreate), recreate (stop, then start) or blue-green (new beside old). Per component: the profile's"
+          + " components: {NAME: {strategy: ...}} or --set strategy.NAME=...")
   String strategy;
 
   @Option(names = "--blue-green-grace", paramLabel = "DURATION",

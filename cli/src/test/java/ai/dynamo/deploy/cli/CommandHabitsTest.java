@@ -39,11 +39,17 @@ class CommandHabitsTest {
       if (!String.join("", c.usageMessage().footerHeading()).contains("Example") || !footer.contains("  dynamo ")) {
         problems.add(name + ": no example");
       }
-      String description = String.join(" ", c.usageMessage().description()).strip();
-      if (!sentence(description)) problems.add(name + ": description \"" + description + "\"");
+      // Each element of a description is a line of its own in the help, so each must be whole: a sentence split
+      // over two elements reads as cut off, with its second half at the wrong indentation.
+      for (String description : c.usageMessage().description()) {
+        if (!sentence(description.strip())) problems.add(name + ": description line \"" + description + "\"");
+      }
       for (ArgSpec a : c.args()) {
-        String text = String.join(" ", a.description()).strip();
-        if (!a.hidden() && !sentence(text)) problems.add(name + " " + a.paramLabel() + ": \"" + text + "\"");
+        if (a.hidden()) continue;
+        if (a.description().length == 0) problems.add(name + " " + a.paramLabel() + ": no description");
+        for (String text : a.description()) {
+          if (!sentence(text.strip())) problems.add(name + " " + a.paramLabel() + ": \"" + text + "\"");
+        }
       }
     }
     assertEquals(List.of(), problems);
