@@ -52,6 +52,7 @@ final class SlurmRollback {
       throw TargetFailure.transientFailure("job(s) " + String.join(", ", alive)
           + " of revision " + request.failedRevision() + " did not end after scancel and SIGKILL", null);
     }
+    String secrets = state.current() == null ? removeSecrets(s) : "";
     // Recreated components lost their old jobs: re-submit them from the previous revision's kept files.
     List<String> restored = new ArrayList<>();
     for (String name : request.components()) {
@@ -65,6 +66,20 @@ final class SlurmRollback {
         + (restored.isEmpty() ? "" : "; re-submitted " + String.join(", ", restored) + " from revision "
             + request.previousRevision() + "'s files, ready again")
         + (request.previousRevision() > 0 ? "; revision " + request.previousRevision()
-            + (restored.isEmpty() ? " keeps running" : " runs again") : "");
+            + (restored.isEmpty() ? " keeps running" : " runs again") : "") + secrets;
+  }
+
+  /**
+   * A rolled-back first install leaves no revision running that could read the secret files it wrote: they go, as
+   * in an uninstall, rather than stay on the cluster until one. A retry finds nothing to remove.
+   */
+  private static String removeSecrets(SlurmSession s) throws IOException {
+    String dir = s.layout().secretsDir();
+    RemoteShell.Result rm = s.ssh().run("rm -rf -- " + Shell.quote(dir), RemoteShell.Retry.SAFE);
+    if (!rm.ok()) {
+      throw TargetFailure.transientFailure("cannot remove the secret files in " + dir + ": " + rm.stderr().strip(),
+          null);
+    }
+    return "; no revision runs, so the secret files (" + dir + ") were removed";
   }
 }

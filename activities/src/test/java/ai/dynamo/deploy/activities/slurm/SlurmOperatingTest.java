@@ -170,6 +170,25 @@ class SlurmOperatingTest {
   }
 
   @Test
+  void aRolledBackFirstInstallLeavesNoSecretFileOnTheCluster() throws Exception {
+    String name = "first-" + UUID.randomUUID().toString().substring(0, 8);
+    // The program does not exist: the job fails at once, and the first install is rolled back.
+    Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
+        + "  - name: web\n    cmd: [python3, " + fx.ssh.home() + "/" + fx.remoteDir + "/absent/standin.py]\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n"
+        + "    resources: {cpu: 1, memory: 128Mi}\n"
+        + "    environment:\n      HF_TOKEN: \"${{ secrets.HF_TOKEN }}\"\n");
+    DeployResult result = deploy(g, "alice@ws");
+    assertEquals(Phase.ROLLED_BACK, result.phase(), result.message());
+    RemoteLayout layout = fx.layout(g);
+    assertTrue(result.message().contains("the secret files (" + layout.secretsDir() + ") were removed"),
+        result.message());
+    assertEquals("absent", fx.ssh.run("test -e " + Shell.quote(layout.secretsDir()) + " && echo present || echo absent",
+        RemoteShell.Retry.SAFE).stdout().strip(), "the secret files of a rolled-back first install");
+    assertTrue(fx.ssh.readFile(layout.graphDir() + "/state.json").isPresent(), "the records stay");
+  }
+
+  @Test
   void aPausedDeployIsRetriedOnceTheCauseIsFixedOnTheCluster() throws Exception {
     String name = "pause-" + UUID.randomUUID().toString().substring(0, 8);
     // The program is not on the cluster yet: the job fails at once (python3: can't open file).
