@@ -89,8 +89,12 @@ final class ParameterRules extends Rules {
                 + " parameter, and parameter values must be scalars)";
           }
         }
-        problems.error(p.entry().keyNode(), p.path(), what);
+        problems.error(p.entry().keyNode(), p.path(), what + componentKeyHint(p));
         continue;
+      }
+      if (!componentKeyHint(p).isEmpty()) {
+        problems.warning(p.entry().keyNode(), p.path(), "engine parameter " + Fields.quote(p.key()) + " (passed to the"
+            + " engine as a flag)" + componentKeyHint(p));
       }
       if (text(p.value()).contains("${{")) {
         problems.error(p.entry().keyNode(), p.path(), SECRETS_ONLY_IN_ENVIRONMENT);
@@ -104,6 +108,17 @@ final class ParameterRules extends Rules {
       }
     }
     return merged;
+  }
+
+  /**
+   * For a parameter named like a component's own field ({@code replicas} indented one level too deep under
+   * {@code parameters}): what the user probably meant; empty otherwise.
+   */
+  private static String componentKeyHint(RawParameter p) {
+    if (p.plainRunConfigKey() || !GraphValidator.COMPONENT_KEYS.contains(p.key()) || p.key().equals("parameters")) {
+      return "";
+    }
+    return "; if you meant the component's " + Fields.quote(p.key()) + ", write it beside \"parameters\", not inside";
   }
 
   /** Same YAML type and same value: {@code 2} and {@code 2} agree, {@code 2} and {@code "2"} do not. */

@@ -187,6 +187,26 @@ class ValidationRulesTest {
   }
 
   @Test
+  void aComponentFieldIndentedUnderParametersIsNamed() {
+    LoadResult r = load(HEAD + """
+          - name: w
+            run_config: {input: http, output: dyn}
+            parameters:
+              port: 8000
+              replicas: 2
+              resources: {gpu: 1}
+        """);
+    assertEquals(List.of(
+        "g.yaml:8:7: components[0].parameters.replicas: warning: engine parameter \"replicas\" (passed to the engine as"
+            + " a flag); if you meant the component's \"replicas\", write it beside \"parameters\", not inside",
+        "g.yaml:9:7: components[0].parameters.resources: parameter values must be scalars (a string, number or boolean),"
+            + " got a mapping; if you meant the component's \"resources\", write it beside \"parameters\", not inside"),
+        formatted(r));
+    LoadResult plain = load(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    parameters: {port: 8000}\n");
+    assertEquals(List.of(), formatted(plain));
+  }
+
+  @Test
   void environmentValuesAreNeverQuotedInErrors() {
     LoadResult r = load(HEAD + "  - name: w\n    run_config: {input: http, output: dyn}\n    environment: {X: \"hunter2 ${{ secrets.A }}\"}\n");
     assertFalse(r.ok());
