@@ -114,6 +114,8 @@ final class YamlSource {
         what = e.getContext() + (elsewhere ? " (line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")" : "")
             + ": " + e.getProblem();
       }
+      String plain = YamlSyntaxWords.describe(e.getContext(), context, e.getProblem());
+      if (plain != null) what = plain;
       if (mark == null) problems.fileError("invalid YAML: " + oneLine(what));
       else problems.errorAt(mark.getLine() + 1, mark.getColumn() + 1, "", "invalid YAML: " + oneLine(what));
       return null;
