@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy abort NAME}: a paused deploy ends without rollback. */
-@Command(name = "abort", mixinStandardHelpOptions = true,
+@Command(name = "abort", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = {
       "End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is"
           + " (half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dynamo deploy cancel NAME}: asks a running deploy to stop; the workflow rolls back. */
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(name = "cancel", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = "Cancel a running deploy; its workflow rolls back what it applied.",
     footerHeading = "%nExample:%n", footer = "  dynamo deploy cancel my-graph")
 final class DeployCancelCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy history NAME}: revisions from the target's own records, like {@code helm history}. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(name = "history", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = "List a graph's revisions from the target's own records (not from Temporal), oldest first.",
     footerHeading = "%nExample:%n", footer = "  dynamo deploy history my-graph -o json")
 final class DeployHistoryCommand implements Callable<Integer> {

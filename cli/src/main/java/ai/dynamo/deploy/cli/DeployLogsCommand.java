@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * credentials (kubeconfig, SSH keys), as {@code kubectl logs} does: logs never pass through Temporal or a worker.
  * Temporal is asked only to find the deploy by name; with target flags that name the place, not at all.
  */
-@Command(name = "logs", mixinStandardHelpOptions = true,
+@Command(name = "logs", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = {"Print a component's output: on Slurm the job's output file over SSH, on Kubernetes the pod's log.",
         "Read with your own credentials (kubeconfig, SSH keys), never through Temporal."},
     footerHeading = "%nExample:%n", footer = "  dynamo deploy logs my-graph sglang_group --rank 1 -f")

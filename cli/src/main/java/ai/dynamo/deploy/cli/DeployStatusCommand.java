@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dynamo deploy status NAME}: one deploy's state; {@code --wait} follows it like {@code deploy --wait}. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = "Show a deploy's state, or follow it to its end with --wait.",
     footerHeading = "%nExample:%n", footer = {"  dynamo deploy status my-graph --wait", "",
         "Without --wait (and --debug), ./dynamo has status, list and history answered by a background client process"

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dynamo deploy uninstall NAME [--keep-history] [--wait]}, like {@code helm uninstall}. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
+@Command(name = "uninstall", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = {
       "Remove everything a graph runs on its target, through a durable workflow visible in the Temporal UI"
           + " (refused while a deploy of the graph runs). Slurm: its jobs and the secret files the deploy wrote;"

@@ -61,6 +61,25 @@ class CommandHabitsTest {
   }
 
   @Test
+  void verbsThatLookAtADeployTakeOnlyTheFlagsThatFindIt() {
+    for (String verb : List.of("status", "logs", "history", "cancel", "abort", "uninstall")) {
+      CliRun help = CliRun.of("deploy", verb, "--help");
+      assertEquals(0, help.exitCode(), help.err());
+      assertTrue(help.out().contains("--ssh-host") && help.out().contains("--namespace"), verb + ": " + help.out());
+      CommandSpec spec = allCommands().stream().filter(c -> c.qualifiedName().equals("dynamo deploy " + verb))
+          .findFirst().orElseThrow();
+      for (String deployOnly : PlaceFlagsOnly.DEPLOY_ONLY) {
+        assertTrue(spec.findOption(deployOnly) == null && !help.out().contains(deployOnly), verb + " takes " + deployOnly);
+      }
+    }
+    CliRun partition = CliRun.of("deploy", "status", "g", "--partition", "gpu");
+    assertEquals(ExitCodes.INVALID, partition.exitCode());
+    assertTrue(partition.err().contains("unknown option --partition"), partition.err());
+    CliRun deploy = CliRun.of("deploy", "--help");
+    assertTrue(deploy.out().contains("--partition=P") && deploy.out().contains("--toleration="), deploy.out());
+  }
+
+  @Test
   void helpShowsTheExample() {
     CliRun help = CliRun.of("deploy", "uninstall", "--help");
     assertEquals(0, help.exitCode());
