@@ -7,7 +7,7 @@ import org.yaml.snakeyaml.error.Mark;
  * &lt;block end&gt;, but found '&lt;block mapping start&gt;'" is a line indented differently from its neighbours. The
  * common slips get a plain sentence; anything else keeps the parser's own words. The position is the parser's.
  */
-final class YamlSyntaxWords {
+public final class YamlSyntaxWords {
   private YamlSyntaxWords() {}
 
   /**
@@ -16,7 +16,7 @@ final class YamlSyntaxWords {
    * @param problem what it found ("expected ',' or '}', but got &lt;stream end&gt;"), or null
    * @return the message after "invalid YAML: "
    */
-  static String describe(String context, Mark contextMark, String problem) {
+  public static String describe(String context, Mark contextMark, String problem) {
     String p = problem == null ? "" : problem;
     String c = context == null ? "" : context;
     String started = contextMark == null ? "" : " at line " + (contextMark.getLine() + 1) + ", column "

@@ -101,7 +101,8 @@ public final class TargetProfile {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       root = new Yaml(new LoaderOptions()).compose(reader);
     } catch (MarkedYAMLException e) {
-      throw error(file, e.getProblemMark(), "", "not valid YAML: " + e.getProblem());
+      String plain = ai.dynamo.deploy.ir.YamlSyntaxWords.describe(e.getContext(), e.getContextMark(), e.getProblem());
+      throw error(file, e.getProblemMark(), "", "not valid YAML: " + (plain != null ? plain : e.getProblem()));
     } catch (IOException e) {
       throw new UserError(ExitCodes.INVALID, file + ": cannot read the target profile: " + e.getMessage(), e);
     }

@@ -51,7 +51,7 @@ class TargetProfileTest {
     Path p = profile("k8s:\n  namespace: [a\n");
     UserError e = assertThrows(UserError.class, () -> TargetProfile.read(p, "k8s"));
     assertTrue(e.getMessage().startsWith(p + ":"), e.getMessage());
-    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid YAML: the '[' at line 2, column 14 is not closed"), e.getMessage());
   }
 
   @Test
