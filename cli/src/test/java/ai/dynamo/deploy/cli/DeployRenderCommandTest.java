@@ -97,6 +97,25 @@ class DeployRenderCommandTest {
     assertTrue(slurmText.contains("gpu"), "the profile's partition reaches the scripts");
   }
 
+  /** The startup probes allow what {@code --timeout} allows, the same for files as for a deploy. */
+  @Test
+  void theTimeoutIsRenderedIntoTheStartupProbes() throws IOException {
+    Path graph = demo();
+    CliRun byDefault = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/a");
+    CliRun threeHours = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/b",
+        "--timeout", "3h");
+    assertEquals(ExitCodes.OK, byDefault.exitCode(), byDefault.err());
+    assertEquals(ExitCodes.OK, threeHours.exitCode(), threeHours.err());
+    String a = Files.readString(dir.resolve("a/frontend.yaml"));
+    String b = Files.readString(dir.resolve("b/frontend.yaml"));
+    assertTrue(a.contains("failureThreshold: 540") && a.contains("progressDeadlineSeconds: 6000"), a);
+    assertTrue(b.contains("failureThreshold: 1080") && b.contains("progressDeadlineSeconds: 11400"), b);
+    CliRun tooLong = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/c",
+        "--timeout", "9000h");
+    assertEquals(ExitCodes.INVALID, tooLong.exitCode(), tooLong.err());
+    assertTrue(tooLong.err().contains("--timeout 9000h"), tooLong.err());
+  }
+
   private static List<Path> files(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile).sorted().toList();

@@ -5,8 +5,12 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.TargetSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code dynamo deploy --out_dir DIR}: renders a validated graph for a target into files, without Temporal or a
@@ -30,7 +34,11 @@ public final class RenderDeploy {
     }
   }
 
-  public static Result render(Graph graph, TargetChoice target, Path outDir) {
+  /**
+   * @param readinessTimeout the deploy's {@code --timeout}, which Kubernetes' startup probes allow a pod to start in
+   *     (a render input, as for a deploy: {@link TargetSettings#READINESS_TIMEOUT_SECONDS})
+   */
+  public static Result render(Graph graph, TargetChoice target, Duration readinessTimeout, Path outDir) {
     if (!target.builtIn()) {
       throw new UserError(ExitCodes.INVALID,
           "error: --out_dir renders for k8s or slurm; the " + target.kind() + " target has no files");
@@ -38,7 +46,9 @@ public final class RenderDeploy {
     OutputWriter.checkDirectory(outDir);
     Rendering rendering;
     try {
-      rendering = Renderers.render(graph, target.kind(), target.settings());
+      Map<String, String> settings = new TreeMap<>(target.settings());
+      settings.put(TargetSettings.READINESS_TIMEOUT_SECONDS, TargetSettings.readinessTimeoutSeconds(readinessTimeout));
+      rendering = Renderers.render(graph, target.kind(), settings);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);
     }
