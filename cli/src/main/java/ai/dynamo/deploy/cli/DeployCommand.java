@@ -82,6 +82,8 @@ public final class DeployCommand implements Callable<Integer> {
       // the timeout is rendered too (Kubernetes' startup probes), so files match what a deploy would apply
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, readinessTimeout, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+      // stdout stays the list of files written; what an earlier render left and this one removed goes beside it
+      result.removed().forEach(p -> spec.commandLine().getErr().println("removed " + p + " (an earlier render's)"));
       if (output == OutputFormat.table) result.written().forEach(p -> spec.commandLine().getOut().println(p));
       else spec.commandLine().getOut().println(output.write(result.document(outDir)));
       return ExitCodes.OK;

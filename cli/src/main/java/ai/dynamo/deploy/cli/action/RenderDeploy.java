@@ -21,14 +21,19 @@ public final class RenderDeploy {
 
   /**
    * @param written the paths written, in the renderer's order
+   * @param removed files of an earlier render into the directory that this one no longer has, removed
    * @param warnings the renderer's warnings
    */
-  public record Result(List<Path> written, List<String> warnings) {
-    /** The {@code -o json} document: the output directory, the files written (in order) and the warnings. */
+  public record Result(List<Path> written, List<Path> removed, List<String> warnings) {
+    /**
+     * The {@code -o json} document: the output directory, the files written (in order), those removed and the
+     * warnings.
+     */
     public java.util.Map<String, Object> document(Path outDir) {
       java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
       doc.put("outDir", outDir.toString());
       doc.put("files", written.stream().map(Path::toString).toList());
+      doc.put("removed", removed.stream().map(Path::toString).toList());
       doc.put("warnings", warnings);
       return doc;
     }
@@ -52,6 +57,8 @@ public final class RenderDeploy {
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);
     }
-    return new Result(OutputWriter.write(outDir, rendering.files()), rendering.warnings());
+    OutputWriter.Written written =
+        OutputWriter.write(outDir, rendering.files(), "graph " + graph.name() + ", target " + target.kind());
+    return new Result(written.written(), written.removed(), rendering.warnings());
   }
 }
