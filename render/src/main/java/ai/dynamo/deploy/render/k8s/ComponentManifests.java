@@ -107,7 +107,7 @@ final class ComponentManifests {
                     "progressDeadlineSeconds", pods.startup().progressDeadlineSeconds(),
                     // no probe to say ready: a pod counts once it has stayed up this long (not at its first start)
                     "minReadySeconds", readiness.type() == Readiness.Type.RUNNING
-                        ? ComponentProcess.RUNNING_READY_SECONDS : null,
+                        ? readiness.runningSeconds() : null,
                     "selector", map("matchLabels", Labels.selector(names, Role.SERVICE)),
                     "template", PodTemplates.template(c, names, pod, pods))));
     return objects;

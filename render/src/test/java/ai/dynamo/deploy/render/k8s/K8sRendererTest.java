@@ -231,6 +231,17 @@ class K8sRendererTest {
   }
 
   @Test
+  void runningReadinessWaitsItsStatedSecondsAndFiveForRunningTrue() {
+    Component c = K8sTestGraphs.component("w", "dyn://a.b.c", "vllm", List.of());
+    Rendered stated = Rendered.of(K8sTestGraphs.of("g", withReadiness(c, new Readiness(Readiness.Type.RUNNING, null,
+        null, 45))));
+    assertEquals(45, stated.get(Deployment.class, "g-w").getSpec().getMinReadySeconds());
+    Rendered plain = Rendered.of(K8sTestGraphs.of("g", withReadiness(c, new Readiness(Readiness.Type.RUNNING, null,
+        null))));
+    assertEquals(5, plain.get(Deployment.class, "g-w").getSpec().getMinReadySeconds());
+  }
+
+  @Test
   void explicitHttpReadinessGivesHttpGetAndAServiceOnThatPort() {
     Component c = K8sTestGraphs.component("api", "dyn://a.b.c", "vllm", List.of());
     c = withReadiness(c, K8sTestGraphs.http(9090, "/health"));
