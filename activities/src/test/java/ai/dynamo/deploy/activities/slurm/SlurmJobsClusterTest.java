@@ -164,6 +164,19 @@ class SlurmJobsClusterTest {
     assertTrue(e.getMessage().contains("exiting at once with status 7"), "the output's last lines: " + e.getMessage());
   }
 
+  /**
+   * A job submitted one at a time ({@link JobSubmitter}: a rollback's or cancel's resubmission) writes its output
+   * and status owner-only, as the first submission's batch program (umask 077) does: output may hold logs.
+   */
+  @Test
+  void aResubmittedJobsOutputAndStatusAreOwnerOnlyAsTheFirstSubmissions() throws Exception {
+    Graph g = graph(unique("modes"), service("web", ClusterFixture.port(), ", exit_code: 3"));
+    RemoteLayout layout = fx.layout(g);
+    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
+    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    assertEquals(List.of("600", "600"), fx.outputAndStatusModes(layout, "web", job), "output, then status file");
+  }
+
   @Test
   void aRunningRuleComponentWhoseCommandIsMissingFailsInsteadOfBeingReady() throws Exception {
     // No port, so the rule is "running": the process must run for 5 s. srun cannot start the command at all.
