@@ -161,6 +161,19 @@ class DeployRenderCommandTest {
   }
 
   @Test
+  void jsonOutputListsTheRemovedFiles() throws IOException {
+    String demo = ExampleGraphs.text(ExampleGraphs.DEMO);
+    Path smaller = Files.writeString(dir.resolve("smaller.yaml"), demo.substring(0, demo.indexOf("  - name: sglang_group")));
+    Path out = dir.resolve("out");
+    assertEquals(ExitCodes.OK, render("k8s", demo(), out).exitCode());
+    CliRun run = CliRun.of("deploy", "--target", "k8s", "-f", smaller.toString(), "--out_dir", out.toString(),
+        "-o", "json");
+    assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+    java.util.Map<?, ?> doc = new com.fasterxml.jackson.databind.ObjectMapper().readValue(run.out(), java.util.Map.class);
+    assertEquals(List.of(out.resolve("sglang-group.yaml").toString()), doc.get("removed"), run.out());
+  }
+
+  @Test
   void aManifestNotRenderedHereIsRefusedByName() throws IOException {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("other-graph.yaml"), "kind: ConfigMap\n");
