@@ -107,10 +107,11 @@ public final class OutputWriter {
     for (String p : paths) kinds.add(extension(p));
     kinds.remove("");
     List<String> foreign = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(outDir)) {
+    Path root = outDir.toRealPath(); // DIR itself may be a link to the directory; nothing below it is followed
+    try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
-        String rel = outDir.relativize(p).toString().replace('\\', '/');
+        String rel = root.relativize(p).toString().replace('\\', '/');
         if (rel.equals(RenderRecord.NAME) || previous.contains(rel)) continue;
         if (paths.contains(rel) || kinds.contains(extension(rel))) foreign.add(rel);
       }

@@ -121,6 +121,15 @@ class OutputWriterTest {
   }
 
   @Test
+  void anOutputDirectoryThatIsALinkIsCheckedLikeAnyOther() throws IOException {
+    Path real = Files.createDirectories(dir.resolve("real"));
+    Files.writeString(real.resolve("mine.yaml"), "kind: Mine\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+    UserError e = assertThrows(UserError.class, () -> OutputWriter.write(link, List.of(yaml("a.yaml")), "g"));
+    assertTrue(e.getMessage().contains("did not render there: mine.yaml"), e.getMessage());
+  }
+
+  @Test
   void aFileNotOursAtAPathTheRenderWritesIsRefusedNotOverwritten() throws IOException {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("a.sbatch"), "mine\n"); // e.g. a render of an older dynamo, which kept no record
