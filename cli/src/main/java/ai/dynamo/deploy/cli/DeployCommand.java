@@ -6,6 +6,7 @@ import ai.dynamo.deploy.cli.action.RenderDeploy;
 import ai.dynamo.deploy.cli.action.RunDeploy;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.net.InetAddress;
@@ -46,7 +47,8 @@ public final class DeployCommand implements Callable<Integer> {
   boolean waitForEnd;
 
   @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m).")
+      description = {"Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m). k8s: also how long the",
+          "startup probes let a pod start (rendered, so --out_dir files carry it too)."})
   String timeout;
 
   @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "rollback",
@@ -75,17 +77,19 @@ public final class DeployCommand implements Callable<Integer> {
     TargetChoice choice = target.resolve();
     Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
     checkUpdateSettings(choice.settings(), graph);
+    Duration readinessTimeout = timeout == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : parseTimeout(timeout);
     if (outDir != null) {
-      RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
+      // the timeout is rendered too (Kubernetes' startup probes), so files match what a deploy would apply
+      RenderDeploy.Result result = RenderDeploy.render(graph, choice, readinessTimeout, outDir);
       result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+      // stdout stays the list of files written; what an earlier render left and this one removed goes beside it
+      result.removed().forEach(p -> spec.commandLine().getErr().println("removed " + p + " (an earlier render's)"));
       if (output == OutputFormat.table) result.written().forEach(p -> spec.commandLine().getOut().println(p));
       else spec.commandLine().getOut().println(output.write(result.document(outDir)));
       return ExitCodes.OK;
     }
-    DeployOptions options = new DeployOptions(
-        timeout == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : parseTimeout(timeout),
-        DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
-        startedBy());
+    DeployOptions options =
+        new DeployOptions(readinessTimeout, DeployOptions.DEFAULT_ROLLBACK_TIMEOUT, startedBy());
     options = failurePolicy(options);
     if (choice.kind().equals(TargetChoice.SLURM)) {
       // Without a login host, or with a bad ssh config, the deploy fails here, before anything connects.
@@ -98,11 +102,18 @@ public final class DeployCommand implements Callable<Integer> {
   }
 
   private static Duration parseTimeout(String text) {
+    Duration parsed;
     try {
-      return Durations.parse(text);
+      parsed = Durations.parse(text);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.INVALID, "error: --timeout: " + e.getMessage());
     }
+    // Kubernetes' startup probes allow this long; a window the API cannot hold is refused before anything starts
+    if (parsed.compareTo(Duration.ofSeconds(TargetSettings.MAX_READINESS_TIMEOUT_SECONDS)) > 0) {
+      throw new UserError(ExitCodes.INVALID, "error: --timeout " + text + ": at most a year ("
+          + TargetSettings.MAX_READINESS_TIMEOUT_SECONDS + "s)");
+    }
+    return parsed;
   }
 
   private DeployOptions failurePolicy(DeployOptions options) {

@@ -98,10 +98,97 @@ class DeployRenderCommandTest {
     assertTrue(slurmText.contains("gpu"), "the profile's partition reaches the scripts");
   }
 
+  /** The startup probes allow what {@code --timeout} allows, the same for files as for a deploy. */
+  @Test
+  void theTimeoutIsRenderedIntoTheStartupProbes() throws IOException {
+    Path graph = demo();
+    CliRun byDefault = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/a");
+    CliRun threeHours = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/b",
+        "--timeout", "3h");
+    assertEquals(ExitCodes.OK, byDefault.exitCode(), byDefault.err());
+    assertEquals(ExitCodes.OK, threeHours.exitCode(), threeHours.err());
+    String a = Files.readString(dir.resolve("a/frontend.yaml"));
+    String b = Files.readString(dir.resolve("b/frontend.yaml"));
+    assertTrue(a.contains("failureThreshold: 540") && a.contains("progressDeadlineSeconds: 6000"), a);
+    assertTrue(b.contains("failureThreshold: 1080") && b.contains("progressDeadlineSeconds: 11400"), b);
+    CliRun tooLong = CliRun.of("deploy", "--target", "k8s", "-f", graph.toString(), "--out_dir", dir + "/c",
+        "--timeout", "9000h");
+    assertEquals(ExitCodes.INVALID, tooLong.exitCode(), tooLong.err());
+    assertTrue(tooLong.err().contains("--timeout 9000h"), tooLong.err());
+  }
+
+  /** The files a render writes: all but its record of them. */
   private static List<Path> files(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
+      return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".dynamo-rendered"))
+          .sorted().toList();
     }
+  }
+
+  /**
+   * Rendering the demo, then the demo without its multi-node group, into one directory leaves exactly the second
+   * render's files (and the user's README); a bad graph afterwards changes nothing. Both targets.
+   */
+  @Test
+  void aRerenderLeavesExactlyItsOwnFilesRemovesTheEarlierOnesAndKeepsTheUsers() throws IOException {
+    String demo = ExampleGraphs.text(ExampleGraphs.DEMO);
+    Path full = demo();
+    Path smaller = Files.writeString(dir.resolve("smaller.yaml"), demo.substring(0, demo.indexOf("  - name: sglang_group")));
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), demo.replace("replicas: 2", "replicas: many"));
+    for (String target : List.of("k8s", "slurm")) {
+      Path out = Files.createDirectories(dir.resolve(target + "-out"));
+      Files.writeString(out.resolve("README.md"), "how we deploy\n");
+      assertEquals(ExitCodes.OK, render(target, full, out).exitCode());
+      List<Path> sglang = files(out).stream().filter(p -> p.toString().contains("sglang")).toList();
+      assertFalse(sglang.isEmpty(), target + ": the group was rendered");
+
+      CliRun second = render(target, smaller, out);
+      assertEquals(ExitCodes.OK, second.exitCode(), second.err());
+      List<Path> written = second.out().lines().map(Path::of).sorted().toList();
+      List<Path> expected = new java.util.ArrayList<>(written);
+      expected.add(out.resolve("README.md"));
+      assertEquals(expected.stream().sorted().toList(), files(out), target + ": exactly this render's files");
+      for (Path p : sglang) assertTrue(second.err().contains("removed " + p), target + ": says so: " + second.err());
+      for (Path p : sglang) {
+        assertTrue(p.getParent().equals(out) || !Files.exists(p.getParent()), p + ": an emptied job directory goes too");
+      }
+
+      List<byte[]> before = files(out).stream().map(DeployRenderCommandTest::bytes).toList();
+      CliRun failed = render(target, bad, out);
+      assertEquals(ExitCodes.INVALID, failed.exitCode(), failed.err());
+      assertEquals(expected.stream().sorted().toList(), files(out), target + ": a failed render changes nothing");
+      for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), bytes(files(out).get(i)));
+    }
+  }
+
+  @Test
+  void jsonOutputListsTheRemovedFiles() throws IOException {
+    String demo = ExampleGraphs.text(ExampleGraphs.DEMO);
+    Path smaller = Files.writeString(dir.resolve("smaller.yaml"), demo.substring(0, demo.indexOf("  - name: sglang_group")));
+    Path out = dir.resolve("out");
+    assertEquals(ExitCodes.OK, render("k8s", demo(), out).exitCode());
+    CliRun run = CliRun.of("deploy", "--target", "k8s", "-f", smaller.toString(), "--out_dir", out.toString(),
+        "-o", "json");
+    assertEquals(ExitCodes.OK, run.exitCode(), run.err());
+    java.util.Map<?, ?> doc = new com.fasterxml.jackson.databind.ObjectMapper().readValue(run.out(), java.util.Map.class);
+    assertEquals(List.of(out.resolve("sglang-group.yaml").toString()), doc.get("removed"), run.out());
+  }
+
+  @Test
+  void aManifestNotRenderedHereIsRefusedByName() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("other-graph.yaml"), "kind: ConfigMap\n");
+    CliRun run = render("k8s", demo(), out);
+    assertEquals(ExitCodes.INVALID, run.exitCode(), run.err());
+    assertTrue(run.err().contains("did not render there: other-graph.yaml"), run.err());
+    assertFalse(run.err().contains("Exception"), run.err());
+    assertEquals(List.of(out.resolve("other-graph.yaml")), files(out), "nothing written");
+  }
+
+  private CliRun render(String target, Path graph, Path out) throws IOException {
+    Path profile = Files.writeString(dir.resolve("profile.yaml"), "slurm:\n  partition: gpu\n");
+    return CliRun.of("deploy", "--target", target, "-f", graph.toString(), "--out_dir", out.toString(),
+        "--profile", profile.toString());
   }
 
   private static byte[] bytes(Path p) {

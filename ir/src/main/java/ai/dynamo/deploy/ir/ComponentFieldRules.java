@@ -204,9 +204,24 @@ final class ComponentFieldRules extends Rules {
     return LABEL_NAME.matcher(name).matches();
   }
 
+  /** {@code running: {seconds: N}}: ready once the process has run N seconds. */
+  private Readiness running(MappingNode m, String path) {
+    Map<String, Entry> f = known(m, path, List.of("seconds"), null);
+    Entry seconds = require(f, "seconds", m, path);
+    if (seconds == null) return null;
+    Long n = integer(seconds.value());
+    if (n == null || n < 0 || n > Readiness.MAX_RUNNING_SECONDS) {
+      problems.error(seconds.keyNode(), child(path, "seconds"), "expected a whole number of seconds from 0 to "
+          + Readiness.MAX_RUNNING_SECONDS + ", got " + describe(seconds.value()));
+      return null;
+    }
+    return new Readiness(Readiness.Type.RUNNING, null, null, n.intValue());
+  }
+
   Readiness readiness(Entry e, String path) {
     if (e == null) return null;
-    String shape = "expected one of {http: {port: 8080, path: /health}}, {tcp: {port: 9000}} or {running: true}";
+    String shape = "expected one of {http: {port: 8080, path: /health}}, {tcp: {port: 9000}}, {running: true} or "
+        + "{running: {seconds: 30}}";
     if (!(e.value() instanceof MappingNode m) || m.getValue().isEmpty()) {
       problems.error(e.keyNode(), path, shape + ", got " + describe(e.value()));
       return null;
@@ -221,8 +236,9 @@ final class ComponentFieldRules extends Rules {
     String p = child(path, kind.key());
     switch (kind.key()) {
       case "running" -> {
+        if (kind.value() instanceof MappingNode rm) return running(rm, p);
         if (!kind.value().getTag().equals(Tag.BOOL) || !yamlBoolean(text(kind.value()))) {
-          problems.error(kind.keyNode(), p, "expected true, got " + describe(kind.value()));
+          problems.error(kind.keyNode(), p, "expected true or {seconds: N}, got " + describe(kind.value()));
           return null;
         }
         return new Readiness(Readiness.Type.RUNNING, null, null);

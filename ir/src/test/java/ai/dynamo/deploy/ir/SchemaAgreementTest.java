@@ -126,7 +126,10 @@ class SchemaAgreementTest {
                 secrets: [a.b-c_d]
                 readiness: {running: yes}
             """),
-        Arguments.of("tcp readiness on port 1", "version: 1\nname: g\n" + ECHO + "    readiness: {tcp: {port: 1}}\n"));
+        Arguments.of("tcp readiness on port 1", "version: 1\nname: g\n" + ECHO + "    readiness: {tcp: {port: 1}}\n"),
+        Arguments.of("running for a stated 0 s", "version: 1\nname: g\n" + ECHO + "    readiness: {running: {seconds: 0}}\n"),
+        Arguments.of("running for a stated day", "version: 1\nname: g\n" + ECHO
+            + "    readiness: {running: {seconds: 86400}}\n"));
   }
 
   @ParameterizedTest(name = "{0}")

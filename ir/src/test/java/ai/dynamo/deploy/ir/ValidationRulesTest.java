@@ -114,6 +114,14 @@ class ValidationRulesTest {
         only("    run_config: {input: http, output: dyn}\n    readiness: {http: {port: 8080}}\n").readiness());
     assertEquals(new Readiness(Readiness.Type.RUNNING, null, null),
         only("    run_config: {input: http, output: dyn}\n    readiness: {running: true}\n").readiness());
+    assertEquals(5, only("    run_config: {input: http, output: dyn}\n    readiness: {running: true}\n").readiness()
+        .runningSeconds(), "running: true keeps meaning 5 s");
+    Readiness stated = only("    run_config: {input: http, output: dyn}\n    readiness: {running: {seconds: 30}}\n")
+        .readiness();
+    assertEquals(new Readiness(Readiness.Type.RUNNING, null, null, 30), stated);
+    assertEquals(30, stated.runningSeconds());
+    assertEquals(0, only("    run_config: {input: http, output: dyn}\n    readiness: {running: {seconds: 0}}\n")
+        .readiness().runningSeconds());
   }
 
   @Test

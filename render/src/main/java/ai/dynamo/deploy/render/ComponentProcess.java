@@ -84,11 +84,12 @@ public final class ComponentProcess {
   }
 
   /**
-   * How long a process under the {@code running} rule must have run to be ready: one that ends sooner (a command
-   * that does not exist, a crash at start) is never reported ready. Slurm: the job checks it on the node; Kubernetes:
-   * the Deployment's {@code minReadySeconds}.
+   * How long a process under {@code running: true} must have run to be ready ({@link Readiness#runningSeconds()}
+   * gives the stated {@code running: {seconds: N}} or this): one that ends sooner (a command that does not exist, a
+   * crash at start) is never reported ready. Slurm: the job checks it on the node; Kubernetes: the Deployment's
+   * {@code minReadySeconds}.
    */
-  public static final int RUNNING_READY_SECONDS = 5;
+  public static final int RUNNING_READY_SECONDS = Readiness.DEFAULT_RUNNING_SECONDS;
 
   /**
    * The readiness rule in force: the user's explicit block; else an {@code http} input with a {@code port} is

@@ -52,6 +52,28 @@ public final class TargetSettings {
   /** extra annotations of every pod, one {@code KEY=VALUE} per line */
   public static final String K8S_POD_ANNOTATIONS = "podAnnotations";
 
+  // Both targets' render input that is no flag or profile key
+  /**
+   * the deploy's readiness timeout per component ({@code --timeout}) in seconds: Kubernetes' startup probe allows a
+   * pod this long to start, so the kubelet never kills a model the deploy still waits for. Set by dynamo from the
+   * deploy's options (the Kubernetes target) or from {@code --timeout} ({@code --out_dir}); default
+   * {@link #DEFAULT_READINESS_TIMEOUT_SECONDS}.
+   */
+  public static final String READINESS_TIMEOUT_SECONDS = "readinessTimeoutSeconds";
+  /** 90 minutes: the deploy's default {@code --timeout} (a test keeps the two equal). */
+  public static final long DEFAULT_READINESS_TIMEOUT_SECONDS = 5400;
+  /** A year: the most a timeout may be (the probe fields are 32-bit in Kubernetes' API). */
+  public static final long MAX_READINESS_TIMEOUT_SECONDS = 365L * 24 * 3600;
+
+  /**
+   * The value of {@link #READINESS_TIMEOUT_SECONDS} for a deploy's timeout: whole seconds rounded up (a window is
+   * never shorter than the wait), at most {@link #MAX_READINESS_TIMEOUT_SECONDS} (the CLI refuses longer).
+   */
+  public static String readinessTimeoutSeconds(java.time.Duration timeout) {
+    long seconds = Math.max(1, timeout.plusNanos(999_999_999).getSeconds());
+    return Long.toString(Math.min(seconds, MAX_READINESS_TIMEOUT_SECONDS));
+  }
+
   // Slurm
   /** {@code [user@]host[:port]} or an ~/.ssh/config alias of the login node */
   public static final String SLURM_SSH_HOST = "sshHost";

@@ -16,6 +16,7 @@ import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import ai.dynamo.deploy.render.k8s.Labels;
 import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.UpdateSettings;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -86,9 +88,16 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     return Renderers.render(ctx.graph(), KIND, settings(ctx));
   }
 
-  /** The request's settings with {@code multinode=auto} decided by the cluster ({@link MultiNodeDecisions}). */
+  /**
+   * The request's settings with {@code multinode=auto} decided by the cluster ({@link MultiNodeDecisions}) and the
+   * deploy's readiness timeout, which the startup probes allow a pod to start in (so the kubelet never kills a pod
+   * the deploy still waits for).
+   */
   Map<String, String> settings(DeployContext ctx) {
-    return multiNode.settings(ctx, () -> client(ctx));
+    Map<String, String> settings = new TreeMap<>(multiNode.settings(ctx, () -> client(ctx)));
+    settings.put(TargetSettings.READINESS_TIMEOUT_SECONDS,
+        TargetSettings.readinessTimeoutSeconds(DeployOptions.withDefaults(ctx.request().options()).readinessTimeout()));
+    return settings;
   }
 
   @Override

@@ -193,7 +193,7 @@ public final class ReadinessCheck {
     if (cat != SlurmJobState.Category.RUNNING || c.isBatch() && stage == SlurmStage.ALL) return 0;
     if (stage != SlurmStage.WORKERS && ComponentProcess.readiness(c).type() == Readiness.Type.RUNNING) {
       // RUNNING in Slurm is not enough: the job says "ready" once its process has run a few seconds
-      // (ComponentProcess.RUNNING_READY_SECONDS), as the pushed wait reads it.
+      // (Readiness.runningSeconds(): 5, or running: {seconds: N}), as the pushed wait reads it.
       return saidReady(layout, revision, c, replica, job.id()) ? (stage == SlurmStage.LEADER ? 1 : perReplica) : 0;
     }
     return null;

@@ -128,8 +128,8 @@ public final class SlurmClient {
   }
 
   /**
-   * {@code sbatch --parsable} in {@code dir} with the deploy identity as comment; returns the job ID. Not safe to
-   * repeat on its own: callers look for the job first ({@link JobSubmitter}).
+   * {@code sbatch --parsable} in {@code dir} with the deploy identity as comment, under umask 077; returns the job
+   * ID. Not safe to repeat on its own: callers look for the job first ({@link JobSubmitter}).
    */
   public String sbatch(String dir, String script, String comment, Map<String, String> env) throws IOException {
     return sbatch(dir, script, comment, env, "");
@@ -140,7 +140,9 @@ public final class SlurmClient {
    */
   public String sbatch(String dir, String script, String comment, Map<String, String> env, String exclude)
       throws IOException {
-    StringBuilder cmd = new StringBuilder("cd ").append(Shell.quote(dir)).append(" && env");
+    // umask 077 as the batch program's (submit-batch.sh): sbatch passes it to the job (SLURM_UMASK), which creates
+    // its output and status files with it; output may hold logs, so every submission's are owner-only.
+    StringBuilder cmd = new StringBuilder("cd ").append(Shell.quote(dir)).append(" && umask 077 && env");
     env.forEach((k, v) -> cmd.append(' ').append(Shell.quote(k + "=" + v)));
     cmd.append(" sbatch --parsable --comment=").append(Shell.quote(comment));
     if (exclude != null && !exclude.isBlank()) {

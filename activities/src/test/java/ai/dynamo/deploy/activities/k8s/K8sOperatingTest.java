@@ -102,8 +102,9 @@ class K8sOperatingTest {
     assertEquals(Phase.READY, deploy(v3, "carol@ws").phase());
     assertNotEquals(revisionOne, objects());
 
-    DeployResult rolled = await(DeployRecords.rollbackTo(client, "g", target(), 1,
-        DeployOptions.defaults("oncall@ops"), Set.of()));
+    // with the deploys' timeout: the startup probes allow what the applying deploy waits (kubernetes-render.md)
+    DeployOptions sameTimeout = K8sGraphs.request(v1, Map.of()).options().withStartedBy("oncall@ops");
+    DeployResult rolled = await(DeployRecords.rollbackTo(client, "g", target(), 1, sameTimeout, Set.of()));
     assertEquals(Phase.READY, rolled.phase(), rolled.message());
     assertEquals(4, rolled.revision(), "a rollback records a new revision");
     assertEquals(revisionOne, objects(), "revision 1's objects exactly (but for the revision label)");

@@ -112,6 +112,15 @@ class BatchSubmitterClusterTest {
     assertEquals(4, fx.jobsOf(g).size());
   }
 
+  /** The first submission's output and status files are owner-only (output may hold logs), as a resubmission's. */
+  @Test
+  void theJobsOutputAndStatusAreOwnerOnly() throws Exception {
+    Graph g = graph("modes", sleeper("a", ""));
+    String job = submit(fx.ssh, NO_SECRETS, g, "deploy/slurm/test/" + g.name(), "run-1", all(g, 1)).get(0).jobs()
+        .get(0).id();
+    assertEquals(List.of("600", "600"), fx.outputAndStatusModes(fx.layout(g), "a", job), "output, then status file");
+  }
+
   @Test
   void aRefusedJobFailsOnlyItsComponentNamingTheLoginNodeAndSbatchsMessage() throws Exception {
     Graph g = graph("refused", sleeper("a", ""), sleeper("b", ""), sleeper("c", ""));

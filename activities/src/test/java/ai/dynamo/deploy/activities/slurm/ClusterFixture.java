@@ -97,6 +97,24 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   /** Every job (any state) of the graphs this fixture loaded. */
+  /**
+   * The modes ({@code stat -c %a}) of the output and status file of a job's replica, once the job has created both
+   * (bounded: 40 s; then whatever exists).
+   */
+  List<String> outputAndStatusModes(RemoteLayout layout, String component, String jobId) throws Exception {
+    String output = layout.output(1, component, 0, jobId);
+    String status = layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, component, 0);
+    List<String> modes = List.of();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+    while (System.nanoTime() < deadline) {
+      modes = ssh.run("stat -c %a " + Shell.quote(output) + " " + Shell.quote(status) + " 2>/dev/null",
+          RemoteShell.Retry.SAFE).stdout().lines().toList();
+      if (modes.size() == 2) break;
+      Thread.sleep(300);
+    }
+    return modes;
+  }
+
   List<SlurmJob> jobsOf(Graph g) throws IOException {
     List<String> names = new ArrayList<>();
     g.components().forEach(c -> {

@@ -54,6 +54,12 @@ class SlurmJobsClusterTest {
     return new JobIdentity(revision, "deploy/slurm/test/" + g.name(), UUID.randomUUID().toString());
   }
 
+  /** Uploads revision 1 of {@code g} and submits replica 0 of {@code component} alone; returns its job ID. */
+  private String uploadAndSubmit(Graph g, RemoteLayout layout, String component) throws IOException {
+    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
+    return new JobSubmitter(slurm).submit(g, layout, identity(g, 1), component, 0).jobId();
+  }
+
   private ReadinessCheck.Status waitFor(ReadinessCheck check, Component c, SlurmStage stage, int rev,
       RemoteLayout layout, Map<Integer, String> jobs, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -111,8 +117,7 @@ class SlurmJobsClusterTest {
     int port = ClusterFixture.port();
     Graph g = graph(unique("ready"), service("web", port, ", startup_delay: 3"));
     RemoteLayout layout = fx.layout(g);
-    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
-    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    String job = uploadAndSubmit(g, layout, "web");
     ReadinessCheck check = new ReadinessCheck(slurm);
     Component web = g.components().get(0);
     ReadinessCheck.Status early = check.check(web, SlurmStage.ALL, 1, layout, Map.of(0, job));
@@ -151,8 +156,7 @@ class SlurmJobsClusterTest {
   void aComponentThatExitsAtOnceFailsFastWithTheStateAndTheEndOfItsOutput() throws Exception {
     Graph g = graph(unique("crash"), service("web", ClusterFixture.port(), ", exit_code: 7"));
     RemoteLayout layout = fx.layout(g);
-    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
-    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    String job = uploadAndSubmit(g, layout, "web");
     ReadinessCheck check = new ReadinessCheck(slurm);
     SlurmError e = assertThrows(SlurmError.class, () -> waitFor(check, g.components().get(0), SlurmStage.ALL, 1,
         layout, Map.of(0, job), Duration.ofSeconds(40)));
@@ -164,6 +168,18 @@ class SlurmJobsClusterTest {
     assertTrue(e.getMessage().contains("exiting at once with status 7"), "the output's last lines: " + e.getMessage());
   }
 
+  /**
+   * A job submitted one at a time ({@link JobSubmitter}: a rollback's or cancel's resubmission) writes its output
+   * and status owner-only, as the first submission's batch program (umask 077) does: output may hold logs.
+   */
+  @Test
+  void aResubmittedJobsOutputAndStatusAreOwnerOnlyAsTheFirstSubmissions() throws Exception {
+    Graph g = graph(unique("modes"), service("web", ClusterFixture.port(), ", exit_code: 3"));
+    RemoteLayout layout = fx.layout(g);
+    String job = uploadAndSubmit(g, layout, "web");
+    assertEquals(List.of("600", "600"), fx.outputAndStatusModes(layout, "web", job), "output, then status file");
+  }
+
   @Test
   void aRunningRuleComponentWhoseCommandIsMissingFailsInsteadOfBeingReady() throws Exception {
     // No port, so the rule is "running": the process must run for 5 s. srun cannot start the command at all.
@@ -171,8 +187,7 @@ class SlurmJobsClusterTest {
         + "    run_config: {input: \"dyn://m.worker.generate\", output: dyn}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n");
     RemoteLayout layout = fx.layout(g);
-    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
-    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "worker", 0).jobId();
+    String job = uploadAndSubmit(g, layout, "worker");
     ReadinessCheck check = new ReadinessCheck(slurm);
     SlurmError e = assertThrows(SlurmError.class, () -> waitFor(check, g.components().get(0), SlurmStage.ALL, 1,
         layout, Map.of(0, job), Duration.ofSeconds(40)), "never ready");
@@ -255,8 +270,7 @@ class SlurmJobsClusterTest {
   void cancelEndsJobsAndIsIdempotent() throws Exception {
     Graph g = graph(unique("cancel"), service("web", ClusterFixture.port(), ""));
     RemoteLayout layout = fx.layout(g);
-    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
-    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    String job = uploadAndSubmit(g, layout, "web");
     JobCanceller canceller = new JobCanceller(slurm, d -> sleep(d), Duration.ofSeconds(20));
     assertEquals(List.of(), canceller.cancel(List.of(job)));
     Optional<SlurmJob> after = slurm.jobsById(List.of(job)).stream().findFirst();
@@ -276,8 +290,7 @@ class SlurmJobsClusterTest {
   void theEscalationKillsARunningJob() throws Exception {
     Graph g = graph(unique("kill"), service("web", ClusterFixture.port(), ""));
     RemoteLayout layout = fx.layout(g);
-    new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
-    String job = new JobSubmitter(slurm).submit(g, layout, identity(g, 1), "web", 0).jobId();
+    String job = uploadAndSubmit(g, layout, "web");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (slurm.jobsById(List.of(job)).get(0).state() != SlurmJobState.RUNNING && System.nanoTime() < deadline) {
       Thread.sleep(200);

@@ -5,8 +5,12 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.render.TargetSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code dynamo deploy --out_dir DIR}: renders a validated graph for a target into files, without Temporal or a
@@ -17,20 +21,29 @@ public final class RenderDeploy {
 
   /**
    * @param written the paths written, in the renderer's order
+   * @param removed files of an earlier render into the directory that this one no longer has, removed
    * @param warnings the renderer's warnings
    */
-  public record Result(List<Path> written, List<String> warnings) {
-    /** The {@code -o json} document: the output directory, the files written (in order) and the warnings. */
+  public record Result(List<Path> written, List<Path> removed, List<String> warnings) {
+    /**
+     * The {@code -o json} document: the output directory, the files written (in order), those removed and the
+     * warnings.
+     */
     public java.util.Map<String, Object> document(Path outDir) {
       java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
       doc.put("outDir", outDir.toString());
       doc.put("files", written.stream().map(Path::toString).toList());
+      doc.put("removed", removed.stream().map(Path::toString).toList());
       doc.put("warnings", warnings);
       return doc;
     }
   }
 
-  public static Result render(Graph graph, TargetChoice target, Path outDir) {
+  /**
+   * @param readinessTimeout the deploy's {@code --timeout}, which Kubernetes' startup probes allow a pod to start in
+   *     (a render input, as for a deploy: {@link TargetSettings#READINESS_TIMEOUT_SECONDS})
+   */
+  public static Result render(Graph graph, TargetChoice target, Duration readinessTimeout, Path outDir) {
     if (!target.builtIn()) {
       throw new UserError(ExitCodes.INVALID,
           "error: --out_dir renders for k8s or slurm; the " + target.kind() + " target has no files");
@@ -38,10 +51,14 @@ public final class RenderDeploy {
     OutputWriter.checkDirectory(outDir);
     Rendering rendering;
     try {
-      rendering = Renderers.render(graph, target.kind(), target.settings());
+      Map<String, String> settings = new TreeMap<>(target.settings());
+      settings.put(TargetSettings.READINESS_TIMEOUT_SECONDS, TargetSettings.readinessTimeoutSeconds(readinessTimeout));
+      rendering = Renderers.render(graph, target.kind(), settings);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);
     }
-    return new Result(OutputWriter.write(outDir, rendering.files()), rendering.warnings());
+    OutputWriter.Written written =
+        OutputWriter.write(outDir, rendering.files(), "graph " + graph.name() + ", target " + target.kind());
+    return new Result(written.written(), written.removed(), rendering.warnings());
   }
 }

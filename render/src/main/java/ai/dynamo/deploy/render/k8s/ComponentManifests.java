@@ -29,13 +29,6 @@ import java.util.Map;
  */
 final class ComponentManifests {
   /**
-   * Deployments: how long a rollout may make no progress before Kubernetes marks it {@code
-   * ProgressDeadlineExceeded} (the deploy workflow fails at once on that condition). The default 600 s is shorter
-   * than a large model's load, so it is longer than the startup probe's budget (one hour).
-   */
-  static final int PROGRESS_DEADLINE_SECONDS = 4200;
-
-  /**
    * Jobs: retries before the Job counts as failed. Two retries absorb a node or pull hiccup; more would mostly
    * re-run a model load that fails the same way each time.
    */
@@ -110,10 +103,11 @@ final class ComponentManifests {
             "spec",
                 map(
                     "replicas", c.replicas(),
-                    "progressDeadlineSeconds", PROGRESS_DEADLINE_SECONDS,
+                    // how long a rollout may make no progress: longer than the startup window (StartupWindow)
+                    "progressDeadlineSeconds", pods.startup().progressDeadlineSeconds(),
                     // no probe to say ready: a pod counts once it has stayed up this long (not at its first start)
                     "minReadySeconds", readiness.type() == Readiness.Type.RUNNING
-                        ? ComponentProcess.RUNNING_READY_SECONDS : null,
+                        ? readiness.runningSeconds() : null,
                     "selector", map("matchLabels", Labels.selector(names, Role.SERVICE)),
                     "template", PodTemplates.template(c, names, pod, pods))));
     return objects;

@@ -69,6 +69,7 @@ public final class K8sRenderer {
   public static String settingProblem(String key, String value) {
     if (key.equals(TargetSettings.K8S_NAMESPACE)) return namespaceProblem(value);
     if (key.equals(TargetSettings.K8S_MULTINODE)) return MultiNodeMode.problem(value);
+    if (key.equals(TargetSettings.READINESS_TIMEOUT_SECONDS)) return StartupWindow.problem(value);
     return PodSettings.problem(key, value);
   }
 

@@ -63,6 +63,7 @@ public final class PodSettings {
   public static PodSettings of(Map<String, String> settings) {
     List<String> problems = problems(settings);
     if (!problems.isEmpty()) throw new IllegalArgumentException(problems.get(0));
+    StartupWindow.of(settings); // refuses a bad window before anything renders
     return new PodSettings(settings);
   }
 
@@ -132,6 +133,11 @@ public final class PodSettings {
 
   String schedulerName() {
     return blankToNull(settings.get(TargetSettings.K8S_SCHEDULER));
+  }
+
+  /** How long a pod may take to start ({@link StartupWindow}). */
+  StartupWindow startup() {
+    return StartupWindow.of(settings);
   }
 
   Map<String, String> podLabels() {

@@ -31,13 +31,10 @@ final class PodTemplates {
   static final String JOB_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 
   /**
-   * Probe period and the number of failed startup probes allowed: 360 x 10 s = one hour. Loading a large model
-   * (downloading tens of GB of weights, then loading them onto GPUs) routinely takes many minutes; the startup
-   * probe holds off the readiness probe until the first success, so a slow start is not reported as unready
-   * churn, while a process that never opens its port is still caught.
+   * The readiness probe, once the startup probe has succeeded: three failed probes in a row take the pod out of its
+   * Service. The startup probe holds the readiness probe off for the whole {@link StartupWindow}, so a slow model
+   * load is not reported as unready churn, while a process that never opens its port is still caught.
    */
-  static final int PROBE_PERIOD_SECONDS = 10;
-  static final int STARTUP_FAILURE_THRESHOLD = 360;
   static final int READINESS_FAILURE_THRESHOLD = 3;
   static final int PROBE_TIMEOUT_SECONDS = 5;
 
@@ -78,12 +75,13 @@ final class PodTemplates {
         "nodeSelector", c.nodeSelector().isEmpty() ? null : new LinkedHashMap<>(c.nodeSelector()),
         // GPU nodes are usually tainted nvidia.com/gpu:NoSchedule; GPU pods tolerate that by default (a setting)
         "tolerations", settings.tolerations(gpu),
-        "containers", List.of(container(c, names, pod, gpu)),
+        "containers", List.of(container(c, names, pod, gpu, settings)),
         // GPU engines exchange tensors through /dev/shm (NCCL, PyTorch workers); the container default is 64 MiB.
         "volumes", gpu ? List.of(map("name", "dshm", "emptyDir", map("medium", "Memory"))) : null);
   }
 
-  private static Map<String, Object> container(Component c, K8sNames names, Pod pod, boolean gpu) {
+  private static Map<String, Object> container(
+      Component c, K8sNames names, Pod pod, boolean gpu, PodSettings settings) {
     List<String> argv = ComponentProcess.argv(c);
     List<String> command = new ArrayList<>();
     for (String word : argv.subList(0, c.cmd().size())) command.add(DollarEscaping.escape(word));
@@ -92,6 +90,7 @@ final class PodTemplates {
     args.addAll(pod.extraArgs()); // ours, containing $(VAR) references on purpose
 
     Map<String, Object> readiness = probe(pod.readiness(), READINESS_FAILURE_THRESHOLD);
+    Map<String, Object> startup = probe(pod.readiness(), settings.startup().failureThreshold());
     boolean text = c.inputKind() == InputKind.TEXT;
     return map(
         "name", names.componentLabel(),
@@ -103,7 +102,7 @@ final class PodTemplates {
         "env", env(c, pod.extraEnv()),
         "envFrom", envFrom(c),
         "resources", resources(c.resources()),
-        "startupProbe", probe(pod.readiness(), STARTUP_FAILURE_THRESHOLD),
+        "startupProbe", startup,
         "readinessProbe", readiness,
         "volumeMounts", gpu ? List.of(map("name", "dshm", "mountPath", "/dev/shm")) : null,
         // in=text is an interactive prompt: keep stdin open so `kubectl attach -it` reaches it
@@ -182,7 +181,7 @@ final class PodTemplates {
                 map("path", readiness.path() == null ? "/" : readiness.path(), "port", readiness.port()))
             : map("tcpSocket", map("port", readiness.port()));
     Map<String, Object> probe = new LinkedHashMap<>(handler);
-    probe.put("periodSeconds", PROBE_PERIOD_SECONDS);
+    probe.put("periodSeconds", StartupWindow.PROBE_PERIOD_SECONDS);
     probe.put("timeoutSeconds", PROBE_TIMEOUT_SECONDS);
     probe.put("failureThreshold", failureThreshold);
     return probe;

@@ -188,19 +188,19 @@ final class SbatchScript {
   }
 
   /**
-   * How the job tells the deployer it is ready: a batch job by its exit, a running rule once the process has run a
-   * few seconds ({@link ComponentProcess#RUNNING_READY_SECONDS}), a port or HTTP rule
+   * How the job tells the deployer it is ready: a batch job by its exit, a running rule once the process has run its
+   * seconds ({@link Readiness#runningSeconds()}, 5 for {@code running: true}), a port or HTTP rule
    * by the watcher probing {@code host} (the node itself, or a group's leader address).
    */
   private static void readiness(StringBuilder s, Component c, String host) {
     if (c.isBatch()) return;
     Readiness rule = ComponentProcess.readiness(c);
     if (rule.type() == Readiness.Type.RUNNING) {
-      // Ready once the process has run RUNNING_READY_SECONDS: one that ends sooner never is. Checked apart from
+      // Ready once the process has run its seconds: one that ends sooner never is. Checked apart from
       // the job's shell (a grandchild, so the job's `wait -n` waits for its processes only).
       s.append("# The readiness rule (running): ready once the process has run for ")
-          .append(ComponentProcess.RUNNING_READY_SECONDS).append(" s.\n");
-      s.append("( { sleep ").append(ComponentProcess.RUNNING_READY_SECONDS)
+          .append(rule.runningSeconds()).append(" s.\n");
+      s.append("( { sleep ").append(rule.runningSeconds())
           .append("; kill -0 \"${DYN_PIDS[0]}\" 2>/dev/null && dyn_state ready; } </dev/null >/dev/null 2>&1 & )\n");
       return;
     }

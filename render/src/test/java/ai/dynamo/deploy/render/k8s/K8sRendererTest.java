@@ -187,9 +187,38 @@ class K8sRendererTest {
     assertEquals(8080, c.getReadinessProbe().getTcpSocket().getPort().getIntVal());
     assertEquals(8080, c.getStartupProbe().getTcpSocket().getPort().getIntVal());
     Probe startup = c.getStartupProbe();
-    assertTrue(startup.getFailureThreshold() * startup.getPeriodSeconds() >= 3600, "an hour to load a model");
+    assertEquals(5400, startup.getFailureThreshold() * startup.getPeriodSeconds(), "the default --timeout, 90 m");
     assertTrue(r.get(Deployment.class, "dynamo-graph-http-ingress").getSpec().getProgressDeadlineSeconds()
         > startup.getFailureThreshold() * startup.getPeriodSeconds(), "rollout deadline outlasts the startup budget");
+  }
+
+  /** A model that loads for 70 minutes under {@code --timeout 3h}: neither the kubelet nor the rollout gives up. */
+  @Test
+  void startupWindowIsTheDeploysReadinessTimeoutOnEveryProbedWorkload() {
+    int timeout = 3 * 3600 + 5; // not a whole number of probe periods: rounded up, never down
+    Rendered r = Rendered.of(K8sTestGraphs.seed(), Map.of("readinessTimeoutSeconds", Integer.toString(timeout)));
+    List<Container> probed = List.of(
+        Rendered.container(r.get(Deployment.class, "dynamo-graph-http-ingress")),
+        Rendered.container(r.get(StatefulSet.class, "dynamo-graph-trtllm-leader-leader")));
+    for (Container c : probed) {
+      Probe startup = c.getStartupProbe();
+      int window = startup.getFailureThreshold() * startup.getPeriodSeconds();
+      assertTrue(window >= timeout && window < timeout + startup.getPeriodSeconds(), c.getName() + ": " + window);
+      assertEquals(3, c.getReadinessProbe().getFailureThreshold(), "only the startup probe grows");
+    }
+    Probe startup = probed.get(0).getStartupProbe();
+    assertTrue(r.get(Deployment.class, "dynamo-graph-http-ingress").getSpec().getProgressDeadlineSeconds()
+        > startup.getFailureThreshold() * startup.getPeriodSeconds(), "rollout deadline outlasts the startup window");
+  }
+
+  @Test
+  void aBadReadinessTimeoutIsRefusedNamingTheSetting() {
+    for (String bad : List.of("0", "-5", "3h", "31536001")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> K8sRenderer.render(K8sTestGraphs.seed(), Map.of("readinessTimeoutSeconds", bad)));
+      assertTrue(e.getMessage().startsWith("setting readinessTimeoutSeconds: \"" + bad + "\""), e.getMessage());
+      assertTrue(K8sRenderer.settingProblem("readinessTimeoutSeconds", bad) != null, bad);
+    }
   }
 
   @Test
@@ -199,6 +228,17 @@ class K8sRendererTest {
     assertNull(c.getReadinessProbe());
     assertNull(c.getStartupProbe());
     assertTrue(r.names().stream().noneMatch(n -> n.equals("Service/dynamo-graph-vllm-worker")));
+  }
+
+  @Test
+  void runningReadinessWaitsItsStatedSecondsAndFiveForRunningTrue() {
+    Component c = K8sTestGraphs.component("w", "dyn://a.b.c", "vllm", List.of());
+    Rendered stated = Rendered.of(K8sTestGraphs.of("g", withReadiness(c, new Readiness(Readiness.Type.RUNNING, null,
+        null, 45))));
+    assertEquals(45, stated.get(Deployment.class, "g-w").getSpec().getMinReadySeconds());
+    Rendered plain = Rendered.of(K8sTestGraphs.of("g", withReadiness(c, new Readiness(Readiness.Type.RUNNING, null,
+        null))));
+    assertEquals(5, plain.get(Deployment.class, "g-w").getSpec().getMinReadySeconds());
   }
 
   @Test

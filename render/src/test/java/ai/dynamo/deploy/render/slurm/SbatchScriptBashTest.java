@@ -9,6 +9,7 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.EnvVar;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.MultiNode;
+import ai.dynamo.deploy.ir.Readiness;
 import ai.dynamo.deploy.ir.Resources;
 import ai.dynamo.deploy.render.ComponentProcess;
 import ai.dynamo.deploy.render.RenderedFile;
@@ -237,9 +238,28 @@ class SbatchScriptBashTest {
     assertTrue(!ready.isBefore(started.plusSeconds(ComponentProcess.RUNNING_READY_SECONDS)), started + " " + ready);
   }
 
+  /** {@code running: {seconds: 1}}: a process that runs 3 s is ready, though it ends before the default 5 s. */
+  @Test
+  void aRunningRuleWithStatedSecondsIsReadyAfterThoseSeconds() throws Exception {
+    Path serve = executable(tmp.resolve("serve3.sh"), "#!/bin/bash\nexec sleep 3\n");
+    Graph g = service(serve, new Readiness(Readiness.Type.RUNNING, null, null, 1));
+    Result run = runRendered(g, Map.of("SLURM_JOB_ID", "83"));
+    assertNotEquals(0, run.exit(), "a service whose process ends stops the job");
+    Path status = tmp.resolve("run/svc-0/status");
+    List<String> lines = Files.readAllLines(status);
+    assertEquals(List.of("started", "ready", "exited"), states(status), String.join("\n", lines));
+    java.time.Instant started = java.time.Instant.parse(lines.get(0).split(" ")[0]);
+    java.time.Instant ready = java.time.Instant.parse(lines.get(1).split(" ")[0]);
+    assertTrue(!ready.isBefore(started.plusSeconds(1)), started + " " + ready);
+  }
+
   private static Graph service(Path cmd) {
+    return service(cmd, null);
+  }
+
+  private static Graph service(Path cmd, Readiness readiness) {
     return new Graph("1.0", "svc", List.of(new Component("svc", null, List.of(cmd.toString()), "dyn://svc.a.b", "dyn",
-        List.of(), 1, Resources.NONE, List.of(), List.of(), Map.of(), MultiNode.SINGLE, null)));
+        List.of(), 1, Resources.NONE, List.of(), List.of(), Map.of(), MultiNode.SINGLE, readiness)));
   }
 
   private static List<String> states(Path status) throws IOException {
