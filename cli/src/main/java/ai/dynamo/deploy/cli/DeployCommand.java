@@ -47,8 +47,8 @@ public final class DeployCommand implements Callable<Integer> {
   boolean waitForEnd;
 
   @Option(names = "--timeout", paramLabel = "DURATION",
-      description = {"Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m). k8s: also how long the",
-          "startup probes let a pod start (rendered, so --out_dir files carry it too)."})
+      description = "Readiness timeout per component, e.g. 90m, 2h, 45s (default: 90m). k8s: also how long the"
+          + " startup probes let a pod start (rendered, so --out_dir files carry it too).")
   String timeout;
 
   @Option(names = "--on-failure", paramLabel = "POLICY", defaultValue = "rollback",
