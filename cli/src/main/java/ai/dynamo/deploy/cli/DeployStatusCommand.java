@@ -66,9 +66,10 @@ final class DeployStatusCommand implements Callable<Integer> {
       }
       DeployStatus.View view = new DeployStatus(client).status(workflowId);
       if (!recordedOnly) {
-        Duration bound = deploy.temporal.requestTimeout();
-        view = new LiveStatus(client, new ReadLive(deploy.target.kubeconfig(), bound), bound, Clock.systemUTC())
-            .addTo(view);
+        // Each target call is bounded by --request-timeout; the whole check (a few calls) by twice that.
+        Duration perCall = deploy.temporal.requestTimeout();
+        view = new LiveStatus(client, new ReadLive(deploy.target.kubeconfig(), perCall), perCall.multipliedBy(2),
+            Clock.systemUTC()).addTo(view);
       }
       if (output == OutputFormat.table) printTable(out, view, recordedOnly && LiveStatus.applies(view));
       else out.println(output.write(view));

@@ -79,7 +79,7 @@ public final class LiveStatus {
   }
 
   View check(DeployStatus.View recorded) {
-    String at = clock.instant().toString();
+    String at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     DeployRequest request;
     try {
       request = StartEvents.request(client, recorded.workflowId(), recorded.runId());
