@@ -68,9 +68,18 @@ public final class LiveStatus {
     this.clock = clock;
   }
 
-  /** Whether the recorded state calls for a live check: the run has ended in a state that leaves something up. */
+  /**
+   * Whether the recorded state calls for a live check: the run has ended in a state that leaves something up. A
+   * failed first deploy that never applied anything (every component still PENDING, e.g. a failed preflight) has
+   * nothing to check.
+   */
   public static boolean applies(DeployStatus.View recorded) {
-    return recorded.closedAt() != null && recorded.phase() != null && CHECKED.contains(Phase.valueOf(recorded.phase()));
+    if (recorded.closedAt() == null || recorded.phase() == null) return false;
+    Phase phase = Phase.valueOf(recorded.phase());
+    if (!CHECKED.contains(phase)) return false;
+    if (phase == Phase.READY || phase == Phase.ROLLED_BACK) return true;
+    boolean applied = recorded.components().stream().anyMatch(c -> !"PENDING".equals(c.phase()));
+    return applied || recorded.revision() != null && recorded.revision() > 1;
   }
 
   /** {@code recorded} with the live check's answer when it {@link #applies}, else as it is. */

@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,5 +111,23 @@ class LiveStatusTest {
     assertEquals(LiveStatus.State.CHECK_FAILED, v.live().state());
     assertEquals("the live check failed: fake@lab did not answer within 0.5 s", v.live().message());
     assertEquals("READY", v.phase());
+  }
+
+  private static DeployStatus.View recorded(String phase, String closedAt, Integer revision, String componentPhase) {
+    return new DeployStatus.View(WF, "r1", closedAt == null ? "RUNNING" : "COMPLETED", "dynamo-graph", "fake@lab",
+        phase, revision, "", "2026-01-01T00:00:00Z", null, closedAt,
+        List.of(new DeployStatus.ComponentView("vllm_worker", componentPhase, 0, 1, "", null, "")), null);
+  }
+
+  @Test
+  void checkedOnlyWhenTheRecordedEndingLeavesSomethingRunning() {
+    String closed = "2026-01-01T00:01:00Z";
+    assertTrue(LiveStatus.applies(recorded("READY", closed, 1, "READY")));
+    assertTrue(LiveStatus.applies(recorded("ROLLED_BACK", closed, 1, "ROLLED_BACK")));
+    assertTrue(LiveStatus.applies(recorded("FAILED", closed, 1, "FAILED")), "a component was applied");
+    assertTrue(LiveStatus.applies(recorded("FAILED", closed, 3, "PENDING")), "revision 2 may still run");
+    assertFalse(LiveStatus.applies(recorded("FAILED", closed, 1, "PENDING")), "a first deploy that applied nothing");
+    assertFalse(LiveStatus.applies(recorded("WAITING", null, 1, "WAITING")), "running: its progress is live");
+    assertFalse(LiveStatus.applies(recorded("UNINSTALLED", closed, 1, "PENDING")));
   }
 }
