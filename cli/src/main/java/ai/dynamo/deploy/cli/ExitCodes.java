@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.client.DeployWatcher;
+import ai.dynamo.deploy.client.LiveStatus;
 
 /** The documented, stable exit codes of every {@code dynamo} command (README: "Exit codes"). */
 public final class ExitCodes {
@@ -27,6 +28,20 @@ public final class ExitCodes {
       case TIMED_OUT -> TIMED_OUT;
       case FAILED -> ending.targetUnreachable() ? UNREACHABLE : DEPLOY_FAILED;
       default -> DEPLOY_FAILED;
+    };
+  }
+
+  /**
+   * The exit code of {@code dynamo deploy status} (without {@code --wait}): 0 when the state was shown and the live
+   * check (if one ran) found what was recorded; 1 a component the target records live is not ready, or nothing runs
+   * where READY was recorded (as {@code deploy --wait} ends 1 when not READY); 4 the target could not be read.
+   */
+  public static int ofStatus(LiveStatus.View live) {
+    if (live == null) return OK;
+    return switch (live.state()) {
+      case NOT_READY -> DEPLOY_FAILED;
+      case CHECK_FAILED -> UNREACHABLE;
+      case READY, NOTHING_LIVE -> OK;
     };
   }
 }

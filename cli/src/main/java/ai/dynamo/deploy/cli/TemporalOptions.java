@@ -49,6 +49,14 @@ public final class TemporalOptions implements InvocationFactory.ReadsInvocation 
     this.invocation = invocation;
   }
 
+  /**
+   * The caller's environment: this process's, or in the daemon the one of the command it runs for (what else a verb
+   * reads from the environment, e.g. status's live check its {@code KUBECONFIG}).
+   */
+  public java.util.Map<String, String> callerEnvironment() {
+    return invocation().env();
+  }
+
   private Invocation invocation() {
     if (invocation == null) invocation = Invocation.ofThisProcess();
     return invocation;

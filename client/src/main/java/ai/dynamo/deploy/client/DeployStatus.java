@@ -37,6 +37,8 @@ public final class DeployStatus {
    * @param updatedAt when its progress last changed
    * @param closedAt when the run ended, or null while it runs
    * @param components per component, in graph order
+   * @param live what runs on the target now ({@link LiveStatus}); null when not checked ({@code --recorded}, a
+   *     running deploy, an uninstall)
    */
   public record View(
       String workflowId,
@@ -50,7 +52,15 @@ public final class DeployStatus {
       String startedAt,
       String updatedAt,
       String closedAt,
-      List<ComponentView> components) {}
+      List<ComponentView> components,
+      LiveStatus.View live) {
+
+    /** This view with the live check's answer. */
+    public View withLive(LiveStatus.View checked) {
+      return new View(workflowId, runId, status, graph, target, phase, revision, message, startedAt, updatedAt,
+          closedAt, components, checked);
+    }
+  }
 
   /** One component in {@link View}. */
   /** @param change what the deploy does to it (unchanged, updated (strategy): why, added, removed); empty before planning */
@@ -101,7 +111,8 @@ public final class DeployStatus {
         instant(d.getStartTime()),
         p == null ? null : instant(p.updatedEpochMillis()),
         instant(d.getCloseTime()),
-        components);
+        components,
+        null);
   }
 
   private static ComponentView component(ComponentProgress c) {

@@ -33,15 +33,16 @@ final class K8sUpdates {
   private K8sUpdates() {}
 
   /**
-   * Healthy: every workload of the component exists, has observed its generation and has all its replicas ready (a
-   * Job: has not failed). One GET per workload.
+   * Healthy: every workload of the component exists and {@link WorkloadReadiness#steady} finds it ready (the rules of
+   * the deploy's own wait; a Job: has not failed). One GET per workload. Used by the update planning and by
+   * {@code deploy status}'s live check.
    */
   static LiveRevision.Component health(KubernetesClient client, String namespace, List<HasMetadata> recorded,
       String digest, int revision) {
     List<String> bad = new ArrayList<>();
     int workloads = 0;
     for (HasMetadata want : recorded) {
-      if (!(want instanceof Deployment || want instanceof StatefulSet || want instanceof Job)) continue;
+      if (!WorkloadReadiness.isWorkload(want)) continue;
       workloads++;
       HasMetadata live;
       try {
@@ -49,35 +50,15 @@ final class K8sUpdates {
       } catch (KubernetesClientException e) {
         throw KubeErrors.translate(e, "read " + ManifestSet.key(want));
       }
-      String problem = live == null ? "is gone" : problem(live);
-      if (problem != null) bad.add(ManifestSet.key(want) + " " + problem);
+      if (live == null) {
+        bad.add(ManifestSet.key(want) + " is gone");
+        continue;
+      }
+      WorkloadReadiness.Verdict v = WorkloadReadiness.steady(live);
+      if (!v.isReady()) bad.add(v.message());
     }
     String health = bad.isEmpty() ? workloads + " workload(s) ready" : String.join(", ", bad);
     return new LiveRevision.Component(digest, revision, bad.isEmpty(), health);
-  }
-
-  private static String problem(HasMetadata live) {
-    Long generation = live.getMetadata().getGeneration();
-    if (live instanceof Deployment d) {
-      int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      var s = d.getStatus();
-      int ready = s == null || s.getReadyReplicas() == null ? 0 : s.getReadyReplicas();
-      if (s == null || generation != null && (s.getObservedGeneration() == null || s.getObservedGeneration() < generation)) {
-        return "has not observed its spec yet";
-      }
-      return ready >= want ? null : ready + "/" + want + " ready";
-    }
-    if (live instanceof StatefulSet st) {
-      int want = st.getSpec().getReplicas() == null ? 1 : st.getSpec().getReplicas();
-      int ready = st.getStatus() == null || st.getStatus().getReadyReplicas() == null ? 0 : st.getStatus().getReadyReplicas();
-      return ready >= want ? null : ready + "/" + want + " ready";
-    }
-    if (live instanceof Job j && j.getStatus() != null && j.getStatus().getConditions() != null) {
-      boolean failed = j.getStatus().getConditions().stream()
-          .anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
-      return failed ? "failed" : null;
-    }
-    return null;
   }
 
   /**

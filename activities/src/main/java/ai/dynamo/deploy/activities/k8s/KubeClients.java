@@ -23,6 +23,9 @@ public interface KubeClients extends AutoCloseable {
   @Override
   default void close() {}
 
+  /** Retries of a failed request by the CLI's clients ({@link #fromFile}). */
+  int CLI_RETRIES = 2;
+
   /** Clients from the kubeconfig / in-cluster configuration, one per context. */
   static KubeClients fromKubeconfig() {
     Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
@@ -45,15 +48,20 @@ public interface KubeClients extends AutoCloseable {
 
   /**
    * Clients from one kubeconfig file (the CLI's {@code --kubeconfig}), one per context; {@code null}: as
-   * {@link #fromKubeconfig}. Each call is bounded by {@code requestTimeout}.
+   * {@link #fromKubeconfig}. Each call is bounded by {@code requestTimeout} and retried at most
+   * {@link #CLI_RETRIES} times: these are the CLI's own reads (logs, status's live check), where an API server that
+   * refuses connections is reported at once, with its cause, not after fabric8's default backoff (10 retries, ~100 s).
    */
   static KubeClients fromFile(java.nio.file.Path file, java.time.Duration requestTimeout) {
     Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
     return new KubeClients() {
       @Override
       public KubernetesClient client(String context) {
-        return clients.computeIfAbsent(context == null ? "" : context, key -> new KubernetesClientBuilder()
-            .withConfig(KubeConfigs.load(key.isEmpty() ? null : key, file, requestTimeout)).build());
+        return clients.computeIfAbsent(context == null ? "" : context, key -> {
+          io.fabric8.kubernetes.client.Config config = KubeConfigs.load(key.isEmpty() ? null : key, file, requestTimeout);
+          config.setRequestRetryBackoffLimit(CLI_RETRIES);
+          return new KubernetesClientBuilder().withConfig(config).build();
+        });
       }
 
       @Override

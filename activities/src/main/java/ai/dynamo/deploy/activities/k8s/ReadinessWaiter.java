@@ -173,9 +173,7 @@ final class ReadinessWaiter {
           HasMetadata live = client.resource(want).inNamespace(namespace).get();
           Verdict v = live == null
               ? Verdict.waiting(0, 0, ManifestSet.key(want) + ": not found yet")
-              : live instanceof Deployment d ? WorkloadReadiness.deployment(d)
-              : live instanceof StatefulSet set ? WorkloadReadiness.statefulSet(set)
-              : WorkloadReadiness.leaderWorkerSet((GenericKubernetesResource) live);
+              : WorkloadReadiness.steady(live);
           ready += v.ready();
           desired += v.desired();
           if (v.state() == State.FAILED) throw TargetFailure.componentFailed("restored " + v.message());

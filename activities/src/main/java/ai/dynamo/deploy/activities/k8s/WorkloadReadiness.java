@@ -162,6 +162,25 @@ final class WorkloadReadiness {
         + active + " running" + (failed > 0 ? ", " + failed + " failed" : ""));
   }
 
+  /** Whether the rules here judge {@code o}: a Deployment, StatefulSet, Job or LeaderWorkerSet. */
+  static boolean isWorkload(io.fabric8.kubernetes.api.model.HasMetadata o) {
+    return o instanceof Deployment || o instanceof StatefulSet || o instanceof Job || LeaderWorkerSetApi.is(o);
+  }
+
+  /**
+   * A workload that should be running as it is (a restored revision, a live one): its rule above, whole groups for a
+   * LeaderWorkerSet; a Job that has not failed counts as ready (running or done).
+   */
+  static Verdict steady(io.fabric8.kubernetes.api.model.HasMetadata live) {
+    if (live instanceof Deployment d) return deployment(d);
+    if (live instanceof StatefulSet set) return statefulSet(set);
+    if (live instanceof Job j) {
+      Verdict v = job(j);
+      return v.state() == State.FAILED ? v : new Verdict(State.READY, v.ready(), v.desired(), v.message());
+    }
+    return leaderWorkerSet((GenericKubernetesResource) live);
+  }
+
   /** Group recreations (of one template, during one wait) after which a LeaderWorkerSet group counts as failed. */
   static final int MAX_GROUP_RESTARTS = 3;
 

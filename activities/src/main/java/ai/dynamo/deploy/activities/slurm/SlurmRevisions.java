@@ -102,7 +102,7 @@ final class SlurmRevisions {
 
   /** The live entry per component from state.json, with a health check of its jobs (one squeue). */
   LiveRevision liveRevision(DeployContext ctx) {
-    return SlurmSession.guard(ctx, s -> {
+    return SlurmSession.guard(ctx, false, target.commandTimeout(), s -> {
       DeployState state = new DeployStateStore(s.ssh(), s.layout()).read(ctx.graph().name());
       Set<String> batch = new HashSet<>();
       for (Component c : ctx.graph().components()) if (c.isBatch()) batch.add(c.name());

@@ -77,6 +77,11 @@ public final class SlurmTarget implements DeployTarget {
     return this;
   }
 
+  /** The bound of each remote command ({@link #withCommandTimeout}); null: {@link SshOptions#COMMAND_TIMEOUT}. */
+  Duration commandTimeout() {
+    return commandTimeout;
+  }
+
   @Override
   public String kind() {
     return KIND;

@@ -2,17 +2,10 @@ package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
-import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.LogRequest;
-import ai.dynamo.deploy.activities.k8s.K8sTarget;
-import ai.dynamo.deploy.activities.k8s.KubeClients;
-import ai.dynamo.deploy.activities.slurm.SlurmTarget;
-import ai.dynamo.deploy.cli.ExitCodes;
-import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -31,7 +24,7 @@ public final class ReadLogs {
   }
 
   public void read(Resolution found, LogRequest request, PrintWriter out) {
-    DeployTarget target = target(found.target().kind());
+    DeployTarget target = CliTargets.of(found.target().kind(), kubeconfig, requestTimeout);
     DeployContext ctx = DeployContext.named(found.graph(), found.target(), "");
     Spinner.around(err, ProgressView.interactiveTerminal() && !request.follow(),
         "reading " + request.component() + " on " + found.target().kind() + "@" + found.target().location(), () -> {
@@ -42,21 +35,6 @@ public final class ReadLogs {
           return null;
         });
     out.flush();
-    if (target instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception ignored) {
-        // the clients of one command: nothing to keep
-      }
-    }
-  }
-
-  private DeployTarget target(String kind) {
-    return switch (kind) {
-      case TargetChoice.K8S -> new K8sTarget(KubeClients.fromFile(kubeconfig, requestTimeout), Clock.systemUTC());
-      case TargetChoice.SLURM -> new SlurmTarget().withCommandTimeout(requestTimeout);
-      default -> DeployTargets.contributed().stream().filter(t -> t.kind().equals(kind)).findFirst()
-          .orElseThrow(() -> new UserError(ExitCodes.INVALID, "error: no target " + kind + " in this program"));
-    };
+    CliTargets.close(target);
   }
 }

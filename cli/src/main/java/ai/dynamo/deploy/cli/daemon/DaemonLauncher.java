@@ -14,9 +14,13 @@ import java.util.List;
  * output to the log file beside its socket; no terminal for input.
  */
 final class DaemonLauncher {
-  /** What the daemon process itself reads: where its socket is, its idle time, the locale of its output. */
+  /**
+   * What the daemon process itself reads: where its socket is, its idle time, the locale of its output, and the SSH
+   * agent of status's live check on Slurm (sshj reads the process's {@code SSH_AUTH_SOCK}; a caller's KUBECONFIG is
+   * passed with each request instead).
+   */
   private static final java.util.Set<String> KEPT_VARIABLES = java.util.Set.of("PATH", "HOME", "USER", "LANG",
-      "LC_ALL", "LC_CTYPE", "XDG_RUNTIME_DIR", "XDG_STATE_HOME", "TZ", DaemonRoute.IDLE_ENV);
+      "LC_ALL", "LC_CTYPE", "XDG_RUNTIME_DIR", "XDG_STATE_HOME", "TZ", "SSH_AUTH_SOCK", DaemonRoute.IDLE_ENV);
 
   /** The daemon's log is appended to by every daemon of this jar: past this size it starts afresh, one kept. */
   static final long LOG_LIMIT = 1024 * 1024;
