@@ -83,7 +83,10 @@ public final class DeployCommand implements Callable<Integer> {
           "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
     }
     TargetChoice choice = target.resolve();
-    Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
+    // Without --target a deploy may go where the graph is deployed: its target's checks come once that is known.
+    boolean kindKnown = outDir != null || target.kindGiven() != null;
+    Graph graph = kindKnown ? GraphFiles.load(file, choice.kind(), spec.commandLine().getErr())
+        : GraphFiles.load(file, null, new PrintWriter(PrintWriter.nullWriter()));
     checkUpdateSettings(choice.settings(), graph);
     if (outDir != null) {
       RenderDeploy.Result result = RenderDeploy.render(graph, choice, outDir);
@@ -103,25 +106,26 @@ public final class DeployCommand implements Callable<Integer> {
     Graph fromFlags = graph;
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .document(output == OutputFormat.table ? null : output::write)
-        .run(client -> placed(client, fromFlags, choice), options, waitForEnd);
+        .run(client -> placed(client, fromFlags, kindKnown ? choice.kind() : null, choice), options, waitForEnd);
   }
 
   /**
    * A graph already deployed (at the place the flags name, else where Temporal says) is deployed again with the
    * settings its deploy was started with, the flags given replacing one setting each; else the flags alone.
    */
-  private RunDeploy.Placed placed(WorkflowClient client, Graph graph, TargetChoice flagged) {
+  private RunDeploy.Placed placed(WorkflowClient client, Graph graph, String loadedFor, TargetChoice flagged) {
     Resolution found = client == null ? null
         : RecordedPlace.find(client, graph.name(), target, "-f " + ShellQuote.word(file.toString()), resetSettings);
     TargetChoice choice = flagged;
     if (found != null) {
       RecordedPlace.tell(spec.commandLine().getErr(), found);
       choice = TargetChoice.of(found.target().kind(), null, found.target().settings());
-      if (!choice.kind().equals(flagged.kind())) {
-        graph = GraphFiles.load(file, choice.kind(), new PrintWriter(PrintWriter.nullWriter()));
-      }
-      checkUpdateSettings(choice.settings(), graph);
     }
+    if (!choice.kind().equals(loadedFor)) {
+      graph = GraphFiles.load(file, choice.kind(), loadedFor == null ? spec.commandLine().getErr()
+          : new PrintWriter(PrintWriter.nullWriter()));
+    }
+    if (found != null) checkUpdateSettings(choice.settings(), graph);
     if (choice.kind().equals(TargetChoice.SLURM) && !target.namesPlace()) loginWarnings(choice);
     return new RunDeploy.Placed(graph, choice);
   }
