@@ -145,8 +145,9 @@ public final class DeployResolver {
   private record Recorded(DeployMemo memo, String runId) {}
 
   /**
-   * Every place {@code graph} has runs (of {@code kind}, when given), each with its newest run, its phase and whether
-   * any of its runs reached the target, newest first.
+   * Every place {@code graph} has runs (of {@code kind}, when given), each with its newest run, newest first; with
+   * several, each with its phase and whether any of its runs reached the target (one place is used as it is: neither
+   * is asked for).
    */
   public List<Place> places(String graph, String kind) {
     String condition = DeploySearchAttributes.GRAPH.getName() + " = '" + graph.replace("'", "\\'") + "'";
@@ -163,10 +164,11 @@ public final class DeployResolver {
       WorkflowExecutionMetadata run = e.getValue().get(0);
       DeployMemo memo = withStartSettings(run, memo(run));
       if (kind != null && !kind.equals(memo.kind())) continue;
-      DeployList.Snapshot newest = reached.snapshot(run);
+      boolean several = byId.size() > 1;
+      DeployList.Snapshot newest = several ? reached.snapshot(run) : new DeployList.Snapshot(null, null);
       places.add(new Place(e.getKey(), memo, run.getExecution().getRunId(), run.getWorkflowType(),
           run.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""), run.getStartTime(),
-          newest.phase() == null ? null : newest.phase().name(), reached.anyReached(e.getValue(), newest)));
+          newest.phase() == null ? null : newest.phase().name(), !several || reached.anyReached(e.getValue(), newest)));
     }
     return places;
   }
