@@ -5,8 +5,12 @@ import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.RenderDeploy;
 import ai.dynamo.deploy.cli.action.RunDeploy;
 import ai.dynamo.deploy.cli.action.TargetChoice;
+import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.render.slurm.ShellQuote;
+import io.temporal.client.WorkflowClient;
+import java.io.PrintWriter;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.net.InetAddress;
@@ -65,6 +69,12 @@ public final class DeployCommand implements Callable<Integer> {
           + " written, or the deploy's status document as `dynamo deploy status -o json` prints it), progress on stderr.")
   OutputFormat output;
 
+  @Option(names = "--reset-settings",
+      description = "Deploy with only the target flags and --profile given, not the settings the graph's deploy was"
+          + " started with (as helm upgrade --reset-values; its place is still found by name). Default: those settings,"
+          + " each flag given replacing one.")
+  boolean resetSettings;
+
   @Mixin TargetOptions target;
   @Mixin TemporalOptions temporal;
 
@@ -75,7 +85,10 @@ public final class DeployCommand implements Callable<Integer> {
           "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
     }
     TargetChoice choice = target.resolve();
-    Graph graph = GraphFiles.load(file, choice.kind(), spec.commandLine().getErr());
+    // Without --target a deploy may go where the graph is deployed: its target's checks come once that is known.
+    boolean kindKnown = outDir != null || target.kindGiven() != null;
+    Graph graph = kindKnown ? GraphFiles.load(file, choice.kind(), spec.commandLine().getErr())
+        : GraphFiles.load(file, null, new PrintWriter(PrintWriter.nullWriter()));
     checkUpdateSettings(choice.settings(), graph);
     Duration readinessTimeout = timeout == null ? DeployOptions.DEFAULT_READINESS_TIMEOUT : parseTimeout(timeout);
     if (outDir != null) {
@@ -91,14 +104,39 @@ public final class DeployCommand implements Callable<Integer> {
     DeployOptions options =
         new DeployOptions(readinessTimeout, DeployOptions.DEFAULT_ROLLBACK_TIMEOUT, startedBy());
     options = failurePolicy(options);
-    if (choice.kind().equals(TargetChoice.SLURM)) {
-      // Without a login host, or with a bad ssh config, the deploy fails here, before anything connects.
-      TargetChoice.LoginNode login = choice.loginNode();
-      login.warnings().forEach(w -> spec.commandLine().getErr().println("warning: ssh config: " + w));
-    }
+    // A login node the flags name, with a bad ssh config, fails here, before anything connects; one found by name
+    // is checked once found.
+    if (choice.kind().equals(TargetChoice.SLURM) && target.namesPlace()) loginWarnings(choice);
+    Graph fromFlags = graph;
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .document(output == OutputFormat.table ? null : output::write)
-        .run(graph, choice, options, waitForEnd);
+        .run(client -> placed(client, fromFlags, kindKnown ? choice.kind() : null, choice), options, waitForEnd);
+  }
+
+  /**
+   * A graph already deployed (at the place the flags name, else where Temporal says) is deployed again with the
+   * settings its deploy was started with, the flags given replacing one setting each; else the flags alone.
+   */
+  private RunDeploy.Placed placed(WorkflowClient client, Graph graph, String loadedFor, TargetChoice flagged) {
+    Resolution found = client == null ? null
+        : RecordedPlace.find(client, graph.name(), target, "-f " + ShellQuote.word(file.toString()), resetSettings);
+    TargetChoice choice = flagged;
+    if (found != null) {
+      RecordedPlace.tell(spec.commandLine().getErr(), found);
+      choice = TargetChoice.of(found.target().kind(), null, found.target().settings());
+    }
+    if (!choice.kind().equals(loadedFor)) {
+      graph = GraphFiles.load(file, choice.kind(), loadedFor == null ? spec.commandLine().getErr()
+          : new PrintWriter(PrintWriter.nullWriter()));
+    }
+    if (found != null) checkUpdateSettings(choice.settings(), graph);
+    if (choice.kind().equals(TargetChoice.SLURM) && !target.namesPlace()) loginWarnings(choice);
+    return new RunDeploy.Placed(graph, choice);
+  }
+
+  /** Without a login host, or with a bad ssh config, the deploy fails here, before anything is started. */
+  private void loginWarnings(TargetChoice choice) {
+    choice.loginNode().warnings().forEach(w -> spec.commandLine().getErr().println("warning: ssh config: " + w));
   }
 
   private static Duration parseTimeout(String text) {

@@ -4,7 +4,7 @@ import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.cli.action.TemporalService;
 import ai.dynamo.deploy.client.DeployDiffs;
-import ai.dynamo.deploy.client.DeployResolver;
+import ai.dynamo.deploy.render.slurm.ShellQuote;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
@@ -50,6 +50,10 @@ final class DeployDiffCommand implements Callable<Integer> {
   @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true, description = "The graph file (YAML).")
   Path file;
 
+  @Option(names = "--reset-settings",
+      description = "Compare a deploy with only the target flags and --profile given, not the settings the graph's deploy was started with (as helm upgrade --reset-values).")
+  boolean resetSettings;
+
   @Mixin TargetOptions target;
   @Mixin TemporalOptions temporal;
 
@@ -63,7 +67,7 @@ final class DeployDiffCommand implements Callable<Integer> {
     TargetSpec where;
     try (TemporalService service = TemporalService.pick(temporal.resolve(), TemporalService.localPort(), err, "diff")) {
       try {
-        where = flagged != null ? flagged.spec() : located(service, graph.name());
+        where = located(service, graph.name(), flagged, err);
         if (where == null) {
           diff = nowhere(graph);
         } else {
@@ -83,16 +87,21 @@ final class DeployDiffCommand implements Callable<Integer> {
     return diff.changes() ? ExitCodes.DEPLOY_FAILED : ExitCodes.OK;
   }
 
-  /** Where Temporal says the graph is deployed (the memo's settings, the flags given winning); null: nowhere. */
-  private TargetSpec located(TemporalService service, String graph) {
-    if (service.embedded() != null) return null; // a service started for this command knows no deploy
-    try {
-      Resolution found = DeployRef.byName(service.client(), graph, null, target, "diff -f " + file, false);
+  /**
+   * Where the graph is deployed (the place the flags name, else where Temporal says) with the settings its deploy was
+   * started with under the flags given; the flags alone for a place Temporal knows no deploy at; null: nowhere.
+   */
+  private TargetSpec located(TemporalService service, String graph, TargetChoice flagged, PrintWriter err) {
+    Resolution found = service.embedded() != null ? null // a service started for this command knows no deploy
+        : RecordedPlace.find(service.client(), graph, target, "diff -f " + ShellQuote.word(file.toString()),
+            resetSettings);
+    if (found != null) {
+      RecordedPlace.tell(err, found);
       return found.target();
-    } catch (DeployResolver.NotFound e) {
-      if (target.kindGiven() != null) return target.resolve().spec(); // --target alone: that kind's default place
-      return null;
     }
+    if (flagged != null) return flagged.spec();
+    if (target.kindGiven() != null) return target.resolve().spec(); // --target alone: that kind's default place
+    return null;
   }
 
   /** A graph deployed nowhere: a deploy would add every component. */

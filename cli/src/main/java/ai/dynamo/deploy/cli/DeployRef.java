@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.PlaceFlags;
+import ai.dynamo.deploy.render.slurm.ShellQuote;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.workflows.DeployIds;
@@ -74,9 +75,11 @@ final class DeployRef {
           + " places; say which:");
       for (DeployResolver.Place p : e.places()) {
         String pick = PlaceFlags.pick(name, p);
-        if (!nameInCommand && pick.startsWith(name + " ")) pick = pick.substring(name.length() + 1);
-        m.append("\n  ").append(String.format("%-36s %-10s dynamo deploy %s %s", p.label(), p.status(), command,
-            pick));
+        if (!nameInCommand && pick.startsWith(ShellQuote.word(name) + " ")) {
+          pick = pick.substring(ShellQuote.word(name).length() + 1);
+        }
+        m.append("\n  ").append(String.format("%-36s %-12s dynamo deploy %s %s", p.label(),
+            p.phase() != null ? p.phase() : p.status(), command, pick));
       }
       throw new UserError(ExitCodes.INVALID, m.toString(), e);
     }

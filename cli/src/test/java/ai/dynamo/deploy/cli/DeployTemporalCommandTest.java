@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.temporal.LocalService;
@@ -106,10 +107,12 @@ class DeployTemporalCommandTest {
   }
 
   @Test
-  void aSlurmDeployWithoutLoginHostIsRefusedBeforeConnecting() {
-    CliRun run = CliRun.of("deploy", "--target", "slurm", "-f", graph.toString(), "--address", "127.0.0.1:1");
+  void aSlurmDeployWithoutLoginHostOfAGraphDeployedOnNoSlurmIsRefusedBeforeStarting() {
+    // Without --ssh-host the graph's Slurm place is looked up by name (deploy again where it is); there is none.
+    CliRun run = CliRun.of("deploy", "--target", "slurm", "-f", graph.toString(), "--address", address);
     assertEquals(ExitCodes.INVALID, run.exitCode(), run.err());
-    assertTrue(run.err().contains("--ssh-host"), run.err());
+    assertTrue(run.err().contains("a Slurm deploy needs the login node: give --ssh-host"), run.err());
+    assertFalse(run.out().contains("Started deploy"), run.out());
   }
 
   @Test

@@ -91,19 +91,42 @@ class K8sOperateCliTest {
 
   @Test
   void deployedWithAKubeconfigFoundByNameLogsOfARankThenUninstalled() throws Exception {
+    // what the pod settings name must exist: the preflight checks it
+    cluster.client.serviceAccounts().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+        .withNewMetadata().withName("llm-runner").endMetadata().build()).create();
+    cluster.client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("regcred").endMetadata().withType("kubernetes.io/dockerconfigjson")
+        .addToStringData(".dockerconfigjson", "{\"auths\":{}}").build()).create();
     CliRun deployed = dynamo("deploy", "--target", "k8s", "--kubeconfig", kubeconfig.toString(), "-n", NS,
-        "-f", graph().toString(), "--wait");
+        "--service-account", "llm-runner", "--pod-label", "team=llm", "--toleration", "dedicated=llm:NoSchedule",
+        "--image-pull-secret", "regcred", "-f", graph().toString(), "--wait");
     assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
     String server = cluster.masterUrl();
     String hostPort = java.net.URI.create(server).getHost() + ":" + java.net.URI.create(server).getPort();
     String workflowId = "deploy/k8s/" + hostPort + "/" + NS + "/g";
     assertTrue(deployed.out().contains("Started deploy " + workflowId), deployed.out());
 
-    // The memo: where and how to reach it, never a token or a secret value.
+    // The memo: every setting it was started with (where, how to reach it, the pod settings), never a token or a
+    // secret value (the graph's HF_TOKEN is a reference; its value lives in the cluster's Secret).
     var d = service.client().newUntypedWorkflowStub(workflowId).describe();
-    assertEquals(Map.of("namespace", NS, "context", "mock", "server", server), d.getMemo("settings", Map.class));
+    assertEquals(Map.of("namespace", NS, "context", "mock", "server", server, "serviceAccountName", "llm-runner",
+        "podLabels", "team=llm", "tolerations", "dedicated=llm:NoSchedule", "imagePullSecrets", "regcred"),
+        d.getMemo("settings", Map.class));
     String memo = d.getWorkflowExecutionInfo().getMemo().toString();
     assertFalse(memo.contains(TOKEN) || memo.contains("secret-value"), memo);
+
+    // By name, diff and a deploy again use those pod settings: the unchanged file is unchanged.
+    CliRun diff = dynamo("deploy", "diff", "-f", graph().toString());
+    assertEquals(ExitCodes.OK, diff.exitCode(), diff.out() + diff.err());
+    assertTrue(diff.out().startsWith("diff g -> k8s@" + hostPort + "/" + NS + " (live revision 1): 2 unchanged"),
+        diff.out());
+    assertTrue(diff.err().contains("imagePullSecrets=regcred") && diff.err().contains("serviceAccountName=llm-runner"),
+        diff.err());
+    CliRun again = dynamo("deploy", "-f", graph().toString(), "--wait");
+    assertEquals(ExitCodes.OK, again.exitCode(), again.out() + again.err());
+    assertTrue(again.out().contains("unchanged: revision 1 is live and healthy"), again.out());
+    assertEquals("llm-runner", cluster.client.apps().deployments().inNamespace(NS).withName("g-frontend").get()
+        .getSpec().getTemplate().getSpec().getServiceAccountName());
 
     CliRun status = dynamo("deploy", "status", "g", "-o", "json");
     assertEquals(ExitCodes.OK, status.exitCode(), status.err());
@@ -141,14 +164,14 @@ class K8sOperateCliTest {
     CliRun keptHistory = dynamo("deploy", "history", "g");
     assertTrue(keptHistory.out().lines().anyMatch(l -> l.matches("1 .* UNINSTALLED .* uninstalled by .*")),
         keptHistory.out());
-    CliRun again = dynamo("deploy", "--target", "k8s", "--kubeconfig", kubeconfig.toString(), "-n", NS,
+    CliRun reinstalled = dynamo("deploy", "--target", "k8s", "--kubeconfig", kubeconfig.toString(), "-n", NS,
         "-f", graph().toString(), "--wait");
-    assertTrue(again.out().contains("revision 2"), again.out());
+    assertTrue(reinstalled.out().contains("revision 2"), reinstalled.out());
     JsonNode rows = new ObjectMapper().readTree(dynamo("deploy", "list", "-o", "json").out());
     assertEquals(List.of("READY", "UNINSTALLED", "READY", "UNINSTALLED", "READY"),
         rows.findValuesAsText("phase").subList(0, 5), rows.toString());
 
-    for (String output : all(deployed, status, rank, uninstall, history, kept, keptHistory, again)) {
+    for (String output : all(deployed, diff, again, status, rank, uninstall, history, kept, keptHistory, reinstalled)) {
       assertFalse(output.contains(TOKEN) || output.contains("secret-value"), output);
     }
   }

@@ -57,6 +57,10 @@ class OperateByNameCliTest {
 
   /** The demo graph renamed, so each test has graphs of its own. */
   static Path graph(String name) throws Exception {
+    return graphIn(dir, name);
+  }
+
+  static Path graphIn(Path dir, String name) throws Exception {
     return Files.writeString(dir.resolve(name + ".yaml"),
         ExampleGraphs.text(ExampleGraphs.DEMO).replaceFirst("(?m)^name: .*$", "name: " + name));
   }
@@ -168,7 +172,8 @@ class OperateByNameCliTest {
         refused.err());
     assertEquals(ExitCodes.OK, run("deploy", "cancel", "gone").exitCode());
     assertEquals(ExitCodes.DEPLOY_FAILED, run("deploy", "status", "gone", "--wait").exitCode());
-    deploy("gone", "uninst");
+    // without fake.readyAfterSeconds=60, which a deploy at the same place would reuse (as helm --reset-values)
+    deploy("gone", "uninst", "--reset-settings");
 
     CliRun uninstall = run("deploy", "uninstall", "gone", "--keep-history", "--wait");
     assertEquals(ExitCodes.OK, uninstall.exitCode(), uninstall.out() + uninstall.err());

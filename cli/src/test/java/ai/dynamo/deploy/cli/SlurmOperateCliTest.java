@@ -101,6 +101,23 @@ class SlurmOperateCliTest {
     assertEquals(ExitCodes.OK, status.exitCode(), status.err());
     assertEquals("READY", new ObjectMapper().readTree(status.out()).get("phase").asText());
 
+    // The memo keeps every setting (--partition, --time, the key's path), never the secret's value; by name, diff
+    // and a deploy again use them: the unchanged file is unchanged, no job is replaced.
+    String workflowId = new ObjectMapper().readTree(status.out()).get("workflowId").asText();
+    var memo = slurm.service.client().newUntypedWorkflowStub(workflowId).describe();
+    Map<?, ?> settings = (Map<?, ?>) memo.getMemo("settings", Map.class);
+    assertEquals(List.of("00:05:00", slurm.key().toString()), List.of(settings.get("time"), settings.get("sshKey")),
+        settings.toString());
+    assertTrue(settings.containsKey("partition"), settings.toString());
+    assertFalse(memo.getWorkflowExecutionInfo().getMemo().toString().contains(SECRET), "no secret value in the memo");
+    CliRun diff = dynamo("deploy", "diff", "-f", graph().toString());
+    assertEquals(ExitCodes.OK, diff.exitCode(), diff.out() + diff.err());
+    assertTrue(diff.out().contains("(live revision 1): 2 unchanged"), diff.out());
+    assertTrue(diff.err().contains("time=00:05:00"), diff.err());
+    CliRun again = dynamo("deploy", "-f", graph().toString(), "--wait");
+    assertEquals(ExitCodes.OK, again.exitCode(), again.out() + again.err());
+    assertTrue(again.out().contains("unchanged: revision 1 is live and healthy"), again.out());
+
     CliRun worker = dynamo("deploy", "logs", name, "group", "--rank", "1");
     assertEquals(ExitCodes.OK, worker.exitCode(), worker.err());
     assertTrue(worker.out().contains("worker rank 1: leader ") && worker.out().contains(" answered"), worker.out());
@@ -149,7 +166,7 @@ class SlurmOperateCliTest {
     assertTrue(history.out().lines().anyMatch(l -> l.matches("1 .* UNINSTALLED .* uninstalled by .*")),
         history.out() + history.err());
 
-    for (CliRun r : List.of(deployed, status, worker, leader, last, followed.get(), uninstall, history)) {
+    for (CliRun r : List.of(deployed, status, diff, again, worker, leader, last, followed.get(), uninstall, history)) {
       assertFalse((r.out() + r.err()).contains(SECRET), "no secret value in any output");
     }
   }

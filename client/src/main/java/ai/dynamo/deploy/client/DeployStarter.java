@@ -71,7 +71,7 @@ public final class DeployStarter {
     String workflowId = workflowId(request);
     WorkflowExecutionDescription running = describeRunning(client, workflowId);
     if (running != null) {
-      return attachOrRefuse(running, request, workflowId);
+      return attachOrRefuse(client, running, request, workflowId);
     }
     Set<String> keys = registered != null ? registered : registeredSearchAttributes(client);
     WorkflowExecution execution = start(client, request, workflowId, keys);
@@ -81,17 +81,17 @@ public final class DeployStarter {
             .describe();
     String digest = memoDigest(now);
     if (digest != null && !sameSpec(digest, request)) {
-      throw conflict(now, workflowId);
+      throw conflict(client, now, workflowId);
     }
     return new Started(workflowId, execution.getRunId(), false);
   }
 
-  private static Started attachOrRefuse(
+  private static Started attachOrRefuse(WorkflowClient client,
       WorkflowExecutionDescription running, DeployRequest request, String workflowId) {
     if (sameSpec(memoDigest(running), request)) {
       return new Started(workflowId, running.getExecution().getRunId(), true);
     }
-    throw conflict(running, workflowId);
+    throw conflict(client, running, workflowId);
   }
 
   /**
@@ -104,24 +104,13 @@ public final class DeployStarter {
         || runningDigest.equals(SpecDigest.previousForm(request.graph(), request.target())));
   }
 
-  private static DeployConflictException conflict(WorkflowExecutionDescription running, String workflowId) {
-    String graph = DeployIds.graphOf(workflowId);
-    return new DeployConflictException(
-        "a deploy of "
-            + graph
-            + " with a different spec is running ("
-            + workflowId
-            + ", run "
-            + running.getExecution().getRunId()
-            + ", started "
-            + running.getStartTime()
-            + "); wait for it with `dynamo deploy status "
-            + graph
-            + " --wait` or cancel it with `dynamo deploy cancel "
-            + graph
-            + "`",
-        workflowId,
-        running.getExecution().getRunId());
+  /** Refuses a different spec while a run holds the place, saying whether it is paused or running. */
+  private static DeployConflictException conflict(WorkflowClient client, WorkflowExecutionDescription running,
+      String workflowId) {
+    RunningDeploy held = RunningDeploy.of(client, running);
+    return new DeployConflictException(held.what() + ", with a different spec than this one; " + held.nextSteps()
+        + (held.paused() ? ", then run this command again" : ""), workflowId, running.getExecution().getRunId(),
+        held.paused());
   }
 
   private static WorkflowExecution start(

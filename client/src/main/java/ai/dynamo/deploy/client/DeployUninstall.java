@@ -29,7 +29,7 @@ public final class DeployUninstall {
       boolean keepHistory, String startedBy, Set<String> registered) {
     String workflowId = DeployIds.workflowId(target.kind(), target.location(), graph);
     WorkflowExecutionDescription running = DeployStarter.describeRunning(client, workflowId);
-    if (running != null) throw busy(workflowId, running.getExecution().getRunId(), running.getWorkflowType());
+    if (running != null) throw busy(RunningDeploy.of(client, running));
     Set<String> keys = registered != null ? registered : DeployStarter.registeredSearchAttributes(client);
     UninstallWorkflow workflow = client.newWorkflowStub(UninstallWorkflow.class,
         DeployStarter.options(workflowId, "uninstall " + graph + " from " + TargetLabels.of(target), graph, target,
@@ -40,15 +40,14 @@ public final class DeployUninstall {
       return new DeployStarter.Started(workflowId, run.getRunId(), false);
     } catch (WorkflowExecutionAlreadyStarted e) {
       // Started between the look and the start: Temporal refused it, as it should.
-      throw busy(workflowId, e.getExecution().getRunId(), "");
+      throw busy(new RunningDeploy(workflowId, e.getExecution().getRunId(), "", null, null, null));
     }
   }
 
-  private static DeployRefusedException busy(String workflowId, String runId, String type) {
-    String what = "uninstall".equals(type) ? "an uninstall" : "deploy".equals(type) ? "a deploy" : "a run";
-    return new DeployRefusedException(what + " of " + DeployIds.graphOf(workflowId) + " is running (" + workflowId
-        + ", run " + runId + "); uninstall removes a graph that is not being deployed: stop it first with `dynamo"
-        + " deploy cancel " + workflowId + "` (it rolls back), or wait for it with `dynamo deploy status " + workflowId
-        + " --wait`");
+  private static DeployRefusedException busy(RunningDeploy held) {
+    return new DeployRefusedException(held.what() + "; uninstall removes a graph that is not being deployed: "
+        + (held.paused() ? held.nextSteps() + ", or `dynamo deploy cancel " + held.workflowId() + "` (it rolls back)"
+            : "stop it first with `dynamo deploy cancel " + held.workflowId() + "` (it rolls back), or wait for it with"
+                + " `dynamo deploy status " + held.workflowId() + " --wait`"));
   }
 }

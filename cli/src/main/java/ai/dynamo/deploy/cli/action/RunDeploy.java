@@ -61,8 +61,19 @@ public final class RunDeploy {
     return this;
   }
 
+  /** The graph and target to deploy, once the Temporal service is known. */
+  public record Placed(Graph graph, TargetChoice target) {}
+
   /** Runs the deploy; returns the exit code. */
   public int run(Graph graph, TargetChoice target, DeployOptions options, boolean wait) {
+    return run(client -> new Placed(graph, target), options, wait);
+  }
+
+  /**
+   * Runs the deploy of what {@code place} decides with the client (null: a service embedded for this command, which
+   * knows no deploy); returns the exit code.
+   */
+  public int run(Function<WorkflowClient, Placed> place, DeployOptions options, boolean wait) {
     TemporalService service = TemporalService.pick(configured, localPort, err, "deploy");
     LocalService embedded = service.embedded();
     TemporalConnection connection = service.connection();
@@ -70,7 +81,8 @@ public final class RunDeploy {
     WorkflowServiceStubs stubs = service.stubs();
     try {
       WorkflowClient client = service.client();
-      DeployStarter.Started started = start(client, stubs, connection, graph, target, options);
+      Placed placed = place.apply(embedded != null ? null : client);
+      DeployStarter.Started started = start(client, stubs, connection, placed.graph(), placed.target(), options);
       out.println((started.attached() ? "Attached to running deploy " : "Started deploy ") + started.workflowId()
           + " (run " + started.runId() + ")");
       out.flush();

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * {@code dynamo deploy}'s start: the request from the graph and the target flags, started or attached to through
- * the client's {@link DeployStarter}; a running deploy with a different spec is refused as a usage error that tells
- * the user the commands to watch or cancel it.
+ * the client's {@link DeployStarter}; a deploy with a different spec that holds the place (running, or paused for a
+ * decision) is refused as a usage error that tells the user the commands that free it.
  */
 public final class StartDeploy {
   private final WorkflowClient client;
@@ -26,20 +26,15 @@ public final class StartDeploy {
   /**
    * @param searchAttributes names of the search attributes to set (those the server has registered); null asks
    *     the server
-   * @throws UserError ({@link ExitCodes#INVALID}) when a deploy with a different spec is running
+   * @throws UserError ({@link ExitCodes#INVALID}) when a deploy with a different spec holds the place (running or
+   *     paused; the client's message says which and what to do)
    */
   public DeployStarter.Started start(Graph graph, TargetChoice target, DeployOptions options,
       Set<String> searchAttributes) {
     try {
       return DeployStarter.startOrAttach(client, DeployRequest.of(graph, target.spec(), options), searchAttributes);
     } catch (DeployConflictException e) {
-      throw new UserError(
-          ExitCodes.INVALID,
-          "error: another deploy of " + graph.name() + " to " + target.kind() + "@" + target.location()
-              + " is running with a different spec (workflow " + e.workflowId() + ", run " + e.runId() + ")."
-              + "\nWatch it:  dynamo deploy status " + e.workflowId() + " --wait"
-              + "\nCancel it (rolls back): dynamo deploy cancel " + e.workflowId(),
-          e);
+      throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);
     }
   }
 
