@@ -32,7 +32,8 @@ import java.util.Set;
  *       {@code status.replicas == replicas} (old replicas gone) and {@code availableReplicas == replicas}; a
  *       {@code Progressing} condition with reason {@code ProgressDeadlineExceeded} fails at once.
  *   <li>StatefulSet: ready when {@code observedGeneration >= generation}, {@code readyReplicas == replicas},
- *       {@code updatedReplicas == replicas} and {@code currentRevision == updateRevision}.
+ *       {@code updatedReplicas == replicas} and {@code currentRevision == updateRevision}; with
+ *       {@code minReadySeconds} (pods without a probe) also {@code availableReplicas == replicas}.
  *   <li>Job: ready (done) when {@code succeeded >= completions}; failed when a {@code Failed} condition is true or
  *       {@code failed > backoffLimit}.
  *   <li>LeaderWorkerSet, leaders: one Ready leader pod of the current template per group. Whole groups: ready when
@@ -126,6 +127,14 @@ final class WorkloadReadiness {
     }
     if (readyPods < replicas) {
       return Verdict.waiting(ready, replicas, name + ": " + readyPods + " of " + replicas + " pods ready");
+    }
+    // Pods without a probe (the running rule, a group's workers) are Ready once started: minReadySeconds makes them
+    // available only after staying up that long, so a process that exits at once is never counted.
+    int minReady = orZero(set.getSpec().getMinReadySeconds(), 0);
+    int available = orZero(s.getAvailableReplicas(), 0);
+    if (minReady > 0 && available < replicas) {
+      return Verdict.waiting(Math.min(available, ready), replicas, name + ": " + available + " of " + replicas
+          + " pods up for " + minReady + " s");
     }
     if (!Objects.equals(s.getCurrentRevision(), s.getUpdateRevision())) {
       return Verdict.waiting(ready, replicas, name + ": rolling update to " + s.getUpdateRevision() + " not finished");

@@ -119,6 +119,19 @@ class WorkloadReadinessTest {
     assertTrue(v.message().contains("s-2"), v.message());
   }
 
+  @Test
+  void aStatefulSetWithMinReadySecondsWaitsUntilItsPodsHaveStayedUp() {
+    StatefulSet set = statefulSet(1, settled().withAvailableReplicas(1));
+    set.getSpec().setMinReadySeconds(5);
+    Verdict v = WorkloadReadiness.statefulSet(set);
+    assertEquals(State.WAITING, v.state(), "Ready pods that started a moment ago are not yet available");
+    assertTrue(v.message().contains("1 of 2 pods up for 5 s"), v.message());
+    set.getStatus().setAvailableReplicas(2);
+    assertEquals(State.READY, WorkloadReadiness.statefulSet(set).state());
+    StatefulSet plain = statefulSet(1, settled());
+    assertEquals(State.READY, WorkloadReadiness.statefulSet(plain).state(), "no minReadySeconds: Ready is enough");
+  }
+
   // ---- Job -----------------------------------------------------------------------------------------------------
 
   private static Job job(JobStatusBuilder status) {

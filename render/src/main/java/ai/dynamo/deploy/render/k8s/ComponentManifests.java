@@ -228,7 +228,11 @@ final class ComponentManifests {
             PodTemplates.ports(c, leaderReadiness, leaderPort),
             null,
             null);
-    objects.add(statefulSet(names.leader(), Role.LEADER, null, c.replicas(), null, names.leader(), leader));
+    objects.add(statefulSet(names.leader(), Role.LEADER, null, c.replicas(), null, names.leader(), leader,
+        leaderReadiness.type() == Readiness.Type.RUNNING ? leaderReadiness.runningSeconds() : null));
+    // Workers have no probe: they count once they have stayed up as long as the running rule asks.
+    int workersUp = leaderReadiness.type() == Readiness.Type.RUNNING ? leaderReadiness.runningSeconds()
+        : ComponentProcess.RUNNING_READY_SECONDS;
 
     for (int group = 0; group < c.replicas(); group++) {
       String groupLeader =
@@ -249,13 +253,15 @@ final class ComponentManifests {
               null);
       // Ordinals start at 1, so a worker's pod index is its node rank (the leader is rank 0).
       objects.add(
-          statefulSet(names.workers(group), Role.WORKER, group, numNodes - 1, 1, names.workerService(), worker));
+          statefulSet(names.workers(group), Role.WORKER, group, numNodes - 1, 1, names.workerService(), worker,
+              workersUp));
     }
     return objects;
   }
 
   private Map<String, Object> statefulSet(
-      String name, Role role, Integer group, int replicas, Integer firstOrdinal, String serviceName, Pod pod) {
+      String name, Role role, Integer group, int replicas, Integer firstOrdinal, String serviceName, Pod pod,
+      Integer minReadySeconds) {
     Map<String, String> selector =
         group == null ? Labels.selector(names, role) : Labels.groupSelector(names, group);
     return map(
@@ -271,6 +277,7 @@ final class ComponentManifests {
                 // other's readiness; OrderedReady would start them one model load after another. The deploy
                 // workflow enforces leader-before-workers by applying the worker StatefulSets later.
                 "podManagementPolicy", "Parallel",
+                "minReadySeconds", minReadySeconds,
                 "selector", map("matchLabels", selector),
                 "template", PodTemplates.template(c, names, pod, pods)));
   }
