@@ -7,6 +7,7 @@ import ai.dynamo.deploy.ir.ValidationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -47,17 +48,31 @@ public final class ValidateCommand implements Callable<Integer> {
     ValidationReport report = ValidationReport.of(result, target);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    List<String> notes = notes(result, target);
     if (output != OutputFormat.table) {
-      out.println(output.write(document(file, target, result, report)));
+      Map<String, Object> doc = document(file, target, result, report);
+      doc.put("notes", notes);
+      out.println(output.write(doc));
       return report.valid() ? ExitCodes.OK : ExitCodes.INVALID;
     }
     report.problems().forEach(err::println);
     if (report.valid()) {
+      notes.forEach(n -> err.println("note: " + n));
       out.println(report.summary());
       return ExitCodes.OK;
     }
     err.println(report.summary());
     return ExitCodes.INVALID;
+  }
+
+  /**
+   * What depends on a target setting that validate cannot see (it takes none): on Slurm, images are used only with
+   * {@code --container pyxis}. Not a problem of the file, so no line and column: a note.
+   */
+  static List<String> notes(LoadResult result, Target target) {
+    if (target != Target.SLURM || !result.ok()) return List.of();
+    String unused = ai.dynamo.deploy.render.slurm.SlurmRenderer.imagesUnused(result.graph());
+    return unused == null ? List.of() : List.of(unused);
   }
 
   /**

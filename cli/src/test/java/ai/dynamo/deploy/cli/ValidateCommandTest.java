@@ -38,7 +38,19 @@ class ValidateCommandTest {
     Run r = run("validate", "-f", f.toString(), "--target", "slurm");
     assertEquals(0, r.exit(), r.err());
     assertEquals("dynamo-graph: valid for slurm: 5 components, 28 GPUs\n", r.out());
-    assertEquals("", r.err());
+    assertTrue(r.err().startsWith("note: images are not used on Slurm") && r.err().lines().count() == 1, r.err());
+  }
+
+  @Test
+  void forSlurmAGraphWithImagesGetsANoteThatOnlyPyxisUsesThem() throws IOException {
+    Path f = write("demo.yaml", ExampleGraphs.text(ExampleGraphs.DEMO));
+    Run r = run("validate", "-f", f.toString(), "--target", "slurm");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("note: images are not used on Slurm unless the setting container=pyxis is set (--container pyxis;"
+        + " components with an image: frontend, vllm_worker, sglang_group)\n", r.err());
+    Run json = run("validate", "-f", f.toString(), "--target", "slurm", "-o", "json");
+    assertTrue(json.out().contains("\"notes\" : [ \"images are not used on Slurm"), json.out());
+    assertEquals("", run("validate", "-f", f.toString(), "--target", "k8s").err(), "a Kubernetes pod always has its image");
   }
 
   @Test

@@ -26,7 +26,6 @@ public final class SlurmRenderer {
     List<String> warnings = new ArrayList<>();
     // Distinct labels give distinct job names and directories: a replica number never contains '-'.
     Map<String, String> labelOwners = new HashMap<>();
-    List<String> withImage = new ArrayList<>();
     for (Component c : graph.components()) {
       String label = Names.dnsLabel(c.name());
       String other = labelOwners.putIfAbsent(label, c.name());
@@ -34,16 +33,27 @@ public final class SlurmRenderer {
         throw new IllegalArgumentException(
             "components \"" + other + "\" and \"" + c.name() + "\" get the same Slurm name \"" + label + "\"");
       }
-      if (!options.pyxis() && !Names.isPlaceholderImage(c.image())) withImage.add(c.name());
       for (int replica = 0; replica < c.replicas(); replica++) {
         files.add(new RenderedFile(
             SlurmNames.scriptPath(c.name(), replica), SbatchScript.render(graph, c, replica, options), true));
       }
     }
-    if (!withImage.isEmpty()) {
-      warnings.add("images are not used on Slurm unless the setting container=pyxis is set (components with an image: "
-          + String.join(", ", withImage) + ")");
-    }
+    String unused = options.pyxis() ? null : imagesUnused(graph);
+    if (unused != null) warnings.add(unused);
     return new Rendering(files, warnings);
+  }
+
+  /**
+   * What a user who wrote images must hear when the deploy runs without a container runtime: the commands run on the
+   * nodes' own software. Null when no component names a real image. Also said by {@code validate --target slurm},
+   * which knows no settings.
+   */
+  public static String imagesUnused(Graph graph) {
+    List<String> withImage = new ArrayList<>();
+    for (Component c : graph.components()) {
+      if (!Names.isPlaceholderImage(c.image())) withImage.add(c.name());
+    }
+    return withImage.isEmpty() ? null : "images are not used on Slurm unless the setting container=pyxis is set"
+        + " (--container pyxis; components with an image: " + String.join(", ", withImage) + ")";
   }
 }

@@ -50,8 +50,8 @@ class SlurmRendererTest {
     Graph g = SlurmTestGraphs.mixed();
     Graph withImages = new Graph("1.0", "g", List.of(withImage(g.components().get(0), "img:1"),
         withImage(g.components().get(2), "img:2"), g.components().get(1)));
-    assertEquals(List.of("images are not used on Slurm unless the setting container=pyxis is set (components with an "
-        + "image: http_ingress, batch_processor)"), SlurmRenderer.render(withImages, Map.of()).warnings());
+    assertEquals(List.of("images are not used on Slurm unless the setting container=pyxis is set (--container pyxis; "
+        + "components with an image: http_ingress, batch_processor)"), SlurmRenderer.render(withImages, Map.of()).warnings());
     assertEquals(List.of(), SlurmRenderer.render(g, Map.of()).warnings());
   }
 
