@@ -66,9 +66,15 @@ class StatusFollowerClusterTest {
     // tail follows them with inotify instead of polling every 0.1 s.
     start(Duration.ofSeconds(10));
     await(x -> x.connects() == 1, Duration.ofSeconds(10));
-    assertEquals("0 0", fx.ssh.run("stat -c %s " + Shell.quote(dir + "/rev-1/a-0/status") + " "
-        + Shell.quote(dir + "/rev-1/b-0/status") + " | tr '\\n' ' '", RemoteShell.Retry.SAFE).stdout().strip(),
-        "both status files exist, empty");
+    // connects counts the channel opening; the remote command creates the files just after, so wait for them.
+    String sizes = "";
+    for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < end; Thread.sleep(100)) {
+      sizes = fx.ssh.run("stat -c %s " + Shell.quote(dir + "/rev-1/a-0/status") + " "
+          + Shell.quote(dir + "/rev-1/b-0/status") + " 2>/dev/null | tr '\\n' ' '", RemoteShell.Retry.SAFE)
+          .stdout().strip();
+      if (sizes.equals("0 0")) break;
+    }
+    assertEquals("0 0", sizes, "both status files exist, empty");
     // The tail process itself (not its shell or timeout) holds an inotify descriptor.
     String quoted = Shell.quote(fx.remoteDir + "/g/rev-1/a-0/status");
     assertEquals("1", fx.ssh.run("for p in $(pgrep -x tail); do grep -qF " + quoted + " /proc/$p/cmdline"
