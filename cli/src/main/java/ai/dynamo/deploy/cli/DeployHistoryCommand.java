@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * by name; with target flags that name the place, not at all.
  */
 @Command(name = "history", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
-    description = "List a graph's revisions from the target's own records (not from Temporal), oldest first.",
+    description = {"List a graph's revisions from the target's own records (not from Temporal), oldest first.",
+        "Read with your own credentials (kubeconfig, SSH keys); with flags that name the place, Temporal is not asked."},
     footerHeading = "%nExample:%n", footer = "  dynamo deploy history my-graph -o json")
 final class DeployHistoryCommand implements Callable<Integer> {
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
