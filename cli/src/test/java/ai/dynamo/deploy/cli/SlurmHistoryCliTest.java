@@ -1,13 +1,11 @@
 package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,14 +66,7 @@ class SlurmHistoryCliTest {
         slurm.remoteDir));
     place.addAll(login);
     CliRun table = dynamo(address, place);
-    assertEquals(ExitCodes.OK, table.exitCode(), table.out() + table.err());
-    List<String> lines = table.out().lines().toList();
-    assertEquals(3, lines.size(), table.out());
-    assertEquals("REVISION  UPDATED (UTC)        STATUS       STARTED BY       DIGEST        DESCRIPTION",
-        lines.get(0));
-    assertTrue(lines.get(1).matches("1 {9}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  SUPERSEDED .*"), lines.get(1));
-    assertTrue(lines.get(2).matches("2 {9}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  READY .*"), lines.get(2));
-    assertEquals(byName.out(), table.out(), "the same table as by name, through Temporal");
+    HistoryTables.assertTwoRevisions(table, byName);
 
     List<String> yaml = new ArrayList<>(place);
     yaml.addAll(List.of("-o", "yaml"));
