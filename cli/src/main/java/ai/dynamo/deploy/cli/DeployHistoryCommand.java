@@ -43,10 +43,9 @@ final class DeployHistoryCommand implements Callable<Integer> {
   public Integer call() {
     // Flags that name the place: no Temporal at all (as logs). Else Temporal says where the graph is; either way the
     // records are read here, from the target, with the user's own credentials.
-    Resolution found = deploy.withoutTemporal();
-    if (found == null) found = deploy.run("history", true, (client, resolved) -> resolved);
+    Resolution fromFlags = deploy.withoutTemporal();
+    Resolution place = fromFlags != null ? fromFlags : deploy.run("history", true, (client, resolved) -> resolved);
     Duration perCall = deploy.temporal.requestTimeout();
-    Resolution place = found;
     // Each target call is bounded by --request-timeout; the whole read (a login and a read) by twice that.
     List<RevisionEntry> history = Spinner.around(spec.commandLine().getErr(), deploy.temporal.callerInteractive(),
         "reading the records of " + place.graph() + " on " + TargetLabels.of(place.target()),
@@ -66,7 +65,8 @@ final class DeployHistoryCommand implements Callable<Integer> {
           e.startedBy(), digest, e.note() == null ? "" : e.note().replace('\n', ' ')).stripTrailing());
     }
     if (history.isEmpty()) {
-      spec.commandLine().getErr().println("(no revisions recorded on the target: never deployed there, or uninstalled"
+      spec.commandLine().getErr().println("(no revisions recorded on the target, " + TargetLabels.of(place.target())
+          + ": never deployed there, or uninstalled"
           + " without --keep-history; `dynamo deploy status " + deploy.name + "` shows the last run)");
     }
     return ExitCodes.OK;

@@ -85,7 +85,7 @@ final class DeployRef {
     }
   }
 
-  /** The deploy at the place the flags name, without Temporal (logs with explicit flags), or null. */
+  /** The deploy at the place the flags name, without Temporal (logs and history with explicit flags), or null. */
   Resolution withoutTemporal() {
     TargetSpec place = placeFromFlags();
     if (place != null) return new Resolution(DeployIds.workflowId(place.kind(), place.location(), name), place, false);
