@@ -85,11 +85,23 @@ final class DeployRef {
     }
   }
 
-  /** The deploy at the place the flags name, without Temporal (logs with explicit flags), or null. */
+  /** The deploy at the place the flags name, without Temporal (logs and history with explicit flags), or null. */
   Resolution withoutTemporal() {
     TargetSpec place = placeFromFlags();
     if (place != null) return new Resolution(DeployIds.workflowId(place.kind(), place.location(), name), place, false);
     return null;
+  }
+
+  /**
+   * The kubeconfig the CLI reads the target with: {@code --kubeconfig}, else the caller's {@code KUBECONFIG} (its
+   * first file; in the daemon, the environment of the command it runs for, not the daemon's own), else null
+   * (fabric8's defaults).
+   */
+  java.nio.file.Path kubeconfig() {
+    if (target.kubeconfig() != null) return target.kubeconfig();
+    String files = temporal.callerEnvironment().get("KUBECONFIG");
+    if (files == null || files.isBlank()) return null;
+    return java.nio.file.Path.of(files.split(java.io.File.pathSeparator)[0]);
   }
 
   boolean isWorkflowId() {

@@ -68,24 +68,13 @@ final class DeployStatusCommand implements Callable<Integer> {
       if (!recordedOnly) {
         // Each target call is bounded by --request-timeout; the whole check (a few calls) by twice that.
         Duration perCall = deploy.temporal.requestTimeout();
-        view = new LiveStatus(client, new ReadLive(kubeconfig(), perCall), perCall.multipliedBy(2),
+        view = new LiveStatus(client, new ReadLive(deploy.kubeconfig(), perCall), perCall.multipliedBy(2),
             Clock.systemUTC()).addTo(view);
       }
       if (output == OutputFormat.table) printTable(out, view, recordedOnly && LiveStatus.applies(view));
       else out.println(output.write(view));
       return ExitCodes.ofStatus(view.live());
     });
-  }
-
-  /**
-   * {@code --kubeconfig}, else the caller's {@code KUBECONFIG} (its first file): in the daemon, the environment of
-   * the command it runs for, not the daemon's own; else null (fabric8's defaults).
-   */
-  private java.nio.file.Path kubeconfig() {
-    if (deploy.target.kubeconfig() != null) return deploy.target.kubeconfig();
-    String files = deploy.temporal.callerEnvironment().get("KUBECONFIG");
-    if (files == null || files.isBlank()) return null;
-    return java.nio.file.Path.of(files.split(java.io.File.pathSeparator)[0]);
   }
 
   /** @param skipped the live check was skipped on request ({@code --recorded}), and the table says so */

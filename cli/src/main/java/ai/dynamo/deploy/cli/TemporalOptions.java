@@ -57,6 +57,11 @@ public final class TemporalOptions implements InvocationFactory.ReadsInvocation 
     return invocation().env();
   }
 
+  /** Whether the caller's output is a terminal that shows a spinner (in the daemon: the caller's, not its own). */
+  public boolean callerInteractive() {
+    return invocation().interactive();
+  }
+
   private Invocation invocation() {
     if (invocation == null) invocation = Invocation.ofThisProcess();
     return invocation;

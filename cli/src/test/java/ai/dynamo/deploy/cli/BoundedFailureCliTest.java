@@ -134,9 +134,12 @@ class BoundedFailureCliTest {
     assertTrue(run.err().contains(KubeConfigs.NONE), run.err());
   }
 
+  /** A Slurm login on a refused port. */
+  static final List<String> SLURM_DOWN = List.of("--target", "slurm", "--ssh-host", "dynops@127.0.0.1:PORT",
+      "--ssh-key", "KEY", "--known-hosts", "KNOWN_HOSTS");
+
   static Stream<List<String>> slurmVerbs() {
-    return targetVerbs(List.of("--target", "slurm", "--ssh-host", "dynops@127.0.0.1:PORT", "--ssh-key", "KEY",
-        "--known-hosts", "KNOWN_HOSTS"));
+    return targetVerbs(SLURM_DOWN);
   }
 
   @ParameterizedTest
@@ -146,6 +149,23 @@ class BoundedFailureCliTest {
     CliRun run = run(verb, "--address", service.connection().address());
     assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), run.out() + run.err());
     assertTrue(run.err().contains("127.0.0.1:" + closedPort) && run.err().contains("Connection refused"), run.err());
+  }
+
+  /** history with flags that name the place reads the target itself: with Temporal gone too, the target is named. */
+  @ParameterizedTest
+  @MethodSource("placesDown")
+  @Timeout(90)
+  void historyWithTemporalGoneNamesTheTarget(List<String> place, String named) {
+    CliRun run = run(with(List.of("deploy", "history", "down"), place), "--address", "127.0.0.1:" + closedPort);
+    assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains(named.replace("PORT", Integer.toString(closedPort))), run.err());
+    assertFalse(run.err().contains("Temporal"), "Temporal is not asked: " + run.err());
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> placesDown() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(SLURM_DOWN, "127.0.0.1:PORT"),
+        org.junit.jupiter.params.provider.Arguments.of(List.of("--target", "k8s", "-n", "llm"), KubeConfigs.NONE));
   }
 
   private static List<String> with(List<String> a, List<String> b) {

@@ -36,6 +36,8 @@ class DeployOperateCommandTest {
   @BeforeAll
   static void start() throws Exception {
     state = Files.createDirectories(dir.resolve("fake-state"));
+    // history reads the target from the CLI, whose fake must see what the worker's ran
+    System.setProperty(FakeTarget.STATE_DIR_PROPERTY, state.toString());
     service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
     address = service.connection().address();
     graph = Files.writeString(dir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
@@ -44,6 +46,7 @@ class DeployOperateCommandTest {
   @AfterAll
   static void stop() {
     service.shutdown(Duration.ofSeconds(5));
+    System.clearProperty(FakeTarget.STATE_DIR_PROPERTY);
   }
 
   private static CliRun run(String... args) {

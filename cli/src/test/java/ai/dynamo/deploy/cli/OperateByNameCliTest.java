@@ -39,6 +39,8 @@ class OperateByNameCliTest {
   @BeforeAll
   static void start() throws Exception {
     state = Files.createDirectories(dir.resolve("fake-state"));
+    // history reads the target from the CLI, whose fake must see what the worker's ran
+    System.setProperty(FakeTarget.STATE_DIR_PROPERTY, state.toString());
     service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
     address = service.connection().address();
   }
@@ -46,6 +48,7 @@ class OperateByNameCliTest {
   @AfterAll
   static void stop() {
     service.shutdown(Duration.ofSeconds(5));
+    System.clearProperty(FakeTarget.STATE_DIR_PROPERTY);
   }
 
   static CliRun run(String... args) {

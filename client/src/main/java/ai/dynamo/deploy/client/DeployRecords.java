@@ -17,12 +17,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
- * History and rollback to a recorded revision (client side). The records live on the target, which only workers
- * reach, so reading them is a short {@link TargetRecordsWorkflow} run; {@code rollback --to-revision N} then starts
- * an ordinary deploy of revision N's recorded spec (same progress view, readiness rules and failure policy), which
- * records a new revision noted "rolled back to N".
+ * History and rollback to a recorded revision (client side). The records live on the target. {@code history} reads
+ * them straight from it through a {@link RecordsRead} (the CLI's, with the user's own credentials, like
+ * {@code deploy logs}), so it works while Temporal is down. {@code rollback --to-revision N} starts a workflow anyway
+ * and the worker's credentials deploy the spec, so it reads the spec through the worker, a short
+ * {@link TargetRecordsWorkflow} run: the revision restored is the one the worker's own view of the place records, and
+ * a user who may start deploys but holds no target credentials can still roll back. It then starts an ordinary
+ * deploy of revision N's recorded spec (same progress view, readiness rules and failure policy), which records a new
+ * revision noted "rolled back to N".
  */
 public final class DeployRecords {
   private DeployRecords() {}
@@ -94,19 +100,28 @@ public final class DeployRecords {
   }
 
   /**
-   * The graph's revisions from the target's own records ({@code dynamo deploy history}).
+   * The graph's revisions from the target's own records ({@code dynamo deploy history}), read by {@code reader}
+   * straight from the target (the CLI's, with the user's own credentials), not through a worker: with the place
+   * known, no Temporal is needed, as {@code helm history} needs only the cluster.
    *
-   * @param target how to reach the target; null: the one the deploy's last run used
+   * @param bound how long the whole read may take (each call to the target has its own, shorter bound as well)
+   * @throws TargetUnreachableException when the target does not answer within {@code bound}; the reader's own
+   *     failure (naming the endpoint and the cause) as it is
    */
-  public static List<RevisionEntry> history(WorkflowClient client, String workflowId, TargetSpec target) {
-    return history(client, workflowId, target, DEFAULT_WAIT);
-  }
-
-  /** As above, waiting at most {@code wait} for the records. */
-  public static List<RevisionEntry> history(WorkflowClient client, String workflowId, TargetSpec target,
-      Duration wait) {
-    TargetSpec where = target != null ? target : lastTarget(client, workflowId);
-    return read(client, DeployIds.graphOf(workflowId), where, 0, wait).history();
+  public static List<RevisionEntry> history(RecordsRead reader, String graph, TargetSpec target, Duration bound) {
+    String where = "the records of " + graph + " on " + TargetLabels.of(target);
+    try {
+      return TargetCall.within(bound, "dynamo-history", () -> reader.history(graph, target));
+    } catch (TimeoutException e) {
+      throw new TargetUnreachableException("cannot read " + where + ": no answer within "
+          + TargetCall.seconds(bound) + " s (--request-timeout)");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) throw failure;
+      throw new TargetUnreachableException("cannot read " + where + ": " + TargetCall.cause(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TargetUnreachableException("interrupted while reading " + where);
+    }
   }
 
   /** The target the deploy's last run used (its start event); refused when Temporal knows no such deploy. */

@@ -9,8 +9,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -93,24 +91,18 @@ public final class LiveStatus {
     try {
       request = StartEvents.request(client, recorded.workflowId(), recorded.runId());
     } catch (RuntimeException e) {
-      return failed(at, "?", "the deploy's request could not be read from Temporal: " + cause(e));
+      return failed(at, "?", "the deploy's request could not be read from Temporal: " + TargetCall.cause(e));
     }
     String endpoint = request.target().kind() + "@" + request.target().location();
-    FutureTask<LiveCheck.Live> read =
-        new FutureTask<>(() -> check.read(request, recorded.workflowId(), recorded.runId()));
-    Thread thread = new Thread(read, "dynamo-live-check");
-    thread.setDaemon(true); // a target that ignores the interrupt must not keep the command alive
-    thread.start();
     try {
-      return judge(Phase.valueOf(recorded.phase()), recorded.revision(), read.get(bound.toMillis(),
-          TimeUnit.MILLISECONDS), at);
+      LiveCheck.Live live = TargetCall.within(bound, "dynamo-live-check",
+          () -> check.read(request, recorded.workflowId(), recorded.runId()));
+      return judge(Phase.valueOf(recorded.phase()), recorded.revision(), live, at);
     } catch (TimeoutException e) {
-      read.cancel(true);
-      return failed(at, endpoint, endpoint + " did not answer within " + seconds(bound) + " s");
+      return failed(at, endpoint, endpoint + " did not answer within " + TargetCall.seconds(bound) + " s");
     } catch (ExecutionException e) {
-      return failed(at, endpoint, endpoint + ": " + cause(e.getCause()));
+      return failed(at, endpoint, endpoint + ": " + TargetCall.cause(e.getCause()));
     } catch (InterruptedException e) {
-      read.cancel(true);
       Thread.currentThread().interrupt();
       return failed(at, endpoint, "interrupted while reading " + endpoint);
     }
@@ -148,19 +140,7 @@ public final class LiveStatus {
         m.toString(), components);
   }
 
-  private static String seconds(Duration d) {
-    return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds())
-        : java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
-  }
-
   private static View failed(String at, String endpoint, String why) {
     return new View(State.CHECK_FAILED, at, endpoint, null, null, null, "the live check failed: " + why, List.of());
-  }
-
-  /** The innermost message that says something (a wrapper's "java.io.IOException: ..." adds nothing). */
-  private static String cause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) t = t.getCause();
-    return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

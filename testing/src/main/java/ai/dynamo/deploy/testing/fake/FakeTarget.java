@@ -72,9 +72,21 @@ public final class FakeTarget implements DeployTarget {
   private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
-  /** State in memory only. */
+  /**
+   * Gives {@link #FakeTarget()} a state directory. The CLI builds its own target for what it reads itself (history,
+   * logs, status's live check) through {@code META-INF/services}; a test whose worker keeps its fake's state in a
+   * directory sets this to it, so that the CLI's fake sees what the worker's ran (and clears it when done).
+   */
+  public static final String STATE_DIR_PROPERTY = "dynamo.fake.stateDir";
+
+  /** State in memory only, unless the {@value #STATE_DIR_PROPERTY} system property names a state directory. */
   public FakeTarget() {
-    this(null, Clock.systemUTC());
+    this(stateDirFromProperty(), Clock.systemUTC());
+  }
+
+  private static Path stateDirFromProperty() {
+    String dir = System.getProperty(STATE_DIR_PROPERTY);
+    return dir == null || dir.isBlank() ? null : Path.of(dir);
   }
 
   /** State in memory and in {@code stateDir/fake-state.json}. */
