@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.activities.k8s.KubeConfigs;
 import ai.dynamo.deploy.cli.temporal.LocalService;
 import ai.dynamo.deploy.worker.DeployRegistration;
-import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message naming the endpoint and the cause. The bounds are the code's (connect 10 s, requests 30 s; the target's
  * first contact is final); the {@code @Timeout}s only guard the tests. Temporal "down" is a socket that accepts and
  * never answers (the worst case: nothing refuses, so only a deadline ends the wait); SSH "down" a refused port;
- * Kubernetes "down" no configuration anywhere (KUBECONFIG pointing at nothing, no ~/.kube/config, not in a pod).
+ * Kubernetes "down", no configuration anywhere, is {@link NoKubernetesConfigurationCliTest}: it sets the JVM-wide
+ * kubeconfig property, so it runs isolated, while these run beside other classes.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class BoundedFailureCliTest {
@@ -39,7 +38,6 @@ class BoundedFailureCliTest {
   static ServerSocket silent;
   static final List<Socket> accepted = new ArrayList<>();
   static LocalService service;
-  static String previousKubeconfig;
   static int closedPort;
   static Path graph;
   static Path key;
@@ -60,8 +58,6 @@ class BoundedFailureCliTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    previousKubeconfig = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, dir.resolve("no-such-kubeconfig").toString());
     service = LocalService.start(0, DeployRegistration.production());
     // The deploy verb deploys "deployed"; the others act on "down": the tests run at once, and an uninstall of a
     // graph whose deploy runs is (rightly) refused.
@@ -77,8 +73,6 @@ class BoundedFailureCliTest {
     silent.close();
     for (Socket s : accepted) s.close();
     service.shutdown(Duration.ofSeconds(5));
-    if (previousKubeconfig == null) System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
-    else System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previousKubeconfig);
   }
 
   /** Each verb as a user types it (a graph name; no target flags unless the verb needs them). */
@@ -121,19 +115,6 @@ class BoundedFailureCliTest {
         with(List.of("deploy", "diff", "-f", "GRAPH"), place));
   }
 
-  static Stream<List<String>> kubernetesVerbs() {
-    return targetVerbs(List.of("--target", "k8s", "-n", "llm"));
-  }
-
-  @ParameterizedTest
-  @MethodSource("kubernetesVerbs")
-  @Timeout(90)
-  void noKubernetesConfiguration(List<String> verb) {
-    CliRun run = run(verb, "--address", service.connection().address());
-    assertEquals(ExitCodes.UNREACHABLE, run.exitCode(), run.out() + run.err());
-    assertTrue(run.err().contains(KubeConfigs.NONE), run.err());
-  }
-
   /** A Slurm login on a refused port. */
   static final List<String> SLURM_DOWN = List.of("--target", "slurm", "--ssh-host", "dynops@127.0.0.1:PORT",
       "--ssh-key", "KEY", "--known-hosts", "KNOWN_HOSTS");
@@ -164,11 +145,10 @@ class BoundedFailureCliTest {
 
   static Stream<org.junit.jupiter.params.provider.Arguments> placesDown() {
     return Stream.of(
-        org.junit.jupiter.params.provider.Arguments.of(SLURM_DOWN, "127.0.0.1:PORT"),
-        org.junit.jupiter.params.provider.Arguments.of(List.of("--target", "k8s", "-n", "llm"), KubeConfigs.NONE));
+        org.junit.jupiter.params.provider.Arguments.of(SLURM_DOWN, "127.0.0.1:PORT"));
   }
 
-  private static List<String> with(List<String> a, List<String> b) {
+  static List<String> with(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;

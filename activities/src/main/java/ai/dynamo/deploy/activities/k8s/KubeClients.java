@@ -58,7 +58,8 @@ public interface KubeClients extends AutoCloseable {
       @Override
       public KubernetesClient client(String context) {
         return clients.computeIfAbsent(context == null ? "" : context, key -> {
-          io.fabric8.kubernetes.client.Config config = KubeConfigs.load(key.isEmpty() ? null : key, file, requestTimeout);
+          io.fabric8.kubernetes.client.Config config = KubeConfigs.load(key.isEmpty() ? null : key, file, requestTimeout,
+              KubeConfigs.Reader.CLI);
           config.setRequestRetryBackoffLimit(CLI_RETRIES);
           return new KubernetesClientBuilder().withConfig(config).build();
         });

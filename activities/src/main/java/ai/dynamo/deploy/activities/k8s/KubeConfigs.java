@@ -18,22 +18,34 @@ import java.time.Duration;
 public final class KubeConfigs {
   private KubeConfigs() {}
 
-  /** The start of what the user reads when this process finds no configuration at all ({@link #none()}). */
+  /** The start of what the user reads when a process finds no configuration at all ({@link #none}). */
   public static final String NONE = "no Kubernetes configuration found";
 
+  /** Which process looks for the configuration: the message tells a user whose kubeconfig is where to put it. */
+  public enum Reader {
+    /** The worker, which applies and waits (it may run on another machine as another user than the CLI). */
+    WORKER,
+    /** The CLI's own reads ({@code logs}, {@code history}, {@code status}'s live check), with the user's kubeconfig. */
+    CLI
+  }
+
   /**
-   * What the user reads when this process (the worker, which may run on another machine as another user than the
-   * CLI) finds no configuration: where it looked, and that {@code --kubeconfig} on the CLI does not give the worker
-   * one (it only names the context and server the worker's own kubeconfig must have).
+   * What the user reads when {@code reader} finds no configuration: where it looked, and what to do. For the worker,
+   * that {@code --kubeconfig} on the CLI does not give it one (it only names the context and server the worker's
+   * own kubeconfig must have).
    */
-  public static String none() {
+  public static String none(Reader reader) {
     String files = String.join(", ", Config.getKubeconfigFilenames().stream().filter(f -> f != null && !f.isBlank())
         .toList());
-    return NONE + " by the worker (user " + System.getProperty("user.name") + " on " + hostName()
-        + "; looked at " + (files.isEmpty() ? "no kubeconfig file" : files)
-        + " (KUBECONFIG, else ~/.kube/config) and for an in-cluster service account): give the worker a kubeconfig"
-        + " (--kubeconfig on the CLI names a context and server, the worker's own kubeconfig must have them),"
-        + " or deploy with --target slurm";
+    String looked = "looked at " + (files.isEmpty() ? "no kubeconfig file" : files)
+        + " (KUBECONFIG, else ~/.kube/config) and for an in-cluster service account";
+    if (reader == Reader.CLI) {
+      return NONE + " for this command (user " + System.getProperty("user.name") + "; " + looked + "): set KUBECONFIG"
+          + " or pass --kubeconfig";
+    }
+    return NONE + " by the worker (user " + System.getProperty("user.name") + " on " + hostName() + "; " + looked
+        + "): give the worker a kubeconfig (--kubeconfig on the CLI names a context and server, the worker's own"
+        + " kubeconfig must have them), or deploy with --target slurm";
   }
 
   private static String hostName() {
@@ -55,6 +67,11 @@ public final class KubeConfigs {
    * @throws TargetFailure of type TargetUnusable when there is none, or the context is not in it
    */
   public static Config load(String context, Path file, Duration requestTimeout) {
+    return load(context, file, requestTimeout, Reader.WORKER);
+  }
+
+  /** As {@link #load(String, Path, Duration)}, saying who looked when there is no configuration. */
+  public static Config load(String context, Path file, Duration requestTimeout, Reader reader) {
     Config config;
     String where;
     if (file != null) {
@@ -62,7 +79,7 @@ public final class KubeConfigs {
       config = Config.fromKubeconfig(context, file.toFile());
       where = "kubeconfig " + file;
     } else {
-      if (!configured()) throw TargetFailure.unusable(none());
+      if (!configured()) throw TargetFailure.unusable(none(reader));
       config = Config.autoConfigure(context);
       where = config.getFile() == null ? "the in-cluster configuration" : "kubeconfig " + config.getFile();
     }

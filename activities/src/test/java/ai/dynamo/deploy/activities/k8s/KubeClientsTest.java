@@ -93,6 +93,17 @@ class KubeClientsTest {
   }
 
   @Test
+  void theClisOwnReadsSayItIsThisCommandThatFoundNoConfiguration(@TempDir Path dir) {
+    System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, dir.resolve("absent").toString());
+    try (KubeClients clients = KubeClients.fromFile(null, java.time.Duration.ofSeconds(5))) {
+      TargetFailure f = assertThrows(TargetFailure.class, () -> clients.client(null));
+      assertTrue(f.getMessage().startsWith(KubeConfigs.NONE + " for this command (user "), f.getMessage());
+      assertTrue(f.getMessage().endsWith("set KUBECONFIG or pass --kubeconfig"), f.getMessage());
+      assertFalse(f.getMessage().contains("worker"), f.getMessage());
+    }
+  }
+
+  @Test
   void aNamedContextMustExistAndPointAtTheServerTheDeployWasMadeFor(@TempDir Path dir) throws Exception {
     kubeconfig(dir);
     try (K8sTarget target = new K8sTarget(KubeClients.fromKubeconfig(), Clock.systemUTC())) {
