@@ -70,10 +70,12 @@ final class SbatchScript {
     // Only the helpers this script calls, so every line of a script is used.
     s.append(LOG_HELPER);
     s.append(JobStatusScript.STATE_HELPER);
-    if (nodes > 1 || secretVars || secretDirs) s.append(FAIL_HELPER);
+    if (nodes > 1 || secretVars || secretDirs || checksPort(c)) s.append(FAIL_HELPER);
     if (secretVars || secretDirs) s.append(SECRET_FILE_HELPER);
     if (secretDirs) s.append(SECRET_DIR_HELPER);
 
+    // A single process's port is its node's: checked first, before any secret is read into the job.
+    if (nodes == 1) portFree(s, c, "\"${SLURMD_NODENAME:-$(hostname)}\"");
     environment(s, c);
     process(s, c, nodes, cpus, options);
     return s.toString();
@@ -137,7 +139,7 @@ final class SbatchScript {
       s.append("DYN_PIDS=(\"$!\")\n");
       s.append("dyn_log \"process started\"\n");
       s.append("dyn_state started \"on ${SLURMD_NODENAME:-$(hostname)}\"\n");
-      readiness(s, c, "\"${SLURMD_NODENAME:-$(hostname)}\"");
+      readiness(s, c);
     } else {
       String pinned = ComponentProcess.pinnedLeaderHost(c);
       int port = ComponentProcess.leaderPort(c);
@@ -166,12 +168,13 @@ final class SbatchScript {
       s.append("rm -f \"$DYN_JOB_DIR/start-workers\"\n");
       s.append("printf '%s\\n' \"$DYN_LEADER_ADDR\" >\"$DYN_JOB_DIR/leader-addr\"\n");
       s.append("dyn_log \"job ${SLURM_JOB_ID:-?} on ${DYN_NODES[*]}; leader $DYN_LEADER_NODE, address $DYN_LEADER_ADDR\"\n");
+      portFree(s, c, "\"$DYN_LEADER_HOST\"");
       s.append("dyn_rank=0\n");
       s.append(srun).append(" --nodelist=\"$DYN_LEADER_NODE\" -- ").append(processWords(argv, nodes)).append(" &\n");
       s.append("DYN_PIDS=(\"$!\")\n");
       s.append("dyn_log \"leader started (rank 0 on $DYN_LEADER_NODE)\"\n");
       s.append("dyn_state started \"leader on $DYN_LEADER_NODE\"\n");
-      readiness(s, c, "\"$DYN_LEADER_HOST\"");
+      readiness(s, c);
       s.append(JobStatusScript.WAIT_FOR_START_WORKERS);
       s.append("dyn_rank=1\n");
       s.append("# Each worker rank writes to a file of its own (rank 0, the leader, to the job's output file).\n");
@@ -188,11 +191,39 @@ final class SbatchScript {
   }
 
   /**
+   * The readiness port must be free before the process starts. One that answers already is another program's:
+   * another replica of the component placed on this node (Slurm places jobs without regard to ports), or an old
+   * process. Its answers would pass for this process's, so the job would be called ready while its own process
+   * fails to bind; it fails at once instead, saying why.
+   */
+  private static void portFree(StringBuilder s, Component c, String host) {
+    if (!checksPort(c)) return;
+    Readiness rule = ComponentProcess.readiness(c);
+    s.append('\n');
+    s.append("DYN_PROBE_HOST=").append(host).append('\n');
+    s.append("# Port ").append(rule.port()).append(" must be free before the process starts: one that answers already is")
+        .append(" another program's, whose answers would pass for this one's.\n");
+    s.append("if { : 3<>\"/dev/tcp/$DYN_PROBE_HOST/").append(rule.port()).append("\"; } 2>/dev/null; then\n");
+    s.append("  dyn_fail \"port ").append(rule.port())
+        .append(" on $DYN_PROBE_HOST answers before this job's process started: another program holds it (another")
+        .append(" replica of ")
+        .append(c.name().matches("[A-Za-z0-9_.-]+") ? c.name() : "this component") // inside "...": plain words only
+        .append(" on this node? Slurm places jobs without regard to ports)\"\n");
+    s.append("fi\n");
+  }
+
+  /** A service whose readiness rule has a port (TCP, HTTP): the port must be free before its process starts. */
+  private static boolean checksPort(Component c) {
+    return !c.isBatch() && ComponentProcess.readiness(c).type() != Readiness.Type.RUNNING;
+  }
+
+  /**
    * How the job tells the deployer it is ready: a batch job by its exit, a running rule once the process has run its
    * seconds ({@link Readiness#runningSeconds()}, 5 for {@code running: true}), a port or HTTP rule
-   * by the watcher probing {@code host} (the node itself, or a group's leader address).
+   * by the watcher probing {@code $DYN_PROBE_HOST} (the node itself, or a group's leader address; set by
+   * {@link #portFree}).
    */
-  private static void readiness(StringBuilder s, Component c, String host) {
+  private static void readiness(StringBuilder s, Component c) {
     if (c.isBatch()) return;
     Readiness rule = ComponentProcess.readiness(c);
     if (rule.type() == Readiness.Type.RUNNING) {
@@ -204,7 +235,7 @@ final class SbatchScript {
           .append("; kill -0 \"${DYN_PIDS[0]}\" 2>/dev/null && dyn_state ready; } </dev/null >/dev/null 2>&1 & )\n");
       return;
     }
-    s.append("DYN_PROBE_HOST=").append(host).append('\n');
+    // $DYN_PROBE_HOST was set by portFree, before the process started
     s.append(JobStatusScript.watcher(rule));
     s.append(JobStatusScript.START_WATCHER);
   }

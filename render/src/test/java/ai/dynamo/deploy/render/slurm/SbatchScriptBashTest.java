@@ -253,6 +253,40 @@ class SbatchScriptBashTest {
     assertTrue(!ready.isBefore(started.plusSeconds(1)), started + " " + ready);
   }
 
+  /**
+   * A port that answers before the process starts is another program's (on Slurm, another replica placed on the same
+   * node): the job fails at once, naming the port, instead of counting that program's answers as its own.
+   */
+  @Test
+  void aPortThatAnswersBeforeTheProcessStartsFailsTheJob() throws Exception {
+    try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      int port = other.getLocalPort();
+      Path serve = executable(tmp.resolve("serve-port.sh"), "#!/bin/bash\nexec sleep 30\n");
+      Graph g = service(serve, new Readiness(Readiness.Type.TCP, port, null));
+      Result run = runRendered(g, Map.of("SLURM_JOB_ID", "84", "SLURMD_NODENAME", "127.0.0.1"));
+      assertNotEquals(0, run.exit());
+      Path status = tmp.resolve("run/svc-0/status");
+      String lines = Files.readString(status);
+      assertEquals(List.of("failed"), states(status), lines);
+      assertTrue(lines.contains("port " + port + " on 127.0.0.1 answers before this job's process started"), lines);
+      assertTrue(lines.contains("another replica of svc on this node?"), lines);
+    }
+    // Free, the same script starts its process and becomes ready on its port.
+    int free;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      free = s.getLocalPort();
+    }
+    Path listen = executable(tmp.resolve("listen.sh"), "#!/bin/bash\nexec python3 -c 'import socket,time\n"
+        + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", "
+        + free + ")); s.listen(); time.sleep(3)'\n");
+    Files.deleteIfExists(tmp.resolve("run/svc-0/status"));
+    Result ok = runRendered(service(listen, new Readiness(Readiness.Type.TCP, free, null)),
+        Map.of("SLURM_JOB_ID", "85", "SLURMD_NODENAME", "127.0.0.1"));
+    assertNotEquals(0, ok.exit(), "a service whose process ends stops the job");
+    assertEquals(List.of("started", "unready", "ready", "exited"), states(tmp.resolve("run/svc-0/status")),
+        Files.readString(tmp.resolve("run/svc-0/status")));
+  }
+
   private static Graph service(Path cmd) {
     return service(cmd, null);
   }
