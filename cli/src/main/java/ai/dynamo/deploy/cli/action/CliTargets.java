@@ -28,8 +28,19 @@ final class CliTargets {
     };
   }
 
+  /** Builds the target, runs {@code read} with it, and closes its clients whatever happens. */
+  static <T> T with(String kind, Path kubeconfig, Duration requestTimeout,
+      java.util.function.Function<DeployTarget, T> read) {
+    DeployTarget target = of(kind, kubeconfig, requestTimeout);
+    try {
+      return read.apply(target);
+    } finally {
+      close(target);
+    }
+  }
+
   /** Closes the clients of one command (a target that keeps none is left alone). */
-  static void close(DeployTarget target) {
+  private static void close(DeployTarget target) {
     if (target instanceof AutoCloseable closeable) {
       try {
         closeable.close();

@@ -27,17 +27,15 @@ public final class ReadHistory implements RecordsRead {
 
   @Override
   public List<RevisionEntry> history(String graph, TargetSpec place) {
-    DeployTarget target = CliTargets.of(place.kind(), kubeconfig, requestTimeout);
     try {
-      return target.history(DeployContext.named(graph, place, ""));
+      return CliTargets.with(place.kind(), kubeconfig, requestTimeout,
+          target -> target.history(DeployContext.named(graph, place, "")));
     } catch (TargetFailure f) {
       throw f;
     } catch (RuntimeException e) {
       // What the worker would have retried (an API server that refused, a 5xx): here it ends the command, exit 4.
       throw TargetFailure.transientFailure("cannot read the records of " + graph + " on " + TargetLabels.of(place)
           + ": " + causes(e), e);
-    } finally {
-      CliTargets.close(target);
     }
   }
 

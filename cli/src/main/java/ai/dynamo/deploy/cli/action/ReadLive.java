@@ -29,17 +29,13 @@ public final class ReadLive implements LiveCheck {
 
   @Override
   public Live read(DeployRequest request, String workflowId, String runId) {
-    DeployTarget target = CliTargets.of(request.target().kind(), kubeconfig, requestTimeout);
-    try {
-      LiveRevision live = target.liveRevision(new DeployContext(request, workflowId, runId));
-      List<Component> components = new ArrayList<>();
-      for (Map.Entry<String, LiveRevision.Component> e : live.components().entrySet()) {
-        LiveRevision.Component c = e.getValue();
-        components.add(new Component(e.getKey(), c.revision(), c.healthy(), c.health()));
-      }
-      return new Live(live.revision(), request.target().kind() + "@" + request.target().location(), components);
-    } finally {
-      CliTargets.close(target);
+    LiveRevision live = CliTargets.with(request.target().kind(), kubeconfig, requestTimeout,
+        target -> target.liveRevision(new DeployContext(request, workflowId, runId)));
+    List<Component> components = new ArrayList<>();
+    for (Map.Entry<String, LiveRevision.Component> e : live.components().entrySet()) {
+      LiveRevision.Component c = e.getValue();
+      components.add(new Component(e.getKey(), c.revision(), c.healthy(), c.health()));
     }
+    return new Live(live.revision(), request.target().kind() + "@" + request.target().location(), components);
   }
 }

@@ -24,17 +24,17 @@ public final class ReadLogs {
   }
 
   public void read(Resolution found, LogRequest request, PrintWriter out) {
-    DeployTarget target = CliTargets.of(found.target().kind(), kubeconfig, requestTimeout);
     DeployContext ctx = DeployContext.named(found.graph(), found.target(), "");
-    Spinner.around(err, ProgressView.interactiveTerminal() && !request.follow(),
-        "reading " + request.component() + " on " + found.target().kind() + "@" + found.target().location(), () -> {
-          target.logs(ctx, request, line -> {
-            out.println(line);
-            if (request.follow()) out.flush();
-          });
-          return null;
-        });
+    // The clients are closed when the read fails too (in the daemon they would otherwise outlive the command).
+    CliTargets.with(found.target().kind(), kubeconfig, requestTimeout, target ->
+        Spinner.around(err, ProgressView.interactiveTerminal() && !request.follow(),
+            "reading " + request.component() + " on " + found.target().kind() + "@" + found.target().location(), () -> {
+              target.logs(ctx, request, line -> {
+                out.println(line);
+                if (request.follow()) out.flush();
+              });
+              return null;
+            }));
     out.flush();
-    CliTargets.close(target);
   }
 }
