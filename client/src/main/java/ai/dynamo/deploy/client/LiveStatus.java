@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.client;
 
+import ai.dynamo.deploy.workflows.TargetLabels;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.Phase;
 import io.temporal.client.WorkflowClient;
@@ -93,7 +94,7 @@ public final class LiveStatus {
     } catch (RuntimeException e) {
       return failed(at, "?", "the deploy's request could not be read from Temporal: " + TargetCall.cause(e));
     }
-    String endpoint = request.target().kind() + "@" + request.target().location();
+    String endpoint = TargetLabels.of(request.target());
     try {
       LiveCheck.Live live = TargetCall.within(bound, "dynamo-live-check",
           () -> check.read(request, recorded.workflowId(), recorded.runId()));

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.TargetLabels;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.LiveRevision;
@@ -36,6 +37,6 @@ public final class ReadLive implements LiveCheck {
       LiveRevision.Component c = e.getValue();
       components.add(new Component(e.getKey(), c.revision(), c.healthy(), c.health()));
     }
-    return new Live(live.revision(), request.target().kind() + "@" + request.target().location(), components);
+    return new Live(live.revision(), TargetLabels.of(request.target()), components);
   }
 }

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.action;
 
+import ai.dynamo.deploy.workflows.TargetLabels;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.LogRequest;
@@ -28,7 +29,7 @@ public final class ReadLogs {
     // The clients are closed when the read fails too (in the daemon they would otherwise outlive the command).
     CliTargets.with(found.target().kind(), kubeconfig, requestTimeout, target ->
         Spinner.around(err, ProgressView.interactiveTerminal() && !request.follow(),
-            "reading " + request.component() + " on " + found.target().kind() + "@" + found.target().location(), () -> {
+            "reading " + request.component() + " on " + TargetLabels.of(found.target()), () -> {
               target.logs(ctx, request, line -> {
                 out.println(line);
                 if (request.follow()) out.flush();
