@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.action.Kubeconfig;
 import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.KubeconfigNamespace;
 import ai.dynamo.deploy.cli.action.TargetChoice;
@@ -191,17 +192,19 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
         }
       });
     }
+    Kubeconfig read = null; // --kubeconfig, read once for both its identity and its namespace
     if (kubeconfig != null) {
       if (!kind().equals(TargetChoice.K8S)) {
         throw new UserError(ExitCodes.INVALID, "error: --kubeconfig applies to --target k8s, not --target " + kind());
       }
-      flags.putAll(KubeconfigIdentity.read(kubeconfig, context).settings());
+      read = Kubeconfig.read(kubeconfig);
+      flags.putAll(KubeconfigIdentity.of(read, context).settings());
     }
     Map<String, String> fallbacks = new LinkedHashMap<>();
     if (TargetChoice.K8S.equals(kind()) && namespace == null) {
       // As kubectl and helm: without -n, the kubeconfig context's namespace (a profile's namespace still wins).
-      fallbacks.put(TargetSettings.K8S_NAMESPACE,
-          KubeconfigNamespace.of(kubeconfig, context, invocation == null ? System.getenv() : invocation.env()));
+      fallbacks.put(TargetSettings.K8S_NAMESPACE, read != null ? KubeconfigNamespace.of(List.of(read), context)
+          : KubeconfigNamespace.of(null, context, invocation == null ? System.getenv() : invocation.env()));
     }
     return TargetChoice.of(kind(), profile, flags, fallbacks);
   }

@@ -5,10 +5,7 @@ import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.render.TargetSettings;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +22,13 @@ public record KubeconfigIdentity(String context, String server) {
 
   /** @throws UserError (exit 2) naming the file and what is wrong with it */
   public static KubeconfigIdentity read(Path file, String context) {
-    Config config;
-    try {
-      config = new KubernetesSerialization().unmarshal(Files.readString(file), Config.class);
-    } catch (IOException | RuntimeException e) {
-      throw new UserError(ExitCodes.INVALID, "error: --kubeconfig " + file + ": cannot read it as a kubeconfig ("
-          + e.getMessage() + ")", e);
-    }
+    return of(Kubeconfig.read(file), context);
+  }
+
+  /** @throws UserError (exit 2) naming the file and what is wrong with its context */
+  public static KubeconfigIdentity of(Kubeconfig kubeconfig, String context) {
+    Path file = kubeconfig.file();
+    Config config = kubeconfig.config();
     String name = context != null ? context : config.getCurrentContext();
     if (name == null || name.isBlank()) {
       throw new UserError(ExitCodes.INVALID, "error: --kubeconfig " + file + " has no current-context: pass --context");
