@@ -117,7 +117,7 @@ public final class DeployRecords {
           + TargetCall.seconds(bound) + " s (--request-timeout)");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException failure) throw failure;
-      throw new TargetUnreachableException("cannot read " + where + ": " + TargetCall.cause(e.getCause()));
+      throw new TargetUnreachableException("cannot read " + where + ": " + Causes.firstMessage(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TargetUnreachableException("interrupted while reading " + where);

@@ -92,7 +92,7 @@ public final class LiveStatus {
     try {
       request = StartEvents.request(client, recorded.workflowId(), recorded.runId());
     } catch (RuntimeException e) {
-      return failed(at, "?", "the deploy's request could not be read from Temporal: " + TargetCall.cause(e));
+      return failed(at, "?", "the deploy's request could not be read from Temporal: " + Causes.firstMessage(e));
     }
     String endpoint = TargetLabels.of(request.target());
     try {
@@ -102,7 +102,7 @@ public final class LiveStatus {
     } catch (TimeoutException e) {
       return failed(at, endpoint, endpoint + " did not answer within " + TargetCall.seconds(bound) + " s");
     } catch (ExecutionException e) {
-      return failed(at, endpoint, endpoint + ": " + TargetCall.cause(e.getCause()));
+      return failed(at, endpoint, endpoint + ": " + Causes.firstMessage(e.getCause()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(at, endpoint, "interrupted while reading " + endpoint);

@@ -39,11 +39,4 @@ final class TargetCall {
     return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds())
         : java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
   }
-
-  /** The innermost message that says something (a wrapper's "java.io.IOException: ..." adds nothing). */
-  static String cause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && (t.getMessage() == null || t.getMessage().isBlank())) t = t.getCause();
-    return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
-  }
 }
