@@ -3,6 +3,7 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.TargetFailure;
+import ai.dynamo.deploy.client.Causes;
 import ai.dynamo.deploy.client.RecordsRead;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.TargetLabels;
@@ -35,16 +36,7 @@ public final class ReadHistory implements RecordsRead {
     } catch (RuntimeException e) {
       // What the worker would have retried (an API server that refused, a 5xx): here it ends the command, exit 4.
       throw TargetFailure.transientFailure("cannot read the records of " + graph + " on " + TargetLabels.of(place)
-          + ": " + causes(e), e);
+          + ": " + Causes.withRoot(e), e);
     }
-  }
-
-  /** The failure's message and, when it says more, its root cause's ("... failed. (Connection refused)"). */
-  static String causes(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String top = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-    String bottom = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip();
-    return root == e || top.contains(bottom) ? top : top + " (" + bottom + ")";
   }
 }

@@ -2,6 +2,7 @@ package ai.dynamo.deploy.cli.temporal;
 
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
+import ai.dynamo.deploy.client.Causes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
@@ -192,8 +193,9 @@ public final class TemporalConnection {
     try {
       options = stubsOptions(); // reads the TLS files: a missing one is a settings error, not an absent service
     } catch (RuntimeException e) {
+      // Every cause: the SDK's "Unable to create SSL context" alone does not say which file.
       throw new UserError(ExitCodes.INVALID, "error: cannot use the Temporal connection settings for " + address()
-          + " (namespace " + namespace() + "): " + causes(e), e);
+          + " (namespace " + namespace() + "): " + Causes.all(e), e);
     }
     // gRPC retries a refused connection until the request deadline (~30 s); a plain TCP connect says it at once.
     IOException refused = tcpConnect(address(), CONNECT_TIMEOUT);
@@ -237,18 +239,6 @@ public final class TemporalConnection {
     } catch (IOException | IllegalArgumentException e) {
       return e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
-  }
-
-  /** Each cause's words, outermost first (the SDK's "Unable to create SSL context" alone does not say which file). */
-  private static String causes(Throwable e) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String words = t.getMessage() == null ? t.getClass().getSimpleName()
-          : t instanceof java.nio.file.FileSystemException ? t.getClass().getSimpleName() + ": " + t.getMessage()
-          : t.getMessage();
-      if (text.indexOf(words) < 0) text.append(text.length() == 0 ? "" : ": ").append(words);
-    }
-    return text.toString();
   }
 
   /**
