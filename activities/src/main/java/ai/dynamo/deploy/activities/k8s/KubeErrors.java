@@ -53,6 +53,8 @@ final class KubeErrors {
     return out;
   }
 
+  // Not client's Causes: the API server's Status says it best, and fabric8's own message ("Operation: [...]
+  // failed.") says less than its direct cause; this module does not depend on client either.
   private static String message(KubernetesClientException e) {
     Status status = e.getStatus();
     if (status != null && status.getMessage() != null && !status.getMessage().isBlank()) return status.getMessage();
