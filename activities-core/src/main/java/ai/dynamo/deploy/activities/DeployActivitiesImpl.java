@@ -92,7 +92,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     List<String> warnings = call(() -> target.preflight(ctx));
     int previous = call(() -> target.currentRevision(ctx));
     int last = call(() -> target.lastRevision(ctx));
-    return new PreflightResult(previous, warnings, last);
+    return new PreflightResult(previous, warnings, last, call(() -> target.startsHeld(ctx)));
   }
 
   @Override
@@ -143,7 +143,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     if (call(() -> target.isCurrent(ctx, step.revision(), component, step.stage()))) {
       return DeployTarget.alreadyCurrent(step.revision(), component, step.stage());
     }
-    return call(() -> target.apply(ctx, step.revision(), component, step.stage(), step.change()));
+    return call(() -> target.apply(ctx, component, step));
   }
 
   @Override

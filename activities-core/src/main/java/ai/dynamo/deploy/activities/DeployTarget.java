@@ -11,6 +11,7 @@ import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
+import ai.dynamo.deploy.workflows.StepRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,25 @@ public interface DeployTarget {
    */
   default ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage, ComponentChange change) {
     return apply(ctx, revision, component, stage);
+  }
+
+  /**
+   * Whether this target can submit a component early with its start held ({@link StepRequest#held}), so that the
+   * deploy submits the components a later wave adds together with the wave before (docs/workflow.md "Held
+   * starts"). Asked in the preflight. Default: it cannot.
+   */
+  default boolean startsHeld(DeployContext ctx) {
+    return false;
+  }
+
+  /**
+   * An apply with everything the workflow says of it: a held one ({@link StepRequest#held}: submit, but start only
+   * when a later apply of the same stage releases it; called only when {@link #startsHeld} said yes), and how many
+   * applies started together. Default: {@link #apply(DeployContext, int, Component, Stage, ComponentChange)}.
+   */
+  default ReadyState apply(DeployContext ctx, Component component, StepRequest step) {
+    if (step.held()) throw TargetFailure.notSupported(kind(), "held starts");
+    return apply(ctx, step.revision(), component, step.stage(), step.change());
   }
 
   /** {@link #awaitReady(DeployContext, int, Component, Stage, ReadinessWatch)} with the planned change. */

@@ -30,6 +30,8 @@ final class ComponentRollout {
   /** The scope of the running wait, cancelled when another component of the wave fails. */
   private CancellationScope waitScope;
   private long deadlineMillis;
+  /** How many applies the workflow started with this one's first (0: not said). */
+  private int together;
 
   /**
    * @param touched told the component's name when an apply starts: what a rollback must undo
@@ -50,8 +52,13 @@ final class ComponentRollout {
     return plan.name();
   }
 
-  /** Starts the first stage's apply; the readiness timeout counts from now, for all stages. */
-  void start() {
+  /**
+   * Starts the first stage's apply; the readiness timeout counts from now, for all stages.
+   *
+   * @param together how many applies the wave starts at this moment, this one included (0: not said)
+   */
+  void start(int together) {
+    this.together = together;
     deadlineMillis = Workflow.currentTimeMillis() + readinessTimeout.toMillis();
     nextStage();
   }
@@ -123,7 +130,8 @@ final class ComponentRollout {
           case WORKERS -> "start workers of ";
         };
     DeployActivities applies = DeploySteps.apply(what + plan.name() + " (" + plan.summary() + ")");
-    StepRequest step = StepRequest.apply(revision, plan.name(), stage(), change);
+    StepRequest first = StepRequest.apply(revision, plan.name(), stage(), change);
+    StepRequest step = stageIndex == 0 && together > 0 ? first.startedWith(together) : first;
     // Detached: a cancelled deploy waits for its applies to finish before it rolls back.
     Workflow.newDetachedCancellationScope(() -> current = Async.function(applies::apply, step)).run();
   }

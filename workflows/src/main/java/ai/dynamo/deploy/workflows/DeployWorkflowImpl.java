@@ -30,6 +30,11 @@ public class DeployWorkflowImpl implements DeployWorkflow {
    * runs recorded before it applied every component.
    */
   static final String UPDATE_PLANNING_CHANGE = "per-component-updates";
+  /**
+   * Version of held starts (the components a later wave adds are submitted with the wave before, held; {@link
+   * WaveRunner}): runs recorded before it submitted each wave once the one before was ready.
+   */
+  static final String HELD_STARTS_CHANGE = "held-starts";
 
   private DeployOptions options;
   private ProgressPublisher progress;
@@ -41,6 +46,8 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private Rollback rollback;
   /** What the deploy does per component; null in runs from before per-component updates (everything applied). */
   private UpdatePlan update;
+  /** The target can hold a component's start (from its preflight). */
+  private boolean targetStartsHeld;
 
   @Override
   public DeployResult deploy(DeployRequest request) {
@@ -65,7 +72,10 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     if (update != null && update.nothingToDo()) return unchanged();
     List<ComponentChange> changes = update == null ? null : update.components();
     rollback = new Rollback(progress, steps, previousRevision, revision, options.rollbackTimeout(), changes);
-    WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched, update);
+    // Asked only where it can matter, so that the runs of other targets record no marker for it.
+    boolean holdNext = targetStartsHeld && update != null && plan.waves().size() > 1
+        && Workflow.getVersion(HELD_STARTS_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
+    WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched, update, holdNext);
     try {
       runWaves(waves);
       progress.enter(Phase.RECORDING, "recording revision " + revision);
@@ -108,6 +118,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     for (String w : warnings) log.warn("deploy {}: {}", progress.graph(), w);
     previousRevision = preflight.previousRevision();
     revision = preflight.nextRevision();
+    targetStartsHeld = preflight.startsHeld();
     progress.revision(revision);
     if (Workflow.getVersion(UPDATE_PLANNING_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1) {
       progress.enter(Phase.PREFLIGHT, previousRevision == 0 ? "first install of " + progress.graph()

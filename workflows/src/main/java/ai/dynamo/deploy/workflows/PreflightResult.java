@@ -8,10 +8,16 @@ import java.util.List;
  * @param lastRevision the highest revision number the target's records hold (0 in results of older workers): after
  *     an uninstall nothing is live but the numbers go on, so the deploy creates
  *     {@code max(previousRevision, lastRevision) + 1}
+ * @param startsHeld the target can submit a component early and hold its start until a later apply releases it
+ *     ({@link StepRequest#held}); false in results of older workers
  */
-public record PreflightResult(int previousRevision, List<String> warnings, int lastRevision) {
+public record PreflightResult(int previousRevision, List<String> warnings, int lastRevision, boolean startsHeld) {
   public PreflightResult {
     warnings = List.copyOf(warnings);
+  }
+
+  public PreflightResult(int previousRevision, List<String> warnings, int lastRevision) {
+    this(previousRevision, warnings, lastRevision, false);
   }
 
   public PreflightResult(int previousRevision, List<String> warnings) {

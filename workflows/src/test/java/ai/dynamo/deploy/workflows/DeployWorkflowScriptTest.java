@@ -15,6 +15,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,6 +67,55 @@ class DeployWorkflowScriptTest {
     assertTrue(engineDone < indexOf(script, "apply http_ingress ALL"), script.calls().toString());
     assertTrue(engineDone < indexOf(script, "apply batch_processor ALL"), script.calls().toString());
     assertTrue(indexOf(script, "ready sglang_worker LEADER") < indexOf(script, "apply sglang_worker WORKERS"));
+  }
+
+  @Test
+  void aTargetThatHoldsStartsGetsTheNextWavesNewComponentsWithTheFirstWaveAndReleasesThemInTheirOwn(
+      TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
+    ScriptedActivities script = new ScriptedActivities(TestGraphs.sample()).startsHeld();
+    DeployResult result = await(start(env, worker, options, script, request(TestGraphs.sample())));
+
+    assertEquals(Phase.READY, result.phase(), result.message());
+    int firstWaveReady = Math.min(indexOf(script, "ready vllm_worker ALL"), indexOf(script, "ready sglang_worker LEADER"));
+    assertTrue(indexOf(script, "apply-held http_ingress ALL") < firstWaveReady, script.calls().toString());
+    assertTrue(indexOf(script, "apply-held batch_processor ALL") < firstWaveReady, script.calls().toString());
+    int engineDone = Math.max(indexOf(script, "ready vllm_worker ALL"), indexOf(script, "ready sglang_worker WORKERS"));
+    assertTrue(engineDone < indexOf(script, "apply http_ingress ALL"), "released only once the engines are ready: "
+        + script.calls());
+    assertEquals(1, script.calls().stream().filter(c -> c.startsWith("apply-held ")).filter(c -> c.contains("ingress"))
+        .count(), "held once");
+    // The four first applies were started together (2 engines + 2 held), the second wave's two together.
+    assertEquals(Map.of("vllm_worker ALL", 4, "sglang_worker LEADER", 4, "held http_ingress ALL", 4,
+        "held batch_processor ALL", 4, "sglang_worker WORKERS", 0, "http_ingress ALL", 2, "batch_processor ALL", 2),
+        script.together());
+  }
+
+  @Test
+  void heldStartsAreOnlyForComponentsTheDeployAddsAndOnlyWhereTheTargetCanHold(
+      TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
+    ScriptedActivities update = new ScriptedActivities(TestGraphs.sample()).startsHeld().live(1);
+    assertEquals(Phase.READY, await(start(env, worker, options, update, request(TestGraphs.sample()))).phase());
+    assertTrue(update.calls().stream().noneMatch(c -> c.startsWith("apply-held")),
+        "an updated front end is replaced in its own wave, as before: " + update.calls());
+  }
+
+  @Test
+  void aTargetThatCannotHoldGetsNoHeldApplies(TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
+    ScriptedActivities script = new ScriptedActivities(TestGraphs.sample());
+    assertEquals(Phase.READY, await(start(env, worker, options, script, request(TestGraphs.sample()))).phase());
+    assertTrue(script.calls().stream().noneMatch(c -> c.startsWith("apply-held")), script.calls().toString());
+  }
+
+  @Test
+  void aFailedFirstWaveRollsBackTheHeldComponentsToo(
+      TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) {
+    ScriptedActivities script = new ScriptedActivities(TestGraphs.sample()).startsHeld().fail("vllm_worker", "await");
+    DeployResult result = await(start(env, worker, options, script, request(TestGraphs.sample())));
+
+    assertEquals(Phase.ROLLED_BACK, result.phase());
+    assertEquals(List.of("vllm_worker", "sglang_worker", "http_ingress", "batch_processor"),
+        script.rollbacks().get(0).components(), "the first wave and the held second one");
+    assertFalse(script.calls().contains("apply http_ingress ALL"), "never released");
   }
 
   @Test

@@ -35,6 +35,8 @@ final class ScriptedActivities implements DeployActivities {
   private volatile UpdateStrategy strategy = UpdateStrategy.BLUE_GREEN;
   private final Map<String, ComponentChange> appliedChanges = new ConcurrentHashMap<>();
   private volatile int lastRevision;
+  private volatile boolean startsHeld;
+  private final Map<String, Integer> together = new ConcurrentHashMap<>();
 
   ScriptedActivities(Graph graph) {
     this.graph = graph;
@@ -106,6 +108,17 @@ final class ScriptedActivities implements DeployActivities {
     return this;
   }
 
+  /** The target can hold starts (as the Slurm target can): the preflight says so. */
+  ScriptedActivities startsHeld() {
+    startsHeld = true;
+    return this;
+  }
+
+  /** Per applied component and stage ("name STAGE", held applies as "held name STAGE"): the together count it got. */
+  Map<String, Integer> together() {
+    return Map.copyOf(together);
+  }
+
   List<String> calls() {
     synchronized (calls) {
       return List.copyOf(calls);
@@ -143,7 +156,7 @@ final class ScriptedActivities implements DeployActivities {
       throw ApplicationFailure.newNonRetryableFailure("scripted preflight refusal: " + preflightFailure,
           preflightFailure);
     }
-    return new PreflightResult(liveRevision, List.of(), Math.max(liveRevision, lastRevision));
+    return new PreflightResult(liveRevision, List.of(), Math.max(liveRevision, lastRevision), startsHeld);
   }
 
   @Override
@@ -172,6 +185,11 @@ final class ScriptedActivities implements DeployActivities {
 
   @Override
   public ReadyState apply(StepRequest step) {
+    together.put((step.held() ? "held " : "") + step.component() + " " + step.stage(), step.together());
+    if (step.held()) {
+      calls.add("apply-held " + step.component() + " " + step.stage());
+      return new ReadyState(0, step.stage().units(component(step)), "submitted, held");
+    }
     calls.add("apply " + step.component() + " " + step.stage());
     if (step.change() != null) appliedChanges.put(step.component(), step.change());
     if ("apply".equals(failures.get(step.component()))) throw componentFailed(step.component());

@@ -8,6 +8,7 @@ import static ai.dynamo.deploy.testing.fake.FakeTarget.POLL_MILLIS;
 import static ai.dynamo.deploy.testing.fake.FakeTarget.PREFLIGHT_FAILURE;
 import static ai.dynamo.deploy.testing.fake.FakeTarget.PREFLIGHT_SECONDS;
 import static ai.dynamo.deploy.testing.fake.FakeTarget.READY_AFTER_SECONDS;
+import static ai.dynamo.deploy.testing.fake.FakeTarget.STARTS_HELD;
 import static ai.dynamo.deploy.testing.fake.FakeTarget.TRANSIENT_APPLY_FAILURES;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class FakeSettings {
   private FakeSettings() {}
 
   static final Set<String> SETTINGS = Set.of(READY_AFTER_SECONDS, FAIL_COMPONENT, FAIL_STAGE, FAIL_MESSAGE,
-      NEVER_READY, PREFLIGHT_FAILURE, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS);
+      NEVER_READY, PREFLIGHT_FAILURE, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS, STARTS_HELD);
 
   private static final Set<String> WHOLE_NUMBERS =
       Set.of(READY_AFTER_SECONDS, TRANSIENT_APPLY_FAILURES, POLL_MILLIS, PREFLIGHT_SECONDS);

@@ -16,6 +16,7 @@ import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RevisionStatus;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
+import ai.dynamo.deploy.workflows.StepRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,8 @@ import java.util.stream.Collectors;
  *   <li>{@code fake.transientApplyFailures}: each apply fails this many times with a transient error first
  *   <li>{@code fake.pollMillis}: how often a readiness wait looks (default 200)
  *   <li>{@code fake.preflightSeconds}: the preflight takes this long (default 0)
+ *   <li>{@code fake.startsHeld}: {@code true} makes the fake say it can hold starts, as the Slurm target does; held
+ *       applies are logged ({@code apply-held <component> <stage> with <applies started together>})
  * </ul>
  */
 public final class FakeTarget implements DeployTarget {
@@ -66,6 +69,8 @@ public final class FakeTarget implements DeployTarget {
   public static final String TRANSIENT_APPLY_FAILURES = "fake.transientApplyFailures";
   public static final String POLL_MILLIS = "fake.pollMillis";
   public static final String PREFLIGHT_SECONDS = "fake.preflightSeconds";
+  /** {@code true}: the fake can hold starts, as the Slurm target can (then held applies come; logged apply-held). */
+  public static final String STARTS_HELD = "fake.startsHeld";
 
   private final Clock clock;
   private final FakeStateStore store;
@@ -173,6 +178,19 @@ public final class FakeTarget implements DeployTarget {
   @Override
   public synchronized int currentRevision(DeployContext ctx) {
     return state(ctx).liveRevision;
+  }
+
+  @Override
+  public boolean startsHeld(DeployContext ctx) {
+    return Boolean.parseBoolean(ctx.setting(STARTS_HELD, "false"));
+  }
+
+  /** A held apply is only logged: the readiness time counts from the apply that releases it. */
+  @Override
+  public ReadyState apply(DeployContext ctx, Component component, StepRequest step) {
+    if (!step.held()) return DeployTarget.super.apply(ctx, component, step);
+    calls.add("apply-held " + component.name() + " " + step.stage() + " with " + step.together());
+    return new ReadyState(0, step.stage().units(component), "submitted, held");
   }
 
   @Override
