@@ -9,7 +9,8 @@ import ai.dynamo.deploy.ir.Readiness;
  * {@code start-workers} wakes on the file.
  *
  * <p>A status line is {@code <UTC time with ms> <job id> <state>[ <detail>]}; the states are {@code started},
- * {@code ready}, {@code unready}, {@code workers-started}, {@code exited <status>} and {@code failed <message>}.
+ * {@code ready}, {@code unready}, {@code workers-started}, {@code exited <status>} and {@code failed <message>};
+ * a held job first says {@code held}.
  * The file is only appended to, so a job re-submitted into the same directory adds lines under its own job ID.
  */
 final class JobStatusScript {
@@ -96,6 +97,32 @@ final class JobStatusScript {
       """
       DYN_SHELL_PID=$$
       ( dyn_watch </dev/null >/dev/null 2>&1 & )
+      """;
+
+  /**
+   * The held start: a deploy may submit a job before the components it needs are ready, with a {@code hold} file in
+   * its directory (docs/slurm-target.md "Held starts"); the job then waits, before anything else, until the deploy
+   * writes {@code start} there. Woken as {@link #WAIT_FOR_START_WORKERS} is; a job submitted by hand has no hold file
+   * and starts at once.
+   */
+  static final String WAIT_FOR_START =
+      """
+
+      # Held start: a deploy that submitted this job early (a hold file in its directory) writes start there once
+      # the components it needs are ready; tail -F wakes the read below when it appears.
+      if [[ -e "$DYN_JOB_DIR/hold" && ! -e "$DYN_JOB_DIR/start" ]]; then
+        dyn_log "held: waiting for $DYN_JOB_DIR/start"
+        dyn_state held "until the deploy starts it"
+        exec {dyn_fd}< <(exec tail -F -s 0.1 -n 0 -- "$DYN_STATUS_FILE" "$DYN_JOB_DIR/start" 2>/dev/null)
+        dyn_tail_pid=$!
+        while [[ ! -e "$DYN_JOB_DIR/start" ]]; do
+          read -r -t 1 -u "$dyn_fd" dyn_line || (( $? > 128 )) || sleep 1
+        done
+        kill "$dyn_tail_pid" 2>/dev/null
+        wait "$dyn_tail_pid" 2>/dev/null
+        exec {dyn_fd}<&-
+        dyn_log "started by the deploy"
+      fi
       """;
 
   /**

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The sbatch script of one component replica. Layout (docs/slurm.md): {@code #SBATCH} header, shell helpers,
- * environment (secret directories, then the user's variables in order), then the process: one {@code srun} step
- * per node; in a multi-node group the leader first, then, once {@code start-workers} appears in the job's
+ * The sbatch script of one component replica. Layout (docs/slurm.md): {@code #SBATCH} header, shell helpers, the
+ * held start, environment (secret directories, then the user's variables in order), then the process: one
+ * {@code srun} step per node; in a multi-node group the leader first, then, once {@code start-workers} appears in the job's
  * directory, the workers.
  *
  * <p>Every user value is single-quoted ({@link ShellQuote}); values the script computes at run time (node rank,
@@ -74,6 +74,7 @@ final class SbatchScript {
     if (secretVars || secretDirs) s.append(SECRET_FILE_HELPER);
     if (secretDirs) s.append(SECRET_DIR_HELPER);
 
+    s.append(JobStatusScript.WAIT_FOR_START);
     // A single process's port is its node's: checked first, before any secret is read into the job.
     if (nodes == 1) portFree(s, c, "\"${SLURMD_NODENAME:-$(hostname)}\"");
     environment(s, c);
