@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,16 +46,29 @@ final class BatchSubmitter {
   /** The program's answers that carry a job ID. */
   private static final Set<String> ANSWERS = Set.of("current", "adopted", "submitted");
 
-  /** One component to submit: its revision, and the nodes its jobs must avoid (empty for none). */
-  record Apply(int revision, Component component, String exclude) {}
+  /**
+   * One component to submit: its revision, the nodes its jobs must avoid (empty for none), and whether its jobs are
+   * submitted held (they start once a later apply of the component releases them; docs/slurm-target.md "Held
+   * starts"). Any apply that is not held releases the component's held jobs.
+   */
+  record Apply(int revision, Component component, String exclude, boolean held) {
+    Apply(int revision, Component component, String exclude) {
+      this(revision, component, exclude, false);
+    }
+  }
 
   /**
    * A replica's job and whether the deploy had it already (adopted) rather than submitting it now; {@code replaced}:
-   * the stale job of this revision it replaces (one that ran another spec, left by a lost run; cancelled), or "".
+   * the stale job of this revision it replaces (one that ran another spec, left by a lost run; cancelled), or "";
+   * {@code released}: this apply released the job's held start.
    */
-  record Job(String id, boolean adopted, String replaced) {
+  record Job(String id, boolean adopted, String replaced, boolean released) {
     Job(String id, boolean adopted) {
-      this(id, adopted, "");
+      this(id, adopted, "", false);
+    }
+
+    Job(String id, boolean adopted, String replaced) {
+      this(id, adopted, replaced, false);
     }
   }
 
@@ -114,7 +128,8 @@ final class BatchSubmitter {
         String name = SlurmNames.jobName(graph, a.component().name(), r);
         request.job(jobNames.size(), name, a.revision(), revDir, layout.script(a.component().name(), r),
             layout.jobIdFile(a.revision(), a.component().name(), r), identity.comment(),
-            a.exclude().isEmpty() ? "-" : a.exclude(), layout.secretsDir(), i);
+            a.exclude().isEmpty() ? "-" : a.exclude(), layout.secretsDir(), i,
+            layout.jobDir(a.revision(), a.component().name(), r), a.held());
         jobNames.add(name);
       }
     }
@@ -133,8 +148,13 @@ final class BatchSubmitter {
     RemoteShell.Result r = shell.run(command, stdin, RemoteShell.Retry.SAFE);
     Map<Integer, String[]> answers = new HashMap<>();
     Map<Integer, String> replaced = new HashMap<>();
+    Set<Integer> released = new HashSet<>();
     for (String line : r.stdout().split("\n")) {
       String[] f = line.split("\t", 3);
+      if (f[0].equals("released") && f.length == 2 && f[1].matches("[0-9]+")) {
+        released.add(Integer.parseInt(f[1]));
+        continue;
+      }
       if (f[0].equals("replaced") && f.length == 3 && f[1].matches("[0-9]+")) {
         replaced.put(Integer.parseInt(f[1]), f[2].strip());
         continue;
@@ -149,6 +169,9 @@ final class BatchSubmitter {
           + r.exit() + ": " + r.stderr().strip());
     }
     replaced.forEach((i, old) -> answers.computeIfPresent(i, (k, a) -> new String[] {a[0], a[1], old}));
+    // A released job's answer carries a fourth field (the third, the job it replaced, may be empty).
+    released.forEach(i -> answers.computeIfPresent(i, (k, a) -> new String[] {a[0], a[1], a.length > 2 ? a[2] : "",
+        "released"}));
     return answers;
   }
 
@@ -182,8 +205,10 @@ final class BatchSubmitter {
             log.info("apply on {}: job {} of revision {} ran another spec (left by a deploy run that was lost):"
                 + " cancelled, replaced by job {}", where, old, applies.get(i).revision(), a[1]);
           }
-          jobs.add(new Job(a[1], !a[0].equals("submitted"), old));
-          allCurrent &= a[0].equals("current");
+          boolean release = a.length > 3;
+          jobs.add(new Job(a[1], !a[0].equals("submitted"), old, release));
+          // A job just released starts now: it is not "already running" however current its spec is.
+          allCurrent &= a[0].equals("current") && !release;
           if (a[0].equals("current")) current++;
           else if (a[0].equals("adopted")) adopted++;
           else submitted++;
@@ -249,10 +274,10 @@ final class BatchSubmitter {
     }
 
     void job(int index, String name, int revision, String revDir, String script, String jobIdFile, String comment,
-        String exclude, String secretsDir, int component) {
+        String exclude, String secretsDir, int component, String jobDir, boolean held) {
       StringJoiner j = new StringJoiner("\t", "", "\n");
       for (String v : List.of("job", Integer.toString(index), name, Integer.toString(revision), revDir, script,
-          jobIdFile, comment, exclude, secretsDir, Integer.toString(component))) {
+          jobIdFile, comment, exclude, secretsDir, jobDir, held ? "held" : "start", Integer.toString(component))) {
         j.add(field(v));
       }
       jobs.append(j);

@@ -40,14 +40,17 @@ final class SlurmApplies {
   /**
    * Writes the component's files and submits its jobs (or finds them: a retry submits nothing twice). The result
    * says whether the component already ran this spec as this revision: then, when the whole batch was, nothing was
-   * written (the isCurrent check rides in the same command).
+   * written (the isCurrent check rides in the same command). A held apply submits with a hold; any other releases
+   * the component's held jobs (docs/slurm-target.md "Held starts").
+   *
+   * @param together how many applies the workflow started with this one (0: not said; then its wave's size)
    */
-  BatchSubmitter.Result submit(DeployContext ctx, int revision, Component c, String exclude,
-      Duration commandTimeout) {
-    Request mine = new Request(ctx, new BatchSubmitter.Apply(revision, c, exclude == null ? "" : exclude));
-    return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, waveSize(ctx, c),
+  BatchSubmitter.Result submit(DeployContext ctx, BatchSubmitter.Apply apply, int together, Duration commandTimeout) {
+    Request mine = new Request(ctx, apply);
+    int callers = together > 0 ? together : waveSize(ctx, apply.component());
+    return submits.submit(SlurmSession.key(ctx, commandTimeout), mine, callers,
         batch -> SlurmSession.guard(ctx, false, commandTimeout, s -> {
-          List<Integer> order = submissionOrder(ctx.graph(), batch.stream().map(r -> r.apply().component()).toList());
+          List<Integer> order = submissionOrder(ctx.graph(), batch.stream().map(Request::apply).toList());
           List<BatchSubmitter.Apply> applies = order.stream().map(i -> batch.get(i).apply()).toList();
           List<BatchSubmitter.Result> results = new BatchSubmitter(s.ssh(), secrets, s.ssh().endpoint().display())
               .submit(ctx.graph(), ctx.settings(), s.layout(), ctx.workflowId(), ctx.runId(),
@@ -64,18 +67,20 @@ final class SlurmApplies {
   }
 
   /**
-   * The order in which a batch's jobs are submitted (indexes into {@code components}): multi-node groups first, then
-   * the graph's order. Slurm places and launches a pass's jobs in job-ID order, and one node's slurmd launches the
-   * batch scripts one after another (~75 ms each here); a group becomes ready in two steps (leader, then workers),
-   * so it is a wave's slowest and should not queue behind single-node jobs. Measured: in a 16-job wave submitted in
-   * the applies' arrival order, the last group's batch script was launched 1.1 s after the first's.
+   * The order in which a batch's jobs are submitted (indexes into {@code applies}): held ones last (they wait for
+   * the others anyway), multi-node groups first, then the graph's order. Slurm places and launches a pass's jobs in
+   * job-ID order, and one node's slurmd launches the batch scripts one after another (~75 ms each here); a group
+   * becomes ready in two steps (leader, then workers), so it is a wave's slowest and should not queue behind
+   * single-node jobs. Measured: in a 16-job wave submitted in the applies' arrival order, the last group's batch
+   * script was launched 1.1 s after the first's.
    */
-  static List<Integer> submissionOrder(Graph graph, List<Component> components) {
+  static List<Integer> submissionOrder(Graph graph, List<BatchSubmitter.Apply> applies) {
     List<String> names = graph.components().stream().map(Component::name).toList();
     List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < components.size(); i++) order.add(i);
-    order.sort(Comparator.<Integer>comparingInt(i -> -components.get(i).multiNode().numNodes())
-        .thenComparingInt(i -> names.indexOf(components.get(i).name())));
+    for (int i = 0; i < applies.size(); i++) order.add(i);
+    order.sort(Comparator.<Integer, Boolean>comparing(i -> applies.get(i).held())
+        .thenComparingInt(i -> -applies.get(i).component().multiNode().numNodes())
+        .thenComparingInt(i -> names.indexOf(applies.get(i).component().name())));
     return order;
   }
 

@@ -16,6 +16,7 @@ import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RevisionSpec;
 import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
+import ai.dynamo.deploy.workflows.StepRequest;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -132,7 +133,7 @@ public final class SlurmTarget implements DeployTarget {
   /** Recreate: the component's live jobs end first; blue/green with nodes to avoid: submitted with --exclude. */
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
-    if (stage != Stage.WORKERS) return submit(ctx, revision, c, stage, change);
+    if (stage != Stage.WORKERS) return submit(ctx, revision, c, stage, change, false, 0);
     return guard(ctx, s -> {
       Map<Integer, String> jobs = RevisionJobs.of(ctx, s, revision, c);
       for (int r : jobs.keySet()) {
@@ -142,18 +143,38 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
+  /** Held starts: a job submitted early waits for its start file (docs/slurm-target.md "Held starts"). */
+  @Override
+  public boolean startsHeld(DeployContext ctx) {
+    return true;
+  }
+
+  /** A held apply submits the jobs with a hold; any other apply of the stage releases them (see submit-batch.sh). */
+  @Override
+  public ReadyState apply(DeployContext ctx, Component c, StepRequest step) {
+    if (step.stage() == Stage.WORKERS) return apply(ctx, step.revision(), c, step.stage(), step.change());
+    return submit(ctx, step.revision(), c, step.stage(), step.change(), step.held(), step.together());
+  }
+
   /**
    * The files and jobs of a wave's components go in one remote command per deploy ({@link SlurmApplies}). That
    * command also finds a component that already runs this revision of this spec (a retried deploy resumes): it
    * writes and submits nothing for it, and the step says so ({@link DeployTarget#alreadyCurrent}). So this target
    * leaves {@link #isCurrent} false: asking apart would cost a round trip per wave.
    */
-  private ReadyState submit(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change) {
+  private ReadyState submit(DeployContext ctx, int revision, Component c, Stage stage, ComponentChange change,
+      boolean held, int together) {
     String stopped = change != null && change.recreates()
         ? guard(ctx, s -> revisions.stopLive(ctx, s, c, revision)) : "";
     String avoid = change == null ? "" : change.avoid();
-    BatchSubmitter.Result applied = applies.submit(ctx, revision, c, avoid, commandTimeout);
+    BatchSubmitter.Result applied =
+        applies.submit(ctx, new BatchSubmitter.Apply(revision, c, avoid, held), together, commandTimeout);
     if (applied.current()) return DeployTarget.alreadyCurrent(revision, c, stage);
+    if (!applied.jobs().isEmpty() && applied.jobs().stream().allMatch(BatchSubmitter.Job::released)) {
+      return new ReadyState(0, stage.units(c), "started job(s) "
+          + String.join(", ", applied.jobs().stream().map(BatchSubmitter.Job::id).toList())
+          + " (submitted held with the wave before)");
+    }
     StringJoiner ids = new StringJoiner(", ");
     for (BatchSubmitter.Job job : applied.jobs()) {
       ids.add(job.id() + (job.adopted() ? " (already submitted)" : "")
@@ -161,7 +182,8 @@ public final class SlurmTarget implements DeployTarget {
               + " revision: cancelled)"));
     }
     String exclude = avoid.isEmpty() ? "" : " with --exclude=" + avoid;
-    return new ReadyState(0, stage.units(c), stopped + "submitted job(s) " + ids + exclude);
+    String start = held ? ", held until released" : "";
+    return new ReadyState(0, stage.units(c), stopped + "submitted job(s) " + ids + exclude + start);
   }
 
   @Override

@@ -11,13 +11,16 @@
 #   stage <directory in the graph dir>         (where the archive puts secrets; removed at the end)
 #   secret <path in the graph dir> <path>      (renamed into place: replaced atomically)
 #   job <index> <name> <revision> <revision dir> <script> <job-id file> <comment> <exclude or -> <secrets dir>
-#       <component index>
+#       <job dir> <held|start> <component index>
 # stdin is a tar archive of the files (paths relative to the graph dir): file contents, secrets among them, never
 # appear on a command line. The answer is one line per job: "current|adopted|submitted <TAB> <index> <TAB> <job id>"
 # or "refused <TAB> <index> <TAB> <sbatch's message>"; or "error <TAB> <message>" for the whole batch (then nothing
 # was submitted). "current": the component's spec-digest file holds this spec and every one of its jobs is live (a
 # retried deploy resumes: DeployTarget.isCurrent's rule): its files are left as they are, and when every component
 # is current nothing is written.
+# Held starts (docs/slurm-target.md): a "held" job is submitted with a hold file in its job directory, and its script
+# waits for a start file there. A "start" line that adopts the job releases it (start written, hold removed; the
+# answer then has a line "released <TAB> <index>" before the job's); one that submits a new job removes any hold.
 set -u
 umask 077
 dyn_g=$1
@@ -195,7 +198,7 @@ dyn_submit() { # index name dir script job-id-file comment exclude secrets-dir
   fi
 }
 while IFS=$dyn_tab read -r dyn_kind dyn_i dyn_name dyn_rev dyn_dir dyn_script dyn_idfile dyn_comment dyn_exclude \
-    dyn_secrets dyn_ci; do
+    dyn_secrets dyn_jobdir dyn_start dyn_ci; do
   [ "$dyn_kind" = job ] || continue
   dyn_id=
   while read -r dyn_fn dyn_fid; do
@@ -215,12 +218,21 @@ EOF
       printf 'replaced\t%s\t%s\n' "$dyn_i" "$dyn_old" ;;
   esac
   if [ -n "$dyn_id" ]; then
+    if [ "$dyn_start" = start ] && [ -e "$dyn_jobdir/hold" ]; then
+      printf 'start\n' > "$dyn_jobdir/start" && rm -f -- "$dyn_jobdir/hold" && printf 'released\t%s\n' "$dyn_i"
+    fi
     printf '%s\n' "$dyn_id" > "$dyn_idfile"
     case $dyn_current in
       *" $dyn_ci "*) printf 'current\t%s\t%s\n' "$dyn_i" "$dyn_id" ;;
       *) printf 'adopted\t%s\t%s\n' "$dyn_i" "$dyn_id" ;;
     esac
   else
+    if [ "$dyn_start" = held ]; then
+      rm -f -- "$dyn_jobdir/start"
+      : > "$dyn_jobdir/hold"
+    else
+      rm -f -- "$dyn_jobdir/hold" # left by an earlier run of this revision number: this job starts at once
+    fi
     dyn_submit "$dyn_i" "$dyn_name" "$dyn_dir" "$dyn_script" "$dyn_idfile" "$dyn_comment" "$dyn_exclude" \
       "$dyn_secrets" > "$dyn_tmp/answer.$dyn_i" &
   fi

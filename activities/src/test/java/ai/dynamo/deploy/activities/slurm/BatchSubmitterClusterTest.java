@@ -112,6 +112,66 @@ class BatchSubmitterClusterTest {
     assertEquals(4, fx.jobsOf(g).size());
   }
 
+  /** The status file's text once it contains {@code line} (bounded: 40 s). */
+  private String statusOnceItHas(String status, String line) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+    String text = "";
+    while (System.nanoTime() < deadline) {
+      text = fx.ssh.readFile(status).orElse("");
+      if (text.contains(line)) return text;
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no \"" + line.strip() + "\" line within 40 s in " + status + ":\n" + text);
+  }
+
+  @Test
+  void aHeldJobStartsNothingUntilAnApplyOfItReleasesItAndARetriedHeldApplyDoesNotHoldItAgain() throws Exception {
+    Graph g = graph("held", sleeper("a", ""));
+    String wf = "deploy/slurm/test/" + g.name();
+    Component a = g.components().get(0);
+    RemoteLayout layout = fx.layout(g);
+    String status = layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, "a", 0);
+    String job = submit(fx.ssh, NO_SECRETS, g, wf, "run-1", List.of(new BatchSubmitter.Apply(1, a, "", true)))
+        .get(0).jobs().get(0).id();
+
+    String held = statusOnceItHas(status, " " + job + " held ");
+    assertFalse(held.contains(" started"), held);
+    // The job's wait wakes at least once a second by itself: well past that, it still has not started.
+    Thread.sleep(2500);
+    BatchSubmitter.Result again = submit(fx.ssh, NO_SECRETS, g, wf, "run-1",
+        List.of(new BatchSubmitter.Apply(1, a, "", true))).get(0);
+    assertEquals(job, again.jobs().get(0).id());
+    assertTrue(again.jobs().get(0).adopted());
+    assertFalse(again.jobs().get(0).released(), "a held apply releases nothing");
+    assertFalse(fx.ssh.readFile(status).orElse("").contains(" started"), "still held after a retried held apply");
+
+    BatchSubmitter.Result released = submit(fx.ssh, NO_SECRETS, g, wf, "run-1", all(g, 1)).get(0);
+    assertEquals(job, released.jobs().get(0).id(), "the apply of its own wave adopts the held job");
+    assertTrue(released.jobs().get(0).released(), released.toString());
+    assertFalse(released.current(), "a job released now is not 'already running'");
+    String started = statusOnceItHas(status, " " + job + " started ");
+    assertTrue(started.indexOf(" held ") < started.indexOf(" started "), started);
+    String jobDir = layout.jobDir(1, "a", 0);
+    assertEquals("start\n", fx.ssh.readFile(jobDir + "/start").orElseThrow());
+    assertTrue(fx.ssh.readFile(jobDir + "/hold").isEmpty(), "the hold is gone");
+    assertEquals(1, fx.jobsOf(g).size(), "one job throughout: " + fx.jobsOf(g));
+  }
+
+  @Test
+  void aJobSubmittedWithoutAHoldStartsAtOnceEvenWhereAnEarlierRunLeftAHoldFile() throws Exception {
+    Graph g = graph("stale-hold", sleeper("a", ""));
+    RemoteLayout layout = fx.layout(g);
+    String jobDir = layout.jobDir(1, "a", 0);
+    fx.ssh.run("mkdir -p " + Shell.quote(jobDir) + " && : > " + Shell.quote(jobDir + "/hold"), RemoteShell.Retry.SAFE);
+    BatchSubmitter.Job submitted =
+        submit(fx.ssh, NO_SECRETS, g, "deploy/slurm/test/" + g.name(), "run-1", all(g, 1)).get(0).jobs().get(0);
+    assertFalse(submitted.released(), "submitted now, not released");
+    String job = submitted.id();
+    String text = statusOnceItHas(layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, "a", 0),
+        " " + job + " started ");
+    assertFalse(text.contains(" held "), text);
+  }
+
   /** The first submission's output and status files are owner-only (output may hold logs), as a resubmission's. */
   @Test
   void theJobsOutputAndStatusAreOwnerOnly() throws Exception {

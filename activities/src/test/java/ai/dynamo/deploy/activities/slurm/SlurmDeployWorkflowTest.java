@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,6 +138,12 @@ class SlurmDeployWorkflowTest {
         .toList();
   }
 
+  private List<JobStatusLine> statusLines(RemoteLayout layout, String component) throws IOException {
+    String text = fx.ssh.readFile(layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, component, 0))
+        .orElseThrow();
+    return text.lines().map(JobStatusLine::parse).flatMap(Optional::stream).toList();
+  }
+
   @Test
   void theDemoGraphDeploysToReadyWithTheLeaderReadyBeforeItsWorkers() throws Exception {
     LoadResult loaded = GraphLoader.load(ClusterFixture.repoRoot().resolve("examples/slurm/standin-graph.yaml"),
@@ -164,6 +171,15 @@ class SlurmDeployWorkflowTest {
       assertTrue(rank1.contains("worker rank 1: leader ") && rank1.contains("answered before this worker started"),
           rank1);
       assertFalse(log.contains("worker rank 1: leader "), "not in the leader's file: " + log);
+      // The front end (second wave) was submitted with the first, held, and started once the engines were ready.
+      List<JobStatusLine> front = statusLines(layout, "frontend");
+      List<JobStatusLine> group = statusLines(layout, "group");
+      assertEquals("held", front.get(0).state(), front.toString());
+      Instant frontStarted = front.stream().filter(l -> l.state().equals("started")).findFirst().orElseThrow().time();
+      Instant groupWorkers =
+          group.stream().filter(l -> l.state().equals("workers-started")).findFirst().orElseThrow().time();
+      assertTrue(!frontStarted.isBefore(groupWorkers), "front end started " + frontStarted
+          + ", the group's workers " + groupWorkers);
       DeployState state = new DeployStateStore(fx.ssh, layout).read(g.name());
       assertEquals(1, state.currentRevision());
       assertEquals(3, state.current().jobs().size(), state.toString());
