@@ -41,6 +41,10 @@ class DeployWorkflowReplayTest {
     for (String update : List.of("update-unchanged", "update-partial", "update-recreate-rollback")) {
       assertTrue(found.contains(DIR.resolve(update + ".json")), update + ".json missing in " + DIR.toAbsolutePath());
     }
+    // Held starts: a first install that holds the second wave, and one rolled back with the held components.
+    for (String held : List.of("held-start", "held-start-rollback")) {
+      assertTrue(found.contains(DIR.resolve(held + ".json")), held + ".json missing in " + DIR.toAbsolutePath());
+    }
     return found;
   }
 

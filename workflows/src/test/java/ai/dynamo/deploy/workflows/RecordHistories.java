@@ -122,6 +122,20 @@ class RecordHistories {
         .fail("http_ingress", "await"), o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
   }
 
+  /**
+   * The paths of held starts (a target that holds starts; the second wave's new components applied with the first),
+   * recorded on their own: {@code DYNAMO_RECORD_HISTORIES=held}.
+   */
+  @Test
+  void recordHeldStartPaths() throws Exception {
+    Assumptions.assumeTrue("held".equals(System.getenv("DYNAMO_RECORD_HISTORIES")),
+        "set DYNAMO_RECORD_HISTORIES=held");
+    Graph sample = TestGraphs.sample();
+    record("held-start", new ScriptedActivities(sample).startsHeld(), o -> o.deploy(request(sample)), Phase.READY);
+    record("held-start-rollback", new ScriptedActivities(sample).startsHeld().fail("vllm_worker", "await"),
+        o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
+  }
+
   private static DeployRequest pausing(Graph graph, Duration timeout) {
     DeployRequest r = request(graph);
     return r.withOptions(r.options().pausingOnFailure(timeout));

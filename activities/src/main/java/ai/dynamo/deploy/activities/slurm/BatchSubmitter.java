@@ -205,7 +205,7 @@ final class BatchSubmitter {
             log.info("apply on {}: job {} of revision {} ran another spec (left by a deploy run that was lost):"
                 + " cancelled, replaced by job {}", where, old, applies.get(i).revision(), a[1]);
           }
-          boolean release = a.length > 3;
+          boolean release = a.length > 3 && !a[0].equals("submitted"); // a replaced held job was not started
           jobs.add(new Job(a[1], !a[0].equals("submitted"), old, release));
           // A job just released starts now: it is not "already running" however current its spec is.
           allCurrent &= a[0].equals("current") && !release;

@@ -19,8 +19,8 @@
 # retried deploy resumes: DeployTarget.isCurrent's rule): its files are left as they are, and when every component
 # is current nothing is written.
 # Held starts (docs/slurm-target.md): a "held" job is submitted with a hold file in its job directory, and its script
-# waits for a start file there. A "start" line that adopts the job releases it (start written, hold removed; the
-# answer then has a line "released <TAB> <index>" before the job's); one that submits a new job removes any hold.
+# waits for a start file there. A "start" line releases it (start written, hold removed; the answer then has a
+# line "released <TAB> <index>" before the job's), first thing; one that submits a new job removes any hold left.
 set -u
 umask 077
 dyn_g=$1
@@ -63,6 +63,16 @@ done <<EOF
 $dyn_ctl
 EOF
 [ -n "$dyn_names" ] || exit 0
+
+# Held jobs of this apply start first, before the squeue below: the apply of their wave means "start now" (the
+# deploy waited for the components they need). A held job that has ended meanwhile is replaced below, not held.
+while IFS=$dyn_tab read -r dyn_kind dyn_i dyn_name dyn_rev dyn_dir dyn_script dyn_idfile dyn_comment dyn_exclude \
+    dyn_secrets dyn_jobdir dyn_start dyn_ci; do
+  [ "$dyn_kind" = job ] && [ "$dyn_start" = start ] && [ -e "$dyn_jobdir/hold" ] || continue
+  printf 'start\n' > "$dyn_jobdir/start" && rm -f -- "$dyn_jobdir/hold" && printf 'released\t%s\n' "$dyn_i"
+done <<EOF
+$dyn_ctl
+EOF
 
 # The jobs this deploy already has (JobSubmitter.find's rule): same workflow and revision in the comment; live, or
 # ended without failing in this very run. The newest per name. Values reach awk through its environment (-v would
@@ -218,9 +228,6 @@ EOF
       printf 'replaced\t%s\t%s\n' "$dyn_i" "$dyn_old" ;;
   esac
   if [ -n "$dyn_id" ]; then
-    if [ "$dyn_start" = start ] && [ -e "$dyn_jobdir/hold" ]; then
-      printf 'start\n' > "$dyn_jobdir/start" && rm -f -- "$dyn_jobdir/hold" && printf 'released\t%s\n' "$dyn_i"
-    fi
     printf '%s\n' "$dyn_id" > "$dyn_idfile"
     case $dyn_current in
       *" $dyn_ci "*) printf 'current\t%s\t%s\n' "$dyn_i" "$dyn_id" ;;
