@@ -97,4 +97,10 @@ public final class TargetSettings {
   public static final String SLURM_REMOTE_DIR = "remoteDir";
   /** container runtime: {@code none} (default) or {@code pyxis} */
   public static final String SLURM_CONTAINER = "container";
+  /**
+   * {@code true} (default): a deploy submits the components a later wave adds with the wave before, held until
+   * their wave starts (docs/workflow.md "Held starts"); {@code false}: each wave is submitted once the one before is
+   * ready
+   */
+  public static final String SLURM_HELD_STARTS = "heldStarts";
 }

@@ -34,6 +34,7 @@ public final class SlurmSettings {
   public static final String KNOWN_HOSTS = TargetSettings.SLURM_KNOWN_HOSTS;
   public static final String ACCEPT_NEW_HOST_KEY = TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY;
   public static final String REMOTE_DIR = TargetSettings.SLURM_REMOTE_DIR;
+  public static final String HELD_STARTS = TargetSettings.SLURM_HELD_STARTS;
 
   /** Problems with the settings (empty when usable). */
   public static List<String> problems(Map<String, String> settings) {
@@ -48,11 +49,18 @@ public final class SlurmSettings {
         problems.add(e.getMessage());
       }
     }
-    String accept = settings.getOrDefault(ACCEPT_NEW_HOST_KEY, "false");
-    if (!accept.equals("true") && !accept.equals("false")) {
-      problems.add("setting " + ACCEPT_NEW_HOST_KEY + " must be true or false, not \"" + accept + "\"");
+    for (String flag : List.of(ACCEPT_NEW_HOST_KEY, HELD_STARTS)) {
+      String value = settings.get(flag);
+      if (value != null && !value.equals("true") && !value.equals("false")) {
+        problems.add("setting " + flag + " must be true or false, not \"" + value + "\"");
+      }
     }
     return problems;
+  }
+
+  /** Whether deploys hold the starts of later waves' new components (setting {@value #HELD_STARTS}, default true). */
+  public static boolean heldStarts(Map<String, String> settings) {
+    return !"false".equals(settings.get(HELD_STARTS));
   }
 
   /** The endpoint and its hops after ~/.ssh/config and the explicit settings (worker side). */

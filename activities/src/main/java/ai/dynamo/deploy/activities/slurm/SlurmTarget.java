@@ -143,10 +143,13 @@ public final class SlurmTarget implements DeployTarget {
     });
   }
 
-  /** Held starts: a job submitted early waits for its start file (docs/slurm-target.md "Held starts"). */
+  /**
+   * Held starts: a job submitted early waits for its start file (docs/slurm-target.md "Held starts"); unless the
+   * setting {@code heldStarts} is false.
+   */
   @Override
   public boolean startsHeld(DeployContext ctx) {
-    return true;
+    return SlurmSettings.heldStarts(ctx.settings());
   }
 
   /** A held apply submits the jobs with a hold; any other apply of the stage releases them (see submit-batch.sh). */

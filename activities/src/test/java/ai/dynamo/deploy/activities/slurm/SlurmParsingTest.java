@@ -126,6 +126,15 @@ class SlurmParsingTest {
     assertEquals(List.of(), SlurmSettings.problems(Map.of("sshHost", "me@login:22")));
     assertTrue(SlurmSettings.problems(Map.of("sshHost", "login", "acceptNewHostKey", "yes")).get(0)
         .contains("true or false"));
+    assertEquals(List.of("setting heldStarts must be true or false, not \"no\""),
+        SlurmSettings.problems(Map.of("sshHost", "login", "heldStarts", "no")));
+  }
+
+  @Test
+  void heldStartsAreOnUnlessTheSettingSaysFalse() {
+    assertTrue(SlurmSettings.heldStarts(Map.of()));
+    assertTrue(SlurmSettings.heldStarts(Map.of("heldStarts", "true")));
+    assertFalse(SlurmSettings.heldStarts(Map.of("heldStarts", "false")));
   }
 
   private static TargetFailure map(SlurmError.Kind kind) {

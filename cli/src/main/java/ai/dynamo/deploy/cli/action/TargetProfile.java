@@ -85,6 +85,7 @@ public final class TargetProfile {
                   TargetSettings.SLURM_SBATCH_EXTRA,
                   TargetSettings.SLURM_REMOTE_DIR,
                   TargetSettings.SLURM_CONTAINER,
+                  TargetSettings.SLURM_HELD_STARTS,
                   UpdateSettings.STRATEGY,
                   UpdateSettings.BLUE_GREEN_GRACE_SECONDS));
 
