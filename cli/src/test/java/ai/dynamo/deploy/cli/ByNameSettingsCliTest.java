@@ -33,12 +33,16 @@ class ByNameSettingsCliTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = LocalService.start(0, DeployRegistration.of(new FakeTarget(Files.createDirectories(dir.resolve("s")))));
+    Path state = Files.createDirectories(dir.resolve("s"));
+    // status's live check reads the target from the CLI, whose fake must see what the worker's ran
+    System.setProperty(FakeTarget.STATE_DIR_PROPERTY, state.toString());
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
   }
 
   @AfterAll
   static void stop() {
     service.shutdown(Duration.ofSeconds(5));
+    System.clearProperty(FakeTarget.STATE_DIR_PROPERTY);
   }
 
   static CliRun run(String... args) {
@@ -93,10 +97,11 @@ class ByNameSettingsCliTest {
         "fake.preflightFailure=PreflightFailed", "-f", file, "--wait");
     assertTrue(typo.exitCode() != ExitCodes.OK, typo.out() + typo.err());
 
-    // --recorded: the fake target's state lives in the worker's instance, which the CLI's live check cannot see
-    CliRun status = run("deploy", "status", "typo", "-o", "json", "--recorded");
+    CliRun status = run("deploy", "status", "typo", "-o", "json");
     assertEquals(ExitCodes.OK, status.exitCode(), "one real place:\n" + status.out() + status.err());
     assertTrue(status.out().contains("\"workflowId\" : \"deploy/fake/real-a/typo\""), status.out());
+    assertTrue(status.out().contains("\"state\" : \"READY\"") && status.out().contains("\"endpoint\" : \"fake@real-a\""),
+        "the live check read the place the deploy reached: " + status.out());
 
     assertEquals(ExitCodes.OK, run("deploy", "--target", "fake", "--set", "location=real-b", "-f", file, "--wait")
         .exitCode());

@@ -39,7 +39,7 @@ class OperateByNameCliTest {
   @BeforeAll
   static void start() throws Exception {
     state = Files.createDirectories(dir.resolve("fake-state"));
-    // history reads the target from the CLI, whose fake must see what the worker's ran
+    // history, logs and status's live check read the target from the CLI, whose fake must see what the worker's ran
     System.setProperty(FakeTarget.STATE_DIR_PROPERTY, state.toString());
     service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
     address = service.connection().address();
@@ -80,10 +80,11 @@ class OperateByNameCliTest {
   @Test
   void aGraphDeployedInOnePlaceIsFoundByNameAloneWithItsSettings() throws Exception {
     deploy("solo", "by-name-one");
-    // --recorded: the fake target's state lives in the worker's instance; the CLI's own (for the live check) is empty.
-    CliRun status = run("deploy", "status", "solo", "--recorded");
-    assertEquals(ExitCodes.OK, status.exitCode(), status.err());
+    CliRun status = run("deploy", "status", "solo");
+    assertEquals(ExitCodes.OK, status.exitCode(), status.out() + status.err());
     assertTrue(status.out().startsWith("workflow  deploy/fake/by-name-one/solo"), status.out());
+    assertTrue(status.out().contains("; live (fake@by-name-one): READY, revision 1 is live"), "the live check read"
+        + " the target the worker deployed to: " + status.out());
     CliRun history = run("deploy", "history", "solo", "-o", "json");
     assertEquals(ExitCodes.OK, history.exitCode(), history.err());
     assertEquals(1, new ObjectMapper().readTree(history.out()).size());
@@ -109,10 +110,12 @@ class OperateByNameCliTest {
         ambiguous.err());
     assertTrue(ambiguous.err().contains("dynamo deploy history twice --target fake --set location=place-b"),
         ambiguous.err());
-    CliRun picked = run("deploy", "status", "twice", "--target", "fake", "--set", "location=place-b", "-o", "json",
-        "--recorded");
-    assertEquals(ExitCodes.OK, picked.exitCode(), picked.err());
-    assertEquals("deploy/fake/place-b/twice", new ObjectMapper().readTree(picked.out()).get("workflowId").asText());
+    CliRun picked = run("deploy", "status", "twice", "--target", "fake", "--set", "location=place-b", "-o", "json");
+    assertEquals(ExitCodes.OK, picked.exitCode(), picked.out() + picked.err());
+    JsonNode doc = new ObjectMapper().readTree(picked.out());
+    assertEquals("deploy/fake/place-b/twice", doc.get("workflowId").asText());
+    assertEquals(List.of("READY", "fake@place-b", "1"), List.of(doc.get("live").get("state").asText(),
+        doc.get("live").get("endpoint").asText(), doc.get("live").get("revision").asText()), doc.toString());
   }
 
   @Test

@@ -15,6 +15,7 @@ import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,26 @@ final class SlurmCliSession implements AutoCloseable {
 
   static int nextPort() {
     return NEXT_PORT.getAndIncrement();
+  }
+
+  /**
+   * {@code n} distinct ports that are free now, from the kernel's ephemeral range (32768-60999 here): above every
+   * fixed range of the tests and of each engineer's runs, so another run's fixed ports never meet them. A job that
+   * still finds its port taken fails its start saying so (the script checks the port is free).
+   */
+  static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> open = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket socket = new ServerSocket(0); // all held open together, so the kernel gives n different ones
+        open.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : open) socket.close();
+    }
   }
 
   String host() {

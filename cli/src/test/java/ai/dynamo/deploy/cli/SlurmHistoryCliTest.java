@@ -25,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 @ExtendWith(LocalSlurm.class)
 class SlurmHistoryCliTest {
-  /** Ports 16000-16999 (this work's range); every node of the local cluster is on this one host. */
-  private static final int PORT = 16000 + (int) (ProcessHandle.current().pid() % 240) * 4;
-
   @TempDir Path dir;
   private SlurmCliSession slurm;
   private String name;
@@ -53,7 +50,8 @@ class SlurmHistoryCliTest {
   void bothRevisionsAreListedWithTemporalStopped() throws Exception {
     List<String> login = slurm.directLogin(slurm.knownHosts());
     // Two specs (another port), so the second deploy records revision 2 instead of finding revision 1 unchanged.
-    for (int port : new int[] {PORT, PORT + 1}) {
+    // Free ephemeral ports: every node of the local cluster is on this one host, shared with other runs.
+    for (int port : SlurmCliSession.freePorts(2)) {
       CliRun deployed = slurm.deploy(slurm.graph(name, slurm.frontend(port)), login);
       assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
     }

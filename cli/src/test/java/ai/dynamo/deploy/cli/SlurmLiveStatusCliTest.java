@@ -31,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 @ExtendWith(LocalSlurm.class)
 class SlurmLiveStatusCliTest {
-  /** Ports 14000-14999 (this work's range); every node of the local cluster is on this one host. */
-  private static final int PORT = 14000 + (int) (ProcessHandle.current().pid() % 250) * 4;
-
   @TempDir Path dir;
   private SlurmCliSession slurm;
   private String name;
@@ -57,7 +54,8 @@ class SlurmLiveStatusCliTest {
 
   @Test
   void aJobCancelledAfterReadyShowsInStatusBesideTheRecordedReady() throws Exception {
-    Path graph = slurm.graph(name, slurm.frontend(PORT));
+    // A free ephemeral port: every node of the local cluster is on this one host, shared with other runs.
+    Path graph = slurm.graph(name, slurm.frontend(SlurmCliSession.freePorts(1)[0]));
     CliRun deployed = slurm.deploy(graph, slurm.directLogin(slurm.knownHosts()));
     assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
 

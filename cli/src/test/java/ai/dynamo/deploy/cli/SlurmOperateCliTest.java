@@ -36,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 @ExtendWith(LocalSlurm.class)
 class SlurmOperateCliTest {
-  // This worktree's port range (27000-27999); every node of the local cluster is on this one host.
-  private static final int BASE_PORT = 27000 + (int) (ProcessHandle.current().pid() % 200) * 4;
   private static final String SECRET = "ops-secret-" + System.nanoTime();
 
   @TempDir Path dir;
@@ -45,6 +43,9 @@ class SlurmOperateCliTest {
   private SshConnection ssh;
   private String remoteDir;
   private String name;
+  // The frontend's and the group leader's: every node of the local cluster is on this one host, shared with other runs.
+  private int frontendPort;
+  private int leaderPort;
 
   @BeforeEach
   void setUp(LocalSlurmCluster cluster) throws Exception {
@@ -64,6 +65,9 @@ class SlurmOperateCliTest {
     ssh = slurm.ssh;
     remoteDir = slurm.remoteDir;
     name = "ops-" + System.nanoTime();
+    int[] ports = SlurmCliSession.freePorts(2); // fixed for the test: a deploy again must find the graph unchanged
+    frontendPort = ports[0];
+    leaderPort = ports[1];
   }
 
   @AfterEach
@@ -79,7 +83,7 @@ class SlurmOperateCliTest {
 
   private Path graph() throws Exception {
     return slurm.graph(name, String.join("\n",
-        slurm.frontend(BASE_PORT),
+        slurm.frontend(frontendPort),
         "    environment:",
         "      OPS_TOKEN: \"${{ secrets.OPS_TOKEN }}\"",
         "  - name: group",
@@ -88,7 +92,7 @@ class SlurmOperateCliTest {
         "      input: dyn://ops.large.generate",
         "      output: echo",
         "      num_nodes: 2",
-        "      leader_addr: \"127.0.0.1:" + (BASE_PORT + 1) + "\"",
+        "      leader_addr: \"127.0.0.1:" + leaderPort + "\"",
         "    resources: {cpu: 1, memory: 128Mi}"));
   }
 

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * exactly this render's files of ours: files an earlier render wrote there ({@link RenderRecord}) and this one does
  * not are removed; files that are not ours are never touched, and one that a consumer of the render would take for
  * part of it (a {@code .yaml} for {@code kubectl apply -f DIR}, a {@code .sbatch}) makes the render refuse.
+ * Temporary files an interrupted render left beside files of ours are removed too.
  */
 public final class OutputWriter {
   private OutputWriter() {}
@@ -35,7 +36,8 @@ public final class OutputWriter {
 
   /**
    * @param written the paths written (the output directory joined with each relative path), in order
-   * @param removed files of an earlier render that this one no longer has, removed
+   * @param removed files of an earlier render that this one no longer has, and temporary files an interrupted
+   *     render left, removed
    */
   public record Written(List<Path> written, List<Path> removed) {}
 
@@ -62,6 +64,7 @@ public final class OutputWriter {
       // The record names every file of ours at each step: a render cut short leaves nothing it would not recognise.
       Set<String> both = new LinkedHashSet<>(previous);
       both.addAll(paths);
+      List<Path> removed = removeLeftoverTemps(outDir, root, both);
       RenderRecord.write(outDir, origin, both);
       for (int i = 0; i < files.size(); i++) {
         Path target = targets.get(i);
@@ -70,7 +73,8 @@ public final class OutputWriter {
         replace(target, files.get(i).content(), files.get(i).executable());
       }
       RenderRecord.write(outDir, origin, paths);
-      return new Written(targets, removeStale(outDir, root, previous, paths));
+      removed.addAll(removeStale(outDir, root, previous, paths));
+      return new Written(targets, removed);
     } catch (IOException e) {
       throw new UserError(ExitCodes.INVALID, "error: cannot write to " + outDir + ": " + e.getMessage(), e);
     }
@@ -78,7 +82,7 @@ public final class OutputWriter {
 
   /** Writes a file under a temporary name beside it and renames it into place: never a half-written file. */
   static void replace(Path target, String content, boolean executable) throws IOException {
-    Path temp = target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
+    Path temp = tempFor(target);
     Files.deleteIfExists(temp);
     try {
       Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
@@ -87,6 +91,30 @@ public final class OutputWriter {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  private static Path tempFor(Path target) {
+    return target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
+  }
+
+  /**
+   * Removes the temporary files a render cut short between writing and renaming left beside files of ours (the
+   * record's and those it names). Only those names: a user's file is never one of them.
+   */
+  private static List<Path> removeLeftoverTemps(Path outDir, Path root, Set<String> ours) throws IOException {
+    Set<Path> temps = new LinkedHashSet<>();
+    temps.add(tempFor(outDir.resolve(RenderRecord.NAME)));
+    for (String rel : ours) temps.add(tempFor(resolveInside(outDir, rel)));
+    List<Path> removed = new ArrayList<>();
+    for (Path temp : temps) {
+      // Never through a symbolic link out of DIR, and never a link itself: ours are plain files.
+      if (!Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS) || !temp.getParent().toRealPath().startsWith(root)) {
+        continue;
+      }
+      Files.delete(temp);
+      removed.add(temp);
+    }
+    return removed;
   }
 
   // A directory or file below DIR that is a symlink could point anywhere: refuse rather than follow it.

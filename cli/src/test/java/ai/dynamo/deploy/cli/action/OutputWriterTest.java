@@ -100,6 +100,37 @@ class OutputWriterTest {
   }
 
   @Test
+  void aLaterRenderRemovesTheTemporaryFilesAnInterruptedOneLeftButNoUserFiles() throws IOException {
+    Path out = dir.resolve("out");
+    OutputWriter.write(out, List.of(yaml("a.yaml"), new RenderedFile("b-0/b-0.sbatch", "#!/bin/bash\n", true)), "A");
+    // What a render killed between writing a temporary file and renaming it leaves (OutputWriter.replace).
+    Files.writeString(out.resolve(".a.yaml.dynamo-tmp"), "kind: half");
+    Files.writeString(out.resolve("b-0/.b-0.sbatch.dynamo-tmp"), "#!/bin/ba");
+    Files.writeString(out.resolve("..dynamo-rendered.dynamo-tmp"), "# Written by"); // the record's
+    // The user's files, even ones that look like ours, stay.
+    Files.writeString(out.resolve(".mine.yaml.dynamo-tmp"), "mine\n");
+    Files.writeString(out.resolve("notes.dynamo-tmp"), "notes\n");
+    OutputWriter.Written second = OutputWriter.write(out, List.of(yaml("a.yaml")), "B");
+    assertEquals(List.of("", ".dynamo-rendered", ".mine.yaml.dynamo-tmp", "a.yaml", "notes.dynamo-tmp"), listing(out));
+    assertEquals(List.of(out.resolve("..dynamo-rendered.dynamo-tmp"), out.resolve(".a.yaml.dynamo-tmp"),
+        out.resolve("b-0/.b-0.sbatch.dynamo-tmp"), out.resolve("b-0/b-0.sbatch")), second.removed());
+    assertEquals("kind: a.yaml\n", Files.readString(out.resolve("a.yaml")));
+  }
+
+  @Test
+  void leftoverTemporaryFilesAreNotRemovedThroughALinkOutOfTheDirectory() throws IOException {
+    Path out = dir.resolve("out");
+    OutputWriter.write(out, List.of(new RenderedFile("jobs/x.sbatch", "x\n", true)), "A");
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Path theirs = Files.writeString(elsewhere.resolve(".x.sbatch.dynamo-tmp"), "theirs\n");
+    Files.delete(out.resolve("jobs/x.sbatch"));
+    Files.delete(out.resolve("jobs"));
+    Files.createSymbolicLink(out.resolve("jobs"), elsewhere);
+    OutputWriter.write(out, List.of(yaml("a.yaml")), "B");
+    assertEquals("theirs\n", Files.readString(theirs));
+  }
+
+  @Test
   void filesNotOursThatLookLikeTheRenderAreRefusedByNameAndNothingChanges() throws IOException {
     Path out = dir.resolve("out");
     OutputWriter.write(out, List.of(yaml("a.yaml"), yaml("b.yaml")), "graph A");

@@ -50,7 +50,10 @@ class DaemonTest {
 
   @BeforeAll
   static void startTemporal() throws Exception {
-    service = LocalService.start(0, DeployRegistration.of(new FakeTarget()));
+    Path state = Files.createDirectories(shared.resolve("fake-state"));
+    // status's live check reads the target from the CLI, whose fake must see what the worker's ran
+    System.setProperty(FakeTarget.STATE_DIR_PROPERTY, state.toString());
+    service = LocalService.start(0, DeployRegistration.of(new FakeTarget(state)));
     address = service.connection().address();
     Path graph = Files.writeString(shared.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
     String[] deploy = {"deploy", "--target", "fake", "--set", "location=daemon", "-f", graph.toString(), "--wait",
@@ -61,6 +64,7 @@ class DaemonTest {
   @AfterAll
   static void stopTemporal() {
     service.shutdown(Duration.ofSeconds(5));
+    System.clearProperty(FakeTarget.STATE_DIR_PROPERTY);
   }
 
   @BeforeEach
@@ -126,12 +130,12 @@ class DaemonTest {
   void statusOfADeployPrintsAndExitsAsInItsOwnProcess() {
     assertSame("deploy", "status", "demo", "--target", "fake", "--address", address);
     assertSame("deploy", "status", "demo", "--address", address, "-o", "json");
-    // The live check runs in the daemon as in a process of its own. (The CLI's fake target is an instance of its
-    // own, empty: it finds nothing running, so both say NOT_READY and exit 1.)
+    // The live check runs in the daemon as in a process of its own: the CLI's fake target, built there, reads the
+    // state the worker's fake left and finds revision 1 live.
     Result live = viaDaemon(Map.of(), "deploy", "status", "demo", "--address", address, "-o", "json");
-    assertEquals(1, live.outcome().exitCode(), live.err());
-    assertTrue(live.out().contains("\"state\" : \"NOT_READY\"") && live.out().contains("\"message\" : \"nothing runs:"
-        + " fake@daemon records no live revision"), live.out());
+    assertEquals(0, live.outcome().exitCode(), live.err());
+    assertTrue(live.out().contains("\"state\" : \"READY\"") && live.out().contains("\"endpoint\" : \"fake@daemon\"")
+        && live.out().contains("\"message\" : \"revision 1 is live"), live.out());
     assertSame("deploy", "status", "demo", "--address", address, "--recorded");
     Result r = viaDaemon(Map.of(), "deploy", "status", "demo", "--address", address, "--recorded");
     assertEquals(0, r.outcome().exitCode(), r.err());
@@ -151,7 +155,7 @@ class DaemonTest {
   void theTemporalAddressComesFromTheClientsEnvironment() {
     // This JVM has no TEMPORAL_ADDRESS (it would be 127.0.0.1:7233, where nothing runs in tests): the client's wins.
     assertFalse(System.getenv().containsKey("TEMPORAL_ADDRESS"));
-    Result r = viaDaemon(Map.of("TEMPORAL_ADDRESS", address), "deploy", "status", "demo", "--recorded");
+    Result r = viaDaemon(Map.of("TEMPORAL_ADDRESS", address), "deploy", "status", "demo");
     assertEquals(0, r.outcome().exitCode(), r.err());
     assertTrue(r.out().contains("deploy/fake/daemon/demo"), r.out());
   }
@@ -186,7 +190,7 @@ class DaemonTest {
   void aSecretInTheClientsEnvironmentNeverReachesTheDaemonsLog() {
     String secret = "s3cret-value-7f1c9a";
     Map<String, String> env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", address, "HF_TOKEN", secret));
-    assertEquals(0, viaDaemon(env, "deploy", "status", "demo", "--recorded").outcome().exitCode());
+    assertEquals(0, viaDaemon(env, "deploy", "status", "demo").outcome().exitCode());
     assertEquals(2, viaDaemon(env, "deploy", "status", "missing-" + secret).outcome().exitCode());
     assertFalse(viaDaemon("another build", env, "deploy", "status", "demo").outcome().ranThere());
     assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
