@@ -1,7 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.PlaceFlags;
-import ai.dynamo.deploy.render.slurm.ShellQuote;
+import ai.dynamo.deploy.ir.ShellQuote;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.workflows.DeployIds;

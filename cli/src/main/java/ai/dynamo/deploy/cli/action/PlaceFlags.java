@@ -3,7 +3,7 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.client.DeployMemo;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.render.TargetSettings;
-import ai.dynamo.deploy.render.slurm.ShellQuote;
+import ai.dynamo.deploy.ir.ShellQuote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
