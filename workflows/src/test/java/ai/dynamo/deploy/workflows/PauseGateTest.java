@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** The pause gate's validators and decisions, on a board of its own (no workflow needed for these). */
 class PauseGateTest {
   private final ProgressBoard board = new ProgressBoard(WorkflowRuns.request(TestGraphs.small()), 0);
-  private final PauseGate gate = new PauseGate(new ProgressPublisher(board), DeployOptions.defaults("me"));
+  private final PauseGate gate = new PauseGate(new ProgressPublisher(board), DeployOptions.defaults("me"),
+      WorkflowRuns.request(TestGraphs.small()).target());
 
   private String refusal(String what) {
     return assertThrows(IllegalStateException.class, () -> gate.requirePaused(what)).getMessage();
