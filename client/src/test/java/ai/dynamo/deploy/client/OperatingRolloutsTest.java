@@ -156,7 +156,7 @@ class OperatingRolloutsTest {
         assertThrows(DecisionRejectedException.class, () -> DeployDecisions.retry(env.client(), WF, null, ATTRIBUTES));
     assertTrue(e.getMessage().contains("retry applies only to a paused deploy, and deploy dynamo-graph is WAITING"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("dynamo deploy cancel dynamo-graph"), e.getMessage());
+    assertTrue(e.getMessage().contains("`dynamo deploy cancel deploy/fake/lab/dynamo-graph`"), e.getMessage());
     DecisionRejectedException abort =
         assertThrows(DecisionRejectedException.class, () -> DeployDecisions.decide(env.client(), WF, "abort"));
     assertTrue(abort.getMessage().startsWith("abort applies only to a paused deploy"), abort.getMessage());

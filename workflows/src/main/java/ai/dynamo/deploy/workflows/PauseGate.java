@@ -64,6 +64,11 @@ final class PauseGate {
     if (Workflow.getVersion(PAUSE_NAMES_PLACE_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return progress.graph();
     }
+    return placeWords();
+  }
+
+  /** The graph and the flags that pick this place, shell-quoted, as {@code dynamo deploy <verb>} takes them. */
+  private String placeWords() {
     String workflowId = DeployIds.workflowId(place.kind(), place.location(), progress.graph());
     try {
       return PlaceFlags.pick(progress.graph(), workflowId, place);
@@ -99,7 +104,8 @@ final class PauseGate {
     if (progress.phase() != Phase.PAUSED) {
       String hint = progress.phase().isTerminal()
           ? "it has ended"
-          : "it has not failed; to stop it use `dynamo deploy cancel " + progress.graph() + "` (which rolls back)";
+          // a rejection is not recorded in the history: no version needed for its text
+          : "it has not failed; to stop it use `dynamo deploy cancel " + placeWords() + "` (which rolls back)";
       throw new IllegalStateException(what + " applies only to a paused deploy, and deploy " + progress.graph()
           + " is " + progress.phase() + ": " + hint);
     }
