@@ -8,7 +8,7 @@ import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.TargetSettings;
-import ai.dynamo.deploy.render.slurm.ShellQuote;
+import ai.dynamo.deploy.ir.ShellQuote;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import ai.dynamo.deploy.workflows.DeployOptions;

@@ -4,7 +4,7 @@ import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.cli.action.TemporalService;
 import ai.dynamo.deploy.client.DeployDiffs;
-import ai.dynamo.deploy.render.slurm.ShellQuote;
+import ai.dynamo.deploy.ir.ShellQuote;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;

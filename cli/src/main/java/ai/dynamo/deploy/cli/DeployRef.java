@@ -1,10 +1,10 @@
 package ai.dynamo.deploy.cli;
 
-import ai.dynamo.deploy.cli.action.PlaceFlags;
-import ai.dynamo.deploy.render.slurm.ShellQuote;
+import ai.dynamo.deploy.ir.ShellQuote;
 import ai.dynamo.deploy.client.DeployResolver;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.workflows.DeployIds;
+import ai.dynamo.deploy.workflows.PlaceFlags;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import io.temporal.client.WorkflowClient;
 import java.util.function.BiFunction;
@@ -74,7 +74,7 @@ final class DeployRef {
       StringBuilder m = new StringBuilder("error: " + name + " is deployed in " + e.places().size()
           + " places; say which:");
       for (DeployResolver.Place p : e.places()) {
-        String pick = PlaceFlags.pick(name, p);
+        String pick = PlaceFlags.pick(name, p.workflowId(), p.memo().target());
         if (!nameInCommand && pick.startsWith(ShellQuote.word(name) + " ")) {
           pick = pick.substring(ShellQuote.word(name).length() + 1);
         }

@@ -58,11 +58,20 @@ class DeployOperateCommandTest {
 
   @Test
   void pauseShowsPausedThenRetryAfterTheFixEndsReady() {
+    // demo is deployed in a second place too, so `retry demo` alone is ambiguous
+    CliRun other = run("deploy", "--target", "fake", "--set", "location=cli-pause-other", "-f", graph.toString(),
+        "--wait");
+    assertEquals(ExitCodes.OK, other.exitCode(), other.out() + other.err());
     CliRun paused = run("deploy", "--target", "fake", "--set", "location=cli-pause", "--set",
         "fake.failComponent=frontend", "-f", graph.toString(), "--on-failure", "pause", "--wait");
     assertEquals(ExitCodes.DEPLOY_FAILED, paused.exitCode(), paused.out() + paused.err());
     assertTrue(paused.err().startsWith("PAUSED: paused: frontend: "), paused.err());
-    assertTrue(paused.err().contains("dynamo deploy retry|rollback|abort demo"), paused.err());
+    // the message names this place with the flags that pick it (not the setting that made it fail)
+    String decide = "dynamo deploy retry|rollback|abort demo --target fake --set location=cli-pause";
+    assertTrue(paused.err().contains(". Decide with `" + decide + "`; rolls back by itself after 12h"), paused.err());
+    CliRun byNameAlone = run("deploy", "retry", "demo");
+    assertEquals(ExitCodes.INVALID, byNameAlone.exitCode(), byNameAlone.out() + byNameAlone.err());
+    assertTrue(byNameAlone.err().contains("demo is deployed in "), byNameAlone.err());
 
     CliRun listed = run("deploy", "list", "--phase", "paused");
     assertEquals(ExitCodes.OK, listed.exitCode(), listed.err());
@@ -71,7 +80,9 @@ class DeployOperateCommandTest {
     assertTrue(notListed.out().lines().noneMatch(l -> l.matches("demo +fake +cli-pause .*")), notListed.out());
 
     new FakeTarget(state).fix("cli-pause", "demo", "frontend");
-    CliRun retry = run("deploy", "retry", "demo", "--target", "fake", "--set", "location=cli-pause");
+    // run as copied from the message
+    CliRun retry = run(ShellWords.split(decide.replace("retry|rollback|abort", "retry")).stream().skip(1)
+        .toArray(String[]::new));
     assertEquals(ExitCodes.OK, retry.exitCode(), retry.out() + retry.err());
     assertTrue(retry.out().startsWith("retrying frontend of demo revision 1"), retry.out());
     CliRun done = run("deploy", "status", "deploy/fake/cli-pause/demo", "--wait");

@@ -2,6 +2,7 @@ package ai.dynamo.deploy.client;
 
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
+import ai.dynamo.deploy.workflows.PlaceFlags;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.util.LinkedHashMap;
@@ -38,10 +39,7 @@ public record DeployMemo(String kind, String location, Map<String, String> setti
    * API server; the Slurm login node, ssh config, key and known_hosts files (paths, never keys), the remote
    * directory; a contributed target's {@code location}. Older memos hold only these; picking a place needs them all.
    */
-  public static final Set<String> REACH_SETTINGS = Set.of(
-      "namespace", "context", "server",
-      "sshHost", "sshConfig", "sshKey", "knownHosts", "acceptNewHostKey", "remoteDir",
-      "location");
+  public static final Set<String> REACH_SETTINGS = PlaceFlags.REACH_SETTINGS;
 
   public DeployMemo {
     settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));

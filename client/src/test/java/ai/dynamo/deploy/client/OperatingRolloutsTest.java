@@ -70,7 +70,9 @@ class OperatingRolloutsTest {
     // PAUSED in progress, with the failing component and its reason; the failed state is kept (no rollback).
     assertTrue(paused.message().contains("http_ingress: pod http-ingress-0: CrashLoopBackOff (missing HF_TOKEN)"),
         paused.message());
-    assertTrue(paused.message().contains("dynamo deploy retry|rollback|abort dynamo-graph"), paused.message());
+    // a place the fake target names by no flag: its workflow ID
+    assertTrue(paused.message().contains("`dynamo deploy retry|rollback|abort deploy/fake/lab/dynamo-graph`"),
+        paused.message());
     assertEquals(ComponentPhase.FAILED, paused.component("http_ingress").phase());
     assertEquals(ComponentPhase.READY, paused.component("vllm_worker").phase());
     assertFalse(env.fake().calls().stream().anyMatch(c -> c.startsWith("rollback")), env.fake().calls().toString());
@@ -154,7 +156,7 @@ class OperatingRolloutsTest {
         assertThrows(DecisionRejectedException.class, () -> DeployDecisions.retry(env.client(), WF, null, ATTRIBUTES));
     assertTrue(e.getMessage().contains("retry applies only to a paused deploy, and deploy dynamo-graph is WAITING"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("dynamo deploy cancel dynamo-graph"), e.getMessage());
+    assertTrue(e.getMessage().contains("`dynamo deploy cancel deploy/fake/lab/dynamo-graph`"), e.getMessage());
     DecisionRejectedException abort =
         assertThrows(DecisionRejectedException.class, () -> DeployDecisions.decide(env.client(), WF, "abort"));
     assertTrue(abort.getMessage().startsWith("abort applies only to a paused deploy"), abort.getMessage());

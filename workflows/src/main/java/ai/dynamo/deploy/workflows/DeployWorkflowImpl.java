@@ -53,7 +53,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   public DeployResult deploy(DeployRequest request) {
     options = DeployOptions.withDefaults(request.options());
     progress = ProgressPublisher.start(request);
-    pauseGate = new PauseGate(progress, options);
+    pauseGate = new PauseGate(progress, options, request.target());
     DeploySteps steps = new DeploySteps(progress.graph(), progress.target());
     DeployPlan plan;
     try {

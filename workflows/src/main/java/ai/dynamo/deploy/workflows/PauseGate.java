@@ -13,17 +13,25 @@ final class PauseGate {
 
   /** Version of the pause behaviour: runs recorded before it never paused (they had no onFailure option). */
   static final String PAUSE_CHANGE = "pause-on-failure";
+  /**
+   * Version of the paused message that names the place ({@link PlaceFlags}): runs recorded before it named only the
+   * graph, which is ambiguous where the graph is deployed in several places.
+   */
+  static final String PAUSE_NAMES_PLACE_CHANGE = "pause-message-names-place";
 
   enum Decision { RETRY, ROLLBACK, ABORT, TIMEOUT }
 
   private final ProgressPublisher progress;
   private final DeployOptions options;
+  /** Where the deploy goes: its paused message names this place. */
+  private final TargetSpec place;
   /** The decision an Update delivered while paused; null while none. */
   private Decision decision;
 
-  PauseGate(ProgressPublisher progress, DeployOptions options) {
+  PauseGate(ProgressPublisher progress, DeployOptions options, TargetSpec place) {
     this.progress = progress;
     this.options = options;
+    this.place = place;
   }
 
   /** Whether a failure pauses (consults the change id only when the deploy asked to pause). */
@@ -36,7 +44,7 @@ final class PauseGate {
   Decision pause(StepFailed failure) {
     decision = null;
     progress.enter(Phase.PAUSED, "paused: " + failure.getMessage() + ". Decide with `dynamo deploy retry|rollback|abort "
-        + progress.graph() + "`; rolls back by itself after " + Durations.human(options.pauseTimeout()));
+        + decisionWords() + "`; rolls back by itself after " + Durations.human(options.pauseTimeout()));
     log.warn("deploy {} paused: {}", progress.graph(), failure.getMessage());
     boolean decided = Workflow.await(options.pauseTimeout(), () -> decision != null);
     Decision taken = decided ? decision : Decision.TIMEOUT;
@@ -45,6 +53,28 @@ final class PauseGate {
       for (String name : progress.componentsIn(ComponentPhase.FAILED)) progress.component(name, ComponentPhase.PENDING);
     }
     return taken;
+  }
+
+  /**
+   * What follows the verb in the suggested decision: the graph and the flags that pick this place, shell-quoted (a
+   * graph deployed in several places is ambiguous by name alone: the CLI would refuse it); the graph alone in runs
+   * recorded before.
+   */
+  private String decisionWords() {
+    if (Workflow.getVersion(PAUSE_NAMES_PLACE_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return progress.graph();
+    }
+    return placeWords();
+  }
+
+  /** The graph and the flags that pick this place, shell-quoted, as {@code dynamo deploy <verb>} takes them. */
+  private String placeWords() {
+    String workflowId = DeployIds.workflowId(place.kind(), place.location(), progress.graph());
+    try {
+      return PlaceFlags.pick(progress.graph(), workflowId, place);
+    } catch (IllegalArgumentException e) { // a NUL in a setting, which no shell word holds: never fail the task
+      return workflowId;
+    }
   }
 
   /** The {@code retry} Update: re-runs what failed. Returns what happens, for the caller. */
@@ -74,7 +104,8 @@ final class PauseGate {
     if (progress.phase() != Phase.PAUSED) {
       String hint = progress.phase().isTerminal()
           ? "it has ended"
-          : "it has not failed; to stop it use `dynamo deploy cancel " + progress.graph() + "` (which rolls back)";
+          // a rejection is not recorded in the history: no version needed for its text
+          : "it has not failed; to stop it use `dynamo deploy cancel " + placeWords() + "` (which rolls back)";
       throw new IllegalStateException(what + " applies only to a paused deploy, and deploy " + progress.graph()
           + " is " + progress.phase() + ": " + hint);
     }

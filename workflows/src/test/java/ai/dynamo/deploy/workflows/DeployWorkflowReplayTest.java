@@ -34,7 +34,9 @@ class DeployWorkflowReplayTest {
     List<Path> found = ReplayFixture.recorded(DIR);
     assertTrue(found.size() >= 5, "recorded histories missing in " + DIR.toAbsolutePath());
     // The paths of --on-failure pause (each decision, and the timeout), recorded on their own.
-    for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort")) {
+    // ... and pause-retry-place, whose paused message names the place (pause-message-names-place).
+    for (String pause : List.of("pause-retry", "pause-rollback", "pause-timeout", "pause-abort",
+        "pause-retry-place")) {
       assertTrue(found.contains(DIR.resolve(pause + ".json")), pause + ".json missing in " + DIR.toAbsolutePath());
     }
     // Per-component updates: nothing to do, a partial update with a removal, a recreate rolled back.

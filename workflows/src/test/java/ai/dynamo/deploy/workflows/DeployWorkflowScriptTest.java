@@ -225,8 +225,9 @@ class DeployWorkflowScriptTest {
     ScriptedActivities script = new ScriptedActivities(TestGraphs.small()).fail("http_ingress", "await");
     WorkflowStub stub = start(env, worker, options, script, pausing(null));
     DeployProgress paused = awaitPhase(stub, Phase.PAUSED);
-    assertTrue(paused.message().contains("Decide with `dynamo deploy retry|rollback|abort dynamo-graph`; rolls back by"
-        + " itself after 12h"), paused.message());
+    // the scripted target has no flags that name its place: its workflow ID does
+    assertTrue(paused.message().endsWith(". Decide with `dynamo deploy retry|rollback|abort"
+        + " deploy/scripted/lab/dynamo-graph`; rolls back by itself after 12h"), paused.message());
     assertEquals(ComponentPhase.FAILED, paused.component("http_ingress").phase());
     assertTrue(script.rollbacks().isEmpty(), "the failed state is kept");
 
@@ -257,6 +258,50 @@ class DeployWorkflowScriptTest {
     assertEquals(Phase.FAILED, result.phase());
     assertTrue(result.message().startsWith("aborted while paused, nothing rolled back"), result.message());
     assertEquals(1, script.rollbacks().size(), "only the first was rolled back");
+  }
+
+  /**
+   * A graph deployed in several places is ambiguous by name (the CLI refuses it), so the paused message, copied from
+   * the Temporal UI or {@code status}, is a complete command for this place: the flags that pick and reach it,
+   * shell-quoted; nothing else the deploy was started with (a pull secret's name, a partition).
+   */
+  @Test
+  void thePausedMessageIsACompleteCommandForThisPlace(
+      TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) throws Exception {
+    worker.registerActivitiesImplementations(new ScriptedActivities(TestGraphs.small()).fail("http_ingress", "await"));
+    env.start();
+    String decide = "paused: http_ingress: pod http_ingress-0: CrashLoopBackOff (exit code 1). Decide with"
+        + " `dynamo deploy retry|rollback|abort ";
+    String after = "`; rolls back by itself after 12h";
+
+    TargetSpec k8s = new TargetSpec("k8s", "prod cluster/team-a", Map.of("namespace", "team-a", "context",
+        "prod cluster", "imagePullSecrets", "regcred", "createNamespace", "true"));
+    assertEquals(decide + "dynamo-graph --target k8s -n team-a --context 'prod cluster'" + after,
+        pausedMessage(env, options, k8s));
+
+    TargetSpec slurm = new TargetSpec("slurm", "alice@login1:22", Map.of("sshHost", "login-a", "sshConfig",
+        "/home/alice/.ssh/config", "sshKey", "/home/alice/my keys/id_ed25519", "acceptNewHostKey", "true",
+        "partition", "gpu"));
+    assertEquals(decide + "dynamo-graph --target slurm --ssh-host login-a --ssh-config /home/alice/.ssh/config"
+        + " --ssh-key '/home/alice/my keys/id_ed25519' --accept-new-host-key" + after,
+        pausedMessage(env, options, slurm));
+
+    // a kubeconfig's API server has no flag of its own: the workflow ID names the place
+    TargetSpec server = new TargetSpec("k8s", "10.0.0.1:6443/llm", Map.of("namespace", "llm", "server",
+        "https://10.0.0.1:6443"));
+    assertEquals(decide + "deploy/k8s/10.0.0.1:6443/llm/dynamo-graph" + after, pausedMessage(env, options, server));
+  }
+
+  /** Starts a pausing deploy of the small graph to {@code place} on the running service; its PAUSED message. */
+  private static String pausedMessage(TestWorkflowEnvironment env, WorkflowOptions options, TargetSpec place)
+      throws InterruptedException {
+    DeployRequest request = DeployRequest.of(TestGraphs.small(), place,
+        WorkflowRuns.request(TestGraphs.small()).options().pausingOnFailure(null));
+    WorkflowStub stub = start(env.getWorkflowClient(), options, request);
+    String message = awaitPhase(stub, Phase.PAUSED).message();
+    stub.update("abort", String.class);
+    await(stub);
+    return message;
   }
 
   @Test

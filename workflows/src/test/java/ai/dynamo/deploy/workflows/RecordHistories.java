@@ -136,6 +136,27 @@ class RecordHistories {
         o -> o.deploy(request(sample)), Phase.ROLLED_BACK);
   }
 
+  /**
+   * The pause whose message names the place (the flags that pick it, shell-quoted), retried, recorded on its own:
+   * {@code DYNAMO_RECORD_HISTORIES=pause-place}.
+   */
+  @Test
+  void recordPausePlacePaths() throws Exception {
+    Assumptions.assumeTrue("pause-place".equals(System.getenv("DYNAMO_RECORD_HISTORIES")),
+        "set DYNAMO_RECORD_HISTORIES=pause-place");
+    Graph small = TestGraphs.small();
+    TargetSpec slurm = new TargetSpec("slurm", "alice@login1:22", java.util.Map.of("sshHost", "login-a",
+        "sshKey", "/home/alice/my keys/id_ed25519", "partition", "gpu"));
+    ScriptedActivities failing = new ScriptedActivities(small).fail("http_ingress", "await");
+    record("pause-retry-place", failing, o -> {
+      WorkflowStub stub = o.deploy(DeployRequest.of(small, slurm, request(small).options().pausingOnFailure(null)));
+      awaitQuietly(stub, Phase.PAUSED);
+      failing.fix("http_ingress");
+      stub.update("retry", String.class);
+      return stub;
+    }, Phase.READY);
+  }
+
   private static DeployRequest pausing(Graph graph, Duration timeout) {
     DeployRequest r = request(graph);
     return r.withOptions(r.options().pausingOnFailure(timeout));

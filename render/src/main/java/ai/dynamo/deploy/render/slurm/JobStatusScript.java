@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.render.slurm;
 
 import ai.dynamo.deploy.ir.Readiness;
+import ai.dynamo.deploy.ir.ShellQuote;
 
 /**
  * The parts of a job's script that push its state to the deployer instead of being polled (docs/slurm.md: status

@@ -6,6 +6,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.ir.Quantities;
 import ai.dynamo.deploy.ir.Readiness;
+import ai.dynamo.deploy.ir.ShellQuote;
 import ai.dynamo.deploy.render.ComponentProcess;
 import java.util.ArrayList;
 import java.util.List;

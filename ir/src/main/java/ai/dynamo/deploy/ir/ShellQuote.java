@@ -1,11 +1,13 @@
-package ai.dynamo.deploy.render.slurm;
+package ai.dynamo.deploy.ir;
 
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * POSIX single-quote quoting: inside {@code '...'} the shell expands nothing ({@code $(...)}, backticks,
- * {@code $VAR}, {@code ;} and newlines all stay literal); a {@code '} itself is written {@code '\''}.
+ * {@code $VAR}, {@code ;} and newlines all stay literal); a {@code '} itself is written {@code '\''}. The one quoting
+ * of the sbatch scripts (render) and of the commands shown to people (the workflow's paused message, the CLI's
+ * suggestions), so it lives here, below both.
  */
 public final class ShellQuote {
   private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
@@ -26,7 +28,7 @@ public final class ShellQuote {
   }
 
   /** Each value quoted, joined by single spaces. */
-  static String quoteAll(List<String> values) {
+  public static String quoteAll(List<String> values) {
     return values.stream().map(ShellQuote::quote).collect(Collectors.joining(" "));
   }
 }
