@@ -1,19 +1,18 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import ai.dynamo.deploy.ir.ShellQuote;
 import java.util.List;
-import java.util.stream.Collectors;
 
-/** POSIX single-quote quoting for the commands the target runs on the login node. */
+/** POSIX single-quote quoting for the commands the target runs on the login node: the one rule, {@link ShellQuote}. */
 final class Shell {
   private Shell() {}
 
   /** One shell word that the remote shell turns back into exactly {@code value}. */
   static String quote(String value) {
-    if (value.indexOf('\0') >= 0) throw new IllegalArgumentException("a value contains a NUL character");
-    return "'" + value.replace("'", "'\\''") + "'";
+    return ShellQuote.quote(value);
   }
 
   static String quoteAll(List<String> values) {
-    return values.stream().map(Shell::quote).collect(Collectors.joining(" "));
+    return ShellQuote.quoteAll(values);
   }
 }
