@@ -39,7 +39,8 @@ public record KubeconfigIdentity(String context, String server) {
             + String.join(", ", contexts.stream().map(NamedContext::getName).toList()) + ")"));
     String cluster = named.getContext() == null ? null : named.getContext().getCluster();
     String server = config.getClusters() == null ? null : config.getClusters().stream()
-        .filter(c -> c.getName().equals(cluster) && c.getCluster() != null).map(c -> c.getCluster().getServer())
+        .filter(c -> cluster != null && cluster.equals(c.getName()) && c.getCluster() != null)
+        .map(c -> c.getCluster().getServer())
         .findFirst().orElse(null);
     if (server == null || server.isBlank()) {
       throw new UserError(ExitCodes.INVALID, "error: --kubeconfig " + file + ": context \"" + name + "\" names cluster \""

@@ -43,6 +43,20 @@ class KubeconfigIdentityTest {
   }
 
   @Test
+  void aClusterEntryWithoutANameIsPassedOverNotACrash() throws Exception {
+    Path file = Files.writeString(dir.resolve("nameless"), String.join("\n",
+        "apiVersion: v1", "kind: Config",
+        "clusters:", "- cluster: {server: \"https://stray.example\"}", "- name: a",
+        "  cluster: {server: \"https://10.0.0.1:6443\"}",
+        "contexts:", "- name: prod", "  context: {cluster: a}", "- name: none", "  context: {cluster: missing}",
+        "current-context: prod", ""));
+    assertEquals(new KubeconfigIdentity("prod", "https://10.0.0.1:6443"), KubeconfigIdentity.read(file, null));
+    UserError missing = assertThrows(UserError.class, () -> KubeconfigIdentity.read(file, "none"));
+    assertTrue(missing.getMessage().endsWith("context \"none\" names cluster \"missing\", which has no server"),
+        missing.getMessage());
+  }
+
+  @Test
   void aMissingContextOrFileIsAUsageError() throws Exception {
     UserError context = assertThrows(UserError.class, () -> KubeconfigIdentity.read(kubeconfig(), "staging"));
     assertEquals(ExitCodes.INVALID, context.exitCode());
