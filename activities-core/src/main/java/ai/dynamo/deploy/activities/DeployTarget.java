@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.activities;
 
 import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
@@ -149,6 +150,13 @@ public interface DeployTarget {
   default ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage, ComponentChange change) {
     return apply(ctx, revision, component, stage);
   }
+
+  /**
+   * Loads and runs, once, what this target's first deploy would otherwise load while the user waits (its client
+   * libraries, its rendering of {@code sample}), without contacting any cluster: called by a worker before it polls
+   * ({@link WorkerWarmUp}). A failure only makes the first deploy slower; it is logged, never fatal. Default: nothing.
+   */
+  default void warmUp(Graph sample) {}
 
   /**
    * Whether this target can submit a component early with its start held ({@link StepRequest#held}), so that the

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,12 +29,14 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7233", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Mixin WarmUpOption warmUp;
+
   @Override
   public Integer call() throws InterruptedException {
     DeployRegistration registration = DeployRegistration.production();
     LocalService service;
     try {
-      service = LocalService.start(port, registration);
+      service = LocalService.start(port, registration, warmUp.warmUp);
     } catch (IOException e) {
       throw new UserError(ExitCodes.UNREACHABLE, "error: cannot listen on " + TemporalConnection.LOCAL_HOST + ":" + port
           + " (" + e.getMessage() + "); is a dynamo server or Temporal already running there?", e);
@@ -41,7 +44,8 @@ final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Temporal development service on " + TemporalConnection.LOCAL_HOST + ":" + service.port()
         + " (namespace " + TemporalConnection.DEFAULT_NAMESPACE + ", in memory) with a worker on task queue "
-        + DeployIds.TASK_QUEUE + " (targets: " + String.join(", ", registration.kinds()) + "). Stop with Ctrl-C.");
+        + DeployIds.TASK_QUEUE + " (targets: " + String.join(", ", registration.kinds())
+        + WarmUpOption.describe(service.worker()) + "). Stop with Ctrl-C.");
     java.nio.file.Path logs = LogSetup.currentFile();
     if (logs != null) out.println("Library logs (Temporal SDK, Kubernetes, SSH; --debug prints them here): " + logs);
     out.flush();

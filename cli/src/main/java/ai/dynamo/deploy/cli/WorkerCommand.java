@@ -30,17 +30,19 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin TemporalOptions temporal;
 
+  @Mixin WarmUpOption warmUp;
+
   @Override
   public Integer call() throws InterruptedException {
     Duration graceperiod = Durations.parse(grace);
     TemporalConnection connection = temporal.resolve();
     WorkflowServiceStubs stubs = connection.connect();
     DeployRegistration registration = DeployRegistration.production();
-    DeployWorker worker = DeployWorker.start(connection.client(stubs), registration);
+    DeployWorker worker = DeployWorker.start(connection.client(stubs), registration, warmUp.warmUp);
     PrintWriter out = spec.commandLine().getOut();
     out.println("dynamo worker polling task queue " + DeployIds.TASK_QUEUE + " at " + connection.address()
         + " (namespace " + connection.namespace() + "; targets: " + String.join(", ", registration.kinds())
-        + "). Stop with Ctrl-C or SIGTERM.");
+        + WarmUpOption.describe(worker) + "). Stop with Ctrl-C or SIGTERM.");
     out.println("Kubernetes: " + registration.kubernetesConfiguration());
     out.flush();
     awaitShutdown(() -> {

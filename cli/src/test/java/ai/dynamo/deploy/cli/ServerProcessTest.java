@@ -111,7 +111,10 @@ class ServerProcessTest {
         "--set", "fake.readyAfterSeconds=6", "-f", graph.toString(), "--wait"};
 
     try (Dynamo server = new Dynamo(Map.of(), "server", "--port", Integer.toString(port))) {
-      server.await(l -> l.startsWith("Temporal development service on 127.0.0.1:" + port), "announcing the server");
+      String announced = server.await(l -> l.startsWith("Temporal development service on 127.0.0.1:" + port),
+          "announcing the server");
+      assertTrue(announced.matches(".*\\(targets: fake, k8s, slurm; warmed up in [0-9]+\\.[0-9] s\\)\\. Stop with.*"),
+          announced);
 
       String runId;
       try (Dynamo first = new Dynamo(clientEnv, deploy)) {
@@ -143,7 +146,11 @@ class ServerProcessTest {
       Map<String, String> env = Map.of(
           "TEMPORAL_CONFIG_FILE", dir.resolve("no-temporal.toml").toString());
       try (Dynamo worker = new Dynamo(env, "worker", "--address", address, "--grace", "5s")) {
-        worker.await(l -> l.startsWith("dynamo worker polling task queue dynamo-deploy at " + address), "the worker starting");
+        // It warms up before it polls (docs/workflow.md "Worker warm-up"), and says so when nothing failed in it.
+        String polling = worker.await(l -> l.startsWith("dynamo worker polling task queue dynamo-deploy at " + address),
+            "the worker starting");
+        assertTrue(polling.matches(".*; targets: fake, k8s, slurm; warmed up in [0-9]+\\.[0-9] s\\)\\. Stop with.*"),
+            polling);
         CliRun deploy = CliRun.of("deploy", "--target", "fake", "--set", "location=worker-process", "-f",
             graph.toString(), "--wait", "--address", address);
         assertEquals(ExitCodes.OK, deploy.exitCode(), deploy.out() + deploy.err());

@@ -3,6 +3,7 @@ package ai.dynamo.deploy.testing;
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.WorkerWarmUp;
 import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
@@ -83,6 +84,14 @@ public final class DeployEnvironment extends Lifecycle {
     return factory;
   }
 
+  /**
+   * Warms the workflow code and the targets up as a long-running worker does before it polls ({@link WorkerWarmUp});
+   * benchmarks measure a fresh worker's first deploy after it.
+   */
+  public WorkerWarmUp.Report warmUp() {
+    return WorkerWarmUp.run(client(), registry(targets));
+  }
+
   public WorkflowClient client() {
     return temporal.getWorkflowClient();
   }
@@ -123,8 +132,12 @@ public final class DeployEnvironment extends Lifecycle {
   }
 
   private static DeployActivitiesImpl activities(List<DeployTarget> targets) {
+    return new DeployActivitiesImpl(registry(targets));
+  }
+
+  private static DeployTargets registry(List<DeployTarget> targets) {
     DeployTargets registry = new DeployTargets();
     targets.forEach(registry::register);
-    return new DeployActivitiesImpl(registry);
+    return registry;
   }
 }

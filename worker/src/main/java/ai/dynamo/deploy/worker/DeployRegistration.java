@@ -3,10 +3,12 @@ package ai.dynamo.deploy.worker;
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
+import ai.dynamo.deploy.activities.WorkerWarmUp;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
 import ai.dynamo.deploy.activities.k8s.KubeClients;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.workflows.DeployWorkflows;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import java.util.Set;
 
@@ -47,6 +49,14 @@ public final class DeployRegistration {
    */
   public String kubernetesConfiguration() {
     return KubeClients.describeDefault();
+  }
+
+  /**
+   * Warms up the workflow code and these targets before the worker polls ({@link WorkerWarmUp}); nothing is sent to
+   * {@code client}'s service or to any cluster.
+   */
+  public WorkerWarmUp.Report warmUp(WorkflowClient client) {
+    return WorkerWarmUp.run(client, targets);
   }
 
   void register(Worker worker) {

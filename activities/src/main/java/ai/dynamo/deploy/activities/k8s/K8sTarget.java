@@ -8,6 +8,7 @@ import ai.dynamo.deploy.activities.LogRequest;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.Renderers;
@@ -103,6 +104,15 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
   @Override
   public List<String> validate(DeployContext ctx) {
     return K8sSettings.problems(ctx);
+  }
+
+  /**
+   * Renders the sample's manifests and reads them into fabric8's model, as a first apply does (the model and its
+   * serialization are most of what a first deploy loads). Nothing is sent to a cluster.
+   */
+  @Override
+  public void warmUp(Graph sample) {
+    ManifestSet.of(sample, Renderers.render(sample, KIND, Map.of()), "default", 1, "warm-up");
   }
 
   @Override

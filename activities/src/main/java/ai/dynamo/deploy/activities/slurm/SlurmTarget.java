@@ -8,6 +8,8 @@ import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
+import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ReadyState;
@@ -26,6 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Factory;
 
 /**
  * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity,
@@ -91,6 +96,22 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public List<String> validate(DeployContext ctx) {
     return SlurmSettings.problems(ctx.settings());
+  }
+
+  /**
+   * Loads the SSH stack (sshj's configuration and its algorithms), the apply program and the sbatch rendering, as a
+   * first deploy would. No login: which login nodes the next deploys use is not known here.
+   */
+  @Override
+  public void warmUp(Graph sample) {
+    DefaultConfig ssh = new DefaultConfig();
+    ssh.getKeyExchangeFactories().forEach(Factory::create);
+    ssh.getCipherFactories().forEach(Factory::create);
+    ssh.getMACFactories().forEach(Factory::create);
+    ssh.getKeyAlgorithms().forEach(Factory::create);
+    new SSHClient(ssh); // never connected: only loads the transport's classes
+    if (BatchSubmitter.PROGRAM.isEmpty()) throw new IllegalStateException("the apply program is empty");
+    Renderers.render(sample, KIND, Map.of());
   }
 
   /**

@@ -30,13 +30,24 @@ public final class LocalService implements AutoCloseable {
    * @throws IOException when the port is taken
    */
   public static LocalService start(int port, DeployRegistration registration) throws IOException {
+    return start(port, registration, false);
+  }
+
+  /**
+   * @param port port on 127.0.0.1, 0 for any free one
+   * @param warmUpFirst warm the worker up before it polls ({@link DeployWorker#start(WorkflowClient,
+   *     DeployRegistration, boolean)}): for {@code dynamo server}, which runs for long
+   * @throws IOException when the port is taken
+   */
+  public static LocalService start(int port, DeployRegistration registration, boolean warmUpFirst)
+      throws IOException {
     LocalTemporal temporal = LocalTemporal.start(port);
     try {
       TemporalConnection connection = temporal.connection();
       WorkflowServiceStubs stubs = connection.connect();
       SearchAttributeRegistration.register(stubs, connection.namespace());
       WorkflowClient client = connection.client(stubs);
-      DeployWorker worker = DeployWorker.start(client, registration);
+      DeployWorker worker = DeployWorker.start(client, registration, warmUpFirst);
       return new LocalService(temporal, stubs, client, worker);
     } catch (RuntimeException e) {
       temporal.close();
@@ -58,6 +69,10 @@ public final class LocalService implements AutoCloseable {
 
   public WorkflowClient client() {
     return client;
+  }
+
+  public DeployWorker worker() {
+    return worker;
   }
 
   /** Stops the worker (in-flight activities get {@code grace}), then the service. */
