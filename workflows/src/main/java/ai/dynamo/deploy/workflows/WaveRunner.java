@@ -28,7 +28,10 @@ final class WaveRunner {
   private final UpdatePlan update;
   /** Rollouts of the running wave: a cancelled deploy waits for their applies to settle before rolling back. */
   private final List<ComponentRollout> running = new ArrayList<>();
-  /** Submits the components the next wave adds with the running wave, held (the target can, and the run's version). */
+  /**
+   * Submits the components the next wave adds with the running wave, held (the target can, and the run's version).
+   * Only ever true with an update plan: the components a wave adds are read from it.
+   */
   private final boolean holdNext;
   /** The held applies started so far: component -> its apply (done before its own wave's apply releases it). */
   private final Map<String, Promise<ReadyState>> held = new LinkedHashMap<>();
@@ -114,7 +117,7 @@ final class WaveRunner {
    * updated in its own wave, as before), not yet held.
    */
   private List<String> toHold(int index) {
-    if (!holdNext || update == null || index >= plan.waves().size()) return List.of();
+    if (!holdNext || index >= plan.waves().size()) return List.of();
     return plan.waves().get(index).stream()
         .filter(n -> update.change(n) != null && update.change(n).kind() == ChangeKind.ADD)
         .filter(n -> !held.containsKey(n) && !progress.isReady(n))

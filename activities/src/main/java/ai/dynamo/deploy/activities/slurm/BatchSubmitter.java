@@ -78,6 +78,20 @@ final class BatchSubmitter {
    */
   record Result(List<Job> jobs, SlurmError failure, boolean current) {}
 
+  /**
+   * The program's answer for one job: its kind ("current", "adopted", "submitted", "refused") and the job ID or
+   * sbatch's refusal; from lines of their own, the stale job it replaced ("" for none) and whether it was released.
+   */
+  private record Answer(String kind, String idOrMessage, String replaced, boolean released) {
+    Answer replacing(String old) {
+      return new Answer(kind, idOrMessage, old, released);
+    }
+
+    Answer releasing() {
+      return new Answer(kind, idOrMessage, replaced, true);
+    }
+  }
+
   private final RemoteShell shell;
   private final SecretSource secrets;
   private final String where;
@@ -135,18 +149,18 @@ final class BatchSubmitter {
     }
     secretFiles.forEach(request::secret);
     JobIdentity whose = new JobIdentity(0, workflowId, runId);
-    Map<Integer, String[]> answers = jobNames.isEmpty() ? Map.of() // every component failed before the login node
+    Map<Integer, Answer> answers = jobNames.isEmpty() ? Map.of() // every component failed before the login node
         : run(request.control(whose, specDigest), request.archive(), layout);
     return results(applies, failed, answers, jobNames);
   }
 
-  /** Runs the program; its answer per job index: {kind, id or message[, the stale job it replaced]}. */
-  private Map<Integer, String[]> run(String control, byte[] stdin, RemoteLayout layout) throws IOException {
+  /** Runs the program; its answer per job index. */
+  private Map<Integer, Answer> run(String control, byte[] stdin, RemoteLayout layout) throws IOException {
     String command = "sh -c " + Shell.quote(PROGRAM) + " dynamo-submit " + Shell.quote(layout.graphDir()) + " "
         + Shell.quote(control);
     // Safe to run again after a dropped connection: it finds the jobs the lost run submitted (and waits for it).
     RemoteShell.Result r = shell.run(command, stdin, RemoteShell.Retry.SAFE);
-    Map<Integer, String[]> answers = new HashMap<>();
+    Map<Integer, Answer> answers = new HashMap<>();
     Map<Integer, String> replaced = new HashMap<>();
     Set<Integer> released = new HashSet<>();
     for (String line : r.stdout().split("\n")) {
@@ -162,20 +176,20 @@ final class BatchSubmitter {
       if (f[0].equals("error") && f.length >= 2) {
         throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where + ": " + line.substring(6).strip());
       }
-      if (f.length == 3 && f[1].matches("[0-9]+")) answers.put(Integer.parseInt(f[1]), new String[] {f[0], f[2]});
+      if (f.length == 3 && f[1].matches("[0-9]+")) {
+        answers.put(Integer.parseInt(f[1]), new Answer(f[0], f[2], "", false));
+      }
     }
     if (!r.ok() && answers.isEmpty()) {
       throw new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where + " ended with exit status "
           + r.exit() + ": " + r.stderr().strip());
     }
-    replaced.forEach((i, old) -> answers.computeIfPresent(i, (k, a) -> new String[] {a[0], a[1], old}));
-    // A released job's answer carries a fourth field (the third, the job it replaced, may be empty).
-    released.forEach(i -> answers.computeIfPresent(i, (k, a) -> new String[] {a[0], a[1], a.length > 2 ? a[2] : "",
-        "released"}));
+    replaced.forEach((i, old) -> answers.computeIfPresent(i, (k, a) -> a.replacing(old)));
+    released.forEach(i -> answers.computeIfPresent(i, (k, a) -> a.releasing()));
     return answers;
   }
 
-  private List<Result> results(List<Apply> applies, Map<Integer, SlurmError> failed, Map<Integer, String[]> answers,
+  private List<Result> results(List<Apply> applies, Map<Integer, SlurmError> failed, Map<Integer, Answer> answers,
       List<String> jobNames) {
     List<Result> results = new ArrayList<>();
     int index = 0;
@@ -191,30 +205,31 @@ final class BatchSubmitter {
       SlurmError failure = null;
       boolean allCurrent = true;
       for (int r = 0; r < applies.get(i).component().replicas(); r++, index++) {
-        String[] a = answers.get(index);
+        Answer a = answers.get(index);
         String name = jobNames.get(index);
         if (a == null) {
           failure = new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where + " gave no answer for job "
               + name + " (the connection or the program ended early)");
-        } else if (a[0].equals("refused")) {
+        } else if (a.kind().equals("refused")) {
           failure = new SlurmError(SlurmError.Kind.SUBMIT_REFUSED, "sbatch on " + where + " refused job " + name
-              + ": " + a[1].strip());
-        } else if (JOB_ID.matcher(a[1]).matches() && ANSWERS.contains(a[0])) {
-          String old = a.length > 2 ? a[2] : "";
-          if (!old.isEmpty()) {
+              + ": " + a.idOrMessage().strip());
+        } else if (JOB_ID.matcher(a.idOrMessage()).matches() && ANSWERS.contains(a.kind())) {
+          String id = a.idOrMessage();
+          if (!a.replaced().isEmpty()) {
             log.info("apply on {}: job {} of revision {} ran another spec (left by a deploy run that was lost):"
-                + " cancelled, replaced by job {}", where, old, applies.get(i).revision(), a[1]);
+                + " cancelled, replaced by job {}", where, a.replaced(), applies.get(i).revision(), id);
           }
-          boolean release = a.length > 3 && !a[0].equals("submitted"); // a replaced held job was not started
-          jobs.add(new Job(a[1], !a[0].equals("submitted"), old, release));
+          boolean newJob = a.kind().equals("submitted");
+          boolean release = a.released() && !newJob; // a replaced held job was not started
+          jobs.add(new Job(id, !newJob, a.replaced(), release));
           // A job just released starts now: it is not "already running" however current its spec is.
-          allCurrent &= a[0].equals("current") && !release;
-          if (a[0].equals("current")) current++;
-          else if (a[0].equals("adopted")) adopted++;
+          allCurrent &= a.kind().equals("current") && !release;
+          if (a.kind().equals("current")) current++;
+          else if (a.kind().equals("adopted")) adopted++;
           else submitted++;
         } else {
           failure = new SlurmError(SlurmError.Kind.COMMAND_FAILED, "apply on " + where
-              + " gave an unexpected answer for job " + name + ": " + a[0]);
+              + " gave an unexpected answer for job " + name + ": " + a.kind());
         }
       }
       results.add(new Result(failure == null ? jobs : List.of(), failure, failure == null && allCurrent));

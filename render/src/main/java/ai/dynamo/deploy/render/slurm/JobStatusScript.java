@@ -6,8 +6,8 @@ import ai.dynamo.deploy.ir.ShellQuote;
 /**
  * The parts of a job's script that push its state to the deployer instead of being polled (docs/slurm.md: status
  * file): {@code dyn_state} appends one line per state change to {@code <job dir>/status}, a watcher checks the
- * readiness rule on the node (every 0.1 s until it holds, then every 0.5 s), and a group waiting for
- * {@code start-workers} wakes on the file.
+ * readiness rule on the node (every 0.1 s until it holds, then every 0.5 s), and {@code dyn_await_file} wakes a held
+ * job on its {@code start} file and a group on {@code start-workers}.
  *
  * <p>A status line is {@code <UTC time with ms> <job id> <state>[ <detail>]}; the states are {@code started},
  * {@code ready}, {@code unready}, {@code workers-started}, {@code exited <status>} and {@code failed <message>};
@@ -101,58 +101,69 @@ final class JobStatusScript {
       """;
 
   /**
+   * Waits until file {@code $1} exists, woken by the file rather than by a sleep loop: {@code tail -F} on it feeds a
+   * read bounded to 1 s. The tail follows the status file too, which exists by then (each caller wrote a status line
+   * first): GNU tail uses inotify only when one of its files exists (on a local file system; it polls every
+   * {@code -s} on a network one, or when none exists), and a status line merely wakes the loop once more. The rest
+   * of the arguments, when given, are a check run before each read (a group's leader still running): when it fails,
+   * the wait ends with status 1. Used by {@link #WAIT_FOR_START} and {@link #WAIT_FOR_START_WORKERS}.
+   */
+  static final String AWAIT_FILE_HELPER =
+      """
+      # Waits until file $1 exists: tail -F wakes the read below when it appears (it follows the status file too, as
+      # GNU tail uses inotify only when one of its files exists). The rest of the arguments, when given, are a check
+      # run at least once a second; when it fails, the wait ends with status 1.
+      dyn_await_file() {
+        local dyn_file="$1" dyn_fd dyn_tail_pid dyn_line dyn_rc=0
+        shift
+        exec {dyn_fd}< <(exec tail -F -s 0.1 -n 0 -- "$DYN_STATUS_FILE" "$dyn_file" 2>/dev/null)
+        dyn_tail_pid=$!
+        while [[ ! -e "$dyn_file" ]]; do
+          if (( $# > 0 )) && ! "$@" 2>/dev/null; then dyn_rc=1; break; fi
+          read -r -t 1 -u "$dyn_fd" dyn_line || (( $? > 128 )) || sleep 1
+        done
+        kill "$dyn_tail_pid" 2>/dev/null
+        wait "$dyn_tail_pid" 2>/dev/null
+        exec {dyn_fd}<&-
+        return "$dyn_rc"
+      }
+      """;
+
+  /**
    * The held start: a deploy may submit a job before the components it needs are ready, with a {@code hold} file in
-   * its directory (docs/slurm-target.md "Held starts"); the job then waits, before anything else, until the deploy
-   * writes {@code start} there. Woken as {@link #WAIT_FOR_START_WORKERS} is; a job submitted by hand has no hold file
-   * and starts at once.
+   * its directory (docs/slurm-target.md "Held starts"); the job then waits ({@link #AWAIT_FILE_HELPER}), before
+   * anything else, until the deploy writes {@code start} there. A job submitted by hand has no hold file and starts
+   * at once.
    */
   static final String WAIT_FOR_START =
       """
 
       # Held start: a deploy that submitted this job early (a hold file in its directory) writes start there once
-      # the components it needs are ready; tail -F wakes the read below when it appears.
+      # the components it needs are ready.
       if [[ -e "$DYN_JOB_DIR/hold" && ! -e "$DYN_JOB_DIR/start" ]]; then
         dyn_log "held: waiting for $DYN_JOB_DIR/start"
         dyn_state held "until the deploy starts it"
-        exec {dyn_fd}< <(exec tail -F -s 0.1 -n 0 -- "$DYN_STATUS_FILE" "$DYN_JOB_DIR/start" 2>/dev/null)
-        dyn_tail_pid=$!
-        while [[ ! -e "$DYN_JOB_DIR/start" ]]; do
-          read -r -t 1 -u "$dyn_fd" dyn_line || (( $? > 128 )) || sleep 1
-        done
-        kill "$dyn_tail_pid" 2>/dev/null
-        wait "$dyn_tail_pid" 2>/dev/null
-        exec {dyn_fd}<&-
+        dyn_await_file "$DYN_JOB_DIR/start"
         dyn_log "started by the deploy"
       fi
       """;
 
   /**
-   * The worker-start hook: the deploy workflow creates start-workers once the leader is ready. {@code tail -F}
-   * wakes the bounded read as soon as the file appears; the bound lets the loop notice a leader that ended first.
-   * The tail follows the status file too, which exists by now: GNU tail uses inotify only when one of its files
-   * exists (on a local file system; it polls every {@code -s} on a network one, or when none exists), and a
-   * status line merely wakes the loop once more.
+   * The worker-start hook: the deploy workflow creates start-workers once the leader is ready. The wait
+   * ({@link #AWAIT_FILE_HELPER}) checks every tick that the leader still runs, so a leader that ended first fails the
+   * job instead of leaving it waiting.
    */
   static final String WAIT_FOR_START_WORKERS =
       """
       # Worker-start hook: the deploy workflow creates start-workers in the job's directory once the leader is
-      # ready; tail -F wakes the read below when it appears. DYNAMO_START_WORKERS=now starts the workers at once.
+      # ready. DYNAMO_START_WORKERS=now starts the workers at once.
       if [[ "${DYNAMO_START_WORKERS:-}" != now ]]; then
         dyn_log "waiting for $DYN_JOB_DIR/start-workers"
-        exec {dyn_fd}< <(exec tail -F -s 0.1 -n 0 -- "$DYN_STATUS_FILE" "$DYN_JOB_DIR/start-workers" 2>/dev/null)
-        dyn_tail_pid=$!
-        while [[ ! -e "$DYN_JOB_DIR/start-workers" ]]; do
-          if ! kill -0 "${DYN_PIDS[0]}" 2>/dev/null; then
-            kill "$dyn_tail_pid" 2>/dev/null
-            wait "${DYN_PIDS[0]}"
-            dyn_status=$?
-            dyn_fail "leader exited with status $dyn_status before the workers started"
-          fi
-          read -r -t 1 -u "$dyn_fd" dyn_line || (( $? > 128 )) || sleep 1
-        done
-        kill "$dyn_tail_pid" 2>/dev/null
-        wait "$dyn_tail_pid" 2>/dev/null
-        exec {dyn_fd}<&-
+        if ! dyn_await_file "$DYN_JOB_DIR/start-workers" kill -0 "${DYN_PIDS[0]}"; then
+          wait "${DYN_PIDS[0]}"
+          dyn_status=$?
+          dyn_fail "leader exited with status $dyn_status before the workers started"
+        fi
       fi
       """;
 }

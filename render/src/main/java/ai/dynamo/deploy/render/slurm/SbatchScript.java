@@ -74,6 +74,7 @@ final class SbatchScript {
     if (nodes > 1 || secretVars || secretDirs || checksPort(c)) s.append(FAIL_HELPER);
     if (secretVars || secretDirs) s.append(SECRET_FILE_HELPER);
     if (secretDirs) s.append(SECRET_DIR_HELPER);
+    s.append(JobStatusScript.AWAIT_FILE_HELPER); // every script has the held start
 
     s.append(JobStatusScript.WAIT_FOR_START);
     // A single process's port is its node's: checked first, before any secret is read into the job.

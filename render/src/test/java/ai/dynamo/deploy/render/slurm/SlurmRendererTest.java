@@ -115,8 +115,9 @@ class SlurmRendererTest {
     assertTrue(group.contains("DYN_LEADER_HOST='10.217.98.122'\n"));
     assertTrue(group.contains("DYN_LEADER_ADDR=\"$DYN_LEADER_HOST:5000\"\n"));
     assertTrue(group.contains("'--num-nodes' '2' '--node-rank' \"$dyn_rank\" '--leader-addr' \"$DYN_LEADER_ADDR\""));
-    assertTrue(group.indexOf("leader started") < group.indexOf("start-workers\" ]]"));
-    assertTrue(group.indexOf("start-workers\" ]]") < group.indexOf("workers started"));
+    String awaitWorkers = "dyn_await_file \"$DYN_JOB_DIR/start-workers\"";
+    assertTrue(group.indexOf("leader started") < group.indexOf(awaitWorkers));
+    assertTrue(group.indexOf(awaitWorkers) < group.indexOf("workers started"));
   }
 
   @Test
