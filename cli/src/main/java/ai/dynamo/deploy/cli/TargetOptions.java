@@ -5,7 +5,7 @@ import ai.dynamo.deploy.cli.action.Kubeconfig;
 import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.KubeconfigNamespace;
 import ai.dynamo.deploy.cli.action.TargetChoice;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.UpdateStrategy;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The target and its settings. Flags override the {@code --profile} file; keys are those of
- * {@link TargetSettings}.
+ * {@link TargetSettingKeys}.
  */
 public final class TargetOptions implements InvocationFactory.ReadsInvocation {
   /** The caller (its environment: KUBECONFIG, HOME); null when built without the factory (then this process). */
@@ -165,7 +165,7 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
    */
   boolean namesPlace() {
     return namespace != null || context != null || kubeconfig != null || sshHost != null || profile != null
-        || extra.containsKey(TargetChoice.LOCATION);
+        || extra.containsKey(TargetSettingKeys.LOCATION);
   }
 
   /** The settings the flags give (no profile, no defaults): they win over a deploy's memo. */
@@ -203,7 +203,7 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
     Map<String, String> fallbacks = new LinkedHashMap<>();
     if (TargetChoice.K8S.equals(kind()) && namespace == null) {
       // As kubectl and helm: without -n, the kubeconfig context's namespace (a profile's namespace still wins).
-      fallbacks.put(TargetSettings.K8S_NAMESPACE, read != null ? KubeconfigNamespace.of(List.of(read), context)
+      fallbacks.put(TargetSettingKeys.K8S_NAMESPACE, read != null ? KubeconfigNamespace.of(List.of(read), context)
           : KubeconfigNamespace.of(null, context, invocation == null ? System.getenv() : invocation.env()));
     }
     return TargetChoice.of(kind(), profile, flags, fallbacks);
@@ -220,32 +220,32 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
     // which flag a setting came from, for error messages
     Map<String, String> origin = new LinkedHashMap<>();
     extra.keySet().forEach(key -> origin.put(key, "--set " + key));
-    flag(flags, origin, TargetSettings.K8S_NAMESPACE, "--namespace", namespace);
-    flag(flags, origin, TargetSettings.K8S_CONTEXT, "--context", context);
-    flag(flags, origin, TargetSettings.K8S_CREATE_NAMESPACE, "--create-namespace", createNamespace ? "true" : null);
-    flag(flags, origin, TargetSettings.K8S_FORCE_CONFLICTS, "--force-conflicts", forceConflicts ? "true" : null);
-    flag(flags, origin, TargetSettings.K8S_MULTINODE, "--multinode", multinode);
-    flag(flags, origin, TargetSettings.K8S_TOLERATIONS, "--toleration", lines(tolerations));
-    flag(flags, origin, TargetSettings.K8S_GPU_TOLERATIONS, "--gpu-toleration", lines(gpuTolerations));
-    flag(flags, origin, TargetSettings.K8S_IMAGE_PULL_SECRETS, "--image-pull-secret", lines(imagePullSecrets));
-    flag(flags, origin, TargetSettings.K8S_SERVICE_ACCOUNT, "--service-account", serviceAccount);
-    flag(flags, origin, TargetSettings.K8S_PRIORITY_CLASS, "--priority-class", priorityClass);
-    flag(flags, origin, TargetSettings.K8S_RUNTIME_CLASS, "--runtime-class", runtimeClass);
-    flag(flags, origin, TargetSettings.K8S_SCHEDULER, "--scheduler-name", schedulerName);
-    flag(flags, origin, TargetSettings.K8S_POD_LABELS, "--pod-label", lines(podLabels));
-    flag(flags, origin, TargetSettings.K8S_POD_ANNOTATIONS, "--pod-annotation", lines(podAnnotations));
-    flag(flags, origin, TargetSettings.SLURM_SSH_HOST, "--ssh-host", sshHost);
-    flag(flags, origin, TargetSettings.SLURM_SSH_KEY, "--ssh-key", sshKey);
-    flag(flags, origin, TargetSettings.SLURM_SSH_CONFIG, "--ssh-config", sshConfig);
-    flag(flags, origin, TargetSettings.SLURM_KNOWN_HOSTS, "--known-hosts", knownHosts);
-    flag(flags, origin, TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY, "--accept-new-host-key",
+    flag(flags, origin, TargetSettingKeys.K8S_NAMESPACE, "--namespace", namespace);
+    flag(flags, origin, TargetSettingKeys.K8S_CONTEXT, "--context", context);
+    flag(flags, origin, TargetSettingKeys.K8S_CREATE_NAMESPACE, "--create-namespace", createNamespace ? "true" : null);
+    flag(flags, origin, TargetSettingKeys.K8S_FORCE_CONFLICTS, "--force-conflicts", forceConflicts ? "true" : null);
+    flag(flags, origin, TargetSettingKeys.K8S_MULTINODE, "--multinode", multinode);
+    flag(flags, origin, TargetSettingKeys.K8S_TOLERATIONS, "--toleration", lines(tolerations));
+    flag(flags, origin, TargetSettingKeys.K8S_GPU_TOLERATIONS, "--gpu-toleration", lines(gpuTolerations));
+    flag(flags, origin, TargetSettingKeys.K8S_IMAGE_PULL_SECRETS, "--image-pull-secret", lines(imagePullSecrets));
+    flag(flags, origin, TargetSettingKeys.K8S_SERVICE_ACCOUNT, "--service-account", serviceAccount);
+    flag(flags, origin, TargetSettingKeys.K8S_PRIORITY_CLASS, "--priority-class", priorityClass);
+    flag(flags, origin, TargetSettingKeys.K8S_RUNTIME_CLASS, "--runtime-class", runtimeClass);
+    flag(flags, origin, TargetSettingKeys.K8S_SCHEDULER, "--scheduler-name", schedulerName);
+    flag(flags, origin, TargetSettingKeys.K8S_POD_LABELS, "--pod-label", lines(podLabels));
+    flag(flags, origin, TargetSettingKeys.K8S_POD_ANNOTATIONS, "--pod-annotation", lines(podAnnotations));
+    flag(flags, origin, TargetSettingKeys.SLURM_SSH_HOST, "--ssh-host", sshHost);
+    flag(flags, origin, TargetSettingKeys.SLURM_SSH_KEY, "--ssh-key", sshKey);
+    flag(flags, origin, TargetSettingKeys.SLURM_SSH_CONFIG, "--ssh-config", sshConfig);
+    flag(flags, origin, TargetSettingKeys.SLURM_KNOWN_HOSTS, "--known-hosts", knownHosts);
+    flag(flags, origin, TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY, "--accept-new-host-key",
         acceptNewHostKey ? "true" : null);
-    flag(flags, origin, TargetSettings.SLURM_PARTITION, "--partition", partition);
-    flag(flags, origin, TargetSettings.SLURM_ACCOUNT, "--account", account);
-    flag(flags, origin, TargetSettings.SLURM_TIME, "--time", time);
-    flag(flags, origin, TargetSettings.SLURM_SBATCH_EXTRA, "--sbatch-arg", lines(sbatchArgs));
-    flag(flags, origin, TargetSettings.SLURM_REMOTE_DIR, "--remote-dir", remoteDir);
-    flag(flags, origin, TargetSettings.SLURM_CONTAINER, "--container", container);
+    flag(flags, origin, TargetSettingKeys.SLURM_PARTITION, "--partition", partition);
+    flag(flags, origin, TargetSettingKeys.SLURM_ACCOUNT, "--account", account);
+    flag(flags, origin, TargetSettingKeys.SLURM_TIME, "--time", time);
+    flag(flags, origin, TargetSettingKeys.SLURM_SBATCH_EXTRA, "--sbatch-arg", lines(sbatchArgs));
+    flag(flags, origin, TargetSettingKeys.SLURM_REMOTE_DIR, "--remote-dir", remoteDir);
+    flag(flags, origin, TargetSettingKeys.SLURM_CONTAINER, "--container", container);
     flag(flags, origin, UpdateSettings.STRATEGY, "--strategy", checkedStrategy(strategy));
     flag(flags, origin, UpdateSettings.BLUE_GREEN_GRACE_SECONDS, "--blue-green-grace", graceSeconds(blueGreenGrace));
     return new Given(flags, origin);

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.dynamo.deploy.workflows.SpecDigest;
 import ai.dynamo.deploy.cli.action.TargetChoice;
 import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.Target;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.workflows.SpecDigest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,17 +41,17 @@ class K8sPodFlagsTest {
         "--scheduler-name", "volcano", "--pod-label", "team=llm", "--pod-label", "tier=gold",
         "--pod-annotation", "note=a: b");
     Map<String, String> s = c.settings();
-    assertEquals("lws", s.get(TargetSettings.K8S_MULTINODE));
-    assertEquals("dedicated=inference:NoSchedule\nspot", s.get(TargetSettings.K8S_TOLERATIONS));
-    assertEquals("none", s.get(TargetSettings.K8S_GPU_TOLERATIONS));
-    assertEquals("ngc\nmirror", s.get(TargetSettings.K8S_IMAGE_PULL_SECRETS));
-    assertEquals("inference", s.get(TargetSettings.K8S_SERVICE_ACCOUNT));
-    assertEquals("high", s.get(TargetSettings.K8S_PRIORITY_CLASS));
-    assertEquals("nvidia", s.get(TargetSettings.K8S_RUNTIME_CLASS));
-    assertEquals("volcano", s.get(TargetSettings.K8S_SCHEDULER));
-    assertEquals("team=llm\ntier=gold", s.get(TargetSettings.K8S_POD_LABELS));
-    assertEquals("note=a: b", s.get(TargetSettings.K8S_POD_ANNOTATIONS));
-    assertFalse(parse("--target", "k8s").settings().containsKey(TargetSettings.K8S_GPU_TOLERATIONS),
+    assertEquals("lws", s.get(TargetSettingKeys.K8S_MULTINODE));
+    assertEquals("dedicated=inference:NoSchedule\nspot", s.get(TargetSettingKeys.K8S_TOLERATIONS));
+    assertEquals("none", s.get(TargetSettingKeys.K8S_GPU_TOLERATIONS));
+    assertEquals("ngc\nmirror", s.get(TargetSettingKeys.K8S_IMAGE_PULL_SECRETS));
+    assertEquals("inference", s.get(TargetSettingKeys.K8S_SERVICE_ACCOUNT));
+    assertEquals("high", s.get(TargetSettingKeys.K8S_PRIORITY_CLASS));
+    assertEquals("nvidia", s.get(TargetSettingKeys.K8S_RUNTIME_CLASS));
+    assertEquals("volcano", s.get(TargetSettingKeys.K8S_SCHEDULER));
+    assertEquals("team=llm\ntier=gold", s.get(TargetSettingKeys.K8S_POD_LABELS));
+    assertEquals("note=a: b", s.get(TargetSettingKeys.K8S_POD_ANNOTATIONS));
+    assertFalse(parse("--target", "k8s").settings().containsKey(TargetSettingKeys.K8S_GPU_TOLERATIONS),
         "the GPU default is the renderer's, not a hidden setting");
   }
 
@@ -98,10 +97,10 @@ class K8sPodFlagsTest {
     Map<String, String> s = parse("--target", "k8s", "--profile", profile.toString(), "--pod-label", "team=ops")
         .settings();
     assertEquals("nvidia.com/gpu:NoSchedule\nnvidia.com/gpu.product=H100:NoExecute",
-        s.get(TargetSettings.K8S_GPU_TOLERATIONS));
-    assertEquals("team=ops", s.get(TargetSettings.K8S_POD_LABELS), "a flag replaces the profile's list");
-    assertEquals("note=serves: llama", s.get(TargetSettings.K8S_POD_ANNOTATIONS));
-    assertEquals("lws", s.get(TargetSettings.K8S_MULTINODE));
+        s.get(TargetSettingKeys.K8S_GPU_TOLERATIONS));
+    assertEquals("team=ops", s.get(TargetSettingKeys.K8S_POD_LABELS), "a flag replaces the profile's list");
+    assertEquals("note=serves: llama", s.get(TargetSettingKeys.K8S_POD_ANNOTATIONS));
+    assertEquals("lws", s.get(TargetSettingKeys.K8S_MULTINODE));
 
     Path bad = Files.writeString(dir.resolve("bad.yaml"), "k8s:\n  namespace: a\n  tolerations: [\"spot:Never\"]\n");
     UserError e = assertThrows(UserError.class, () -> parse("--target", "k8s", "--profile", bad.toString()));

@@ -15,29 +15,21 @@ import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real local Slurm cluster as the CLI tests drive it: a local Temporal service with the production worker
  * registration (so the Slurm target is the one users get), an SSH connection of the test's own (to install the
- * stand-in server, read job logs and look at the queue), a remote directory of its own, fresh ports for every graph,
- * and {@code dynamo deploy --target slurm --wait} command lines. Closing it stops the service, cancels the jobs of
- * the graphs it wrote and removes the remote directory.
+ * stand-in server, read job logs and look at the queue), a remote directory of its own, and
+ * {@code dynamo deploy --target slurm --wait} command lines (the tests take their graphs' ports from
+ * {@code FreePorts}). Closing it stops the service, cancels the jobs of the graphs it wrote and removes the remote
+ * directory.
  */
 final class SlurmCliSession implements AutoCloseable {
-  /**
-   * Ports 19500-19899, away from the demo graph (18701-18702) and the activities tests (18800-19399): a block of 20
-   * per test JVM, one port per use, so that two runs at once rarely meet (all nodes share one host).
-   */
-  private static final AtomicInteger NEXT_PORT =
-      new AtomicInteger(19500 + (int) (ProcessHandle.current().pid() % 20) * 20);
-
   final LocalSlurmCluster cluster;
   final SshConnection ssh;
   final LocalService service;
@@ -68,30 +60,6 @@ final class SlurmCliSession implements AutoCloseable {
     ssh.mkdirs(ssh.home() + "/dynamo-standin", 0755);
     ssh.writeFile(standin, Files.readAllBytes(ExampleGraphs.repositoryRoot().resolve("examples/slurm/dynamo-standin.py")), 0755);
     service = LocalService.start(0, registration);
-  }
-
-  static int nextPort() {
-    return NEXT_PORT.getAndIncrement();
-  }
-
-  /**
-   * {@code n} distinct ports that are free now, from the kernel's ephemeral range (32768-60999 here): above every
-   * fixed range of the tests and of each engineer's runs, so another run's fixed ports never meet them. A job that
-   * still finds its port taken fails its start saying so (the script checks the port is free).
-   */
-  static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket socket = new ServerSocket(0); // all held open together, so the kernel gives n different ones
-        open.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : open) socket.close();
-    }
   }
 
   String host() {

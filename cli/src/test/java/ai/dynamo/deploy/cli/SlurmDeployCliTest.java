@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.activities.slurm.RemoteShell;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class SlurmDeployCliTest {
   }
 
   private Path graph(String name) throws Exception {
-    return graph(name, 1, SlurmCliSession.nextPort(), SlurmCliSession.nextPort());
+    return graph(name, 1, FreePorts.take(), FreePorts.take());
   }
 
   /** The graph with the group's startup delay {@code delay} (a change to the group alone) on the given ports. */
@@ -113,8 +114,8 @@ class SlurmDeployCliTest {
   @Test
   void diffShowsWhatADeployWouldDoAndStrategyRecreateReplacesTheChangedGroupOnly() throws Exception {
     String name = "cli-upd-" + System.nanoTime();
-    int frontPort = SlurmCliSession.nextPort();
-    int groupPort = SlurmCliSession.nextPort();
+    int frontPort = FreePorts.take();
+    int groupPort = FreePorts.take();
     Path v1 = graph(name, 1, frontPort, groupPort);
     CliRun first = deploy(v1, slurm.knownHosts());
     assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());

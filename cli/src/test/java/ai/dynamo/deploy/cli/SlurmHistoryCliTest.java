@@ -2,6 +2,7 @@ package ai.dynamo.deploy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,7 @@ class SlurmHistoryCliTest {
     List<String> login = slurm.directLogin(slurm.knownHosts());
     // Two specs (another port), so the second deploy records revision 2 instead of finding revision 1 unchanged.
     // Free ephemeral ports: every node of the local cluster is on this one host, shared with other runs.
-    for (int port : SlurmCliSession.freePorts(2)) {
+    for (int port : FreePorts.take(2)) {
       CliRun deployed = slurm.deploy(slurm.graph(name, slurm.frontend(port)), login);
       assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
     }

@@ -8,6 +8,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.Target;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +56,7 @@ class SlurmLiveStatusCliTest {
   @Test
   void aJobCancelledAfterReadyShowsInStatusBesideTheRecordedReady() throws Exception {
     // A free ephemeral port: every node of the local cluster is on this one host, shared with other runs.
-    Path graph = slurm.graph(name, slurm.frontend(SlurmCliSession.freePorts(1)[0]));
+    Path graph = slurm.graph(name, slurm.frontend(FreePorts.take(1)[0]));
     CliRun deployed = slurm.deploy(graph, slurm.directLogin(slurm.knownHosts()));
     assertEquals(ExitCodes.OK, deployed.exitCode(), deployed.out() + deployed.err());
 

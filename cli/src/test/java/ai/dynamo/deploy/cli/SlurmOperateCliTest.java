@@ -8,6 +8,7 @@ import ai.dynamo.deploy.activities.slurm.RemoteShell;
 import ai.dynamo.deploy.activities.slurm.SecretSource;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
 import ai.dynamo.deploy.activities.slurm.SshConnection;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import ai.dynamo.deploy.worker.DeployRegistration;
@@ -65,7 +66,7 @@ class SlurmOperateCliTest {
     ssh = slurm.ssh;
     remoteDir = slurm.remoteDir;
     name = "ops-" + System.nanoTime();
-    int[] ports = SlurmCliSession.freePorts(2); // fixed for the test: a deploy again must find the graph unchanged
+    int[] ports = FreePorts.take(2); // fixed for the test: a deploy again must find the graph unchanged
     frontendPort = ports[0];
     leaderPort = ports[1];
   }

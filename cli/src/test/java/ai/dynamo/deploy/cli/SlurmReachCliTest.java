@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.testing.slurm.LocalSlurm;
 import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
 import java.net.ServerSocket;
@@ -44,7 +45,7 @@ class SlurmReachCliTest {
   }
 
   private Path graph(String name) throws Exception {
-    return slurm.graph(name, slurm.frontend(SlurmCliSession.nextPort()));
+    return slurm.graph(name, slurm.frontend(FreePorts.take()));
   }
 
   private CliRun deploy(Path graph, String... target) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.cli.action.TargetChoice;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,27 +29,27 @@ class TargetOptionsTest {
   @Test
   void kubernetesSafetyFlagsAreOffUnlessGiven() {
     TargetChoice plain = parse("--target", "k8s");
-    assertFalse(plain.settings().containsKey(TargetSettings.K8S_CREATE_NAMESPACE));
-    assertFalse(plain.settings().containsKey(TargetSettings.K8S_FORCE_CONFLICTS));
+    assertFalse(plain.settings().containsKey(TargetSettingKeys.K8S_CREATE_NAMESPACE));
+    assertFalse(plain.settings().containsKey(TargetSettingKeys.K8S_FORCE_CONFLICTS));
 
     TargetChoice both = parse("--target", "k8s", "--create-namespace", "--force-conflicts", "-n", "llm");
-    assertEquals("true", both.settings().get(TargetSettings.K8S_CREATE_NAMESPACE));
-    assertEquals("true", both.settings().get(TargetSettings.K8S_FORCE_CONFLICTS));
+    assertEquals("true", both.settings().get(TargetSettingKeys.K8S_CREATE_NAMESPACE));
+    assertEquals("true", both.settings().get(TargetSettingKeys.K8S_FORCE_CONFLICTS));
     assertEquals("llm", both.location());
   }
 
   @Test
   void sshFlagsReachTheSlurmSettingsAndNewHostKeysAreRefusedByDefault() {
     TargetChoice plain = parse("--target", "slurm", "--ssh-host", "alice@login1:2222", "--ssh-config", "/nonexistent");
-    assertFalse(plain.settings().containsKey(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY));
+    assertFalse(plain.settings().containsKey(TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY));
     assertEquals("alice@login1:2222", plain.location(), "the location is the resolved user@host:port");
 
     TargetChoice all = parse("--target", "slurm", "--ssh-host", "login1", "--ssh-key", "/k/id", "--ssh-config", "/k/cfg",
         "--known-hosts", "/k/kh", "--accept-new-host-key");
-    assertEquals("/k/id", all.settings().get(TargetSettings.SLURM_SSH_KEY));
-    assertEquals("/k/cfg", all.settings().get(TargetSettings.SLURM_SSH_CONFIG));
-    assertEquals("/k/kh", all.settings().get(TargetSettings.SLURM_KNOWN_HOSTS));
-    assertEquals("true", all.settings().get(TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY));
+    assertEquals("/k/id", all.settings().get(TargetSettingKeys.SLURM_SSH_KEY));
+    assertEquals("/k/cfg", all.settings().get(TargetSettingKeys.SLURM_SSH_CONFIG));
+    assertEquals("/k/kh", all.settings().get(TargetSettingKeys.SLURM_KNOWN_HOSTS));
+    assertEquals("true", all.settings().get(TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.client;
 
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
 import ai.dynamo.deploy.workflows.PlaceFlags;
@@ -35,8 +36,8 @@ public record DeployMemo(String kind, String location, Map<String, String> setti
   static final String ALL = "all";
 
   /**
-   * Setting keys that locate and reach a target (the {@code TargetSettings} names): Kubernetes namespace, context and
-   * API server; the Slurm login node, ssh config, key and known_hosts files (paths, never keys), the remote
+   * Setting keys that locate and reach a target (the {@link TargetSettingKeys} names): Kubernetes namespace, context
+   * and API server; the Slurm login node, ssh config, key and known_hosts files (paths, never keys), the remote
    * directory; a contributed target's {@code location}. Older memos hold only these; picking a place needs them all.
    */
   public static final Set<String> REACH_SETTINGS = PlaceFlags.REACH_SETTINGS;

@@ -1,5 +1,16 @@
 package ai.dynamo.deploy.workflows;
 
+import static ai.dynamo.deploy.ir.TargetSettingKeys.K8S_CONTEXT;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.K8S_NAMESPACE;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.K8S_SERVER;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.LOCATION;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_KNOWN_HOSTS;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_REMOTE_DIR;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_SSH_CONFIG;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_SSH_HOST;
+import static ai.dynamo.deploy.ir.TargetSettingKeys.SLURM_SSH_KEY;
+
 import ai.dynamo.deploy.ir.ShellQuote;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,27 +28,16 @@ import java.util.stream.Collectors;
  * read.
  */
 public final class PlaceFlags {
-  // The setting keys of render's TargetSettings and cli's TargetChoice, which this module cannot see.
+  // The target kinds of cli's TargetChoice (and each target's KIND), which this module cannot see.
   static final String K8S = "k8s";
   static final String SLURM = "slurm";
-  static final String NAMESPACE = "namespace";
-  static final String CONTEXT = "context";
-  static final String SERVER = "server";
-  static final String SSH_HOST = "sshHost";
-  static final String SSH_CONFIG = "sshConfig";
-  static final String SSH_KEY = "sshKey";
-  static final String KNOWN_HOSTS = "knownHosts";
-  static final String ACCEPT_NEW_HOST_KEY = "acceptNewHostKey";
-  static final String REMOTE_DIR = "remoteDir";
-  /** A contributed target's place (the tests' fake target), given as {@code --set location=...}. */
-  static final String LOCATION = "location";
 
   /**
    * Setting keys that locate and reach a place: all that {@link #flags} reads. Settings other than these (what shapes
    * the jobs or objects) never get into a suggested command.
    */
-  public static final Set<String> REACH_SETTINGS = Set.of(NAMESPACE, CONTEXT, SERVER, SSH_HOST, SSH_CONFIG, SSH_KEY,
-      KNOWN_HOSTS, ACCEPT_NEW_HOST_KEY, REMOTE_DIR, LOCATION);
+  public static final Set<String> REACH_SETTINGS = Set.of(K8S_NAMESPACE, K8S_CONTEXT, K8S_SERVER, SLURM_SSH_HOST,
+      SLURM_SSH_CONFIG, SLURM_SSH_KEY, SLURM_KNOWN_HOSTS, SLURM_ACCEPT_NEW_HOST_KEY, SLURM_REMOTE_DIR, LOCATION);
 
   private PlaceFlags() {}
 
@@ -66,17 +66,17 @@ public final class PlaceFlags {
     List<String> flags = new ArrayList<>(List.of("--target", place.kind()));
     switch (place.kind()) {
       case K8S -> {
-        if (s.containsKey(SERVER)) return null;
-        add(flags, "-n", s.getOrDefault(NAMESPACE, "default"));
-        add(flags, "--context", s.get(CONTEXT));
+        if (s.containsKey(K8S_SERVER)) return null;
+        add(flags, "-n", s.getOrDefault(K8S_NAMESPACE, "default"));
+        add(flags, "--context", s.get(K8S_CONTEXT));
       }
       case SLURM -> {
-        add(flags, "--ssh-host", s.getOrDefault(SSH_HOST, place.location()));
-        add(flags, "--ssh-config", s.get(SSH_CONFIG));
-        add(flags, "--ssh-key", s.get(SSH_KEY));
-        add(flags, "--known-hosts", s.get(KNOWN_HOSTS));
-        if ("true".equals(s.get(ACCEPT_NEW_HOST_KEY))) flags.add("--accept-new-host-key");
-        add(flags, "--remote-dir", s.get(REMOTE_DIR));
+        add(flags, "--ssh-host", s.getOrDefault(SLURM_SSH_HOST, place.location()));
+        add(flags, "--ssh-config", s.get(SLURM_SSH_CONFIG));
+        add(flags, "--ssh-key", s.get(SLURM_SSH_KEY));
+        add(flags, "--known-hosts", s.get(SLURM_KNOWN_HOSTS));
+        if ("true".equals(s.get(SLURM_ACCEPT_NEW_HOST_KEY))) flags.add("--accept-new-host-key");
+        add(flags, "--remote-dir", s.get(SLURM_REMOTE_DIR));
       }
       default -> {
         if (!s.containsKey(LOCATION)) return null;

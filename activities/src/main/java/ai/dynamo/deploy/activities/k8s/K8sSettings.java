@@ -1,7 +1,7 @@
 package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.DeployContext;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.k8s.K8sRenderer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,28 +9,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Settings of the Kubernetes target beyond the render settings ({@link TargetSettings#K8S_NAMESPACE},
- * {@link TargetSettings#K8S_CONTEXT}). Values are strings in the request's target settings.
+ * Settings of the Kubernetes target beyond the render settings ({@link TargetSettingKeys#K8S_NAMESPACE},
+ * {@link TargetSettingKeys#K8S_CONTEXT}). Values are strings in the request's target settings.
  */
 final class K8sSettings {
   private K8sSettings() {}
 
   /** {@code true}: create the namespace when it does not exist (like {@code helm --create-namespace}). */
-  static final String CREATE_NAMESPACE = TargetSettings.K8S_CREATE_NAMESPACE;
+  static final String CREATE_NAMESPACE = TargetSettingKeys.K8S_CREATE_NAMESPACE;
   /** {@code true}: server-side apply takes over fields other managers own (like {@code kubectl --force-conflicts}). */
-  static final String FORCE_CONFLICTS = TargetSettings.K8S_FORCE_CONFLICTS;
+  static final String FORCE_CONFLICTS = TargetSettingKeys.K8S_FORCE_CONFLICTS;
   /** How long a pod may stay Unschedulable before the wait fails; seconds, default 300. */
-  static final String UNSCHEDULABLE_GRACE_SECONDS = TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS;
+  static final String UNSCHEDULABLE_GRACE_SECONDS = TargetSettingKeys.K8S_UNSCHEDULABLE_GRACE_SECONDS;
 
   static final Duration DEFAULT_UNSCHEDULABLE_GRACE = Duration.ofMinutes(5);
   static final Set<String> BOOLEANS = Set.of(CREATE_NAMESPACE, FORCE_CONFLICTS);
 
   static String namespace(DeployContext ctx) {
-    return ctx.setting(TargetSettings.K8S_NAMESPACE, K8sRenderer.DEFAULT_NAMESPACE);
+    return ctx.setting(TargetSettingKeys.K8S_NAMESPACE, K8sRenderer.DEFAULT_NAMESPACE);
   }
 
   static String context(DeployContext ctx) {
-    return ctx.setting(TargetSettings.K8S_CONTEXT, null);
+    return ctx.setting(TargetSettingKeys.K8S_CONTEXT, null);
   }
 
   static boolean createNamespace(DeployContext ctx) {

@@ -10,6 +10,7 @@ import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
@@ -96,7 +97,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
    */
   Map<String, String> settings(DeployContext ctx) {
     Map<String, String> settings = new TreeMap<>(multiNode.settings(ctx, () -> client(ctx)));
-    settings.put(TargetSettings.READINESS_TIMEOUT_SECONDS,
+    settings.put(TargetSettingKeys.READINESS_TIMEOUT_SECONDS,
         TargetSettings.readinessTimeoutSeconds(DeployOptions.withDefaults(ctx.request().options()).readinessTimeout()));
     return settings;
   }
@@ -321,7 +322,7 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
     try {
       KubernetesClient client = clients.client(K8sSettings.context(ctx));
       KubeConfigs.checkServer(client.getConfiguration(), K8sSettings.context(ctx),
-          ctx.setting(TargetSettings.K8S_SERVER, null));
+          ctx.setting(TargetSettingKeys.K8S_SERVER, null));
       return client;
     } catch (TargetFailure e) {
       throw e;

@@ -2,7 +2,7 @@ package ai.dynamo.deploy.activities.k8s;
 
 import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.TargetFailure;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.k8s.MultiNodeMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,7 +43,7 @@ final class MultiNodeDecisions {
       }
     });
     Map<String, String> settings = new TreeMap<>(ctx.settings());
-    settings.put(TargetSettings.K8S_MULTINODE, decided.value());
+    settings.put(TargetSettingKeys.K8S_MULTINODE, decided.value());
     return settings;
   }
 }

@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.activities.k8s;
 
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.k8s.PodSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -31,7 +31,7 @@ final class PodSettingsPreflight {
   }
 
   void check(Map<String, String> settings, List<String> problems, List<String> warnings) {
-    for (String name : PodSettings.lines(settings.get(TargetSettings.K8S_IMAGE_PULL_SECRETS))) {
+    for (String name : PodSettings.lines(settings.get(TargetSettingKeys.K8S_IMAGE_PULL_SECRETS))) {
       Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
       if (secret == null) {
         problems.add("image pull Secret " + name + " is missing in namespace " + namespace + " (create it with "
@@ -44,18 +44,18 @@ final class PodSettingsPreflight {
             + "kubernetes.io/dockerconfigjson: the kubelet cannot pull with it");
       }
     }
-    String account = settings.get(TargetSettings.K8S_SERVICE_ACCOUNT);
+    String account = settings.get(TargetSettingKeys.K8S_SERVICE_ACCOUNT);
     if (account != null) {
       exists(() -> client.serviceAccounts().inNamespace(namespace).withName(account).get(),
           "ServiceAccount " + account, "is missing in namespace " + namespace + " (create it with `kubectl create "
               + "serviceaccount " + account + " -n " + namespace + "`)", problems, warnings);
     }
-    String priority = settings.get(TargetSettings.K8S_PRIORITY_CLASS);
+    String priority = settings.get(TargetSettingKeys.K8S_PRIORITY_CLASS);
     if (priority != null) {
       exists(() -> client.scheduling().v1().priorityClasses().withName(priority).get(), "PriorityClass " + priority,
           "does not exist (`kubectl get priorityclasses` lists them)", problems, warnings);
     }
-    String runtime = settings.get(TargetSettings.K8S_RUNTIME_CLASS);
+    String runtime = settings.get(TargetSettingKeys.K8S_RUNTIME_CLASS);
     if (runtime != null) {
       exists(() -> client.resources(RuntimeClass.class).withName(runtime).get(), "RuntimeClass " + runtime,
           "does not exist (the NVIDIA GPU Operator installs nvidia; `kubectl get runtimeclasses` lists them)",

@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.activities.slurm;
 
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +28,13 @@ import java.util.Map;
 public final class SlurmSettings {
   private SlurmSettings() {}
 
-  public static final String SSH_HOST = TargetSettings.SLURM_SSH_HOST;
-  public static final String SSH_KEY = TargetSettings.SLURM_SSH_KEY;
-  public static final String SSH_CONFIG = TargetSettings.SLURM_SSH_CONFIG;
-  public static final String KNOWN_HOSTS = TargetSettings.SLURM_KNOWN_HOSTS;
-  public static final String ACCEPT_NEW_HOST_KEY = TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY;
-  public static final String REMOTE_DIR = TargetSettings.SLURM_REMOTE_DIR;
-  public static final String HELD_STARTS = TargetSettings.SLURM_HELD_STARTS;
+  public static final String SSH_HOST = TargetSettingKeys.SLURM_SSH_HOST;
+  public static final String SSH_KEY = TargetSettingKeys.SLURM_SSH_KEY;
+  public static final String SSH_CONFIG = TargetSettingKeys.SLURM_SSH_CONFIG;
+  public static final String KNOWN_HOSTS = TargetSettingKeys.SLURM_KNOWN_HOSTS;
+  public static final String ACCEPT_NEW_HOST_KEY = TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY;
+  public static final String REMOTE_DIR = TargetSettingKeys.SLURM_REMOTE_DIR;
+  public static final String HELD_STARTS = TargetSettingKeys.SLURM_HELD_STARTS;
 
   /** Problems with the settings (empty when usable). */
   public static List<String> problems(Map<String, String> settings) {

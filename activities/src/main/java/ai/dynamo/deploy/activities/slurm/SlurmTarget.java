@@ -9,8 +9,8 @@ import ai.dynamo.deploy.activities.Room;
 import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.Renderers;
-import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -135,7 +135,7 @@ public final class SlurmTarget implements DeployTarget {
         throw TargetFailure.preflightFailed("the worker has no value for secret(s) " + String.join(", ", missing)
             + " (set DYNAMO_SECRET_<NAME> or DYNAMO_WORKER_SECRETS_DIR on the worker; docs/slurm-target.md)");
       }
-      LoginNodeChecks.run(s.ssh(), s.ssh().endpoint().display(), ctx.settings().get(TargetSettings.SLURM_PARTITION),
+      LoginNodeChecks.run(s.ssh(), s.ssh().endpoint().display(), ctx.settings().get(TargetSettingKeys.SLURM_PARTITION),
           s.layout().graphDir());
       return warnings;
     });

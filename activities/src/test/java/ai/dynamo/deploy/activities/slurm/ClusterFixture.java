@@ -14,21 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The local Slurm cluster as the Slurm target sees it: an SSH endpoint and options from the cluster's env file, a
  * fresh remote directory per fixture, the stand-in server installed on the cluster, and cleanup of every job the
- * test's graphs started. Ports come from one counter so that no two tests collide (all nodes share one host).
+ * test's graphs started. Tests take the ports of their servers from {@code FreePorts} (all nodes share one host).
  */
 final class ClusterFixture implements AutoCloseable {
   /** Where tests install examples/slurm/dynamo-standin.py on the cluster (the job user's home). */
   static final String STANDIN = "dynamo-standin/dynamo-standin.py";
-  /**
-   * Ports 18800-19399 (the demo graph uses 18701-18702; render's cluster tests use others): a block of 30 per test
-   * JVM, so two runs at once rarely meet.
-   */
-  private static final AtomicInteger NEXT_PORT = new AtomicInteger(18800 + (int) (ProcessHandle.current().pid() % 20) * 30);
 
   final LocalSlurmCluster cluster;
   final SshEndpoint endpoint;
@@ -55,10 +49,6 @@ final class ClusterFixture implements AutoCloseable {
   static SshOptions options(Path knownHosts, boolean acceptNew) {
     return new SshOptions(knownHosts, acceptNew, null, java.time.Duration.ofSeconds(10),
         java.time.Duration.ofSeconds(5));
-  }
-
-  static int port() {
-    return NEXT_PORT.getAndIncrement();
   }
 
   /** Absolute path of the stand-in on the cluster, for a graph's cmd. */

@@ -3,6 +3,7 @@ package ai.dynamo.deploy.activities.slurm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.dynamo.deploy.ir.Readiness;
+import ai.dynamo.deploy.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,8 @@ class PortProbeClusterTest {
   @Test
   void tcpAndHttpRulesAreCheckedFromTheLoginNode(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("health"), "ok");
-    int port = ClusterFixture.port();
-    int closed = ClusterFixture.port();
+    int port = FreePorts.take();
+    int closed = FreePorts.take();
     Process server = new ProcessBuilder("python3", "-m", "http.server", "--bind", "127.0.0.1", String.valueOf(port))
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
     try (ClusterFixture fx = new ClusterFixture("probe")) {

@@ -7,9 +7,9 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.MultiNode;
 import ai.dynamo.deploy.ir.Resources;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
-import ai.dynamo.deploy.render.TargetSettings;
 import ai.dynamo.deploy.render.slurm.Golden;
 import ai.dynamo.deploy.render.slurm.InjectionCorpus;
 import ai.dynamo.deploy.render.slurm.SlurmExamples;
@@ -53,7 +53,7 @@ class RenderedScriptsClusterTest {
   }
 
   private Map<String, String> settings() {
-    return Map.of(TargetSettings.SLURM_PARTITION, cluster.partition(), TargetSettings.SLURM_TIME, "00:02:00");
+    return Map.of(TargetSettingKeys.SLURM_PARTITION, cluster.partition(), TargetSettingKeys.SLURM_TIME, "00:02:00");
   }
 
   private Path materialise(String name, Rendering rendering, Map<String, String> extraFiles) throws IOException {

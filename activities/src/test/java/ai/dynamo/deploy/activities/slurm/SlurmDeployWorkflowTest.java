@@ -10,6 +10,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphLoader;
 import ai.dynamo.deploy.ir.LoadResult;
 import ai.dynamo.deploy.ir.Target;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
@@ -192,9 +193,9 @@ class SlurmDeployWorkflowTest {
   @Test
   void aFailedUpdateIsRolledBackAndTheNextUpdateReplacesTheOldJobsBlueGreen() throws Exception {
     String name = "upd-" + UUID.randomUUID().toString().substring(0, 8);
-    Graph v1 = service(name, "web", ClusterFixture.port(), "");
-    Graph broken = service(name, "web", ClusterFixture.port(), ", exit_code: 7");
-    Graph v2 = service(name, "web", ClusterFixture.port(), ", startup_delay: 1");
+    Graph v1 = service(name, "web", FreePorts.take(), "");
+    Graph broken = service(name, "web", FreePorts.take(), ", exit_code: 7");
+    Graph v2 = service(name, "web", FreePorts.take(), ", startup_delay: 1");
     WorkerFactory worker = startWorker();
     try {
       assertEquals(Phase.READY, deploy(v1).phase());
@@ -230,8 +231,8 @@ class SlurmDeployWorkflowTest {
     String name = "first-" + UUID.randomUUID().toString().substring(0, 8);
     // "good" may become ready in the very workflow task in which "bad" fails: the stopped wait is abandoned, not
     // cancelled, so Temporal's Java test server does not hang (sdk-java#2391; DeployWorkflowImpl.ABANDON_STOPPED_WAITS).
-    Graph g = load("version: 1\nname: " + name + "\ncomponents:\n" + component("good", ClusterFixture.port(), "")
-        + component("bad", ClusterFixture.port(), ", exit_code: 3"));
+    Graph g = load("version: 1\nname: " + name + "\ncomponents:\n" + component("good", FreePorts.take(), "")
+        + component("bad", FreePorts.take(), ", exit_code: 3"));
     WorkerFactory worker = startWorker();
     try {
       DeployResult result = deploy(g);
@@ -246,7 +247,7 @@ class SlurmDeployWorkflowTest {
 
   @Test
   void aWorkerKilledDuringTheReadinessWaitIsReplacedAndTheDeployFinishes() throws Exception {
-    int port = ClusterFixture.port();
+    int port = FreePorts.take();
     Graph g = service("restart-" + UUID.randomUUID().toString().substring(0, 8), "slow", port, ", startup_delay: 30");
     WorkerFactory first = startWorker();
     WorkflowStub stub = start(request(g, settings(fx.knownHosts())));
@@ -281,7 +282,7 @@ class SlurmDeployWorkflowTest {
   @Test
   void anUnknownHostKeyIsRefusedByDefault(@TempDir Path tmp) throws Exception {
     Path empty = Files.createFile(tmp.resolve("known_hosts"));
-    Graph g = service("hostkey-" + UUID.randomUUID().toString().substring(0, 8), "web", ClusterFixture.port(), "");
+    Graph g = service("hostkey-" + UUID.randomUUID().toString().substring(0, 8), "web", FreePorts.take(), "");
     WorkerFactory worker = startWorker();
     try {
       DeployResult result = DeployOutcomes.await(start(request(g, settings(empty))));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.Sha256;
+import ai.dynamo.deploy.testing.FreePorts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void submittingTwiceOrLosingSbatchsAnswerLeavesExactlyOneJob() throws Exception {
-    Graph g = graph(unique("once"), service("web", ClusterFixture.port(), ""));
+    Graph g = graph(unique("once"), service("web", FreePorts.take(), ""));
     RemoteLayout layout = fx.layout(g);
     new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(g, fx.settings(), layout, 1);
     JobIdentity id = identity(g, 1);
@@ -114,7 +115,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void aServiceIsReadyWhenItsPortAnswersOnItsNode() throws Exception {
-    int port = ClusterFixture.port();
+    int port = FreePorts.take();
     Graph g = graph(unique("ready"), service("web", port, ", startup_delay: 3"));
     RemoteLayout layout = fx.layout(g);
     String job = uploadAndSubmit(g, layout, "web");
@@ -130,7 +131,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void aPendingJobShowsSlurmsReasonAndARefusedScriptFailsWithSbatchsMessage() throws Exception {
-    Graph g = graph(unique("pending"), service("web", ClusterFixture.port(), ""));
+    Graph g = graph(unique("pending"), service("web", FreePorts.take(), ""));
     RemoteLayout layout = fx.layout(g);
     Map<String, String> later = new java.util.TreeMap<>(fx.settings());
     later.put("sbatchExtra", "--begin=now+3600");
@@ -141,7 +142,7 @@ class SlurmJobsClusterTest {
     assertEquals(0, s.ready());
     assertTrue(s.message().contains("job " + job + " ") && s.message().contains("PENDING (BeginTime)"), s.message());
 
-    Graph big = graph(unique("toobig"), service("web", ClusterFixture.port(), "")
+    Graph big = graph(unique("toobig"), service("web", FreePorts.take(), "")
         .replace("resources: {cpu: 1, memory: 128Mi}", "resources: {cpu: 1, memory: 128Mi, gpu: 9}"));
     RemoteLayout bigLayout = fx.layout(big);
     new RevisionUploader(fx.ssh, new WorkerSecretSource(Map.of(), null)).upload(big, fx.settings(), bigLayout, 1);
@@ -154,7 +155,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void aComponentThatExitsAtOnceFailsFastWithTheStateAndTheEndOfItsOutput() throws Exception {
-    Graph g = graph(unique("crash"), service("web", ClusterFixture.port(), ", exit_code: 7"));
+    Graph g = graph(unique("crash"), service("web", FreePorts.take(), ", exit_code: 7"));
     RemoteLayout layout = fx.layout(g);
     String job = uploadAndSubmit(g, layout, "web");
     ReadinessCheck check = new ReadinessCheck(slurm);
@@ -174,7 +175,7 @@ class SlurmJobsClusterTest {
    */
   @Test
   void aResubmittedJobsOutputAndStatusAreOwnerOnlyAsTheFirstSubmissions() throws Exception {
-    Graph g = graph(unique("modes"), service("web", ClusterFixture.port(), ", exit_code: 3"));
+    Graph g = graph(unique("modes"), service("web", FreePorts.take(), ", exit_code: 3"));
     RemoteLayout layout = fx.layout(g);
     String job = uploadAndSubmit(g, layout, "web");
     assertEquals(List.of("600", "600"), fx.outputAndStatusModes(layout, "web", job), "output, then status file");
@@ -196,7 +197,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void aGroupStartsItsWorkersOnlyAfterTheLeaderIsReadyAndStartWorkersExists() throws Exception {
-    int leaderPort = ClusterFixture.port();
+    int leaderPort = FreePorts.take();
     Graph g = graph(unique("group"), "  - name: grp\n    cmd: [python3, " + fx.standinPath() + "]\n"
         + "    run_config: {input: 'dyn://x.y.z', output: echo, num_nodes: 2, leader_addr: '127.0.0.1:" + leaderPort
         + "', startup_delay: 1}\n    resources: {cpu: 1, memory: 128Mi}\n");
@@ -256,7 +257,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void aMissingSecretFailsBeforeAnythingIsWritten() throws Exception {
-    Graph g = graph(unique("nosecret"), service("web", ClusterFixture.port(), "")
+    Graph g = graph(unique("nosecret"), service("web", FreePorts.take(), "")
         + "    environment: {API_KEY: '${{ secrets.API_KEY }}'}\n");
     RemoteLayout layout = fx.layout(g);
     SlurmError e = assertThrows(SlurmError.class, () ->
@@ -268,7 +269,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void cancelEndsJobsAndIsIdempotent() throws Exception {
-    Graph g = graph(unique("cancel"), service("web", ClusterFixture.port(), ""));
+    Graph g = graph(unique("cancel"), service("web", FreePorts.take(), ""));
     RemoteLayout layout = fx.layout(g);
     String job = uploadAndSubmit(g, layout, "web");
     JobCanceller canceller = new JobCanceller(slurm, d -> sleep(d), Duration.ofSeconds(20));
@@ -288,7 +289,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void theEscalationKillsARunningJob() throws Exception {
-    Graph g = graph(unique("kill"), service("web", ClusterFixture.port(), ""));
+    Graph g = graph(unique("kill"), service("web", FreePorts.take(), ""));
     RemoteLayout layout = fx.layout(g);
     String job = uploadAndSubmit(g, layout, "web");
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -302,7 +303,7 @@ class SlurmJobsClusterTest {
 
   @Test
   void theStateFileRoundTripsAtomicallyWithMode0600() throws Exception {
-    Graph g = graph(unique("state"), service("web", ClusterFixture.port(), ""));
+    Graph g = graph(unique("state"), service("web", FreePorts.take(), ""));
     RemoteLayout layout = fx.layout(g);
     DeployStateStore store = new DeployStateStore(fx.ssh, layout);
     assertEquals(0, store.read(g.name()).currentRevision());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.DeployEnvironment;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployProgress;
 import ai.dynamo.deploy.workflows.DeployRequest;
@@ -113,9 +114,9 @@ class SlurmOperatingTest {
   @Test
   void rollbackToRevisionOneRedeploysItExactlyAndNoSecretValueIsAnywhere() throws Exception {
     String name = "ops-" + UUID.randomUUID().toString().substring(0, 8);
-    int port1 = ClusterFixture.port();
+    int port1 = FreePorts.take();
     Graph v1 = version(name, port1);
-    Graph v2 = version(name, ClusterFixture.port());
+    Graph v2 = version(name, FreePorts.take());
     assertEquals(Phase.READY, deploy(v1, "alice@ws").phase());
     DeployResult second = deploy(v2, "bob@ws");
     assertEquals(Phase.READY, second.phase(), second.message());
@@ -175,7 +176,7 @@ class SlurmOperatingTest {
     // The program does not exist: the job fails at once, and the first install is rolled back.
     Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
         + "  - name: web\n    cmd: [python3, " + fx.ssh.home() + "/" + fx.remoteDir + "/absent/standin.py]\n"
-        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FreePorts.take() + "}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n"
         + "    environment:\n      HF_TOKEN: \"${{ secrets.HF_TOKEN }}\"\n");
     DeployResult result = deploy(g, "alice@ws");
@@ -193,7 +194,7 @@ class SlurmOperatingTest {
     String name = "pause-" + UUID.randomUUID().toString().substring(0, 8);
     // The program is not on the cluster yet: the job fails at once (python3: can't open file).
     String program = fx.ssh.home() + "/" + fx.remoteDir + "/later/standin.py";
-    int port = ClusterFixture.port();
+    int port = FreePorts.take();
     Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
         + "  - name: web\n    cmd: [python3, " + program + "]\n"
         + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + port + "}\n"
@@ -231,10 +232,10 @@ class SlurmOperatingTest {
     String program = fx.ssh.home() + "/" + fx.remoteDir + "/later/standin.py";
     Graph g = fx.graph("version: 1\nname: " + name + "\ncomponents:\n"
         + "  - name: web\n    cmd: [python3, " + fx.standinPath() + "]\n"
-        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port()
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FreePorts.take()
         + ", startup_delay: 4}\n    resources: {cpu: 1, memory: 128Mi}\n"
         + "  - name: api\n    cmd: [python3, " + program + "]\n"
-        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n"
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FreePorts.take() + "}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n");
     DeployRequest request = DeployRequest.of(g, target(),
         new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));

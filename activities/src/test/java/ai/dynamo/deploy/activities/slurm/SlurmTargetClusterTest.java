@@ -7,6 +7,7 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.ReadinessWatch;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
@@ -64,7 +65,7 @@ class SlurmTargetClusterTest {
           Duration.ofSeconds(1), Duration.ofSeconds(20));
       String wf = "deploy/slurm/test/" + name;
 
-      Graph v1 = graph(fx, name, ClusterFixture.port());
+      Graph v1 = graph(fx, name, FreePorts.take());
       DeployContext c1 = context(fx, v1, wf);
       assertEquals(0, target.currentRevision(c1));
       assertEquals(List.of(), target.preflight(c1));
@@ -85,7 +86,7 @@ class SlurmTargetClusterTest {
           .components().get("web");
       assertEquals(new DeployState.ComponentRecord(first.digest(), 1, Map.of("web-0", rev1Job)), first);
 
-      Graph v2 = fx.register(graph(fx, name, ClusterFixture.port()));
+      Graph v2 = fx.register(graph(fx, name, FreePorts.take()));
       DeployContext c2 = context(fx, v2, wf);
       target.apply(c2, 2, v2.components().get(0), Stage.ALL);
       target.awaitReady(c2, 2, v2.components().get(0), Stage.ALL, new RecordingWatch());
@@ -98,7 +99,7 @@ class SlurmTargetClusterTest {
       assertEquals(2, st.history().size());
 
       // Revision 3 fails after its job was submitted: rollback (twice) removes it; revision 2 keeps running.
-      Graph v3 = fx.register(graph(fx, name, ClusterFixture.port()));
+      Graph v3 = fx.register(graph(fx, name, FreePorts.take()));
       DeployContext c3 = context(fx, v3, wf);
       target.apply(c3, 3, v3.components().get(0), Stage.ALL);
       RollbackRequest rb = new RollbackRequest(3, 2, List.of("web"), "test failure");

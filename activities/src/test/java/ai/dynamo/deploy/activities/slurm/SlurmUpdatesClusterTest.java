@@ -10,6 +10,7 @@ import ai.dynamo.deploy.client.DeployOutcomes;
 import ai.dynamo.deploy.client.DeployStarter;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.testing.DeployEnvironment;
+import ai.dynamo.deploy.testing.FreePorts;
 import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
@@ -34,13 +35,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Per-component updates on the real local Slurm cluster (3 nodes x 8 GPUs), with a graph shaped like a real one: a
  * decode group of 2 nodes x 8 GPUs and a front end on CPU (issue 10). The running decode group holds 16 of the 24
- * GPUs, so a second copy of it can never start beside it. Ports 26000-26999 (this worktree's range); each test uses
- * its own block of ten.
+ * GPUs, so a second copy of it can never start beside it. Each test takes its two ports from {@code FreePorts}.
  */
 @Timeout(300)
 class SlurmUpdatesClusterTest {
-  private static int nextBlock = 26000 + (int) (ProcessHandle.current().pid() % 50) * 10;
-
   ClusterFixture fx;
   DeployEnvironment env;
   WorkerFactory worker;
@@ -56,11 +54,9 @@ class SlurmUpdatesClusterTest {
     env = DeployEnvironment.workflowWorkerOnly(target());
     worker = env.startActivityWorker(target());
     location = "upd-" + UUID.randomUUID().toString().substring(0, 8);
-    int block = nextBlock;
-    nextBlock += 10;
-    if (nextBlock > 26990) nextBlock = 26000;
-    frontPort = block + 1;
-    leaderPort = block + 2;
+    int[] ports = FreePorts.take(2);
+    frontPort = ports[0];
+    leaderPort = ports[1];
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.testing.FreePorts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -130,7 +131,7 @@ class StatusFollowerClusterTest {
   @Test
   void aJobThatDiesWithoutWritingIsNoticedThroughSqueue() throws Exception {
     Graph g = fx.graph("version: 1\nname: silent\ncomponents:\n  - name: a\n    cmd: [sleep, '300']\n"
-        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + ClusterFixture.port() + "}\n");
+        + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FreePorts.take() + "}\n");
     RemoteShell.Result sub = fx.ssh.run("cd " + Shell.quote(dir) + " && sbatch --parsable --job-name=silent.a.0"
         + " --partition=" + fx.cluster.partition() + " --output=/dev/null --wrap='sleep 300'", RemoteShell.Retry.UNSAFE);
     assertTrue(sub.ok(), sub.stderr());

@@ -2,7 +2,7 @@ package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import java.net.URI;
@@ -51,7 +51,7 @@ public record KubeconfigIdentity(String context, String server) {
 
   /** The settings the worker gets: the context name and the server URL. */
   public Map<String, String> settings() {
-    return Map.of(TargetSettings.K8S_CONTEXT, context, TargetSettings.K8S_SERVER, server);
+    return Map.of(TargetSettingKeys.K8S_CONTEXT, context, TargetSettingKeys.K8S_SERVER, server);
   }
 
   /** {@code https://10.0.0.1:6443/} is {@code 10.0.0.1:6443}; without a port, the scheme's (443, 80). */

@@ -3,6 +3,7 @@ package ai.dynamo.deploy.cli.action;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.render.TargetSettings;
@@ -41,7 +42,7 @@ public final class RenderDeploy {
 
   /**
    * @param readinessTimeout the deploy's {@code --timeout}, which Kubernetes' startup probes allow a pod to start in
-   *     (a render input, as for a deploy: {@link TargetSettings#READINESS_TIMEOUT_SECONDS})
+   *     (a render input, as for a deploy: {@link TargetSettingKeys#READINESS_TIMEOUT_SECONDS})
    */
   public static Result render(Graph graph, TargetChoice target, Duration readinessTimeout, Path outDir) {
     if (!target.builtIn()) {
@@ -52,7 +53,8 @@ public final class RenderDeploy {
     Rendering rendering;
     try {
       Map<String, String> settings = new TreeMap<>(target.settings());
-      settings.put(TargetSettings.READINESS_TIMEOUT_SECONDS, TargetSettings.readinessTimeoutSeconds(readinessTimeout));
+      settings.put(TargetSettingKeys.READINESS_TIMEOUT_SECONDS,
+          TargetSettings.readinessTimeoutSeconds(readinessTimeout));
       rendering = Renderers.render(graph, target.kind(), settings);
     } catch (IllegalArgumentException e) {
       throw new UserError(ExitCodes.INVALID, "error: " + e.getMessage(), e);

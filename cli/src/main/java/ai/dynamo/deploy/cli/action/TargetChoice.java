@@ -8,7 +8,7 @@ import ai.dynamo.deploy.activities.slurm.SshEndpoints;
 import ai.dynamo.deploy.activities.slurm.SshHostSpec;
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.UpdateSettings;
@@ -30,8 +30,6 @@ import java.util.TreeMap;
 public record TargetChoice(String kind, Map<String, String> settings) {
   public static final String K8S = "k8s";
   public static final String SLURM = "slurm";
-  /** The location setting of a contributed target (the tests name their own places with it). */
-  public static final String LOCATION = "location";
 
   public TargetChoice {
     settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
@@ -65,7 +63,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
     fallbacks.forEach((key, value) -> {
       if (value != null) merged.putIfAbsent(key, value);
     });
-    String sshHost = merged.get(TargetSettings.SLURM_SSH_HOST);
+    String sshHost = merged.get(TargetSettingKeys.SLURM_SSH_HOST);
     if (kind.equals(SLURM) && sshHost != null) {
       try {
         SshHostSpec.parse(sshHost); // a bad destination stops every command here, rendering included
@@ -119,15 +117,15 @@ public record TargetChoice(String kind, Map<String, String> settings) {
   public String location() {
     return switch (kind) {
       case K8S -> {
-        String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, "default");
-        String context = settings.get(TargetSettings.K8S_CONTEXT);
-        String server = settings.get(TargetSettings.K8S_SERVER);
+        String namespace = settings.getOrDefault(TargetSettingKeys.K8S_NAMESPACE, "default");
+        String context = settings.get(TargetSettingKeys.K8S_CONTEXT);
+        String server = settings.get(TargetSettingKeys.K8S_SERVER);
         // With --kubeconfig the cluster is named by its API server: two clusters never share a deploy ID.
         if (server != null && !server.isBlank()) yield KubeconfigIdentity.hostPort(server) + "/" + namespace;
         yield context == null || context.isBlank() ? namespace : context + "/" + namespace;
       }
       case SLURM -> loginNode().location();
-      default -> settings.getOrDefault(LOCATION, "local");
+      default -> settings.getOrDefault(TargetSettingKeys.LOCATION, "local");
     };
   }
 
@@ -164,7 +162,7 @@ public record TargetChoice(String kind, Map<String, String> settings) {
 
   /** @throws UserError (exit 2) without a login host, or with a bad value in the ssh config */
   public LoginNode loginNode() {
-    String sshHost = settings.get(TargetSettings.SLURM_SSH_HOST);
+    String sshHost = settings.get(TargetSettingKeys.SLURM_SSH_HOST);
     if (sshHost == null || sshHost.isBlank()) {
       throw new UserError(ExitCodes.INVALID, "error: a Slurm deploy needs the login node: give --ssh-host "
           + SshHostSpec.FORMS + ", or sshHost in the --profile file");

@@ -2,7 +2,7 @@ package ai.dynamo.deploy.cli.action;
 
 import ai.dynamo.deploy.cli.ExitCodes;
 import ai.dynamo.deploy.cli.UserError;
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.k8s.K8sRenderer;
 import ai.dynamo.deploy.workflows.UpdateSettings;
 import ai.dynamo.deploy.workflows.UpdateStrategy;
@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * A target profile file ({@code --profile FILE}): target settings the IR does not hold, one section per target
- * kind, keyed by the names in {@link TargetSettings}:
+ * kind, keyed by the names in {@link TargetSettingKeys}:
  *
  * <pre>
  * k8s:
@@ -54,38 +54,38 @@ public final class TargetProfile {
       Map.of(
           "k8s",
               Set.of(
-                  TargetSettings.K8S_NAMESPACE,
-                  TargetSettings.K8S_CONTEXT,
-                  TargetSettings.K8S_SERVER,
-                  TargetSettings.K8S_CREATE_NAMESPACE,
-                  TargetSettings.K8S_FORCE_CONFLICTS,
-                  TargetSettings.K8S_UNSCHEDULABLE_GRACE_SECONDS,
-                  TargetSettings.K8S_MULTINODE,
-                  TargetSettings.K8S_TOLERATIONS,
-                  TargetSettings.K8S_GPU_TOLERATIONS,
-                  TargetSettings.K8S_IMAGE_PULL_SECRETS,
-                  TargetSettings.K8S_SERVICE_ACCOUNT,
-                  TargetSettings.K8S_PRIORITY_CLASS,
-                  TargetSettings.K8S_RUNTIME_CLASS,
-                  TargetSettings.K8S_SCHEDULER,
-                  TargetSettings.K8S_POD_LABELS,
-                  TargetSettings.K8S_POD_ANNOTATIONS,
+                  TargetSettingKeys.K8S_NAMESPACE,
+                  TargetSettingKeys.K8S_CONTEXT,
+                  TargetSettingKeys.K8S_SERVER,
+                  TargetSettingKeys.K8S_CREATE_NAMESPACE,
+                  TargetSettingKeys.K8S_FORCE_CONFLICTS,
+                  TargetSettingKeys.K8S_UNSCHEDULABLE_GRACE_SECONDS,
+                  TargetSettingKeys.K8S_MULTINODE,
+                  TargetSettingKeys.K8S_TOLERATIONS,
+                  TargetSettingKeys.K8S_GPU_TOLERATIONS,
+                  TargetSettingKeys.K8S_IMAGE_PULL_SECRETS,
+                  TargetSettingKeys.K8S_SERVICE_ACCOUNT,
+                  TargetSettingKeys.K8S_PRIORITY_CLASS,
+                  TargetSettingKeys.K8S_RUNTIME_CLASS,
+                  TargetSettingKeys.K8S_SCHEDULER,
+                  TargetSettingKeys.K8S_POD_LABELS,
+                  TargetSettingKeys.K8S_POD_ANNOTATIONS,
                   UpdateSettings.STRATEGY,
                   UpdateSettings.BLUE_GREEN_GRACE_SECONDS),
           "slurm",
               Set.of(
-                  TargetSettings.SLURM_SSH_HOST,
-                  TargetSettings.SLURM_SSH_KEY,
-                  TargetSettings.SLURM_SSH_CONFIG,
-                  TargetSettings.SLURM_KNOWN_HOSTS,
-                  TargetSettings.SLURM_ACCEPT_NEW_HOST_KEY,
-                  TargetSettings.SLURM_PARTITION,
-                  TargetSettings.SLURM_ACCOUNT,
-                  TargetSettings.SLURM_TIME,
-                  TargetSettings.SLURM_SBATCH_EXTRA,
-                  TargetSettings.SLURM_REMOTE_DIR,
-                  TargetSettings.SLURM_CONTAINER,
-                  TargetSettings.SLURM_HELD_STARTS,
+                  TargetSettingKeys.SLURM_SSH_HOST,
+                  TargetSettingKeys.SLURM_SSH_KEY,
+                  TargetSettingKeys.SLURM_SSH_CONFIG,
+                  TargetSettingKeys.SLURM_KNOWN_HOSTS,
+                  TargetSettingKeys.SLURM_ACCEPT_NEW_HOST_KEY,
+                  TargetSettingKeys.SLURM_PARTITION,
+                  TargetSettingKeys.SLURM_ACCOUNT,
+                  TargetSettingKeys.SLURM_TIME,
+                  TargetSettingKeys.SLURM_SBATCH_EXTRA,
+                  TargetSettingKeys.SLURM_REMOTE_DIR,
+                  TargetSettingKeys.SLURM_CONTAINER,
+                  TargetSettingKeys.SLURM_HELD_STARTS,
                   UpdateSettings.STRATEGY,
                   UpdateSettings.BLUE_GREEN_GRACE_SECONDS));
 
@@ -181,7 +181,7 @@ public final class TargetProfile {
   }
 
   /** Settings written as a mapping ({@code podLabels: {team: llm}}), kept as {@code KEY=VALUE} lines. */
-  static final Set<String> MAP_KEYS = Set.of(TargetSettings.K8S_POD_LABELS, TargetSettings.K8S_POD_ANNOTATIONS);
+  static final Set<String> MAP_KEYS = Set.of(TargetSettingKeys.K8S_POD_LABELS, TargetSettingKeys.K8S_POD_ANNOTATIONS);
 
   private static String value(Path file, Node node, String field, boolean mapping) {
     List<String> lines = new ArrayList<>();

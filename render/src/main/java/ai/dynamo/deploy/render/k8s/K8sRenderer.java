@@ -3,9 +3,9 @@ package ai.dynamo.deploy.render.k8s;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.GraphDigest;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
-import ai.dynamo.deploy.render.TargetSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,9 +36,9 @@ public final class K8sRenderer {
       for (Component c : graph.components()) {
         if (c.multiNode().isMultiNode() && !c.isBatch()) {
           throw new IllegalArgumentException(
-              "setting " + TargetSettings.K8S_MULTINODE + "=auto is decided by the cluster at deploy time (lws when "
-                  + "it serves the LeaderWorkerSet API); to render files, choose " + TargetSettings.K8S_MULTINODE
-                  + "=statefulset or " + TargetSettings.K8S_MULTINODE + "=lws (component \"" + c.name()
+              "setting " + TargetSettingKeys.K8S_MULTINODE + "=auto is decided by the cluster at deploy time (lws when "
+                  + "it serves the LeaderWorkerSet API); to render files, choose " + TargetSettingKeys.K8S_MULTINODE
+                  + "=statefulset or " + TargetSettingKeys.K8S_MULTINODE + "=lws (component \"" + c.name()
                   + "\" spans " + c.multiNode().numNodes() + " nodes)");
         }
       }
@@ -67,9 +67,9 @@ public final class K8sRenderer {
    * for the CLI, which names the flag or profile line it came from.
    */
   public static String settingProblem(String key, String value) {
-    if (key.equals(TargetSettings.K8S_NAMESPACE)) return namespaceProblem(value);
-    if (key.equals(TargetSettings.K8S_MULTINODE)) return MultiNodeMode.problem(value);
-    if (key.equals(TargetSettings.READINESS_TIMEOUT_SECONDS)) return StartupWindow.problem(value);
+    if (key.equals(TargetSettingKeys.K8S_NAMESPACE)) return namespaceProblem(value);
+    if (key.equals(TargetSettingKeys.K8S_MULTINODE)) return MultiNodeMode.problem(value);
+    if (key.equals(TargetSettingKeys.READINESS_TIMEOUT_SECONDS)) return StartupWindow.problem(value);
     return PodSettings.problem(key, value);
   }
 
@@ -91,9 +91,11 @@ public final class K8sRenderer {
   }
 
   private static String namespace(Map<String, String> settings) {
-    String namespace = settings.getOrDefault(TargetSettings.K8S_NAMESPACE, DEFAULT_NAMESPACE);
+    String namespace = settings.getOrDefault(TargetSettingKeys.K8S_NAMESPACE, DEFAULT_NAMESPACE);
     String problem = namespaceProblem(namespace);
-    if (problem != null) throw new IllegalArgumentException("setting " + TargetSettings.K8S_NAMESPACE + ": " + problem);
+    if (problem != null) {
+      throw new IllegalArgumentException("setting " + TargetSettingKeys.K8S_NAMESPACE + ": " + problem);
+    }
     return namespace;
   }
 }

@@ -1,10 +1,10 @@
 package ai.dynamo.deploy.render.k8s;
 
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import java.util.Locale;
 import java.util.Map;
 
-/** How a multi-node service group is run on Kubernetes: the {@link TargetSettings#K8S_MULTINODE} setting. */
+/** How a multi-node service group is run on Kubernetes: the {@link TargetSettingKeys#K8S_MULTINODE} setting. */
 public enum MultiNodeMode {
   /** a leader StatefulSet and one worker StatefulSet per group; the deployer starts workers after leaders */
   STATEFULSET,
@@ -26,10 +26,12 @@ public enum MultiNodeMode {
    * @throws IllegalArgumentException for a value that is not a mode
    */
   public static MultiNodeMode of(Map<String, String> settings) {
-    String value = settings.get(TargetSettings.K8S_MULTINODE);
+    String value = settings.get(TargetSettingKeys.K8S_MULTINODE);
     if (value == null || value.isBlank()) return DEFAULT;
     String problem = problem(value);
-    if (problem != null) throw new IllegalArgumentException("setting " + TargetSettings.K8S_MULTINODE + ": " + problem);
+    if (problem != null) {
+      throw new IllegalArgumentException("setting " + TargetSettingKeys.K8S_MULTINODE + ": " + problem);
+    }
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
 

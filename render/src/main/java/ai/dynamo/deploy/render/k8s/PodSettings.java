@@ -2,7 +2,7 @@ package ai.dynamo.deploy.render.k8s;
 
 import static ai.dynamo.deploy.render.k8s.Yaml.map;
 
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
  * renderer.
  */
 public final class PodSettings {
-  /** What {@link TargetSettings#K8S_GPU_TOLERATIONS} is when not set: GPU nodes are commonly tainted so. */
+  /** What {@link TargetSettingKeys#K8S_GPU_TOLERATIONS} is when not set: GPU nodes are commonly tainted so. */
   public static final String DEFAULT_GPU_TOLERATION = "nvidia.com/gpu:NoSchedule";
 
-  /** The value that states "no tolerations" (for {@link TargetSettings#K8S_GPU_TOLERATIONS}: no default either). */
+  /** The value that states "no tolerations" (for {@link TargetSettingKeys#K8S_GPU_TOLERATIONS}: no default either). */
   public static final String NONE = "none";
 
   static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
@@ -40,14 +40,14 @@ public final class PodSettings {
       "apps.kubernetes.io/", "batch.kubernetes.io/");
 
   /** The single-valued keys, each a DNS subdomain name of an object in or of the cluster. */
-  private static final List<String> NAMES = List.of(TargetSettings.K8S_SERVICE_ACCOUNT,
-      TargetSettings.K8S_PRIORITY_CLASS, TargetSettings.K8S_RUNTIME_CLASS, TargetSettings.K8S_SCHEDULER);
+  private static final List<String> NAMES = List.of(TargetSettingKeys.K8S_SERVICE_ACCOUNT,
+      TargetSettingKeys.K8S_PRIORITY_CLASS, TargetSettingKeys.K8S_RUNTIME_CLASS, TargetSettingKeys.K8S_SCHEDULER);
 
   /** Every key this class reads. */
-  public static final List<String> KEYS = List.of(TargetSettings.K8S_TOLERATIONS, TargetSettings.K8S_GPU_TOLERATIONS,
-      TargetSettings.K8S_IMAGE_PULL_SECRETS, TargetSettings.K8S_SERVICE_ACCOUNT, TargetSettings.K8S_PRIORITY_CLASS,
-      TargetSettings.K8S_RUNTIME_CLASS, TargetSettings.K8S_SCHEDULER, TargetSettings.K8S_POD_LABELS,
-      TargetSettings.K8S_POD_ANNOTATIONS);
+  public static final List<String> KEYS = List.of(TargetSettingKeys.K8S_TOLERATIONS,
+      TargetSettingKeys.K8S_GPU_TOLERATIONS, TargetSettingKeys.K8S_IMAGE_PULL_SECRETS,
+      TargetSettingKeys.K8S_SERVICE_ACCOUNT, TargetSettingKeys.K8S_PRIORITY_CLASS, TargetSettingKeys.K8S_RUNTIME_CLASS,
+      TargetSettingKeys.K8S_SCHEDULER, TargetSettingKeys.K8S_POD_LABELS, TargetSettingKeys.K8S_POD_ANNOTATIONS);
 
   private final Map<String, String> settings;
 
@@ -84,17 +84,17 @@ public final class PodSettings {
    * The message quotes the offending entry and says what is expected.
    */
   public static String problem(String key, String value) {
-    if (key.equals(TargetSettings.K8S_TOLERATIONS) || key.equals(TargetSettings.K8S_GPU_TOLERATIONS)) {
+    if (key.equals(TargetSettingKeys.K8S_TOLERATIONS) || key.equals(TargetSettingKeys.K8S_GPU_TOLERATIONS)) {
       return tolerationsProblem(value);
     }
-    if (key.equals(TargetSettings.K8S_IMAGE_PULL_SECRETS)) return namesProblem(value, "Secret");
+    if (key.equals(TargetSettingKeys.K8S_IMAGE_PULL_SECRETS)) return namesProblem(value, "Secret");
     if (NAMES.contains(key)) {
       return DNS_SUBDOMAIN.matcher(value).matches() && value.length() <= 253 ? null
           : "\"" + value + "\" is not a Kubernetes object name (lower-case letters, digits, '-' and '.', starting and "
               + "ending with a letter or digit, at most 253)";
     }
-    if (key.equals(TargetSettings.K8S_POD_LABELS)) return pairsProblem(value, true);
-    if (key.equals(TargetSettings.K8S_POD_ANNOTATIONS)) return pairsProblem(value, false);
+    if (key.equals(TargetSettingKeys.K8S_POD_LABELS)) return pairsProblem(value, true);
+    if (key.equals(TargetSettingKeys.K8S_POD_ANNOTATIONS)) return pairsProblem(value, false);
     return null;
   }
 
@@ -102,9 +102,9 @@ public final class PodSettings {
 
   /** Tolerations of a pod: {@code tolerations}, then the GPU tolerations when the pod requests GPUs. */
   List<Map<String, Object>> tolerations(boolean requestsGpus) {
-    Set<String> entries = new LinkedHashSet<>(lines(settings.get(TargetSettings.K8S_TOLERATIONS)));
+    Set<String> entries = new LinkedHashSet<>(lines(settings.get(TargetSettingKeys.K8S_TOLERATIONS)));
     if (requestsGpus) {
-      String gpu = settings.get(TargetSettings.K8S_GPU_TOLERATIONS);
+      String gpu = settings.get(TargetSettingKeys.K8S_GPU_TOLERATIONS);
       entries.addAll(lines(gpu == null || gpu.isBlank() ? DEFAULT_GPU_TOLERATION : gpu));
     }
     entries.remove(NONE);
@@ -115,24 +115,24 @@ public final class PodSettings {
 
   List<Map<String, Object>> imagePullSecrets() {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (String name : lines(settings.get(TargetSettings.K8S_IMAGE_PULL_SECRETS))) out.add(map("name", name));
+    for (String name : lines(settings.get(TargetSettingKeys.K8S_IMAGE_PULL_SECRETS))) out.add(map("name", name));
     return out;
   }
 
   String serviceAccountName() {
-    return blankToNull(settings.get(TargetSettings.K8S_SERVICE_ACCOUNT));
+    return blankToNull(settings.get(TargetSettingKeys.K8S_SERVICE_ACCOUNT));
   }
 
   String priorityClassName() {
-    return blankToNull(settings.get(TargetSettings.K8S_PRIORITY_CLASS));
+    return blankToNull(settings.get(TargetSettingKeys.K8S_PRIORITY_CLASS));
   }
 
   String runtimeClassName() {
-    return blankToNull(settings.get(TargetSettings.K8S_RUNTIME_CLASS));
+    return blankToNull(settings.get(TargetSettingKeys.K8S_RUNTIME_CLASS));
   }
 
   String schedulerName() {
-    return blankToNull(settings.get(TargetSettings.K8S_SCHEDULER));
+    return blankToNull(settings.get(TargetSettingKeys.K8S_SCHEDULER));
   }
 
   /** How long a pod may take to start ({@link StartupWindow}). */
@@ -141,11 +141,11 @@ public final class PodSettings {
   }
 
   Map<String, String> podLabels() {
-    return pairs(settings.get(TargetSettings.K8S_POD_LABELS));
+    return pairs(settings.get(TargetSettingKeys.K8S_POD_LABELS));
   }
 
   Map<String, String> podAnnotations() {
-    return pairs(settings.get(TargetSettings.K8S_POD_ANNOTATIONS));
+    return pairs(settings.get(TargetSettingKeys.K8S_POD_ANNOTATIONS));
   }
 
   // ---- parsing and checks -------------------------------------------------------------------------------------

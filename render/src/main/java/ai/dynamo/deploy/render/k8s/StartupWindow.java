@@ -1,11 +1,12 @@
 package ai.dynamo.deploy.render.k8s;
 
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.TargetSettings;
 import java.util.Map;
 
 /**
  * How long a pod may take to start: as long as the deploy waits for it ({@link
- * TargetSettings#READINESS_TIMEOUT_SECONDS}, the deploy's {@code --timeout}). Loading a large model (tens of GB of
+ * TargetSettingKeys#READINESS_TIMEOUT_SECONDS}, the deploy's {@code --timeout}). Loading a large model (tens of GB of
  * weights downloaded, then loaded onto GPUs) can take longer than an hour; a startup probe that gave up sooner would
  * have the kubelet kill a model the deploy is still willing to wait for, and restart its load from the start.
  *
@@ -26,11 +27,11 @@ record StartupWindow(long seconds) {
 
   /** The window of the settings; the default when absent. */
   static StartupWindow of(Map<String, String> settings) {
-    String value = settings.get(TargetSettings.READINESS_TIMEOUT_SECONDS);
+    String value = settings.get(TargetSettingKeys.READINESS_TIMEOUT_SECONDS);
     if (value == null) return new StartupWindow(TargetSettings.DEFAULT_READINESS_TIMEOUT_SECONDS);
     String problem = problem(value);
     if (problem != null) {
-      throw new IllegalArgumentException("setting " + TargetSettings.READINESS_TIMEOUT_SECONDS + ": " + problem);
+      throw new IllegalArgumentException("setting " + TargetSettingKeys.READINESS_TIMEOUT_SECONDS + ": " + problem);
     }
     return new StartupWindow(Long.parseLong(value));
   }

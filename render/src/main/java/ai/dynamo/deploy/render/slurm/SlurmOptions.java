@@ -1,6 +1,6 @@
 package ai.dynamo.deploy.render.slurm;
 
-import ai.dynamo.deploy.render.TargetSettings;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,30 +24,30 @@ record SlurmOptions(String partition, String account, String time, List<String> 
   private static final Pattern EXTRA = Pattern.compile("-[^\\p{Cntrl}]*");
 
   static SlurmOptions from(Map<String, String> settings) {
-    String partition = checked(settings, TargetSettings.SLURM_PARTITION, NAME_LIST, "a partition name list");
-    String account = checked(settings, TargetSettings.SLURM_ACCOUNT, NAME_LIST, "an account name");
-    String time = checked(settings, TargetSettings.SLURM_TIME, TIME, "a Slurm time such as 04:00:00 or 2-00:00:00");
+    String partition = checked(settings, TargetSettingKeys.SLURM_PARTITION, NAME_LIST, "a partition name list");
+    String account = checked(settings, TargetSettingKeys.SLURM_ACCOUNT, NAME_LIST, "an account name");
+    String time = checked(settings, TargetSettingKeys.SLURM_TIME, TIME, "a Slurm time such as 04:00:00 or 2-00:00:00");
     List<String> extra = new ArrayList<>();
-    String extraText = settings.get(TargetSettings.SLURM_SBATCH_EXTRA);
+    String extraText = settings.get(TargetSettingKeys.SLURM_SBATCH_EXTRA);
     if (extraText != null) {
       for (String raw : extraText.split("\r?\n", -1)) {
         String line = raw.strip();
         if (line.startsWith("#SBATCH")) line = line.substring("#SBATCH".length()).strip();
         if (line.isEmpty()) continue;
         if (!EXTRA.matcher(line).matches()) {
-          throw new IllegalArgumentException("setting " + TargetSettings.SLURM_SBATCH_EXTRA + ": line \"" + printable(line)
-              + "\" is not an sbatch option (expected one option per line, such as --qos=high)");
+          throw new IllegalArgumentException("setting " + TargetSettingKeys.SLURM_SBATCH_EXTRA + ": line \""
+              + printable(line) + "\" is not an sbatch option (expected one option per line, such as --qos=high)");
         }
         extra.add(line);
       }
     }
-    String container = settings.getOrDefault(TargetSettings.SLURM_CONTAINER, "none");
+    String container = settings.getOrDefault(TargetSettingKeys.SLURM_CONTAINER, "none");
     boolean pyxis =
         switch (container) {
           case "none", "" -> false;
           case "pyxis" -> true;
           default -> throw new IllegalArgumentException(
-              "setting " + TargetSettings.SLURM_CONTAINER + ": \"" + printable(container)
+              "setting " + TargetSettingKeys.SLURM_CONTAINER + ": \"" + printable(container)
                   + "\" is not a container runtime (valid: none, pyxis)");
         };
     return new SlurmOptions(partition, account, time, extra, pyxis);

@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.ir.Graph;
+import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
-import ai.dynamo.deploy.render.TargetSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SlurmRendererTest {
   static final Map<String, String> SETTINGS = Map.of(
-      TargetSettings.SLURM_PARTITION, "debug",
-      TargetSettings.SLURM_TIME, "00:10:00",
-      TargetSettings.SLURM_SBATCH_EXTRA, "--qos=normal\n#SBATCH --mail-type=NONE\n");
+      TargetSettingKeys.SLURM_PARTITION, "debug",
+      TargetSettingKeys.SLURM_TIME, "00:10:00",
+      TargetSettingKeys.SLURM_SBATCH_EXTRA, "--qos=normal\n#SBATCH --mail-type=NONE\n");
 
   private static String script(Rendering r, String path) {
     return r.files().stream().filter(f -> f.relativePath().equals(path)).findFirst().orElseThrow().content();
@@ -143,10 +143,11 @@ class SlurmRendererTest {
   void pyxisRunsTheImageAndNeedsOne() {
     Graph g = SlurmTestGraphs.mixed();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SlurmRenderer.render(g, Map.of(TargetSettings.SLURM_CONTAINER, "pyxis")));
+        () -> SlurmRenderer.render(g, Map.of(TargetSettingKeys.SLURM_CONTAINER, "pyxis")));
     assertTrue(e.getMessage().contains("http_ingress") && e.getMessage().contains("image"), e.getMessage());
     Graph withImage = new Graph("1.0", "g", List.of(withImage(g.components().get(0), "nvcr.io/x/y:1 'q'")));
-    String s = SlurmRenderer.render(withImage, Map.of(TargetSettings.SLURM_CONTAINER, "pyxis")).files().get(0).content();
+    String s = SlurmRenderer.render(withImage, Map.of(TargetSettingKeys.SLURM_CONTAINER, "pyxis")).files().get(0)
+        .content();
     assertTrue(s.contains("srun --nodes=1 --ntasks=1 --cpus-per-task=1 --container-image='nvcr.io/x/y:1 '\\''q'\\''' -- "), s);
   }
 
@@ -159,11 +160,11 @@ class SlurmRendererTest {
   void settingsThatCouldBreakTheScriptAreRefused() {
     Graph g = SlurmTestGraphs.mixed();
     for (Map<String, String> bad : List.of(
-        Map.of(TargetSettings.SLURM_PARTITION, "debug\nrm -rf ~"),
-        Map.of(TargetSettings.SLURM_ACCOUNT, "a b"),
-        Map.of(TargetSettings.SLURM_TIME, "soon"),
-        Map.of(TargetSettings.SLURM_SBATCH_EXTRA, "echo hi"),
-        Map.of(TargetSettings.SLURM_CONTAINER, "docker"))) {
+        Map.of(TargetSettingKeys.SLURM_PARTITION, "debug\nrm -rf ~"),
+        Map.of(TargetSettingKeys.SLURM_ACCOUNT, "a b"),
+        Map.of(TargetSettingKeys.SLURM_TIME, "soon"),
+        Map.of(TargetSettingKeys.SLURM_SBATCH_EXTRA, "echo hi"),
+        Map.of(TargetSettingKeys.SLURM_CONTAINER, "docker"))) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SlurmRenderer.render(g, bad));
       String key = bad.keySet().iterator().next();
       assertTrue(e.getMessage().startsWith("setting " + key + ":"), e.getMessage());
