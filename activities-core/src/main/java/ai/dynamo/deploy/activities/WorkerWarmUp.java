@@ -17,6 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,16 +62,39 @@ public final class WorkerWarmUp {
 
   private WorkerWarmUp() {}
 
+  /**
+   * How long the replay may take: it asks the Temporal service for its capabilities, and a service that stops
+   * answering must not keep the worker from polling (it then says so and goes on).
+   */
+  static final Duration REPLAY_BOUND = Duration.ofSeconds(30);
+
   /** Warms up the workflow code (with {@code client}'s data converter) and every target of {@code targets}. */
   public static Report run(WorkflowClient client, DeployTargets targets) {
+    return run(client, targets, REPLAY_BOUND);
+  }
+
+  static Report run(WorkflowClient client, DeployTargets targets, Duration replayBound) {
     long start = System.nanoTime();
     List<String> failures = new ArrayList<>();
     boolean replayed = false;
-    try {
+    FutureTask<Void> replay = new FutureTask<>(() -> {
       replay(client);
+      return null;
+    });
+    Thread replaying = new Thread(replay, "dynamo-warm-up-replay");
+    replaying.setDaemon(true); // one left behind by the bound must not keep the JVM alive
+    replaying.start();
+    try {
+      replay.get(replayBound.toMillis(), TimeUnit.MILLISECONDS);
       replayed = true;
-    } catch (Exception | LinkageError e) {
-      failures.add("replaying " + HISTORY + ": " + e);
+    } catch (TimeoutException e) {
+      failures.add("replaying " + HISTORY + ": not done within " + replayBound.toSeconds() + " s (the Temporal service"
+          + " at " + client.getWorkflowServiceStubs().getOptions().getTarget() + " did not answer)");
+    } catch (ExecutionException e) {
+      failures.add("replaying " + HISTORY + ": " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failures.add("replaying " + HISTORY + ": interrupted");
     }
     List<String> warmed = new ArrayList<>();
     Graph sample = sample(failures);

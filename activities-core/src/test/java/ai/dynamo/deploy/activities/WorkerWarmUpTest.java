@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +58,30 @@ class WorkerWarmUpTest {
     assertEquals(List.of("frontend", "group"), a.samples.get(0).components().stream().map(Component::name).toList());
     assertEquals(2, a.samples.get(0).components().get(1).multiNode().numNodes());
     assertEquals(a.samples, b.samples);
+  }
+
+  /**
+   * A Temporal service that accepts the connection and never answers: the replay's capabilities call would wait;
+   * the bound ends the warm-up with a message naming the address, and the targets still warm up.
+   */
+  @Test
+  void aServiceThatDoesNotAnswerEndsTheReplayAtItsBoundNamingTheAddress() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + silent.getLocalPort();
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      try {
+        Recording target = new Recording("a");
+        WorkerWarmUp.Report report = WorkerWarmUp.run(WorkflowClient.newInstance(stubs),
+            new DeployTargets().register(target), Duration.ofSeconds(2));
+        assertFalse(report.replayed());
+        assertEquals(List.of("replaying warm-up-history.json: not done within 2 s (the Temporal service at " + address
+            + " did not answer)"), report.failures());
+        assertEquals(List.of("a"), report.warmedTargets());
+      } finally {
+        stubs.shutdownNow();
+      }
+    }
   }
 
   @Test
