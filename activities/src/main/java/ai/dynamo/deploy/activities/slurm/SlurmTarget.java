@@ -110,7 +110,7 @@ public final class SlurmTarget implements DeployTarget {
     ssh.getMACFactories().forEach(Factory::create);
     ssh.getKeyAlgorithms().forEach(Factory::create);
     new SSHClient(ssh); // never connected: only loads the transport's classes
-    if (BatchSubmitter.PROGRAM.isEmpty()) throw new IllegalStateException("the apply program is empty");
+    String program = BatchSubmitter.PROGRAM; // initialises BatchSubmitter: reads the apply program from the jar
     Renderers.render(sample, KIND, Map.of());
   }
 
