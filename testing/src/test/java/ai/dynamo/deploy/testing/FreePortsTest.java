@@ -24,21 +24,25 @@ class FreePortsTest {
   }
 
   @Test
-  void aKernelThatOffersOnlyOldPortsEndsTheSearchWithAMessage() {
+  void offersOfOnlyOldPortsEndTheSearchWithAMessage() {
     FreePorts ports = new FreePorts();
     ports.pick(1, () -> 40001);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> ports.pick(1, () -> 40001));
-    assertEquals("no new free port in " + FreePorts.MAX_OFFERS + " offers of the kernel; 1 handed out in this JVM"
-        + " already", e.getMessage());
+    assertEquals("no new free port in " + FreePorts.MAX_OFFERS + " offers below the ephemeral range; 1 handed out in"
+        + " this JVM already", e.getMessage());
   }
 
   @Test
-  void theKernelsPortsAreDistinctAndFreeWhenTaken() throws IOException {
+  void portsTakenAreDistinctFreeAndBelowTheEphemeralRange() throws IOException {
     Set<Integer> seen = new HashSet<>();
+    int ephemeral = FreePorts.ephemeralStart();
     for (int round = 0; round < 10; round++) {
       int[] taken = round % 2 == 0 ? FreePorts.take(5) : new int[] {FreePorts.take()};
       for (int port : taken) {
         assertTrue(seen.add(port), "port " + port + " handed out twice");
+        // bind(0) and outgoing connections get ports of the ephemeral range: one there could be taken any moment
+        assertTrue(port >= FreePorts.FLOOR && port < ephemeral, port + " is not in [" + FreePorts.FLOOR + ", "
+            + ephemeral + ")");
         try (ServerSocket bound = new ServerSocket(port)) {
           assertEquals(port, bound.getLocalPort());
         }
