@@ -12,7 +12,8 @@
 #   DYNAMO_LOCAL_SLURM_DIR  the local Slurm cluster for the Slurm parts (scripts/local-slurm up)
 #   BENCH_ROUNDS            rounds of each CLI timing (default 15)
 #   BENCH_HOLD_MINUTES      minutes the 20-component deploy is held READY (default 10; 0: no hold)
-# Builds offline (mvn -o): download the dependencies once first (./test.sh or mvn verify).
+# Builds offline (mvn -o), except the class path step (activities/bench/classpath.sh), which fetches the dependency
+# plugin's own dependencies the first time: download the rest once first (./test.sh or mvn verify).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -7,7 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 mvn -o -B -q -pl ir test-compile
 cp_file="$(mktemp)"
-mvn -o -B -q -pl ir dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -B -q -pl ir dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 classpath="ir/target/classes:ir/target/test-classes:$(cat "$cp_file")"
 rm -f "$cp_file"
 
