@@ -45,8 +45,7 @@ final class PushedReadinessWait {
     String token = token(jobs);
     ReadinessCheck check = new ReadinessCheck(s.slurm());
     try (StatusFollowers.Lease lease = followers.follow(s.ssh().endpoint().display(), s.layout().graphDir(),
-        statusFiles(), jobs.values(), () -> new SshConnection(SlurmSettings.endpoint(ctx.settings()),
-            SlurmSettings.options(ctx.settings())))) {
+        statusFiles(), jobs.values(), () -> SlurmSession.forFollower(ctx))) {
       StatusFollower.Snapshot seen = lease.follower().snapshot();
       long lastContact = System.nanoTime();
       while (true) {

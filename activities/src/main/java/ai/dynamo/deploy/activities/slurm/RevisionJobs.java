@@ -18,6 +18,19 @@ final class RevisionJobs {
     return new JobIdentity(revision, ctx.workflowId(), ctx.runId());
   }
 
+  /**
+   * Job ID per replica for a readiness wait: what this worker's apply answered ({@link AppliedJobs}; no round trip,
+   * so the wait needs no login), else {@link #of}. {@code remembered} says which: a remembered job found ended is
+   * looked up again ({@link #of}) before the component fails, in case another worker's retried apply replaced it.
+   */
+  static Found forWait(AppliedJobs applied, DeployContext ctx, SlurmSession s, int revision, Component c)
+      throws IOException {
+    Optional<Map<Integer, String>> known = applied.recall(ctx, revision, c.name(), c.replicas());
+    return known.isPresent() ? new Found(known.get(), true) : new Found(of(ctx, s, revision, c), false);
+  }
+
+  record Found(Map<Integer, String> jobs, boolean remembered) {}
+
   /** Job ID per replica: from the job-id files apply wrote, else from Slurm by name and identity. */
   static Map<Integer, String> of(DeployContext ctx, SlurmSession s, int revision, Component c) throws IOException {
     Map<Integer, String> jobs = new LinkedHashMap<>();

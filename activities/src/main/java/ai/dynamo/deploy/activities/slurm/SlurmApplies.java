@@ -31,10 +31,13 @@ final class SlurmApplies {
   private record Request(DeployContext ctx, BatchSubmitter.Apply apply) {}
 
   private final SecretSource secrets;
+  private final AppliedJobs applied;
   private final Coalescer<Request, BatchSubmitter.Result> submits = new Coalescer<>(QUIET, MOST, MAX_BATCH);
 
-  SlurmApplies(SecretSource secrets) {
+  /** @param applied where each component's answered jobs are remembered for its readiness wait */
+  SlurmApplies(SecretSource secrets, AppliedJobs applied) {
     this.secrets = secrets;
+    this.applied = applied;
   }
 
   /**
@@ -59,6 +62,11 @@ final class SlurmApplies {
               batch.size(), null));
           for (int k = 0; k < order.size(); k++) {
             BatchSubmitter.Result r = results.get(k);
+            Request asked = batch.get(order.get(k));
+            if (r.failure() == null && !r.jobs().isEmpty()) {
+              applied.remember(asked.ctx(), asked.apply().revision(), asked.apply().component().name(),
+                  r.jobs().stream().map(BatchSubmitter.Job::id).toList());
+            }
             outcomes.set(order.get(k), r.failure() == null ? Coalescer.Outcome.ok(r)
                 : Coalescer.Outcome.failed(SlurmSession.failure(r.failure())));
           }

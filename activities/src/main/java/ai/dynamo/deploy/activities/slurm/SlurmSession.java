@@ -4,6 +4,8 @@ import ai.dynamo.deploy.activities.DeployContext;
 import ai.dynamo.deploy.activities.TargetFailure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +18,11 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   /** Connections kept for the next activity with the same login on this worker ({@code DYNAMO_SSH_*} settings). */
   private static final SshConnectionPool POOL =
       new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
+
+  /**
+   * The login user's home per login ({@link SshLoginKey}), as this worker last read it ({@link #home}).
+   */
+  private static final Map<String, String> HOMES = new ConcurrentHashMap<>();
 
   interface Body<T> {
     T run(SlurmSession s) throws IOException;
@@ -51,13 +58,21 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     String run = ctx.workflowId() + "/" + ctx.runId();
     SshConnection ssh = null;
     String login = null;
+    boolean held = shared; // whether this step holds the connection shared (released, never given back or closed)
     boolean ok = false;
     try {
       SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
       login = SshLoginKey.of(endpoint, options);
       Supplier<SshConnection> open = () -> new SshConnection(endpoint, options); // connects on first use
-      ssh = shared ? POOL.borrowShared(login, run, open) : POOL.borrow(login, run, open);
-      RemoteLayout layout = new RemoteLayout(ssh.home(), ctx.settings().get(SlurmSettings.REMOTE_DIR), ctx.graph());
+      if (shared) {
+        ssh = POOL.borrowShared(login, run, open);
+      } else {
+        SshConnectionPool.Lent lent = POOL.lend(login, run, open);
+        ssh = lent.connection();
+        held = lent.shared(); // joined the connection the run's waits share
+      }
+      RemoteLayout layout = new RemoteLayout(home(login, ssh, shared), ctx.settings().get(SlurmSettings.REMOTE_DIR),
+          ctx.graph());
       T result = body.run(new SlurmSession(ssh, new SlurmClient(ssh), layout));
       ok = true;
       return result;
@@ -67,7 +82,7 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     } catch (IOException e) {
       throw TargetFailure.transientFailure("Slurm login node: " + e.getMessage(), e);
     } finally {
-      if (ssh != null && shared) {
+      if (ssh != null && held) {
         POOL.releaseShared(login, ssh, !ok); // a failed wait marks it broken; the last holder closes it
       } else if (ssh != null && ok) {
         POOL.giveBack(login, run, ssh);
@@ -75,6 +90,35 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
         ssh.close(); // a step that failed does not hand its connection on
       }
     }
+  }
+
+  /**
+   * The connection for the run's status follower ({@link StatusFollowers}): the one the run's readiness waits share
+   * ({@link SshConnectionPool#borrowShared}), so the wave after an apply needs no new login; released, not closed,
+   * when the follower ends.
+   */
+  static StatusFollower.Connection forFollower(DeployContext ctx) {
+    SshOptions options = SlurmSettings.options(ctx.settings());
+    SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
+    String login = SshLoginKey.of(endpoint, options);
+    SshConnection ssh = POOL.borrowShared(login, ctx.workflowId() + "/" + ctx.runId(),
+        () -> new SshConnection(endpoint, options));
+    return new StatusFollower.Connection(ssh, () -> POOL.releaseShared(login, ssh, false));
+  }
+
+  /**
+   * The layout's home. A shared connection (readiness waits) that has not read it takes the login's home as this
+   * worker last read it, so it logs in only when a command needs it; every other reads it (one SFTP round trip on a
+   * connection its activity uses anyway), which keeps the remembered home current.
+   */
+  private static String home(String login, SshConnection ssh, boolean shared) throws IOException {
+    String read = ssh.homeIfRead();
+    if (read != null) return read;
+    String known = shared ? HOMES.get(login) : null;
+    if (known != null) return known;
+    String home = ssh.home();
+    HOMES.put(login, home);
+    return home;
   }
 
   /**

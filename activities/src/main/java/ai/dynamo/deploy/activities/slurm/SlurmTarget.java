@@ -33,9 +33,11 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Factory;
 
 /**
- * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity,
- * keeps nothing in memory between calls, and reads what it needs back from the cluster (job-id files, squeue, the
- * state file), so every step is idempotent and a retried attempt on another worker simply continues.
+ * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity
+ * (or takes one kept by the pool) and reads what it needs back from the cluster (job-id files, squeue, the state
+ * file), so every step is idempotent and a retried attempt on another worker simply continues. The one thing kept
+ * between calls is a hint: the job IDs an apply was answered with ({@link AppliedJobs}), checked against the
+ * cluster before a wait acts on a job found ended.
  *
  * <p>Updates are blue/green: the new revision's jobs start beside the old ones; once all are ready
  * {@link #recordRevision} makes the new revision current and cancels the previous revision's jobs. A failed revision
@@ -49,6 +51,7 @@ public final class SlurmTarget implements DeployTarget {
   private final SlurmRevisions revisions;
   private final StatusFollowers followers;
   private final SlurmApplies applies;
+  private final AppliedJobs applied = new AppliedJobs();
   /** Bound of each remote command; null: the options' default ({@link SshOptions#COMMAND_TIMEOUT}). */
   private Duration commandTimeout;
 
@@ -69,7 +72,7 @@ public final class SlurmTarget implements DeployTarget {
       Duration squeueEvery) {
     this.followers = new StatusFollowers(squeueEvery);
     this.secrets = secrets;
-    this.applies = new SlurmApplies(secrets);
+    this.applies = new SlurmApplies(secrets, applied);
     this.cancelGrace = cancelGrace;
     this.revisions = new SlurmRevisions(this, firstPoll, maxPoll, cancelGrace);
   }
@@ -224,9 +227,19 @@ public final class SlurmTarget implements DeployTarget {
       ReadinessWatch watch) {
     BlueGreenGrace grace = new BlueGreenGrace(change, UpdateSettings.blueGreenGrace(ctx.settings()), c);
     // Shared with the run's other waits: a wave of them would otherwise log in all at once for occasional commands.
-    return SlurmSession.guardShared(ctx, commandTimeout,
-        s -> new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage))
-            .await(RevisionJobs.of(ctx, s, revision, c), grace, watch));
+    return SlurmSession.guardShared(ctx, commandTimeout, s -> {
+      PushedReadinessWait wait = new PushedReadinessWait(followers, ctx, s, revision, c, slurmStage(stage));
+      RevisionJobs.Found found = RevisionJobs.forWait(applied, ctx, s, revision, c);
+      try {
+        return wait.await(found.jobs(), grace, watch);
+      } catch (SlurmError e) {
+        if (!found.remembered() || e.kind() != SlurmError.Kind.JOB_FAILED) throw e;
+        // A remembered job is this worker's apply's answer; another worker's retried apply may have replaced it.
+        Map<Integer, String> onCluster = RevisionJobs.of(ctx, s, revision, c);
+        if (onCluster.equals(found.jobs())) throw e;
+        return wait.await(onCluster, grace, watch);
+      }
+    });
   }
 
   /** {@link SlurmRecord}: current in state.json, then the jobs no longer in it go. */

@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -46,6 +48,13 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   private int logins; // guarded by this
   private SshLoginChain reloginFailedAfter; // guarded by this: the dropped login that could not be replaced, and why
   private Exception reloginFailure;
+  /**
+   * Commands (and followed or streamed commands) running at once on this connection at most: each is an SSH session
+   * channel. Below OpenSSH's default {@code MaxSessions} (10), which also counts the SFTP channel.
+   */
+  static final int CHANNELS = 8;
+
+  private final Semaphore channels = new Semaphore(CHANNELS, true);
   private volatile String home;
 
   public SshConnection(SshEndpoint endpoint, SshOptions options) {
@@ -98,11 +107,15 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
    */
   public Streaming follow(String command) throws IOException {
-    Session session = chain().client().startSession();
+    SshLoginChain c = chain();
+    takeChannel();
+    Session session = null;
     try {
-      return new Streaming(session, session.exec(command));
-    } catch (IOException e) {
-      session.close();
+      session = c.client().startSession();
+      return new Streaming(session, session.exec(command), channels::release);
+    } catch (IOException | RuntimeException e) {
+      if (session != null) session.close();
+      channels.release();
       throw e;
     }
   }
@@ -111,10 +124,13 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   public static final class Streaming implements AutoCloseable {
     private final Session session;
     private final Session.Command command;
+    private final Runnable giveBackChannel;
+    private boolean closed;
 
-    private Streaming(Session session, Session.Command command) {
+    private Streaming(Session session, Session.Command command, Runnable giveBackChannel) {
       this.session = session;
       this.command = command;
+      this.giveBackChannel = giveBackChannel;
     }
 
     public InputStream output() {
@@ -123,6 +139,11 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
     @Override
     public void close() {
+      synchronized (this) {
+        if (closed) return;
+        closed = true;
+      }
+      giveBackChannel.run();
       try {
         command.getOutputStream().close(); // EOF on the remote stdin: the command's own signal to stop
       } catch (IOException ignored) {
@@ -144,6 +165,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    */
   public void stream(String command, Consumer<String> lines) throws IOException {
     SshLoginChain c = chain();
+    takeChannel();
     try (Session session = c.client().startSession()) {
       Session.Command cmd = session.exec(command);
       BufferedReader out = new BufferedReader(new InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
@@ -151,6 +173,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
       cmd.join(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw c.closedByOwner() ? closedWhileRunning(e) : e;
+    } finally {
+      channels.release();
     }
   }
 
@@ -200,6 +224,11 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     });
   }
 
+  /** The home {@link #home} read on this connection, or null when it has not read it (no round trip). */
+  String homeIfRead() {
+    return home;
+  }
+
   @Override
   public String home() throws IOException {
     if (home == null) home = withSftp(s -> s.canonicalize(".")); // the same answer if two threads ask at once
@@ -222,6 +251,10 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   /** How many times this connection logged in (the first login and every re-login after a drop). */
+  int channelWaitersForTest() {
+    return channels.getQueueLength();
+  }
+
   synchronized int loginsForTest() {
     return logins;
   }
@@ -277,7 +310,28 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   private Result exec(SshLoginChain c, String command, byte[] stdin) throws IOException {
-    return SshCommand.exec(c.client(), command, stdin, options.commandTimeout(), endpoint.display());
+    takeChannel();
+    try {
+      return SshCommand.exec(c.client(), command, stdin, options.commandTimeout(), endpoint.display());
+    } finally {
+      channels.release();
+    }
+  }
+
+  /**
+   * One of the connection's {@link #CHANNELS} command channels, waited for at most the command timeout: the steps
+   * and waits that share a connection ({@link SshConnectionPool}) may send more commands at once than the login
+   * node opens sessions for.
+   */
+  private void takeChannel() throws IOException {
+    try {
+      if (channels.tryAcquire(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a channel to " + endpoint.display());
+    }
+    throw new SshCommand.CommandTimeout("all " + CHANNELS + " command channels of the connection to "
+        + endpoint.display() + " stayed busy for " + options.commandTimeout().toSeconds() + " s", null);
   }
 
   /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */

@@ -5,9 +5,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readiness waits instead share ({@link #borrowShared}): they hold a connection for minutes but use it only for an
  * occasional short command, and a wave of them starting at once would otherwise pay a handshake each. Up to
- * {@link #SHARE_LIMIT} waits of the same run share one connection (each command on its own channel; OpenSSH allows
- * 10 sessions per connection by default), another is opened beyond that. A shared connection is never handed out
- * exclusively while held; a failure marks it broken (no new sharers) and it is closed when its last holder lets go.
+ * {@link #SHARE_LIMIT} holders of the same run share one connection (each command on its own channel, at most
+ * {@link SshConnection#CHANNELS} at once), another is opened beyond that. The run's status follower and a step that
+ * finds no idle connection (the next wave's apply, while this wave's waits hold the one its apply left) join it too
+ * ({@link #lend}), instead of logging in. A shared connection is never handed out exclusively while held; a failure
+ * marks it broken (no new sharers) and it is closed when its last holder lets go.
  */
 final class SshConnectionPool {
   private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
@@ -77,21 +81,36 @@ final class SshConnectionPool {
     }
   }
 
-  /** Waits sharing one connection at most: below OpenSSH's default MaxSessions (10), with room to spare. */
-  static final int SHARE_LIMIT = 6;
+  /**
+   * Holders of one shared connection at most. Holding costs nothing on the login node: a readiness wait sends a
+   * command only when a job needs a closer look, and each command takes one of the connection's
+   * {@link SshConnection#CHANNELS}, waiting for one when all are busy. So a wave's waits, the run's status follower
+   * and its later steps use the one connection the first apply logged in with; the bound only limits how many are
+   * hit when that connection drops.
+   */
+  static final int SHARE_LIMIT = 32;
 
   private record Idle(SshConnection connection, String run, long since) {}
 
-  /** A connection held in shared mode: by how many, and whether one of them saw it fail. */
+  /**
+   * A connection held in shared mode: by how many, for which runs (the one that opened or brought it, and those that
+   * joined it after the checks a new run's connection passes), and whether one of them saw it fail.
+   */
   private static final class Shared {
     final SshConnection connection;
-    final String run;
+    final Set<String> runs = new HashSet<>();
+    String lastRun;
     int holders = 1;
     boolean broken;
 
     Shared(SshConnection connection, String run) {
       this.connection = connection;
-      this.run = run;
+      runs.add(run);
+      lastRun = run;
+    }
+
+    boolean open(String run) {
+      return runs.contains(run) && !broken && holders < SHARE_LIMIT;
     }
   }
 
@@ -111,6 +130,20 @@ final class SshConnectionPool {
     log.info("ssh: connections kept {} s when idle, {}", settings.idle().toSeconds(),
         settings.acrossRuns() ? "reused across deploy runs after a host key and liveness check"
             : "each used by one deploy run only (" + Settings.REUSE_ENV + "=false)");
+  }
+
+  /** How a step holds its connection: alone (give it back or close it) or shared ({@link #releaseShared}). */
+  record Lent(SshConnection connection, boolean shared) {}
+
+  /**
+   * A kept connection of this login key for {@code run} (the workflow and run it serves), else the run's shared
+   * connection with room ({@link #joinShared}), else a new one from {@code open}.
+   */
+  Lent lend(String key, String run, Supplier<SshConnection> open) {
+    SshConnection kept = borrow(key, run, () -> null);
+    if (kept != null) return new Lent(kept, false);
+    SshConnection joined = joinShared(key, run);
+    return joined != null ? new Lent(joined, true) : new Lent(open.get(), false);
   }
 
   /**
@@ -143,23 +176,74 @@ final class SshConnectionPool {
 
   /**
    * A connection of this login key shared with other waits of {@code run}: one already shared with room left, else
-   * the run's most recent idle one, else a new one from {@code open}, which must not connect (an
+   * the run's most recent idle one, else (across runs) another run's shared one after the checks ({@link #joinShared}),
+   * else a new one from {@code open}, which must not connect (an
    * {@link SshConnection} connects on first use, under its own lock, so the sharers that arrive meanwhile wait for
    * that one login instead of each starting their own). Idle connections of other runs are left to exclusive
    * borrowers, which check them first ({@link #borrow}). Give it back with {@link #releaseShared}.
    */
-  synchronized SshConnection borrowShared(String key, String run, Supplier<SshConnection> open) {
-    List<Shared> held = shared.computeIfAbsent(key, k -> new ArrayList<>());
-    for (Shared s : held) {
-      if (s.run.equals(run) && !s.broken && s.holders < SHARE_LIMIT) {
+  SshConnection borrowShared(String key, String run, Supplier<SshConnection> open) {
+    synchronized (this) {
+      SshConnection same = joinSameRun(key, run);
+      if (same != null) return same;
+      Idle idleOfRun = takeSameRun(key, run);
+      if (idleOfRun != null) return share(key, run, idleOfRun.connection());
+    }
+    SshConnection joined = joinShared(key, run); // across runs, checked outside the lock
+    if (joined != null) return joined;
+    synchronized (this) {
+      SshConnection same = joinSameRun(key, run); // another sharer of the run may have started one meanwhile
+      return same != null ? same : share(key, run, open.get());
+    }
+  }
+
+  /** The run's shared connection with room, joined, or null. */
+  private synchronized SshConnection joinSameRun(String key, String run) {
+    for (Shared s : shared.getOrDefault(key, List.of())) {
+      if (s.open(run)) {
         s.holders++;
         return s.connection;
       }
     }
-    Idle same = takeSameRun(key, run);
-    Shared s = new Shared(same != null ? same.connection() : open.get(), run);
-    held.add(s);
-    return s.connection;
+    return null;
+  }
+
+  /** Starts sharing {@code c} for {@code run}, with one holder. */
+  private synchronized SshConnection share(String key, String run, SshConnection c) {
+    shared.computeIfAbsent(key, k -> new ArrayList<>()).add(new Shared(c, run));
+    return c;
+  }
+
+  /**
+   * The run's shared connection with room left, joined as one more holder; else (across runs) another run's with
+   * room, joined after the checks an idle one passes ({@link SshConnection#reusableForNewRun}); else null. A step that
+   * finds no idle connection takes this rather than log in: readiness waits and the status follower hold the
+   * connection their apply left for minutes and use it rarely. Give it back with {@link #releaseShared}.
+   */
+  SshConnection joinShared(String key, String run) {
+    Shared other;
+    synchronized (this) {
+      SshConnection same = joinSameRun(key, run);
+      if (same != null || !settings.acrossRuns()) return same;
+      other = shared.getOrDefault(key, List.of()).stream()
+          .filter(s -> !s.broken && s.holders < SHARE_LIMIT).findFirst().orElse(null);
+      if (other == null) return null;
+      other.holders++; // held while checked, outside the lock: the check is a round trip
+    }
+    String why = other.connection.reusableForNewRun(ANSWER_WITHIN);
+    if (why == null) {
+      synchronized (this) {
+        other.runs.add(run);
+        other.lastRun = run;
+      }
+      log.info("ssh: joining the connection to {} that another deploy run's waits share (host key re-checked"
+          + " against known_hosts, keepalive answered)", other.connection.endpoint().route());
+      return other.connection;
+    }
+    log.info("ssh: not joining the shared connection to {} ({}); no new sharers for it",
+        other.connection.endpoint().route(), why);
+    releaseShared(key, other.connection, true);
+    return null;
   }
 
   /**
@@ -179,7 +263,7 @@ final class SshConnectionPool {
       if (done != null) {
         held.remove(done);
         if (held.isEmpty()) shared.remove(key);
-        if (!done.broken) giveBack(key, done.run, c);
+        if (!done.broken) giveBack(key, done.lastRun, c);
       }
     }
     if (done != null && done.broken) c.close(); // outside the pool's lock: closing may wait for a login under way

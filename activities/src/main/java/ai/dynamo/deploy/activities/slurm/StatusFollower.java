@@ -38,6 +38,7 @@ public final class StatusFollower implements AutoCloseable {
   }
 
   private final SshConnection ssh;
+  private final Runnable letGo;
   private final String dir;
   private final List<String> files;
   private final Duration squeueEvery;
@@ -60,11 +61,23 @@ public final class StatusFollower implements AutoCloseable {
   private final Thread reader;
   private final Thread poller;
 
+  /** The follower's connection, and how it lets it go when it ends: closes its own, releases a shared one. */
+  record Connection(SshConnection ssh, Runnable letGo) {
+    static Connection own(SshConnection ssh) {
+      return new Connection(ssh, ssh::close);
+    }
+  }
+
   /**
    * @param dir the graph directory; {@code files} are relative to it
    */
   StatusFollower(SshConnection ssh, String dir, List<String> files, Duration squeueEvery) {
-    this.ssh = ssh;
+    this(Connection.own(ssh), dir, files, squeueEvery);
+  }
+
+  StatusFollower(Connection connection, String dir, List<String> files, Duration squeueEvery) {
+    this.ssh = connection.ssh();
+    this.letGo = connection.letGo();
     this.dir = dir;
     this.files = List.copyOf(files);
     this.squeueEvery = squeueEvery;
@@ -241,6 +254,6 @@ public final class StatusFollower implements AutoCloseable {
       lock.notifyAll();
     }
     if (s != null) s.close();
-    ssh.close();
+    letGo.run();
   }
 }

@@ -67,10 +67,10 @@ public final class StatusFollowers {
 
   /**
    * @param files status files, relative to {@code graphDir}
-   * @param connect opens the follower's own connection (only when no follower runs yet)
+   * @param connect the follower's connection (asked only when no follower runs yet)
    */
-  public synchronized Lease follow(String login, String graphDir, List<String> files, Collection<String> jobs,
-      Supplier<SshConnection> connect) {
+  synchronized Lease follow(String login, String graphDir, List<String> files, Collection<String> jobs,
+      Supplier<StatusFollower.Connection> connect) {
     String key = login + "\n" + graphDir + "\n" + String.join("\n", files);
     Entry e = followers.get(key);
     if (e == null) {

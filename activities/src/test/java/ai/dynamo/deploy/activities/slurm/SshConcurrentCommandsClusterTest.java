@@ -121,6 +121,33 @@ class SshConcurrentCommandsClusterTest {
     }
   }
 
+  /** Shared by a run's waits, follower and steps, a connection runs at most CHANNELS commands; the rest take turns. */
+  @Test
+  void commandsBeyondTheChannelLimitWaitForAChannel() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      int n = SshConnection.CHANNELS + 3;
+      List<Future<RemoteShell.Result>> all = startSafe(ssh, n);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (ssh.channelWaitersForTest() < 3 || startedOf(n) < SshConnection.CHANNELS) {
+        assertTrue(System.nanoTime() < deadline, "started " + startedOf(n) + ", waiting for a channel "
+            + ssh.channelWaitersForTest());
+        Thread.sleep(50);
+      }
+      assertEquals(SshConnection.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");
+      go();
+      for (int i = 0; i < n; i++) assertEquals("safe" + i, all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      assertEquals(n, startedOf(n));
+      assertEquals(1, ssh.loginsForTest());
+    }
+  }
+
+  /** How many of safe0 .. safe(n-1) started on the login node. */
+  private int startedOf(int n) throws IOException {
+    int started = 0;
+    for (int i = 0; i < n; i++) started += runs("safe" + i);
+    return started;
+  }
+
   @Test
   void aDropUnderRunningCommandsMeansOneNewLoginAndSafeCommandsRunAgain() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {

@@ -119,6 +119,44 @@ class SshSharedWaitsClusterTest {
     for (SshConnection c : new HashSet<>(used)) assertNull(c.reusableForNewRun(Duration.ofSeconds(2)), "kept, alive");
   }
 
+  /**
+   * A wave's waits beyond the first connection's share need no login of their own when the worker knows the login's
+   * home (its apply read it) and they run no command: readiness reaches them through the follower.
+   */
+  @Test
+  void waitsBeyondTheFirstShareLogInOnlyWhenTheyRunACommand() throws Exception {
+    RemoteLayout applied = SlurmSession.guard(ctx, SlurmSession::layout); // the apply: logs in, reads the home
+    int n = SshConnectionPool.SHARE_LIMIT + 1;
+    CountDownLatch held = new CountDownLatch(n);
+    CountDownLatch hold = new CountDownLatch(1);
+    List<Future<SlurmSession>> waits = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      waits.add(threads.submit(() -> SlurmSession.guardShared(ctx, null, s -> {
+        held.countDown();
+        await(hold);
+        return s;
+      })));
+    }
+    await(held);
+    hold.countDown();
+    List<SlurmSession> sessions = new ArrayList<>();
+    for (Future<SlurmSession> f : waits) sessions.add(f.get(120, TimeUnit.SECONDS));
+    SshConnection first = sessions.get(0).ssh();
+    SshConnection beyond = sessions.stream().map(SlurmSession::ssh).filter(c -> c != first).findFirst().orElseThrow();
+    SshConnection loggedIn = first.loginsForTest() == 1 ? first : beyond;
+    SshConnection spare = loggedIn == first ? beyond : first;
+    assertEquals(1, loggedIn.loginsForTest(), "the apply's connection, taken by the first sharers");
+    assertEquals(0, spare.loginsForTest(), "the other sharers' connection did not log in");
+    for (SlurmSession s : sessions) assertEquals(applied.graphDir(), s.layout().graphDir(), "the remembered home");
+
+    // The next wait gets a kept connection; one that runs a command logs in then.
+    SshConnection ran = SlurmSession.guardShared(ctx, null, s -> {
+      assertEquals("ok", s.ssh().run("echo ok", RemoteShell.Retry.SAFE).stdout().strip());
+      return s.ssh();
+    });
+    assertEquals(1, ran.loginsForTest());
+  }
+
   @Test
   void aFailedWaitLeavesTheConnectionToTheOthersAndTheLastClosesIt() throws Exception {
     CountDownLatch held = new CountDownLatch(2);
