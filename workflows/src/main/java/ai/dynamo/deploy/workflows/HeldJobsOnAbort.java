@@ -45,7 +45,9 @@ final class HeldJobsOnAbort {
   }
 
   private String cancel(WaveRunner waves, List<String> held) {
-    waves.settle(); // a held apply still in flight would submit its job after the cancel has looked
+    // A held apply still in flight would submit its job after the cancel has looked (normally all ended long ago:
+    // the failed wave waited for them before pausing; asked first, as an await with a bound starts a timer).
+    if (!waves.settled()) waves.settle();
     String names = String.join(", ", held);
     try {
       HeldCancelled done = steps.cancelHeld(new CancelHeldRequest(revision, held));

@@ -111,8 +111,12 @@ final class WaveRunner {
 
   /** Waits (at most the rollback budget) for the running wave's applies in flight, held ones too, to finish. */
   void settle() {
-    Workflow.await(options.rollbackTimeout(), () -> running.stream().allMatch(ComponentRollout::settled)
-        && held.values().stream().allMatch(Promise::isCompleted));
+    Workflow.await(options.rollbackTimeout(), this::settled);
+  }
+
+  /** Whether no apply of the running wave, held ones included, is in flight. */
+  boolean settled() {
+    return running.stream().allMatch(ComponentRollout::settled) && held.values().stream().allMatch(Promise::isCompleted);
   }
 
   /**
