@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,11 +45,7 @@ class SlurmAbortHeldTest {
           + component("engine", fx.standinPath(), "dyn://t.good.generate", FreePorts.take())
           + component("broken", absent, "dyn://t.bad.generate", FreePorts.take())
           + component("front", fx.standinPath(), "http", FreePorts.take()));
-      Map<String, String> settings = new TreeMap<>(fx.settings());
-      settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-      settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-      settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-      settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+      Map<String, String> settings = fx.targetSettings();
       DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "local-" + name, settings),
           new DeployOptions(Duration.ofMinutes(2), Duration.ofMinutes(2), "alice@ws").pausingOnFailure(null));
       WorkflowClient client = env.client();
@@ -64,7 +59,7 @@ class SlurmAbortHeldTest {
       RemoteLayout layout = fx.layout(g);
       String frontJob = fx.ssh.readFile(layout.jobIdFile(1, "front", 0)).orElseThrow().strip();
       String engineJob = fx.ssh.readFile(layout.jobIdFile(1, "engine", 0)).orElseThrow().strip();
-      assertTrue(queue(fx).contains(frontJob), "held while paused: " + queue(fx));
+      assertTrue(fx.queued().contains(frontJob), "held while paused: " + fx.queued());
 
       DeployDecisions.Outcome abort = DeployDecisions.decide(client, s.workflowId(), "abort");
       assertTrue(abort.message().endsWith("; the held job(s) of front, which never started, are cancelled"),
@@ -75,7 +70,7 @@ class SlurmAbortHeldTest {
           + frontJob + ")): broken"), result.message());
       SlurmClient slurm = new SlurmClient(fx.ssh);
       assertEquals(SlurmJobState.CANCELLED, slurm.jobsById(List.of(frontJob)).get(0).state());
-      List<String> queued = queue(fx);
+      List<String> queued = fx.queued();
       assertFalse(queued.contains(frontJob), "squeue still lists the held front end: " + queued);
       assertTrue(queued.contains(engineJob), "the engine that started stays as it is: " + queued);
       String status = fx.ssh.readFile(layout.graphDir() + "/" + RemoteLayout.statusFileInGraphDir(1, "front", 0))
@@ -88,9 +83,5 @@ class SlurmAbortHeldTest {
     return "  - name: " + name + "\n    cmd: [python3, " + program + "]\n"
         + "    run_config: {input: \"" + input + "\", output: dyn}\n    parameters: {port: " + port + "}\n"
         + "    resources: {cpu: 1, memory: 128Mi}\n";
-  }
-
-  private static List<String> queue(ClusterFixture fx) throws java.io.IOException {
-    return fx.ssh.run("squeue --me -h -o %i", RemoteShell.Retry.SAFE).stdout().lines().map(String::strip).toList();
   }
 }

@@ -9,17 +9,13 @@ import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.slurm.SlurmNames;
 import ai.dynamo.deploy.testing.FreePorts;
-import ai.dynamo.deploy.workflows.DeployOptions;
-import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.Stage;
 import ai.dynamo.deploy.workflows.StepRequest;
-import ai.dynamo.deploy.workflows.TargetSpec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +35,7 @@ class SlurmHeldCancelClusterTest {
           + service(fx, "side", FreePorts.take()));
       SlurmTarget target = new SlurmTarget(new WorkerSecretSource(Map.of(), null), Duration.ofMillis(300),
           Duration.ofSeconds(1), Duration.ofSeconds(20));
-      DeployContext ctx = context(fx, g, "deploy/slurm/test/" + name);
+      DeployContext ctx = SlurmTargetClusterTest.context(fx, g, "deploy/slurm/test/" + name);
       Component engine = g.components().get(0);
       Component front = g.components().get(1);
       Component side = g.components().get(2);
@@ -57,17 +53,17 @@ class SlurmHeldCancelClusterTest {
       assertEquals(new HeldCancelled(List.of("front"), List.of(frontJob)), first);
       SlurmClient slurm = new SlurmClient(fx.ssh);
       assertEquals(SlurmJobState.CANCELLED, slurm.jobsById(List.of(frontJob)).get(0).state());
-      List<String> queued = queue(fx);
+      List<String> queued = fx.queued();
       assertFalse(queued.contains(frontJob), "squeue still lists the held job " + frontJob + ": " + queued);
       assertTrue(queued.contains(sideJob), "the released job keeps running: " + queued);
       assertTrue(queued.contains(engineJob), "a job submitted without a hold keeps running: " + queued);
 
       HeldCancelled again = target.cancelHeld(ctx, 1, List.of("front", "side"), new SlurmTargetClusterTest.RecordingWatch());
       assertEquals(first, again, "a retried call answers the same");
-      assertTrue(queue(fx).containsAll(List.of(sideJob, engineJob)), "and cancels nothing more");
+      assertTrue(fx.queued().containsAll(List.of(sideJob, engineJob)), "and cancels nothing more");
 
       // Another run of the same deploy has no held jobs of its own: it touches nothing.
-      DeployContext otherRun = context(fx, g, ctx.workflowId());
+      DeployContext otherRun = SlurmTargetClusterTest.context(fx, g, ctx.workflowId());
       assertEquals(HeldCancelled.none(), target.cancelHeld(otherRun, 1, List.of("front", "side"),
           new SlurmTargetClusterTest.RecordingWatch()));
     }
@@ -84,20 +80,5 @@ class SlurmHeldCancelClusterTest {
     List<SlurmJob> jobs = fx.jobsOf(g).stream().filter(j -> j.name().equals(jobName)).toList();
     assertEquals(1, jobs.size(), "one job of " + component + ": " + jobs);
     return jobs.get(0).id();
-  }
-
-  /** The job IDs plain {@code squeue} lists for the login user (pending, running, completing). */
-  private static List<String> queue(ClusterFixture fx) throws IOException {
-    return fx.ssh.run("squeue --me -h -o %i", RemoteShell.Retry.SAFE).stdout().lines().map(String::strip).toList();
-  }
-
-  private static DeployContext context(ClusterFixture fx, Graph g, String wf) {
-    Map<String, String> settings = new TreeMap<>(fx.settings());
-    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-    settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
-    DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
-    return new DeployContext(request, wf, UUID.randomUUID().toString());
   }
 }
