@@ -140,7 +140,8 @@ class OperatingRolloutsTest {
   void abortCancelsTheHeldFrontEndThatNeverStartedAndSaysSo() throws Exception {
     DeployRequest r = FakeDeploys.request(TestGraphs.small(), Map.of("fake.failComponent", "vllm_worker",
         "fake.startsHeld", "true"));
-    WorkflowStub stub = start(new DeployRequest(r.graph(), r.specDigest(), r.target(), r.options().pausingOnFailure(null)));
+    WorkflowStub stub =
+        start(new DeployRequest(r.graph(), r.specDigest(), r.target(), r.options().pausingOnFailure(null)));
     awaitPhase(stub, Phase.PAUSED);
     DeployDecisions.Outcome abort = DeployDecisions.decide(env.client(), WF, "abort");
     assertTrue(abort.message().endsWith("; the held job(s) of http_ingress, which never started, are cancelled"),

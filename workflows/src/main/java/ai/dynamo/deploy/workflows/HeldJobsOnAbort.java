@@ -62,7 +62,8 @@ final class HeldJobsOnAbort {
           + (done.jobs().isEmpty() ? "" : " (job(s) " + String.join(", ", done.jobs()) + ")");
     } catch (ActivityFailure e) {
       String reason = FailureReasons.reason(e);
-      log.warn("deploy {} rev {}: cancelling the held jobs of {} failed: {}", progress.graph(), revision, names, reason);
+      log.warn("deploy {} rev {}: cancelling the held jobs of {} failed: {}", progress.graph(), revision, names,
+          reason);
       return "cancelling the held job(s) of " + names + ", which never started, failed (" + reason
           + "), so they may still be queued or hold their nodes: cancel them by hand";
     }

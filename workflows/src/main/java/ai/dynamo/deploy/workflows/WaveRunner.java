@@ -116,7 +116,8 @@ final class WaveRunner {
 
   /** Whether no apply of the running wave, held ones included, is in flight. */
   boolean settled() {
-    return running.stream().allMatch(ComponentRollout::settled) && held.values().stream().allMatch(Promise::isCompleted);
+    return running.stream().allMatch(ComponentRollout::settled)
+        && held.values().stream().allMatch(Promise::isCompleted);
   }
 
   /**

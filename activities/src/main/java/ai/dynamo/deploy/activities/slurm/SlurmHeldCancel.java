@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The abort of a paused deploy on Slurm: cancels the jobs it submitted held that were never released (docs/slurm-target.md
- * "Held starts"). A job counts only when it is of this deploy run and revision (its comment) and its directory still
- * has {@code hold} and no {@code start}, so a released job, which may be running the user's process, is never
- * touched. Safe to retry: a second call finds the same jobs CANCELLED and answers the same.
+ * The abort of a paused deploy on Slurm: cancels the jobs it submitted held that were never released
+ * (docs/slurm-target.md "Held starts"). A job counts only when it is of this deploy run and revision (its comment)
+ * and its directory still has {@code hold} and no {@code start}, so a released job, which may be running the user's
+ * process, is never touched. Safe to retry: a second call finds the same jobs CANCELLED and answers the same.
  */
 final class SlurmHeldCancel {
   private final Duration cancelGrace;

@@ -49,7 +49,8 @@ class SlurmHeldCancelClusterTest {
       String sideJob = job(fx, g, "side");
       String engineJob = job(fx, g, "engine");
 
-      HeldCancelled first = target.cancelHeld(ctx, 1, List.of("front", "side"), new SlurmTargetClusterTest.RecordingWatch());
+      List<String> asked = List.of("front", "side");
+      HeldCancelled first = target.cancelHeld(ctx, 1, asked, new SlurmTargetClusterTest.RecordingWatch());
       assertEquals(new HeldCancelled(List.of("front"), List.of(frontJob)), first);
       SlurmClient slurm = new SlurmClient(fx.ssh);
       assertEquals(SlurmJobState.CANCELLED, slurm.jobsById(List.of(frontJob)).get(0).state());
@@ -58,14 +59,14 @@ class SlurmHeldCancelClusterTest {
       assertTrue(queued.contains(sideJob), "the released job keeps running: " + queued);
       assertTrue(queued.contains(engineJob), "a job submitted without a hold keeps running: " + queued);
 
-      HeldCancelled again = target.cancelHeld(ctx, 1, List.of("front", "side"), new SlurmTargetClusterTest.RecordingWatch());
+      HeldCancelled again = target.cancelHeld(ctx, 1, asked, new SlurmTargetClusterTest.RecordingWatch());
       assertEquals(first, again, "a retried call answers the same");
       assertTrue(fx.queued().containsAll(List.of(sideJob, engineJob)), "and cancels nothing more");
 
       // Another run of the same deploy has no held jobs of its own: it touches nothing.
       DeployContext otherRun = SlurmTargetClusterTest.context(fx, g, ctx.workflowId());
-      assertEquals(HeldCancelled.none(), target.cancelHeld(otherRun, 1, List.of("front", "side"),
-          new SlurmTargetClusterTest.RecordingWatch()));
+      assertEquals(HeldCancelled.none(),
+          target.cancelHeld(otherRun, 1, asked, new SlurmTargetClusterTest.RecordingWatch()));
     }
   }
 
