@@ -24,6 +24,8 @@ import ai.dynamo.deploy.workflows.ChangeKind;
 import ai.dynamo.deploy.workflows.ComponentChange;
 import ai.dynamo.deploy.workflows.DeployDiff;
 import ai.dynamo.deploy.workflows.StepRequest;
+import ai.dynamo.deploy.workflows.CancelHeldRequest;
+import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.UninstallActivities;
 import ai.dynamo.deploy.workflows.UninstallRequest;
 import io.temporal.activity.Activity;
@@ -174,6 +176,14 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
     HeartbeatWatch watch =
         new HeartbeatWatch(activity, clock, "rollback", Stage.ALL, 0, null);
     return call(() -> target(ctx).rollback(ctx, request, watch));
+  }
+
+  @Override
+  public HeldCancelled cancelHeld(CancelHeldRequest request) {
+    ActivityExecutionContext activity = Activity.getExecutionContext();
+    DeployContext ctx = context(activity);
+    HeartbeatWatch watch = new HeartbeatWatch(activity, clock, "cancel held", Stage.ALL, 0, null);
+    return call(() -> target(ctx).cancelHeld(ctx, request.revision(), request.components(), watch));
   }
 
   @Override

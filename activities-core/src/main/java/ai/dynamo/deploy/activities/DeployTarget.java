@@ -6,6 +6,7 @@ import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.render.RenderedFile;
 import ai.dynamo.deploy.render.Rendering;
 import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionSpec;
@@ -175,6 +176,17 @@ public interface DeployTarget {
   default ReadyState apply(DeployContext ctx, Component component, StepRequest step) {
     if (step.held()) throw TargetFailure.notSupported(kind(), "held starts");
     return apply(ctx, step.revision(), component, step.stage(), step.change());
+  }
+
+  /**
+   * An aborted paused deploy: cancels the jobs of {@code components} that {@code revision} submitted held and that
+   * were never released (they ran nothing; a held job keeps its node until its time limit). Only jobs still held
+   * (never started) and of this deploy and revision; everything else stays as it is. Waits until they ended,
+   * heartbeating through {@code watch}. Idempotent: a second call finds them cancelled and answers the same.
+   * Default: nothing is ever held (a target without {@link #startsHeld}), so nothing to cancel.
+   */
+  default HeldCancelled cancelHeld(DeployContext ctx, int revision, List<String> components, ReadinessWatch watch) {
+    return HeldCancelled.none();
   }
 
   /** {@link #awaitReady(DeployContext, int, Component, Stage, ReadinessWatch)} with the planned change. */

@@ -11,6 +11,7 @@ import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import ai.dynamo.deploy.workflows.DeployFailures;
+import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionRecord;
 import ai.dynamo.deploy.workflows.RollbackRequest;
@@ -52,5 +53,14 @@ class DeployTargetDefaultsTest {
     TargetFailure spec = assertThrows(TargetFailure.class, () -> MINIMAL.revisionSpec(ctx, 1));
     assertEquals("rollback --to-revision is not supported by the minimal target yet", spec.getMessage());
     assertFalse(MINIMAL.isCurrent(ctx, 1, ctx.component("vllm_worker"), Stage.ALL), "unsure means apply");
+  }
+
+  @Test
+  void aTargetThatCannotHoldHasNoHeldJobsToCancel() {
+    DeployRequest request = new DeployRequest(TestGraphs.small(), "digest", new TargetSpec("minimal", "x", Map.of()),
+        DeployOptions.defaults("test"));
+    DeployContext ctx = new DeployContext(request, "deploy/minimal/x/g", "run");
+    assertFalse(MINIMAL.startsHeld(ctx));
+    assertEquals(HeldCancelled.none(), MINIMAL.cancelHeld(ctx, 1, List.of("http_ingress"), null));
   }
 }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "abort", mixinStandardHelpOptions = true, modelTransformer = PlaceFlagsOnly.class,
     description = {
       "End a paused deploy WITHOUT rolling back: what the failed revision applied stays as it is"
-          + " (half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards."
+          + " (half-updated) and the revision is not recorded. Clean up or redeploy by hand afterwards.",
+      "Only jobs submitted held for a wave that never came (Slurm), which never started, are cancelled; the"
+          + " answer names them."
     },
     footerHeading = "%nExample:%n", footer = "  dynamo deploy abort my-graph")
 final class DeployAbortCommand implements Callable<Integer> {

@@ -135,6 +135,22 @@ class DeployOperateCommandTest {
     assertTrue(badPhase.err().contains("--phase must be one of"), badPhase.err());
   }
 
+  /** The engines (wave 1) fail while the front end (wave 2) waits held: abort says it cancels that job, and did. */
+  @Test
+  void abortNamesTheHeldJobsItCancels() {
+    run("deploy", "--target", "fake", "--set", "location=cli-abort-held", "--set", "fake.failComponent=vllm_worker",
+        "--set", "fake.startsHeld=true", "-f", graph.toString(), "--on-failure", "pause", "--pause-timeout", "2h",
+        "--wait");
+    CliRun abort = run("deploy", "abort", "deploy/fake/cli-abort-held/demo");
+    assertEquals(ExitCodes.OK, abort.exitCode(), abort.err());
+    assertTrue(abort.out().contains("without rollback; failed components stay as they are; the held job(s) of"
+        + " frontend, which never started, are cancelled"), abort.out());
+    CliRun ended = run("deploy", "status", "deploy/fake/cli-abort-held/demo", "--wait");
+    assertEquals(ExitCodes.DEPLOY_FAILED, ended.exitCode());
+    assertTrue(ended.err().contains("; cancelled the held job(s) of frontend, which never started): vllm_worker: "),
+        ended.err());
+  }
+
   @Test
   void historyAndRollbackToRevisionOne() throws Exception {
     for (int v = 1; v <= 3; v++) {

@@ -135,6 +135,29 @@ class OperatingRolloutsTest {
     assertEquals(0, env.fake().liveRevision("lab", "dynamo-graph"), "an aborted revision is not recorded");
   }
 
+  /** The engine (wave 1) fails while the front end (wave 2) waits held: the abort cancels that held job only. */
+  @Test
+  void abortCancelsTheHeldFrontEndThatNeverStartedAndSaysSo() throws Exception {
+    DeployRequest r = FakeDeploys.request(TestGraphs.small(), Map.of("fake.failComponent", "vllm_worker",
+        "fake.startsHeld", "true"));
+    WorkflowStub stub =
+        start(new DeployRequest(r.graph(), r.specDigest(), r.target(), r.options().pausingOnFailure(null)));
+    awaitPhase(stub, Phase.PAUSED);
+    DeployDecisions.Outcome abort = DeployDecisions.decide(env.client(), WF, "abort");
+    assertTrue(abort.message().endsWith("; the held job(s) of http_ingress, which never started, are cancelled"),
+        abort.message());
+    DeployResult result = DeployOutcomes.await(stub);
+    assertEquals(Phase.FAILED, result.phase());
+    assertTrue(result.message().startsWith("aborted while paused, nothing rolled back (what revision 1 applied is left"
+        + " as it is; no revision is recorded; cancelled the held job(s) of http_ingress, which never started):"
+        + " vllm_worker: pod vllm-worker-0: CrashLoopBackOff"), result.message());
+    List<String> calls = env.fake().calls();
+    assertEquals(1, calls.stream().filter("cancel-held http_ingress rev 1"::equals).count(), calls.toString());
+    assertFalse(calls.stream().anyMatch(c -> c.startsWith("rollback") || c.equals("apply http_ingress ALL")),
+        calls.toString());
+    assertEquals(Map.of("vllm_worker", 1), env.fake().running("lab", "dynamo-graph"), "the failed engine stays");
+  }
+
   @Test
   void cancelWhilePausedRollsBack() throws Exception {
     WorkflowStub stub = start(failingFrontEnd(null));

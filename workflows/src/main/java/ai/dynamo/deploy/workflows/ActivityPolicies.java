@@ -92,6 +92,19 @@ public final class ActivityPolicies {
     return rollback(DeployOptions.DEFAULT_ROLLBACK_TIMEOUT);
   }
 
+  /**
+   * cancel held jobs (an aborted paused deploy): scancel, a wait for the jobs to end (heartbeating) and SIGKILL after a
+   * grace, so a few minutes per attempt, retried within a bound.
+   */
+  public static ActivityOptions cancelHeld() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(3))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+        .setRetryOptions(transientRetry(Duration.ofSeconds(30)))
+        .build();
+  }
+
   /** rollback: its own time budget ({@link DeployOptions#rollbackTimeout}), retried within it. */
   public static ActivityOptions rollback(Duration budget) {
     return ActivityOptions.newBuilder()

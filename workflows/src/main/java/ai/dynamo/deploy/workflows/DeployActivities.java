@@ -60,6 +60,14 @@ public interface DeployActivities {
   String rollback(RollbackRequest request);
 
   /**
+   * Cancels the jobs of {@code request.components()} that the revision submitted held and that were never released
+   * (an aborted paused deploy: they never ran anything and must not keep their nodes). Touches nothing that started.
+   * Idempotent: a retry finds them ended and answers the same.
+   */
+  @ActivityMethod(name = "CancelHeld")
+  HeldCancelled cancelHeld(CancelHeldRequest request);
+
+  /**
    * Reads a graph's records from the target (history, live revision, and a recorded spec when asked); the input
    * names the target itself (this runs in {@link TargetRecordsWorkflow}, not in a deploy).
    */

@@ -51,6 +51,11 @@ final class DeploySteps {
     return stub(ActivityPolicies.rollback(budget), summary).rollback(request);
   }
 
+  HeldCancelled cancelHeld(CancelHeldRequest request) {
+    return stub(ActivityPolicies.cancelHeld(), "cancel the held job(s) of " + String.join(", ", request.components())
+        + " (" + graph + " rev " + request.revision() + "), which never started").cancelHeld(request);
+  }
+
   /** The stub of one apply: a local activity (see {@link ActivityPolicies#apply}). */
   static DeployActivities apply(String summary) {
     return Workflow.newLocalActivityStub(

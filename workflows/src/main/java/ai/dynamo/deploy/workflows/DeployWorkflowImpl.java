@@ -48,13 +48,15 @@ public class DeployWorkflowImpl implements DeployWorkflow {
   private UpdatePlan update;
   /** The target can hold a component's start (from its preflight). */
   private boolean targetStartsHeld;
+  /** The activity stubs (an abort's clean-up of held jobs uses them too). */
+  private DeploySteps steps;
 
   @Override
   public DeployResult deploy(DeployRequest request) {
     options = DeployOptions.withDefaults(request.options());
     progress = ProgressPublisher.start(request);
     pauseGate = new PauseGate(progress, options, request.target());
-    DeploySteps steps = new DeploySteps(progress.graph(), progress.target());
+    steps = new DeploySteps(progress.graph(), progress.target());
     DeployPlan plan;
     try {
       plan = prepare(steps);
@@ -76,6 +78,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     boolean holdNext = targetStartsHeld && update != null && plan.waves().size() > 1
         && Workflow.getVersion(HELD_STARTS_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
     WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched, update, holdNext);
+    pauseGate.heldUntilNextWave(waves::neverReleased);
     try {
       runWaves(waves);
       progress.enter(Phase.RECORDING, "recording revision " + revision);
@@ -151,7 +154,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
         if (!pauseGate.pausesOnFailure()) throw e;
         switch (pauseGate.pause(e)) {
           case RETRY -> {} // the same wave again; its READY components are skipped
-          case ABORT -> throw aborted(e);
+          case ABORT -> throw aborted(e, new HeldJobsOnAbort(progress, steps, revision).cancel(waves));
           case ROLLBACK -> throw e;
           case TIMEOUT -> throw new StepFailed(e.getMessage() + " (paused, no decision within "
               + Durations.human(options.pauseTimeout()) + ")", e.timedOut());
@@ -160,11 +163,12 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     }
   }
 
-  private ApplicationFailure aborted(StepFailed failure) {
+  /** @param held what became of the held jobs that never started ({@link HeldJobsOnAbort}); empty when none */
+  private ApplicationFailure aborted(StepFailed failure, String held) {
     String live = previousRevision > 0 ? "revision " + previousRevision + " stays the recorded one"
         : "no revision is recorded";
     return failed(Phase.FAILED, "aborted while paused, nothing rolled back (what revision " + revision
-        + " applied is left as it is; " + live + "): " + failure.getMessage());
+        + " applied is left as it is; " + live + (held.isEmpty() ? "" : "; " + held) + "): " + failure.getMessage());
   }
 
   /** Ends the deploy in {@code phase}: the failure whose details are the {@link DeployResult}. */

@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.workflows;
 
 import io.temporal.workflow.Workflow;
+import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -27,11 +29,18 @@ final class PauseGate {
   private final TargetSpec place;
   /** The decision an Update delivered while paused; null while none. */
   private Decision decision;
+  /** Components submitted held whose wave never came: an abort cancels their jobs ({@link HeldJobsOnAbort}). */
+  private Supplier<List<String>> heldUntilNextWave = List::of;
 
   PauseGate(ProgressPublisher progress, DeployOptions options, TargetSpec place) {
     this.progress = progress;
     this.options = options;
     this.place = place;
+  }
+
+  /** Where the abort's answer reads the held components that never started (the wave runner, once it exists). */
+  void heldUntilNextWave(Supplier<List<String>> held) {
+    heldUntilNextWave = held;
   }
 
   /** Whether a failure pauses (consults the change id only when the deploy asked to pause). */
@@ -95,8 +104,11 @@ final class PauseGate {
   /** The {@code abort} Update. */
   String abort() {
     decision = Decision.ABORT;
+    List<String> held = heldUntilNextWave.get();
     return "aborting " + progress.graph() + " revision " + progress.revision()
-        + " without rollback; failed components stay as they are";
+        + " without rollback; failed components stay as they are"
+        + (held.isEmpty() ? "" : "; the held job(s) of " + String.join(", ", held)
+            + ", which never started, are cancelled");
   }
 
   /** Rejects a decision that does not apply now, saying why (validators must not change state). */

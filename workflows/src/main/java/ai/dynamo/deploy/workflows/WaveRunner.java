@@ -35,6 +35,8 @@ final class WaveRunner {
   private final boolean holdNext;
   /** The held applies started so far: component -> its apply (done before its own wave's apply releases it). */
   private final Map<String, Promise<ReadyState>> held = new LinkedHashMap<>();
+  /** The highest wave {@link #run} has started (its held components were released by its applies); -1 before. */
+  private int reached = -1;
 
   /**
    * @param touched told each component whose apply starts (see {@link Rollback#touched})
@@ -66,6 +68,7 @@ final class WaveRunner {
    * @throws StepFailed when a component failed or timed out
    */
   void run(int index) {
+    reached = Math.max(reached, index);
     List<String> names = plan.waves().get(index).stream().filter(n -> !progress.isReady(n)).toList();
     if (names.isEmpty()) return;
     // This wave's held applies are done before its own applies release them (they ran while the last wave started).
@@ -108,8 +111,32 @@ final class WaveRunner {
 
   /** Waits (at most the rollback budget) for the running wave's applies in flight, held ones too, to finish. */
   void settle() {
-    Workflow.await(options.rollbackTimeout(), () -> running.stream().allMatch(ComponentRollout::settled)
-        && held.values().stream().allMatch(Promise::isCompleted));
+    Workflow.await(options.rollbackTimeout(), this::settled);
+  }
+
+  /** Whether no apply of the running wave, held ones included, is in flight. */
+  boolean settled() {
+    return running.stream().allMatch(ComponentRollout::settled)
+        && held.values().stream().allMatch(Promise::isCompleted);
+  }
+
+  /**
+   * The components submitted held whose own wave has not run, so nothing released them: on an abort, their jobs
+   * never started anything (held apply order, which is wave order).
+   */
+  List<String> neverReleased() {
+    List<String> out = new ArrayList<>();
+    for (String name : held.keySet()) {
+      if (waveOf(name) > reached) out.add(name);
+    }
+    return out;
+  }
+
+  private int waveOf(String name) {
+    for (int i = 0; i < plan.waves().size(); i++) {
+      if (plan.waves().get(i).contains(name)) return i;
+    }
+    return -1;
   }
 
   /**

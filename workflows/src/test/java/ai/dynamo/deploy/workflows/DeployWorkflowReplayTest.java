@@ -2,11 +2,15 @@ package ai.dynamo.deploy.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.common.WorkflowExecutionHistory;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,7 +51,24 @@ class DeployWorkflowReplayTest {
     for (String held : List.of("held-start", "held-start-rollback")) {
       assertTrue(found.contains(DIR.resolve(held + ".json")), held + ".json missing in " + DIR.toAbsolutePath());
     }
+    // An abort that cancels the held jobs of the wave that never came (abort-cancels-held).
+    assertTrue(found.contains(DIR.resolve(ABORT_HELD + ".json")), ABORT_HELD + ".json missing in "
+        + DIR.toAbsolutePath());
     return found;
+  }
+
+  private static final String ABORT_HELD = "pause-abort-held";
+
+  /** The abort history is of the path it is named after: its replay runs the CancelHeld step. */
+  @Test
+  void theAbortWithHeldJobsHistoryCancelsThem() throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(DIR.resolve(ABORT_HELD + ".json")));
+    List<String> activities = history.getEvents().stream().filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()).toList();
+    assertTrue(activities.contains("CancelHeld"), activities.toString());
+    assertTrue(history.getEvents().stream().anyMatch(HistoryEvent::hasWorkflowExecutionUpdateCompletedEventAttributes),
+        "aborted by the abort Update");
   }
 
   @ParameterizedTest

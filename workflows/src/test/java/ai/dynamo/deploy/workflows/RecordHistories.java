@@ -157,6 +157,23 @@ class RecordHistories {
     }, Phase.READY);
   }
 
+  /**
+   * The abort of a paused deploy that cancels the held jobs of the wave that never came (abort-cancels-held),
+   * recorded on its own: {@code DYNAMO_RECORD_HISTORIES=abort-held}.
+   */
+  @Test
+  void recordAbortHeldPaths() throws Exception {
+    Assumptions.assumeTrue("abort-held".equals(System.getenv("DYNAMO_RECORD_HISTORIES")),
+        "set DYNAMO_RECORD_HISTORIES=abort-held");
+    Graph sample = TestGraphs.sample();
+    record("pause-abort-held", new ScriptedActivities(sample).startsHeld().fail("vllm_worker", "await"), o -> {
+      WorkflowStub stub = o.deploy(pausing(sample, null));
+      awaitQuietly(stub, Phase.PAUSED);
+      stub.update("abort", String.class);
+      return stub;
+    }, Phase.FAILED);
+  }
+
   private static DeployRequest pausing(Graph graph, Duration timeout) {
     DeployRequest r = request(graph);
     return r.withOptions(r.options().pausingOnFailure(timeout));

@@ -37,6 +37,8 @@ final class ScriptedActivities implements DeployActivities {
   private volatile int lastRevision;
   private volatile boolean startsHeld;
   private final Map<String, Integer> together = new ConcurrentHashMap<>();
+  private final List<CancelHeldRequest> heldCancels = new CopyOnWriteArrayList<>();
+  private volatile boolean cancelHeldFails;
 
   ScriptedActivities(Graph graph) {
     this.graph = graph;
@@ -112,6 +114,17 @@ final class ScriptedActivities implements DeployActivities {
   ScriptedActivities startsHeld() {
     startsHeld = true;
     return this;
+  }
+
+  /** Cancelling held jobs fails (a target that cannot reach its cluster), not retried. */
+  ScriptedActivities cancelHeldFails() {
+    cancelHeldFails = true;
+    return this;
+  }
+
+  /** Every cancelHeld request, in order. */
+  List<CancelHeldRequest> heldCancels() {
+    return List.copyOf(heldCancels);
   }
 
   /** Per applied component and stage ("name STAGE", held applies as "held name STAGE"): the together count it got. */
@@ -233,6 +246,19 @@ final class ScriptedActivities implements DeployActivities {
     if (rollbackFails) throw ApplicationFailure.newNonRetryableFailure("scripted rollback failure", "RollbackFailed");
     liveRevision = request.previousRevision();
     return "";
+  }
+
+  /** Answers as a target would: one job per component, numbered from 100 in the request's order. */
+  @Override
+  public HeldCancelled cancelHeld(CancelHeldRequest request) {
+    calls.add("cancel-held " + String.join(",", request.components()) + " rev " + request.revision());
+    heldCancels.add(request);
+    if (cancelHeldFails) {
+      throw ApplicationFailure.newNonRetryableFailure("scripted: login node unreachable", "TargetUnusable");
+    }
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < request.components().size(); i++) jobs.add(Integer.toString(100 + i));
+    return new HeldCancelled(request.components(), jobs);
   }
 
   @Override

@@ -12,6 +12,7 @@ import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.render.Renderers;
 import ai.dynamo.deploy.workflows.ComponentChange;
+import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
 import ai.dynamo.deploy.workflows.RevisionRecord;
@@ -255,6 +256,12 @@ public final class SlurmTarget implements DeployTarget {
   @Override
   public String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     return guard(ctx, s -> new SlurmRollback(revisions, cancelGrace).run(ctx, s, request, watch));
+  }
+
+  /** Cancels the never-released held jobs of an aborted deploy ({@link SlurmHeldCancel}). */
+  @Override
+  public HeldCancelled cancelHeld(DeployContext ctx, int revision, List<String> components, ReadinessWatch watch) {
+    return guard(ctx, s -> new SlurmHeldCancel(cancelGrace).run(ctx, s, revision, components, watch));
   }
 
   @Override

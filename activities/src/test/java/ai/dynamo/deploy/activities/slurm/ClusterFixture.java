@@ -65,6 +65,16 @@ final class ClusterFixture implements AutoCloseable {
     return s;
   }
 
+  /** {@link #settings} and the settings that reach the cluster over SSH: a deploy's target settings. */
+  Map<String, String> targetSettings() {
+    Map<String, String> s = settings();
+    s.put(SlurmSettings.SSH_HOST, endpoint.user() + "@" + endpoint.hostName() + ":" + endpoint.port());
+    s.put(SlurmSettings.SSH_KEY, endpoint.identityFiles().get(0).toString());
+    s.put(SlurmSettings.KNOWN_HOSTS, knownHosts().toString());
+    s.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    return s;
+  }
+
   /** Loads a graph from YAML text (validated for Slurm); its jobs are cancelled when the fixture closes. */
   Graph graph(String yaml) {
     LoadResult r = GraphLoader.load("test-graph.yaml", yaml, Target.SLURM);
@@ -111,6 +121,11 @@ final class ClusterFixture implements AutoCloseable {
       for (int r = 0; r < c.replicas(); r++) names.add(SlurmNames.jobName(g, c.name(), r));
     });
     return new SlurmClient(ssh).jobsByName(names);
+  }
+
+  /** The job IDs plain {@code squeue} lists for the login user (pending, running, completing: not ended). */
+  List<String> queued() throws IOException {
+    return ssh.run("squeue --me -h -o %i", RemoteShell.Retry.SAFE).stdout().lines().map(String::strip).toList();
   }
 
   @Override

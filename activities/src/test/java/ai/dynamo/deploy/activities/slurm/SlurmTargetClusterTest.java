@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -127,12 +126,9 @@ class SlurmTargetClusterTest {
         + "    resources: {cpu: 1, memory: 128Mi}\n");
   }
 
-  private static DeployContext context(ClusterFixture fx, Graph g, String wf) {
-    Map<String, String> settings = new TreeMap<>(fx.settings());
-    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-    settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+  /** A context of a new run of deploy {@code wf} of {@code g} on the fixture's cluster (as an activity gets). */
+  static DeployContext context(ClusterFixture fx, Graph g, String wf) {
+    Map<String, String> settings = fx.targetSettings();
     DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
     return new DeployContext(request, wf, UUID.randomUUID().toString());
   }

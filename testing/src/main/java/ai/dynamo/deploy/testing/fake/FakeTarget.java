@@ -8,6 +8,7 @@ import ai.dynamo.deploy.activities.TargetFailure;
 import ai.dynamo.deploy.ir.Component;
 import ai.dynamo.deploy.ir.Names;
 import ai.dynamo.deploy.render.Rendering;
+import ai.dynamo.deploy.workflows.HeldCancelled;
 import ai.dynamo.deploy.workflows.ReadinessHeartbeat;
 import ai.dynamo.deploy.workflows.ReadyState;
 import ai.dynamo.deploy.workflows.RevisionEntry;
@@ -54,7 +55,9 @@ import java.util.stream.Collectors;
  *   <li>{@code fake.pollMillis}: how often a readiness wait looks (default 200)
  *   <li>{@code fake.preflightSeconds}: the preflight takes this long (default 0)
  *   <li>{@code fake.startsHeld}: {@code true} makes the fake say it can hold starts, as the Slurm target does; held
- *       applies are logged ({@code apply-held <component> <stage> with <applies started together>})
+ *       applies are logged ({@code apply-held <component> <stage> with <applies started together>}); an abort's
+ *       {@code cancelHeld} cancels those no later apply released (logged {@code cancel-held <component> rev <N>};
+ *       kept in memory)
  * </ul>
  */
 public final class FakeTarget implements DeployTarget {
@@ -76,6 +79,9 @@ public final class FakeTarget implements DeployTarget {
   private final FakeStateStore store;
   private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /** Held applies no apply released yet, and those an abort cancelled: "workflow/run/revision/component". */
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Set<String> heldCancelled = ConcurrentHashMap.newKeySet();
 
   /**
    * Gives {@link #FakeTarget()} a state directory. The CLI builds its own target for what it reads itself (history,
@@ -188,9 +194,33 @@ public final class FakeTarget implements DeployTarget {
   /** A held apply is only logged: the readiness time counts from the apply that releases it. */
   @Override
   public ReadyState apply(DeployContext ctx, Component component, StepRequest step) {
-    if (!step.held()) return DeployTarget.super.apply(ctx, component, step);
+    String key = heldKey(ctx, step.revision(), component.name());
+    if (!step.held()) {
+      held.remove(key); // its own wave's apply releases it
+      return DeployTarget.super.apply(ctx, component, step);
+    }
+    held.add(key);
     calls.add("apply-held " + component.name() + " " + step.stage() + " with " + step.together());
     return new ReadyState(0, step.stage().units(component), "submitted, held");
+  }
+
+  /** Cancels what was held and never released; a retry answers the same (it remembers what it cancelled). */
+  @Override
+  public HeldCancelled cancelHeld(DeployContext ctx, int revision, List<String> components, ReadinessWatch watch) {
+    List<String> cancelled = new ArrayList<>();
+    for (String name : components) {
+      String key = heldKey(ctx, revision, name);
+      if (held.remove(key)) {
+        heldCancelled.add(key);
+        calls.add("cancel-held " + name + " rev " + revision);
+      }
+      if (heldCancelled.contains(key)) cancelled.add(name);
+    }
+    return new HeldCancelled(cancelled, List.of());
+  }
+
+  private static String heldKey(DeployContext ctx, int revision, String component) {
+    return ctx.workflowId() + "/" + ctx.runId() + "/" + revision + "/" + component;
   }
 
   @Override
