@@ -240,9 +240,10 @@ final class SshConnectionPool {
           + " against known_hosts, keepalive answered)", other.connection.endpoint().route());
       return other.connection;
     }
-    log.info("ssh: not joining the shared connection to {} ({}); no new sharers for it",
+    // Its own run goes on with it (it passed that run's checks); this run does not join it.
+    log.info("ssh: not joining the connection to {} that another deploy run's waits share ({})",
         other.connection.endpoint().route(), why);
-    releaseShared(key, other.connection, true);
+    releaseShared(key, other.connection, false);
     return null;
   }
 

@@ -67,6 +67,30 @@ class SshConnectionPoolSharingTest {
   }
 
   @Test
+  void aStepThatFindsNoIdleConnectionJoinsTheOneTheRunsWaitsShare() {
+    SshConnection shared = pool.borrowShared(LOGIN, "run", this::open);
+    SshConnectionPool.Lent step = pool.lend(LOGIN, "run", this::open);
+    assertSame(shared, step.connection(), "joined, not a new login");
+    assertEquals(true, step.shared(), "released as a sharer, never given back or closed alone");
+    assertEquals(1, opened.size());
+    pool.releaseShared(LOGIN, shared, false);
+    pool.releaseShared(LOGIN, shared, false);
+    SshConnectionPool.Lent next = pool.lend(LOGIN, "run", this::open);
+    assertSame(shared, next.connection());
+    assertEquals(false, next.shared(), "idle again after its last holder: lent alone");
+  }
+
+  @Test
+  void anotherRunJoinsOnlyAfterTheChecksAndAFailedCheckLeavesTheConnectionToItsRun() {
+    SshConnection shared = pool.borrowShared(LOGIN, "run", this::open);
+    // Never logged in, so the new run's check fails ("it is not connected"): it opens its own.
+    SshConnectionPool.Lent other = pool.lend(LOGIN, "another run", this::open);
+    assertNotSame(shared, other.connection());
+    assertEquals(false, other.shared());
+    assertSame(shared, pool.borrowShared(LOGIN, "run", this::open), "not broken for its own run");
+  }
+
+  @Test
   void aBrokenConnectionIsNotHandedOutAgainAndLeavesThePoolWithItsLastHolder() {
     SshConnection c = pool.borrowShared(LOGIN, "run", this::open);
     pool.borrowShared(LOGIN, "run", this::open);

@@ -157,6 +157,37 @@ class SshSharedWaitsClusterTest {
     assertEquals(1, ran.loginsForTest());
   }
 
+  /**
+   * One connection per deploy: the run's status follower and a step that finds no idle connection join the one the
+   * waits share, and another run joins it after the checks a kept connection passes; none of them logs in again.
+   */
+  @Test
+  void theFollowerAStepAndAnotherRunJoinTheWaitsConnection() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch hold = new CountDownLatch(1);
+    Future<SshConnection> wait = threads.submit(() -> waitOn(0, held, hold)); // logs in, runs commands, holds
+    await(held);
+    StatusFollower.Connection follower = SlurmSession.forFollower(ctx);
+    SshConnection step = SlurmSession.guard(ctx, s -> {
+      assertEquals("step", s.ssh().run("echo step", RemoteShell.Retry.SAFE).stdout().strip());
+      return s.ssh();
+    });
+    DeployContext otherRun = new DeployContext(ctx.request(), ctx.workflowId(), UUID.randomUUID().toString());
+    SshConnection other = SlurmSession.guard(otherRun, s -> {
+      assertEquals("other", s.ssh().run("echo other", RemoteShell.Retry.SAFE).stdout().strip());
+      return s.ssh();
+    });
+    hold.countDown();
+    SshConnection waits = wait.get(120, TimeUnit.SECONDS);
+    assertSame(waits, follower.ssh(), "the follower joined the waits' connection");
+    assertSame(waits, step, "the step joined it");
+    assertSame(waits, other, "another run joined it after the checks");
+    assertEquals(1, waits.loginsForTest(), "one login for all of them");
+    follower.letGo().run(); // the follower ends: released, not closed
+    assertNull(waits.reusableForNewRun(Duration.ofSeconds(2)), "kept, alive");
+    assertSame(waits, SlurmSession.guard(ctx, SlurmSession::ssh), "idle again for the next step");
+  }
+
   @Test
   void aFailedWaitLeavesTheConnectionToTheOthersAndTheLastClosesIt() throws Exception {
     CountDownLatch held = new CountDownLatch(2);
