@@ -4,14 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.sshj.connection.channel.direct.Session;
@@ -48,13 +46,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   private int logins; // guarded by this
   private SshLoginChain reloginFailedAfter; // guarded by this: the dropped login that could not be replaced, and why
   private Exception reloginFailure;
-  /**
-   * Commands (and followed or streamed commands) running at once on this connection at most: each is an SSH session
-   * channel. Below OpenSSH's default {@code MaxSessions} (10), which also counts the SFTP channel.
-   */
-  static final int CHANNELS = 8;
-
-  private final Semaphore channels = new Semaphore(CHANNELS, true);
+  private final ChannelSlots channels = new ChannelSlots();
   private volatile String home;
 
   public SshConnection(SshEndpoint endpoint, SshOptions options) {
@@ -112,10 +104,10 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     Session session = null;
     try {
       session = c.client().startSession();
-      return new Streaming(session, session.exec(command), channels::release);
+      return new Streaming(session, session.exec(command), channels::giveBack);
     } catch (IOException | RuntimeException e) {
       if (session != null) session.close();
-      channels.release();
+      channels.giveBack();
       throw e;
     }
   }
@@ -174,7 +166,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     } catch (IOException e) {
       throw c.closedByOwner() ? closedWhileRunning(e) : e;
     } finally {
-      channels.release();
+      channels.giveBack();
     }
   }
 
@@ -252,7 +244,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
 
   /** How many times this connection logged in (the first login and every re-login after a drop). */
   int channelWaitersForTest() {
-    return channels.getQueueLength();
+    return channels.waiting();
   }
 
   synchronized int loginsForTest() {
@@ -314,24 +306,13 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     try {
       return SshCommand.exec(c.client(), command, stdin, options.commandTimeout(), endpoint.display());
     } finally {
-      channels.release();
+      channels.giveBack();
     }
   }
 
-  /**
-   * One of the connection's {@link #CHANNELS} command channels, waited for at most the command timeout: the steps
-   * and waits that share a connection ({@link SshConnectionPool}) may send more commands at once than the login
-   * node opens sessions for.
-   */
+  /** A channel for one command ({@link ChannelSlots}), waited for at most the command timeout. */
   private void takeChannel() throws IOException {
-    try {
-      if (channels.tryAcquire(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a channel to " + endpoint.display());
-    }
-    throw new SshCommand.CommandTimeout("all " + CHANNELS + " command channels of the connection to "
-        + endpoint.display() + " stayed busy for " + options.commandTimeout().toSeconds() + " s", null);
+    channels.take(options.commandTimeout(), endpoint.display());
   }
 
   /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Readiness waits instead share ({@link #borrowShared}): they hold a connection for minutes but use it only for an
  * occasional short command, and a wave of them starting at once would otherwise pay a handshake each. Up to
  * {@link #SHARE_LIMIT} holders of the same run share one connection (each command on its own channel, at most
- * {@link SshConnection#CHANNELS} at once), another is opened beyond that. The run's status follower and a step that
+ * {@link ChannelSlots#CHANNELS} at once), another is opened beyond that. The run's status follower and a step that
  * finds no idle connection (the next wave's apply, while this wave's waits hold the one its apply left) join it too
  * ({@link #lend}), instead of logging in. A shared connection is never handed out exclusively while held; a failure
  * marks it broken (no new sharers) and it is closed when its last holder lets go.
@@ -84,7 +84,7 @@ final class SshConnectionPool {
   /**
    * Holders of one shared connection at most. Holding costs nothing on the login node: a readiness wait sends a
    * command only when a job needs a closer look, and each command takes one of the connection's
-   * {@link SshConnection#CHANNELS}, waiting for one when all are busy. So a wave's waits, the run's status follower
+   * {@link ChannelSlots#CHANNELS}, waiting for one when all are busy. So a wave's waits, the run's status follower
    * and its later steps use the one connection the first apply logged in with; the bound only limits how many are
    * hit when that connection drops.
    */

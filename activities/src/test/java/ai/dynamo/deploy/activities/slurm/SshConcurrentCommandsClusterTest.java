@@ -125,15 +125,15 @@ class SshConcurrentCommandsClusterTest {
   @Test
   void commandsBeyondTheChannelLimitWaitForAChannel() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {
-      int n = SshConnection.CHANNELS + 3;
+      int n = ChannelSlots.CHANNELS + 3;
       List<Future<RemoteShell.Result>> all = startSafe(ssh, n);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ssh.channelWaitersForTest() < 3 || startedOf(n) < SshConnection.CHANNELS) {
+      while (ssh.channelWaitersForTest() < 3 || startedOf(n) < ChannelSlots.CHANNELS) {
         assertTrue(System.nanoTime() < deadline, "started " + startedOf(n) + ", waiting for a channel "
             + ssh.channelWaitersForTest());
         Thread.sleep(50);
       }
-      assertEquals(SshConnection.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");
+      assertEquals(ChannelSlots.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");
       go();
       for (int i = 0; i < n; i++) assertEquals("safe" + i, all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
       assertEquals(n, startedOf(n));
