@@ -3,6 +3,7 @@ package ai.dynamo.deploy.activities.slurm;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -225,8 +226,9 @@ final class SshConnectionPool {
     synchronized (this) {
       SshConnection same = joinSameRun(key, run);
       if (same != null || !settings.acrossRuns()) return same;
-      other = shared.getOrDefault(key, List.of()).stream()
-          .filter(s -> !s.broken && s.holders < SHARE_LIMIT).findFirst().orElse(null);
+      // One that has logged in first (it read its home): a second connection of a run's waits may never have.
+      other = shared.getOrDefault(key, List.of()).stream().filter(s -> !s.broken && s.holders < SHARE_LIMIT)
+          .min(Comparator.comparing(s -> s.connection.homeIfRead() == null)).orElse(null);
       if (other == null) return null;
       other.holders++; // held while checked, outside the lock: the check is a round trip
     }

@@ -188,6 +188,40 @@ class SshSharedWaitsClusterTest {
     assertSame(waits, SlurmSession.guard(ctx, SlurmSession::ssh), "idle again for the next step");
   }
 
+  /** Another run joins a shared connection that has logged in, not one a run's waits share without ever logging in. */
+  @Test
+  void anotherRunJoinsALoggedInSharedConnectionBeforeOneThatNeverLoggedIn() throws Exception {
+    SshConnection first = SlurmSession.guard(ctx, SlurmSession::ssh); // logs in, reads the home; idle for ctx's run
+    DeployContext second = new DeployContext(ctx.request(), ctx.workflowId(), UUID.randomUUID().toString());
+    DeployContext third = new DeployContext(ctx.request(), ctx.workflowId(), UUID.randomUUID().toString());
+    CountDownLatch secondHeld = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch hold = new CountDownLatch(1);
+    // The second run's wait opens a connection of its own and never logs in (no command; the home is known) ...
+    Future<SshConnection> neverLoggedIn = threads.submit(() -> SlurmSession.guardShared(second, null, s -> {
+      secondHeld.countDown();
+      await(hold);
+      return s.ssh();
+    }));
+    await(secondHeld);
+    // ... then the first run's wait shares the connection the first run left.
+    Future<SshConnection> loggedIn = threads.submit(() -> SlurmSession.guardShared(ctx, null, s -> {
+      held.countDown();
+      await(hold);
+      return s.ssh();
+    }));
+    await(held);
+    SshConnection joined = SlurmSession.guard(third, s -> {
+      assertEquals("third", s.ssh().run("echo third", RemoteShell.Retry.SAFE).stdout().strip());
+      return s.ssh();
+    });
+    hold.countDown();
+    assertSame(first, loggedIn.get(120, TimeUnit.SECONDS));
+    assertEquals(0, neverLoggedIn.get(120, TimeUnit.SECONDS).loginsForTest());
+    assertSame(first, joined, "the third run joined the connection that had logged in");
+    assertEquals(1, first.loginsForTest());
+  }
+
   @Test
   void aFailedWaitLeavesTheConnectionToTheOthersAndTheLastClosesIt() throws Exception {
     CountDownLatch held = new CountDownLatch(2);
