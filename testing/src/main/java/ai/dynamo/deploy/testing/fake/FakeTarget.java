@@ -27,7 +27,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,9 +78,7 @@ public final class FakeTarget implements DeployTarget {
   private final FakeStateStore store;
   private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-  /** Held applies no apply released yet, and those an abort cancelled: "workflow/run/revision/component". */
-  private final Set<String> held = ConcurrentHashMap.newKeySet();
-  private final Set<String> heldCancelled = ConcurrentHashMap.newKeySet();
+  private final FakeHeldStarts held = new FakeHeldStarts();
 
   /**
    * Gives {@link #FakeTarget()} a state directory. The CLI builds its own target for what it reads itself (history,
@@ -194,33 +191,19 @@ public final class FakeTarget implements DeployTarget {
   /** A held apply is only logged: the readiness time counts from the apply that releases it. */
   @Override
   public ReadyState apply(DeployContext ctx, Component component, StepRequest step) {
-    String key = heldKey(ctx, step.revision(), component.name());
     if (!step.held()) {
-      held.remove(key); // its own wave's apply releases it
+      held.release(ctx, step.revision(), component.name());
       return DeployTarget.super.apply(ctx, component, step);
     }
-    held.add(key);
+    held.hold(ctx, step.revision(), component.name());
     calls.add("apply-held " + component.name() + " " + step.stage() + " with " + step.together());
     return new ReadyState(0, step.stage().units(component), "submitted, held");
   }
 
-  /** Cancels what was held and never released; a retry answers the same (it remembers what it cancelled). */
+  /** Cancels what was held and never released ({@link FakeHeldStarts}). */
   @Override
   public HeldCancelled cancelHeld(DeployContext ctx, int revision, List<String> components, ReadinessWatch watch) {
-    List<String> cancelled = new ArrayList<>();
-    for (String name : components) {
-      String key = heldKey(ctx, revision, name);
-      if (held.remove(key)) {
-        heldCancelled.add(key);
-        calls.add("cancel-held " + name + " rev " + revision);
-      }
-      if (heldCancelled.contains(key)) cancelled.add(name);
-    }
-    return new HeldCancelled(cancelled, List.of());
-  }
-
-  private static String heldKey(DeployContext ctx, int revision, String component) {
-    return ctx.workflowId() + "/" + ctx.runId() + "/" + revision + "/" + component;
+    return held.cancel(ctx, revision, components, calls);
   }
 
   @Override
