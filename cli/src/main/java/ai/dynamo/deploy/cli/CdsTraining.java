@@ -47,6 +47,8 @@ final class CdsTraining {
     PrintWriter sink = new PrintWriter(Writer.nullWriter());
     for (String[] line : lines) {
       try {
+        // As Main.runInThisProcess does first (for the short verbs it sets nothing up; `deploy` is set up above).
+        if (!LogSetup.runsLibraries(line)) LogSetup.configure(line, System.getenv());
         Main.run(line, sink, sink);
       } catch (RuntimeException e) {
         System.err.println("cds training: dynamo " + String.join(" ", line) + ": " + e);
