@@ -25,7 +25,8 @@ final class CdsTraining {
   public static void main(String[] args) {
     String graph = args[1];
     run(List.of(new String[] {"--help"}, new String[] {"validate", "-f", graph},
-        new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"}));
+        new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"},
+        new String[] {"validate", "-f", graph, "--target", "slurm", "-o", "yaml"}));
     if (args[0].equals("short")) return;
     LogSetup.configure(new String[] {"deploy"}, System.getenv());
     // Every `deploy` starts in the thin client, which decides that a deploy runs here (daemon.ThinClient).

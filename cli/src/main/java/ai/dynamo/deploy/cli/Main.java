@@ -31,6 +31,16 @@ public final class Main {
       DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class, DeployDiffCommand.class,
       DeployUninstallCommand.class, DeployLogsCommand.class));
 
+  /** picocli's switch for its support of Groovy closures in annotations, which dynamo does not use. */
+  private static final String NO_CLOSURES = "picocli.disable.closures";
+
+  static {
+    // Otherwise picocli looks for Groovy's Closure class on the class path once per run: a miss, which opens the
+    // 77 MB jar (~39,000 entries) that --help and validate, their classes all in the class-data archive, never open
+    // otherwise. A value given with -D wins.
+    if (System.getProperty(NO_CLOSURES) == null) System.setProperty(NO_CLOSURES, "true");
+  }
+
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
 
