@@ -49,6 +49,10 @@ class ClassDataArchiveTest {
     // Every class of the class path that --help loads comes from the archive: none is read from a jar, and so none
     // left out at dump time (as picocli's interfaces were when lambdas implemented them: Main's handlers).
     assertEquals(List.of(), loads.stream().filter(l -> l.contains(" source: file:")).toList());
+    // Nor does anything else look on the class path, which would open the jar (picocli's probe for Groovy, off in
+    // Main): the class path's own trace (JDK 17) names every lookup.
+    String traced = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Dsun.misc.URLClassPath.debug=true");
+    assertTrue(traced.startsWith("Usage: dynamo") && !traced.contains("URLClassPath.getResource"), traced);
   }
 
   @Test
