@@ -25,7 +25,8 @@ final class CdsTraining {
   public static void main(String[] args) {
     String graph = args[1];
     run(List.of(new String[] {"--help"}, new String[] {"validate", "-f", graph},
-        new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"}));
+        new String[] {"validate", "-f", graph, "--target", "k8s", "-o", "json"},
+        new String[] {"validate", "-f", graph, "--target", "slurm", "-o", "yaml"}));
     if (args[0].equals("short")) return;
     LogSetup.configure(new String[] {"deploy"}, System.getenv());
     // Every `deploy` starts in the thin client, which decides that a deploy runs here (daemon.ThinClient).
@@ -47,6 +48,8 @@ final class CdsTraining {
     PrintWriter sink = new PrintWriter(Writer.nullWriter());
     for (String[] line : lines) {
       try {
+        // As Main.runInThisProcess does first (for the short verbs it sets nothing up; `deploy` is set up above).
+        if (!LogSetup.runsLibraries(line)) LogSetup.configure(line, System.getenv());
         Main.run(line, sink, sink);
       } catch (RuntimeException e) {
         System.err.println("cds training: dynamo " + String.join(" ", line) + ": " + e);

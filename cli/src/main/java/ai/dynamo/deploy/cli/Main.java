@@ -31,6 +31,16 @@ public final class Main {
       DeployRollbackCommand.class, DeployAbortCommand.class, DeployHistoryCommand.class, DeployDiffCommand.class,
       DeployUninstallCommand.class, DeployLogsCommand.class));
 
+  /** picocli's switch for its support of Groovy closures in annotations, which dynamo does not use. */
+  private static final String NO_CLOSURES = "picocli.disable.closures";
+
+  static {
+    // Otherwise picocli looks for Groovy's Closure class on the class path once per run: a miss, which opens the
+    // 77 MB jar (~39,000 entries) that --help and validate, their classes all in the class-data archive, never open
+    // otherwise. A value given with -D wins.
+    if (System.getProperty(NO_CLOSURES) == null) System.setProperty(NO_CLOSURES, "true");
+  }
+
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean debug;
 
@@ -65,7 +75,7 @@ public final class Main {
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
     CommandLine cli = commandLine(Verbs.Selection.of(args), invocation);
-    cli.registerConverter(Path.class, invocation.workingDirectory()::resolve);
+    cli.registerConverter(Path.class, new RelativeTo(invocation.workingDirectory()));
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
@@ -85,11 +95,43 @@ public final class Main {
     // Verbs and option groups that read their caller get it from the factory (InvocationFactory.ReadsInvocation).
     CommandLine cli = new CommandLine(new Main(), new InvocationFactory(invocation));
     Verbs.add(cli, VERBS, SUBVERBS, selection, 0);
-    cli.setExecutionExceptionHandler(Main::handle);
+    cli.setExecutionExceptionHandler(new Failures());
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
     cli.setAllowSubcommandsAsOptionParameters(true);
-    cli.setParameterExceptionHandler(Main::usage);
+    cli.setParameterExceptionHandler(new Usage());
     return cli;
+  }
+
+  // Named classes, not lambdas, for picocli's interfaces: the class-data archive's dump resolves a lambda by linking
+  // its interface, and picocli's Java 5 interfaces, once linked there, are left out of the archive with every class
+  // that implements them (the built-in converters among them): each start would load them from the jar.
+
+  /** Paths relative to the caller's working directory. */
+  private static final class RelativeTo implements CommandLine.ITypeConverter<Path> {
+    private final Path workingDirectory;
+
+    RelativeTo(Path workingDirectory) {
+      this.workingDirectory = workingDirectory;
+    }
+
+    @Override
+    public Path convert(String value) {
+      return workingDirectory.resolve(value);
+    }
+  }
+
+  private static final class Usage implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      return usage(ex, args);
+    }
+  }
+
+  private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+      return handle(ex, cmd, parsed);
+    }
   }
 
   /** A mistyped verb or flag: the message, what was probably meant, and where help is. */

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The archive cli/pom.xml makes for {@code --help} and {@code validate} ({@link ClassDataArchive}, the same code) holds
- * picocli's classes, whose Java 5 class files a dynamic archive skips, and changes nothing a user sees. Observed in
- * fresh JVMs with {@code -Xlog:class+load}: a behaviour, not a timing (timings are in bench/run.sh). A class-data
- * archive takes jars only, so this module's class directories are packed into jars first.
+ * picocli's classes, whose Java 5 class files a dynamic archive skips, and every other class of the class path that
+ * {@code --help} loads, and changes nothing a user sees. Observed in fresh JVMs with {@code -Xlog:class+load}: a
+ * behaviour, not a timing (timings are in bench/run.sh). A class-data archive takes jars only, so this module's class
+ * directories are packed into jars first.
  */
 @Timeout(300)
 class ClassDataArchiveTest {
@@ -45,6 +46,13 @@ class ClassDataArchiveTest {
     assertTrue(loads.stream().anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file")),
         "picocli's main class is not in the archive");
     assertTrue(loads.stream().anyMatch(l -> l.contains(" ai.dynamo.deploy.cli.Main source: shared objects file")));
+    // Every class of the class path that --help loads comes from the archive: none is read from a jar, and so none
+    // left out at dump time (as picocli's interfaces were when lambdas implemented them: Main's handlers).
+    assertEquals(List.of(), loads.stream().filter(l -> l.contains(" source: file:")).toList());
+    // Nor does anything else look on the class path, which would open the jar (picocli's probe for Groovy, off in
+    // Main): the class path's own trace (JDK 17) names every lookup.
+    String traced = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Dsun.misc.URLClassPath.debug=true");
+    assertTrue(traced.startsWith("Usage: dynamo") && !traced.contains("URLClassPath.getResource"), traced);
   }
 
   @Test

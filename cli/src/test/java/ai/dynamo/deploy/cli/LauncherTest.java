@@ -102,7 +102,9 @@ class LauncherTest {
     String shortArchive = "-XX:SharedArchiveFile=" + repo.toRealPath() + "/cli/target/dynamo-short.jsa";
     String archive = "-XX:SharedArchiveFile=" + repo.toRealPath() + "/cli/target/dynamo.jsa";
     String help = lastJava("--help");
-    assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1") && help.endsWith(jar + " --help"), help);
+    assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1")
+        && help.endsWith("-cp " + jar + " ai.dynamo.deploy.cli.Main --help"), help);
+    assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"), help);
     assertTrue(help.contains("-XX:-UsePerfData"), help);
     assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
     // deploy verbs start in the thin client; the daemon's verbs without an archive when a daemon runs (it would
@@ -123,11 +125,12 @@ class LauncherTest {
     }
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
-        && !worker.contains("UsePerfData"), worker);
+        && !worker.contains("UsePerfData") && !worker.contains("ArchiveRelocationMode"), worker);
 
     // An archive older than the jar (a jar built without one) is not passed at all.
     Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
-    assertFalse(lastJava("--help").contains("SharedArchiveFile"));
+    String without = lastJava("--help");
+    assertFalse(without.contains("SharedArchiveFile") || without.contains("ArchiveRelocationMode"), without);
   }
 
   @Test
@@ -136,6 +139,7 @@ class LauncherTest {
     for (Path archive : List.of(garbage, dir.resolve("missing.jsa"))) {
       List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+          "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -34,6 +35,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
@@ -103,7 +106,7 @@ final class YamlSource {
     if (!checkLineLengths(text, problems)) return null;
     Node root;
     try {
-      root = new Yaml(options()).compose(new StringReader(text));
+      root = compose(text);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getContext();
@@ -151,6 +154,16 @@ final class YamlSource {
       }
     }
     return true;
+  }
+
+  /**
+   * What {@code new Yaml(options()).compose(...)} does, without the {@code Yaml} object: its constructor (which
+   * composing never uses) sets up java.util.logging, a sizeable part of a {@code dynamo validate}'s start-up.
+   */
+  private static Node compose(String text) {
+    LoaderOptions options = options();
+    return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options)
+        .getSingleNode();
   }
 
   private static LoaderOptions options() {
