@@ -104,7 +104,8 @@ class LauncherTest {
     String help = lastJava("--help");
     assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1")
         && help.endsWith("-cp " + jar + " ai.dynamo.deploy.cli.Main --help"), help);
-    assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"), help);
+    assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions"
+        + " -XX:ArchiveRelocationMode=0"), help);
     assertTrue(help.contains("-XX:-UsePerfData"), help);
     assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
     // deploy verbs start in the thin client; the daemon's verbs without an archive when a daemon runs (it would
@@ -139,7 +140,9 @@ class LauncherTest {
     for (Path archive : List.of(garbage, dir.resolve("missing.jsa"))) {
       List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-          "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+          "-XX:+UnlockDiagnosticVMOptions", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:ArchiveRelocationMode=0",
+          // what a `java` without the relocation flag meets: the launcher's guard lets it start all the same
+          "-XX:DynamoNoSuchVmFlag=0",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));
