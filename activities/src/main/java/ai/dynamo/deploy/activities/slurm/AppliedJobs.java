@@ -17,30 +17,25 @@ final class AppliedJobs {
   /** Components remembered at most; the oldest go first. A 200-component deploy uses 200. */
   static final int CAPACITY = 4096;
 
-  private final Map<String, Map<Integer, String>> byComponent = new LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<String, List<String>> byComponent = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Map<Integer, String>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
       return size() > CAPACITY;
     }
   };
 
   /** What an apply of {@code component} answered: its jobs in replica order. */
   synchronized void remember(DeployContext ctx, int revision, String component, List<String> jobIds) {
-    Map<Integer, String> jobs = new LinkedHashMap<>();
-    for (int r = 0; r < jobIds.size(); r++) jobs.put(r, jobIds.get(r));
-    byComponent.put(key(ctx, revision, component), Map.copyOf(jobs));
+    byComponent.put(key(ctx, revision, component), List.copyOf(jobIds));
   }
 
   /** The job per replica this worker's last apply of the component in this run answered, when it has all replicas. */
   synchronized Optional<Map<Integer, String>> recall(DeployContext ctx, int revision, String component, int replicas) {
-    Map<Integer, String> jobs = byComponent.get(key(ctx, revision, component));
+    List<String> jobs = byComponent.get(key(ctx, revision, component));
     if (jobs == null || jobs.size() != replicas) return Optional.empty();
-    Map<Integer, String> ordered = new LinkedHashMap<>();
-    for (int r = 0; r < replicas; r++) {
-      if (!jobs.containsKey(r)) return Optional.empty();
-      ordered.put(r, jobs.get(r));
-    }
-    return Optional.of(ordered);
+    Map<Integer, String> byReplica = new LinkedHashMap<>();
+    for (int r = 0; r < replicas; r++) byReplica.put(r, jobs.get(r));
+    return Optional.of(byReplica);
   }
 
   private static String key(DeployContext ctx, int revision, String component) {

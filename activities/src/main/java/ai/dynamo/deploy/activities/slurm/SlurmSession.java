@@ -53,9 +53,8 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
 
   private static <T> T guard(DeployContext ctx, boolean firstContact, Duration commandTimeout, boolean shared,
       Body<T> body) {
-    SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
-        : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
-    String run = ctx.workflowId() + "/" + ctx.runId();
+    SshOptions options = options(ctx, commandTimeout);
+    String run = run(ctx);
     SshConnection ssh = null;
     String login = null;
     boolean held = shared; // whether this step holds the connection shared (released, never given back or closed)
@@ -98,11 +97,10 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
    * when the follower ends.
    */
   static StatusFollower.Connection forFollower(DeployContext ctx) {
-    SshOptions options = SlurmSettings.options(ctx.settings());
+    SshOptions options = options(ctx, null);
     SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
     String login = SshLoginKey.of(endpoint, options);
-    SshConnection ssh = POOL.borrowShared(login, ctx.workflowId() + "/" + ctx.runId(),
-        () -> new SshConnection(endpoint, options));
+    SshConnection ssh = POOL.borrowShared(login, run(ctx), () -> new SshConnection(endpoint, options));
     return new StatusFollower.Connection(ssh, () -> POOL.releaseShared(login, ssh, false));
   }
 
@@ -126,13 +124,19 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
    * logs command has its own).
    */
   static String key(DeployContext ctx, Duration commandTimeout) {
-    SshOptions options = commandTimeout == null ? SlurmSettings.options(ctx.settings())
-        : SlurmSettings.options(ctx.settings()).withCommandTimeout(commandTimeout);
-    return key(ctx, options);
+    return ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n"
+        + options(ctx, commandTimeout).commandTimeout();
   }
 
-  private static String key(DeployContext ctx, SshOptions options) {
-    return ctx.workflowId() + "\n" + ctx.runId() + "\n" + ctx.settings() + "\n" + options.commandTimeout();
+  /** The place's SSH options, each remote command bounded by {@code commandTimeout} (null: the options' default). */
+  private static SshOptions options(DeployContext ctx, Duration commandTimeout) {
+    SshOptions options = SlurmSettings.options(ctx.settings());
+    return commandTimeout == null ? options : options.withCommandTimeout(commandTimeout);
+  }
+
+  /** The deploy run a connection serves in the pool. */
+  private static String run(DeployContext ctx) {
+    return ctx.workflowId() + "/" + ctx.runId();
   }
 
   /** The one mapping from the Slurm layer's error kinds to the engine's failure types. */

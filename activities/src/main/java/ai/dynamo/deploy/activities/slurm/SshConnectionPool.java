@@ -110,8 +110,14 @@ final class SshConnectionPool {
       lastRun = run;
     }
 
+    /** Whether another holder may join: not seen failing, and below the limit. */
+    boolean hasRoom() {
+      return !broken && holders < SHARE_LIMIT;
+    }
+
+    /** Whether a holder of {@code run} may join without the checks a new run's connection passes. */
     boolean open(String run) {
-      return runs.contains(run) && !broken && holders < SHARE_LIMIT;
+      return runs.contains(run) && hasRoom();
     }
   }
 
@@ -227,7 +233,7 @@ final class SshConnectionPool {
       SshConnection same = joinSameRun(key, run);
       if (same != null || !settings.acrossRuns()) return same;
       // One that has logged in first (it read its home): a second connection of a run's waits may never have.
-      other = shared.getOrDefault(key, List.of()).stream().filter(s -> !s.broken && s.holders < SHARE_LIMIT)
+      other = shared.getOrDefault(key, List.of()).stream().filter(Shared::hasRoom)
           .min(Comparator.comparing(s -> s.connection.homeIfRead() == null)).orElse(null);
       if (other == null) return null;
       other.holders++; // held while checked, outside the lock: the check is a round trip
