@@ -70,6 +70,7 @@ public class DeployActivitiesImpl implements DeployActivities, UninstallActiviti
               + String.join("; ", problems),
           DeployFailures.INVALID_IR);
     }
+    target(ctx).prepare(ctx);
   }
 
   @Override

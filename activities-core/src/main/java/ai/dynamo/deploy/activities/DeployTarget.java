@@ -44,6 +44,14 @@ public interface DeployTarget {
     return Renderers.render(ctx.graph(), kind(), ctx.settings());
   }
 
+  /**
+   * Called once the graph and the settings are valid for this target, before the plan and the preflight: a target
+   * may start in the background what its first contact will wait for (a login), so that the wait overlaps the steps
+   * in between. It must return at once, change nothing on the target, and never fail: a problem there is left for the
+   * preflight, which meets it again and reports it. Default: nothing.
+   */
+  default void prepare(DeployContext ctx) {}
+
   /** Checks before anything is applied; returns warnings. Throws {@link TargetFailure} to stop the deploy. */
   List<String> preflight(DeployContext ctx);
 

@@ -21,6 +21,11 @@ public final class DeployStateStore {
     this.layout = layout;
   }
 
+  /** Builds the JSON mapping of the state both ways, as a worker's first deploy would ({@link SlurmTarget#warmUp}). */
+  static void warmUp() throws IOException {
+    JSON.readValue(JSON.writeValueAsString(DeployState.empty("warm-up")), DeployState.class);
+  }
+
   public DeployState read(String graph) throws IOException {
     Optional<String> text = shell.readFile(layout.stateFile());
     if (text.isEmpty() || text.get().isBlank()) return DeployState.empty(graph);

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SSH connection to the login node and what hangs off it, for the length of one activity: every Slurm target
@@ -15,6 +17,7 @@ import java.util.function.Supplier;
  * failure types ({@link #failure}, the one mapping).
  */
 record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
+  private static final Logger log = LoggerFactory.getLogger(SlurmSession.class);
   /** Connections kept for the next activity with the same login on this worker ({@code DYNAMO_SSH_*} settings). */
   private static final SshConnectionPool POOL =
       new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
@@ -102,6 +105,22 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
     String login = SshLoginKey.of(endpoint, options);
     SshConnection ssh = POOL.borrowShared(login, run(ctx), () -> new SshConnection(endpoint, options));
     return new StatusFollower.Connection(ssh, () -> POOL.releaseShared(login, ssh, false));
+  }
+
+  /**
+   * Starts the login a deploy run's first step will need, in the background ({@link SshConnectionPool#prepare}), when
+   * this worker keeps no connection for it; returns whether it did. Settings that cannot name a login are left to
+   * that step to report.
+   */
+  static boolean prepare(DeployContext ctx) {
+    try {
+      SshOptions options = options(ctx, null);
+      SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
+      return POOL.prepare(SshLoginKey.of(endpoint, options), run(ctx), () -> new SshConnection(endpoint, options));
+    } catch (RuntimeException e) {
+      log.debug("ssh: no login ahead for {} ({})", ctx.workflowId(), e.getMessage());
+      return false;
+    }
   }
 
   /**

@@ -21,6 +21,8 @@ import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import ai.dynamo.deploy.workflows.StepRequest;
 import ai.dynamo.deploy.workflows.UpdateSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
-import net.schmizz.sshj.DefaultConfig;
-import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.common.Factory;
 
 /**
  * Deploys graphs to Slurm over SSH (docs/slurm-target.md). Each method opens one SSH connection for its activity
@@ -103,19 +102,29 @@ public final class SlurmTarget implements DeployTarget {
   }
 
   /**
-   * Loads the SSH stack (sshj's configuration and its algorithms), the apply program and the sbatch rendering, as a
-   * first deploy would. No login: which login nodes the next deploys use is not known here.
+   * Loads and runs the SSH stack ({@link SshWarmUp}), the apply program, the sbatch rendering and the state file's JSON
+   * mapping, as a first deploy would. No login: which login nodes the next deploys use is not known here (the first
+   * deploy starts its login ahead instead, {@link #prepare}).
    */
   @Override
   public void warmUp(Graph sample) {
-    DefaultConfig ssh = new DefaultConfig();
-    ssh.getKeyExchangeFactories().forEach(Factory::create);
-    ssh.getCipherFactories().forEach(Factory::create);
-    ssh.getMACFactories().forEach(Factory::create);
-    ssh.getKeyAlgorithms().forEach(Factory::create);
-    new SSHClient(ssh); // never connected: only loads the transport's classes
+    SshWarmUp.run();
     String program = BatchSubmitter.PROGRAM; // initialises BatchSubmitter: reads the apply program from the jar
     Renderers.render(sample, KIND, Map.of());
+    try {
+      DeployStateStore.warmUp();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Logs in to the login node in the background ({@link SlurmSession#prepare}), while the deploy plans: the
+   * preflight then finds the login done or under way instead of starting it.
+   */
+  @Override
+  public void prepare(DeployContext ctx) {
+    SlurmSession.prepare(ctx);
   }
 
   /**

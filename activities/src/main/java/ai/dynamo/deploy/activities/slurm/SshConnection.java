@@ -46,6 +46,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   private int logins; // guarded by this
   private SshLoginChain reloginFailedAfter; // guarded by this: the dropped login that could not be replaced, and why
   private Exception reloginFailure;
+  private Exception aheadFailure; // guarded by this: how the login started ahead ({@link #openAhead}) failed
+  private long aheadFailedAt; // guarded by this: System.nanoTime() of that failure
   private final ChannelSlots channels = new ChannelSlots();
   private volatile String home;
 
@@ -98,54 +100,17 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * Starts a long-running command whose output is read as it comes (the status follower): one channel of this
    * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
    */
-  public Streaming follow(String command) throws IOException {
+  public SshStreaming follow(String command) throws IOException {
     SshLoginChain c = chain();
     takeChannel();
     Session session = null;
     try {
       session = c.client().startSession();
-      return new Streaming(session, session.exec(command), channels::giveBack);
+      return new SshStreaming(session, session.exec(command), channels::giveBack);
     } catch (IOException | RuntimeException e) {
       if (session != null) session.close();
       channels.giveBack();
       throw e;
-    }
-  }
-
-  /** A running command's output (stdout; the command merges stderr into it if it wants it). */
-  public static final class Streaming implements AutoCloseable {
-    private final Session session;
-    private final Session.Command command;
-    private final Runnable giveBackChannel;
-    private boolean closed;
-
-    private Streaming(Session session, Session.Command command, Runnable giveBackChannel) {
-      this.session = session;
-      this.command = command;
-      this.giveBackChannel = giveBackChannel;
-    }
-
-    public InputStream output() {
-      return command.getInputStream();
-    }
-
-    @Override
-    public void close() {
-      synchronized (this) {
-        if (closed) return;
-        closed = true;
-      }
-      giveBackChannel.run();
-      try {
-        command.getOutputStream().close(); // EOF on the remote stdin: the command's own signal to stop
-      } catch (IOException ignored) {
-        // the channel is gone already
-      }
-      try {
-        session.close();
-      } catch (IOException ignored) {
-        // the channel is gone already
-      }
     }
   }
 
@@ -214,6 +179,21 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
         throw e;
       }
     });
+  }
+
+  /**
+   * Logs in and reads the home now, on this (background) thread, for a step that comes soon
+   * ({@link SshConnectionPool#prepare}); that step waits for this login instead of starting its own. When the login
+   * fails, the steps that come within the connect timeout get its error rather than a second attempt of the same
+   * length (an unreachable host would make the deploy wait twice); later ones try again. Never throws.
+   */
+  void openAhead() {
+    try {
+      chain(true);
+      home();
+    } catch (IOException | RuntimeException e) {
+      log.debug("ssh: the login to {} started ahead failed: {}", endpoint.route(), e.getMessage());
+    }
   }
 
   /** The home {@link #home} read on this connection, or null when it has not read it (no round trip). */
@@ -316,11 +296,29 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */
-  private synchronized SshLoginChain chain() throws IOException {
+  private SshLoginChain chain() throws IOException {
+    return chain(false);
+  }
+
+  /** {@link #chain()}; {@code ahead}: for {@link #openAhead}, whose failure the next steps get. */
+  private synchronized SshLoginChain chain(boolean ahead) throws IOException {
     if (chain != null && chain.alive()) return chain;
     if (chain != null) chain.close(false);
     chain = null;
-    chain = SshLoginChain.open(endpoint, options);
+    if (aheadFailure != null && System.nanoTime() - aheadFailedAt < options.connectTimeout().toNanos()) {
+      if (aheadFailure instanceof IOException e) throw e; // every step that waited for that login gets its answer
+      throw (RuntimeException) aheadFailure;
+    }
+    aheadFailure = null;
+    try {
+      chain = SshLoginChain.open(endpoint, options);
+    } catch (IOException | RuntimeException e) {
+      if (ahead) {
+        aheadFailure = e;
+        aheadFailedAt = System.nanoTime();
+      }
+      throw e;
+    }
     reloginFailedAfter = null;
     log.info("ssh: {} {} ({})", logins++ > 0 ? "logged in again to" : "logged in to", endpoint.route(),
         chain.summary());

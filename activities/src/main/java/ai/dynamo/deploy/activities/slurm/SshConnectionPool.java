@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -130,6 +131,13 @@ final class SshConnectionPool {
     return t;
   });
 
+  /** Logins started ahead of the step that needs them ({@link #prepare}): one short-lived thread each. */
+  private final ExecutorService ahead = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "slurm-ssh-login-ahead");
+    t.setDaemon(true);
+    return t;
+  });
+
   SshConnectionPool(Settings settings) {
     this.settings = settings;
     long every = Math.max(1, settings.idle().toMillis() / 3);
@@ -137,6 +145,28 @@ final class SshConnectionPool {
     log.info("ssh: connections kept {} s when idle, {}", settings.idle().toSeconds(),
         settings.acrossRuns() ? "reused across deploy runs after a host key and liveness check"
             : "each used by one deploy run only (" + Settings.REUSE_ENV + "=false)");
+  }
+
+  /**
+   * Starts a login for {@code run} in the background when the pool holds nothing its next step could take: no idle
+   * connection of the run (nor, across runs, of another) and no shared one it could join. The new connection is kept
+   * idle for the run at once, so that step takes it and waits for the login under way instead of starting its own
+   * ({@link SshConnection#openAhead}). Returns whether it started one.
+   */
+  boolean prepare(String key, String run, Supplier<SshConnection> open) {
+    SshConnection c;
+    synchronized (this) {
+      boolean idleFits = idle.getOrDefault(key, new ArrayDeque<>()).stream()
+          .anyMatch(i -> settings.acrossRuns() || i.run().equals(run));
+      boolean sharedFits = shared.getOrDefault(key, List.of()).stream()
+          .anyMatch(s -> settings.acrossRuns() ? s.hasRoom() : s.open(run));
+      if (idleFits || sharedFits) return false;
+      c = open.get();
+      giveBack(key, run, c);
+    }
+    log.debug("ssh: logging in to {} ahead of the deploy's first step", c.endpoint().route());
+    ahead.execute(c::openAhead);
+    return true;
   }
 
   /** How a step holds its connection: alone (give it back or close it) or shared ({@link #releaseShared}). */

@@ -33,11 +33,28 @@ import net.schmizz.sshj.userauth.password.Resource;
 record SshHopLogin(SshEndpoint hop, SSHClient client, HostKeyCheck.Verified hostKey, long connectMillis,
     long loginMillis) {
 
+  /**
+   * sshj's configuration, built once per worker: building it tries every cipher and seeds a random source (milliseconds
+   * on each login otherwise), and it holds only factories, so every connection may share it (sshj issue 197).
+   */
+  private static final class Config {
+    static final DefaultConfig SHARED = build();
+
+    private static DefaultConfig build() {
+      DefaultConfig config = new DefaultConfig();
+      config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+      return config;
+    }
+  }
+
+  /** The shared sshj configuration ({@link Config}); the worker's warm-up builds it. */
+  static DefaultConfig config() {
+    return Config.SHARED;
+  }
+
   static SshHopLogin open(SshEndpoint hop, String label, SSHClient via, SshOptions options) throws IOException {
     SshEndpoint.HostPolicy policy = hop.policy();
-    DefaultConfig config = new DefaultConfig();
-    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-    SSHClient c = new SSHClient(config);
+    SSHClient c = new SSHClient(config());
     HostKeyCheck verifier = new HostKeyCheck(knownHosts(hop, options),
         policy.acceptNew() != null ? policy.acceptNew() || options.acceptNewHostKey() : options.acceptNewHostKey(),
         hop.display());

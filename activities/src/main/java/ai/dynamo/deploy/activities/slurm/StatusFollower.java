@@ -57,7 +57,7 @@ public final class StatusFollower implements AutoCloseable {
   private String squeueProblem;
   private volatile boolean closed;
   private volatile boolean holdReconnects;
-  private SshConnection.Streaming stream;
+  private SshStreaming stream;
   private final Thread reader;
   private final Thread poller;
 
@@ -148,7 +148,7 @@ public final class StatusFollower implements AutoCloseable {
     long backoff = FIRST_BACKOFF_MILLIS;
     while (!closed) {
       if (!holdReconnects) {
-        try (SshConnection.Streaming s = ssh.follow(command())) {
+        try (SshStreaming s = ssh.follow(command())) {
           synchronized (lock) {
             stream = s;
             connects++;
@@ -247,7 +247,7 @@ public final class StatusFollower implements AutoCloseable {
 
   @Override
   public void close() {
-    SshConnection.Streaming s;
+    SshStreaming s;
     synchronized (lock) {
       closed = true;
       s = stream;

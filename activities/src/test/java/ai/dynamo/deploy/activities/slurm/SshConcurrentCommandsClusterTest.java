@@ -209,7 +209,7 @@ class SshConcurrentCommandsClusterTest {
   @Test
   void aCommandThatTimesOutLeavesTheConnectionToTheOthers() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options.withCommandTimeout(Duration.ofSeconds(3)));
-        SshConnection.Streaming other = ssh.follow(waiting("other"))) { // a channel with no command timeout
+        SshStreaming other = ssh.follow(waiting("other"))) { // a channel with no command timeout
       awaitRuns("other", 1);
       SshCommand.CommandTimeout timeout = assertThrows(SshCommand.CommandTimeout.class,
           () -> ssh.run(waiting("hung"), RemoteShell.Retry.SAFE));

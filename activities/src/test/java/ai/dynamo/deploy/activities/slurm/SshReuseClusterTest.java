@@ -231,4 +231,23 @@ class SshReuseClusterTest {
   private static void signal(String sig, long pid) throws Exception {
     assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
   }
+
+  /**
+   * A deploy's Validate starts its login ({@link SlurmSession#prepare}) and its preflight takes that connection: one
+   * login; with the run's connection kept, nothing more is started. Settings that name no login start nothing.
+   */
+  @Test
+  void theLoginStartedAheadServesTheRunsFirstStep() {
+    DeployContext ctx = run(key, knownHosts);
+    assertTrue(SlurmSession.prepare(ctx));
+    SshConnection first = connectionOf(ctx);
+    assertEquals(1, first.loginsForTest());
+    assertFalse(SlurmSession.prepare(ctx), "the run keeps a connection");
+    assertSame(first, connectionOf(ctx));
+    assertEquals(1, first.loginsForTest());
+    Map<String, String> noHost = new TreeMap<>(ctx.settings());
+    noHost.remove(SlurmSettings.SSH_HOST);
+    DeployRequest request = DeployRequest.of(graph, new TargetSpec("slurm", "test", noHost), DeployOptions.defaults("t"));
+    assertFalse(SlurmSession.prepare(new DeployContext(request, "deploy/slurm/test/x", "r")));
+  }
 }
