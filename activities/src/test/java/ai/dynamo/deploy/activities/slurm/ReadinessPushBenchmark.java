@@ -206,7 +206,8 @@ public final class ReadinessPushBenchmark {
    * Issue 14's table: a 2-node group whose leader opens after 6 s, a front end that opens after 1 s. Deployed twice:
    * the first deploy of a fresh JVM (cold: after the worker's warm-up, as `dynamo worker` runs it, or without it
    * with {@code -Dbench.warmUp=false}; the fixture's own SSH login has loaded the SSH stack either way) and again
-   * (warm, as in a running worker). Steps that include a job start show Slurm's own part beside them: from the job-id file (written as
+   * (warm, as in a running worker), and once more after the worker's kept connections were closed for idleness (a
+   * running worker's usual deploy: warm code, a new login). Steps that include a job start show Slurm's own part beside them: from the job-id file (written as
    * sbatch returns) to the job's {@code started} line. A front end submitted held with the first wave has none in
    * its step: its job was launched already and waited for its start file.
    */
@@ -215,6 +216,12 @@ public final class ReadinessPushBenchmark {
     System.out.println("|---|---:|---:|---|---|");
     stepsOnce(first);
     stepsOnce("warm");
+    // A running worker's usual deploy comes long after its last one, so its connection is gone: a new login. The
+    // last deploy's status follower holds the connection for its linger, then the pool closes it within 4/3 of the
+    // idle time.
+    Duration idle = SshConnectionPool.Settings.fromEnvironment(System.getenv()).idle();
+    Thread.sleep(StatusFollowers.LINGER.toMillis() + idle.toMillis() * 4 / 3 + 1000);
+    stepsOnce("running worker, new login (its connections closed for idleness)");
   }
 
   private void stepsOnce(String label) throws IOException {
