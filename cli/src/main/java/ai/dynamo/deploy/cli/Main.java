@@ -34,11 +34,22 @@ public final class Main {
   /** picocli's switch for its support of Groovy closures in annotations, which dynamo does not use. */
   private static final String NO_CLOSURES = "picocli.disable.closures";
 
+  /** picocli's list of built-in type converters not to register (regular expressions over class names). */
+  private static final String NO_CONVERTERS = "picocli.converters.excludes";
+
+  /**
+   * The built-in converters no option of dynamo needs (no option or parameter has a {@code java.time} or
+   * {@code java.sql} type: CommandHabitsTest). picocli registers each by loading its class, which initialises
+   * {@code java.time}'s formatters, on every start.
+   */
+  static final String UNUSED_CONVERTERS = "java\\.(time|sql)\\..*";
+
   static {
     // Otherwise picocli looks for Groovy's Closure class on the class path once per run: a miss, which opens the
     // 77 MB jar (~39,000 entries) that --help and validate, their classes all in the class-data archive, never open
-    // otherwise. A value given with -D wins.
+    // otherwise. A value given with -D wins, here and below.
     if (System.getProperty(NO_CLOSURES) == null) System.setProperty(NO_CLOSURES, "true");
+    if (System.getProperty(NO_CONVERTERS) == null) System.setProperty(NO_CONVERTERS, UNUSED_CONVERTERS);
   }
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
