@@ -115,7 +115,9 @@ public final class Main {
 
   // Named classes, not lambdas, for picocli's interfaces: the class-data archive's dump resolves a lambda by linking
   // its interface, and picocli's Java 5 interfaces, once linked there, are left out of the archive with every class
-  // that implements them (the built-in converters among them): each start would load them from the jar.
+  // that implements them (the built-in converters among them): each start would load them from the jar. (The build
+  // now rewrites them as Java 6 class files, StackMapUpgrade; a build or test class path without that step still
+  // has Java 5 ones.)
 
   /** Paths relative to the caller's working directory. */
   private static final class RelativeTo implements CommandLine.ITypeConverter<Path> {
