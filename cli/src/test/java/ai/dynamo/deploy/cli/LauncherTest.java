@@ -106,20 +106,25 @@ class LauncherTest {
         && help.endsWith("-cp " + jar + " ai.dynamo.deploy.cli.Main --help"), help);
     assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions"
         + " -XX:ArchiveRelocationMode=0"), help);
-    assertTrue(help.contains("-XX:-UsePerfData") && help.contains("-XX:CICompilerCount=1"), help);
+    assertTrue(help.contains("-XX:-UsePerfData") && help.contains("-XX:CICompilerCount=1")
+        && help.contains("-XX:+UseG1GC") && !help.contains("SerialGC"), help);
     String validate = lastJava("--debug", "validate", "-f", "g.yaml");
-    assertTrue(validate.contains(shortArchive) && validate.contains("-XX:CICompilerCount=1"), validate);
+    assertTrue(validate.contains(shortArchive) && validate.contains("-XX:CICompilerCount=1")
+        && validate.contains("-XX:+UseG1GC"), validate);
     // the caller's own compiler options: one compiler thread with C2 on would not start
     for (String own : List.of("-XX:TieredStopAtLevel=4", "-XX:-TieredCompilation", "-XX:CICompilerCount=3", "-Xint")) {
       String line = lastJavaWith(own, "--help");
       assertTrue(line.contains(own + " -cp ") && !line.contains("CICompilerCount=1"), line);
     }
+    // nor a collector of the caller's beside G1: two collectors would not start
+    String serial = lastJavaWith("-XX:+UseSerialGC", "validate", "-f", "g.yaml");
+    assertTrue(serial.contains("-XX:+UseSerialGC -cp ") && !serial.contains("G1"), serial);
     // deploy verbs start in the thin client; the daemon's verbs without an archive when a daemon runs (it would
     // cost more than it saves), with it when none does (the verb then runs in this JVM)
     String thin = "-cp " + jar + " ai.dynamo.deploy.cli.daemon.ThinClient deploy";
     String status = lastJava("deploy", "status", "g");
     assertTrue(status.contains(thin) && status.contains(archive) && status.contains("-XX:+UseSerialGC")
-        && !status.contains("CICompilerCount"), status);
+        && !status.contains("CICompilerCount") && !status.contains("G1"), status);
     Path socket = Files.createDirectories(dir.resolve("dynamo")).resolve("daemon-0123456789abcdef.sock");
     try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.bind(UnixDomainSocketAddress.of(socket));
@@ -134,7 +139,7 @@ class LauncherTest {
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
         && !worker.contains("UsePerfData") && !worker.contains("ArchiveRelocationMode")
-        && !worker.contains("CICompilerCount"), worker);
+        && !worker.contains("CICompilerCount") && !worker.contains("G1"), worker);
 
     // An archive older than the jar (a jar built without one) is not passed at all.
     Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -149,8 +154,9 @@ class LauncherTest {
       List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
           "-XX:+UnlockDiagnosticVMOptions", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:ArchiveRelocationMode=0",
-          // the short verbs' compilers: C1 only, one thread (a JVM with C2 on would refuse one thread)
-          "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+          // help's and validate's compilers and collector: C1 only, one thread (a JVM with C2 on would refuse one
+          // thread), G1
+          "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseG1GC",
           // what a `java` without the relocation flag meets: the launcher's guard lets it start all the same
           "-XX:DynamoNoSuchVmFlag=0",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
