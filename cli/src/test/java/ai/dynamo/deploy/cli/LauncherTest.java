@@ -111,6 +111,9 @@ class LauncherTest {
     String validate = lastJava("--debug", "validate", "-f", "g.yaml");
     assertTrue(validate.contains(shortArchive) && validate.contains("-XX:CICompilerCount=1")
         && validate.contains("-XX:+UseG1GC"), validate);
+    String noStubs = "-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:-UseAESIntrinsics"
+        + " -XX:-UseAESCTRIntrinsics -XX:-UseGHASHIntrinsics -XX:-UseSHA -XX:-UseBASE64Intrinsics";
+    assertTrue(help.contains(noStubs) && validate.contains(noStubs), help);
     // the caller's own compiler options: one compiler thread with C2 on would not start
     for (String own : List.of("-XX:TieredStopAtLevel=4", "-XX:-TieredCompilation", "-XX:CICompilerCount=3", "-Xint")) {
       String line = lastJavaWith(own, "--help");
@@ -124,7 +127,7 @@ class LauncherTest {
     String thin = "-cp " + jar + " ai.dynamo.deploy.cli.daemon.ThinClient deploy";
     String status = lastJava("deploy", "status", "g");
     assertTrue(status.contains(thin) && status.contains(archive) && status.contains("-XX:+UseSerialGC")
-        && !status.contains("CICompilerCount") && !status.contains("G1"), status);
+        && !status.contains("CICompilerCount") && !status.contains("G1") && !status.contains("UseSHA"), status);
     Path socket = Files.createDirectories(dir.resolve("dynamo")).resolve("daemon-0123456789abcdef.sock");
     try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.bind(UnixDomainSocketAddress.of(socket));
@@ -139,7 +142,7 @@ class LauncherTest {
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
         && !worker.contains("UsePerfData") && !worker.contains("ArchiveRelocationMode")
-        && !worker.contains("CICompilerCount") && !worker.contains("G1"), worker);
+        && !worker.contains("CICompilerCount") && !worker.contains("G1") && !worker.contains("UseSHA"), worker);
 
     // An archive older than the jar (a jar built without one) is not passed at all.
     Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -156,7 +159,8 @@ class LauncherTest {
           "-XX:+UnlockDiagnosticVMOptions", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:ArchiveRelocationMode=0",
           // help's and validate's compilers and collector: C1 only, one thread (a JVM with C2 on would refuse one
           // thread), G1
-          "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseG1GC",
+          "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseG1GC", "-XX:-UseAESIntrinsics",
+          "-XX:-UseAESCTRIntrinsics", "-XX:-UseGHASHIntrinsics", "-XX:-UseSHA", "-XX:-UseBASE64Intrinsics",
           // what a `java` without the relocation flag meets: the launcher's guard lets it start all the same
           "-XX:DynamoNoSuchVmFlag=0",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
