@@ -42,7 +42,9 @@ final class ClassDataArchive {
     // The short verbs' options (cli launcher): the list follows what those runs load.
     run(List.of(java.toString(), "-XX:DumpLoadedClassList=" + classList, "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC", "-cp", classPath, CdsTraining.class.getName(), kind, graph.toString()), log);
-    run(List.of(java.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+    // G1 whatever the machine's default: only a G1 dump holds the heap objects (and the JDK's module graph with
+    // them) that help and validate, run with G1 (the dynamo launcher), map instead of building.
+    run(List.of(java.toString(), "-XX:+UseG1GC", "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
         "-XX:SharedArchiveFile=" + archive, "-cp", classPath), log);
     if (!Files.isRegularFile(archive)) throw new IOException("no archive " + archive + " was written; see " + log);
   }

@@ -60,6 +60,10 @@ class ClassDataArchiveTest {
     // Main): the class path's own trace (JDK 17) names every lookup.
     String traced = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Dsun.misc.URLClassPath.debug=true");
     assertTrue(traced.startsWith("Usage: dynamo") && !traced.contains("URLClassPath.getResource"), traced);
+    // The archive holds heap objects whatever this machine's default collector: G1 (the launcher's for help and
+    // validate) maps the JDK's module graph from it instead of building it.
+    String g1 = run(classPath, "-XX:+UseG1GC", "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:cds=info");
+    assertTrue(g1.contains("full module graph: enabled") && g1.contains("Usage: dynamo"), g1);
   }
 
   @Test
