@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Build time only (cli/pom.xml): makes a static class-data archive (AppCDS) of what {@link CdsTraining} loads, in two
  * JVMs: the training with {@code -XX:DumpLoadedClassList}, then {@code -Xshare:dump} of that list. A static archive,
  * unlike a dynamic one ({@code -XX:ArchiveClassesAtExit}), holds classes of old class-file versions (picocli's are
- * Java 5) and the JDK's classes and pre-generated method-handle forms the verbs use, so a start maps them instead of
+ * Java 5, Java 6 with stack maps after {@link StackMapUpgrade}) and the JDK's classes and pre-generated method-handle forms the verbs use, so a start maps them instead of
  * loading, verifying or generating them. It replaces the JDK's default archive for the runs that use it; the JVM
  * checks the jar's path, size and time and ignores an archive that does not match (the launcher passes it only when
  * it is newer than the jar).
@@ -42,7 +42,9 @@ final class ClassDataArchive {
     // The short verbs' options (cli launcher): the list follows what those runs load.
     run(List.of(java.toString(), "-XX:DumpLoadedClassList=" + classList, "-XX:TieredStopAtLevel=1",
         "-XX:+UseSerialGC", "-cp", classPath, CdsTraining.class.getName(), kind, graph.toString()), log);
-    run(List.of(java.toString(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+    // G1 whatever the machine's default: only a G1 dump holds the heap objects (and the JDK's module graph with
+    // them) that help and validate, run with G1 (the dynamo launcher), map instead of building.
+    run(List.of(java.toString(), "-XX:+UseG1GC", "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
         "-XX:SharedArchiveFile=" + archive, "-cp", classPath), log);
     if (!Files.isRegularFile(archive)) throw new IOException("no archive " + archive + " was written; see " + log);
   }

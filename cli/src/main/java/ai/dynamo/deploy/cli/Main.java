@@ -34,11 +34,22 @@ public final class Main {
   /** picocli's switch for its support of Groovy closures in annotations, which dynamo does not use. */
   private static final String NO_CLOSURES = "picocli.disable.closures";
 
+  /** picocli's list of built-in type converters not to register (regular expressions over class names). */
+  private static final String NO_CONVERTERS = "picocli.converters.excludes";
+
+  /**
+   * The built-in converters no option of dynamo needs (no option or parameter has a {@code java.time} or
+   * {@code java.sql} type: CommandHabitsTest). picocli registers each by loading its class, which initialises
+   * {@code java.time}'s formatters, on every start.
+   */
+  static final String UNUSED_CONVERTERS = "java\\.(time|sql)\\..*";
+
   static {
     // Otherwise picocli looks for Groovy's Closure class on the class path once per run: a miss, which opens the
     // 77 MB jar (~39,000 entries) that --help and validate, their classes all in the class-data archive, never open
-    // otherwise. A value given with -D wins.
+    // otherwise. A value given with -D wins, here and below.
     if (System.getProperty(NO_CLOSURES) == null) System.setProperty(NO_CLOSURES, "true");
+    if (System.getProperty(NO_CONVERTERS) == null) System.setProperty(NO_CONVERTERS, UNUSED_CONVERTERS);
   }
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -104,7 +115,9 @@ public final class Main {
 
   // Named classes, not lambdas, for picocli's interfaces: the class-data archive's dump resolves a lambda by linking
   // its interface, and picocli's Java 5 interfaces, once linked there, are left out of the archive with every class
-  // that implements them (the built-in converters among them): each start would load them from the jar.
+  // that implements them (the built-in converters among them): each start would load them from the jar. (The build
+  // now rewrites them as Java 6 class files, StackMapUpgrade; a build or test class path without that step still
+  // has Java 5 ones.)
 
   /** Paths relative to the caller's working directory. */
   private static final class RelativeTo implements CommandLine.ITypeConverter<Path> {

@@ -32,16 +32,23 @@ class ClassDataArchiveTest {
 
   @Test
   void theShortArchiveHoldsPicocliAndHelpReadsTheSame() throws Exception {
-    String classPath = jarsOnly(System.getProperty("java.class.path"));
+    String original = jarsOnly(System.getProperty("java.class.path"));
+    // As cli/pom.xml does before the archives: picocli's class files with stack maps (StackMapUpgrade).
+    String classPath = withStackMaps(original);
     Path demo = ExampleGraphs.repositoryRoot().resolve("examples/demo-graph.yaml");
     Path archive = dir.resolve("short.jsa");
     ClassDataArchive.make("short", archive, demo, classPath, java());
 
     String with = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info:file="
-        + dir.resolve("with.log"));
+        + dir.resolve("with.log"), "-Xlog:class+init=info:file=" + dir.resolve("init.log"));
     String without = run(classPath, "-Xshare:off");
     assertEquals(without, with);
+    assertEquals(run(original, "-Xshare:off"), with, "picocli with stack maps reads differently");
     assertTrue(with.startsWith("Usage: dynamo"), with);
+    // picocli's classes were verified at the dump: a start verifies none of the class path's classes again (only
+    // the annotation proxies the JDK generates at run time).
+    assertEquals(List.of(), Files.readAllLines(dir.resolve("init.log")).stream()
+        .filter(l -> l.contains("Start class verification for: ") && !l.contains(".$Proxy")).toList());
     List<String> loads = Files.readAllLines(dir.resolve("with.log"));
     assertTrue(loads.stream().anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file")),
         "picocli's main class is not in the archive");
@@ -53,6 +60,10 @@ class ClassDataArchiveTest {
     // Main): the class path's own trace (JDK 17) names every lookup.
     String traced = run(classPath, "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Dsun.misc.URLClassPath.debug=true");
     assertTrue(traced.startsWith("Usage: dynamo") && !traced.contains("URLClassPath.getResource"), traced);
+    // The archive holds heap objects whatever this machine's default collector: G1 (the launcher's for help and
+    // validate) maps the JDK's module graph from it instead of building it.
+    String g1 = run(classPath, "-XX:+UseG1GC", "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:cds=info");
+    assertTrue(g1.contains("full module graph: enabled") && g1.contains("Usage: dynamo"), g1);
   }
 
   @Test
@@ -73,6 +84,23 @@ class ClassDataArchiveTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     return out;
+  }
+
+  /** The class path with its picocli jar replaced by a copy whose class files have stack maps. */
+  private String withStackMaps(String classPath) throws IOException {
+    List<String> entries = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (Path.of(entry).getFileName().toString().startsWith("picocli-")) {
+        Path copy = dir.resolve("picocli-with-stack-maps.jar");
+        Files.copy(Path.of(entry), copy);
+        assertTrue(StackMapUpgrade.upgrade(copy, List.of("picocli/")) > 100);
+        entries.add(copy.toString());
+      } else {
+        entries.add(entry);
+      }
+    }
+    assertTrue(entries.stream().anyMatch(e -> e.endsWith("picocli-with-stack-maps.jar")), classPath);
+    return String.join(File.pathSeparator, entries);
   }
 
   /** The class path with each directory packed into a jar of its own. */

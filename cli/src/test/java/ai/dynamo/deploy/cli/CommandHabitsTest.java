@@ -55,6 +55,24 @@ class CommandHabitsTest {
     assertEquals(List.of(), problems);
   }
 
+  /** Main turns off picocli's converters of these types for a faster start: so no option may need one. */
+  @Test
+  void noOptionNeedsAConverterMainTurnsOff() {
+    List<String> problems = new ArrayList<>();
+    for (CommandSpec c : allCommands()) {
+      for (ArgSpec a : c.args()) {
+        List<Class<?>> types = new ArrayList<>(List.of(a.type()));
+        types.addAll(List.of(a.auxiliaryTypes()));
+        for (Class<?> t : types) {
+          if (t.getName().matches(Main.UNUSED_CONVERTERS)) problems.add(c.qualifiedName() + " " + a.paramLabel() + ": " + t);
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+    assertTrue("java.time.Duration".matches(Main.UNUSED_CONVERTERS) && "java.sql.Timestamp".matches(Main.UNUSED_CONVERTERS)
+        && !"java.nio.file.Path".matches(Main.UNUSED_CONVERTERS));
+  }
+
   private static boolean sentence(String s) {
     return !s.isEmpty() && (Character.isUpperCase(s.charAt(0)) || s.startsWith("k8s:") || s.startsWith("slurm:")
         || s.startsWith("table ") || s.startsWith("rollback ")) && s.endsWith(".");

@@ -106,13 +106,28 @@ class LauncherTest {
         && help.endsWith("-cp " + jar + " ai.dynamo.deploy.cli.Main --help"), help);
     assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions"
         + " -XX:ArchiveRelocationMode=0"), help);
-    assertTrue(help.contains("-XX:-UsePerfData"), help);
-    assertTrue(lastJava("--debug", "validate", "-f", "g.yaml").contains(shortArchive));
+    assertTrue(help.contains("-XX:-UsePerfData") && help.contains("-XX:CICompilerCount=1")
+        && help.contains("-XX:+UseG1GC") && !help.contains("SerialGC"), help);
+    String validate = lastJava("--debug", "validate", "-f", "g.yaml");
+    assertTrue(validate.contains(shortArchive) && validate.contains("-XX:CICompilerCount=1")
+        && validate.contains("-XX:+UseG1GC"), validate);
+    String noStubs = "-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:-UseAESIntrinsics"
+        + " -XX:-UseAESCTRIntrinsics -XX:-UseGHASHIntrinsics -XX:-UseSHA -XX:-UseBASE64Intrinsics";
+    assertTrue(help.contains(noStubs) && validate.contains(noStubs), help);
+    // the caller's own compiler options: one compiler thread with C2 on would not start
+    for (String own : List.of("-XX:TieredStopAtLevel=4", "-XX:-TieredCompilation", "-XX:CICompilerCount=3", "-Xint")) {
+      String line = lastJavaWith(own, "--help");
+      assertTrue(line.contains(own + " -cp ") && !line.contains("CICompilerCount=1"), line);
+    }
+    // nor a collector of the caller's beside G1: two collectors would not start
+    String serial = lastJavaWith("-XX:+UseSerialGC", "validate", "-f", "g.yaml");
+    assertTrue(serial.contains("-XX:+UseSerialGC -cp ") && !serial.contains("G1"), serial);
     // deploy verbs start in the thin client; the daemon's verbs without an archive when a daemon runs (it would
     // cost more than it saves), with it when none does (the verb then runs in this JVM)
     String thin = "-cp " + jar + " ai.dynamo.deploy.cli.daemon.ThinClient deploy";
     String status = lastJava("deploy", "status", "g");
-    assertTrue(status.contains(thin) && status.contains(archive) && status.contains("-XX:+UseSerialGC"), status);
+    assertTrue(status.contains(thin) && status.contains(archive) && status.contains("-XX:+UseSerialGC")
+        && !status.contains("CICompilerCount") && !status.contains("G1") && !status.contains("UseSHA"), status);
     Path socket = Files.createDirectories(dir.resolve("dynamo")).resolve("daemon-0123456789abcdef.sock");
     try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.bind(UnixDomainSocketAddress.of(socket));
@@ -126,7 +141,8 @@ class LauncherTest {
     }
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")
-        && !worker.contains("UsePerfData") && !worker.contains("ArchiveRelocationMode"), worker);
+        && !worker.contains("UsePerfData") && !worker.contains("ArchiveRelocationMode")
+        && !worker.contains("CICompilerCount") && !worker.contains("G1") && !worker.contains("UseSHA"), worker);
 
     // An archive older than the jar (a jar built without one) is not passed at all.
     Files.setLastModifiedTime(repo.resolve("cli/target/dynamo.jar"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -141,6 +157,10 @@ class LauncherTest {
       List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
           "-XX:+UnlockDiagnosticVMOptions", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:ArchiveRelocationMode=0",
+          // help's and validate's compilers and collector: C1 only, one thread (a JVM with C2 on would refuse one
+          // thread), G1
+          "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseG1GC", "-XX:-UseAESIntrinsics",
+          "-XX:-UseAESCTRIntrinsics", "-XX:-UseGHASHIntrinsics", "-XX:-UseSHA", "-XX:-UseBASE64Intrinsics",
           // what a `java` without the relocation flag meets: the launcher's guard lets it start all the same
           "-XX:DynamoNoSuchVmFlag=0",
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version");
@@ -163,13 +183,22 @@ class LauncherTest {
   }
 
   private String lastJava(String... args) throws Exception {
+    return lastJavaWith(null, args);
+  }
+
+  /** The java command line the launcher ran, with DYNAMO_JAVA_OPTS set to {@code javaOpts} (unless null). */
+  private String lastJavaWith(String javaOpts, String... args) throws Exception {
     Files.deleteIfExists(calls);
-    run(repo.resolve("dynamo").toString(), args);
+    runWith(javaOpts, repo.resolve("dynamo").toString(), args);
     List<String> lines = Files.readAllLines(calls);
     return lines.get(lines.size() - 1);
   }
 
   private void run(String launcher, String... args) throws IOException, InterruptedException {
+    runWith(null, launcher, args);
+  }
+
+  private void runWith(String javaOpts, String launcher, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("bash", launcher));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -177,6 +206,8 @@ class LauncherTest {
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().put("XDG_RUNTIME_DIR", dir.toString()); // the daemon's socket, if any, in dir/dynamo
     pb.environment().remove("DYNAMO_DAEMON");
+    pb.environment().remove("DYNAMO_JAVA_OPTS");
+    if (javaOpts != null) pb.environment().put("DYNAMO_JAVA_OPTS", javaOpts);
     Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end");
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("launcher.out")));
