@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 
@@ -27,10 +26,13 @@ final class SshCommand {
     }
   }
 
-  /** @param where the endpoint, for messages */
-  static RemoteShell.Result exec(SSHClient c, String command, byte[] stdin, Duration timeout, String where)
+  /**
+   * Runs {@code command} on {@code session} (a session channel just opened for it) and closes the session.
+   *
+   * @param where the endpoint, for messages
+   */
+  static RemoteShell.Result exec(Session session, String command, byte[] stdin, Duration timeout, String where)
       throws IOException {
-    Session session = c.startSession();
     RemoteShell.Result result;
     try {
       result = collect(session, command, stdin, timeout, where);

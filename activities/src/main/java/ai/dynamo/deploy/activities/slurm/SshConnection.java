@@ -102,13 +102,11 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    */
   public SshStreaming follow(String command) throws IOException {
     SshLoginChain c = chain();
-    takeChannel();
-    Session session = null;
+    Session session = openSession(c);
     try {
-      session = c.client().startSession();
       return new SshStreaming(session, session.exec(command), channels::giveBack);
     } catch (IOException | RuntimeException e) {
-      if (session != null) session.close();
+      session.close();
       channels.giveBack();
       throw e;
     }
@@ -122,8 +120,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    */
   public void stream(String command, Consumer<String> lines) throws IOException {
     SshLoginChain c = chain();
-    takeChannel();
-    try (Session session = c.client().startSession()) {
+    Session session = openSession(c);
+    try (session) {
       Session.Command cmd = session.exec(command);
       BufferedReader out = new BufferedReader(new InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
       for (String line = out.readLine(); line != null; line = out.readLine()) lines.accept(line);
@@ -222,11 +220,17 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return chain == null ? -1 : chain.localPort();
   }
 
-  /** How many times this connection logged in (the first login and every re-login after a drop). */
+  /** How many commands this connection runs at once now ({@link ChannelSlots}). */
+  int channelLimitForTest() {
+    return channels.limit();
+  }
+
+  /** Callers waiting for a channel now. */
   int channelWaitersForTest() {
     return channels.waiting();
   }
 
+  /** How many times this connection logged in (the first login and every re-login after a drop). */
   synchronized int loginsForTest() {
     return logins;
   }
@@ -282,17 +286,20 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   }
 
   private Result exec(SshLoginChain c, String command, byte[] stdin) throws IOException {
-    takeChannel();
+    Session session = openSession(c);
     try {
-      return SshCommand.exec(c.client(), command, stdin, options.commandTimeout(), endpoint.display());
+      return SshCommand.exec(session, command, stdin, options.commandTimeout(), endpoint.display());
     } finally {
       channels.giveBack();
     }
   }
 
-  /** A channel for one command ({@link ChannelSlots}), waited for at most the command timeout. */
-  private void takeChannel() throws IOException {
-    channels.take(options.commandTimeout(), endpoint.display());
+  /**
+   * A session channel for one command ({@link ChannelSlots}: within the login node's limit), waited for at most the
+   * command timeout.
+   */
+  private Session openSession(SshLoginChain c) throws IOException {
+    return channels.open(c.client(), options.commandTimeout(), endpoint.display());
   }
 
   /** The current login, or a new one. The lock makes callers that find none wait for one login, not start their own. */

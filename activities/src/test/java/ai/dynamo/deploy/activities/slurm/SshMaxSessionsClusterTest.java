@@ -1,0 +1,171 @@
+package ai.dynamo.deploy.activities.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.dynamo.deploy.testing.FreePorts;
+import ai.dynamo.deploy.testing.slurm.LocalSlurm;
+import ai.dynamo.deploy.testing.slurm.LocalSlurmCluster;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A login node whose sshd allows fewer sessions per connection than a connection here opens ({@code MaxSessions 3}: the
+ * SFTP channel and two commands), as hardened sites configure it: a real OpenSSH sshd of the test's own, started from
+ * the local cluster's configuration with only the port and that limit changed. A refused channel is not a dropped
+ * connection: the commands beyond the limit wait for a channel and run on the same login, an UNSAFE one (sbatch)
+ * included, and the connection opens no more channels than the login node allows from then on.
+ */
+@ExtendWith(LocalSlurm.class)
+class SshMaxSessionsClusterTest {
+  @TempDir Path tmp;
+  LocalSlurmCluster cluster;
+  Process sshd;
+  SshEndpoint endpoint;
+  SshOptions options;
+  SshConnection observer;
+  String dir;
+  final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @BeforeEach
+  void setUp(LocalSlurmCluster local) throws Exception {
+    cluster = local;
+    int port = FreePorts.take();
+    Path sshdDir = cluster.stateDir().resolve("sshd");
+    List<String> config = new ArrayList<>();
+    for (String line : Files.readAllLines(sshdDir.resolve("sshd_config"))) {
+      if (line.startsWith("Port ") || line.startsWith("PidFile ") || line.startsWith("MaxSessions ")) continue;
+      config.add(line);
+    }
+    config.add("Port " + port);
+    config.add("PidFile " + tmp.resolve("sshd.pid"));
+    config.add("MaxSessions 3");
+    Files.write(tmp.resolve("sshd_config"), config);
+    sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start();
+    awaitListening(port);
+    // The same host key as the cluster's sshd, recorded for this port.
+    String hostKey = Files.readString(sshdDir.resolve("ssh_host_ed25519_key.pub")).strip().split(" ", 3)[0] + " "
+        + Files.readString(sshdDir.resolve("ssh_host_ed25519_key.pub")).strip().split(" ", 3)[1];
+    Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey + "\n");
+    Path key = Path.of(cluster.setting("DYNAMO_SLURM_SSH_KEY"));
+    endpoint = new SshEndpoint("limited", "127.0.0.1", port, cluster.user(), List.of(key));
+    options = ClusterFixture.options(knownHosts, false).withCommandTimeout(Duration.ofSeconds(20));
+    observer = new SshConnection(new SshEndpoint("local", "127.0.0.1",
+        Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT")), cluster.user(), List.of(key)),
+        ClusterFixture.options(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), false));
+    dir = observer.home() + "/dynamo-tests/ssh-max-sessions-" + UUID.randomUUID();
+    observer.mkdirs(dir, 0700);
+  }
+
+  private void awaitListening(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException e) {
+        assertTrue(sshd.isAlive(), "the test's sshd ended: " + Files.readString(tmp.resolve("sshd.log")));
+        assertTrue(System.nanoTime() < deadline, "the test's sshd did not listen on " + port);
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      if (observer != null) {
+        observer.run("touch " + Shell.quote(dir + "/go") + "; sleep 0.5; rm -rf -- " + Shell.quote(dir),
+            RemoteShell.Retry.SAFE);
+        observer.close();
+      }
+    } finally {
+      threads.shutdownNow();
+      assertTrue(threads.awaitTermination(60, TimeUnit.SECONDS));
+      if (sshd != null) {
+        sshd.destroy();
+        sshd.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Records its start in {@code name}.runs, waits for the test's "go", prints {@code name}. */
+  private String waiting(String name) {
+    String d = Shell.quote(dir);
+    return "echo x >> " + d + "/" + name + ".runs; until [ -e " + d + "/go ]; do sleep 0.1; done; echo " + name;
+  }
+
+  private int started(List<String> names) throws IOException {
+    int n = 0;
+    for (String name : names) n += (int) observer.readFile(dir + "/" + name + ".runs").orElse("").lines().count();
+    return n;
+  }
+
+  private static List<String> ended(List<Future<RemoteShell.Result>> all) {
+    List<String> out = new ArrayList<>();
+    for (Future<RemoteShell.Result> f : all) {
+      if (!f.isDone()) continue;
+      try {
+        out.add(f.get().toString());
+      } catch (Exception e) {
+        out.add(e.getCause().toString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void commandsBeyondTheLoginNodesSessionLimitWaitForAChannelOnTheSameLogin() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      ssh.home(); // the SFTP channel: one of the three sessions
+      List<String> names = List.of("safe0", "safe1", "safe2", "unsafe");
+      List<Future<RemoteShell.Result>> all = new ArrayList<>();
+      for (String name : names) {
+        RemoteShell.Retry retry = name.startsWith("safe") ? RemoteShell.Retry.SAFE : RemoteShell.Retry.UNSAFE;
+        all.add(threads.submit(() -> ssh.run(waiting(name), retry)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (started(names) < 2 || ssh.channelWaitersForTest() < 2) {
+        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", waiting "
+            + ssh.channelWaitersForTest() + ", limit " + ssh.channelLimitForTest() + ", ended: " + ended(all)
+            + ", sshd: " + Files.readString(tmp.resolve("sshd.log")));
+        Thread.sleep(50);
+      }
+      assertEquals(2, ssh.channelLimitForTest(), "lowered to what the login node allows beside SFTP");
+      assertEquals(2, started(names), "the others wait here, not refused there");
+      assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
+      for (int i = 0; i < names.size(); i++) {
+        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      }
+      assertEquals(4, started(names), "each ran once: a refused channel never started its command");
+      // Sessions the login node is still closing when the next commands open theirs do not lower it further.
+      List<Future<RemoteShell.Result>> again = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String word = "again" + i;
+        again.add(threads.submit(() -> ssh.run("echo " + word, RemoteShell.Retry.SAFE)));
+      }
+      for (int i = 0; i < again.size(); i++) {
+        assertEquals("again" + i, again.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      }
+      assertEquals(2, ssh.channelLimitForTest());
+      assertEquals(1, ssh.loginsForTest(), "a refused channel is not a dropped connection");
+    }
+  }
+}
