@@ -125,9 +125,10 @@ final class ChannelSlots {
 
   /**
    * The login node refused the channel just taken while the others taken (open or being opened) were. At a count of
-   * sessions this connection has had open before, one is probably still closing there: the slot is given back and the caller pauses and
-   * tries again ({@code mayWait}, a few times). Otherwise no more than those from now on: the refused channel's slot
-   * goes in the same step (were it released first, a waiting caller could take it in between and be refused too).
+   * sessions this connection has had open before, one is probably still closing there: the slot is given back and
+   * the caller pauses and tries again ({@code mayWait}, a few times). Otherwise no more than those from now on: the
+   * refused channel's slot goes in the same step (were it released first, a waiting caller could take it in between
+   * and be refused too).
    */
   private synchronized Refusal refused(String where, boolean mayWait) {
     int others = limit - free.availablePermits() - 1; // taken besides the refused one

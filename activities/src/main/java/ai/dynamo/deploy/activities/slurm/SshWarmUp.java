@@ -18,8 +18,8 @@ import net.schmizz.sshj.common.SecurityUtils;
  * load and run for the first time while a deploy waits, done without contacting any host. It builds the shared sshj
  * configuration ({@link SshHopLogin#config}), computes a login key ({@link SshLoginKey}, whose records' methods are
  * linked on first use), and runs the key exchange and host key algorithms that OpenSSH negotiates by default
- * (curve25519 and ed25519) often enough for the JIT to compile their arithmetic: interpreted, a fresh worker's first key
- * exchange took about 50 ms of CPU.
+ * (curve25519 and ed25519) often enough for the JIT to compile their arithmetic: interpreted, a fresh worker's first
+ * key exchange took about 50 ms of CPU.
  */
 final class SshWarmUp {
   /** Enough rounds for the field arithmetic to be compiled; each takes a few milliseconds once it is. */
