@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.sftp.SFTPClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,11 @@ final class ChannelSlots {
 
   private enum Refusal { LOWERED, CLOSING, NONE_OPEN }
 
+  /** Opens a session channel: a command's, or the SFTP subsystem's. */
+  interface Opener<T> {
+    T open() throws IOException;
+  }
+
   /**
    * A session channel of {@code client}, after waiting at most {@code bound} for one of this connection's slots;
    * give the slot back with {@link #giveBack} once the session is closed.
@@ -60,13 +66,18 @@ final class ChannelSlots {
    * @throws SshCommand.CommandTimeout when all stayed busy that long (message names {@code where})
    */
   Session open(SSHClient client, Duration bound, String where) throws IOException {
+    return open(client::startSession, bound, where);
+  }
+
+  /** {@link #open(SSHClient, Duration, String)} with the channel opened by {@code opener}. */
+  <T> T open(Opener<T> opener, Duration bound, String where) throws IOException {
     int closingRetries = 0;
     while (true) {
       take(bound, where);
       try {
-        Session session = client.startSession();
+        T channel = opener.open();
         opened();
-        return session;
+        return channel;
       } catch (OpenFailException e) {
         // OpenSSH refuses a session beyond MaxSessions as "open failed", reason CONNECT_FAILED ("no more sessions"
         // in its log); other servers say ADMINISTRATIVELY_PROHIBITED or RESOURCE_SHORTAGE.
@@ -88,6 +99,19 @@ final class ChannelSlots {
         throw e;
       }
     }
+  }
+
+  /**
+   * The login's SFTP client. Its channel is a session too, so it is first opened through a slot: on a login node with
+   * a low MaxSessions it waits for a command to end instead of being refused, which would count as a drop. The slot
+   * is for the opening only; commands beside the SFTP channel then meet the limit and lower it.
+   */
+  SFTPClient sftp(SshLoginChain login, Duration bound, String where) throws IOException {
+    SFTPClient open = login.sftpIfOpen();
+    if (open != null) return open;
+    SFTPClient sftp = open(login::sftp, bound, where);
+    giveBack();
+    return sftp;
   }
 
   /** One channel, waited for at most {@code bound}. */

@@ -101,15 +101,7 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
    * connection. Closing the handle sends EOF to the command's stdin and closes the channel.
    */
   public SshStreaming follow(String command) throws IOException {
-    SshLoginChain c = chain();
-    Session session = openSession(c);
-    try {
-      return new SshStreaming(session, session.exec(command), channels::giveBack);
-    } catch (IOException | RuntimeException e) {
-      session.close();
-      channels.giveBack();
-      throw e;
-    }
+    return SshStreaming.start(openSession(chain()), command, channels::giveBack);
   }
 
   /**
@@ -220,14 +212,9 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return chain == null ? -1 : chain.localPort();
   }
 
-  /** How many commands this connection runs at once now ({@link ChannelSlots}). */
-  int channelLimitForTest() {
-    return channels.limit();
-  }
-
-  /** Callers waiting for a channel now. */
-  int channelWaitersForTest() {
-    return channels.waiting();
+  /** Its channels: how many it runs at once now, and who waits for one. */
+  ChannelSlots channelsForTest() {
+    return channels;
   }
 
   /** How many times this connection logged in (the first login and every re-login after a drop). */
@@ -272,17 +259,21 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
   private <T> T withSftp(SftpAction<T> action) throws IOException {
     SshLoginChain c = chain();
     try {
-      return action.apply(c.sftp());
+      return action.apply(sftp(c));
     } catch (IOException e) {
       // With a status code the server answered (no such file, permission denied): not a connection problem.
       if (e instanceof SFTPException s && s.getStatusCode() != Response.StatusCode.UNKNOWN) throw e;
       SshLoginChain again = relogin(c, e);
       try {
-        return action.apply(again.sftp());
+        return action.apply(sftp(again));
       } catch (IOException second) {
         throw again.closedByOwner() ? closedWhileRunning(second) : second;
       }
     }
+  }
+
+  private SFTPClient sftp(SshLoginChain c) throws IOException {
+    return channels.sftp(c, options.commandTimeout(), endpoint.display());
   }
 
   private Result exec(SshLoginChain c, String command, byte[] stdin) throws IOException {

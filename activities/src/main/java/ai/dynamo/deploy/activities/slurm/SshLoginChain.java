@@ -66,6 +66,11 @@ final class SshLoginChain {
     return sftp;
   }
 
+  /** The login's SFTP client when it is open, else null (no round trip). */
+  synchronized SFTPClient sftpIfOpen() {
+    return sftp;
+  }
+
   /**
    * Disconnects every hop, the login node first. No channel is closed one by one (that waits for the server's
    * answer): the transport's disconnect fails every open channel at once (ConnectionImpl.notifyError), so the commands

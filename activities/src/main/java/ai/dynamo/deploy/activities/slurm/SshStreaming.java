@@ -14,7 +14,18 @@ public final class SshStreaming implements AutoCloseable {
   private final Runnable giveBackChannel;
   private boolean closed;
 
-  SshStreaming(Session session, Session.Command command, Runnable giveBackChannel) {
+  /** Runs {@code command} on {@code session}, just opened for it; on failure closes it and gives the channel back. */
+  static SshStreaming start(Session session, String command, Runnable giveBackChannel) throws IOException {
+    try {
+      return new SshStreaming(session, session.exec(command), giveBackChannel);
+    } catch (IOException | RuntimeException e) {
+      session.close();
+      giveBackChannel.run();
+      throw e;
+    }
+  }
+
+  private SshStreaming(Session session, Session.Command command, Runnable giveBackChannel) {
     this.session = session;
     this.command = command;
     this.giveBackChannel = giveBackChannel;

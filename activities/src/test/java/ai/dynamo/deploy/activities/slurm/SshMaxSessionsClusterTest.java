@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.activities.slurm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.dynamo.deploy.testing.FreePorts;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SFTP channel and two commands), as hardened sites configure it: a real OpenSSH sshd of the test's own, started from
  * the local cluster's configuration with only the port and that limit changed. A refused channel is not a dropped
  * connection: the commands beyond the limit wait for a channel and run on the same login, an UNSAFE one (sbatch)
- * included, and the connection opens no more channels than the login node allows from then on.
+ * included, and the connection opens no more channels than the login node allows from then on; a first SFTP channel
+ * waits for a session as a command does.
  */
 @ExtendWith(LocalSlurm.class)
 class SshMaxSessionsClusterTest {
@@ -142,13 +145,13 @@ class SshMaxSessionsClusterTest {
         all.add(threads.submit(() -> ssh.run(waiting(name), retry)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (started(names) < 2 || ssh.channelWaitersForTest() < 2) {
+      while (started(names) < 2 || ssh.channelsForTest().waiting() < 2) {
         assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", waiting "
-            + ssh.channelWaitersForTest() + ", limit " + ssh.channelLimitForTest() + ", ended: " + ended(all)
+            + ssh.channelsForTest().waiting() + ", limit " + ssh.channelsForTest().limit() + ", ended: " + ended(all)
             + ", sshd: " + Files.readString(tmp.resolve("sshd.log")));
         Thread.sleep(50);
       }
-      assertEquals(2, ssh.channelLimitForTest(), "lowered to what the login node allows beside SFTP");
+      assertEquals(2, ssh.channelsForTest().limit(), "lowered to what the login node allows beside SFTP");
       assertEquals(2, started(names), "the others wait here, not refused there");
       assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
       for (int i = 0; i < names.size(); i++) {
@@ -164,8 +167,41 @@ class SshMaxSessionsClusterTest {
       for (int i = 0; i < again.size(); i++) {
         assertEquals("again" + i, again.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
       }
-      assertEquals(2, ssh.channelLimitForTest());
+      assertEquals(2, ssh.channelsForTest().limit());
       assertEquals(1, ssh.loginsForTest(), "a refused channel is not a dropped connection");
+    }
+  }
+
+  /**
+   * A connection whose SFTP channel is not open yet (a shared wait's that never read its home) can fill the login
+   * node's sessions with commands; its first file read then waits for one of them to end, on the same login, instead
+   * of counting the refusal as a drop that breaks the commands.
+   */
+  @Test
+  void aFirstFileReadWaitsForASessionWhenCommandsHoldThemAll() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      List<String> names = List.of("cmd0", "cmd1", "cmd2");
+      List<Future<RemoteShell.Result>> all = new ArrayList<>();
+      for (String name : names) all.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (started(names) < 3) {
+        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", ended: " + ended(all));
+        Thread.sleep(50);
+      }
+      Future<Optional<String>> read = threads.submit(() -> ssh.readFile(dir + "/cmd0.runs"));
+      while (ssh.channelsForTest().waiting() < 1) {
+        assertTrue(System.nanoTime() < deadline, "the read did not wait for a channel: " + (read.isDone() ? read.get()
+            : "still running") + ", ended: " + ended(all));
+        Thread.sleep(50);
+      }
+      assertFalse(read.isDone(), "all three sessions beside it are taken");
+      assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
+      assertEquals(Optional.of("x\n"), read.get(60, TimeUnit.SECONDS));
+      for (int i = 0; i < names.size(); i++) {
+        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      }
+      assertEquals(3, started(names), "each ran once");
+      assertEquals(1, ssh.loginsForTest(), "the refused SFTP channel was not a dropped connection");
     }
   }
 }
