@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Build time only (cli/pom.xml): makes a static class-data archive (AppCDS) of what {@link CdsTraining} loads, in two
  * JVMs: the training with {@code -XX:DumpLoadedClassList}, then {@code -Xshare:dump} of that list. A static archive,
  * unlike a dynamic one ({@code -XX:ArchiveClassesAtExit}), holds classes of old class-file versions (picocli's are
- * Java 5, Java 6 with stack maps after {@link StackMapUpgrade}) and the JDK's classes and pre-generated method-handle forms the verbs use, so a start maps them instead of
- * loading, verifying or generating them. It replaces the JDK's default archive for the runs that use it; the JVM
+ * Java 5, Java 6 with stack maps after {@link StackMapUpgrade}) and the JDK's classes and pre-generated method-handle
+ * forms the verbs use, so a start maps them instead of loading, verifying or generating them. It replaces the JDK's default archive for the runs that use it; the JVM
  * checks the jar's path, size and time and ignores an archive that does not match (the launcher passes it only when
  * it is newer than the jar).
  */

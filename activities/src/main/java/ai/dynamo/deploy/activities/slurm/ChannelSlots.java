@@ -70,7 +70,7 @@ final class ChannelSlots {
   }
 
   /** {@link #open(SSHClient, Duration, String)} with the channel opened by {@code opener}. */
-  <T> T open(Opener<T> opener, Duration bound, String where) throws IOException {
+  private <T> T open(Opener<T> opener, Duration bound, String where) throws IOException {
     int closingRetries = 0;
     while (true) {
       take(bound, where);
@@ -119,8 +119,7 @@ final class ChannelSlots {
     try {
       if (free.tryAcquire(bound.toMillis(), TimeUnit.MILLISECONDS)) return;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a channel to " + where);
+      throw interrupted(where);
     }
     throw new SshCommand.CommandTimeout("all " + limit() + " command channels of the connection to " + where
         + " stayed busy for " + bound.toSeconds() + " s", null);
@@ -130,12 +129,16 @@ final class ChannelSlots {
     try {
       Thread.sleep(CLOSING_PAUSE.toMillis());
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for a channel to " + where);
+      throw interrupted(where);
     }
   }
 
-  /** Gives back the channel of a session {@link #open} returned, once it is closed. */
+  private static InterruptedIOException interrupted(String where) {
+    Thread.currentThread().interrupt();
+    return new InterruptedIOException("interrupted while waiting for a channel to " + where);
+  }
+
+  /** Gives back the channel of a session {@link #open(SSHClient, Duration, String)} returned, once it is closed. */
   void giveBack() {
     synchronized (this) {
       sessions--;

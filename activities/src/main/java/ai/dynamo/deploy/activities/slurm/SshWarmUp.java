@@ -23,7 +23,7 @@ import net.schmizz.sshj.common.SecurityUtils;
  */
 final class SshWarmUp {
   /** Enough rounds for the field arithmetic to be compiled; each takes a few milliseconds once it is. */
-  static final int CRYPTO_ROUNDS = 24;
+  private static final int CRYPTO_ROUNDS = 24;
 
   private SshWarmUp() {}
 
@@ -44,7 +44,7 @@ final class SshWarmUp {
   }
 
   /** Key agreements and signatures as a login makes them, with keys made here and thrown away. */
-  static void crypto(int rounds) throws GeneralSecurityException {
+  private static void crypto(int rounds) throws GeneralSecurityException {
     KeyPairGenerator exchangeKeys = SecurityUtils.getKeyPairGenerator("X25519");
     KeyPairGenerator signingKeys = SecurityUtils.getKeyPairGenerator("Ed25519");
     byte[] message = "dynamo warm-up".getBytes(StandardCharsets.UTF_8);
