@@ -18,7 +18,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +43,7 @@ class SshConcurrentCommandsClusterTest {
   SshEndpoint endpoint;
   SshOptions options;
   SshConnection observer;
-  String dir;
+  GatedCommands gated;
   final ExecutorService threads = Executors.newCachedThreadPool();
 
   @BeforeEach
@@ -57,15 +56,13 @@ class SshConcurrentCommandsClusterTest {
     options = ClusterFixture.options(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), false)
         .withCommandTimeout(Duration.ofSeconds(20));
     observer = new SshConnection(endpoint, options);
-    dir = observer.home() + "/dynamo-tests/ssh-concurrent-" + UUID.randomUUID();
-    observer.mkdirs(dir, 0700);
+    gated = new GatedCommands(observer, "ssh-concurrent");
   }
 
   @AfterEach
   void tearDown() throws Exception {
     try {
-      observer.run("touch " + Shell.quote(dir + "/go") + "; sleep 0.5; rm -rf -- " + Shell.quote(dir),
-          RemoteShell.Retry.SAFE);
+      gated.release();
     } finally {
       threads.shutdownNow();
       assertTrue(threads.awaitTermination(60, TimeUnit.SECONDS));
@@ -73,22 +70,11 @@ class SshConcurrentCommandsClusterTest {
     }
   }
 
-  /** A command that records each start in {@code name}.runs, then waits for the test's "go" and prints {@code name}. */
-  private String waiting(String name) {
-    String d = Shell.quote(dir);
-    return "echo x >> " + d + "/" + name + ".runs; until [ -e " + d + "/go ]; do sleep 0.1; done; echo " + name;
-  }
-
-  /** How often each command started, as the remote files tell (one line per start). */
-  private int runs(String name) throws IOException {
-    return (int) observer.readFile(dir + "/" + name + ".runs").orElse("").lines().count();
-  }
-
   /** Waits (bounded) until {@code name} started {@code times} times in all. */
   private void awaitRuns(String name, int times) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (runs(name) < times) {
-      assertTrue(System.nanoTime() < deadline, name + " did not start " + times + " time(s): " + runs(name));
+    while (gated.runs(name) < times) {
+      assertTrue(System.nanoTime() < deadline, name + " did not start " + times + " time(s): " + gated.runs(name));
       Thread.sleep(50);
     }
   }
@@ -98,24 +84,20 @@ class SshConcurrentCommandsClusterTest {
     List<Future<RemoteShell.Result>> started = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String name = "safe" + i;
-      started.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+      started.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
     }
     return started;
-  }
-
-  private void go() throws IOException {
-    assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
   }
 
   @Test
   void aWaitingCommandDoesNotHoldUpAnotherStartedAfterIt() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {
-      Future<RemoteShell.Result> slow = threads.submit(() -> ssh.run(waiting("slow"), RemoteShell.Retry.SAFE));
+      Future<RemoteShell.Result> slow = threads.submit(() -> ssh.run(gated.waiting("slow"), RemoteShell.Retry.SAFE));
       awaitRuns("slow", 1);
       assertEquals("fast", ssh.run("echo fast", RemoteShell.Retry.SAFE).stdout().strip());
-      assertEquals(Optional.of("x\n"), ssh.readFile(dir + "/slow.runs"), "SFTP does not wait for it either");
+      assertEquals(Optional.of("x\n"), ssh.readFile(gated.dir + "/slow.runs"), "SFTP does not wait for it either");
       assertFalse(slow.isDone(), "the first command still runs when the second's answer is back");
-      go();
+      gated.go();
       assertEquals("slow", slow.get(60, TimeUnit.SECONDS).stdout().strip());
       assertEquals(1, ssh.loginsForTest());
     }
@@ -134,7 +116,7 @@ class SshConcurrentCommandsClusterTest {
         Thread.sleep(50);
       }
       assertEquals(ChannelSlots.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");
-      go();
+      gated.go();
       for (int i = 0; i < n; i++) assertEquals("safe" + i, all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
       assertEquals(n, startedOf(n));
       assertEquals(1, ssh.loginsForTest());
@@ -144,7 +126,7 @@ class SshConcurrentCommandsClusterTest {
   /** How many of safe0 .. safe(n-1) started on the login node. */
   private int startedOf(int n) throws IOException {
     int started = 0;
-    for (int i = 0; i < n; i++) started += runs("safe" + i);
+    for (int i = 0; i < n; i++) started += gated.runs("safe" + i);
     return started;
   }
 
@@ -153,7 +135,8 @@ class SshConcurrentCommandsClusterTest {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {
       ssh.open();
       List<Future<RemoteShell.Result>> safe = startSafe(ssh, 4);
-      Future<RemoteShell.Result> unsafe = threads.submit(() -> ssh.run(waiting("unsafe"), RemoteShell.Retry.UNSAFE));
+      Future<RemoteShell.Result> unsafe =
+          threads.submit(() -> ssh.run(gated.waiting("unsafe"), RemoteShell.Retry.UNSAFE));
       for (int i = 0; i < 4; i++) awaitRuns("safe" + i, 1);
       awaitRuns("unsafe", 1);
 
@@ -162,12 +145,12 @@ class SshConcurrentCommandsClusterTest {
       ExecutionException lost = assertThrows(ExecutionException.class, () -> unsafe.get(60, TimeUnit.SECONDS));
       String message = lost.getCause().getMessage();
       assertTrue(message.contains(endpoint.display()) && message.contains("whether it took effect is unknown"), message);
-      go();
+      gated.go();
       for (int i = 0; i < 4; i++) assertEquals("safe" + i, safe.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
 
       assertEquals(2, ssh.loginsForTest(), "one new login for the four commands the drop broke");
-      for (int i = 0; i < 4; i++) assertEquals(2, runs("safe" + i), "each SAFE command ran again once");
-      assertEquals(1, runs("unsafe"), "the UNSAFE command was not sent again");
+      for (int i = 0; i < 4; i++) assertEquals(2, gated.runs("safe" + i), "each SAFE command ran again once");
+      assertEquals(1, gated.runs("unsafe"), "the UNSAFE command was not sent again");
     }
   }
 
@@ -196,25 +179,25 @@ class SshConcurrentCommandsClusterTest {
   @Test
   void closeEndsARunningCommandWithAnErrorNamingTheEndpoint() throws Exception {
     SshConnection ssh = new SshConnection(endpoint, options);
-    Future<RemoteShell.Result> running = threads.submit(() -> ssh.run(waiting("cmd"), RemoteShell.Retry.SAFE));
+    Future<RemoteShell.Result> running = threads.submit(() -> ssh.run(gated.waiting("cmd"), RemoteShell.Retry.SAFE));
     awaitRuns("cmd", 1);
     ssh.close();
     ExecutionException closed = assertThrows(ExecutionException.class, () -> running.get(60, TimeUnit.SECONDS));
     String message = closed.getCause().getMessage();
     assertTrue(message.contains("the connection to " + endpoint.display() + " was closed while a command ran"), message);
-    assertEquals(1, runs("cmd"), "a command its connection's owner ended is not run again");
+    assertEquals(1, gated.runs("cmd"), "a command its connection's owner ended is not run again");
     assertEquals(1, ssh.loginsForTest(), "and no login after the close");
   }
 
   @Test
   void aCommandThatTimesOutLeavesTheConnectionToTheOthers() throws Exception {
     try (SshConnection ssh = new SshConnection(endpoint, options.withCommandTimeout(Duration.ofSeconds(3)));
-        SshStreaming other = ssh.follow(waiting("other"))) { // a channel with no command timeout
+        SshStreaming other = ssh.follow(gated.waiting("other"))) { // a channel with no command timeout
       awaitRuns("other", 1);
       SshCommand.CommandTimeout timeout = assertThrows(SshCommand.CommandTimeout.class,
-          () -> ssh.run(waiting("hung"), RemoteShell.Retry.SAFE));
+          () -> ssh.run(gated.waiting("hung"), RemoteShell.Retry.SAFE));
       assertTrue(timeout.getMessage().contains(endpoint.display()), timeout.getMessage());
-      go();
+      gated.go();
       assertEquals("other\n", new String(other.output().readAllBytes(), StandardCharsets.UTF_8),
           "the other command's channel was not broken");
       assertEquals("ok", ssh.run("echo ok", RemoteShell.Retry.SAFE).stdout().strip());

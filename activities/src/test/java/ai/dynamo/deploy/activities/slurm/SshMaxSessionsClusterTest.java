@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +42,7 @@ class SshMaxSessionsClusterTest {
   SshEndpoint endpoint;
   SshOptions options;
   SshConnection observer;
-  String dir;
+  GatedCommands gated;
   final ExecutorService threads = Executors.newCachedThreadPool();
 
   @BeforeEach
@@ -73,8 +72,7 @@ class SshMaxSessionsClusterTest {
     observer = new SshConnection(new SshEndpoint("local", "127.0.0.1",
         Integer.parseInt(cluster.setting("DYNAMO_SLURM_SSH_PORT")), cluster.user(), List.of(key)),
         ClusterFixture.options(Path.of(cluster.setting("DYNAMO_SLURM_KNOWN_HOSTS")), false));
-    dir = observer.home() + "/dynamo-tests/ssh-max-sessions-" + UUID.randomUUID();
-    observer.mkdirs(dir, 0700);
+    gated = new GatedCommands(observer, "ssh-max-sessions");
   }
 
   private void awaitListening(int port) throws Exception {
@@ -95,8 +93,7 @@ class SshMaxSessionsClusterTest {
   void tearDown() throws Exception {
     try {
       if (observer != null) {
-        observer.run("touch " + Shell.quote(dir + "/go") + "; sleep 0.5; rm -rf -- " + Shell.quote(dir),
-            RemoteShell.Retry.SAFE);
+        gated.release();
         observer.close();
       }
     } finally {
@@ -109,15 +106,9 @@ class SshMaxSessionsClusterTest {
     }
   }
 
-  /** Records its start in {@code name}.runs, waits for the test's "go", prints {@code name}. */
-  private String waiting(String name) {
-    String d = Shell.quote(dir);
-    return "echo x >> " + d + "/" + name + ".runs; until [ -e " + d + "/go ]; do sleep 0.1; done; echo " + name;
-  }
-
   private int started(List<String> names) throws IOException {
     int n = 0;
-    for (String name : names) n += (int) observer.readFile(dir + "/" + name + ".runs").orElse("").lines().count();
+    for (String name : names) n += gated.runs(name);
     return n;
   }
 
@@ -142,7 +133,7 @@ class SshMaxSessionsClusterTest {
       List<Future<RemoteShell.Result>> all = new ArrayList<>();
       for (String name : names) {
         RemoteShell.Retry retry = name.startsWith("safe") ? RemoteShell.Retry.SAFE : RemoteShell.Retry.UNSAFE;
-        all.add(threads.submit(() -> ssh.run(waiting(name), retry)));
+        all.add(threads.submit(() -> ssh.run(gated.waiting(name), retry)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (started(names) < 2 || ssh.channelsForTest().waiting() < 2) {
@@ -153,7 +144,7 @@ class SshMaxSessionsClusterTest {
       }
       assertEquals(2, ssh.channelsForTest().limit(), "lowered to what the login node allows beside SFTP");
       assertEquals(2, started(names), "the others wait here, not refused there");
-      assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
+      gated.go();
       for (int i = 0; i < names.size(); i++) {
         assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
       }
@@ -182,20 +173,20 @@ class SshMaxSessionsClusterTest {
     try (SshConnection ssh = new SshConnection(endpoint, options)) {
       List<String> names = List.of("cmd0", "cmd1", "cmd2");
       List<Future<RemoteShell.Result>> all = new ArrayList<>();
-      for (String name : names) all.add(threads.submit(() -> ssh.run(waiting(name), RemoteShell.Retry.SAFE)));
+      for (String name : names) all.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (started(names) < 3) {
         assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", ended: " + ended(all));
         Thread.sleep(50);
       }
-      Future<Optional<String>> read = threads.submit(() -> ssh.readFile(dir + "/cmd0.runs"));
+      Future<Optional<String>> read = threads.submit(() -> ssh.readFile(gated.dir + "/cmd0.runs"));
       while (ssh.channelsForTest().waiting() < 1) {
         assertTrue(System.nanoTime() < deadline, "the read did not wait for a channel: " + (read.isDone() ? read.get()
             : "still running") + ", ended: " + ended(all));
         Thread.sleep(50);
       }
       assertFalse(read.isDone(), "all three sessions beside it are taken");
-      assertTrue(observer.run("touch " + Shell.quote(dir + "/go"), RemoteShell.Retry.SAFE).ok());
+      gated.go();
       assertEquals(Optional.of("x\n"), read.get(60, TimeUnit.SECONDS));
       for (int i = 0; i < names.size(); i++) {
         assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
