@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * What a long-running worker does once before it polls, so that its first deploy is as quick as the next ones
  * (docs/workflow.md "Worker warm-up"): it replays a recorded deploy through the workflow code (class loading and
  * compiling of the workflow, the SDK's replay machinery and the data converter: most of a fresh JVM's first workflow
- * task), loads and validates a sample graph, and lets each target load its own stack ({@link DeployTarget#warmUp}).
- * No deploy is run and no cluster is contacted: the replay runs in this process, on a worker that never polls.
- * Measured on the 20-component Slurm graph: the first deploy's time to its first {@code sbatch} fell from 1.74 s to
- * 1.24 s (medians; BENCHMARKS.md "worker warm-up").
+ * task), loads and validates a sample graph, rehearses a whole deploy of it live on a private service in this process
+ * ({@link WorkerRehearsal}: the paths only a live run takes), and lets each target load its own stack
+ * ({@link DeployTarget#warmUp}). No deploy reaches the worker's service and no cluster is contacted: the replay runs
+ * on a worker that never polls. Measured on the 20-component Slurm graph, the replay took the first deploy's time to
+ * its first {@code sbatch} from 1.74 s to 1.24 s (medians; BENCHMARKS.md "worker warm-up"); the rehearsal is measured
+ * in BENCHMARKS.md "rehearsal".
  */
 public final class WorkerWarmUp {
   private static final Logger log = LoggerFactory.getLogger(WorkerWarmUp.class);
@@ -58,46 +60,32 @@ public final class WorkerWarmUp {
       """;
 
   /** How the warm-up went: its time and what failed (nothing, normally; a failure only costs speed). */
-  public record Report(Duration took, boolean replayed, List<String> warmedTargets, List<String> failures) {}
+  public record Report(
+      Duration took, boolean replayed, boolean rehearsed, List<String> warmedTargets, List<String> failures) {}
 
   private WorkerWarmUp() {}
 
   /**
-   * How long the replay may take: it asks the Temporal service for its capabilities, and a service that stops
-   * answering must not keep the worker from polling (it then says so and goes on).
+   * How long the replay, and then the rehearsal, may each take: the replay asks the Temporal service for its
+   * capabilities, and a service that stops answering must not keep the worker from polling (it then says so and goes
+   * on).
    */
-  static final Duration REPLAY_BOUND = Duration.ofSeconds(30);
+  static final Duration BOUND = Duration.ofSeconds(30);
 
   /** Warms up the workflow code (with {@code client}'s data converter) and every target of {@code targets}. */
   public static Report run(WorkflowClient client, DeployTargets targets) {
-    return run(client, targets, REPLAY_BOUND);
+    return run(client, targets, BOUND);
   }
 
-  static Report run(WorkflowClient client, DeployTargets targets, Duration replayBound) {
+  static Report run(WorkflowClient client, DeployTargets targets, Duration bound) {
     long start = System.nanoTime();
     List<String> failures = new ArrayList<>();
-    boolean replayed = false;
-    FutureTask<Void> replay = new FutureTask<>(() -> {
-      replay(client);
-      return null;
-    });
-    Thread replaying = new Thread(replay, "dynamo-warm-up-replay");
-    replaying.setDaemon(true); // one left behind by the bound must not keep the JVM alive
-    replaying.start();
-    try {
-      replay.get(replayBound.toMillis(), TimeUnit.MILLISECONDS);
-      replayed = true;
-    } catch (TimeoutException e) {
-      failures.add("replaying " + HISTORY + ": not done within " + replayBound.toSeconds() + " s (the Temporal service"
-          + " at " + client.getWorkflowServiceStubs().getOptions().getTarget() + " did not answer)");
-    } catch (ExecutionException e) {
-      failures.add("replaying " + HISTORY + ": " + e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failures.add("replaying " + HISTORY + ": interrupted");
-    }
-    List<String> warmed = new ArrayList<>();
     Graph sample = sample(failures);
+    boolean replayed = bounded("replaying " + HISTORY, () -> replay(client), bound, failures,
+        " (the Temporal service at " + client.getWorkflowServiceStubs().getOptions().getTarget() + " did not answer)");
+    boolean rehearsed = sample != null && bounded("the rehearsal deploy", () -> WorkerRehearsal.run(client, sample),
+        bound, failures, "");
+    List<String> warmed = new ArrayList<>();
     if (sample != null) {
       for (String kind : targets.kinds()) {
         try {
@@ -108,15 +96,49 @@ public final class WorkerWarmUp {
         }
       }
     }
-    Report report = new Report(Duration.ofNanos(System.nanoTime() - start), replayed, warmed, failures);
+    Report report = new Report(Duration.ofNanos(System.nanoTime() - start), replayed, rehearsed, warmed, failures);
     if (failures.isEmpty()) {
-      log.info("worker warmed up in {} ms (workflow code replayed; targets: {})", report.took().toMillis(),
-          String.join(", ", warmed));
+      log.info("worker warmed up in {} ms (workflow code replayed, a deploy rehearsed; targets: {})",
+          report.took().toMillis(), String.join(", ", warmed));
     } else {
       log.warn("worker warm-up incomplete after {} ms (only the first deploy's speed depends on it): {}",
           report.took().toMillis(), String.join("; ", failures));
     }
     return report;
+  }
+
+  /** A warm-up part that could wait, run on a daemon thread (one left behind by the bound must not keep the JVM up). */
+  private static boolean bounded(String what, Part part, Duration bound, List<String> failures, String ifLate) {
+    FutureTask<Void> task = new FutureTask<>(() -> {
+      part.run();
+      return null;
+    });
+    Thread thread = new Thread(task, "dynamo-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      task.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      failures.add(what + ": not done within " + bound.toSeconds() + " s" + ifLate);
+    } catch (ExecutionException e) {
+      failures.add(what + ": " + withRootCause(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failures.add(what + ": interrupted");
+    }
+    return false;
+  }
+
+  /** The SDK wraps the cause that says what went wrong (a refused payload, a failed activity) several levels deep. */
+  private static String withRootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root == t ? t.toString() : t + " (cause: " + root + ")";
+  }
+
+  private interface Part {
+    void run() throws Exception;
   }
 
   /**

@@ -53,7 +53,7 @@ public final class DeployRegistration {
 
   /**
    * Warms up the workflow code and these targets before the worker polls ({@link WorkerWarmUp}); nothing is sent to
-   * {@code client}'s service or to any cluster.
+   * {@code client}'s service (the rehearsal deploy runs on a private one in this process) or to any cluster.
    */
   public WorkerWarmUp.Report warmUp(WorkflowClient client) {
     return WorkerWarmUp.run(client, targets);

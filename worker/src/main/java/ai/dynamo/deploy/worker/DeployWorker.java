@@ -41,7 +41,7 @@ public final class DeployWorker implements AutoCloseable {
 
   /**
    * As {@link #start(WorkflowClient, DeployRegistration)}; with {@code warmUpFirst}, the worker first warms up
-   * ({@link DeployRegistration#warmUp}, about a second), so that its first deploy is as quick as the next: for a
+   * ({@link DeployRegistration#warmUp}, two to three seconds), so that its first deploy is as quick as the next: for a
    * worker that runs for days ({@code dynamo worker}, {@code dynamo server}), not for one command's embedded worker.
    */
   public static DeployWorker start(WorkflowClient client, DeployRegistration registration, boolean warmUpFirst) {

@@ -20,6 +20,7 @@ class WorkerWarmUpProductionTest {
       WorkerWarmUp.Report report = DeployRegistration.production().warmUp(temporal.getWorkflowClient());
       assertEquals(List.of(), report.failures());
       assertTrue(report.replayed());
+    assertTrue(report.rehearsed());
       assertTrue(report.warmedTargets().containsAll(List.of("k8s", "slurm")), report.warmedTargets().toString());
     }
   }
