@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * start time (each critical-path process from its start to its port opening). Ports from 19001 up (another range
  * with {@code -Dbench.firstPort=N}, when several people measure on one host).
  *
- * <p>Arguments: {@code steps}, {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence). {@code load}
+ * <p>Arguments: {@code steps}, {@code cold} (the first row of {@code steps} alone: a fresh worker's first deploy, for
+ * A/B runs of a change to it), {@code twenty}, {@code scale N}, {@code load MINUTES} (any sequence). {@code load}
  * prints the RPC tables of the deploy, then a line {@code held READY from <instant>} (a caller running other work
  * meanwhile waits for it), then the hold's table.
  */
@@ -70,6 +71,7 @@ public final class ReadinessPushBenchmark {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "steps" -> b.steps();
+          case "cold" -> b.stepsOnce(b.first);
           case "twenty" -> b.twentyColdAndWarm();
           case "scale" -> b.scale(Integer.parseInt(args[++i]));
           case "load" -> b.twenty(Integer.parseInt(args[++i]));
