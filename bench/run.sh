@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 14's measurements, each printed beside its goal, as Markdown for BENCHMARKS.md: the CLI's start-up (against
 # `kubectl version --client` in the same run), `deploy status` against a running `dynamo server`, the Kubernetes
-# target on fabric8's mock API server, then the Slurm figures (bench/slurm/run.sh) and the identical re-run of
-# issue 10 (activities/bench/run.sh) when those harnesses exist. Not a test and not run by CI.
+# target on fabric8's mock API server, then the Slurm figures (bench/slurm/run.sh, and step 1 through the CLI from
+# the command's start: bench/slurm/cli-steps.sh) and the identical re-run of issue 10 (activities/bench/run.sh) when
+# those harnesses exist. Not a test and not run by CI.
 #
 # The slurm part also holds a 20-component deploy READY for BENCH_HOLD_MINUTES (the issue's 10) on a second local
 # Slurm instance of its own (bench/slurm/hold.sh), counting slurmctld's RPCs: it starts first and holds while the
@@ -152,6 +153,12 @@ if wants slurm; then
   echo "### Slurm"
   echo
   if [ -x bench/slurm/run.sh ]; then bench/slurm/run.sh; else echo "bench/slurm/run.sh: not present."; fi
+  if [ -x bench/slurm/cli-steps.sh ]; then
+    echo
+    echo "#### Step 1 through the CLI, from the command's start (as the issue timed it)"
+    echo
+    bench/slurm/cli-steps.sh || echo "(bench/slurm/cli-steps.sh failed)"
+  fi
   if [ -n "$hold_pid" ]; then
     wait "$hold_pid" || echo "(bench/slurm/hold.sh failed: $logs/hold.err)"
     echo
