@@ -42,7 +42,8 @@ final class ChannelSlots {
   private final Permits free = new Permits(CHANNELS);
   private int limit = CHANNELS; // guarded by this
   private int sessions; // guarded by this: channels opened and not given back
-  private int mostOpened; // guarded by this: the most sessions this connection has had open at once
+  private int mostOpened; // guarded by this: the most command sessions this connection has had open at once
+  private int closingWaits; // guarded by this: refusals taken for a session still closing, and retried
 
   /**
    * A refusal at a count this connection has had open before is most likely a session the login node has not
@@ -66,17 +67,20 @@ final class ChannelSlots {
    * @throws SshCommand.CommandTimeout when all stayed busy that long (message names {@code where})
    */
   Session open(SSHClient client, Duration bound, String where) throws IOException {
-    return open(client::startSession, bound, where);
+    return open(client::startSession, true, bound, where);
   }
 
-  /** {@link #open(SSHClient, Duration, String)} with the channel opened by {@code opener}. */
-  private <T> T open(Opener<T> opener, Duration bound, String where) throws IOException {
+  /**
+   * {@link #open(SSHClient, Duration, String)} with the channel opened by {@code opener}; a {@code command} channel
+   * counts towards the sessions this connection has had open at once (the SFTP channel does not: see {@link #sftp}).
+   */
+  private <T> T open(Opener<T> opener, boolean command, Duration bound, String where) throws IOException {
     int closingRetries = 0;
     while (true) {
       take(bound, where);
       try {
         T channel = opener.open();
-        opened();
+        if (command) opened();
         return channel;
       } catch (OpenFailException e) {
         // OpenSSH refuses a session beyond MaxSessions as "open failed", reason CONNECT_FAILED ("no more sessions"
@@ -104,13 +108,15 @@ final class ChannelSlots {
   /**
    * The login's SFTP client. Its channel is a session too, so it is first opened through a slot: on a login node with
    * a low MaxSessions it waits for a command to end instead of being refused, which would count as a drop. The slot
-   * is for the opening only; commands beside the SFTP channel then meet the limit and lower it.
+   * is for the opening only; commands beside the SFTP channel then meet the limit and lower it. It is not counted
+   * among the commands open at once: were it, a later refusal at the commands' own most would be taken for a closing
+   * session and lower the limit only after the retries.
    */
   SFTPClient sftp(SshLoginChain login, Duration bound, String where) throws IOException {
     SFTPClient open = login.sftpIfOpen();
     if (open != null) return open;
-    SFTPClient sftp = open(login::sftp, bound, where);
-    giveBack();
+    SFTPClient sftp = open(login::sftp, false, bound, where);
+    free.release();
     return sftp;
   }
 
@@ -161,6 +167,7 @@ final class ChannelSlots {
     int others = limit - free.availablePermits() - 1; // taken besides the refused one
     if (mayWait && others + 1 <= mostOpened) {
       free.release();
+      closingWaits++;
       return Refusal.CLOSING;
     }
     if (others == 0) {
@@ -182,6 +189,11 @@ final class ChannelSlots {
   /** How many channels this connection opens at once now. */
   synchronized int limit() {
     return limit;
+  }
+
+  /** Refusals so far taken for a session the login node was still closing, and retried after a pause (tests). */
+  synchronized int closingWaits() {
+    return closingWaits;
   }
 
   /** Callers waiting for a channel now (tests). */

@@ -195,4 +195,39 @@ class SshMaxSessionsClusterTest {
       assertEquals(1, ssh.loginsForTest(), "the refused SFTP channel was not a dropped connection");
     }
   }
+
+  /**
+   * The SFTP channel opened while two commands run fills the third session; a third command is refused then. The
+   * SFTP channel is not one of the commands: the refusal is at more commands than the connection ever had open, so
+   * the limit comes down at once, not after the pauses meant for a session still closing.
+   */
+  @Test
+  void anSftpChannelOpenedBesideCommandsIsNotTakenLaterForAClosingSession() throws Exception {
+    try (SshConnection ssh = new SshConnection(endpoint, options)) {
+      List<String> names = List.of("cmd0", "cmd1", "cmd2");
+      List<Future<RemoteShell.Result>> all = new ArrayList<>();
+      for (String name : names.subList(0, 2)) {
+        all.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (started(names) < 2) {
+        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", ended: " + ended(all));
+        Thread.sleep(50);
+      }
+      assertEquals(Optional.of("x\n"), ssh.readFile(gated.dir + "/cmd0.runs"), "the SFTP channel: the third session");
+      all.add(threads.submit(() -> ssh.run(gated.waiting("cmd2"), RemoteShell.Retry.SAFE)));
+      while (ssh.channelsForTest().waiting() < 1 || ssh.channelsForTest().limit() != 2) {
+        assertTrue(System.nanoTime() < deadline, "waiting " + ssh.channelsForTest().waiting() + ", limit "
+            + ssh.channelsForTest().limit() + ", ended: " + ended(all));
+        Thread.sleep(20);
+      }
+      assertEquals(0, ssh.channelsForTest().closingWaits(), "no session was closing: lowered at the first refusal");
+      gated.go();
+      for (int i = 0; i < names.size(); i++) {
+        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      }
+      assertEquals(3, started(names), "each ran once");
+      assertEquals(1, ssh.loginsForTest());
+    }
+  }
 }
