@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,10 +157,8 @@ final class SshConnectionPool {
   boolean prepare(String key, String run, Supplier<SshConnection> open) {
     SshConnection c;
     synchronized (this) {
-      boolean idleFits = idle.getOrDefault(key, new ArrayDeque<>()).stream()
-          .anyMatch(i -> settings.acrossRuns() || i.run().equals(run));
-      boolean sharedFits = shared.getOrDefault(key, List.of()).stream()
-          .anyMatch(s -> settings.acrossRuns() ? s.hasRoom() : s.open(run));
+      boolean idleFits = idle.getOrDefault(key, new ArrayDeque<>()).stream().anyMatch(i -> takable(i, run));
+      boolean sharedFits = shared.getOrDefault(key, List.of()).stream().anyMatch(s -> joinable(s, run));
       if (idleFits || sharedFits) return false;
       c = open.get();
       giveBack(key, run, c);
@@ -223,7 +222,7 @@ final class SshConnectionPool {
     synchronized (this) {
       SshConnection same = joinSameRun(key, run);
       if (same != null) return same;
-      Idle idleOfRun = takeSameRun(key, run);
+      Idle idleOfRun = removeFirst(key, i -> i.run().equals(run));
       if (idleOfRun != null) return share(key, run, idleOfRun.connection());
     }
     SshConnection joined = joinShared(key, run); // across runs, checked outside the lock
@@ -263,7 +262,7 @@ final class SshConnectionPool {
       SshConnection same = joinSameRun(key, run);
       if (same != null || !settings.acrossRuns()) return same;
       // One that has logged in first (it read its home): a second connection of a run's waits may never have.
-      other = shared.getOrDefault(key, List.of()).stream().filter(Shared::hasRoom)
+      other = shared.getOrDefault(key, List.of()).stream().filter(s -> joinable(s, run))
           .min(Comparator.comparing(s -> s.connection.homeIfRead() == null)).orElse(null);
       if (other == null) return null;
       other.holders++; // held while checked, outside the lock: the check is a round trip
@@ -313,28 +312,32 @@ final class SshConnectionPool {
     idle.computeIfAbsent(key, k -> new ArrayDeque<>()).push(new Idle(c, run, System.nanoTime()));
   }
 
-  private synchronized Idle takeSameRun(String key, String run) {
+  /** Whether {@code run} may take this idle connection: its own run's, or (across runs) any. */
+  private boolean takable(Idle i, String run) {
+    return i.run().equals(run) || settings.acrossRuns();
+  }
+
+  /** Whether {@code run} may join this shared connection: its own run's with room, or (across runs) any with room. */
+  private boolean joinable(Shared s, String run) {
+    return settings.acrossRuns() ? s.hasRoom() : s.open(run);
+  }
+
+  /** The most recent idle connection of the run, else the most recent one it may take ({@link #takable}), or null. */
+  private synchronized Idle take(String key, String run) {
+    Idle same = removeFirst(key, i -> i.run().equals(run));
+    return same != null ? same : removeFirst(key, i -> takable(i, run));
+  }
+
+  private synchronized Idle removeFirst(String key, Predicate<Idle> wanted) {
     Deque<Idle> q = idle.get(key);
     if (q == null) return null;
     for (Idle i : q) {
-      if (i.run().equals(run)) {
-        q.remove(i);
-        if (q.isEmpty()) idle.remove(key);
-        return i;
-      }
+      if (!wanted.test(i)) continue;
+      q.remove(i);
+      if (q.isEmpty()) idle.remove(key);
+      return i;
     }
     return null;
-  }
-
-  /** The most recent idle connection of the run, else (across runs) the most recent of another run, or null. */
-  private synchronized Idle take(String key, String run) {
-    Idle same = takeSameRun(key, run);
-    if (same != null || !settings.acrossRuns()) return same;
-    Deque<Idle> q = idle.get(key);
-    if (q == null) return null;
-    Idle pick = q.pollFirst();
-    if (q.isEmpty()) idle.remove(key);
-    return pick;
   }
 
   private void sweep() {
