@@ -82,6 +82,16 @@ final class ComponentRollout {
     return finished || stageIndex > 0 || awaiting;
   }
 
+  /**
+   * Its first apply succeeded (it waits, or is further along, or that apply ended well after the wave stopped
+   * handling news because another component failed): for a component submitted held, the apply that released it.
+   * Unlike {@link #pastFirstApply}, false when that apply failed.
+   */
+  boolean firstApplySucceeded() {
+    if (stageIndex > 0 || awaiting) return true;
+    return current != null && current.isCompleted() && current.getFailure() == null;
+  }
+
   /** Stops a running wait (another component of the wave failed); applies are never stopped. */
   void cancelWait() {
     if (awaiting && !finished && !current.isCompleted()) waitScope.cancel();

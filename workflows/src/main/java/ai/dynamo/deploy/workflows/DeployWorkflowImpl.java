@@ -78,7 +78,7 @@ public class DeployWorkflowImpl implements DeployWorkflow {
     boolean holdNext = targetStartsHeld && update != null && plan.waves().size() > 1
         && Workflow.getVersion(HELD_STARTS_CHANGE, Workflow.DEFAULT_VERSION, 1) == 1;
     WaveRunner waves = new WaveRunner(plan, revision, options, progress, rollback::touched, update, holdNext);
-    pauseGate.heldUntilNextWave(waves::neverReleased);
+    pauseGate.heldUntilNextWave(() -> waves.neverReleased(true));
     try {
       runWaves(waves);
       progress.enter(Phase.RECORDING, "recording revision " + revision);

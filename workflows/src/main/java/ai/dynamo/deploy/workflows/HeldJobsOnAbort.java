@@ -15,9 +15,11 @@ final class HeldJobsOnAbort {
   private static final Logger log = Workflow.getLogger(HeldJobsOnAbort.class);
   /**
    * Version of the abort that cancels never-released held jobs: runs recorded before it left them held. Asked only
-   * when an aborted deploy has such jobs, so other runs record no marker for it.
+   * when an aborted deploy has such jobs, so other runs record no marker for it. Version 1 counted a held component
+   * as released once its wave ran; version 2 also cancels those whose releasing apply failed.
    */
   static final String ABORT_CANCELS_HELD_CHANGE = "abort-cancels-held";
+  static final int CANCELS_FAILED_RELEASES = 2;
 
   private final ProgressPublisher progress;
   private final DeploySteps steps;
@@ -34,11 +36,12 @@ final class HeldJobsOnAbort {
    * were none (or in runs recorded before this change).
    */
   String cancel(WaveRunner waves) {
-    List<String> held = waves.neverReleased();
+    List<String> withFailedReleases = waves.neverReleased(true);
+    if (withFailedReleases.isEmpty()) return "";
+    int version = Workflow.getVersion(ABORT_CANCELS_HELD_CHANGE, Workflow.DEFAULT_VERSION, CANCELS_FAILED_RELEASES);
+    if (version == Workflow.DEFAULT_VERSION) return "";
+    List<String> held = version < CANCELS_FAILED_RELEASES ? waves.neverReleased(false) : withFailedReleases;
     if (held.isEmpty()) return "";
-    if (Workflow.getVersion(ABORT_CANCELS_HELD_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return "";
-    }
     String[] outcome = new String[1];
     Workflow.newDetachedCancellationScope(() -> outcome[0] = cancel(waves, held)).run();
     return outcome[0];

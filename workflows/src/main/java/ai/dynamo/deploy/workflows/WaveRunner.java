@@ -121,15 +121,21 @@ final class WaveRunner {
   }
 
   /**
-   * The components submitted held whose own wave has not run, so nothing released them: on an abort, their jobs
-   * never started anything (held apply order, which is wave order).
+   * The components submitted held that nothing released: their own wave has not run, or ({@code failedReleases})
+   * it ran and the apply that would have released them failed, so their jobs may still be held. On an abort, their
+   * jobs never started anything (held apply order, which is wave order).
    */
-  List<String> neverReleased() {
+  List<String> neverReleased(boolean failedReleases) {
     List<String> out = new ArrayList<>();
     for (String name : held.keySet()) {
-      if (waveOf(name) > reached) out.add(name);
+      if (waveOf(name) > reached || failedReleases && releaseFailed(name)) out.add(name);
     }
     return out;
+  }
+
+  /** A component of the running wave whose first apply, the one that releases a held job, did not succeed. */
+  private boolean releaseFailed(String name) {
+    return running.stream().anyMatch(r -> r.name().equals(name) && !r.firstApplySucceeded());
   }
 
   private int waveOf(String name) {

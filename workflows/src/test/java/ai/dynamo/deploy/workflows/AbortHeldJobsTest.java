@@ -69,6 +69,26 @@ class AbortHeldJobsTest {
         + " recorded): http_ingress: pod http_ingress-0: CrashLoopBackOff (exit code 1)", end.result.message());
   }
 
+  /**
+   * The front end's releasing apply fails in wave 2: its job was submitted held and may still be held, so the abort
+   * cancels it too (the target cancels only a job it finds still held). The batch job's release succeeded: it stays.
+   */
+  @Test
+  void aHeldComponentWhoseReleasingApplyFailedIsCancelledToo(
+      TestWorkflowEnvironment env, Worker worker, WorkflowOptions options) throws Exception {
+    ScriptedActivities script = new ScriptedActivities(TestGraphs.sample()).startsHeld().fail("http_ingress", "apply");
+    AbortEnd end = abort(env, worker, options, script, TestGraphs.sample());
+
+    assertTrue(script.calls().contains("apply http_ingress ALL"), "its release was tried: " + script.calls());
+    assertTrue(script.calls().contains("apply batch_processor ALL"), script.calls().toString());
+    assertEquals(List.of(new CancelHeldRequest(1, List.of("http_ingress"))), script.heldCancels());
+    assertEquals("aborting dynamo-graph revision 1 without rollback; failed components stay as they are; the held"
+        + " job(s) of http_ingress, which never started, are cancelled", end.answer);
+    assertTrue(end.result.message().contains("cancelled the held job(s) of http_ingress, which never started"),
+        end.result.message());
+    assertEquals("held job cancelled by the abort; it never started", component(end.result, "http_ingress").message());
+  }
+
   @Test
   void anAbortWithoutHeldComponentsEndsAsBefore(TestWorkflowEnvironment env, Worker worker, WorkflowOptions options)
       throws Exception {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays recorded deploy histories against the current {@link DeployWorkflowImpl}: a change that would break
@@ -58,12 +59,15 @@ class DeployWorkflowReplayTest {
   }
 
   private static final String ABORT_HELD = "pause-abort-held";
+  /** Recorded with abort-cancels-held version 2: the held front end's releasing apply failed. */
+  private static final String ABORT_HELD_FAILED_RELEASE = "pause-abort-held-failed-release";
 
-  /** The abort history is of the path it is named after: its replay runs the CancelHeld step. */
-  @Test
-  void theAbortWithHeldJobsHistoryCancelsThem() throws Exception {
+  /** The abort histories are of the paths they are named after: their replays run the CancelHeld step. */
+  @ParameterizedTest
+  @ValueSource(strings = {ABORT_HELD, ABORT_HELD_FAILED_RELEASE})
+  void theAbortWithHeldJobsHistoriesCancelThem(String name) throws Exception {
     WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(Files.readString(DIR.resolve(ABORT_HELD + ".json")));
+        WorkflowExecutionHistory.fromJson(Files.readString(DIR.resolve(name + ".json")));
     List<String> activities = history.getEvents().stream().filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
         .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()).toList();
     assertTrue(activities.contains("CancelHeld"), activities.toString());

@@ -174,6 +174,24 @@ class RecordHistories {
     }, Phase.FAILED);
   }
 
+  /**
+   * The abort of a paused deploy whose held front end's releasing apply failed (abort-cancels-held version 2: that
+   * job is cancelled too), recorded on its own: {@code DYNAMO_RECORD_HISTORIES=abort-held-release}.
+   */
+  @Test
+  void recordAbortHeldFailedReleasePath() throws Exception {
+    Assumptions.assumeTrue("abort-held-release".equals(System.getenv("DYNAMO_RECORD_HISTORIES")),
+        "set DYNAMO_RECORD_HISTORIES=abort-held-release");
+    Graph sample = TestGraphs.sample();
+    record("pause-abort-held-failed-release",
+        new ScriptedActivities(sample).startsHeld().fail("http_ingress", "apply"), o -> {
+          WorkflowStub stub = o.deploy(pausing(sample, null));
+          awaitQuietly(stub, Phase.PAUSED);
+          stub.update("abort", String.class);
+          return stub;
+        }, Phase.FAILED);
+  }
+
   private static DeployRequest pausing(Graph graph, Duration timeout) {
     DeployRequest r = request(graph);
     return r.withOptions(r.options().pausingOnFailure(timeout));
