@@ -12,7 +12,7 @@ classpath="ir/target/classes:ir/target/test-classes:$(cat "$cp_file")"
 rm -f "$cp_file"
 
 echo "## In-process load times (GraphLoader.load, $(nproc) cores, $(java -version 2>&1 | head -1))"
-(cd ir && java -cp "$(sed 's#ir/target#target#g' <<<"$classpath")" ai.dynamo.deploy.ir.bench.HostileFilesBenchmark)
+(cd ir && java -cp "${classpath//ir\/target/target}" ai.dynamo.deploy.ir.bench.HostileFilesBenchmark)
 
 if [ -f cli/target/dynamo.jar ]; then
   echo
