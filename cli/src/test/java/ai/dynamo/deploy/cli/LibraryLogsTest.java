@@ -24,6 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 class LibraryLogsTest {
   @TempDir Path dir;
 
+  /**
+   * sshj's {@code Promise} logs each failed wait at ERROR just before it throws the same failure to our code, which
+   * reports it with its endpoint: that logger is off (simplelogger.properties); sshj's others keep their level.
+   */
+  @Test
+  void sshjsPromiseLoggerIsOffAndItsOtherLoggersAreNot() {
+    assertFalse(org.slf4j.LoggerFactory.getLogger("net.schmizz.concurrent.Promise").isErrorEnabled());
+    assertTrue(org.slf4j.LoggerFactory.getLogger("net.schmizz.sshj.transport.TransportImpl").isErrorEnabled());
+  }
+
   @Test
   void aFailingEmbeddedDeployPrintsNoLibraryLineAndSaysWhereTheLogsAre() throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
