@@ -62,7 +62,8 @@ final class DeployStatusCommand implements Callable<Integer> {
       if (waitForEnd) {
         String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
             .getExecution().getRunId();
-        return FollowRun.follow(client, workflowId, runId, out, err, DeployWatcher.POLL_INTERVAL, false);
+        return FollowRun.follow(client, workflowId, runId, out, err, DeployWatcher.POLL_INTERVAL, false,
+            deploy.temporal.caller());
       }
       DeployStatus.View view = new DeployStatus(client).status(workflowId);
       if (!recordedOnly) {

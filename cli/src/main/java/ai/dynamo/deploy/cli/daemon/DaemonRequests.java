@@ -20,15 +20,15 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
   private final StubsPool connections = new StubsPool();
 
   @Override
-  public int run(Wire.Request request, PrintWriter out, PrintWriter err) {
+  public int run(Wire.Request request, PrintWriter out, PrintWriter err, Invocation.Host host) {
     // A command line that is not one of the daemon's (an older client, a hand-made request) gets a usage error.
     if (!DaemonRoute.routes(request.args().toArray(String[]::new), request.env())) {
-      err.println("error: the dynamo daemon runs only " + DaemonRoute.DEPLOY_VERBS.stream().sorted().toList()
-          + " of 'dynamo deploy' without --wait or --debug");
+      err.println("error: the dynamo daemon runs only " + DaemonRoute.DESCRIPTION);
       return 2;
     }
     Path cwd = Path.of(request.cwd());
-    Invocation invocation = new Invocation(callerPaths(request.env(), cwd), cwd, request.interactive(), connections);
+    Invocation invocation =
+        new Invocation(callerPaths(request.env(), cwd), cwd, request.interactive(), connections, host);
     return Main.run(request.args().toArray(String[]::new), out, err, invocation);
   }
 
@@ -38,8 +38,9 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
    */
   void warmUp() {
     PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections);
+    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections, Invocation.OWN_PROCESS);
     for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
+    Main.run(new String[] {"deploy", "--help"}, sink, sink, quiet); // a deploy's start
     // Stubs and a client for an address nothing is asked of: loads and initialises the SDK, gRPC and netty, which
     // is most of a first request's cost. Nothing is sent (the stubs connect on their first call).
     try {

@@ -25,7 +25,7 @@ class ThinClientProcessTest {
   void relaysOutputAndExitCodeWithoutLoadingTheSdk() throws Exception {
     SocketDirectory dir = SocketDirectory.open(runtime.resolve("dynamo"), new StringBuilder()).orElseThrow();
     JarIdentity jar = JarIdentity.ofThisProcess(); // the same classes directory the client runs from
-    DaemonServer.Runner runner = (request, out, err) -> {
+    DaemonServer.Runner runner = (request, out, err, host) -> {
       out.println("out: " + String.join(" ", request.args()) + " TERM_SEEN=" + request.env().get("DYNAMO_PROBE"));
       err.println("err line");
       return 3;
