@@ -2,9 +2,12 @@ package ai.dynamo.deploy.cli.daemon;
 
 import ai.dynamo.deploy.cli.Main;
 import ai.dynamo.deploy.cli.action.Invocation;
+import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,6 +64,15 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
       if (value != null && !value.isBlank() && !Path.of(value).isAbsolute()) {
         resolved.put(name, cwd.resolve(value).toString());
       }
+    }
+    // KUBECONFIG is a list: a deploy's start without -n reads its context's namespace, status's live check the rest.
+    String kubeconfig = env.get("KUBECONFIG");
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      List<String> files = new ArrayList<>();
+      for (String part : kubeconfig.split(File.pathSeparator, -1)) {
+        files.add(part.isBlank() || Path.of(part).isAbsolute() ? part : cwd.resolve(part).toString());
+      }
+      resolved.put("KUBECONFIG", String.join(File.pathSeparator, files));
     }
     return Map.copyOf(resolved);
   }

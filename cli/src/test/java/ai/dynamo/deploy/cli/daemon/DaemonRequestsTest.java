@@ -147,4 +147,14 @@ class DaemonRequestsTest {
     } // closed, as when Ctrl-C ends the client
     assertTrue(assertTimeoutPreemptively(BOUND, () -> interrupted.await(BOUND.toSeconds(), TimeUnit.SECONDS)));
   }
+
+  @Test
+  void relativeKubeconfigFilesAreTheCallersFiles() {
+    Map<String, String> resolved = DaemonRequests.callerPaths(
+        Map.of("KUBECONFIG", "kube/a.yaml:/etc/b.yaml", "TEMPORAL_CONFIG_FILE", "t.toml", "HOME", "h"),
+        Path.of("/home/caller/work"));
+    assertEquals("/home/caller/work/kube/a.yaml:/etc/b.yaml", resolved.get("KUBECONFIG"));
+    assertEquals("/home/caller/work/t.toml", resolved.get("TEMPORAL_CONFIG_FILE"));
+    assertEquals("h", resolved.get("HOME"));
+  }
 }
