@@ -46,11 +46,7 @@ class DaemonDeployTest {
   @TempDir static Path shared;
 
   @TempDir Path runDir;
-  Path socket;
-  JarIdentity jar;
-  StringWriter log;
-  DaemonRequests requests;
-  DaemonServer server;
+  RunningDaemon daemon;
 
   @BeforeAll
   static void startTemporal() throws IOException {
@@ -65,27 +61,21 @@ class DaemonDeployTest {
 
   @BeforeEach
   void startDaemon() throws IOException {
-    Path dir = SocketDirectory.open(runDir.resolve("run"), new StringBuilder()).orElseThrow().dir();
-    jar = JarIdentity.of(Files.writeString(runDir.resolve("dynamo.jar"), "build 1"));
-    socket = dir.resolve("d.sock");
-    log = new StringWriter();
-    requests = new DaemonRequests();
-    server = DaemonServer.start(socket, jar, Duration.ofMinutes(10), Duration.ofMillis(50), requests,
-        new PrintWriter(log, true));
+    daemon = new RunningDaemon(runDir);
     Files.writeString(runDir.resolve("demo.yaml"), ExampleGraphs.text(ExampleGraphs.DEMO));
   }
 
   @AfterEach
   void stopDaemon() {
-    server.close();
-    requests.close();
+    daemon.close();
   }
 
   record Result(int exitCode, String out, String err) {}
 
   private DaemonClient.Outcome viaDaemon(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
-    Wire.Request request = new Wire.Request(Wire.RUN, jar.encoded(), runDir.toString(), false, List.of(args), Map.of());
-    return assertTimeoutPreemptively(BOUND, () -> DaemonClient.send(socket, request, out, err));
+    Wire.Request request =
+        new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), Map.of());
+    return assertTimeoutPreemptively(BOUND, () -> DaemonClient.send(daemon.socket, request, out, err));
   }
 
   private Result viaDaemon(String... args) {
@@ -180,7 +170,7 @@ class DaemonDeployTest {
     assertTrue(outcome.handedBack(), outcome.why());
     assertTrue(outcome.why().contains("127.0.0.1:7233"), outcome.why());
     assertEquals("", out.toString(Charset.defaultCharset()) + err.toString(Charset.defaultCharset()));
-    assertFalse(server.isStopped());
+    assertFalse(daemon.server.isStopped());
     assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("dynamo-embedded-start")));
     // and the daemon serves the next command
     assertEquals(0, viaDaemon(deploy("after-hand-back", "demo.yaml")).exitCode());
@@ -190,9 +180,9 @@ class DaemonDeployTest {
   void ctrlCDuringWaitPrintsTheDetachLineAndExitsAsAJvmOnSigint() throws Exception {
     String[] args = deploy("interrupted", "demo.yaml", "--set", "fake.neverReady=frontend", "--wait");
     assertTimeoutPreemptively(BOUND, () -> {
-      try (var channel = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      try (var channel = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket))) {
         Wire.write(new DataOutputStream(ChannelStreams.out(channel)),
-            new Wire.Request(Wire.RUN, jar.encoded(), runDir.toString(), false, List.of(args), Map.of()));
+            new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), Map.of()));
         DataInputStream in = new DataInputStream(ChannelStreams.in(channel));
         StringBuilder out = new StringBuilder();
         while (!out.toString().contains("Started deploy")) readFrame(in, out);
@@ -226,7 +216,7 @@ class DaemonDeployTest {
     SocketDirectory dir = SocketDirectory.open(runDir.resolve("xdg").resolve("dynamo"), new StringBuilder())
         .orElseThrow();
     JarIdentity thisJar = JarIdentity.ofThisProcess();
-    try (DaemonRequests real = new DaemonRequests(); DaemonServer daemon = DaemonServer.start(dir.socket(thisJar.path()),
+    try (DaemonRequests real = new DaemonRequests(); DaemonServer served = DaemonServer.start(dir.socket(thisJar.path()),
         thisJar, Duration.ofMinutes(10), Duration.ofSeconds(1), real, new PrintWriter(new StringWriter(), true))) {
       Interrupted viaDaemon = interruptThinClient("sigint-daemon", false);
       Interrupted own = interruptThinClient("sigint-own", true);
