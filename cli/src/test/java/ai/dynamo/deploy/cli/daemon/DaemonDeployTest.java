@@ -73,8 +73,13 @@ class DaemonDeployTest {
   record Result(int exitCode, String out, String err) {}
 
   private DaemonClient.Outcome viaDaemon(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+    return viaDaemon(Map.of(), out, err, args);
+  }
+
+  private DaemonClient.Outcome viaDaemon(Map<String, String> env, ByteArrayOutputStream out, ByteArrayOutputStream err,
+      String... args) {
     Wire.Request request =
-        new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), Map.of());
+        new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), env);
     return assertTimeoutPreemptively(BOUND, () -> DaemonClient.send(daemon.socket, request, out, err));
   }
 
@@ -156,6 +161,22 @@ class DaemonDeployTest {
     Result missing = viaDaemon(deploy("relative", "nothing-here.yaml"));
     assertEquals(2, missing.exitCode());
     assertTrue(missing.err().contains(runDir.resolve("nothing-here.yaml").toString()), missing.err());
+  }
+
+  @Test
+  void aDeploysArgumentsAndEnvironmentNeverReachTheDaemonsLog() {
+    String secret = "s3cret-deploy-4e2b";
+    Map<String, String> env = Map.of("TEMPORAL_ADDRESS", address, "HF_TOKEN", secret);
+    String[] started = {"deploy", "--target", "fake", "--set", "location=secret", "--set", "fake.failMessage=" + secret,
+        "-f", "demo.yaml", "--wait"};
+    String[] missing = {"deploy", "--target", "fake", "-f", secret + ".yaml", "--wait"};
+    String[] handedBack = {"deploy", "--target", "fake", "-f", secret + ".yaml"}; // no address: handed back
+    for (String[] args : List.of(started, missing, handedBack)) {
+      viaDaemon(args == handedBack ? Map.of("HF_TOKEN", secret) : env, new ByteArrayOutputStream(),
+          new ByteArrayOutputStream(), args);
+    }
+    assertEquals(2, viaDaemon(env, new ByteArrayOutputStream(), new ByteArrayOutputStream(), missing).exitCode());
+    assertFalse(daemon.log.toString().contains(secret), daemon.log.toString());
   }
 
   @Test
