@@ -5,6 +5,7 @@ import ai.dynamo.deploy.cli.action.GraphFiles;
 import ai.dynamo.deploy.cli.action.RenderDeploy;
 import ai.dynamo.deploy.cli.action.RunDeploy;
 import ai.dynamo.deploy.cli.action.TargetChoice;
+import ai.dynamo.deploy.cli.action.TemporalService;
 import ai.dynamo.deploy.client.DeployResolver.Resolution;
 import ai.dynamo.deploy.ir.Graph;
 import ai.dynamo.deploy.render.TargetSettings;
@@ -84,6 +85,8 @@ public final class DeployCommand implements Callable<Integer> {
       throw new UserError(ExitCodes.INVALID,
           "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
     }
+    // First, before a warning is printed: a deploy that would embed a service runs in the caller's own process.
+    if (outDir == null) temporal.handBackIfEmbedding(TemporalService.localPort());
     TargetChoice choice = target.resolve();
     // Without --target a deploy may go where the graph is deployed: its target's checks come once that is known.
     boolean kindKnown = outDir != null || target.kindGiven() != null;
@@ -109,6 +112,7 @@ public final class DeployCommand implements Callable<Integer> {
     if (choice.kind().equals(TargetChoice.SLURM) && target.namesPlace()) loginWarnings(choice);
     Graph fromFlags = graph;
     return new RunDeploy(temporal.resolve(), spec.commandLine().getOut(), spec.commandLine().getErr())
+        .caller(temporal.caller())
         .document(output == OutputFormat.table ? null : output::write)
         .run(client -> placed(client, fromFlags, kindKnown ? choice.kind() : null, choice), options, waitForEnd);
   }

@@ -65,7 +65,8 @@ final class DeployDiffCommand implements Callable<Integer> {
     Graph graph = GraphFiles.load(file, flagged != null ? flagged.kind() : target.kindGiven(), err);
     DeployDiff diff;
     TargetSpec where;
-    try (TemporalService service = TemporalService.pick(temporal.resolve(), TemporalService.localPort(), err, "diff")) {
+    try (TemporalService service = TemporalService.pick(temporal.resolve(), TemporalService.localPort(), err, "diff",
+        temporal.caller())) {
       try {
         where = located(service, graph.name(), flagged, err);
         if (where == null) {

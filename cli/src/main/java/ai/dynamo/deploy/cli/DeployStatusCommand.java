@@ -34,8 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             + " runs where READY was recorded), 4 Temporal or the target could not be reached (the recorded state is"
             + " still shown)."},
     footerHeading = "%nExample:%n", footer = {"  dynamo deploy status my-graph --wait", "",
-        "Without --wait (and --debug), ./dynamo has status, list and history answered by a background client process"
-            + " that keeps the Temporal connection open: 'dynamo daemon status|stop'; DYNAMO_DAEMON=off: never;"
+        "Without --debug, ./dynamo has status (also --wait), list, history and a deploy's start answered by a"
+            + " background client process that keeps the Temporal connection open: 'dynamo daemon status|stop';"
+            + " DYNAMO_DAEMON=off: never;"
             + " it exits after DYNAMO_DAEMON_IDLE (default 10m) or when dynamo is rebuilt."})
 final class DeployStatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,7 +63,8 @@ final class DeployStatusCommand implements Callable<Integer> {
       if (waitForEnd) {
         String runId = DeployStatus.describe(client.newUntypedWorkflowStub(workflowId), workflowId)
             .getExecution().getRunId();
-        return FollowRun.follow(client, workflowId, runId, out, err, DeployWatcher.POLL_INTERVAL, false);
+        return FollowRun.follow(client, workflowId, runId, out, err, DeployWatcher.POLL_INTERVAL, false,
+            deploy.temporal.caller());
       }
       DeployStatus.View view = new DeployStatus(client).status(workflowId);
       if (!recordedOnly) {

@@ -1,6 +1,7 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.action.RunInCallersProcess;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,11 +86,15 @@ public final class Main {
    * terminal and working directory, against which relative file arguments are resolved.
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Invocation invocation) {
-    CommandLine cli = commandLine(Verbs.Selection.of(args), invocation);
+    Failures failures = new Failures();
+    CommandLine cli = commandLine(Verbs.Selection.of(args), invocation, failures);
     cli.registerConverter(Path.class, new RelativeTo(invocation.workingDirectory()));
     cli.setOut(out);
     cli.setErr(err);
-    return cli.execute(args);
+    int code = cli.execute(args);
+    // Past picocli, which would print it: the daemon gives the command back to its client (nothing was written).
+    if (failures.handedBack != null) throw failures.handedBack;
+    return code;
   }
 
   /** The whole command tree, every verb modelled (completion, {@code help VERB}, tests). */
@@ -103,10 +108,14 @@ public final class Main {
   }
 
   private static CommandLine commandLine(Verbs.Selection selection, Invocation invocation) {
+    return commandLine(selection, invocation, new Failures());
+  }
+
+  private static CommandLine commandLine(Verbs.Selection selection, Invocation invocation, Failures failures) {
     // Verbs and option groups that read their caller get it from the factory (InvocationFactory.ReadsInvocation).
     CommandLine cli = new CommandLine(new Main(), new InvocationFactory(invocation));
     Verbs.add(cli, VERBS, SUBVERBS, selection, 0);
-    cli.setExecutionExceptionHandler(new Failures());
+    cli.setExecutionExceptionHandler(failures);
     // `deploy --on-failure rollback`: an option value may be the name of a subcommand (deploy rollback).
     cli.setAllowSubcommandsAsOptionParameters(true);
     cli.setParameterExceptionHandler(new Usage());
@@ -141,8 +150,14 @@ public final class Main {
   }
 
   private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    private RunInCallersProcess handedBack;
+
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+      if (ex instanceof RunInCallersProcess back) {
+        handedBack = back;
+        return ExitCodes.UNREACHABLE; // not seen: run() throws it
+      }
       return handle(ex, cmd, parsed);
     }
   }

@@ -1,6 +1,8 @@
 package ai.dynamo.deploy.cli;
 
 import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.action.RunInCallersProcess;
+import ai.dynamo.deploy.cli.action.TemporalService;
 import ai.dynamo.deploy.cli.action.Spinner;
 import ai.dynamo.deploy.cli.temporal.TemporalConnection;
 import ai.dynamo.deploy.workflows.Durations;
@@ -62,9 +64,30 @@ public final class TemporalOptions implements InvocationFactory.ReadsInvocation 
     return invocation().interactive();
   }
 
+  /** Who runs the command: environment, directory, terminal, and the process it runs in. */
+  public Invocation caller() {
+    return invocation();
+  }
+
   private Invocation invocation() {
     if (invocation == null) invocation = Invocation.ofThisProcess();
     return invocation;
+  }
+
+  /**
+   * In the daemon, a command that would embed a Temporal service goes back to its caller's process now, before it
+   * has written anything ({@link RunInCallersProcess}). Settings that do not resolve are left for the command to
+   * report where it always does.
+   */
+  public void handBackIfEmbedding(int localPort) {
+    if (invocation().host().callersOwnProcess()) return;
+    TemporalConnection connection;
+    try {
+      connection = resolve();
+    } catch (RuntimeException unresolved) {
+      return;
+    }
+    if (TemporalService.wouldEmbed(connection, localPort)) throw TemporalService.handBack(localPort);
   }
 
   /** {@code --request-timeout}, else 30 s. */

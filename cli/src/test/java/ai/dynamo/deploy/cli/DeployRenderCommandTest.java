@@ -207,7 +207,7 @@ class DeployRenderCommandTest {
     // The caller's environment, as the daemon gets it from a client, not this JVM's.
     ai.dynamo.deploy.cli.action.Invocation caller = new ai.dynamo.deploy.cli.action.Invocation(
         Map.of("KUBECONFIG", kubeconfig.toString(), "HOME", dir.toString()), dir, false,
-        ai.dynamo.deploy.cli.action.Invocation.FRESH);
+        ai.dynamo.deploy.cli.action.Invocation.FRESH, ai.dynamo.deploy.cli.action.Invocation.OWN_PROCESS);
     java.io.StringWriter err = new java.io.StringWriter();
     int code = Main.run(new String[] {"deploy", "--target", "k8s", "-f", demo().toString(), "--out_dir", out.toString()},
         new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true), caller);

@@ -136,8 +136,17 @@ class LauncherTest {
         assertTrue(line.contains(thin) && !line.contains("SharedArchiveFile"), line);
       }
       assertTrue(lastJava("deploy", "cancel", "g").contains(archive));
-      String deploy = lastJava("deploy", "-f", "g.yaml", "--wait");
-      assertTrue(deploy.contains(thin) && deploy.contains(archive), deploy);
+      // a deploy's start runs in the daemon too; rendering files and --debug stay in this JVM, with the archive
+      for (List<String> start : List.of(List.of("deploy", "-f", "g.yaml", "--wait"),
+          List.of("deploy", "--target", "fake", "--file=g.yaml"))) {
+        String deploy = lastJava(start.toArray(String[]::new));
+        assertTrue(deploy.contains(thin) && !deploy.contains("SharedArchiveFile"), deploy);
+      }
+      for (List<String> here : List.of(List.of("deploy", "-f", "g.yaml", "--out_dir", "o"),
+          List.of("deploy", "-f", "g.yaml", "--out-dir=o"), List.of("deploy", "--debug", "-f", "g.yaml"))) {
+        String deploy = lastJava(here.toArray(String[]::new));
+        assertTrue(deploy.contains(thin) && deploy.contains(archive), deploy);
+      }
     }
     String worker = lastJava("worker");
     assertTrue(worker.contains(archive) && !worker.contains("TieredStopAtLevel") && !worker.contains("SerialGC")

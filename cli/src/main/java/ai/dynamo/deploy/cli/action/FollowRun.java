@@ -17,13 +17,25 @@ public final class FollowRun {
 
   public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
       Duration poll, boolean embedded) {
-    return follow(client, workflowId, runId, out, err, poll, embedded, ExitCodes::of);
+    return follow(client, workflowId, runId, out, err, poll, embedded, Invocation.ofThisProcess());
+  }
+
+  /** {@link #follow} for {@code caller}: its terminal, and its Ctrl-C (in the daemon: the thin client's). */
+  public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
+      Duration poll, boolean embedded, Invocation caller) {
+    return follow(client, workflowId, runId, out, err, poll, embedded, ExitCodes::of, caller);
   }
 
   /** {@link #follow} with the verb's own exit code for how the run ended. */
   public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
       Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode) {
-    Thread detach = new Thread(() -> {
+    return follow(client, workflowId, runId, out, err, poll, embedded, exitCode, Invocation.ofThisProcess());
+  }
+
+  private static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out,
+      PrintWriter err, Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode,
+      Invocation caller) {
+    Runnable detach = () -> {
       out.println();
       if (embedded) {
         out.println("Interrupted: the embedded Temporal service stops with this process, and the deploy with it."
@@ -32,21 +44,14 @@ public final class FollowRun {
         out.println("Detached; the deploy keeps running. Re-attach: dynamo deploy status " + workflowId + " --wait");
       }
       out.flush();
-    }, "dynamo-detach");
-    Runtime.getRuntime().addShutdownHook(detach);
+    };
     DeployWatcher.Ending ending;
-    try {
+    try (Invocation.Registration onInterrupt = caller.host().onInterrupt(detach)) {
       ending = new DeployWatcher(client, poll)
-          .watch(workflowId, runId, ProgressView.forOutput(out, ProgressView.interactiveTerminal()));
+          .watch(workflowId, runId, ProgressView.forOutput(out, caller.interactive()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError(ExitCodes.DEPLOY_FAILED, "interrupted while watching " + workflowId, e);
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(detach);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting: the hook prints the detach message
-      }
     }
     int code = exitCode.applyAsInt(ending);
     (code == ExitCodes.OK ? out : err).println(ending.summary());

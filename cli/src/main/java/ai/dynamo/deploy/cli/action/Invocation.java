@@ -15,8 +15,10 @@ import java.util.Map;
  * @param workingDirectory the caller's working directory (relative paths on the command line are resolved against it)
  * @param interactive whether stdout/stderr are a terminal that understands cursor movement (see {@link ProgressView})
  * @param connections where connections to Temporal come from
+ * @param host the process the command runs in: the caller's own, or the daemon's
  */
-public record Invocation(Map<String, String> env, Path workingDirectory, boolean interactive, Connections connections) {
+public record Invocation(Map<String, String> env, Path workingDirectory, boolean interactive, Connections connections,
+    Host host) {
 
   /** Opens Temporal connections and gives them back when a command is done with them. */
   public interface Connections {
@@ -40,8 +42,51 @@ public record Invocation(Map<String, String> env, Path workingDirectory, boolean
     }
   };
 
+  /** What a command may do to the process it runs in, and how it hears of its caller's Ctrl-C. */
+  public interface Host {
+    /**
+     * Whether the command runs in its caller's own process. Only then may it embed a Temporal service for itself
+     * (it lives and dies with that process); in the daemon it must not ({@link RunInCallersProcess}).
+     */
+    boolean callersOwnProcess();
+
+    /**
+     * Runs {@code detach} when the caller interrupts the command (Ctrl-C, SIGTERM), as the command's last output;
+     * closing the returned handle takes it back once the command no longer needs it.
+     */
+    Registration onInterrupt(Runnable detach);
+  }
+
+  /** A {@link Host#onInterrupt} registration. */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The caller's own process: Ctrl-C ends the JVM, whose shutdown hooks print the command's last words. */
+  public static final Host OWN_PROCESS = new Host() {
+    @Override
+    public boolean callersOwnProcess() {
+      return true;
+    }
+
+    @Override
+    public Registration onInterrupt(Runnable detach) {
+      Thread hook = new Thread(detach, "dynamo-detach");
+      Runtime.getRuntime().addShutdownHook(hook);
+      return () -> {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is already exiting: the hook runs
+        }
+      };
+    }
+  };
+
   /** This process's own environment, directory and terminal. */
   public static Invocation ofThisProcess() {
-    return new Invocation(System.getenv(), Path.of("").toAbsolutePath(), ProgressView.interactiveTerminal(), FRESH);
+    return new Invocation(System.getenv(), Path.of("").toAbsolutePath(), ProgressView.interactiveTerminal(), FRESH,
+        OWN_PROCESS);
   }
 }

@@ -32,6 +32,7 @@ public final class RunDeploy {
   private Duration pollInterval = DeployWatcher.POLL_INTERVAL;
   private int localPort = TemporalService.localPort();
   private Function<Object, String> document;
+  private Invocation caller;
 
   public RunDeploy(TemporalConnection configured, PrintWriter out, PrintWriter err) {
     this.configured = configured;
@@ -48,6 +49,17 @@ public final class RunDeploy {
     this.document = writer;
     this.out = writer == null ? stdout : err;
     return this;
+  }
+
+  /** Who runs the deploy (its terminal, and whether it runs in its own process); default: this process. */
+  public RunDeploy caller(Invocation invocation) {
+    this.caller = invocation;
+    return this;
+  }
+
+  private Invocation caller() {
+    if (caller == null) caller = Invocation.ofThisProcess();
+    return caller;
   }
 
   /** Where an unconfigured client looks for a running {@code dynamo server} (tests use a free port). */
@@ -74,7 +86,7 @@ public final class RunDeploy {
    * knows no deploy); returns the exit code.
    */
   public int run(Function<WorkflowClient, Placed> place, DeployOptions options, boolean wait) {
-    TemporalService service = TemporalService.pick(configured, localPort, err, "deploy");
+    TemporalService service = TemporalService.pick(configured, localPort, err, "deploy", caller());
     LocalService embedded = service.embedded();
     TemporalConnection connection = service.connection();
     if (embedded != null) wait = true;
@@ -119,6 +131,6 @@ public final class RunDeploy {
   }
 
   private int follow(WorkflowClient client, DeployStarter.Started started, boolean embedded) {
-    return FollowRun.follow(client, started.workflowId(), started.runId(), out, err, pollInterval, embedded);
+    return FollowRun.follow(client, started.workflowId(), started.runId(), out, err, pollInterval, embedded, caller());
   }
 }

@@ -29,33 +29,56 @@ import java.util.concurrent.TimeoutException;
  */
 public record TemporalService(TemporalConnection connection, WorkflowServiceStubs stubs, WorkflowClient client,
     LocalService embedded) implements AutoCloseable {
+  /** How long a {@code dynamo server} on the local port may take to accept a connection. */
+  private static final Duration LOCAL_ANSWER = Duration.ofMillis(500);
 
   /** Where an unconfigured client looks for a {@code dynamo server}; tests name another port than 7233. */
   public static int localPort() {
     return Integer.getInteger("dynamo.localTemporalPort", TemporalConnection.LOCAL_PORT);
   }
 
-  public static TemporalService pick(TemporalConnection configured, int localPort, PrintWriter err, String what) {
+  /**
+   * Whether {@code configured} leaves the service to be found on 127.0.0.1:{@code localPort} and none answers there:
+   * then {@link #pick} embeds one.
+   */
+  public static boolean wouldEmbed(TemporalConnection configured, int localPort) {
+    return !configured.addressConfigured()
+        && !TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, LOCAL_ANSWER);
+  }
+
+  /**
+   * The service for a command of {@code caller}: its terminal gets the spinner; in the daemon, where no service may
+   * be embedded, a command that would need one is handed back ({@link RunInCallersProcess}).
+   */
+  public static TemporalService pick(TemporalConnection configured, int localPort, PrintWriter err, String what,
+      Invocation caller) {
     TemporalConnection dial = configured;
     if (!configured.addressConfigured()) {
-      if (!TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, Duration.ofMillis(500))) {
+      if (!TemporalConnection.answers(TemporalConnection.LOCAL_HOST, localPort, LOCAL_ANSWER)) {
+        if (!caller.host().callersOwnProcess()) throw handBack(localPort);
         err.println("No Temporal service configured and none on " + TemporalConnection.LOCAL_HOST + ":" + localPort
             + ": running an embedded one in this process for this " + what
             + " (run 'dynamo server' to keep deploys across CLI restarts).");
         err.flush();
-        LocalService embedded = startEmbedded(configured.requestTimeout(), err);
+        LocalService embedded = startEmbedded(configured.requestTimeout(), err, caller.interactive());
         return new TemporalService(embedded.connection(), embedded.stubs(), embedded.client(), embedded);
       }
       dial = configured.withAddress(TemporalConnection.LOCAL_HOST + ":" + localPort);
     }
     TemporalConnection reached = dial;
-    WorkflowServiceStubs stubs = Spinner.around(err, ProgressView.interactiveTerminal(),
+    WorkflowServiceStubs stubs = Spinner.around(err, caller.interactive(),
         "connecting to Temporal at " + reached.address(), reached::connect);
     return new TemporalService(reached, stubs, reached.client(stubs), null);
   }
 
+  /** The command goes back to its caller's process, which embeds the service as a command run there does. */
+  public static RunInCallersProcess handBack(int localPort) {
+    return new RunInCallersProcess("no Temporal service configured and none on " + TemporalConnection.LOCAL_HOST
+        + ":" + localPort + ": an embedded one runs in the command's own process, not in the daemon");
+  }
+
   // Starting is local work (a gRPC server in this process and a worker), bounded like a request all the same.
-  private static LocalService startEmbedded(Duration bound, PrintWriter err) {
+  private static LocalService startEmbedded(Duration bound, PrintWriter err, boolean interactive) {
     ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "dynamo-embedded-start");
       t.setDaemon(true);
@@ -63,7 +86,7 @@ public record TemporalService(TemporalConnection connection, WorkflowServiceStub
     });
     Future<LocalService> starting = starter.submit(() -> LocalService.start(0, DeployRegistration.production()));
     try {
-      return Spinner.around(err, ProgressView.interactiveTerminal(), "starting the embedded Temporal service", () -> {
+      return Spinner.around(err, interactive, "starting the embedded Temporal service", () -> {
         try {
           return starting.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,6 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DaemonClient {
   /** How long a daemon that accepted the connection may take to start answering; then the command runs here. */
   static final Duration FIRST_ANSWER = Duration.ofSeconds(3);
+  /**
+   * How long a client interrupted by Ctrl-C (or SIGTERM) waits for the command's last words (a follow's "Detached;
+   * ..."), which the daemon sends at once; then this JVM ends as the signal says (exit code 130 on Ctrl-C).
+   */
+  static final Duration LAST_WORDS = Duration.ofSeconds(2);
   /** Larger than any frame a daemon sends (one flush of a command's output). */
   private static final int MAX_FRAME = 64 << 20;
 
@@ -27,8 +34,13 @@ public final class DaemonClient {
    * @param exitCode the command's exit code, when it ran in the daemon
    * @param ranThere whether it ran there (else nothing was written and the caller runs it itself)
    * @param why why not, for the daemon status and tests
+   * @param handedBack whether the daemon, which stays, gave the command back to run here (it would embed a service)
    */
-  public record Outcome(int exitCode, boolean ranThere, String why) {
+  public record Outcome(int exitCode, boolean ranThere, String why, boolean handedBack) {
+    public Outcome(int exitCode, boolean ranThere, String why) {
+      this(exitCode, ranThere, why, false);
+    }
+
     static Outcome notThere(String why) {
       return new Outcome(-1, false, why);
     }
@@ -51,6 +63,8 @@ public final class DaemonClient {
     }
     AtomicBoolean answered = new AtomicBoolean();
     Thread bound = boundFirstAnswer(channel, answered);
+    CountDownLatch ended = new CountDownLatch(1);
+    Thread lastWords = onSignal(channel, ended);
     boolean wrote = false;
     boolean outOpen = true;
     boolean errOpen = true;
@@ -69,6 +83,9 @@ public final class DaemonClient {
           case Wire.ERR -> { wrote = true; errOpen = relay(err, errOpen, payload); }
           case Wire.EXIT -> { return new Outcome(java.nio.ByteBuffer.wrap(payload).getInt(), true, null); }
           case Wire.REFUSED -> { return Outcome.notThere(new String(payload, java.nio.charset.StandardCharsets.UTF_8)); }
+          case Wire.OWN_PROCESS -> {
+            return new Outcome(-1, false, new String(payload, java.nio.charset.StandardCharsets.UTF_8), true);
+          }
           default -> { /* accepted, or a frame of a later version: nothing to show */ }
         }
       }
@@ -84,7 +101,32 @@ public final class DaemonClient {
       return new Outcome(1, true, "ended during the command");
     } finally {
       bound.interrupt();
+      ended.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(lastWords);
+      } catch (IllegalStateException shuttingDown) {
+        // interrupted: the hook has what it waited for
+      }
     }
+  }
+
+  /**
+   * On Ctrl-C or SIGTERM this JVM runs its shutdown hooks and ends; this one first tells the daemon (the end of the
+   * request stream: the daemon runs the command's interrupt hooks, as its own JVM would, and ends it) and waits at
+   * most {@link #LAST_WORDS} while this thread relays what it prints last. The exit code stays the signal's.
+   */
+  private static Thread onSignal(SocketChannel channel, CountDownLatch ended) {
+    Thread hook = new Thread(() -> {
+      if (ended.getCount() == 0) return;
+      try {
+        channel.shutdownOutput();
+        ended.await(LAST_WORDS.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (IOException | InterruptedException gone) {
+        // the connection is gone already: nothing more will come
+      }
+    }, "dynamo-daemon-interrupted");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
   }
 
   /**

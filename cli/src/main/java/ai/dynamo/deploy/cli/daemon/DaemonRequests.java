@@ -2,9 +2,12 @@ package ai.dynamo.deploy.cli.daemon;
 
 import ai.dynamo.deploy.cli.Main;
 import ai.dynamo.deploy.cli.action.Invocation;
+import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,15 +23,15 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
   private final StubsPool connections = new StubsPool();
 
   @Override
-  public int run(Wire.Request request, PrintWriter out, PrintWriter err) {
+  public int run(Wire.Request request, PrintWriter out, PrintWriter err, Invocation.Host host) {
     // A command line that is not one of the daemon's (an older client, a hand-made request) gets a usage error.
     if (!DaemonRoute.routes(request.args().toArray(String[]::new), request.env())) {
-      err.println("error: the dynamo daemon runs only " + DaemonRoute.DEPLOY_VERBS.stream().sorted().toList()
-          + " of 'dynamo deploy' without --wait or --debug");
+      err.println("error: the dynamo daemon runs only " + DaemonRoute.DESCRIPTION);
       return 2;
     }
     Path cwd = Path.of(request.cwd());
-    Invocation invocation = new Invocation(callerPaths(request.env(), cwd), cwd, request.interactive(), connections);
+    Invocation invocation =
+        new Invocation(callerPaths(request.env(), cwd), cwd, request.interactive(), connections, host);
     return Main.run(request.args().toArray(String[]::new), out, err, invocation);
   }
 
@@ -38,8 +41,9 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
    */
   void warmUp() {
     PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections);
+    Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections, Invocation.OWN_PROCESS);
     for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
+    Main.run(new String[] {"deploy", "--help"}, sink, sink, quiet); // a deploy's start
     // Stubs and a client for an address nothing is asked of: loads and initialises the SDK, gRPC and netty, which
     // is most of a first request's cost. Nothing is sent (the stubs connect on their first call).
     try {
@@ -60,6 +64,15 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
       if (value != null && !value.isBlank() && !Path.of(value).isAbsolute()) {
         resolved.put(name, cwd.resolve(value).toString());
       }
+    }
+    // KUBECONFIG is a list: a deploy's start without -n reads its context's namespace, status's live check the rest.
+    String kubeconfig = env.get("KUBECONFIG");
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      List<String> files = new ArrayList<>();
+      for (String part : kubeconfig.split(File.pathSeparator, -1)) {
+        files.add(part.isBlank() || Path.of(part).isAbsolute() ? part : cwd.resolve(part).toString());
+      }
+      resolved.put("KUBECONFIG", String.join(File.pathSeparator, files));
     }
     return Map.copyOf(resolved);
   }

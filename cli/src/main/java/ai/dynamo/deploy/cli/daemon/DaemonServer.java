@@ -1,5 +1,7 @@
 package ai.dynamo.deploy.cli.daemon;
 
+import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.action.RunInCallersProcess;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -31,7 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DaemonServer implements AutoCloseable {
   /** Runs one request's command line and returns its exit code. */
   public interface Runner {
-    int run(Wire.Request request, PrintWriter out, PrintWriter err);
+    /**
+     * @param host the request as the command's process: interrupted when the client is ({@link RequestThread})
+     * @throws RunInCallersProcess before anything is written: the client runs the command itself, the daemon stays
+     */
+    int run(Wire.Request request, PrintWriter out, PrintWriter err, Invocation.Host host);
   }
 
   /** How long a request's last output may take to reach a client that does not read it. */
@@ -169,14 +175,35 @@ public final class DaemonServer implements AutoCloseable {
     Wire.frame(out, Wire.ACCEPTED, new byte[0], 0, 0);
     RequestThread watched = RequestThread.watch(Thread.currentThread(), in);
     int code;
+    String handedBack = null;
     String writerName = Thread.currentThread().getName() + "-write";
     ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemonThread(r, writerName));
+    boolean interrupted;
     try (FrameWriter stdout = new FrameWriter(out, writer, Wire.OUT);
         FrameWriter stderr = new FrameWriter(out, writer, Wire.ERR)) {
+      watched.endsWith(exitCode -> {
+        stdout.mute();
+        stderr.mute();
+        writer.submit(() -> {
+          Wire.exit(out, exitCode);
+          return null;
+        });
+      });
       PrintWriter o = stdout.printWriter();
       PrintWriter e = stderr.printWriter();
       try {
-        code = runner.run(request, o, e);
+        code = runner.run(request, o, e, watched);
+      } catch (RunInCallersProcess handBack) {
+        // Decided before the command wrote anything (see TemporalOptions.handBackIfEmbedding); a service on the
+        // local port that went away after that check leaves the command nothing to do but say so.
+        if (!stdout.sent() && !stderr.sent()) {
+          stdout.mute();
+          stderr.mute();
+          handedBack = handBack.getMessage();
+        } else {
+          e.println("error: " + handBack.getMessage() + "; run the command again");
+        }
+        code = ai.dynamo.deploy.cli.ExitCodes.UNREACHABLE;
       } catch (RuntimeException | Error unexpected) {
         // Main.run handles every error of a command: this is a daemon bug; the log gets the type, never the request.
         log.println("dynamo daemon: a request failed: " + unexpected.getClass().getName());
@@ -187,11 +214,13 @@ public final class DaemonServer implements AutoCloseable {
       o.flush();
       e.flush();
     } finally {
-      watched.finished();
+      interrupted = watched.finished(DRAIN_WRITES);
       writer.shutdown(); // after the frames already handed to it
     }
     try {
-      if (writer.awaitTermination(DRAIN_WRITES.toMillis(), TimeUnit.MILLISECONDS)) Wire.exit(out, code);
+      if (!writer.awaitTermination(DRAIN_WRITES.toMillis(), TimeUnit.MILLISECONDS) || interrupted) return;
+      if (handedBack != null) Wire.text(out, Wire.OWN_PROCESS, handedBack);
+      else Wire.exit(out, code);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -21,6 +21,8 @@ final class FrameWriter extends OutputStream {
   private final ExecutorService writer;
   private final byte kind;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  private volatile boolean sent;
+  private volatile boolean muted;
 
   /**
    * @param writer the one thread that writes to the connection: a thread interrupted while it writes to a socket
@@ -37,23 +39,35 @@ final class FrameWriter extends OutputStream {
     return new PrintWriter(new OutputStreamWriter(this, Charset.defaultCharset()), true);
   }
 
+  /** Whether a frame of this stream went to the client (then the command can no longer be handed back). */
+  boolean sent() {
+    return sent;
+  }
+
+  /** Drops everything written from now on: the request has ended for its client (interrupted, or handed back). */
+  synchronized void mute() {
+    muted = true;
+    pending.reset();
+  }
+
   @Override
   public synchronized void write(int b) {
-    pending.write(b);
+    if (!muted) pending.write(b);
   }
 
   @Override
   public synchronized void write(byte[] b, int off, int len) {
-    pending.write(b, off, len);
+    if (!muted) pending.write(b, off, len);
   }
 
   @Override
   public void flush() throws IOException {
     byte[] bytes;
     synchronized (this) {
-      if (pending.size() == 0) return;
+      if (muted || pending.size() == 0) return;
       bytes = pending.toByteArray();
       pending.reset();
+      sent = true;
     }
     Future<?> written = writer.submit(() -> {
       Wire.frame(connection, kind, bytes, 0, bytes.length);

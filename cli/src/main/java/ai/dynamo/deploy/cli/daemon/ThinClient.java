@@ -33,8 +33,9 @@ public final class ThinClient {
         new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err));
     if (outcome.ranThere()) System.exit(outcome.exitCode());
     int code = ai.dynamo.deploy.cli.Main.runInThisProcess(args);
-    // After the command, not before: on two cores the daemon's start would slow this command down.
-    DaemonLauncher.startInBackground(dir.get(), jar);
+    // After the command, not before: on two cores the daemon's start would slow this command down. Not when the
+    // daemon serves this build and gave the command back (it would embed a Temporal service).
+    if (!outcome.handedBack()) DaemonLauncher.startInBackground(dir.get(), jar);
     System.exit(code);
   }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * The protocol between the thin client and the daemon, on one Unix socket connection per command. The client sends
  * one {@link Request}; the daemon answers with frames: a kind byte, a length, the bytes. Standard output and error
  * travel as separate frames so that the client writes each to its own stream; the last frame is the exit code, or a
- * refusal (sent before any output) after which the client runs the command itself.
+ * refusal or a hand-back (sent before any output) after which the client runs the command itself.
  */
 final class Wire {
   static final int MAGIC = 0x44594e01;
@@ -25,6 +25,11 @@ final class Wire {
   static final byte REFUSED = 4;
   /** Sent as soon as a request is taken: the client's bound on a stuck daemon ends there. */
   static final byte ACCEPTED = 5;
+  /**
+   * Sent instead of the exit code, before any output: the command must run in the client's own JVM (it would embed
+   * a Temporal service); the daemon stays for the next one.
+   */
+  static final byte OWN_PROCESS = 6;
 
   /** Request kinds. */
   static final byte RUN = 1;

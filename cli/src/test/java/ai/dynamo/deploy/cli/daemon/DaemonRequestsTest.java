@@ -64,7 +64,7 @@ class DaemonRequestsTest {
   void requestsRunningAtOnceKeepTheirOutputAndExitCodesApart() throws Exception {
     // Each request writes its lines in step with the others (a barrier per line), so their frames interleave.
     CyclicBarrier inStep = new CyclicBarrier(REQUESTS);
-    Path socket = start((request, out, err) -> {
+    Path socket = start((request, out, err, host) -> {
       String me = request.args().get(0);
       try {
         for (int i = 0; i < LINES; i++) {
@@ -109,7 +109,7 @@ class DaemonRequestsTest {
 
   @Test
   void aClosedStdoutOfTheClientDropsOutputButKeepsStderrAndTheExitCode() throws Exception {
-    Path socket = start((request, out, err) -> {
+    Path socket = start((request, out, err, host) -> {
       for (int i = 0; i < 3; i++) out.println("line " + i);
       err.println("still here");
       return 5;
@@ -130,7 +130,7 @@ class DaemonRequestsTest {
   void aClientThatGoesAwayInterruptsItsRequest() throws Exception {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    Path socket = start((request, out, err) -> {
+    Path socket = start((request, out, err, host) -> {
       running.countDown();
       try {
         new CountDownLatch(1).await(); // a Temporal call that would not return soon
@@ -146,5 +146,15 @@ class DaemonRequestsTest {
       assertTrue(running.await(BOUND.toSeconds(), TimeUnit.SECONDS));
     } // closed, as when Ctrl-C ends the client
     assertTrue(assertTimeoutPreemptively(BOUND, () -> interrupted.await(BOUND.toSeconds(), TimeUnit.SECONDS)));
+  }
+
+  @Test
+  void relativeKubeconfigFilesAreTheCallersFiles() {
+    Map<String, String> resolved = DaemonRequests.callerPaths(
+        Map.of("KUBECONFIG", "kube/a.yaml:/etc/b.yaml", "TEMPORAL_CONFIG_FILE", "t.toml", "HOME", "h"),
+        Path.of("/home/caller/work"));
+    assertEquals("/home/caller/work/kube/a.yaml:/etc/b.yaml", resolved.get("KUBECONFIG"));
+    assertEquals("/home/caller/work/t.toml", resolved.get("TEMPORAL_CONFIG_FILE"));
+    assertEquals("h", resolved.get("HOME"));
   }
 }

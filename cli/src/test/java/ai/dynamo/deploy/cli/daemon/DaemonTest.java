@@ -42,10 +42,10 @@ class DaemonTest {
   @TempDir static Path shared;
 
   @TempDir Path runDir;
+  RunningDaemon daemon;
   Path socket;
   JarIdentity jar;
   StringWriter log;
-  DaemonRequests requests;
   DaemonServer server;
 
   @BeforeAll
@@ -69,19 +69,16 @@ class DaemonTest {
 
   @BeforeEach
   void startDaemon() throws IOException {
-    Path dir = SocketDirectory.open(runDir.resolve("run"), new StringBuilder()).orElseThrow().dir();
-    jar = JarIdentity.of(Files.writeString(runDir.resolve("dynamo.jar"), "build 1"));
-    socket = dir.resolve("d.sock");
-    log = new StringWriter();
-    requests = new DaemonRequests();
-    server = DaemonServer.start(socket, jar, Duration.ofMinutes(10), Duration.ofMillis(50), requests,
-        new PrintWriter(log, true));
+    daemon = new RunningDaemon(runDir);
+    socket = daemon.socket;
+    jar = daemon.jar;
+    log = daemon.log;
+    server = daemon.server;
   }
 
   @AfterEach
   void stopDaemon() {
-    server.close();
-    requests.close();
+    daemon.close();
   }
 
   record Result(DaemonClient.Outcome outcome, String out, String err) {}
@@ -219,9 +216,7 @@ class DaemonTest {
 
   @Test
   void anIdleDaemonExits() throws Exception {
-    server.close();
-    server = DaemonServer.start(socket, jar, Duration.ofMillis(200), Duration.ofMillis(50), requests,
-        new PrintWriter(log, true));
+    server = daemon.restart(Duration.ofMillis(200));
     String why = assertTimeoutPreemptively(BOUND, () -> server.awaitStop());
     assertTrue(why.startsWith("idle"), why);
     assertFalse(Files.exists(socket));

@@ -25,7 +25,7 @@ class ThinClientProcessTest {
   void relaysOutputAndExitCodeWithoutLoadingTheSdk() throws Exception {
     SocketDirectory dir = SocketDirectory.open(runtime.resolve("dynamo"), new StringBuilder()).orElseThrow();
     JarIdentity jar = JarIdentity.ofThisProcess(); // the same classes directory the client runs from
-    DaemonServer.Runner runner = (request, out, err) -> {
+    DaemonServer.Runner runner = (request, out, err, host) -> {
       out.println("out: " + String.join(" ", request.args()) + " TERM_SEEN=" + request.env().get("DYNAMO_PROBE"));
       err.println("err line");
       return 3;
@@ -52,6 +52,34 @@ class ThinClientProcessTest {
           "ai.dynamo.deploy.cli.Main ")) {
         assertTrue(!loaded.contains(forbidden), forbidden + " was loaded");
       }
+    }
+  }
+
+  @Test
+  void aCommandTheDaemonHandsBackRunsInTheClientWhichStartsNoOtherDaemon() throws Exception {
+    SocketDirectory dir = SocketDirectory.open(runtime.resolve("dynamo"), new StringBuilder()).orElseThrow();
+    JarIdentity jar = JarIdentity.ofThisProcess();
+    DaemonServer.Runner runner = (request, out, err, host) -> {
+      throw new ai.dynamo.deploy.cli.action.RunInCallersProcess("would embed a Temporal service");
+    };
+    try (DaemonServer server = DaemonServer.start(dir.socket(jar.path()), jar, Duration.ofMinutes(10),
+        Duration.ofSeconds(1), runner, new PrintWriter(new StringWriter(), true))) {
+      Path work = Files.createDirectories(runtime.resolve("work"));
+      Path stderr = runtime.resolve("err");
+      ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), ThinClient.class.getName(), "deploy", "--target", "fake", "-f",
+          "missing.yaml")).directory(work.toFile()).redirectOutput(runtime.resolve("out").toFile())
+          .redirectError(stderr.toFile());
+      pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
+      pb.environment().remove("DYNAMO_DAEMON");
+      Process p = pb.start();
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the thin client did not end");
+      // What the command says in a process of its own: the graph file, in the client's directory, is missing.
+      assertEquals(2, p.exitValue(), Files.readString(stderr));
+      assertTrue(Files.readString(stderr).contains(work.resolve("missing.yaml").toString()), Files.readString(stderr));
+      assertTrue(!server.isStopped(), "the daemon stays");
+      // the daemon that handed the command back still serves: no other is started (its log would be there now)
+      assertTrue(!Files.exists(dir.log(jar.path())), "a second daemon was started");
     }
   }
 }
