@@ -3,7 +3,8 @@
 # process running, on the 2-component graph and the real local Slurm cluster. ReadinessPushBenchmark starts
 # its clock at the workflow's start request, in a JVM whose client is loaded; this adds the command's own start.
 # Rows: against a `dynamo server` started here (its first deploy, then warm ones), and with no service at the address
-# (the command runs an embedded service and worker for itself, README's zero-setup path). Prints Markdown.
+# (the command runs an embedded service and worker for itself, README's zero-setup path). The CLI's daemon is stopped
+# first: the first deploy runs in its own JVM and starts the daemon, which runs the next ones. Prints Markdown.
 #
 # Usage (a running cluster: scripts/local-slurm up):
 #   DYNAMO_LOCAL_SLURM_DIR=/var/tmp/dynamo-local-slurm bench/slurm/cli-steps.sh [WARM_RUNS]   (default 2)
@@ -33,6 +34,8 @@ stop_server() {
 trap stop_server EXIT
 
 ./dynamo --version >/dev/null # builds the jar when sources changed, outside any timing
+# A user's first command of the day meets no daemon: the first deploy runs in its own JVM and starts one.
+./dynamo daemon stop >/dev/null 2>&1 || true
 
 # One deploy of the graph (a 2-node group whose leader opens after 6 s, a front end after 1 s); prints a row.
 deploy_once() {
@@ -55,6 +58,8 @@ components:
     readiness: {tcp: {port: $((next_port + 1))}}
 EOF
   next_port=$((next_port + 2))
+  # Whether the CLI's daemon serves this build now (then the command runs there, docs/cli.md "The daemon").
+  if ./dynamo daemon status >/dev/null 2>&1; then label="$label; daemon running"; else label="$label; no daemon"; fi
   t0=$(date +%s.%N)
   local where=(--address "$address")
   [ -z "$address" ] && where=()

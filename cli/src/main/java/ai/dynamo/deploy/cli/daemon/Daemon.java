@@ -45,7 +45,7 @@ public final class Daemon {
       try (DaemonRequests requests = new DaemonRequests()) {
         // Before listening: a command that finds no socket yet runs in its own JVM (as quick as ever) rather than
         // waiting here for classes to load.
-        requests.warmUp();
+        requests.warmUp(log);
         serve(dir.get(), jar, idle, requests, log);
       }
       return 0;

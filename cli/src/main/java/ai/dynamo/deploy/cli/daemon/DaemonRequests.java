@@ -36,10 +36,12 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
   }
 
   /**
-   * Loads what the daemon's verbs use (their command-line models, the Temporal client) before the first request
-   * needs it, so that the first call after the daemon started is as quick as the next ones, bar connecting.
+   * Loads what the daemon's verbs use (their command-line models, the Temporal client) and rehearses a deploy's start
+   * ({@link DeployStartRehearsal}) before the first request needs them, so that the first call after the daemon
+   * started is as quick as the next ones, bar connecting. What goes wrong is logged to {@code log}; only speed
+   * depends on it.
    */
-  void warmUp() {
+  void warmUp(PrintWriter log) {
     PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
     Invocation quiet = new Invocation(Map.of(), Path.of("/"), false, connections, Invocation.OWN_PROCESS);
     for (String verb : DaemonRoute.DEPLOY_VERBS) Main.run(new String[] {"deploy", verb, "--help"}, sink, sink, quiet);
@@ -54,6 +56,26 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
       stubs.shutdownNow();
     } catch (RuntimeException e) {
       // only the first request's speed depends on it
+    }
+    Path scratch = null;
+    try {
+      scratch = java.nio.file.Files.createTempDirectory("dynamo-daemon-warm-up");
+      DeployStartRehearsal.Outcome rehearsal = DeployStartRehearsal.run(scratch);
+      if (rehearsal.start() != 0) log.println("dynamo daemon: the warm-up's deploy start ended " + rehearsal.start());
+    } catch (java.io.IOException | RuntimeException e) {
+      log.println("dynamo daemon: the warm-up's deploy start failed: " + e);
+    } finally {
+      deleteQuietly(scratch);
+    }
+    log.flush();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) return;
+    try (var files = java.nio.file.Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      // a temporary directory left behind
     }
   }
 

@@ -1,0 +1,66 @@
+package ai.dynamo.deploy.cli.daemon;
+
+import ai.dynamo.deploy.cli.Main;
+import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.temporal.LocalTemporal;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's rehearsal of a deploy's start, before it listens: {@code dynamo deploy -f GRAPH} of a small Slurm
+ * graph against a Temporal service of its own on 127.0.0.1 (the Java test server on a free port, no worker: the
+ * deploy is started, never run; so no status or follow, which ask a worker). A daemon's first deploy otherwise paid
+ * about 0.9 s more than its next ones for the code on that path (graph loading and checks, target flags, the resolver,
+ * the search attributes, the request's digest, the start and its answers). Nothing reaches the user's Temporal
+ * service or any cluster: the SSH host is never contacted (a deploy's start only names it) and no temporal.toml is
+ * read. Output goes nowhere; the service is gone with its state afterwards.
+ */
+final class DeployStartRehearsal {
+  static final String GRAPH = """
+      version: 1
+      name: dynamo-daemon-warm-up
+      components:
+        - name: frontend
+          image: example.invalid/frontend:1
+          run_config: {input: http, output: dyn}
+          parameters: {port: 8000}
+          resources: {cpu: "1", memory: 1Gi}
+          readiness: {http: {port: 8000, path: /health}}
+        - name: group
+          image: example.invalid/engine:1
+          run_config: {input: "dyn://warm-up.engine.generate", output: echo, num_nodes: 2}
+          resources: {cpu: "1", memory: 1Gi, gpu: 1}
+      """;
+
+  private DeployStartRehearsal() {}
+
+  /** The start's exit code (0 when it went through) and what it printed. */
+  record Outcome(int start, String output) {}
+
+  static Outcome run(Path scratch) throws IOException {
+    Path graph = Files.writeString(scratch.resolve("warm-up-graph.yaml"), GRAPH);
+    StringWriter printed = new StringWriter();
+    PrintWriter out = new PrintWriter(printed);
+    // Its own connections (closed by each command), and no temporal.toml: the address is the rehearsal's alone.
+    Invocation quiet = new Invocation(Map.of("TEMPORAL_CONFIG_FILE", scratch.resolve("none.toml").toString()),
+        scratch, false, Invocation.FRESH, Invocation.OWN_PROCESS);
+    try (LocalTemporal temporal = LocalTemporal.start(0)) {
+      List<String> where = List.of("--address", "127.0.0.1:" + temporal.port(), "--request-timeout", "10s");
+      String[] start = concat(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--ssh-host",
+          "warm-up@warm-up.invalid", "--ssh-config", "/dev/null", "--partition", "warm-up", "--time", "00:05:00"),
+          where);
+      int started = Main.run(start, out, out, quiet);
+      out.flush();
+      return new Outcome(started, printed.toString());
+    }
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
+  }
+}
