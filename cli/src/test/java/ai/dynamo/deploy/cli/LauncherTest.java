@@ -137,11 +137,17 @@ class LauncherTest {
       }
       assertTrue(lastJava("deploy", "cancel", "g").contains(archive));
       // a deploy's start runs in the daemon too; rendering files and --debug stay in this JVM, with the archive
-      for (List<String> start : List.of(List.of("deploy", "-f", "g.yaml", "--wait"),
-          List.of("deploy", "--target", "fake", "--file=g.yaml"))) {
+      for (List<String> start : List.of(List.of("deploy", "-f", "g.yaml", "--wait", "--address", "127.0.0.1:7233"),
+          List.of("deploy", "--target", "fake", "--file=g.yaml", "--address=temporal.example:7233"),
+          List.of("deploy", "-f", "g.yaml", "--temporal-profile", "prod"))) {
         String deploy = lastJava(start.toArray(String[]::new));
         assertTrue(deploy.contains(thin) && !deploy.contains("SharedArchiveFile"), deploy);
       }
+      // ... but one that names no service while none answers on 127.0.0.1:7233 embeds one: the daemon hands it back
+      // to this JVM, which keeps its archive
+      String embeds = lastJava("deploy", "-f", "g.yaml", "--wait");
+      assertTrue(embeds.contains(thin), embeds);
+      assertEquals(!answersOnTheLocalTemporalPort(), embeds.contains(archive), embeds);
       for (List<String> here : List.of(List.of("deploy", "-f", "g.yaml", "--out_dir", "o"),
           List.of("deploy", "-f", "g.yaml", "--out-dir=o"), List.of("deploy", "--debug", "-f", "g.yaml"))) {
         String deploy = lastJava(here.toArray(String[]::new));
@@ -220,6 +226,16 @@ class LauncherTest {
     Process p = pb.start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not end");
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("launcher.out")));
+  }
+
+  /** Whether something (a `dynamo server` of the machine's user, say) listens on 127.0.0.1:7233. */
+  private static boolean answersOnTheLocalTemporalPort() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", 7233), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void git(String... args) throws IOException, InterruptedException {
