@@ -98,6 +98,8 @@ for _ in $(seq 120); do grep -q 'Temporal development service on' "$work/server.
 grep -q 'Temporal development service on' "$work/server.out" || { echo "dynamo server did not start: $work/server.out"; exit 1; }
 warm_up="$(sed -n 's/.*warmed up in \([0-9.]* s\).*/\1/p' "$work/server.out")"
 deploy_once "against \`dynamo server\` (warmed up in ${warm_up:-?}): its first deploy" "127.0.0.1:$server_port"
+# The first command started the daemon in the background; a user's next command usually comes after its warm-up.
+for _ in $(seq 40); do ./dynamo daemon status >/dev/null 2>&1 && break; sleep 0.5; done
 for i in $(seq "$warm_runs"); do deploy_once "against \`dynamo server\`: deploy $((i + 1))" "127.0.0.1:$server_port"; done
 stop_server
 # The embedded fallback is for the default address only (no --address, no TEMPORAL_ADDRESS): nothing may answer there.
