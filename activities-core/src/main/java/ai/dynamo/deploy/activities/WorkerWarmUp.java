@@ -41,8 +41,11 @@ public final class WorkerWarmUp {
   /** A recorded deploy (held starts, two waves, a multi-node group) that the current workflow code replays. */
   public static final String HISTORY = "warm-up-history.json";
 
-  /** A graph for the targets' rendering: a front end and a 2-node group, valid for every target. */
-  static final String SAMPLE = """
+  /**
+   * A graph for the targets' rendering: a front end and a 2-node group, valid for every target (also the CLI daemon's
+   * rehearsal of a deploy's start).
+   */
+  public static final String SAMPLE = """
       version: 1
       name: warm-up
       components:

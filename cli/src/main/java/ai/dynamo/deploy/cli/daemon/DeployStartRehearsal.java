@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.daemon;
 
+import ai.dynamo.deploy.activities.WorkerWarmUp;
 import ai.dynamo.deploy.cli.Main;
 import ai.dynamo.deploy.cli.action.Invocation;
 import ai.dynamo.deploy.cli.temporal.LocalTemporal;
@@ -12,30 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The daemon's rehearsal of a deploy's start, before it listens: {@code dynamo deploy -f GRAPH} of a small Slurm
- * graph against a Temporal service of its own on 127.0.0.1 (the Java test server on a free port, no worker: the
- * deploy is started, never run; so no status or follow, which ask a worker). A daemon's first deploy otherwise paid
- * about 0.9 s more than its next ones for the code on that path (graph loading and checks, target flags, the resolver,
- * the search attributes, the request's digest, the start and its answers). Nothing reaches the user's Temporal
- * service or any cluster: the SSH host is never contacted (a deploy's start only names it) and no temporal.toml is
- * read. Output goes nowhere; the service is gone with its state afterwards.
+ * The daemon's rehearsal of a deploy's start, before it listens: {@code dynamo deploy -f GRAPH} of the worker
+ * warm-up's sample graph for Slurm, against a Temporal service of its own on 127.0.0.1 (the Java test server on a
+ * free port, no worker: the deploy is started, never run; so no status or follow, which ask a worker). A daemon's
+ * first deploy otherwise paid about 0.9 s more than its next ones for the code on that path (graph loading and checks,
+ * target flags, the resolver, the search attributes, the request's digest, the start and its answers). Nothing
+ * reaches the user's Temporal service or any cluster: the SSH host is never contacted (a deploy's start only names
+ * it) and no temporal.toml is read. Output goes nowhere; the service is gone with its state afterwards.
  */
 final class DeployStartRehearsal {
-  static final String GRAPH = """
-      version: 1
-      name: dynamo-daemon-warm-up
-      components:
-        - name: frontend
-          image: example.invalid/frontend:1
-          run_config: {input: http, output: dyn}
-          parameters: {port: 8000}
-          resources: {cpu: "1", memory: 1Gi}
-          readiness: {http: {port: 8000, path: /health}}
-        - name: group
-          image: example.invalid/engine:1
-          run_config: {input: "dyn://warm-up.engine.generate", output: echo, num_nodes: 2}
-          resources: {cpu: "1", memory: 1Gi, gpu: 1}
-      """;
+  /** The worker warm-up's sample graph (a front end and a 2-node group), named {@code warm-up}. */
+  static final String GRAPH = WorkerWarmUp.SAMPLE;
 
   private DeployStartRehearsal() {}
 

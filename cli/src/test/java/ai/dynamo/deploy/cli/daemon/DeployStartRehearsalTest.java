@@ -20,7 +20,7 @@ class DeployStartRehearsalTest {
   void theRehearsedStartSucceedsOnItsOwnService() throws Exception {
     DeployStartRehearsal.Outcome outcome = DeployStartRehearsal.run(scratch);
     assertEquals(0, outcome.start(), outcome.output());
-    assertTrue(outcome.output().startsWith("Started deploy deploy/slurm/warm-up@warm-up.invalid:22/dynamo-daemon-warm-up"),
+    assertTrue(outcome.output().startsWith("Started deploy deploy/slurm/warm-up@warm-up.invalid:22/warm-up "),
         outcome.output());
   }
 }
