@@ -51,7 +51,8 @@ final class WorkerRehearsal {
       Worker worker = factory.newWorker(DeployIds.TASK_QUEUE,
           WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
       worker.registerWorkflowImplementationTypes(DeployWorkflows.implementations());
-      worker.registerActivitiesImplementations(new DeployActivitiesImpl(new DeployTargets().register(new RehearsalTarget())));
+      DeployTargets rehearsalOnly = new DeployTargets().register(new RehearsalTarget());
+      worker.registerActivitiesImplementations(new DeployActivitiesImpl(rehearsalOnly));
       factory.start();
       DeployWorkflow deploy = own.newWorkflowStub(DeployWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(DeployIds.TASK_QUEUE).setWorkflowId(WORKFLOW_ID).build());
