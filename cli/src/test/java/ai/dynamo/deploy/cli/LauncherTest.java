@@ -104,8 +104,11 @@ class LauncherTest {
     String help = lastJava("--help");
     assertTrue(help.contains(shortArchive) && help.contains("-XX:TieredStopAtLevel=1")
         && help.endsWith("-cp " + jar + " ai.dynamo.deploy.cli.Main --help"), help);
-    assertTrue(help.contains("-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions"
-        + " -XX:ArchiveRelocationMode=0"), help);
+    assertTrue(help.contains(" -XX:ArchiveRelocationMode=0 "), help);
+    String pair = "-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions";
+    assertEquals(help.indexOf(pair), help.lastIndexOf(pair), "the diagnostic pair once: " + help);
+    String cancel = lastJava("deploy", "cancel", "g"); // the full archive, no stub flags: the pair for the relocation
+    assertTrue(cancel.contains(pair + " -XX:ArchiveRelocationMode=0") && !cancel.contains("UseSHA"), cancel);
     assertTrue(help.contains("-XX:-UsePerfData") && help.contains("-XX:CICompilerCount=1")
         && help.contains("-XX:+UseG1GC") && !help.contains("SerialGC"), help);
     String validate = lastJava("--debug", "validate", "-f", "g.yaml");
