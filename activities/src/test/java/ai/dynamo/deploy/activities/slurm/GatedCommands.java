@@ -1,9 +1,13 @@
 package ai.dynamo.deploy.activities.slurm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Remote commands whose end the test decides, with nothing timed: each records its start in {@code <name>.runs} in a
@@ -30,6 +34,21 @@ final class GatedCommands {
   /** How often {@code name} started, as its remote file tells (one line per start). */
   int runs(String name) throws IOException {
     return (int) observer.readFile(dir + "/" + name + ".runs").orElse("").lines().count();
+  }
+
+  /** How many starts {@code names} made in all. */
+  int runs(List<String> names) throws IOException {
+    int n = 0;
+    for (String name : names) n += runs(name);
+    return n;
+  }
+
+  /** Each of {@code commands}, the {@link #waiting} command of the name at its index, ended printing that name. */
+  static void assertEachPrintedItsName(List<String> names, List<Future<RemoteShell.Result>> commands)
+      throws Exception {
+    for (int i = 0; i < names.size(); i++) {
+      assertEquals(names.get(i), commands.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+    }
   }
 
   /** Lets every waiting command end. */

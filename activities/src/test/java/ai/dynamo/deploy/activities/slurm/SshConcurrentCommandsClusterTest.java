@@ -82,8 +82,7 @@ class SshConcurrentCommandsClusterTest {
   /** Starts {@code n} waiting SAFE commands, safe0 to safe(n-1), each on a thread of its own. */
   private List<Future<RemoteShell.Result>> startSafe(SshConnection ssh, int n) {
     List<Future<RemoteShell.Result>> started = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String name = "safe" + i;
+    for (String name : safeNames(n)) {
       started.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
     }
     return started;
@@ -117,7 +116,7 @@ class SshConcurrentCommandsClusterTest {
       }
       assertEquals(ChannelSlots.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");
       gated.go();
-      for (int i = 0; i < n; i++) assertEquals("safe" + i, all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      GatedCommands.assertEachPrintedItsName(safeNames(n), all);
       assertEquals(n, startedOf(n));
       assertEquals(1, ssh.loginsForTest());
     }
@@ -125,9 +124,11 @@ class SshConcurrentCommandsClusterTest {
 
   /** How many of safe0 .. safe(n-1) started on the login node. */
   private int startedOf(int n) throws IOException {
-    int started = 0;
-    for (int i = 0; i < n; i++) started += gated.runs("safe" + i);
-    return started;
+    return gated.runs(safeNames(n));
+  }
+
+  private static List<String> safeNames(int n) {
+    return java.util.stream.IntStream.range(0, n).mapToObj(i -> "safe" + i).toList();
   }
 
   @Test
@@ -146,7 +147,7 @@ class SshConcurrentCommandsClusterTest {
       String message = lost.getCause().getMessage();
       assertTrue(message.contains(endpoint.display()) && message.contains("whether it took effect is unknown"), message);
       gated.go();
-      for (int i = 0; i < 4; i++) assertEquals("safe" + i, safe.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
+      GatedCommands.assertEachPrintedItsName(safeNames(4), safe);
 
       assertEquals(2, ssh.loginsForTest(), "one new login for the four commands the drop broke");
       for (int i = 0; i < 4; i++) assertEquals(2, gated.runs("safe" + i), "each SAFE command ran again once");

@@ -106,10 +106,13 @@ class SshMaxSessionsClusterTest {
     }
   }
 
-  private int started(List<String> names) throws IOException {
-    int n = 0;
-    for (String name : names) n += gated.runs(name);
-    return n;
+  /** Waits (bounded by {@code deadline}) until {@code names} made {@code count} starts in all. */
+  private void awaitStarted(List<String> names, int count, long deadline, List<Future<RemoteShell.Result>> all)
+      throws Exception {
+    while (gated.runs(names) < count) {
+      assertTrue(System.nanoTime() < deadline, "started " + gated.runs(names) + ", ended: " + ended(all));
+      Thread.sleep(50);
+    }
   }
 
   private static List<String> ended(List<Future<RemoteShell.Result>> all) {
@@ -136,19 +139,17 @@ class SshMaxSessionsClusterTest {
         all.add(threads.submit(() -> ssh.run(gated.waiting(name), retry)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (started(names) < 2 || ssh.channelsForTest().waiting() < 2) {
-        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", waiting "
+      while (gated.runs(names) < 2 || ssh.channelsForTest().waiting() < 2) {
+        assertTrue(System.nanoTime() < deadline, "started " + gated.runs(names) + ", waiting "
             + ssh.channelsForTest().waiting() + ", limit " + ssh.channelsForTest().limit() + ", ended: " + ended(all)
             + ", sshd: " + Files.readString(tmp.resolve("sshd.log")));
         Thread.sleep(50);
       }
       assertEquals(2, ssh.channelsForTest().limit(), "lowered to what the login node allows beside SFTP");
-      assertEquals(2, started(names), "the others wait here, not refused there");
+      assertEquals(2, gated.runs(names), "the others wait here, not refused there");
       gated.go();
-      for (int i = 0; i < names.size(); i++) {
-        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
-      }
-      assertEquals(4, started(names), "each ran once: a refused channel never started its command");
+      GatedCommands.assertEachPrintedItsName(names, all);
+      assertEquals(4, gated.runs(names), "each ran once: a refused channel never started its command");
       // Sessions the login node is still closing when the next commands open theirs do not lower it further.
       List<Future<RemoteShell.Result>> again = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -175,10 +176,7 @@ class SshMaxSessionsClusterTest {
       List<Future<RemoteShell.Result>> all = new ArrayList<>();
       for (String name : names) all.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (started(names) < 3) {
-        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", ended: " + ended(all));
-        Thread.sleep(50);
-      }
+      awaitStarted(names, 3, deadline, all);
       Future<Optional<String>> read = threads.submit(() -> ssh.readFile(gated.dir + "/cmd0.runs"));
       while (ssh.channelsForTest().waiting() < 1) {
         assertTrue(System.nanoTime() < deadline, "the read did not wait for a channel: " + (read.isDone() ? read.get()
@@ -188,10 +186,8 @@ class SshMaxSessionsClusterTest {
       assertFalse(read.isDone(), "all three sessions beside it are taken");
       gated.go();
       assertEquals(Optional.of("x\n"), read.get(60, TimeUnit.SECONDS));
-      for (int i = 0; i < names.size(); i++) {
-        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
-      }
-      assertEquals(3, started(names), "each ran once");
+      GatedCommands.assertEachPrintedItsName(names, all);
+      assertEquals(3, gated.runs(names), "each ran once");
       assertEquals(1, ssh.loginsForTest(), "the refused SFTP channel was not a dropped connection");
     }
   }
@@ -210,10 +206,7 @@ class SshMaxSessionsClusterTest {
         all.add(threads.submit(() -> ssh.run(gated.waiting(name), RemoteShell.Retry.SAFE)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (started(names) < 2) {
-        assertTrue(System.nanoTime() < deadline, "started " + started(names) + ", ended: " + ended(all));
-        Thread.sleep(50);
-      }
+      awaitStarted(names, 2, deadline, all);
       assertEquals(Optional.of("x\n"), ssh.readFile(gated.dir + "/cmd0.runs"), "the SFTP channel: the third session");
       all.add(threads.submit(() -> ssh.run(gated.waiting("cmd2"), RemoteShell.Retry.SAFE)));
       while (ssh.channelsForTest().waiting() < 1 || ssh.channelsForTest().limit() != 2) {
@@ -223,10 +216,8 @@ class SshMaxSessionsClusterTest {
       }
       assertEquals(0, ssh.channelsForTest().closingWaits(), "no session was closing: lowered at the first refusal");
       gated.go();
-      for (int i = 0; i < names.size(); i++) {
-        assertEquals(names.get(i), all.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
-      }
-      assertEquals(3, started(names), "each ran once");
+      GatedCommands.assertEachPrintedItsName(names, all);
+      assertEquals(3, gated.runs(names), "each ran once");
       assertEquals(1, ssh.loginsForTest());
     }
   }
