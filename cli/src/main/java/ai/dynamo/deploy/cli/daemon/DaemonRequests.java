@@ -57,26 +57,13 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
     } catch (RuntimeException e) {
       // only the first request's speed depends on it
     }
-    Path scratch = null;
     try {
-      scratch = java.nio.file.Files.createTempDirectory("dynamo-daemon-warm-up");
-      DeployStartRehearsal.Outcome rehearsal = DeployStartRehearsal.run(scratch);
+      DeployStartRehearsal.Outcome rehearsal = DeployStartRehearsal.run();
       if (rehearsal.start() != 0) log.println("dynamo daemon: the warm-up's deploy start ended " + rehearsal.start());
     } catch (java.io.IOException | RuntimeException e) {
       log.println("dynamo daemon: the warm-up's deploy start failed: " + e);
-    } finally {
-      deleteQuietly(scratch);
     }
     log.flush();
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) return;
-    try (var files = java.nio.file.Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException | RuntimeException e) {
-      // a temporary directory left behind
-    }
   }
 
   static Map<String, String> callerPaths(Map<String, String> env, Path cwd) {

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,25 +29,27 @@ final class DeployStartRehearsal {
   /** The start's exit code (0 when it went through) and what it printed. */
   record Outcome(int start, String output) {}
 
-  static Outcome run(Path scratch) throws IOException {
-    Path graph = Files.writeString(scratch.resolve("warm-up-graph.yaml"), GRAPH);
-    StringWriter printed = new StringWriter();
-    PrintWriter out = new PrintWriter(printed);
-    // Its own connections (closed by each command), and no temporal.toml: the address is the rehearsal's alone.
-    Invocation quiet = new Invocation(Map.of("TEMPORAL_CONFIG_FILE", scratch.resolve("none.toml").toString()),
-        scratch, false, Invocation.FRESH, Invocation.OWN_PROCESS);
-    try (LocalTemporal temporal = LocalTemporal.start(0)) {
-      List<String> where = List.of("--address", "127.0.0.1:" + temporal.port(), "--request-timeout", "10s");
-      String[] start = concat(List.of("deploy", "--target", "slurm", "-f", graph.toString(), "--ssh-host",
-          "warm-up@warm-up.invalid", "--ssh-config", "/dev/null", "--partition", "warm-up", "--time", "00:05:00"),
-          where);
-      int started = Main.run(start, out, out, quiet);
-      out.flush();
-      return new Outcome(started, printed.toString());
+  /** Runs the rehearsal in a temporary graph file of its own, removed afterwards. */
+  static Outcome run() throws IOException {
+    Path graph = Files.createTempFile("dynamo-daemon-warm-up", ".yaml");
+    try {
+      Files.writeString(graph, GRAPH);
+      StringWriter printed = new StringWriter();
+      PrintWriter out = new PrintWriter(printed);
+      // Its own connections (closed by the command), and no temporal.toml (a file that does not exist): the address
+      // is the rehearsal's alone.
+      Invocation quiet = new Invocation(Map.of("TEMPORAL_CONFIG_FILE", graph + ".absent.toml"), graph.getParent(),
+          false, Invocation.FRESH, Invocation.OWN_PROCESS);
+      try (LocalTemporal temporal = LocalTemporal.start(0)) {
+        String[] start = {"deploy", "--target", "slurm", "-f", graph.toString(), "--ssh-host",
+            "warm-up@warm-up.invalid", "--ssh-config", "/dev/null", "--partition", "warm-up", "--time", "00:05:00",
+            "--address", "127.0.0.1:" + temporal.port(), "--request-timeout", "10s"};
+        int started = Main.run(start, out, out, quiet);
+        out.flush();
+        return new Outcome(started, printed.toString());
+      }
+    } finally {
+      Files.deleteIfExists(graph);
     }
-  }
-
-  private static String[] concat(List<String> a, List<String> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
   }
 }

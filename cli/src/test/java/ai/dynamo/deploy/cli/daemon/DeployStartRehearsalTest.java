@@ -3,10 +3,8 @@ package ai.dynamo.deploy.cli.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon's rehearsal goes through a whole deploy start on its private service: one that stopped at a usage error
@@ -14,11 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class DeployStartRehearsalTest {
-  @TempDir Path scratch;
-
   @Test
   void theRehearsedStartSucceedsOnItsOwnService() throws Exception {
-    DeployStartRehearsal.Outcome outcome = DeployStartRehearsal.run(scratch);
+    DeployStartRehearsal.Outcome outcome = DeployStartRehearsal.run();
     assertEquals(0, outcome.start(), outcome.output());
     assertTrue(outcome.output().startsWith("Started deploy deploy/slurm/warm-up@warm-up.invalid:22/warm-up "),
         outcome.output());
