@@ -6,7 +6,6 @@ import ai.dynamo.deploy.workflows.DeployOptions;
 import ai.dynamo.deploy.workflows.DeployRequest;
 import ai.dynamo.deploy.workflows.DeployResult;
 import ai.dynamo.deploy.workflows.DeployWorkflow;
-import ai.dynamo.deploy.workflows.DeployWorkflows;
 import ai.dynamo.deploy.workflows.Phase;
 import ai.dynamo.deploy.workflows.TargetSpec;
 import io.temporal.client.WorkflowClient;
@@ -50,9 +49,7 @@ final class WorkerRehearsal {
       // A cold JVM loads classes on the workflow thread, which can pass the default 1 s deadlock timeout.
       Worker worker = factory.newWorker(DeployIds.TASK_QUEUE,
           WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
-      worker.registerWorkflowImplementationTypes(DeployWorkflows.implementations());
-      DeployTargets rehearsalOnly = new DeployTargets().register(new RehearsalTarget());
-      worker.registerActivitiesImplementations(new DeployActivitiesImpl(rehearsalOnly));
+      DeployServing.register(worker, new DeployTargets().register(new RehearsalTarget()));
       factory.start();
       DeployWorkflow deploy = own.newWorkflowStub(DeployWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(DeployIds.TASK_QUEUE).setWorkflowId(WORKFLOW_ID).build());

@@ -1,13 +1,13 @@
 package ai.dynamo.deploy.testing;
 
 import ai.dynamo.deploy.activities.DeployActivitiesImpl;
+import ai.dynamo.deploy.activities.DeployServing;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.WorkerWarmUp;
 import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.workflows.DeployIds;
 import ai.dynamo.deploy.workflows.DeploySearchAttributes;
-import ai.dynamo.deploy.workflows.DeployWorkflows;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -127,8 +127,7 @@ public final class DeployEnvironment extends Lifecycle {
   }
 
   private static void register(Worker worker, List<DeployTarget> targets) {
-    worker.registerWorkflowImplementationTypes(DeployWorkflows.implementations());
-    worker.registerActivitiesImplementations(activities(targets));
+    DeployServing.register(worker, registry(targets));
   }
 
   private static DeployActivitiesImpl activities(List<DeployTarget> targets) {

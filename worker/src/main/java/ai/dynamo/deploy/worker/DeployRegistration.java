@@ -1,13 +1,12 @@
 package ai.dynamo.deploy.worker;
 
-import ai.dynamo.deploy.activities.DeployActivitiesImpl;
+import ai.dynamo.deploy.activities.DeployServing;
 import ai.dynamo.deploy.activities.DeployTarget;
 import ai.dynamo.deploy.activities.DeployTargets;
 import ai.dynamo.deploy.activities.WorkerWarmUp;
 import ai.dynamo.deploy.activities.k8s.K8sTarget;
 import ai.dynamo.deploy.activities.k8s.KubeClients;
 import ai.dynamo.deploy.activities.slurm.SlurmTarget;
-import ai.dynamo.deploy.workflows.DeployWorkflows;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import java.util.Set;
@@ -60,7 +59,6 @@ public final class DeployRegistration {
   }
 
   void register(Worker worker) {
-    worker.registerWorkflowImplementationTypes(DeployWorkflows.implementations());
-    worker.registerActivitiesImplementations(new DeployActivitiesImpl(targets));
+    DeployServing.register(worker, targets);
   }
 }
