@@ -16,8 +16,14 @@ public record JobReport(String jobId, boolean started, boolean ready, boolean wo
     return new JobReport(jobId, false, false, false, null, null, null, null);
   }
 
-  /** This report after one more line of the same job. Unknown states are kept as the last line only. */
+  /**
+   * This report after one more line of the same job. Unknown states are kept as the last line only. The end is final:
+   * the job's readiness watcher runs until the job's shell exits, so it can still append {@code unready} (the port
+   * closing as the processes are stopped) after {@code exited}; such a line neither revives the job nor replaces the
+   * line that says how it ended.
+   */
   public JobReport with(JobStatusLine l) {
+    if (ended()) return this;
     return switch (l.state()) {
       case "started" -> new JobReport(jobId, true, ready, workersStarted, exitStatus, failure, readySince, l);
       case "ready" -> new JobReport(jobId, true, true, workersStarted, exitStatus, failure,

@@ -108,6 +108,12 @@ class StatusParsingTest {
     assertTrue(ended.ended());
     assertFalse(ended.ready());
     assertEquals(3, ended.exitStatus());
+    // The watcher may still write as the job's processes are stopped: the end and its line stay.
+    JobReport late = ended.with(line("7 unready")).with(line("7 ready")).with(line("7 started on node1"));
+    assertTrue(late.ended());
+    assertFalse(late.ready());
+    assertEquals(3, late.exitStatus());
+    assertEquals("exited", late.lastLine().state());
     JobReport failed = r.with(line("7 failed secret file /s/x is missing"));
     assertEquals(-1, failed.exitStatus());
     assertEquals("secret file /s/x is missing", failed.failure());
