@@ -20,7 +20,7 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
   private static final Logger log = LoggerFactory.getLogger(SlurmSession.class);
   /** Connections kept for the next activity with the same login on this worker ({@code DYNAMO_SSH_*} settings). */
   private static final SshConnectionPool POOL =
-      new SshConnectionPool(SshConnectionPool.Settings.fromEnvironment(System.getenv()));
+      new SshConnectionPool(SshPoolSettings.fromEnvironment(System.getenv()));
 
   /**
    * The login user's home per login ({@link SshLoginKey}), as this worker last read it ({@link #home}).
@@ -96,15 +96,16 @@ record SlurmSession(SshConnection ssh, SlurmClient slurm, RemoteLayout layout) {
 
   /**
    * The connection for the run's status follower ({@link StatusFollowers}): the one the run's readiness waits share
-   * ({@link SshConnectionPool#borrowShared}), so the wave after an apply needs no new login; released, not closed,
-   * when the follower ends.
+   * ({@link SshConnectionPool#borrowForFollower}), so the wave after an apply needs no new login, unless it already
+   * carries its share of followers ({@link SharedConnection#followerLimit}); released, not closed, when the follower
+   * ends.
    */
   static StatusFollower.Connection forFollower(DeployContext ctx) {
     SshOptions options = options(ctx, null);
     SshEndpoint endpoint = SlurmSettings.endpoint(ctx.settings());
     String login = SshLoginKey.of(endpoint, options);
-    SshConnection ssh = POOL.borrowShared(login, run(ctx), () -> new SshConnection(endpoint, options));
-    return new StatusFollower.Connection(ssh, () -> POOL.releaseShared(login, ssh, false));
+    SshConnection ssh = POOL.borrowForFollower(login, run(ctx), () -> new SshConnection(endpoint, options));
+    return new StatusFollower.Connection(ssh, () -> POOL.releaseFollower(login, ssh));
   }
 
   /**

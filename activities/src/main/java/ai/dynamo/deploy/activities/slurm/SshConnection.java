@@ -212,6 +212,11 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return chain == null ? -1 : chain.localPort();
   }
 
+  /** How many session channels it opens at once now ({@link ChannelSlots}; lower when the login node allows fewer). */
+  int channelLimit() {
+    return channels.limit();
+  }
+
   /** Its channels: how many it runs at once now, and who waits for one. */
   ChannelSlots channelsForTest() {
     return channels;

@@ -6,11 +6,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@link #SHARE_LIMIT} holders of the same run share one connection (each command on its own channel, at most
  * {@link ChannelSlots#CHANNELS} at once), another is opened beyond that. The run's status follower and a step that
  * finds no idle connection (the next wave's apply, while this wave's waits hold the one its apply left) join it too
- * ({@link #lend}), instead of logging in. A shared connection is never handed out exclusively while held; a failure
- * marks it broken (no new sharers) and it is closed when its last holder lets go.
+ * ({@link #lend}), instead of logging in; a follower keeps a channel for its whole life, so at most half of a
+ * connection's channels go to followers ({@link SharedConnection#followerLimit}) and the next follower logs in anew. A
+ * shared connection is never handed out exclusively while held; a failure marks it broken (no new sharers) and it is
+ * closed when its last holder lets go.
  */
 final class SshConnectionPool {
   private static final Logger log = LoggerFactory.getLogger(SshConnectionPool.class);
@@ -48,84 +48,19 @@ final class SshConnectionPool {
   static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
 
   /**
-   * @param acrossRuns whether a new deploy run may take a connection another run left
-   * @param idle how long an unused connection is kept
-   */
-  record Settings(boolean acrossRuns, Duration idle) {
-    /** Worker environment: reuse across runs unless this is {@code false}. */
-    static final String REUSE_ENV = "DYNAMO_SSH_REUSE_ACROSS_RUNS";
-    /** Worker environment: seconds an unused connection is kept (1-3600). */
-    static final String IDLE_ENV = "DYNAMO_SSH_IDLE_SECONDS";
-    static final Settings DEFAULTS = new Settings(true, Duration.ofSeconds(30));
-
-    /** From the worker's environment; a bad value is logged with the variable's name and the default used. */
-    static Settings fromEnvironment(Map<String, String> env) {
-      boolean across = DEFAULTS.acrossRuns();
-      String reuse = env.get(REUSE_ENV);
-      if (reuse != null && !reuse.isBlank()) {
-        if (reuse.strip().equals("false") || reuse.strip().equals("true")) {
-          across = reuse.strip().equals("true");
-        } else {
-          log.warn("{}={} is neither true nor false; using {}", REUSE_ENV, reuse, across);
-        }
-      }
-      Duration idle = DEFAULTS.idle();
-      String seconds = env.get(IDLE_ENV);
-      if (seconds != null && !seconds.isBlank()) {
-        try {
-          long s = Long.parseLong(seconds.strip());
-          if (s < 1 || s > 3600) throw new NumberFormatException("out of range");
-          idle = Duration.ofSeconds(s);
-        } catch (NumberFormatException e) {
-          log.warn("{}={} is not a number of seconds from 1 to 3600; using {}", IDLE_ENV, seconds, idle.toSeconds());
-        }
-      }
-      return new Settings(across, idle);
-    }
-  }
-
-  /**
    * Holders of one shared connection at most. Holding costs nothing on the login node: a readiness wait sends a
    * command only when a job needs a closer look, and each command takes one of the connection's
    * {@link ChannelSlots#CHANNELS}, waiting for one when all are busy. So a wave's waits, the run's status follower
-   * and its later steps use the one connection the first apply logged in with; the bound only limits how many are
-   * hit when that connection drops.
+   * (which holds a channel: {@link SharedConnection#followerLimit}) and its later steps use the one connection the
+   * first apply logged in with; the bound only limits how many are hit when that connection drops.
    */
   static final int SHARE_LIMIT = 32;
 
   private record Idle(SshConnection connection, String run, long since) {}
 
-  /**
-   * A connection held in shared mode: by how many, for which runs (the one that opened or brought it, and those that
-   * joined it after the checks a new run's connection passes), and whether one of them saw it fail.
-   */
-  private static final class Shared {
-    final SshConnection connection;
-    final Set<String> runs = new HashSet<>();
-    String lastRun;
-    int holders = 1;
-    boolean broken;
-
-    Shared(SshConnection connection, String run) {
-      this.connection = connection;
-      runs.add(run);
-      lastRun = run;
-    }
-
-    /** Whether another holder may join: not seen failing, and below the limit. */
-    boolean hasRoom() {
-      return !broken && holders < SHARE_LIMIT;
-    }
-
-    /** Whether a holder of {@code run} may join without the checks a new run's connection passes. */
-    boolean open(String run) {
-      return runs.contains(run) && hasRoom();
-    }
-  }
-
-  private final Settings settings;
+  private final SshPoolSettings settings;
   private final Map<String, Deque<Idle>> idle = new HashMap<>();
-  private final Map<String, List<Shared>> shared = new HashMap<>();
+  private final Map<String, List<SharedConnection>> shared = new HashMap<>();
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "slurm-ssh-pool");
     t.setDaemon(true);
@@ -139,13 +74,13 @@ final class SshConnectionPool {
     return t;
   });
 
-  SshConnectionPool(Settings settings) {
+  SshConnectionPool(SshPoolSettings settings) {
     this.settings = settings;
     long every = Math.max(1, settings.idle().toMillis() / 3);
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     log.info("ssh: connections kept {} s when idle, {}", settings.idle().toSeconds(),
         settings.acrossRuns() ? "reused across deploy runs after a host key and liveness check"
-            : "each used by one deploy run only (" + Settings.REUSE_ENV + "=false)");
+            : "each used by one deploy run only (" + SshPoolSettings.REUSE_ENV + "=false)");
   }
 
   /**
@@ -158,7 +93,7 @@ final class SshConnectionPool {
     SshConnection c;
     synchronized (this) {
       boolean idleFits = idle.getOrDefault(key, new ArrayDeque<>()).stream().anyMatch(i -> takable(i, run));
-      boolean sharedFits = shared.getOrDefault(key, List.of()).stream().anyMatch(s -> joinable(s, run));
+      boolean sharedFits = shared.getOrDefault(key, List.of()).stream().anyMatch(s -> joinable(s, run, false));
       if (idleFits || sharedFits) return false;
       c = open.get();
       giveBack(key, run, c);
@@ -219,25 +154,38 @@ final class SshConnectionPool {
    * borrowers, which check them first ({@link #borrow}). Give it back with {@link #releaseShared}.
    */
   SshConnection borrowShared(String key, String run, Supplier<SshConnection> open) {
+    return borrowShared(key, run, false, open);
+  }
+
+  /**
+   * {@link #borrowShared} for a status follower, which keeps one of the connection's channels for as long as it runs:
+   * only a connection with fewer than {@link SharedConnection#followerLimit} followers is joined. Give it back with
+   * {@link #releaseFollower}.
+   */
+  SshConnection borrowForFollower(String key, String run, Supplier<SshConnection> open) {
+    return borrowShared(key, run, true, open);
+  }
+
+  private SshConnection borrowShared(String key, String run, boolean follower, Supplier<SshConnection> open) {
     synchronized (this) {
-      SshConnection same = joinSameRun(key, run);
+      SshConnection same = joinSameRun(key, run, follower);
       if (same != null) return same;
       Idle idleOfRun = removeFirst(key, i -> i.run().equals(run));
-      if (idleOfRun != null) return share(key, run, idleOfRun.connection());
+      if (idleOfRun != null) return share(key, run, idleOfRun.connection(), follower);
     }
-    SshConnection joined = joinShared(key, run); // across runs, checked outside the lock
+    SshConnection joined = joinShared(key, run, follower); // across runs, checked outside the lock
     if (joined != null) return joined;
     synchronized (this) {
-      SshConnection same = joinSameRun(key, run); // another sharer of the run may have started one meanwhile
-      return same != null ? same : share(key, run, open.get());
+      SshConnection same = joinSameRun(key, run, follower); // another sharer of the run may have started one meanwhile
+      return same != null ? same : share(key, run, open.get(), follower);
     }
   }
 
   /** The run's shared connection with room, joined, or null. */
-  private synchronized SshConnection joinSameRun(String key, String run) {
-    for (Shared s : shared.getOrDefault(key, List.of())) {
-      if (s.open(run)) {
-        s.holders++;
+  private synchronized SshConnection joinSameRun(String key, String run, boolean follower) {
+    for (SharedConnection s : shared.getOrDefault(key, List.of())) {
+      if (s.open(run, follower)) {
+        s.join(follower);
         return s.connection;
       }
     }
@@ -245,8 +193,8 @@ final class SshConnectionPool {
   }
 
   /** Starts sharing {@code c} for {@code run}, with one holder. */
-  private synchronized SshConnection share(String key, String run, SshConnection c) {
-    shared.computeIfAbsent(key, k -> new ArrayList<>()).add(new Shared(c, run));
+  private synchronized SshConnection share(String key, String run, SshConnection c, boolean follower) {
+    shared.computeIfAbsent(key, k -> new ArrayList<>()).add(new SharedConnection(c, run, follower));
     return c;
   }
 
@@ -257,15 +205,19 @@ final class SshConnectionPool {
    * connection their apply left for minutes and use it rarely. Give it back with {@link #releaseShared}.
    */
   SshConnection joinShared(String key, String run) {
-    Shared other;
+    return joinShared(key, run, false);
+  }
+
+  private SshConnection joinShared(String key, String run, boolean follower) {
+    SharedConnection other;
     synchronized (this) {
-      SshConnection same = joinSameRun(key, run);
+      SshConnection same = joinSameRun(key, run, follower);
       if (same != null || !settings.acrossRuns()) return same;
       // One that has logged in first (it read its home): a second connection of a run's waits may never have.
-      other = shared.getOrDefault(key, List.of()).stream().filter(s -> joinable(s, run))
+      other = shared.getOrDefault(key, List.of()).stream().filter(s -> joinable(s, run, follower))
           .min(Comparator.comparing(s -> s.connection.homeIfRead() == null)).orElse(null);
       if (other == null) return null;
-      other.holders++; // held while checked, outside the lock: the check is a round trip
+      other.join(follower); // held while checked, outside the lock: the check is a round trip
     }
     String why = other.connection.reusableForNewRun(ANSWER_WITHIN);
     if (why == null) {
@@ -280,7 +232,7 @@ final class SshConnectionPool {
     // Its own run goes on with it (it passed that run's checks); this run does not join it.
     log.info("ssh: not joining the connection to {} that another deploy run's waits share ({})",
         other.connection.endpoint().route(), why);
-    releaseShared(key, other.connection, false);
+    releaseShared(key, other.connection, false, follower);
     return null;
   }
 
@@ -289,12 +241,22 @@ final class SshConnectionPool {
    * The last holder gives it back for the next activity, or closes it when it is broken.
    */
   void releaseShared(String key, SshConnection c, boolean failed) {
-    Shared done = null;
+    releaseShared(key, c, failed, false);
+  }
+
+  /** A status follower ({@link #borrowForFollower}) lets go of its shared connection. */
+  void releaseFollower(String key, SshConnection c) {
+    releaseShared(key, c, false, true);
+  }
+
+  private void releaseShared(String key, SshConnection c, boolean failed, boolean follower) {
+    SharedConnection done = null;
     synchronized (this) {
-      List<Shared> held = shared.getOrDefault(key, List.of());
-      for (Shared s : held) {
+      List<SharedConnection> held = shared.getOrDefault(key, List.of());
+      for (SharedConnection s : held) {
         if (s.connection != c) continue;
         s.broken |= failed;
+        if (follower) s.followers--;
         if (--s.holders == 0) done = s;
         break;
       }
@@ -318,8 +280,8 @@ final class SshConnectionPool {
   }
 
   /** Whether {@code run} may join this shared connection: its own run's with room, or (across runs) any with room. */
-  private boolean joinable(Shared s, String run) {
-    return settings.acrossRuns() ? s.hasRoom() : s.open(run);
+  private boolean joinable(SharedConnection s, String run, boolean follower) {
+    return settings.acrossRuns() ? s.hasRoom(follower) : s.open(run, follower);
   }
 
   /** The most recent idle connection of the run, else the most recent one it may take ({@link #takable}), or null. */

@@ -221,7 +221,7 @@ public final class ReadinessPushBenchmark {
     // A running worker's usual deploy comes long after its last one, so its connection is gone: a new login. The
     // last deploy's status follower holds the connection for its linger, then the pool closes it within 4/3 of the
     // idle time.
-    Duration idle = SshConnectionPool.Settings.fromEnvironment(System.getenv()).idle();
+    Duration idle = SshPoolSettings.fromEnvironment(System.getenv()).idle();
     Thread.sleep(StatusFollowers.LINGER.toMillis() + idle.toMillis() * 4 / 3 + 1000);
     stepsOnce("running worker, new login (its connections closed for idleness)");
   }

@@ -20,7 +20,7 @@ class SshConnectionPoolSharingTest {
   private static final String LOGIN = "login";
   private final SshEndpoint endpoint = new SshEndpoint("t", "127.0.0.1", 1, "nobody", List.of());
   private final SshOptions options = ClusterFixture.options(Path.of("/dev/null"), false);
-  private final SshConnectionPool pool = new SshConnectionPool(new SshConnectionPool.Settings(true,
+  private final SshConnectionPool pool = new SshConnectionPool(new SshPoolSettings(true,
       Duration.ofSeconds(30)));
   private final List<SshConnection> opened = new ArrayList<>();
 
@@ -99,5 +99,24 @@ class SshConnectionPoolSharingTest {
     pool.releaseShared(LOGIN, c, false); // the last holder of the broken one: closed, not kept
     assertNotSame(c, pool.borrow(LOGIN, "run", this::open));
     assertNotSame(c, pool.borrow(LOGIN, "run", this::open));
+  }
+
+  /**
+   * A status follower keeps a channel for as long as it runs: at most half of a connection's channels go to followers,
+   * the next follower gets a connection of its own, and the other holders still join the first.
+   */
+  @Test
+  void followersTakeAtMostHalfOfAConnectionsChannelsAndTheNextGetsAnother() {
+    SshConnection first = pool.borrowForFollower(LOGIN, "run", this::open);
+    int limit = SharedConnection.followerLimit(first);
+    assertEquals(ChannelSlots.CHANNELS / 2, limit);
+    for (int i = 1; i < limit; i++) assertSame(first, pool.borrowForFollower(LOGIN, "run", this::open));
+    SshConnection next = pool.borrowForFollower(LOGIN, "run", this::open);
+    assertNotSame(first, next, "one follower more than the limit logs in on a connection of its own");
+    assertEquals(2, opened.size());
+    assertSame(first, pool.borrowShared(LOGIN, "run", this::open), "a wait still joins the first");
+    pool.releaseFollower(LOGIN, first);
+    assertSame(first, pool.borrowForFollower(LOGIN, "run", this::open), "a follower ended: room for the next");
+    assertEquals(2, opened.size());
   }
 }

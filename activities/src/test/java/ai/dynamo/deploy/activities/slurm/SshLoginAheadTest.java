@@ -38,7 +38,7 @@ class SshLoginAheadTest {
   }
 
   private static SshConnectionPool pool(boolean acrossRuns) {
-    return new SshConnectionPool(new SshConnectionPool.Settings(acrossRuns, Duration.ofSeconds(30)));
+    return new SshConnectionPool(new SshPoolSettings(acrossRuns, Duration.ofSeconds(30)));
   }
 
   @Test

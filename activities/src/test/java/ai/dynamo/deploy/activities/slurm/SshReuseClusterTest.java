@@ -179,8 +179,8 @@ class SshReuseClusterTest {
         List.of(key));
     SshOptions options = ClusterFixture.options(knownHosts, false);
     String login = SshLoginKey.of(endpoint, options);
-    SshConnectionPool perRun = new SshConnectionPool(new SshConnectionPool.Settings(false, Duration.ofSeconds(30)));
-    SshConnectionPool across = new SshConnectionPool(new SshConnectionPool.Settings(true, Duration.ofSeconds(30)));
+    SshConnectionPool perRun = new SshConnectionPool(new SshPoolSettings(false, Duration.ofSeconds(30)));
+    SshConnectionPool across = new SshConnectionPool(new SshPoolSettings(true, Duration.ofSeconds(30)));
     List<SshConnection> opened = new ArrayList<>();
     try {
       for (SshConnectionPool pool : List.of(perRun, across)) {

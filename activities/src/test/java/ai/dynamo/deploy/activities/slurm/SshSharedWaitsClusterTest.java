@@ -188,6 +188,55 @@ class SshSharedWaitsClusterTest {
     assertSame(waits, SlurmSession.guard(ctx, SlurmSession::ssh), "idle again for the next step");
   }
 
+  /**
+   * The deploys a worker runs (or has just run: a follower lingers) against one login node: each has a status follower,
+   * which keeps a channel open for as long as it runs. Nine of them no longer take every channel of one connection, so
+   * a new run's step still runs its command at once (before, it waited for a channel until a follower ended: the
+   * preflight of the ninth deploy in a minute hung "checking" for up to a minute).
+   */
+  @Test
+  void followersOfManyRunsLeaveChannelsForTheNextRunsStep() throws Exception {
+    // A step of the first run holds its connection throughout, so no idle one is left for the new run's step.
+    java.util.concurrent.CompletableFuture<String> dirMade = new java.util.concurrent.CompletableFuture<>();
+    CountDownLatch hold = new CountDownLatch(1);
+    Future<Object> holder = threads.submit(() -> SlurmSession.guard(ctx, s -> {
+      String d = s.ssh().home() + "/.follow-test-" + UUID.randomUUID();
+      s.ssh().run("mkdir -p " + d, RemoteShell.Retry.SAFE);
+      dirMade.complete(d);
+      await(hold);
+      return null;
+    }));
+    String dir = dirMade.get(60, TimeUnit.SECONDS);
+    List<StatusFollower> followers = new ArrayList<>();
+    List<SshConnection> connections = new ArrayList<>();
+    try {
+      for (int i = 0; i <= ChannelSlots.CHANNELS; i++) {
+        DeployContext run = new DeployContext(ctx.request(), ctx.workflowId() + "-" + i, UUID.randomUUID().toString());
+        StatusFollower.Connection c = SlurmSession.forFollower(run);
+        connections.add(c.ssh());
+        StatusFollower f = new StatusFollower(c, dir, List.of("svc-" + i + "/status"), Duration.ofMinutes(10)).start();
+        followers.add(f);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (f.snapshot().connects() == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(1, f.snapshot().connects(), "follower " + i + " runs its tail: " + f.snapshot().problem());
+      }
+      for (SshConnection c : new HashSet<>(connections)) {
+        long on = connections.stream().filter(x -> x == c).count();
+        assertTrue(on <= SharedConnection.followerLimit(c), on + " followers on one connection");
+      }
+      assertEquals(3, new HashSet<>(connections).size(), "9 followers, at most 4 per connection");
+      // A new run's step: its command gets a channel within a short bound instead of waiting for a follower to end.
+      DeployContext next = new DeployContext(ctx.request(), ctx.workflowId() + "-next", UUID.randomUUID().toString());
+      String out = SlurmSession.guard(next, false, Duration.ofSeconds(5),
+          s -> s.ssh().run("echo next", RemoteShell.Retry.SAFE).stdout().strip());
+      assertEquals("next", out);
+    } finally {
+      followers.forEach(StatusFollower::close);
+      hold.countDown();
+      holder.get(60, TimeUnit.SECONDS);
+    }
+  }
+
   /** Another run joins a shared connection that has logged in, not one a run's waits share without ever logging in. */
   @Test
   void anotherRunJoinsALoggedInSharedConnectionBeforeOneThatNeverLoggedIn() throws Exception {
