@@ -22,10 +22,12 @@ import java.util.UUID;
  * seconds"): the deploy workflow on Temporal's Java test server with the real Slurm target, from start to READY
  * {@code unchanged} (validate, plan, preflight, plan update with its squeue health check). Not a unit test: run by
  * activities/bench/run.sh, which prints a Markdown table for BENCHMARKS.md. Graph: a 2-node x 8-GPU decode group
- * and a CPU front end (ports 26900-26901).
+ * and a CPU front end, on ports 26900-26901 (another pair with {@code -Dbench.firstPort=N}: N and N+1, when several
+ * people measure on one host, whose nodes share its ports).
  */
 public final class IdenticalRerunBenchmark {
   private static final int RERUNS = 10;
+  private static final int FIRST_PORT = Integer.getInteger("bench.firstPort", 26900);
 
   public static void main(String[] args) throws Exception {
     try (ClusterFixture fx = new ClusterFixture("bench");
@@ -35,10 +37,10 @@ public final class IdenticalRerunBenchmark {
           + "\ncomponents:\n"
           + "  - name: decode\n    cmd: [python3, " + standin + "]\n"
           + "    run_config: {input: \"dyn://b.decode.generate\", output: echo, num_nodes: 2,"
-          + " leader_addr: \"127.0.0.1:26901\"}\n"
+          + " leader_addr: \"127.0.0.1:" + (FIRST_PORT + 1) + "\"}\n"
           + "    resources: {cpu: 1, memory: 128Mi, gpu: 8}\n"
           + "  - name: frontend\n    cmd: [python3, " + standin + "]\n"
-          + "    run_config: {input: http, output: dyn}\n    parameters: {port: 26900}\n"
+          + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FIRST_PORT + "}\n"
           + "    resources: {cpu: 1, memory: 128Mi}\n");
       Map<String, String> settings = new TreeMap<>(fx.settings());
       settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
