@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -42,11 +41,7 @@ public final class IdenticalRerunBenchmark {
           + "  - name: frontend\n    cmd: [python3, " + standin + "]\n"
           + "    run_config: {input: http, output: dyn}\n    parameters: {port: " + FIRST_PORT + "}\n"
           + "    resources: {cpu: 1, memory: 128Mi}\n");
-      Map<String, String> settings = new TreeMap<>(fx.settings());
-      settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-      settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-      settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-      settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+      Map<String, String> settings = fx.targetSettings();
       DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "bench", settings),
           new DeployOptions(Duration.ofMinutes(3), Duration.ofMinutes(3), "bench"));
       long first = run(env, request, Phase.READY, null);

@@ -104,11 +104,7 @@ public final class ReadinessPushBenchmark {
 
   /** Deploys, returns start and READY instants; the jobs stay until {@link #cancel}. */
   private Instant[] deploy(Graph g) {
-    Map<String, String> settings = new TreeMap<>(fx.settings());
-    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-    settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    Map<String, String> settings = fx.targetSettings();
     settings.put("time", "00:30:00");
     DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "bench", settings),
         new DeployOptions(Duration.ofMinutes(5), Duration.ofMinutes(5), "bench"));

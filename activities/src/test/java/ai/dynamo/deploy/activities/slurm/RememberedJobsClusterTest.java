@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -96,11 +95,7 @@ class RememberedJobsClusterTest {
   }
 
   private static DeployContext context(ClusterFixture fx, Graph g) {
-    Map<String, String> settings = new TreeMap<>(fx.settings());
-    settings.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-    settings.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-    settings.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-    settings.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    Map<String, String> settings = fx.targetSettings();
     DeployRequest request = DeployRequest.of(g, new TargetSpec("slurm", "test", settings), DeployOptions.defaults("test"));
     return new DeployContext(request, "deploy/slurm/test/" + g.name(), UUID.randomUUID().toString());
   }

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,11 +82,7 @@ class SlurmOperatingTest {
   }
 
   private TargetSpec target() {
-    Map<String, String> s = new TreeMap<>(fx.settings());
-    s.put(SlurmSettings.SSH_HOST, fx.endpoint.user() + "@" + fx.endpoint.hostName() + ":" + fx.endpoint.port());
-    s.put(SlurmSettings.SSH_KEY, fx.endpoint.identityFiles().get(0).toString());
-    s.put(SlurmSettings.KNOWN_HOSTS, fx.knownHosts().toString());
-    s.put(SlurmSettings.SSH_CONFIG, "/dev/null");
+    Map<String, String> s = fx.targetSettings();
     return new TargetSpec("slurm", location, s);
   }
 
