@@ -22,13 +22,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +71,7 @@ public final class FakeTarget implements DeployTarget {
 
   private final Clock clock;
   private final FakeStateStore store;
-  private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
+  private final FakeFailures failures = new FakeFailures();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   private final FakeHeldStarts held = new FakeHeldStarts();
 
@@ -165,10 +162,7 @@ public final class FakeTarget implements DeployTarget {
         throw TargetFailure.transientFailure("interrupted during preflight", e);
       }
     }
-    String failure = ctx.settings().get(PREFLIGHT_FAILURE);
-    if (failure != null) {
-      throw new TargetFailure(failure, "fake preflight refused: " + failure);
-    }
+    FakeFailures.preflight(ctx);
     return List.of();
   }
 
@@ -203,15 +197,9 @@ public final class FakeTarget implements DeployTarget {
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
     String name = component.name();
-    int transientFailures = Integer.parseInt(ctx.setting(TRANSIENT_APPLY_FAILURES, "0"));
-    int attempt = applyAttempts.computeIfAbsent(ctx.workflowId() + "/" + name + "/" + stage, k -> new AtomicInteger())
-        .incrementAndGet();
-    if (attempt <= transientFailures) {
-      calls.add("apply-transient-failure " + name + " " + stage);
-      throw TargetFailure.transientFailure("fake API unavailable (attempt " + attempt + ")", null);
-    }
+    failures.apply(ctx, name, stage, calls);
     calls.add("apply " + name + " " + stage);
-    if (fails(ctx, name, "apply")) throw TargetFailure.componentFailed(failMessage(ctx, component));
+    if (fails(ctx, name, "apply")) throw TargetFailure.componentFailed(FakeFailures.message(ctx, component));
     synchronized (this) {
       FakeRevisions.applied(state(ctx), name, revision, ctx.request().specDigest(), stage, clock);
       store.save();
@@ -234,7 +222,7 @@ public final class FakeTarget implements DeployTarget {
     long readyAfter =
         Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS + "." + name, defaultReadyAfter))).toMillis();
     Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
-    boolean neverReady = listed(ctx, NEVER_READY, name);
+    boolean neverReady = FakeFailures.neverReady(ctx, name);
     boolean lastStage = stage != Stage.LEADER;
     while (true) {
       // Read each poll: a fix (FakeTarget.fix) during a wait takes effect.
@@ -248,7 +236,7 @@ public final class FakeTarget implements DeployTarget {
       }
       String token = "applied@" + appliedAt;
       if (fail) {
-        String message = failMessage(ctx, component);
+        String message = FakeFailures.message(ctx, component);
         watch.report(0, desired, message, token);
         calls.add("failed " + name + " " + stage);
         throw TargetFailure.componentFailed(message);
@@ -343,20 +331,12 @@ public final class FakeTarget implements DeployTarget {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  private static boolean listed(DeployContext ctx, String key, String name) {
-    String value = ctx.settings().get(key);
-    return value != null && Arrays.stream(value.split(",")).map(String::trim).anyMatch(name::equals);
-  }
-
+  /** A failure {@link FakeFailures} scripts here, unless {@link #fix} fixed it. */
   private boolean fails(DeployContext ctx, String name, String where) {
-    if (!listed(ctx, FAIL_COMPONENT, name) || !ctx.setting(FAIL_STAGE, "await").equals(where)) return false;
+    if (!FakeFailures.scripted(ctx, name, where)) return false;
     synchronized (this) {
       return !state(ctx).fixed.contains(name);
     }
-  }
-
-  private static String failMessage(DeployContext ctx, Component c) {
-    return ctx.setting(FAIL_MESSAGE, "pod " + Names.dnsLabel(c.name()) + "-0: CrashLoopBackOff (exit code 1)");
   }
 
   private FakeState state(DeployContext ctx) {
