@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * Which pods belong to a workload's current revision, as Kubernetes' controllers label them: the pods that
- * {@link WorkloadReadiness}'s pod rules judge during an update (a helper of those rules, not a rule of its own).
+ * {@link PodRules} judge during an update (a helper of those rules, not a rule of its own).
  */
 final class CurrentPods {
   private CurrentPods() {}

@@ -29,7 +29,6 @@ import ai.dynamo.deploy.workflows.RollbackRequest;
 import ai.dynamo.deploy.workflows.Stage;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,30 +214,14 @@ public final class K8sTarget implements DeployTarget, AutoCloseable {
 
   /**
    * Every object of this stage exists, is ours, and was written for this revision by a request with this very spec
-   * (the revision label and the spec-digest annotation): a retried deploy checks it instead of applying it again.
-   * A revision number is reused after a failed one, hence the spec digest too.
+   * ({@link CurrentStage}): a retried deploy checks it instead of applying it again.
    */
   @Override
   public boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
     ManifestSet set = manifests(ctx, revision);
     List<HasMetadata> objects = ManifestSet.forStage(component, set.component(component.name()), stage);
     if (objects.isEmpty()) return false; // nothing to apply: nothing to skip either
-    KubernetesClient client = client(ctx);
-    for (HasMetadata want : objects) {
-      HasMetadata live;
-      try {
-        live = client.resource(want).inNamespace(set.namespace()).get();
-      } catch (KubernetesClientException e) {
-        throw KubeErrors.translate(e, "read " + ManifestSet.key(want));
-      }
-      if (live == null || !ServerSideApplier.owned(live, set.graphLabel())) return false;
-      Map<String, String> annotations = live.getMetadata().getAnnotations();
-      if (!Integer.toString(revision).equals(live.getMetadata().getLabels().get(ManifestSet.REVISION))
-          || annotations == null || !ctx.request().specDigest().equals(annotations.get(ManifestSet.SPEC_DIGEST))) {
-        return false;
-      }
-    }
-    return true;
+    return CurrentStage.isCurrent(client(ctx), set, objects, revision, ctx.request().specDigest());
   }
 
   /**

@@ -243,14 +243,14 @@ final class ReadinessWaiter {
     // the controllers have seen the new spec: before that, the pods may be the old ones.
     boolean observed = workloads.stream().allMatch(w -> live.containsKey(w.getMetadata().getName()))
         && live.values().stream().allMatch(WorkloadReadiness::specObserved);
-    String podProblem = observed ? WorkloadReadiness.podFailure(pods, clock.instant(), unschedulableGrace) : null;
+    String podProblem = observed ? PodRules.podFailure(pods, clock.instant(), unschedulableGrace) : null;
     for (HasMetadata w : workloads) {
       if (podProblem == null && LeaderWorkerSetApi.is(w)) {
         podProblem = WorkloadReadiness.groupRestartFailure(w.getMetadata().getName(), restarts.worst());
       }
     }
     if (podProblem != null) return Verdict.failed(Math.min(ready, desired), desired, podProblem);
-    String pending = WorkloadReadiness.pendingReason(pods);
+    String pending = PodRules.pendingReason(pods);
     return Verdict.waiting(Math.min(ready, desired), desired, pending != null ? pending : waiting);
   }
 
@@ -268,7 +268,7 @@ final class ReadinessWaiter {
       boolean leaderUp = v.isReady() || pods.stream()
           .filter(p -> job.getMetadata().getName().equals(p.getMetadata().getLabels().get("job-name"))
               || p.getMetadata().getName().startsWith(job.getMetadata().getName() + "-0"))
-          .anyMatch(WorkloadReadiness::podReady);
+          .anyMatch(PodRules::podReady);
       return leaderUp
           ? new Verdict(State.READY, 1, 1, "job " + job.getMetadata().getName() + ": leader running")
           : Verdict.waiting(0, 1, "job " + job.getMetadata().getName() + ": leader not running yet");
@@ -286,7 +286,7 @@ final class ReadinessWaiter {
     Verdict groups = WorkloadReadiness.leaderWorkerSet(lws);
     int workers = LeaderWorkerSetApi.replicas(lws) * (LeaderWorkerSetApi.size(lws) - 1);
     if (groups.isReady()) return new Verdict(State.READY, workers, workers, groups.message());
-    int ready = (int) pods.stream().filter(WorkloadReadiness::podReady).count();
+    int ready = (int) pods.stream().filter(PodRules::podReady).count();
     return new Verdict(groups.state(), Math.min(ready, workers), workers, groups.message());
   }
 

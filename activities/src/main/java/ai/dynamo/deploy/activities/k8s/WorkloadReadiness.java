@@ -1,10 +1,7 @@
 package ai.dynamo.deploy.activities.k8s;
 
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -13,19 +10,15 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Every readiness rule of the Kubernetes target, in one place (like Helm's pkg/kube ready checker). Pure: objects
- * and pods in, a {@link Verdict} out. docs/kubernetes-target.md lists the rules; each has a test in
- * WorkloadReadinessTest. Which pods belong to the current revision is a helper of the pod rules, {@link CurrentPods}.
+ * The workload readiness rules of the Kubernetes target, in one place (like Helm's pkg/kube ready checker). Pure:
+ * objects (and for a LeaderWorkerSet's leaders, pods) in, a {@link Verdict} out. docs/kubernetes-target.md lists the
+ * rules; each has a test in WorkloadReadinessTest. The pod rules are {@link PodRules}; which pods belong to the current
+ * revision is a helper of those, {@link CurrentPods}.
  *
  * <ul>
  *   <li>Deployment: ready when {@code observedGeneration >= generation}, {@code updatedReplicas == replicas},
@@ -40,17 +33,14 @@ import java.util.Set;
  *       {@code observedGeneration >= generation}, {@code readyReplicas} and {@code updatedReplicas} reach
  *       {@code replicas}, and the {@code Available} condition is true; failed when a group was recreated
  *       {@value #MAX_GROUP_RESTARTS} times during the wait ({@code RecreateGroupOnPodRestart}: a crash loop).
- *   <li>Pods: a container (or init container) waiting with {@code CrashLoopBackOff}, {@code ImagePullBackOff},
- *       {@code ErrImagePull}, {@code CreateContainerConfigError} or {@code InvalidImageName} fails at once, naming the
- *       pod and reason; a pod {@code Unschedulable} for longer than the grace period fails too.
+ *   <li>Pods ({@link PodRules}): a container (or init container) waiting with {@code CrashLoopBackOff},
+ *       {@code ImagePullBackOff}, {@code ErrImagePull}, {@code CreateContainerConfigError} or
+ *       {@code InvalidImageName} fails at once, naming the pod and reason; a pod {@code Unschedulable} for longer
+ *       than the grace period fails too.
  * </ul>
  */
 final class WorkloadReadiness {
   private WorkloadReadiness() {}
-
-  /** Container waiting reasons that waiting longer does not fix. */
-  static final Set<String> FATAL_WAITING_REASONS =
-      Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError", "InvalidImageName");
 
   static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 
@@ -226,7 +216,8 @@ final class WorkloadReadiness {
     for (Pod p : leaders) {
       String group = p.getMetadata().getLabels() == null ? null
           : p.getMetadata().getLabels().get(LeaderWorkerSetApi.GROUP_INDEX_LABEL);
-      if (group != null && group.matches("[0-9]{1,9}") && podReady(p) && Integer.parseInt(group) < replicas) {
+      if (group != null && group.matches("[0-9]{1,9}") && PodRules.podReady(p)
+          && Integer.parseInt(group) < replicas) {
         readyGroups.add(group);
       }
     }
@@ -254,65 +245,6 @@ final class WorkloadReadiness {
   }
 
   /**
-   * The first pod problem that waiting cannot fix, or null. {@code now} and {@code unschedulableGrace} decide when an
-   * Unschedulable pod counts as failed.
-   */
-  static String podFailure(List<Pod> pods, Instant now, Duration unschedulableGrace) {
-    for (Pod pod : pods) {
-      String name = pod.getMetadata().getName();
-      if (pod.getStatus() == null) continue;
-      List<ContainerStatus> statuses = new ArrayList<>();
-      if (pod.getStatus().getInitContainerStatuses() != null) statuses.addAll(pod.getStatus().getInitContainerStatuses());
-      if (pod.getStatus().getContainerStatuses() != null) statuses.addAll(pod.getStatus().getContainerStatuses());
-      for (ContainerStatus cs : statuses) {
-        ContainerStateWaiting waiting = cs.getState() == null ? null : cs.getState().getWaiting();
-        if (waiting != null && FATAL_WAITING_REASONS.contains(waiting.getReason())) {
-          String detail = waiting.getMessage() == null || waiting.getMessage().isBlank() ? "" : ": " + waiting.getMessage();
-          String exit = "";
-          if ("CrashLoopBackOff".equals(waiting.getReason()) && cs.getLastState() != null
-              && cs.getLastState().getTerminated() != null) {
-            exit = " (exit code " + cs.getLastState().getTerminated().getExitCode() + ", " + orZero(cs.getRestartCount(), 0)
-                + " restarts)";
-          }
-          return "pod " + name + ": " + waiting.getReason() + exit + detail;
-        }
-      }
-      String unschedulable = unschedulable(pod, now, unschedulableGrace);
-      if (unschedulable != null) return unschedulable;
-    }
-    return null;
-  }
-
-  /** A pod still waiting to be scheduled, for progress messages: "pod x: Unschedulable (...)", or null. */
-  static String pendingReason(List<Pod> pods) {
-    for (Pod pod : pods) {
-      PodCondition c = scheduledCondition(pod);
-      if (c != null && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())) {
-        return "pod " + pod.getMetadata().getName() + ": Unschedulable"
-            + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
-      }
-    }
-    return null;
-  }
-
-  private static String unschedulable(Pod pod, Instant now, Duration grace) {
-    PodCondition c = scheduledCondition(pod);
-    if (c == null || !"False".equals(c.getStatus()) || !"Unschedulable".equals(c.getReason())) return null;
-    Instant since = parse(c.getLastTransitionTime());
-    if (since != null && Duration.between(since, now).compareTo(grace) < 0) return null;
-    return "pod " + pod.getMetadata().getName() + ": Unschedulable for more than " + grace.toSeconds() + "s"
-        + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
-  }
-
-  private static PodCondition scheduledCondition(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return null;
-    for (PodCondition c : pod.getStatus().getConditions()) {
-      if ("PodScheduled".equals(c.getType())) return c;
-    }
-    return null;
-  }
-
-  /**
    * Whether the controller has seen the workload's current spec. Until it has, the pods there belong to the
    * previous spec, so their problems are not the new revision's (Jobs have no observed generation: always true).
    */
@@ -333,30 +265,11 @@ final class WorkloadReadiness {
     return true;
   }
 
-  /** Whether a pod is Running with every container ready (for multi-node batch leaders). */
-  static boolean podReady(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return false;
-    if ("Succeeded".equals(pod.getStatus().getPhase())) return true;
-    for (PodCondition c : pod.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) return "True".equals(c.getStatus());
-    }
-    return false;
-  }
-
   private static boolean generationObserved(Long generation, Long observed) {
     return generation == null || (observed != null && observed >= generation);
   }
 
   private static int orZero(Integer value, int otherwise) {
     return value == null ? otherwise : value;
-  }
-
-  private static Instant parse(String time) {
-    if (time == null) return null;
-    try {
-      return Instant.parse(time);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -20,7 +20,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every rule of {@link WorkloadReadiness}, one at a time: each test breaks exactly one condition of readiness. */
+/**
+ * Every rule of {@link WorkloadReadiness} and {@link PodRules}, one at a time: each test breaks exactly one condition
+ * of readiness.
+ */
 class WorkloadReadinessTest {
 
   // ---- Deployment ----------------------------------------------------------------------------------------------
@@ -173,10 +176,10 @@ class WorkloadReadinessTest {
   @Test
   void fatalContainerStatesFailNamingPodAndReason() {
     for (String reason : List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError")) {
-      String failure = WorkloadReadiness.podFailure(List.of(waiting(reason)), Instant.now(), Duration.ofMinutes(5));
+      String failure = PodRules.podFailure(List.of(waiting(reason)), Instant.now(), Duration.ofMinutes(5));
       assertEquals("pod p-0: " + reason + ": m", failure);
     }
-    assertNull(WorkloadReadiness.podFailure(List.of(waiting("ContainerCreating")), Instant.now(), Duration.ofMinutes(5)),
+    assertNull(PodRules.podFailure(List.of(waiting("ContainerCreating")), Instant.now(), Duration.ofMinutes(5)),
         "an ordinary start is not a failure");
   }
 
@@ -185,7 +188,7 @@ class WorkloadReadinessTest {
     Pod pod = new PodBuilder().withNewMetadata().withName("p-1").endMetadata().withNewStatus()
         .addNewInitContainerStatus().withName("init").withNewState().withNewWaiting().withReason("ErrImagePull")
         .endWaiting().endState().endInitContainerStatus().endStatus().build();
-    assertEquals("pod p-1: ErrImagePull", WorkloadReadiness.podFailure(List.of(pod), Instant.now(), Duration.ZERO));
+    assertEquals("pod p-1: ErrImagePull", PodRules.podFailure(List.of(pod), Instant.now(), Duration.ZERO));
   }
 
   @Test
@@ -195,9 +198,9 @@ class WorkloadReadinessTest {
         .withType("PodScheduled").withStatus("False").withReason("Unschedulable").withMessage("0/4 nodes")
         .withLastTransitionTime(since.toString()).endCondition().endStatus().build();
     Duration grace = Duration.ofMinutes(5);
-    assertNull(WorkloadReadiness.podFailure(List.of(pod), since.plus(Duration.ofMinutes(4)), grace));
-    assertEquals("pod p-2: Unschedulable (0/4 nodes)", WorkloadReadiness.pendingReason(List.of(pod)));
-    String failure = WorkloadReadiness.podFailure(List.of(pod), since.plus(Duration.ofMinutes(6)), grace);
+    assertNull(PodRules.podFailure(List.of(pod), since.plus(Duration.ofMinutes(4)), grace));
+    assertEquals("pod p-2: Unschedulable (0/4 nodes)", PodRules.pendingReason(List.of(pod)));
+    String failure = PodRules.podFailure(List.of(pod), since.plus(Duration.ofMinutes(6)), grace);
     assertEquals("pod p-2: Unschedulable for more than 300s (0/4 nodes)", failure);
   }
 

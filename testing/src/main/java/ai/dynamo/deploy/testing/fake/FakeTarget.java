@@ -22,16 +22,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * A real, in-process deploy target that runs nothing: it keeps what it "runs" in memory (and in a directory when
@@ -76,7 +71,7 @@ public final class FakeTarget implements DeployTarget {
 
   private final Clock clock;
   private final FakeStateStore store;
-  private final Map<String, AtomicInteger> applyAttempts = new ConcurrentHashMap<>();
+  private final FakeFailures failures = new FakeFailures();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   private final FakeHeldStarts held = new FakeHeldStarts();
 
@@ -128,17 +123,13 @@ public final class FakeTarget implements DeployTarget {
   /** What runs for a graph at a place: component name -> revision. */
   public synchronized Map<String, Integer> running(String location, String graph) {
     FakeState s = store.find(location, graph);
-    if (s == null) return Map.of();
-    return s.units.entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().revision, (a, b) -> a, TreeMap::new));
+    return s == null ? Map.of() : FakeRevisions.running(s, unit -> unit.revision);
   }
 
   /** What runs for a graph at a place: component name -> spec digest of the deploy that applied it. */
   public synchronized Map<String, String> runningSpecs(String location, String graph) {
     FakeState s = store.find(location, graph);
-    if (s == null) return Map.of();
-    return s.units.entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().specDigest, (a, b) -> a, TreeMap::new));
+    return s == null ? Map.of() : FakeRevisions.running(s, unit -> unit.specDigest);
   }
 
   /** The cause of a component's scripted failure is fixed: from now on it does not fail (pause -> retry tests). */
@@ -171,10 +162,7 @@ public final class FakeTarget implements DeployTarget {
         throw TargetFailure.transientFailure("interrupted during preflight", e);
       }
     }
-    String failure = ctx.settings().get(PREFLIGHT_FAILURE);
-    if (failure != null) {
-      throw new TargetFailure(failure, "fake preflight refused: " + failure);
-    }
+    FakeFailures.preflight(ctx);
     return List.of();
   }
 
@@ -209,25 +197,11 @@ public final class FakeTarget implements DeployTarget {
   @Override
   public ReadyState apply(DeployContext ctx, int revision, Component component, Stage stage) {
     String name = component.name();
-    int transientFailures = Integer.parseInt(ctx.setting(TRANSIENT_APPLY_FAILURES, "0"));
-    int attempt = applyAttempts.computeIfAbsent(ctx.workflowId() + "/" + name + "/" + stage, k -> new AtomicInteger())
-        .incrementAndGet();
-    if (attempt <= transientFailures) {
-      calls.add("apply-transient-failure " + name + " " + stage);
-      throw TargetFailure.transientFailure("fake API unavailable (attempt " + attempt + ")", null);
-    }
+    failures.apply(ctx, name, stage, calls);
     calls.add("apply " + name + " " + stage);
-    if (fails(ctx, name, "apply")) throw TargetFailure.componentFailed(failMessage(ctx, component));
+    if (fails(ctx, name, "apply")) throw TargetFailure.componentFailed(FakeFailures.message(ctx, component));
     synchronized (this) {
-      FakeState s = state(ctx);
-      FakeState.Unit unit = s.units.get(name);
-      if (unit == null || unit.revision != revision || !unit.specDigest.equals(ctx.request().specDigest())) {
-        unit = new FakeState.Unit(revision);
-        unit.specDigest = ctx.request().specDigest();
-        s.units.put(name, unit);
-      }
-      // Idempotent: a repeated apply of the same stage keeps the first time, as a real object would.
-      unit.appliedAt.putIfAbsent(stage.name(), clock.millis());
+      FakeRevisions.applied(state(ctx), name, revision, ctx.request().specDigest(), stage, clock);
       store.save();
     }
     return new ReadyState(0, stage.units(component), "applied " + stage.name().toLowerCase() + " of revision " + revision);
@@ -248,7 +222,7 @@ public final class FakeTarget implements DeployTarget {
     long readyAfter =
         Duration.ofSeconds(Long.parseLong(ctx.setting(READY_AFTER_SECONDS + "." + name, defaultReadyAfter))).toMillis();
     Duration poll = Duration.ofMillis(Long.parseLong(ctx.setting(POLL_MILLIS, "200")));
-    boolean neverReady = listed(ctx, NEVER_READY, name);
+    boolean neverReady = FakeFailures.neverReady(ctx, name);
     boolean lastStage = stage != Stage.LEADER;
     while (true) {
       // Read each poll: a fix (FakeTarget.fix) during a wait takes effect.
@@ -256,14 +230,13 @@ public final class FakeTarget implements DeployTarget {
           fails(ctx, name, stage.name().toLowerCase()) || (lastStage && fails(ctx, name, "await"));
       long appliedAt;
       synchronized (this) {
-        FakeState.Unit unit = state(ctx).units.get(name);
-        Long at = unit == null || unit.revision != revision ? null : unit.appliedAt.get(stage.name());
+        Long at = FakeRevisions.appliedAt(state(ctx), name, revision, stage);
         if (at == null) throw TargetFailure.transientFailure(name + " " + stage + " is not applied yet", null);
         appliedAt = at;
       }
       String token = "applied@" + appliedAt;
       if (fail) {
-        String message = failMessage(ctx, component);
+        String message = FakeFailures.message(ctx, component);
         watch.report(0, desired, message, token);
         calls.add("failed " + name + " " + stage);
         throw TargetFailure.componentFailed(message);
@@ -288,12 +261,7 @@ public final class FakeTarget implements DeployTarget {
   public synchronized void recordRevision(DeployContext ctx, RevisionRecord record) {
     calls.add("record " + ctx.graph().name() + " rev " + record.revision());
     FakeState s = state(ctx);
-    s.revisions.removeIf(r -> r.revision() == record.revision());
-    s.revisions.add(record);
-    s.liveRevision = record.revision();
-    s.revisionComponents.put(
-        record.revision(), ctx.graph().components().stream().map(Component::name).toList());
-    s.units.values().removeIf(u -> u.revision != record.revision());
+    FakeRevisions.recorded(s, record, ctx.graph().components().stream().map(Component::name).toList());
     int restores = ctx.request().options() == null ? 0 : ctx.request().options().restoresRevision();
     FakeHistory.ready(s, record, restores > 0 ? "rolled back to " + restores : "");
     s.specs.put(record.revision(), new RevisionSpec(ctx.graph(), record.specDigest(), ctx.settings()));
@@ -313,9 +281,8 @@ public final class FakeTarget implements DeployTarget {
 
   @Override
   public synchronized boolean isCurrent(DeployContext ctx, int revision, Component component, Stage stage) {
-    FakeState.Unit unit = state(ctx).units.get(component.name());
-    boolean current = unit != null && unit.revision == revision
-        && unit.specDigest.equals(ctx.request().specDigest()) && unit.appliedAt.containsKey(stage.name());
+    boolean current =
+        FakeRevisions.isCurrent(state(ctx), component.name(), revision, ctx.request().specDigest(), stage);
     if (current) calls.add("current " + component.name() + " " + stage);
     return current;
   }
@@ -324,22 +291,7 @@ public final class FakeTarget implements DeployTarget {
   public synchronized String rollback(DeployContext ctx, RollbackRequest request, ReadinessWatch watch) {
     calls.add("rollback " + ctx.graph().name() + " rev " + request.failedRevision() + " -> " + request.previousRevision());
     FakeState s = state(ctx);
-    // Like re-applying the previous revision's objects: what it had comes back, what only the failed one had goes.
-    List<String> previous = s.revisionComponents.getOrDefault(request.previousRevision(), List.of());
-    for (String name : List.copyOf(s.units.keySet())) {
-      FakeState.Unit unit = s.units.get(name);
-      if (unit.revision != request.failedRevision()) continue;
-      if (previous.contains(name)) {
-        FakeState.Unit restored = new FakeState.Unit(request.previousRevision());
-        RevisionSpec spec = s.specs.get(request.previousRevision());
-        restored.specDigest = spec == null ? "" : spec.specDigest();
-        restored.appliedAt.put(Stage.ALL.name(), clock.millis());
-        s.units.put(name, restored);
-      } else {
-        s.units.remove(name);
-      }
-    }
-    s.liveRevision = request.previousRevision();
+    FakeRevisions.rolledBack(s, request.failedRevision(), request.previousRevision(), clock);
     FakeHistory.rolledBack(s, new RevisionEntry(request.failedRevision(), clock.millis(), ctx.request().specDigest(),
         RevisionStatus.ROLLED_BACK, ctx.request().options() == null ? "" : ctx.request().options().startedBy(),
         request.reason(), ctx.workflowId(), ctx.runId()));
@@ -379,20 +331,12 @@ public final class FakeTarget implements DeployTarget {
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
-  private static boolean listed(DeployContext ctx, String key, String name) {
-    String value = ctx.settings().get(key);
-    return value != null && Arrays.stream(value.split(",")).map(String::trim).anyMatch(name::equals);
-  }
-
+  /** A failure {@link FakeFailures} scripts here, unless {@link #fix} fixed it. */
   private boolean fails(DeployContext ctx, String name, String where) {
-    if (!listed(ctx, FAIL_COMPONENT, name) || !ctx.setting(FAIL_STAGE, "await").equals(where)) return false;
+    if (!FakeFailures.scripted(ctx, name, where)) return false;
     synchronized (this) {
       return !state(ctx).fixed.contains(name);
     }
-  }
-
-  private static String failMessage(DeployContext ctx, Component c) {
-    return ctx.setting(FAIL_MESSAGE, "pod " + Names.dnsLabel(c.name()) + "-0: CrashLoopBackOff (exit code 1)");
   }
 
   private FakeState state(DeployContext ctx) {
