@@ -74,7 +74,8 @@ final class DeployDiffCommand implements Callable<Integer> {
         } else {
           if (flagged == null) graph = GraphFiles.load(file, where.kind(), new PrintWriter(PrintWriter.nullWriter()));
           DeployCommand.checkUpdateSettings(where.settings(), graph);
-          DeployRequest request = DeployRequest.of(graph, where, DeployOptions.defaults(DeployCommand.startedBy()));
+          DeployRequest request = DeployRequest.of(graph, where,
+              DeployOptions.defaults(DeployCommand.startedBy(temporal.callerEnvironment())));
           diff = DeployDiffs.diff(service.client(), request, temporal.requestTimeout());
         }
       } catch (StatusRuntimeException e) {
