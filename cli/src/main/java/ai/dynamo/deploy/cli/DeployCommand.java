@@ -86,7 +86,10 @@ public final class DeployCommand implements Callable<Integer> {
           "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
     }
     // First, before a warning is printed: a deploy that would embed a service runs in the caller's own process.
-    if (outDir == null) temporal.handBackIfEmbedding(TemporalService.localPort());
+    if (outDir == null) {
+      temporal.handBackIfEmbedding(TemporalService.localPort());
+      target.handBackIfRelativeSshConfig();
+    }
     TargetChoice choice = target.resolve();
     // Without --target a deploy may go where the graph is deployed: its target's checks come once that is known.
     boolean kindKnown = outDir != null || target.kindGiven() != null;
