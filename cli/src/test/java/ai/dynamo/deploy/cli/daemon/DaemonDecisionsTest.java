@@ -11,13 +11,9 @@ import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,46 +189,56 @@ class DaemonDecisionsTest {
     assertEquals(here.err(), there.err());
   }
 
-  @Test
-  void ctrlCDuringRetryWaitPrintsTheDetachLineAndExitsAsAJvmOnSigint() {
-    // frontend fails, is fixed, and is then ready only after a minute: the retry's follow is still on when it is
-    // interrupted
-    String location = "interrupted";
+  /** A retry --wait whose follow is still on a minute later: frontend failed, was fixed, is ready after 60 s. */
+  private static List<String> slowRetry(String location) {
     assertEquals(1, deployed(location, "--set", "fake.failComponent=frontend", "--set",
         "fake.readyAfterSeconds.frontend=60", "--on-failure", "pause", "--pause-timeout", "2h", "--wait"));
     new FakeTarget(state).fix(location, "demo", "frontend");
-    String[] args = at("deploy", "retry", id(location), "--wait");
-    assertTimeoutPreemptively(BOUND, () -> {
-      try (var channel = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket))) {
-        Wire.write(new DataOutputStream(ChannelStreams.out(channel)),
-            new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), Map.of()));
-        DataInputStream in = new DataInputStream(ChannelStreams.in(channel));
-        StringBuilder out = new StringBuilder();
-        // The live view's first block, to its last component: the follow has begun, and prints nothing more while
-        // frontend is not ready (a block still being printed could go on after the detach line, here as in a JVM
-        // whose main thread runs on while its shutdown hooks do).
-        while (!out.toString().contains("  sglang_group: ")) readFrame(in, out);
-        channel.shutdownOutput(); // what the thin client's shutdown hook does on Ctrl-C
-        int exit;
-        while ((exit = readFrame(in, out)) < 0) {
-          // frames up to the exit code
-        }
-        assertEquals(RequestThread.INTERRUPTED_EXIT, exit, out.toString());
-        assertTrue(out.toString().endsWith(System.lineSeparator() + "Detached; the deploy keeps running. Re-attach:"
-            + " dynamo deploy status " + id(location) + " --wait" + System.lineSeparator()), out.toString());
-      }
-    });
-    // the retried run goes on in Temporal: it is cancelled here, as the deploy it is
-    assertEquals(0, inProcess(at("deploy", "cancel", id(location))).exitCode());
+    return List.of(at("deploy", "retry", id(location), "--wait"));
   }
 
-  /** Reads one frame: appends standard output to {@code out}; returns the exit code, or -1 for another frame. */
-  private static int readFrame(DataInputStream in, StringBuilder out) throws IOException {
-    byte kind = in.readByte();
-    byte[] payload = in.readNBytes(in.readInt());
-    if (kind == Wire.EXIT) return ByteBuffer.wrap(payload).getInt();
-    if (kind == Wire.OUT) out.append(new String(payload, Charset.defaultCharset()));
-    return -1;
+  /**
+   * The live view's first block printed to its last component: the follow has begun and prints nothing more while
+   * frontend is not ready (a block still being printed could go on after the detach line, in the daemon as in a
+   * JVM whose main thread runs on while its shutdown hooks do).
+   */
+  private static boolean following(String out) {
+    return out.contains("  sglang_group: ");
+  }
+
+  @Test
+  void ctrlCDuringRetryWaitPrintsTheDetachLineAndExitsAsAJvmOnSigint() {
+    List<String> retry = slowRetry("interrupted");
+    Interrupts.Ended ended = assertTimeoutPreemptively(BOUND,
+        () -> Interrupts.overSocket(daemon, runDir, retry, DaemonDecisionsTest::following));
+    assertEquals(RequestThread.INTERRUPTED_EXIT, ended.exitCode(), ended.out());
+    assertTrue(ended.out().endsWith(System.lineSeparator() + "Detached; the deploy keeps running. Re-attach:"
+        + " dynamo deploy status " + id("interrupted") + " --wait" + System.lineSeparator()), ended.out());
+    // the retried run goes on in Temporal
+    assertEquals(0, inProcess(at("deploy", "cancel", id("interrupted"))).exitCode());
+  }
+
+  @Test
+  void theThinClientOnCtrlCDuringRetryWaitShowsWhatAProcessOfItsOwnShows() throws Exception {
+    // The same retry --wait, interrupted with SIGINT, once through the thin client and the daemon, once in a JVM of
+    // its own (DYNAMO_DAEMON=off): the same last line and exit code.
+    List<String> viaDaemonRetry = slowRetry("sigint-daemon");
+    List<String> ownRetry = slowRetry("sigint-own");
+    SocketDirectory dir = SocketDirectory.open(runDir.resolve("xdg").resolve("dynamo"), new StringBuilder())
+        .orElseThrow();
+    JarIdentity thisJar = JarIdentity.ofThisProcess();
+    try (DaemonRequests real = new DaemonRequests(); DaemonServer served = DaemonServer.start(dir.socket(thisJar.path()),
+        thisJar, Duration.ofMinutes(10), Duration.ofSeconds(1), real, new PrintWriter(new StringWriter(), true))) {
+      Interrupts.Ended viaDaemon = Interrupts.thinClient(runDir, "sigint-daemon", false, BOUND,
+          DaemonDecisionsTest::following, viaDaemonRetry);
+      Interrupts.Ended own = Interrupts.thinClient(runDir, "sigint-own", true, BOUND, DaemonDecisionsTest::following,
+          ownRetry);
+      assertEquals(RequestThread.INTERRUPTED_EXIT, own.exitCode(), own.out());
+      assertEquals(own.exitCode(), viaDaemon.exitCode(), viaDaemon.out());
+      assertEquals(generalText(own.lastLine(), "sigint-own"), generalText(viaDaemon.lastLine(), "sigint-daemon"));
+      assertTrue(viaDaemon.lastLine().startsWith("Detached; the deploy keeps running."), viaDaemon.out());
+    }
+    for (String location : List.of("sigint-daemon", "sigint-own")) inProcess(at("deploy", "cancel", id(location)));
   }
 
   @Test
