@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dynamo daemon status|stop}: the background process that answers {@code deploy status}, {@code list},
- * {@code history}, the decisions, {@code uninstall}, {@code diff} and a deploy's start without a JVM start (see {@link ai.dynamo.deploy.cli.daemon.ThinClient}). Hidden: it starts
- * itself; {@code run} is how it is started.
+ * {@code history}, the decisions, {@code uninstall}, {@code diff} and a deploy's start without a JVM start (see
+ * {@link ai.dynamo.deploy.cli.daemon.ThinClient}). Hidden: it starts itself; {@code run} is how it is started.
  */
 @Command(name = "daemon", hidden = true, mixinStandardHelpOptions = true,
     description = "The background client process of 'deploy status|list|history', of cancel, retry, rollback, abort,"

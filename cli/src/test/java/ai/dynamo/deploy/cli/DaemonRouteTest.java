@@ -27,7 +27,8 @@ class DaemonRouteTest {
 
   @Test
   void theDecisionsUninstallAndDiffRunInTheDaemonWithWaitWhereTheyTakeIt() {
-    for (String line : Set.of("deploy cancel demo", "deploy abort demo", "deploy retry demo", "deploy retry demo --wait",
+    for (String line : Set.of("deploy cancel demo", "deploy abort demo", "deploy retry demo",
+        "deploy retry demo --wait",
         "deploy rollback demo --to-revision 2 --wait", "deploy uninstall demo --keep-history --wait",
         "deploy uninstall demo --target slurm --ssh-host login1", "deploy diff -f g.yaml --target k8s -n ns",
         "deploy diff --file=g.yaml", "deploy diff -f - --reset-settings", "deploy uninstall deploy/k8s/ctx/dev/demo")) {

@@ -86,7 +86,8 @@ class DaemonDecisionsTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     DaemonClient.Outcome outcome = send(env, out, err, args);
     assertTrue(outcome.ranThere(), outcome.why());
-    return new Result(outcome.exitCode(), out.toString(Charset.defaultCharset()), err.toString(Charset.defaultCharset()));
+    Charset charset = Charset.defaultCharset();
+    return new Result(outcome.exitCode(), out.toString(charset), err.toString(charset));
   }
 
   private DaemonClient.Outcome send(Map<String, String> env, ByteArrayOutputStream out, ByteArrayOutputStream err,
