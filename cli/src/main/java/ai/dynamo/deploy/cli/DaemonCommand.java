@@ -11,12 +11,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dynamo daemon status|stop}: the background process that answers {@code deploy status}, {@code list} and
- * {@code history} without a JVM start (see {@link ai.dynamo.deploy.cli.daemon.ThinClient}). Hidden: it starts
- * itself; {@code run} is how it is started.
+ * {@code dynamo daemon status|stop}: the background process that answers {@code deploy status}, {@code list},
+ * {@code history}, the decisions, {@code uninstall}, {@code diff} and a deploy's start without a JVM start (see
+ * {@link ai.dynamo.deploy.cli.daemon.ThinClient}). Hidden: it starts itself; {@code run} is how it is started.
  */
 @Command(name = "daemon", hidden = true, mixinStandardHelpOptions = true,
-    description = "The background client process of 'deploy status|list|history' (starts itself; "
+    description = "The background client process of 'deploy status|list|history', of cancel, retry, rollback, abort,"
+        + " uninstall and diff, and of a deploy's start (starts itself; "
         + DaemonRoute.SWITCH_ENV + "=off disables it; idle exit after " + DaemonRoute.IDLE_ENV + ", default 10m).",
     footerHeading = "%nExample:%n", footer = "  dynamo daemon status")
 final class DaemonCommand implements InvocationFactory.ReadsInvocation {

@@ -86,7 +86,10 @@ public final class DeployCommand implements Callable<Integer> {
           "error: missing the graph file: dynamo deploy -f FILE [--target k8s|slurm] [--out_dir DIR | --wait]");
     }
     // First, before a warning is printed: a deploy that would embed a service runs in the caller's own process.
-    if (outDir == null) temporal.handBackIfEmbedding(TemporalService.localPort());
+    if (outDir == null) {
+      temporal.handBackIfEmbedding(TemporalService.localPort());
+      target.handBackIfRelativeSshConfig();
+    }
     TargetChoice choice = target.resolve();
     // Without --target a deploy may go where the graph is deployed: its target's checks come once that is known.
     boolean kindKnown = outDir != null || target.kindGiven() != null;
@@ -104,8 +107,8 @@ public final class DeployCommand implements Callable<Integer> {
       else spec.commandLine().getOut().println(output.write(result.document(outDir)));
       return ExitCodes.OK;
     }
-    DeployOptions options =
-        new DeployOptions(readinessTimeout, DeployOptions.DEFAULT_ROLLBACK_TIMEOUT, startedBy());
+    DeployOptions options = new DeployOptions(readinessTimeout, DeployOptions.DEFAULT_ROLLBACK_TIMEOUT,
+        startedBy(temporal.callerEnvironment()));
     options = failurePolicy(options);
     // A login node the flags name, with a bad ssh config, fails here, before anything connects; one found by name
     // is checked once found.
@@ -188,12 +191,13 @@ public final class DeployCommand implements Callable<Integer> {
     if (!problems.isEmpty()) throw new UserError(ExitCodes.INVALID, "error: " + String.join("; ", problems));
   }
 
-  static String startedBy() {
+  /** Who starts a run: this user at this host ({@code HOSTNAME} of the caller's environment when unresolvable). */
+  static String startedBy(java.util.Map<String, String> callerEnv) {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
-      host = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+      host = callerEnv.getOrDefault("HOSTNAME", "unknown-host");
     }
     return System.getProperty("user.name", "unknown") + "@" + host;
   }

@@ -61,6 +61,10 @@ final class DeployDiffCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // First, before a warning is printed: what would embed a service or read a relative ssh config runs in the
+    // caller's own process.
+    temporal.handBackIfEmbedding(TemporalService.localPort());
+    target.handBackIfRelativeSshConfig();
     TargetChoice flagged = target.namesPlace() ? target.resolve() : null;
     Graph graph = GraphFiles.load(file, flagged != null ? flagged.kind() : target.kindGiven(), err);
     DeployDiff diff;
@@ -74,7 +78,8 @@ final class DeployDiffCommand implements Callable<Integer> {
         } else {
           if (flagged == null) graph = GraphFiles.load(file, where.kind(), new PrintWriter(PrintWriter.nullWriter()));
           DeployCommand.checkUpdateSettings(where.settings(), graph);
-          DeployRequest request = DeployRequest.of(graph, where, DeployOptions.defaults(DeployCommand.startedBy()));
+          DeployRequest request = DeployRequest.of(graph, where,
+              DeployOptions.defaults(DeployCommand.startedBy(temporal.callerEnvironment())));
           diff = DeployDiffs.diff(service.client(), request, temporal.requestTimeout());
         }
       } catch (StatusRuntimeException e) {

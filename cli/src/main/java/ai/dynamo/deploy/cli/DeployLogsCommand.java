@@ -54,7 +54,8 @@ final class DeployLogsCommand implements Callable<Integer> {
     }
     Resolution found = deploy.withoutTemporal();
     if (found == null) found = deploy.run("logs", true, (client, resolved) -> resolved);
-    new ReadLogs(deploy.target.kubeconfig(), deploy.temporal.requestTimeout(), spec.commandLine().getErr())
+    new ReadLogs(deploy.target.kubeconfig(), deploy.temporal.requestTimeout(), spec.commandLine().getErr(),
+        deploy.temporal.callerInteractive())
         .read(found, new LogRequest(component, replica, rank, revision, tail, follow), spec.commandLine().getOut());
     return ExitCodes.OK;
   }

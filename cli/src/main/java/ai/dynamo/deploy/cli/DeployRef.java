@@ -34,6 +34,7 @@ final class DeployRef {
    *     Temporal no longer knows needs its flags, and the message says so
    */
   <T> T run(String verb, boolean needsTarget, BiFunction<WorkflowClient, Resolution, T> body) {
+    target.handBackIfRelativeSshConfig(); // before anything is written (a spinner, on a terminal)
     return temporal.withClient(client -> body.apply(client, resolve(client, verb, needsTarget)));
   }
 
@@ -87,6 +88,7 @@ final class DeployRef {
 
   /** The deploy at the place the flags name, without Temporal (logs and history with explicit flags), or null. */
   Resolution withoutTemporal() {
+    target.handBackIfRelativeSshConfig();
     TargetSpec place = placeFromFlags();
     if (place != null) return new Resolution(DeployIds.workflowId(place.kind(), place.location(), name), place, false);
     return null;

@@ -26,9 +26,9 @@ final class DeployRetryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return deploy.run("retry", false, (client, found) -> {
-      DeployDecisions.Outcome r =
-          DeployDecisions.retry(client, found.workflowId(), DeployCommand.startedBy(), null);
-      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine());
+      DeployDecisions.Outcome r = DeployDecisions.retry(client, found.workflowId(),
+          DeployCommand.startedBy(deploy.temporal.callerEnvironment()), null);
+      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine(), deploy.temporal.caller());
     });
   }
 }

@@ -34,8 +34,10 @@ final class DeployRollbackCommand implements Callable<Integer> {
     if (toRevision < 0) throw new UserError(ExitCodes.INVALID, "error: --to-revision must be a revision number (1, 2, ...)");
     return deploy.run("rollback", true, (client, found) -> {
       DeployDecisions.Outcome r = DeployDecisions.rollback(client, found.workflowId(), found.target(), toRevision,
-          DeployOptions.defaults(DeployCommand.startedBy()), deploy.temporal.requestTimeout());
-      return DecisionOutput.printRollback(client, r, waitForEnd, spec.commandLine());
+          DeployOptions.defaults(DeployCommand.startedBy(deploy.temporal.callerEnvironment())),
+          deploy.temporal.requestTimeout());
+      return DecisionOutput.printRollback(client, r, waitForEnd, spec.commandLine(),
+          deploy.temporal.caller());
     });
   }
 }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
             + " runs where READY was recorded), 4 Temporal or the target could not be reached (the recorded state is"
             + " still shown)."},
     footerHeading = "%nExample:%n", footer = {"  dynamo deploy status my-graph --wait", "",
-        "Without --debug, ./dynamo has status (also --wait), list, history and a deploy's start answered by a"
+        "Without --debug, ./dynamo has status, list, history, cancel, retry, rollback, abort, uninstall, diff and a"
+            + " deploy's start (with --wait too) answered by a"
             + " background client process that keeps the Temporal connection open: 'dynamo daemon status|stop';"
             + " DYNAMO_DAEMON=off: never;"
             + " it exits after DYNAMO_DAEMON_IDLE (default 10m) or when dynamo is rebuilt."})

@@ -35,11 +35,11 @@ final class DeployUninstallCommand implements Callable<Integer> {
   public Integer call() {
     return deploy.run("uninstall", true, (client, found) -> {
       DeployStarter.Started s = DeployUninstall.start(client, found.graph(), found.target(), keepHistory,
-          DeployCommand.startedBy(), null);
+          DeployCommand.startedBy(deploy.temporal.callerEnvironment()), null);
       DeployDecisions.Outcome r = new DeployDecisions.Outcome(s.workflowId(), s.runId(), "Uninstalling "
           + found.graph() + " from " + TargetLabels.of(found.target()) + ": " + s.workflowId() + " (run " + s.runId()
           + ")", true);
-      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine());
+      return DecisionOutput.print(client, r, waitForEnd, spec.commandLine(), deploy.temporal.caller());
     });
   }
 }

@@ -4,7 +4,9 @@ import ai.dynamo.deploy.cli.action.Invocation;
 import ai.dynamo.deploy.cli.action.Kubeconfig;
 import ai.dynamo.deploy.cli.action.KubeconfigIdentity;
 import ai.dynamo.deploy.cli.action.KubeconfigNamespace;
+import ai.dynamo.deploy.cli.action.RunInCallersProcess;
 import ai.dynamo.deploy.cli.action.TargetChoice;
+import ai.dynamo.deploy.cli.action.TargetProfile;
 import ai.dynamo.deploy.ir.TargetSettingKeys;
 import ai.dynamo.deploy.workflows.Durations;
 import ai.dynamo.deploy.workflows.UpdateSettings;
@@ -207,6 +209,29 @@ public final class TargetOptions implements InvocationFactory.ReadsInvocation {
           : KubeconfigNamespace.of(null, context, invocation == null ? System.getenv() : invocation.env()));
     }
     return TargetChoice.of(kind(), profile, flags, fallbacks);
+  }
+
+  /**
+   * In the daemon, a command whose Slurm settings name a relative ssh config ({@code --ssh-config}, {@code --set},
+   * or the profile) goes back to its caller's process before it writes anything ({@link RunInCallersProcess}): the
+   * CLI reads that file to name the login node, relative to its process's directory, and the daemon's is not the
+   * caller's. Settings that do not resolve are left for the command to report where it always does.
+   */
+  void handBackIfRelativeSshConfig() {
+    if (invocation == null || invocation.host().callersOwnProcess()) return;
+    boolean relative;
+    try {
+      String config = collect().settings().get(TargetSettingKeys.SLURM_SSH_CONFIG);
+      if (config == null && profile != null) {
+        config = TargetProfile.read(profile, kind()).get(TargetSettingKeys.SLURM_SSH_CONFIG);
+      }
+      relative = config != null && !config.isBlank() && !Path.of(config).isAbsolute();
+    } catch (RuntimeException unresolved) {
+      return;
+    }
+    if (relative) {
+      throw new RunInCallersProcess("a relative ssh config is read in the command's own directory, not the daemon's");
+    }
   }
 
   /** Checks the flags given for a deploy found by name against the target it is on. */

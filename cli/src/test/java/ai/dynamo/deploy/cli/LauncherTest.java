@@ -135,10 +135,14 @@ class LauncherTest {
     try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       daemon.bind(UnixDomainSocketAddress.of(socket));
       for (String verb : ai.dynamo.deploy.cli.daemon.DaemonRoute.DEPLOY_VERBS) {
-        String line = lastJava("deploy", verb, "g");
+        String line = lastJava("deploy", verb, "g", "--address", "127.0.0.1:7233");
         assertTrue(line.contains(thin) && !line.contains("SharedArchiveFile"), line);
       }
-      assertTrue(lastJava("deploy", "cancel", "g").contains(archive));
+      // logs reads the target in its own process
+      assertTrue(lastJava("deploy", "logs", "g", "frontend").contains(archive));
+      // a diff that names no service while none answers on 127.0.0.1:7233 embeds one, as a deploy's start
+      String diffEmbeds = lastJava("deploy", "diff", "-f", "g.yaml");
+      assertEquals(!answersOnTheLocalTemporalPort(), diffEmbeds.contains(archive), diffEmbeds);
       // a deploy's start runs in the daemon too; rendering files and --debug stay in this JVM, with the archive
       for (List<String> start : List.of(List.of("deploy", "-f", "g.yaml", "--wait", "--address", "127.0.0.1:7233"),
           List.of("deploy", "--target", "fake", "--file=g.yaml", "--address=temporal.example:7233"),

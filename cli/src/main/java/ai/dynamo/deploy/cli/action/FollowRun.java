@@ -15,12 +15,7 @@ import java.time.Duration;
 public final class FollowRun {
   private FollowRun() {}
 
-  public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
-      Duration poll, boolean embedded) {
-    return follow(client, workflowId, runId, out, err, poll, embedded, Invocation.ofThisProcess());
-  }
-
-  /** {@link #follow} for {@code caller}: its terminal, and its Ctrl-C (in the daemon: the thin client's). */
+  /** Follows for {@code caller}: its terminal, and its Ctrl-C (in the daemon: the thin client's). */
   public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
       Duration poll, boolean embedded, Invocation caller) {
     return follow(client, workflowId, runId, out, err, poll, embedded, ExitCodes::of, caller);
@@ -28,12 +23,7 @@ public final class FollowRun {
 
   /** {@link #follow} with the verb's own exit code for how the run ended. */
   public static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out, PrintWriter err,
-      Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode) {
-    return follow(client, workflowId, runId, out, err, poll, embedded, exitCode, Invocation.ofThisProcess());
-  }
-
-  private static int follow(WorkflowClient client, String workflowId, String runId, PrintWriter out,
-      PrintWriter err, Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode,
+      Duration poll, boolean embedded, java.util.function.ToIntFunction<DeployWatcher.Ending> exitCode,
       Invocation caller) {
     Runnable detach = () -> {
       out.println();

@@ -17,18 +17,21 @@ public final class ReadLogs {
   private final Path kubeconfig;
   private final Duration requestTimeout;
   private final PrintWriter err;
+  private final boolean interactive;
 
-  public ReadLogs(Path kubeconfig, Duration requestTimeout, PrintWriter err) {
+  /** @param interactive whether the caller's stderr is a terminal (the spinner), as {@link Invocation} says */
+  public ReadLogs(Path kubeconfig, Duration requestTimeout, PrintWriter err, boolean interactive) {
     this.kubeconfig = kubeconfig;
     this.requestTimeout = requestTimeout;
     this.err = err;
+    this.interactive = interactive;
   }
 
   public void read(Resolution found, LogRequest request, PrintWriter out) {
     DeployContext ctx = DeployContext.named(found.graph(), found.target(), "");
     // The clients are closed when the read fails too (in the daemon they would otherwise outlive the command).
     CliTargets.with(found.target().kind(), kubeconfig, requestTimeout, target ->
-        Spinner.around(err, ProgressView.interactiveTerminal() && !request.follow(),
+        Spinner.around(err, interactive && !request.follow(),
             "reading " + request.component() + " on " + TargetLabels.of(found.target()), () -> {
               target.logs(ctx, request, line -> {
                 out.println(line);

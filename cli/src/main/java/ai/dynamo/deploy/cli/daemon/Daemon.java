@@ -97,7 +97,7 @@ public final class Daemon {
     }
     String why = dir.isEmpty() ? "refused: " + problem + " (commands run in their own process)"
         : !DaemonRoute.enabled(env) ? "disabled by " + DaemonRoute.SWITCH_ENV + "=off"
-        : "none runs; the next 'dynamo deploy status|list|history' or 'dynamo deploy -f FILE' starts one";
+        : "none runs; the next command it runs starts one (docs/cli.md, \"The daemon\")";
     out.println("dynamo daemon for " + jar.path() + ": " + why);
     return 1;
   }

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable {
   /** Temporal's variables that name files: relative ones mean the caller's directory, not the daemon's. */
-  private static final Set<String> PATH_VARIABLES = Set.of("TEMPORAL_CONFIG_FILE", "TEMPORAL_TLS_CLIENT_CERT_PATH",
+  static final Set<String> PATH_VARIABLES = Set.of("TEMPORAL_CONFIG_FILE", "TEMPORAL_TLS_CLIENT_CERT_PATH",
       "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
 
   private final StubsPool connections = new StubsPool();

@@ -5,13 +5,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which command lines the daemon runs: the one place that says so. The short verbs that read from Temporal and
- * print ({@code deploy status|list|history}), {@code deploy status NAME --wait}, and a deploy's start
- * ({@code deploy -f FILE}, with or without {@code --wait}): nothing that writes files ({@code --out_dir}), reads
- * standard input or asks, so that running one in the daemon or in a process of its own can differ in nothing but
- * time. {@code --debug} runs in-process, because logging is set per process. A deploy that would embed a Temporal
- * service is handed back by the daemon to run in its own process ({@code RunInCallersProcess}). A wrong "no" here
- * costs time, never correctness.
+ * Which command lines the daemon runs: the one place that says so. The verbs of {@code deploy} that act through
+ * Temporal alone ({@code status|list|history}, {@code cancel|retry|rollback|abort|uninstall} and {@code diff}; with
+ * {@code --wait} for those that take it), and a deploy's start ({@code deploy -f FILE}, with or without
+ * {@code --wait}): nothing that writes files ({@code --out_dir}), reads standard input or asks, so that running one
+ * in the daemon or in a process of its own can differ in nothing but time. {@code logs} runs in-process: it reaches
+ * the target from the CLI's own process, whose SSH key passphrase and agent, and the Kubernetes client's environment
+ * (proxies, a kubeconfig's credential plugins), the daemon cannot take from its caller. {@code --debug} runs
+ * in-process, because logging is set per process, and so does a command line naming a file under {@code /dev/} or
+ * {@code /proc/} ({@code /dev/stdin}, a {@code <(...)} substitution's {@code /dev/fd/N}), in an argument or in a
+ * variable the command reads as a file: such a file is the process's own. A deploy that would embed a Temporal
+ * service, and a command whose Slurm settings name a relative ssh config (read by the CLI, relative to the caller's
+ * directory), are handed back by the daemon to run in their own process ({@code RunInCallersProcess}). A wrong "no"
+ * here costs time, never correctness.
  */
 public final class DaemonRoute {
   /** {@code off} disables the daemon: every command runs in its own process, as before it existed. */
@@ -22,7 +28,11 @@ public final class DaemonRoute {
   public static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
 
   /** The verbs of {@code dynamo deploy} that may run in the daemon. */
-  public static final Set<String> DEPLOY_VERBS = Set.of("status", "list", "history");
+  public static final Set<String> DEPLOY_VERBS = Set.of("status", "list", "history", "cancel", "retry", "rollback",
+      "abort", "uninstall", "diff");
+
+  /** Those of them that take {@code --wait} (a follow of the run, Ctrl-C included, as in their own process). */
+  static final Set<String> WAIT_VERBS = Set.of("status", "retry", "rollback", "uninstall");
 
   /**
    * Every verb of {@code dynamo deploy} (Main's SUBVERBS; DaemonRouteTest checks they agree): a command line that
@@ -32,13 +42,16 @@ public final class DaemonRoute {
       "history", "diff", "uninstall", "logs");
 
   /** What the daemon runs, for its refusal of anything else. */
-  static final String DESCRIPTION = "'dynamo deploy status|list|history' (status also with --wait) and"
-      + " 'dynamo deploy -f FILE' (also with --wait), without --debug or --out_dir";
+  static final String DESCRIPTION = "'dynamo deploy status|list|history|cancel|retry|rollback|abort|uninstall|diff'"
+      + " (status, retry, rollback and uninstall also with --wait) and 'dynamo deploy -f FILE' (also with --wait),"
+      + " without --debug, --out_dir or a file under /dev/ or /proc/";
 
   /** Options after which the command stays in-process: logging set-up. */
   private static final Set<String> IN_PROCESS_OPTIONS = Set.of("--debug");
   /** And for a deploy's start: rendering files instead. */
   private static final Set<String> START_IN_PROCESS_OPTIONS = Set.of("--debug", "--out_dir", "--out-dir");
+  /** Where a path names the reading process's own files (its standard input, its descriptors). */
+  private static final java.util.List<String> PROCESS_FILES = java.util.List.of("/dev/", "/proc/");
 
   private DaemonRoute() {}
 
@@ -50,11 +63,35 @@ public final class DaemonRoute {
   /** Whether {@code args} may run in the daemon. */
   public static boolean routes(String[] args, Map<String, String> env) {
     if (!enabled(env) || args.length < 2 || !args[0].equals("deploy")) return false;
+    if (namesProcessFiles(args, env)) return false;
     if (DEPLOY_VERBS.contains(args[1])) {
-      // --wait follows: only status's (a deploy's follow, the same code); list and history have none.
-      return !has(args, IN_PROCESS_OPTIONS) && (args[1].equals("status") || !has(args, Set.of("--wait")));
+      return !has(args, IN_PROCESS_OPTIONS) && (WAIT_VERBS.contains(args[1]) || !has(args, Set.of("--wait")));
     }
     return startsADeploy(args);
+  }
+
+  /**
+   * Whether an argument's value ({@code X}, {@code --opt=X}, {@code -fX}) or a file variable the command reads
+   * ({@code KUBECONFIG}, Temporal's) is a path under {@code /dev/} or {@code /proc/}.
+   */
+  private static boolean namesProcessFiles(String[] args, Map<String, String> env) {
+    for (String a : args) {
+      if (processFile(a) || (a.contains("=") && processFile(a.substring(a.indexOf('=') + 1)))
+          || (a.startsWith("-") && !a.startsWith("--") && a.length() > 2 && processFile(a.substring(2)))) {
+        return true;
+      }
+    }
+    for (String name : DaemonRequests.PATH_VARIABLES) {
+      if (processFile(env.getOrDefault(name, ""))) return true;
+    }
+    for (String file : env.getOrDefault("KUBECONFIG", "").split(java.io.File.pathSeparator, -1)) {
+      if (processFile(file)) return true;
+    }
+    return false;
+  }
+
+  private static boolean processFile(String path) {
+    return PROCESS_FILES.stream().anyMatch(path::startsWith);
   }
 
   /** {@code deploy [options] -f FILE [options]}: a graph file (not standard input), no verb, nothing rendered. */

@@ -11,13 +11,9 @@ import ai.dynamo.deploy.ir.ExampleGraphs;
 import ai.dynamo.deploy.testing.fake.FakeTarget;
 import ai.dynamo.deploy.worker.DeployRegistration;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,37 +192,20 @@ class DaemonDeployTest {
     assertEquals(0, viaDaemon(deploy("after-hand-back", "demo.yaml")).exitCode());
   }
 
+  /** Following: the live view has printed after the start line. */
+  private static boolean following(String out) {
+    return out.contains("Started deploy") && out.lines().count() > 1;
+  }
+
   @Test
   void ctrlCDuringWaitPrintsTheDetachLineAndExitsAsAJvmOnSigint() throws Exception {
     String[] args = deploy("interrupted", "demo.yaml", "--set", "fake.neverReady=frontend", "--wait");
-    assertTimeoutPreemptively(BOUND, () -> {
-      try (var channel = java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket))) {
-        Wire.write(new DataOutputStream(ChannelStreams.out(channel)),
-            new Wire.Request(Wire.RUN, daemon.jar.encoded(), runDir.toString(), false, List.of(args), Map.of()));
-        DataInputStream in = new DataInputStream(ChannelStreams.in(channel));
-        StringBuilder out = new StringBuilder();
-        while (!out.toString().contains("Started deploy")) readFrame(in, out);
-        readFrame(in, out); // the live view's first line: the follow has begun
-        channel.shutdownOutput(); // what the thin client's shutdown hook does on Ctrl-C
-        int exit;
-        while ((exit = readFrame(in, out)) < 0) {
-          // frames up to the exit code
-        }
-        assertEquals(RequestThread.INTERRUPTED_EXIT, exit, out.toString());
-        String workflowId = out.toString().split("Started deploy ")[1].split(" ")[0];
-        assertTrue(out.toString().endsWith(System.lineSeparator() + "Detached; the deploy keeps running. Re-attach:"
-            + " dynamo deploy status " + workflowId + " --wait" + System.lineSeparator()), out.toString());
-      }
-    });
-  }
-
-  /** Reads one frame: appends standard output to {@code out}; returns the exit code, or -1 for another frame. */
-  private static int readFrame(DataInputStream in, StringBuilder out) throws IOException {
-    byte kind = in.readByte();
-    byte[] payload = in.readNBytes(in.readInt());
-    if (kind == Wire.EXIT) return ByteBuffer.wrap(payload).getInt();
-    if (kind == Wire.OUT) out.append(new String(payload, Charset.defaultCharset()));
-    return -1;
+    Interrupts.Ended ended = assertTimeoutPreemptively(BOUND,
+        () -> Interrupts.overSocket(daemon, runDir, List.of(args), DaemonDeployTest::following));
+    assertEquals(RequestThread.INTERRUPTED_EXIT, ended.exitCode(), ended.out());
+    String workflowId = ended.out().split("Started deploy ")[1].split(" ")[0];
+    assertTrue(ended.out().endsWith(System.lineSeparator() + "Detached; the deploy keeps running. Re-attach:"
+        + " dynamo deploy status " + workflowId + " --wait" + System.lineSeparator()), ended.out());
   }
 
   @Test
@@ -239,8 +217,8 @@ class DaemonDeployTest {
     JarIdentity thisJar = JarIdentity.ofThisProcess();
     try (DaemonRequests real = new DaemonRequests(); DaemonServer served = DaemonServer.start(dir.socket(thisJar.path()),
         thisJar, Duration.ofMinutes(10), Duration.ofSeconds(1), real, new PrintWriter(new StringWriter(), true))) {
-      Interrupted viaDaemon = interruptThinClient("sigint-daemon", false);
-      Interrupted own = interruptThinClient("sigint-own", true);
+      Interrupts.Ended viaDaemon = interruptThinClient("sigint-daemon", false);
+      Interrupts.Ended own = interruptThinClient("sigint-own", true);
       assertEquals(RequestThread.INTERRUPTED_EXIT, own.exitCode(), own.out());
       assertEquals(own.exitCode(), viaDaemon.exitCode(), viaDaemon.out());
       assertEquals(general(own.lastLine(), "sigint-own"), general(viaDaemon.lastLine(), "sigint-daemon"));
@@ -248,39 +226,9 @@ class DaemonDeployTest {
     }
   }
 
-  record Interrupted(int exitCode, String out) {
-    String lastLine() {
-      String[] lines = out.split("\\R");
-      return lines[lines.length - 1];
-    }
-  }
-
-  private Interrupted interruptThinClient(String location, boolean ownProcess) throws Exception {
-    Path stdout = runDir.resolve(location + ".out");
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xlog:class+load=info:file=" + runDir.resolve(location + ".classes"), "-cp",
-        System.getProperty("java.class.path"), ThinClient.class.getName(), "deploy", "--target", "fake", "--set",
-        "location=" + location, "--set", "fake.neverReady=frontend", "-f", "demo.yaml", "--wait", "--address", address))
-        .directory(runDir.toFile()).redirectOutput(stdout.toFile()).redirectError(runDir.resolve(location + ".err").toFile());
-    pb.environment().put("XDG_RUNTIME_DIR", runDir.resolve("xdg").toString());
-    if (ownProcess) pb.environment().put("DYNAMO_DAEMON", "off");
-    else pb.environment().remove("DYNAMO_DAEMON");
-    Process p = pb.start();
-    try {
-      long end = System.nanoTime() + BOUND.toNanos();
-      // following: the live view has printed after the start line
-      while (!(Files.readString(stdout).contains("Started deploy") && Files.readString(stdout).lines().count() > 1)) {
-        assertTrue(p.isAlive() && System.nanoTime() < end, "no follow: " + Files.readString(stdout)
-            + Files.readString(runDir.resolve(location + ".err")));
-        Thread.sleep(50);
-      }
-      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
-      assertTrue(p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "did not end on SIGINT");
-      // through the daemon, the client itself never loads the SDK: the deploy ran there
-      assertEquals(ownProcess, Files.readString(runDir.resolve(location + ".classes")).contains("io.temporal."));
-      return new Interrupted(p.exitValue(), Files.readString(stdout));
-    } finally {
-      p.destroyForcibly();
-    }
+  private Interrupts.Ended interruptThinClient(String location, boolean ownProcess) throws Exception {
+    return Interrupts.thinClient(runDir, location, ownProcess, BOUND, DaemonDeployTest::following,
+        List.of("deploy", "--target", "fake", "--set", "location=" + location, "--set", "fake.neverReady=frontend",
+            "-f", "demo.yaml", "--wait", "--address", address));
   }
 }
