@@ -72,6 +72,10 @@ class LauncherTest {
 
     write("README.md", "more\n");
     assertEquals(List.of("run"), dynamo("--help"), "not a source");
+    write("cli/src/test/java/ATest.java", "class ATest {}\n");
+    assertEquals(List.of("run"), dynamo("--help"), "a test is not in the jar");
+    write("cli/src/main/resources/r.txt", "r\n");
+    assertEquals(List.of("build", "run"), dynamo("--help"), "a resource is");
     git("add", "README.md");
     git("commit", "-q", "-m", "docs");
     assertEquals(List.of("run"), dynamo("--help"), "a commit that changes no source");
@@ -90,6 +94,9 @@ class LauncherTest {
     dynamo("--help");
     deleteTree(repo.resolve(".git"));
     assertEquals(List.of("run"), dynamo("--help"));
+    write("cli/src/test/java/ATest.java", "class ATest {}\n");
+    newerThanJar("cli/src/test/java/ATest.java");
+    assertEquals(List.of("run"), dynamo("--help"), "a test is not in the jar");
     write("cli/src/main/java/A.java", "class A { int z; }\n");
     newerThanJar("cli/src/main/java/A.java");
     assertEquals(List.of("build", "run"), dynamo("--help"));
