@@ -1,7 +1,9 @@
 package ai.dynamo.deploy.cli.daemon;
 
 import ai.dynamo.deploy.cli.Main;
+import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.action.Invocation;
+import ai.dynamo.deploy.cli.action.RunInCallersProcess;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +23,30 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
       "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
 
   private final StubsPool connections = new StubsPool();
+  /** The ssh-agent this daemon's SSH logins use: sshj reads the process's own {@code SSH_AUTH_SOCK}. */
+  private final String agent;
+
+  public DaemonRequests() {
+    this(System.getenv(SshOptions.AGENT_ENV));
+  }
+
+  /** @param agent the daemon's own {@code SSH_AUTH_SOCK} (null: none) */
+  DaemonRequests(String agent) {
+    this.agent = agent == null || agent.isBlank() ? null : agent;
+  }
+
+  /**
+   * A caller with an ssh-agent of its own that is not the daemon's (a new login, a re-attached terminal, agent
+   * forwarding): the SSH logins of status's live check, history and diff on Slurm would authenticate with the
+   * daemon's agent, which may be gone, instead of the caller's. The daemon gives way; the next one starts from the
+   * caller's environment, with its agent.
+   */
+  @Override
+  public String givesWayTo(Wire.Request request) {
+    String callers = request.env().get(SshOptions.AGENT_ENV);
+    if (callers == null || callers.isBlank() || callers.equals(agent)) return null;
+    return "a client with another ssh-agent (" + SshOptions.AGENT_ENV + ") connected";
+  }
 
   @Override
   public int run(Wire.Request request, PrintWriter out, PrintWriter err, Invocation.Host host) {
@@ -28,6 +54,13 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
     if (!DaemonRoute.routes(request.args().toArray(String[]::new), request.env())) {
       err.println("error: the dynamo daemon runs only " + DaemonRoute.DESCRIPTION);
       return 2;
+    }
+    // An encrypted key's passphrase is read from the process's environment, and the daemon keeps none (a secret):
+    // in the daemon the SSH login would fail where the caller's own process logs in.
+    String passphrase = request.env().get(SshOptions.PASSPHRASE_ENV);
+    if (passphrase != null && !passphrase.isEmpty()) {
+      throw new RunInCallersProcess("an SSH key passphrase (" + SshOptions.PASSPHRASE_ENV
+          + ") is read in the command's own process");
     }
     Path cwd = Path.of(request.cwd());
     Invocation invocation =

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The daemon's socket server: one thread per request, each with its own output and error writers, so that
  * requests run side by side without mixing their output. A client that goes away (Ctrl-C) interrupts its request.
- * The server stops when a client of another build connects, when its jar changes on disk, when asked, or after
- * {@code idle} without requests. It never logs a request's arguments or environment: they may hold secrets.
+ * The server stops when a client of another build connects (or one the runner gives way to), when its jar changes
+ * on disk, when asked, or after {@code idle} without requests. It never logs a request's arguments or environment: they may hold secrets.
  */
 public final class DaemonServer implements AutoCloseable {
   /** Runs one request's command line and returns its exit code. */
@@ -38,6 +38,14 @@ public final class DaemonServer implements AutoCloseable {
      * @throws RunInCallersProcess before anything is written: the client runs the command itself, the daemon stays
      */
     int run(Wire.Request request, PrintWriter out, PrintWriter err, Invocation.Host host);
+
+    /**
+     * Why this daemon must not run the request and should give way to one started from the caller's environment
+     * (the client runs the command itself, then starts a daemon), or null when it may run it.
+     */
+    default String givesWayTo(Wire.Request request) {
+      return null;
+    }
   }
 
   /** How long a request's last output may take to reach a client that does not read it. */
@@ -170,6 +178,12 @@ public final class DaemonServer implements AutoCloseable {
       // The jar on disk is not the one loaded here: the client runs the command itself, and this daemon ends.
       Wire.text(out, Wire.REFUSED, "the daemon runs another build of dynamo");
       stop("a client of another build connected");
+      return;
+    }
+    String givesWay = runner.givesWayTo(request);
+    if (givesWay != null) {
+      Wire.text(out, Wire.REFUSED, givesWay);
+      stop(givesWay);
       return;
     }
     Wire.frame(out, Wire.ACCEPTED, new byte[0], 0, 0);

@@ -207,6 +207,42 @@ class DaemonTest {
     assertFalse(viaDaemon(Map.of(), "deploy", "list", "--address", address).outcome().ranThere());
   }
 
+  /**
+   * A caller whose ssh-agent is not the daemon's (a new login, a re-attached terminal): the SSH logins of a live check
+   * would use the daemon's agent. The caller runs the command itself and the daemon gives way, so the next one
+   * starts with the caller's agent. A caller with no agent, or the daemon's, is served.
+   */
+  @Test
+  void aCallerWithAnotherSshAgentRunsTheCommandItselfAndTheDaemonGivesWay() throws Exception {
+    daemon.close();
+    try (DaemonRequests requests = new DaemonRequests("/run/user/1/agent-a.sock");
+        DaemonServer agentA = DaemonServer.start(socket, jar, Duration.ofMinutes(10), Duration.ofMillis(50),
+            requests, new PrintWriter(log, true))) {
+      assertTrue(viaDaemon(Map.of("SSH_AUTH_SOCK", "/run/user/1/agent-a.sock"), "deploy", "list", "--address",
+          address).outcome().ranThere(), "the daemon's own agent");
+      assertTrue(viaDaemon(Map.of(), "deploy", "list", "--address", address).outcome().ranThere(), "no agent");
+      Result other = viaDaemon(Map.of("SSH_AUTH_SOCK", "/tmp/ssh-XYZ/agent.42"), "deploy", "list", "--address",
+          address);
+      assertFalse(other.outcome().ranThere());
+      assertEquals("", other.out() + other.err(), "nothing written: the caller runs it");
+      String why = assertTimeoutPreemptively(BOUND, () -> agentA.awaitStop());
+      assertTrue(why.contains("another ssh-agent"), why);
+      assertFalse(Files.exists(socket));
+    }
+  }
+
+  /** An encrypted key's passphrase from the caller's environment: the daemon keeps none, so the caller runs it. */
+  @Test
+  void aCallerWithAnSshKeyPassphraseRunsTheCommandItself() {
+    String secret = "passphrase-5d2e";
+    Result r = viaDaemon(Map.of("DYNAMO_SSH_KEY_PASSPHRASE", secret), "deploy", "list", "--address", address);
+    assertFalse(r.outcome().ranThere());
+    assertTrue(r.outcome().handedBack(), r.outcome().toString());
+    assertEquals("", r.out() + r.err());
+    assertFalse(server.isStopped(), "the daemon stays for the next caller");
+    assertFalse(log.toString().contains(secret), log.toString());
+  }
+
   @Test
   void theDaemonExitsWhenItsJarIsRebuilt() throws Exception {
     Files.writeString(jar.path(), "build 2, longer");
