@@ -113,7 +113,11 @@ if wants cli; then
     DYNAMO_DAEMON=off ./dynamo deploy list --address "127.0.0.1:$port" 2>/dev/null | grep -q 'FAILED' && break; sleep 0.5
   done
   ./dynamo daemon stop >/dev/null 2>&1 || true
-  : >"$logs/status"; : >"$logs/kubectl2"; : >"$logs/status-cold"; : >"$logs/status-off"
+  : >"$logs/status"; : >"$logs/kubectl2"; : >"$logs/status-cold"; : >"$logs/status-off"; : >"$logs/cancel"
+  : >"$logs/cancel-off"
+  # A decision verb through the daemon: cancel of the deploy above, which ended, answers "not running" with exit 2
+  # (a wrapper makes that the success it is here; it adds one bash start to both rows).
+  printf '#!/usr/bin/env bash\n"$@"; [ $? -eq 2 ]\n' >"$logs/exit2" && chmod +x "$logs/exit2"
   # The first call: no daemon yet, so it runs in its own JVM and then starts the daemon in the background.
   timed ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status-cold"
   for _ in $(seq 120); do ./dynamo daemon status >/dev/null 2>&1 && break; sleep 0.5; done
@@ -121,6 +125,9 @@ if wants cli; then
     timed kubectl version --client >>"$logs/kubectl2"
     timed ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status"
     timed env DYNAMO_DAEMON=off ./dynamo deploy status demo --target k8s --address "127.0.0.1:$port" >>"$logs/status-off"
+    timed "$logs/exit2" ./dynamo deploy cancel demo --target k8s --address "127.0.0.1:$port" >>"$logs/cancel"
+    timed env DYNAMO_DAEMON=off "$logs/exit2" ./dynamo deploy cancel demo --target k8s --address "127.0.0.1:$port" \
+      >>"$logs/cancel-off"
   done
   ./dynamo daemon stop >/dev/null 2>&1 || true
   kill -- -"$server" 2>/dev/null || kill "$server" 2>/dev/null || true
@@ -131,6 +138,10 @@ if wants cli; then
   echo "| the same, first call (no daemon: runs in its own JVM, then starts the daemon) | $cold | | | | $(cpu_median <"$logs/status-cold") | (once per idle period) |"
   read -r med min max < <(stats <"$logs/status-off")
   echo "| the same with \`DYNAMO_DAEMON=off\` (every call in its own JVM) | $med | $min | $max | | $(cpu_median <"$logs/status-off") | (for comparison) |"
+  read -r med min max < <(stats <"$logs/cancel")
+  echo "| \`./dynamo deploy cancel demo --target k8s\` (ended: \"not running\", exit 2), daemon warm | $med | $min | $max | | $(cpu_median <"$logs/cancel") | |"
+  read -r med min max < <(stats <"$logs/cancel-off")
+  echo "| the same with \`DYNAMO_DAEMON=off\` | $med | $min | $max | | $(cpu_median <"$logs/cancel-off") | (for comparison) |"
   echo
   echo "Load average after the CLI part: $(load)."
 fi
