@@ -63,6 +63,9 @@ class DaemonRouteTest {
     }
     // a path that only contains such a directory is an ordinary file
     assertEquals(true, routes("deploy diff -f /home/u/dev/g.yaml"));
+    // /dev/null is everyone's: "no ssh config", as ssh -F /dev/null (the local cluster's own flags say so)
+    assertEquals(true, routes("deploy -f g.yaml --target slurm --ssh-host h --ssh-config /dev/null --wait"));
+    assertEquals(true, routes("deploy status demo --ssh-config=/dev/null"));
     assertEquals(true, DaemonRoute.routes("deploy cancel demo".split(" "), Map.of("KUBECONFIG", "/home/u/dev/kube")));
   }
 

@@ -90,8 +90,9 @@ public final class DaemonRoute {
     return false;
   }
 
+  /** {@code /dev/null} reads the same in every process: {@code --ssh-config /dev/null} ("no ssh config") is routed. */
   private static boolean processFile(String path) {
-    return PROCESS_FILES.stream().anyMatch(path::startsWith);
+    return !path.equals("/dev/null") && PROCESS_FILES.stream().anyMatch(path::startsWith);
   }
 
   /** {@code deploy [options] -f FILE [options]}: a graph file (not standard input), no verb, nothing rendered. */
