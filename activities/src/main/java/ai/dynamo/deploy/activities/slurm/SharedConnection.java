@@ -32,7 +32,7 @@ final class SharedConnection {
    * short commands.
    */
   static int followerLimit(SshConnection c) {
-    return Math.max(1, c.channelLimit() / 2);
+    return Math.max(1, c.channels().limit() / 2);
   }
 
   /** Whether another holder (a {@code follower} or not) may join: not seen failing, and below the limits. */

@@ -212,13 +212,8 @@ public final class SshConnection implements RemoteShell, AutoCloseable {
     return chain == null ? -1 : chain.localPort();
   }
 
-  /** How many session channels it opens at once now ({@link ChannelSlots}; lower when the login node allows fewer). */
-  int channelLimit() {
-    return channels.limit();
-  }
-
-  /** Its channels: how many it runs at once now, and who waits for one. */
-  ChannelSlots channelsForTest() {
+  /** Its channels: how many it runs at once now (lower when the login node allows fewer), and who waits for one. */
+  ChannelSlots channels() {
     return channels;
   }
 

@@ -109,9 +109,9 @@ class SshConcurrentCommandsClusterTest {
       int n = ChannelSlots.CHANNELS + 3;
       List<Future<RemoteShell.Result>> all = startSafe(ssh, n);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (ssh.channelsForTest().waiting() < 3 || startedOf(n) < ChannelSlots.CHANNELS) {
+      while (ssh.channels().waiting() < 3 || startedOf(n) < ChannelSlots.CHANNELS) {
         assertTrue(System.nanoTime() < deadline, "started " + startedOf(n) + ", waiting for a channel "
-            + ssh.channelsForTest().waiting());
+            + ssh.channels().waiting());
         Thread.sleep(50);
       }
       assertEquals(ChannelSlots.CHANNELS, startedOf(n), "the others wait for a channel, not the login node");

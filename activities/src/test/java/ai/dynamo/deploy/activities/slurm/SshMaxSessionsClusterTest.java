@@ -139,13 +139,13 @@ class SshMaxSessionsClusterTest {
         all.add(threads.submit(() -> ssh.run(gated.waiting(name), retry)));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (gated.runs(names) < 2 || ssh.channelsForTest().waiting() < 2) {
+      while (gated.runs(names) < 2 || ssh.channels().waiting() < 2) {
         assertTrue(System.nanoTime() < deadline, "started " + gated.runs(names) + ", waiting "
-            + ssh.channelsForTest().waiting() + ", limit " + ssh.channelsForTest().limit() + ", ended: " + ended(all)
+            + ssh.channels().waiting() + ", limit " + ssh.channels().limit() + ", ended: " + ended(all)
             + ", sshd: " + Files.readString(tmp.resolve("sshd.log")));
         Thread.sleep(50);
       }
-      assertEquals(2, ssh.channelsForTest().limit(), "lowered to what the login node allows beside SFTP");
+      assertEquals(2, ssh.channels().limit(), "lowered to what the login node allows beside SFTP");
       assertEquals(2, gated.runs(names), "the others wait here, not refused there");
       gated.go();
       GatedCommands.assertEachPrintedItsName(names, all);
@@ -159,7 +159,7 @@ class SshMaxSessionsClusterTest {
       for (int i = 0; i < again.size(); i++) {
         assertEquals("again" + i, again.get(i).get(60, TimeUnit.SECONDS).stdout().strip());
       }
-      assertEquals(2, ssh.channelsForTest().limit());
+      assertEquals(2, ssh.channels().limit());
       assertEquals(1, ssh.loginsForTest(), "a refused channel is not a dropped connection");
     }
   }
@@ -178,7 +178,7 @@ class SshMaxSessionsClusterTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       awaitStarted(names, 3, deadline, all);
       Future<Optional<String>> read = threads.submit(() -> ssh.readFile(gated.dir + "/cmd0.runs"));
-      while (ssh.channelsForTest().waiting() < 1) {
+      while (ssh.channels().waiting() < 1) {
         assertTrue(System.nanoTime() < deadline, "the read did not wait for a channel: " + (read.isDone() ? read.get()
             : "still running") + ", ended: " + ended(all));
         Thread.sleep(50);
@@ -209,12 +209,12 @@ class SshMaxSessionsClusterTest {
       awaitStarted(names, 2, deadline, all);
       assertEquals(Optional.of("x\n"), ssh.readFile(gated.dir + "/cmd0.runs"), "the SFTP channel: the third session");
       all.add(threads.submit(() -> ssh.run(gated.waiting("cmd2"), RemoteShell.Retry.SAFE)));
-      while (ssh.channelsForTest().waiting() < 1 || ssh.channelsForTest().limit() != 2) {
-        assertTrue(System.nanoTime() < deadline, "waiting " + ssh.channelsForTest().waiting() + ", limit "
-            + ssh.channelsForTest().limit() + ", ended: " + ended(all));
+      while (ssh.channels().waiting() < 1 || ssh.channels().limit() != 2) {
+        assertTrue(System.nanoTime() < deadline, "waiting " + ssh.channels().waiting() + ", limit "
+            + ssh.channels().limit() + ", ended: " + ended(all));
         Thread.sleep(20);
       }
-      assertEquals(0, ssh.channelsForTest().closingWaits(), "no session was closing: lowered at the first refusal");
+      assertEquals(0, ssh.channels().closingWaits(), "no session was closing: lowered at the first refusal");
       gated.go();
       GatedCommands.assertEachPrintedItsName(names, all);
       assertEquals(3, gated.runs(names), "each ran once");
