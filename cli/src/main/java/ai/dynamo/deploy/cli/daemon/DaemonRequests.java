@@ -3,7 +3,6 @@ package ai.dynamo.deploy.cli.daemon;
 import ai.dynamo.deploy.cli.Main;
 import ai.dynamo.deploy.activities.slurm.SshOptions;
 import ai.dynamo.deploy.cli.action.Invocation;
-import ai.dynamo.deploy.cli.action.RunInCallersProcess;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,17 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs a request's command line as {@code dynamo} would in the caller's own process: with the caller's
  * environment, terminal and working directory, and the daemon's kept Temporal connections.
  */
 public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable {
-  /** Temporal's variables that name files: relative ones mean the caller's directory, not the daemon's. */
-  static final Set<String> PATH_VARIABLES = Set.of("TEMPORAL_CONFIG_FILE", "TEMPORAL_TLS_CLIENT_CERT_PATH",
-      "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
-
   private final StubsPool connections = new StubsPool();
   /** The ssh-agent this daemon's SSH logins use: sshj reads the process's own {@code SSH_AUTH_SOCK}. */
   private final String agent;
@@ -54,13 +48,6 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
     if (!DaemonRoute.routes(request.args().toArray(String[]::new), request.env())) {
       err.println("error: the dynamo daemon runs only " + DaemonRoute.DESCRIPTION);
       return 2;
-    }
-    // An encrypted key's passphrase is read from the process's environment, and the daemon keeps none (a secret):
-    // in the daemon the SSH login would fail where the caller's own process logs in.
-    String passphrase = request.env().get(SshOptions.PASSPHRASE_ENV);
-    if (passphrase != null && !passphrase.isEmpty()) {
-      throw new RunInCallersProcess("an SSH key passphrase (" + SshOptions.PASSPHRASE_ENV
-          + ") is read in the command's own process");
     }
     Path cwd = Path.of(request.cwd());
     Invocation invocation =
@@ -101,7 +88,7 @@ public final class DaemonRequests implements DaemonServer.Runner, AutoCloseable 
 
   static Map<String, String> callerPaths(Map<String, String> env, Path cwd) {
     Map<String, String> resolved = new HashMap<>(env);
-    for (String name : PATH_VARIABLES) {
+    for (String name : DaemonRoute.PATH_VARIABLES) {
       String value = env.get(name);
       if (value != null && !value.isBlank() && !Path.of(value).isAbsolute()) {
         resolved.put(name, cwd.resolve(value).toString());

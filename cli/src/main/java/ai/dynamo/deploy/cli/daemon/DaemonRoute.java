@@ -1,5 +1,6 @@
 package ai.dynamo.deploy.cli.daemon;
 
+import ai.dynamo.deploy.activities.slurm.SshOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.Set;
  * (proxies, a kubeconfig's credential plugins), the daemon cannot take from its caller. {@code --debug} runs
  * in-process, because logging is set per process, and so does a command line naming a file under {@code /dev/} or
  * {@code /proc/} ({@code /dev/stdin}, a {@code <(...)} substitution's {@code /dev/fd/N}), in an argument or in a
- * variable the command reads as a file: such a file is the process's own. A deploy that would embed a Temporal
+ * variable the command reads as a file: such a file is the process's own; so does a caller whose environment holds
+ * an SSH key passphrase, which the daemon does not keep. A deploy that would embed a Temporal
  * service, and a command whose Slurm settings name a relative ssh config (read by the CLI, relative to the caller's
  * directory), are handed back by the daemon to run in their own process ({@code RunInCallersProcess}). A wrong "no"
  * here costs time, never correctness.
@@ -44,12 +46,24 @@ public final class DaemonRoute {
   /** What the daemon runs, for its refusal of anything else. */
   static final String DESCRIPTION = "'dynamo deploy status|list|history|cancel|retry|rollback|abort|uninstall|diff'"
       + " (status, retry, rollback and uninstall also with --wait) and 'dynamo deploy -f FILE' (also with --wait),"
-      + " without --debug, --out_dir or a file under /dev/ or /proc/";
+      + " without --debug, --out_dir, a file under /dev/ or /proc/, or " + SshOptions.PASSPHRASE_ENV
+      + " in the environment";
 
   /** Options after which the command stays in-process: logging set-up. */
   private static final Set<String> IN_PROCESS_OPTIONS = Set.of("--debug");
   /** And for a deploy's start: rendering files instead. */
   private static final Set<String> START_IN_PROCESS_OPTIONS = Set.of("--debug", "--out_dir", "--out-dir");
+  /** Temporal's variables that name files: relative ones mean the caller's directory, not the daemon's. */
+  static final Set<String> PATH_VARIABLES = Set.of("TEMPORAL_CONFIG_FILE", "TEMPORAL_TLS_CLIENT_CERT_PATH",
+      "TEMPORAL_TLS_CLIENT_KEY_PATH", "TEMPORAL_TLS_SERVER_CA_CERT_PATH");
+
+  /**
+   * An encrypted key's passphrase, which the SSH logins read from the process's environment: the daemon keeps none
+   * (a secret), so they would fail there where the caller's own process logs in. (A compile-time constant: the thin
+   * client loads no class of activities for it.)
+   */
+  private static final String PASSPHRASE_ENV = SshOptions.PASSPHRASE_ENV;
+
   /** Where a path names the reading process's own files (its standard input, its descriptors). */
   private static final java.util.List<String> PROCESS_FILES = java.util.List.of("/dev/", "/proc/");
 
@@ -63,7 +77,7 @@ public final class DaemonRoute {
   /** Whether {@code args} may run in the daemon. */
   public static boolean routes(String[] args, Map<String, String> env) {
     if (!enabled(env) || args.length < 2 || !args[0].equals("deploy")) return false;
-    if (namesProcessFiles(args, env)) return false;
+    if (namesProcessFiles(args, env) || !env.getOrDefault(PASSPHRASE_ENV, "").isEmpty()) return false;
     if (DEPLOY_VERBS.contains(args[1])) {
       return !has(args, IN_PROCESS_OPTIONS) && (WAIT_VERBS.contains(args[1]) || !has(args, Set.of("--wait")));
     }
@@ -81,7 +95,7 @@ public final class DaemonRoute {
         return true;
       }
     }
-    for (String name : DaemonRequests.PATH_VARIABLES) {
+    for (String name : PATH_VARIABLES) {
       if (processFile(env.getOrDefault(name, ""))) return true;
     }
     for (String file : env.getOrDefault("KUBECONFIG", "").split(java.io.File.pathSeparator, -1)) {
