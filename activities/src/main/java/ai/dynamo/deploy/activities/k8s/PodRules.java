@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -42,8 +43,8 @@ final class PodRules {
           String exit = "";
           if ("CrashLoopBackOff".equals(waiting.getReason()) && cs.getLastState() != null
               && cs.getLastState().getTerminated() != null) {
-            exit = " (exit code " + cs.getLastState().getTerminated().getExitCode() + ", " + orZero(cs.getRestartCount(), 0)
-                + " restarts)";
+            exit = " (exit code " + cs.getLastState().getTerminated().getExitCode() + ", " + Objects.requireNonNullElse(
+                cs.getRestartCount(), 0) + " restarts)";
           }
           return "pod " + name + ": " + waiting.getReason() + exit + detail;
         }
@@ -91,10 +92,6 @@ final class PodRules {
       if ("Ready".equals(c.getType())) return "True".equals(c.getStatus());
     }
     return false;
-  }
-
-  private static int orZero(Integer value, int otherwise) {
-    return value == null ? otherwise : value;
   }
 
   private static Instant parse(String time) {
